@@ -1,0 +1,3 @@
+"""Pantau core."""
+
+__version__ = "0.1.0"

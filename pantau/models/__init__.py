@@ -1,0 +1,24 @@
+"""The store's schema, one module per subject; importing this package registers every table."""
+
+from .accounts import DigitalAccount, WebserviceAccount
+from .alerts import Alert, AlertDelivery
+from .bank import BankImport, BankTransaction, ReconCase, ReconResult
+from .base import Base, utcnow
+from .billing import Bill, Payment
+from .campus import Applicant, Prodi, Student
+from .monitoring import (
+    HostMetric,
+    Incident,
+    MaintenanceWindow,
+    Monitor,
+    ProbeSample,
+    RollupDay,
+    RollupHour,
+    RollupMinute,
+)
+from .system import CollectorRun
+from .tokens import AdmissionWave, PaymentPeriodExtension, TokenMovement
+from .users import ApiToken, AuditEntry, User
+from .workflow import SopCase, StepEvent
+
+__all__ = [name for name in dir() if name[0].isupper()] + ["utcnow"]

@@ -1,0 +1,58 @@
+"""Bills (tagihan) and the payment application's own payment records."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, BigId, Money, UTCDateTime, utcnow
+
+BILL_KINDS = ("registrasi", "herregistrasi", "sipenmatu")
+
+
+class Bill(Base):
+    """A bill as the payment application holds it, synced read-only from its database or an export."""
+
+    __tablename__ = "bills"
+    __table_args__ = (
+        Index(None, "semester", "due_date"),
+        Index(None, "va_number"),
+        Index(None, "app_paid", "due_date"),
+        Index(None, "kind", "prodi_id", "angkatan"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    source_key: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"))
+    applicant_id: Mapped[int | None] = mapped_column(ForeignKey("applicants.id"))
+    payer_name: Mapped[str] = mapped_column(String(120))
+    prodi_id: Mapped[int | None] = mapped_column(ForeignKey("prodi.id"))
+    angkatan: Mapped[int | None]
+    semester: Mapped[str] = mapped_column(String(8))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    va_number: Mapped[str] = mapped_column(String(32))
+    due_date: Mapped[date] = mapped_column(Date)
+    app_paid: Mapped[bool] = mapped_column(default=False)
+    app_paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    app_paid_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    source_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    synced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Payment(Base):
+    """A payment the payment application recorded against a bill (its side of the H2H exchange)."""
+
+    __tablename__ = "payments"
+    __table_args__ = (Index(None, "bill_id"), Index(None, "paid_at"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    bill_id: Mapped[int] = mapped_column(ForeignKey("bills.id", ondelete="CASCADE"))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    paid_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    channel: Mapped[str] = mapped_column(String(24))
+    reference: Mapped[str | None] = mapped_column(String(64))

@@ -1,0 +1,128 @@
+"""Monitors, raw probe samples, minute/hour/day rollups, incidents, maintenance and host metrics."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, BigId, UTCDateTime
+
+MONITOR_STATES = ("up", "down", "degraded", "maintenance", "unreachable", "pending")
+
+
+class Monitor(Base):
+    __tablename__ = "monitors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    role: Mapped[str] = mapped_column(String(24))
+    check: Mapped[str] = mapped_column(String(8))
+    target: Mapped[str] = mapped_column(String(255))
+    interval_s: Mapped[int] = mapped_column(default=60)
+    timeout_s: Mapped[float] = mapped_column(default=5.0)
+    down_after: Mapped[int] = mapped_column(default=3)
+    up_after: Mapped[int] = mapped_column(default=2)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("monitors.id"))
+    enabled: Mapped[bool] = mapped_column(default=True)
+    options: Mapped[dict] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    status_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consecutive_failures: Mapped[int] = mapped_column(default=0)
+    consecutive_successes: Mapped[int] = mapped_column(default=0)
+
+
+class ProbeSample(Base):
+    """One probe round of one monitor; kept for a short time (48 h by default), then rolled up."""
+
+    __tablename__ = "probe_samples"
+    __table_args__ = (Index(None, "monitor_id", "checked_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    monitor_id: Mapped[int] = mapped_column(ForeignKey("monitors.id", ondelete="CASCADE"))
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ok: Mapped[bool]
+    in_maintenance: Mapped[bool] = mapped_column(default=False)
+    latency_ms: Mapped[float | None]
+    latency_min_ms: Mapped[float | None]
+    latency_max_ms: Mapped[float | None]
+    loss: Mapped[float] = mapped_column(default=0.0)
+    jitter_ms: Mapped[float | None]
+    status_code: Mapped[int | None]
+    cert_days_left: Mapped[float | None]
+    message: Mapped[str | None] = mapped_column(Text)
+
+
+class _Rollup:
+    """Columns shared by the minute, hour and day rollups; `maintenance` samples are kept out of up/down."""
+
+    monitor_id: Mapped[int] = mapped_column(
+        ForeignKey("monitors.id", ondelete="CASCADE"), primary_key=True
+    )
+    bucket: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    count: Mapped[int]
+    up: Mapped[int]
+    down: Mapped[int]
+    maintenance: Mapped[int] = mapped_column(default=0)
+    latency_min_ms: Mapped[float | None]
+    latency_avg_ms: Mapped[float | None]
+    latency_max_ms: Mapped[float | None]
+    loss_avg: Mapped[float | None]
+
+
+class RollupMinute(_Rollup, Base):
+    __tablename__ = "rollup_minute"
+
+
+class RollupHour(_Rollup, Base):
+    __tablename__ = "rollup_hour"
+
+
+class RollupDay(_Rollup, Base):
+    __tablename__ = "rollup_day"
+
+
+class Incident(Base):
+    __tablename__ = "incidents"
+    __table_args__ = (Index(None, "monitor_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    monitor_id: Mapped[int] = mapped_column(ForeignKey("monitors.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(12))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cause: Mapped[str | None] = mapped_column(Text)
+
+
+class MaintenanceWindow(Base):
+    """A one-off window (starts_at..ends_at) or a weekly one (`weekly_rule`, e.g. "SUN 01:00-03:00")."""
+
+    __tablename__ = "maintenance_windows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    monitor_id: Mapped[int | None] = mapped_column(ForeignKey("monitors.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    weekly_rule: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class HostMetric(Base):
+    """A psutil snapshot of a host: the collector's own, or pushed by `pantau agent`."""
+
+    __tablename__ = "host_metrics"
+    __table_args__ = (Index(None, "host", "collected_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    host: Mapped[str] = mapped_column(String(80))
+    collected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    cpu_pct: Mapped[float]
+    load1: Mapped[float | None]
+    load5: Mapped[float | None]
+    load15: Mapped[float | None]
+    mem_pct: Mapped[float]
+    net_rx_bps: Mapped[float | None]
+    net_tx_bps: Mapped[float | None]
+    disks: Mapped[dict] = mapped_column(JSON, default=dict)
+    processes: Mapped[dict] = mapped_column(JSON, default=dict)

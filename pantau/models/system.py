@@ -1,0 +1,23 @@
+"""Collector runs: what ran, when, and whether it worked; the header's data freshness comes from here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, BigId, UTCDateTime
+
+
+class CollectorRun(Base):
+    __tablename__ = "collector_runs"
+    __table_args__ = (Index(None, "collector", "finished_at"), Index(None, "finished_at"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    collector: Mapped[str] = mapped_column(String(48))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ok: Mapped[bool] = mapped_column(default=False)
+    items: Mapped[int] = mapped_column(default=0)
+    message: Mapped[str | None] = mapped_column(Text)
