@@ -1,0 +1,168 @@
+"""The alert lifecycle: conditions raise and clear alerts, people acknowledge and resolve them.
+
+One condition is one alert: a collector raises the same `dedup_key` every cycle while the condition
+holds and gets the same live alert back; only a new alert puts an "opened" message in the outbox.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from pantau import audit
+from pantau.models import Alert, AlertDelivery, utcnow
+from pantau.models.alerts import SEVERITIES
+from pantau.settings import ROLES
+
+LIVE_STATES = ("open", "acknowledged")
+SYSTEM_ACTOR = "system"
+
+
+class AlertStateError(ValueError):
+    """A person asked for a transition the alert's state does not allow."""
+
+
+class UnknownAlertError(LookupError):
+    """No alert has the given id."""
+
+
+def live_alert(session: Session, dedup_key: str) -> Alert | None:
+    """The open or acknowledged alert for `dedup_key`, if there is one."""
+    return session.scalars(
+        select(Alert).where(Alert.dedup_key == dedup_key, Alert.state.in_(LIVE_STATES))
+    ).one_or_none()
+
+
+def raise_alert(
+    session: Session,
+    *,
+    dedup_key: str,
+    source: str,
+    role: str,
+    title: str,
+    body: str = "",
+    severity: str = "warning",
+    link: str | None = None,
+    now: datetime | None = None,
+) -> tuple[Alert, bool]:
+    """Report that a condition holds; return its live alert and whether it was created just now.
+
+    A live alert with the same key is kept (its `last_seen_at` and body are refreshed). Otherwise a
+    new alert is opened and an "opened" delivery queued. When two writers race for the same key, the
+    store's unique index lets one win; the other gets the winner's alert back.
+    """
+    if role not in ROLES:
+        raise ValueError(f"alert {dedup_key!r}: role {role!r} is not one of {', '.join(ROLES)}")
+    if severity not in SEVERITIES:
+        raise ValueError(f"alert {dedup_key!r}: severity {severity!r} is not one of {', '.join(SEVERITIES)}")
+    now = now or utcnow()
+    existing = live_alert(session, dedup_key)
+    if existing is not None:
+        return _seen_again(existing, body, now), False
+    alert = Alert(
+        dedup_key=dedup_key,
+        source=source,
+        role=role,
+        title=title,
+        body=body,
+        severity=severity,
+        link=link,
+        state="open",
+        opened_at=now,
+        last_seen_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(alert)
+    except IntegrityError:
+        winner = live_alert(session, dedup_key)
+        if winner is None:
+            raise
+        return _seen_again(winner, body, now), False
+    session.add(AlertDelivery(alert_id=alert.id, event="opened", created_at=now))
+    return alert, True
+
+
+def _seen_again(alert: Alert, body: str, now: datetime) -> Alert:
+    alert.last_seen_at = max(alert.last_seen_at, now)
+    if body:
+        alert.body = body
+    return alert
+
+
+def clear_condition(
+    session: Session, dedup_key: str, *, note: str | None = None, now: datetime | None = None
+) -> Alert | None:
+    """Report that a condition is gone: resolve its live alert and queue a "resolved" delivery."""
+    alert = live_alert(session, dedup_key)
+    if alert is None:
+        return None
+    _resolve(session, alert, by=SYSTEM_ACTOR, note=note, now=now or utcnow())
+    return alert
+
+
+def acknowledge(session: Session, alert_id: int, *, user: str, ip: str | None = None) -> Alert:
+    """A person takes an open alert on: it stops reminding and shows who is on it."""
+    alert = _get(session, alert_id)
+    if alert.state != "open":
+        by = alert.acknowledged_by if alert.state == "acknowledged" else alert.resolved_by
+        raise AlertStateError(f"alert {alert_id} is already {alert.state} (by {by}); only open alerts can be acknowledged")
+    alert.state = "acknowledged"
+    alert.acknowledged_at = utcnow()
+    alert.acknowledged_by = user
+    audit.record(session, user, "alert.acknowledge", f"alert:{alert.id}", {"dedup_key": alert.dedup_key}, ip)
+    return alert
+
+
+def resolve(session: Session, alert_id: int, *, user: str, note: str, ip: str | None = None) -> Alert:
+    """A person closes an open or acknowledged alert, saying what was done."""
+    alert = _get(session, alert_id)
+    if alert.state not in LIVE_STATES:
+        raise AlertStateError(f"alert {alert_id} is already resolved (by {alert.resolved_by})")
+    if not note or not note.strip():
+        raise ValueError(f"alert {alert_id}: a resolution note is required")
+    _resolve(session, alert, by=user, note=note.strip(), now=utcnow())
+    audit.record(
+        session, user, "alert.resolve", f"alert:{alert.id}", {"dedup_key": alert.dedup_key, "note": alert.resolution_note}, ip
+    )
+    return alert
+
+
+def _get(session: Session, alert_id: int) -> Alert:
+    alert = session.get(Alert, alert_id)
+    if alert is None:
+        raise UnknownAlertError(f"no alert with id {alert_id}")
+    return alert
+
+
+def _resolve(session: Session, alert: Alert, *, by: str, note: str | None, now: datetime) -> None:
+    alert.state = "resolved"
+    alert.resolved_at = now
+    alert.resolved_by = by
+    alert.resolution_note = note
+    session.add(AlertDelivery(alert_id=alert.id, event="resolved", created_at=now))
+
+
+def enqueue_reminders(session: Session, *, every: timedelta, now: datetime | None = None) -> int:
+    """Queue a "reminder" for each open, unacknowledged alert last announced at least `every` ago.
+
+    Returns how many reminders were queued.
+    """
+    now = now or utcnow()
+    last_announced = (
+        select(AlertDelivery.alert_id, func.max(AlertDelivery.created_at).label("at"))
+        .where(AlertDelivery.event.in_(("opened", "reminder")))
+        .group_by(AlertDelivery.alert_id)
+        .subquery()
+    )
+    due = session.scalars(
+        select(Alert.id)
+        .outerjoin(last_announced, last_announced.c.alert_id == Alert.id)
+        .where(Alert.state == "open", func.coalesce(last_announced.c.at, Alert.opened_at) <= now - every)
+        .order_by(Alert.id)
+    ).all()
+    session.add_all(AlertDelivery(alert_id=alert_id, event="reminder", created_at=now) for alert_id in due)
+    return len(due)

@@ -1,0 +1,167 @@
+"""Drain the alert outbox through apprise: every pending message goes to the channels of its alert's role."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import apprise
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pantau.models import Alert, AlertDelivery, utcnow
+from pantau.settings import AlertChannel
+
+log = logging.getLogger(__name__)
+
+WORDS: dict[str, dict[str, str]] = {
+    "id": {
+        "info": "INFO",
+        "warning": "PERINGATAN",
+        "critical": "KRITIS",
+        "reminder": "Pengingat",
+        "recovered": "PULIH",
+        "closed": "SELESAI",
+        "since": "Sejak",
+        "period": "Waktu",
+        "still_open": "Masih terbuka sejak",
+        "resolved_by": "Diselesaikan oleh",
+        "note": "Catatan",
+        "link": "Buka",
+    },
+    "en": {
+        "info": "INFO",
+        "warning": "WARNING",
+        "critical": "CRITICAL",
+        "reminder": "Reminder",
+        "recovered": "RECOVERED",
+        "closed": "CLOSED",
+        "since": "Since",
+        "period": "Period",
+        "still_open": "Still open since",
+        "resolved_by": "Resolved by",
+        "note": "Note",
+        "link": "Open",
+    },
+}
+
+_NOTIFY_TYPES = {
+    "info": apprise.NotifyType.INFO,
+    "warning": apprise.NotifyType.WARNING,
+    "critical": apprise.NotifyType.FAILURE,
+}
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """What one drain did: messages sent, attempts that failed, messages no channel carries."""
+
+    sent: int = 0
+    failed: int = 0
+    unrouted: int = 0
+
+
+@dataclass(frozen=True)
+class Message:
+    title: str
+    body: str
+    notify_type: apprise.NotifyType
+
+
+def compose(alert: Alert, event: str, *, language: str = "id", zone: str = "Asia/Jakarta") -> Message:
+    """The title and body of the message announcing `event` ("opened", "reminder", "resolved") of `alert`."""
+    words = WORDS.get(language, WORDS["id"])
+    tz = ZoneInfo(zone)
+    lines = [alert.body] if alert.body else []
+    if event == "resolved":
+        tag = words["recovered"] if alert.resolved_by == "system" else words["closed"]
+        title = f"[{tag}] {alert.title}"
+        lines.append(f"{words['period']}: {_when(alert.opened_at, tz)} – {_when(alert.resolved_at, tz)}")
+        if alert.resolved_by != "system":
+            lines.append(f"{words['resolved_by']}: {alert.resolved_by}")
+        if alert.resolution_note:
+            lines.append(f"{words['note']}: {alert.resolution_note}")
+        notify_type = apprise.NotifyType.SUCCESS
+    else:
+        prefix = f"[{words[alert.severity]}]"
+        title = f"{prefix} {words['reminder']}: {alert.title}" if event == "reminder" else f"{prefix} {alert.title}"
+        label = words["still_open"] if event == "reminder" else words["since"]
+        lines.append(f"{label}: {_when(alert.opened_at, tz)}")
+        notify_type = _NOTIFY_TYPES[alert.severity]
+    if alert.link:
+        lines.append(f"{words['link']}: {alert.link}")
+    return Message(title=title, body="\n".join(lines), notify_type=notify_type)
+
+
+def _when(instant: datetime | None, tz: ZoneInfo) -> str:
+    return instant.astimezone(tz).strftime("%d-%m-%Y %H:%M %Z") if instant else "-"
+
+
+def channels_for(role: str, channels: Sequence[AlertChannel]) -> list[AlertChannel]:
+    """The channels that carry alerts for `role` (a channel without roles carries every role)."""
+    return [channel for channel in channels if not channel.roles or role in channel.roles]
+
+
+def deliver_pending(
+    session: Session,
+    channels: Sequence[AlertChannel],
+    *,
+    language: str = "id",
+    zone: str = "Asia/Jakarta",
+    now: datetime | None = None,
+    max_attempts: int = 5,
+) -> DeliveryReport:
+    """Send every unsent delivery that has attempts left; record success, or the error and the attempt.
+
+    A delivery goes to all channels of its alert's role and counts as sent when every one accepted it;
+    otherwise it stays pending and is tried again on the next drain, up to `max_attempts` times. A
+    delivery whose role no channel carries is closed with that reason: the alert still shows in the app.
+    Sending happens before any write, so the store is not locked while a mail server is slow.
+    """
+    now = now or utcnow()
+    pending = session.execute(
+        select(AlertDelivery, Alert)
+        .join(Alert, Alert.id == AlertDelivery.alert_id)
+        .where(AlertDelivery.sent_at.is_(None), AlertDelivery.attempts < max_attempts)
+        .order_by(AlertDelivery.created_at, AlertDelivery.id)
+    ).all()
+    sent = failed = unrouted = 0
+    for delivery, alert in pending:
+        targets = channels_for(alert.role, channels)
+        if not targets:
+            log.warning("alert %s (%s): no channel for role %s; shown in the app only", alert.id, alert.title, alert.role)
+            delivery.sent_at, delivery.error = now, f"no channel for role {alert.role}"
+            unrouted += 1
+            continue
+        message = compose(alert, delivery.event, language=language, zone=zone)
+        errors = [error for channel in targets if (error := _send(channel, message))]
+        delivery.attempts += 1
+        if errors:
+            delivery.error = "; ".join(errors)
+            log.warning("alert %s %s not delivered (attempt %d): %s", alert.id, delivery.event, delivery.attempts, delivery.error)
+            failed += 1
+        else:
+            delivery.sent_at, delivery.error = now, None
+            sent += 1
+    return DeliveryReport(sent=sent, failed=failed, unrouted=unrouted)
+
+
+def _send(channel: AlertChannel, message: Message) -> str | None:
+    """Send `message` through one channel; return None on success, else why it failed."""
+    notifier = apprise.Apprise()
+    if not notifier.add(channel.url):
+        return f"{channel.name or 'channel'}: not a valid apprise URL"
+    label = channel.name or notifier[0].url(privacy=True)
+    warnings: list[str] = []
+    result = notifier.notify(
+        title=message.title,
+        body=message.body,
+        notify_type=message.notify_type,
+        log_callback=lambda entry, _plugin: warnings.append(entry.message),
+    )
+    if result:
+        return None
+    return f"{label}: {'; '.join(warnings) or 'not delivered'}"

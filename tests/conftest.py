@@ -1,0 +1,101 @@
+"""Shared fixtures: a migrated store on SQLite, on PostgreSQL, or on each in turn (`store`); a loopback
+SMTP server that keeps what it receives (`smtp_server`)."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from pantau.db import make_engine
+from pantau.migrate import upgrade
+from pantau.models import Base
+
+POSTGRES_URL_ENV = "PANTAU_TEST_POSTGRES_URL"
+
+
+@pytest.fixture
+def engine(tmp_path) -> Iterator[Engine]:
+    """A fresh, migrated SQLite file database for one test."""
+    sqlite = make_engine(f"sqlite:///{tmp_path / 'pantau.db'}")
+    upgrade(sqlite)
+    yield sqlite
+    sqlite.dispose()
+
+
+@pytest.fixture(scope="module")
+def pg_database() -> Iterator[Engine]:
+    """A migrated PostgreSQL database created for this test module and dropped after it."""
+    server_url = os.environ.get(POSTGRES_URL_ENV)
+    if not server_url:
+        pytest.skip(f"PostgreSQL tests need {POSTGRES_URL_ENV}")
+    name = f"pantau_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(make_url(server_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    database = make_engine(make_url(server_url).set(database=name).render_as_string(hide_password=False))
+    try:
+        upgrade(database)
+        yield database
+    finally:
+        database.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_engine(pg_database: Engine) -> Iterator[Engine]:
+    """The module's PostgreSQL database, emptied after each test so tests stay independent."""
+    yield pg_database
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    with pg_database.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store(request) -> Engine:
+    """A migrated, empty store: the test runs once on SQLite and once on PostgreSQL."""
+    return request.getfixturevalue("engine" if request.param == "sqlite" else "pg_engine")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class SmtpServer:
+    """An aiosmtpd server on loopback; `messages` holds every mail it accepted, parsed."""
+
+    port: int
+    messages: list[EmailMessage] = field(default_factory=list)
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 OK"
+
+    def mailto(self, to: str, sender: str = "pantau@kampus.ac.id") -> str:
+        """An apprise URL that sends plain SMTP (no TLS, no login) to this server."""
+        return f"mailto://127.0.0.1:{self.port}?from={sender}&to={to}&mode=insecure"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    server = SmtpServer(port=free_port())
+    controller = Controller(server, hostname="127.0.0.1", port=server.port)
+    controller.start()
+    yield server
+    controller.stop()
