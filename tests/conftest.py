@@ -69,11 +69,16 @@ def store(request) -> Engine:
     return request.getfixturevalue("engine" if request.param == "sqlite" else "pg_engine")
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@pytest.fixture
+def unused_tcp_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (connections to it are refused)."""
+    return _free_port()
 
 
 @dataclass
@@ -94,7 +99,7 @@ class SmtpServer:
 
 @pytest.fixture
 def smtp_server() -> Iterator[SmtpServer]:
-    server = SmtpServer(port=free_port())
+    server = SmtpServer(port=_free_port())
     controller = Controller(server, hostname="127.0.0.1", port=server.port)
     controller.start()
     yield server

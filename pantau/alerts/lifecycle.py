@@ -109,7 +109,9 @@ def acknowledge(session: Session, alert_id: int, *, user: str, ip: str | None = 
     alert = _get(session, alert_id)
     if alert.state != "open":
         by = alert.acknowledged_by if alert.state == "acknowledged" else alert.resolved_by
-        raise AlertStateError(f"alert {alert_id} is already {alert.state} (by {by}); only open alerts can be acknowledged")
+        raise AlertStateError(
+            f"alert {alert_id} is already {alert.state} (by {by}); only open alerts can be acknowledged"
+        )
     alert.state = "acknowledged"
     alert.acknowledged_at = utcnow()
     alert.acknowledged_by = user
@@ -125,9 +127,8 @@ def resolve(session: Session, alert_id: int, *, user: str, note: str, ip: str | 
     if not note or not note.strip():
         raise ValueError(f"alert {alert_id}: a resolution note is required")
     _resolve(session, alert, by=user, note=note.strip(), now=utcnow())
-    audit.record(
-        session, user, "alert.resolve", f"alert:{alert.id}", {"dedup_key": alert.dedup_key, "note": alert.resolution_note}, ip
-    )
+    detail = {"dedup_key": alert.dedup_key, "note": alert.resolution_note}
+    audit.record(session, user, "alert.resolve", f"alert:{alert.id}", detail, ip)
     return alert
 
 

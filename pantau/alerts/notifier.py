@@ -87,7 +87,9 @@ def compose(alert: Alert, event: str, *, language: str = "id", zone: str = "Asia
         notify_type = apprise.NotifyType.SUCCESS
     else:
         prefix = f"[{words[alert.severity]}]"
-        title = f"{prefix} {words['reminder']}: {alert.title}" if event == "reminder" else f"{prefix} {alert.title}"
+        if event == "reminder":
+            prefix = f"{prefix} {words['reminder']}:"
+        title = f"{prefix} {alert.title}"
         label = words["still_open"] if event == "reminder" else words["since"]
         lines.append(f"{label}: {_when(alert.opened_at, tz)}")
         notify_type = _NOTIFY_TYPES[alert.severity]
@@ -132,7 +134,7 @@ def deliver_pending(
     for delivery, alert in pending:
         targets = channels_for(alert.role, channels)
         if not targets:
-            log.warning("alert %s (%s): no channel for role %s; shown in the app only", alert.id, alert.title, alert.role)
+            log.warning("alert %s: no channel for role %s; shown in the app only", alert.id, alert.role)
             delivery.sent_at, delivery.error = now, f"no channel for role {alert.role}"
             unrouted += 1
             continue
@@ -141,7 +143,10 @@ def deliver_pending(
         delivery.attempts += 1
         if errors:
             delivery.error = "; ".join(errors)
-            log.warning("alert %s %s not delivered (attempt %d): %s", alert.id, delivery.event, delivery.attempts, delivery.error)
+            log.warning(
+                "alert %s %s not delivered (attempt %d): %s",
+                alert.id, delivery.event, delivery.attempts, delivery.error,
+            )
             failed += 1
         else:
             delivery.sent_at, delivery.error = now, None

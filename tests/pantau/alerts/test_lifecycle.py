@@ -22,11 +22,14 @@ from pantau.db import session_scope
 from pantau.models import Alert, AlertDelivery, AuditEntry
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
-DOWN = dict(dedup_key="monitor:h2h:down", source="monitors", role="kepala_it", title="Mati: server-h2h", severity="critical")
+DOWN = dict(
+    dedup_key="monitor:h2h:down", source="monitors", role="kepala_it", title="Mati: server-h2h", severity="critical"
+)
 
 
 def deliveries(session: Session) -> list[tuple[int, str]]:
-    return [tuple(row) for row in session.execute(select(AlertDelivery.alert_id, AlertDelivery.event).order_by(AlertDelivery.id))]
+    rows = session.execute(select(AlertDelivery.alert_id, AlertDelivery.event).order_by(AlertDelivery.id))
+    return [tuple(row) for row in rows]
 
 
 def test_alert001_same_condition_twice_is_one_alert_and_one_message(store):
@@ -49,7 +52,9 @@ def test_alert002_condition_back_after_clearing_opens_a_new_alert(store):
     with session_scope(store) as session:
         first, _ = raise_alert(session, **DOWN, now=T0)
     with session_scope(store) as session:
-        cleared = clear_condition(session, DOWN["dedup_key"], note="pulih setelah 12 menit", now=T0 + timedelta(minutes=12))
+        cleared = clear_condition(
+            session, DOWN["dedup_key"], note="pulih setelah 12 menit", now=T0 + timedelta(minutes=12)
+        )
         assert cleared.id == first.id
     with session_scope(store) as session:
         second, created = raise_alert(session, **DOWN, now=T0 + timedelta(hours=2))
@@ -162,8 +167,12 @@ def test_alert007_two_collector_cycles_racing_get_the_same_alert(pg_engine):
     with pg_engine.connect() as monitor:
         blocked = wait_until(
             lambda: monitor.execute(
-                text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
-            ).scalar() == 1
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            ).scalar()
+            == 1
         )
     winner.commit()
     winner.close()
