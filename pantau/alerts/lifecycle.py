@@ -150,11 +150,13 @@ def _resolve(session: Session, alert: Alert, *, by: str, note: str | None, now: 
 def enqueue_reminders(session: Session, *, every: timedelta, now: datetime | None = None) -> int:
     """Queue a "reminder" for each open, unacknowledged alert last announced at least `every` ago.
 
-    Returns how many reminders were queued.
+    An announcement is an "opened" or "reminder" message, dated when it was sent (or queued, while it
+    waits), so an alert mailed late is not reminded about at once. Returns how many were queued.
     """
     now = now or utcnow()
+    announced_at = func.coalesce(AlertDelivery.sent_at, AlertDelivery.created_at)
     last_announced = (
-        select(AlertDelivery.alert_id, func.max(AlertDelivery.created_at).label("at"))
+        select(AlertDelivery.alert_id, func.max(announced_at).label("at"))
         .where(AlertDelivery.event.in_(("opened", "reminder")))
         .group_by(AlertDelivery.alert_id)
         .subquery()

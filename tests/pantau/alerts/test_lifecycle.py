@@ -141,6 +141,16 @@ def test_alert006_open_alerts_remind_on_the_configured_cadence_until_acknowledge
         assert [event for alert_id, event in deliveries(session) if alert_id == disk.id] == ["opened", "reminder"]
 
 
+def test_alert008_reminders_count_from_when_the_message_actually_went_out(store):
+    with session_scope(store) as session:
+        alert, _ = raise_alert(session, **DOWN, now=T0)
+    with session_scope(store) as session:
+        session.scalars(select(AlertDelivery)).one().sent_at = T0 + timedelta(minutes=40)
+    with session_scope(store) as session:
+        assert enqueue_reminders(session, every=timedelta(minutes=60), now=T0 + timedelta(minutes=61)) == 0
+        assert enqueue_reminders(session, every=timedelta(minutes=60), now=T0 + timedelta(minutes=100)) == 1
+
+
 def wait_until(predicate, timeout: float = 10.0) -> bool:
     waiter = threading.Event()
     deadline = datetime.now(timezone.utc) + timedelta(seconds=timeout)
