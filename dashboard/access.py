@@ -1,0 +1,117 @@
+"""Which role may open which page, enforced on the server for layouts and callbacks alike.
+
+Each page module ends with `access.register_page(__name__, key=..., ...)`. Component ids of a page start with its
+key (`ids.make(key, name)`), which is how a callback request is traced back to the page that owns it.
+Anything not traced to a page the user may see is refused: deny by default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import dash
+from dash import html
+
+from . import context
+
+SHELL_PREFIXES = ("shell", "_pages")
+
+LANDING = {
+    "direktur": ("overview", "sla", "payments", "alerts"),
+    "kepala_it": ("server", "overview", "alerts"),
+    "bendahara": ("payments", "overview", "tokens", "alerts"),
+    "operator": ("sla", "alerts"),
+    "admin": ("overview", "admin", "alerts"),
+}
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    path: str
+    title: str
+    group: str
+    icon: str
+    roles: frozenset[str]
+    order: int
+
+
+PAGES: dict[str, PageSpec] = {}
+
+
+def register_page(
+    module: str,
+    *,
+    key: str,
+    path: str,
+    title: str,
+    group: str,
+    icon: str,
+    roles: tuple[str, ...],
+    order: int,
+    layout: Callable[..., Any],
+) -> None:
+    """Register a Dash page whose layout only renders for `roles` (others get "Tidak berwenang")."""
+    spec = PageSpec(key, path, title, group, icon, frozenset(roles), order)
+    PAGES[key] = spec
+
+    def guarded_layout(**kwargs):
+        if not may_see(context.user(), key):
+            return not_authorised()
+        return layout(**kwargs)
+
+    dash.register_page(module, path=path, name=title, title=f"{title} · Pantau", order=order, layout=guarded_layout)
+
+
+def may_see(user, key: str) -> bool:
+    spec = PAGES.get(key)
+    return bool(spec and getattr(user, "is_authenticated", False) and user.role in spec.roles)
+
+
+def visible_pages(user) -> list[PageSpec]:
+    return sorted((p for p in PAGES.values() if may_see(user, p.key)), key=lambda p: p.order)
+
+
+def landing_path(user) -> str | None:
+    """The page a role opens first: its preferred one if installed, else the first it may see."""
+    for key in LANDING.get(user.role, ()):
+        if may_see(user, key):
+            return PAGES[key].path
+    pages = visible_pages(user)
+    return pages[0].path if pages else None
+
+
+def owner_of(component_id: Any) -> str:
+    """The page key (or shell prefix) a component id belongs to."""
+    if isinstance(component_id, dict):
+        component_id = component_id.get("type", "")
+    component_id = str(component_id)
+    if component_id.startswith("_pages"):
+        return "_pages"
+    return component_id.split("-", 1)[0]
+
+
+def may_call(user, component_ids: list[Any]) -> bool:
+    """May this user run a callback that writes these components?"""
+    if not getattr(user, "is_authenticated", False) or not component_ids:
+        return False
+    for component_id in component_ids:
+        owner = owner_of(component_id)
+        if owner in SHELL_PREFIXES:
+            continue
+        if not may_see(user, owner):
+            return False
+    return True
+
+
+def not_authorised() -> html.Div:
+    return html.Div(
+        [
+            html.I(className="bi bi-shield-lock display-4 text-body-secondary"),
+            html.H2(context.t("Not authorised"), className="h4 mt-3"),
+            html.P(context.t("Your role may not open this page. Ask an administrator if you need it.")),
+        ],
+        className="text-center py-5",
+        id="shell-not-authorised",
+    )

@@ -1,0 +1,56 @@
+"""The JSON API under /api/v1: bearer tokens per source system or agent, never the browser session."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+import flask
+from sqlalchemy import select, text
+
+from pantau.db import session_scope
+from pantau.models import ApiToken
+from pantau.security import token_digest
+
+from . import context
+
+blueprint = flask.Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def token_name(purpose: str) -> str | None:
+    """The name of the live token presented as `Authorization: Bearer …` for this purpose, if any."""
+    header = flask.request.headers.get("Authorization", "")
+    scheme, _, presented = header.partition(" ")
+    if scheme.lower() != "bearer" or not presented:
+        return None
+    with session_scope(context.engine()) as session:
+        return session.scalar(
+            select(ApiToken.name).where(
+                ApiToken.token_hash == token_digest(presented.strip()),
+                ApiToken.purpose == purpose,
+                ApiToken.revoked_at.is_(None),
+            )
+        )
+
+
+def require_token(purpose: str):
+    """Decorate a view so it runs only for a valid token of `purpose`; the token's name is passed in."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            name = token_name(purpose)
+            if name is None:
+                return flask.jsonify(error="missing or invalid bearer token"), 401
+            return view(*args, source=name, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+@blueprint.get("/health")
+def health():
+    """For load balancers: the store answers."""
+    with context.engine().connect() as connection:
+        connection.execute(text("SELECT 1"))
+    return flask.jsonify(status="ok")

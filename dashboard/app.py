@@ -1,0 +1,64 @@
+"""The app factory: Flask server with log-in, the Dash shell, and the pages in `dashboard/pages/`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc
+import flask
+from dash import _callback
+from sqlalchemy import Engine
+
+from pantau.db import make_engine
+from pantau.settings import Settings, load_settings
+
+from . import api, auth, context, guard, shell, theme
+
+ROOT = Path(__file__).resolve().parents[1]
+ASSETS = ROOT / "assets"
+PAGES = Path(__file__).with_name("pages")
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> dash.Dash:
+    """Build the web app. The web process only reads the store; collectors run elsewhere."""
+    settings = settings or load_settings()
+    engine = engine or make_engine(settings.resolved_database_url)
+    server = flask.Flask("pantau", template_folder=str(Path(__file__).with_name("templates")))
+    server.config.update(
+        SECRET_KEY=settings.resolved_secret_key(),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+    )
+    server.extensions[context.EXTENSION] = context.AppContext(settings, engine)
+    auth.login_manager.init_app(server)
+    server.register_blueprint(auth.blueprint)
+    server.register_blueprint(api.blueprint)
+    server.before_request(guard.check_request)
+
+    theme.install()
+    # Pages are executed anew for each app; drop callbacks left by an app made earlier in this process.
+    _callback.GLOBAL_CALLBACK_LIST.clear()
+    _callback.GLOBAL_CALLBACK_MAP.clear()
+    app = dash.Dash(
+        "dashboard",
+        server=server,
+        use_pages=True,
+        pages_folder=str(PAGES),
+        assets_folder=str(ASSETS),
+        title="Pantau",
+        update_title=None,
+        suppress_callback_exceptions=True,
+        external_stylesheets=[],
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.layout = shell.layout
+    return app
+
+
+def wsgi() -> flask.Flask:
+    """Entry point for gunicorn: `gunicorn 'dashboard.app:wsgi()'`."""
+    return create_app().server

@@ -1,0 +1,49 @@
+"""A KPI card: value, change against the previous period, a small trend line, a worded status, a link."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from .. import context
+from . import status
+
+
+def sparkline(values: Sequence[float], component_id: str | None = None) -> dcc.Graph:
+    figure = go.Figure(go.Scatter(y=list(values), mode="lines", line={"width": 2}, hoverinfo="skip"))
+    figure.update_layout(
+        height=40, margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False,
+        xaxis={"visible": False}, yaxis={"visible": False},
+    )
+    extra = {"id": component_id} if component_id else {}
+    return dcc.Graph(figure=figure, config={"displayModeBar": False, "staticPlot": True}, className="sparkline", **extra)
+
+
+def kpi_card(
+    title: str,
+    value: str,
+    grade: str,
+    *,
+    change: str | None = None,
+    trend: Sequence[float] = (),
+    href: str | None = None,
+    note: str | None = None,
+    card_id: str | None = None,
+) -> dbc.Card:
+    """`grade` is good / warn / bad / none; the card always pairs it with a word and an icon."""
+    body = [
+        html.Div([html.Span(title, className="kpi-title"), status.badge(grade)],
+                 className="d-flex justify-content-between align-items-start gap-2"),
+        html.Div(value, className="kpi-value"),
+        html.Div(change, className="kpi-change small text-body-secondary") if change else None,
+        sparkline(trend) if len(trend) > 1 else None,
+        html.Div(note, className="small text-body-secondary") if note else None,
+    ]
+    if href:
+        body.append(dcc.Link([context.t("Details"), html.I(className="bi bi-arrow-right ms-1")], href=href,
+                             className="small stretched-link kpi-link"))
+    extra = {"id": card_id} if card_id else {}
+    return dbc.Card(dbc.CardBody(body), className=f"kpi-card kpi-{grade} h-100", **extra)

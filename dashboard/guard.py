@@ -1,0 +1,47 @@
+"""Every request passes here first: log-in required, and callbacks only for pages the role may see."""
+
+from __future__ import annotations
+
+import flask
+from flask_login import current_user
+
+from . import access
+
+PUBLIC_PREFIXES = ("/login", "/lang/", "/assets/", "/_favicon.ico", "/api/")
+CALLBACK_PATH = "/_dash-update-component"
+
+
+def callback_outputs(payload: dict) -> list:
+    """The component ids a Dash callback request would write."""
+    outputs = payload.get("outputs", [])
+    if isinstance(outputs, dict):
+        outputs = [outputs]
+    ids = []
+    for output in outputs:
+        if isinstance(output, list):
+            ids.extend(item.get("id") for item in output if isinstance(item, dict))
+        elif isinstance(output, dict):
+            ids.append(output.get("id"))
+    if not ids and isinstance(payload.get("output"), str):
+        ids = [part.rsplit(".", 1)[0] for part in payload["output"].strip(".").split("...") if part]
+    return [i for i in ids if i is not None]
+
+
+def check_request():
+    """Flask `before_request` hook: refuse anonymous users and callbacks outside the user's pages."""
+    path = flask.request.path
+    if path.startswith(PUBLIC_PREFIXES):
+        return None
+    if not current_user.is_authenticated:
+        if flask.request.method == "GET" and not path.startswith("/_dash"):
+            return flask.redirect(f"/login?next={flask.request.full_path.rstrip('?')}")
+        return flask.jsonify(error="login required"), 401
+    if path == CALLBACK_PATH and flask.request.method == "POST":
+        payload = flask.request.get_json(silent=True) or {}
+        if not access.may_call(current_user, callback_outputs(payload)):
+            return flask.jsonify(error="not authorised for this callback"), 403
+    if path == "/" and flask.request.method == "GET":
+        landing = access.landing_path(current_user)
+        if landing and landing != "/":
+            return flask.redirect(landing)
+    return None

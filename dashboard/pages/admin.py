@@ -1,0 +1,150 @@
+"""Pengguna & Audit: the administrator adds and disables users and reads the audit log."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import flask
+from dash import Input, Output, State, html
+
+from pantau import formatting
+from pantau.accounts import create_user, set_active
+from pantau.db import session_scope
+from pantau.settings import ROLES
+from queries.admin import audit_log, list_users
+
+from .. import access, context, ids
+from ..components.tables import data_table
+from ..shell import ROLE_NAMES
+
+KEY = "admin"
+USERS = ids.make(KEY, "users")
+USERS_BODY = ids.make(KEY, "users-body")
+NAME = ids.make(KEY, "name")
+FULL_NAME = ids.make(KEY, "full-name")
+ROLE = ids.make(KEY, "role")
+UNIT = ids.make(KEY, "unit")
+ADD = ids.make(KEY, "add")
+TOGGLE = ids.make(KEY, "toggle")
+FEEDBACK = ids.make(KEY, "feedback")
+AUDIT = ids.make(KEY, "audit")
+AUDIT_FILTER = ids.make(KEY, "audit-filter")
+AUDIT_BODY = ids.make(KEY, "audit-body")
+
+
+def layout(**_query) -> html.Div:
+    t = context.t
+    role_options = [{"label": t(ROLE_NAMES[r]), "value": r} for r in ROLES]
+    form = dbc.Row(
+        [
+            dbc.Col(dbc.Input(id=NAME, placeholder=t("Username")), md=3),
+            dbc.Col(dbc.Input(id=FULL_NAME, placeholder=t("Full name")), md=3),
+            dbc.Col(dbc.Select(id=ROLE, options=role_options, value="operator"), md=2),
+            dbc.Col(dbc.Input(id=UNIT, placeholder=t("Unit (operators)")), md=2),
+            dbc.Col(dbc.Button([html.I(className="bi bi-person-plus me-1"), t("Add user")], id=ADD,
+                               color="primary", className="w-100"), md=2),
+        ],
+        className="g-2",
+    )
+    return html.Div(
+        [
+            html.H1(t("Users & audit"), className="page-title"),
+            dbc.Card(dbc.CardBody([
+                html.H2(t("Users"), className="h5"),
+                form,
+                html.Div(id=FEEDBACK, className="mt-2", role="status"),
+                html.Div(id=USERS_BODY, children=_users_table(), className="mt-3"),
+                dbc.Button(t("Enable / disable selected user"), id=TOGGLE, color="secondary", outline=True,
+                           size="sm", className="mt-2"),
+            ])),
+            dbc.Card(dbc.CardBody([
+                html.H2(t("Audit log"), className="h5"),
+                dbc.Select(id=AUDIT_FILTER, value="all", className="mb-2 w-auto", options=[
+                    {"label": t("All actions"), "value": "all"},
+                    {"label": t("Log-ins"), "value": "login"},
+                    {"label": t("Users"), "value": "user"},
+                    {"label": t("Alerts"), "value": "alert"},
+                    {"label": t("Imports"), "value": "import"},
+                    {"label": t("Reconciliation"), "value": "recon"},
+                ]),
+                html.Div(id=AUDIT_BODY, children=_audit_table("all")),
+            ]), className="mt-3"),
+        ]
+    )
+
+
+def _users_table():
+    t, lang, tz = context.t, context.lang(), context.tz()
+    frame = list_users(context.engine())
+    frame["role_name"] = frame["role"].map(lambda r: t(ROLE_NAMES.get(r, r)))
+    frame["status"] = frame["active"].map(lambda a: t("Active") if a else t("Disabled"))
+    frame["last_login"] = frame["last_login_at"].map(
+        lambda v: formatting.moment(v.to_pydatetime(), lang, tz) if v is not None and v == v else "–")
+    columns = {"username": t("Username"), "full_name": t("Full name"), "role_name": t("Role"),
+               "unit": t("Unit"), "status": t("Status"), "last_login": t("Last log-in")}
+    return data_table(USERS, frame, columns, row_selectable="single", selected_rows=[], page_size=10)
+
+
+def _audit_table(prefix: str):
+    t, lang, tz = context.t, context.lang(), context.tz()
+    frame = audit_log(context.engine(), action_prefix=None if prefix in ("", "all") else prefix)
+    frame["when"] = frame["at"].map(lambda v: formatting.moment(v.to_pydatetime(), lang, tz))
+    frame["detail"] = frame["detail"].map(lambda d: ", ".join(f"{k}={v}" for k, v in (d or {}).items()))
+    columns = {"when": t("Time"), "actor": t("Actor"), "action": t("Action"), "target": t("Target"),
+               "ip": t("Address"), "detail": t("Details")}
+    return data_table(AUDIT, frame, columns, page_size=15)
+
+
+@dash.callback(Output(AUDIT_BODY, "children"), Input(AUDIT_FILTER, "value"))
+def _filter_audit(prefix):
+    return _audit_table(prefix or "")
+
+
+@dash.callback(
+    Output(FEEDBACK, "children"),
+    Output(USERS_BODY, "children"),
+    Output(AUDIT_BODY, "children", allow_duplicate=True),
+    Input(ADD, "n_clicks"),
+    Input(TOGGLE, "n_clicks"),
+    State(NAME, "value"),
+    State(FULL_NAME, "value"),
+    State(ROLE, "value"),
+    State(UNIT, "value"),
+    State(USERS, "data"),
+    State(USERS, "selected_rows"),
+    State(AUDIT_FILTER, "value"),
+    prevent_initial_call=True,
+)
+def _change_users(_add, _toggle, name, full_name, role, unit, rows, selected, prefix):
+    t = context.t
+    actor = context.user().username
+    ip = flask.request.remote_addr
+    try:
+        with session_scope(context.engine()) as session:
+            if dash.ctx.triggered_id == ADD:
+                created = create_user(session, (name or "").strip(), role, full_name=(full_name or "").strip(),
+                                      unit=(unit or "").strip() or None, actor=actor)
+                message = dbc.Alert([t("User created. Their first password (shown once):"), " ",
+                                     html.Code(created.password, id=ids.make(KEY, "new-password"))], color="success")
+            else:
+                if not rows or not selected:
+                    return dbc.Alert(t("Choose a user in the table first."), color="warning"), dash.no_update, dash.no_update
+                row = rows[selected[0]]
+                set_active(session, row["username"], row["status"] != t("Active"), actor=actor, ip=ip)
+                message = dbc.Alert(t("User updated."), color="success")
+    except ValueError as error:
+        return dbc.Alert(str(error), color="danger"), dash.no_update, dash.no_update
+    return message, _users_table(), _audit_table(prefix or "")
+
+
+access.register_page(
+    __name__,
+    key=KEY,
+    path="/pengguna",
+    title="Users & audit",
+    group="Administration",
+    icon="people",
+    roles=("admin",),
+    order=95,
+    layout=layout,
+)

@@ -1,0 +1,131 @@
+"""The frame around every page: header with user, language and data freshness; navigation by subject."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, dcc, html
+
+from pantau import formatting
+from queries.freshness import last_update
+
+from . import access, context, ids
+
+GROUP_ORDER = ("Overview", "Operations", "Finance", "Services & SOPs", "Administration")
+ROLE_NAMES = {
+    "direktur": "Director",
+    "kepala_it": "Head of IT",
+    "bendahara": "Receiving treasurer",
+    "operator": "Operator",
+    "admin": "Administrator",
+}
+
+
+def layout() -> html.Div:
+    """The shell; a function so every page load reads the user and the freshness anew."""
+    user = context.user()
+    if not getattr(user, "is_authenticated", False):
+        return html.Div(dcc.Location(id=ids.SHELL_LOCATION, href="/login", refresh=True))
+    return html.Div(
+        [
+            dcc.Location(id=ids.SHELL_LOCATION),
+            dcc.Interval(id=ids.SHELL_TICK, interval=60_000),
+            _header(user),
+            html.Div(
+                [
+                    dbc.Collapse(_navigation(user), id=ids.SHELL_NAV, className="shell-nav d-md-block"),
+                    html.Main(dash.page_container, className="shell-main"),
+                ],
+                className="shell-body",
+            ),
+        ],
+        className="shell",
+    )
+
+
+def _header(user) -> dbc.Navbar:
+    t = context.t
+    lang = context.lang()
+    switch = html.Div(
+        [
+            html.A("ID", href="/lang/id?next=/", className="lang-link" + (" active" if lang == "id" else ""),
+                   title="Bahasa Indonesia", id="shell-lang-id"),
+            html.A("EN", href="/lang/en?next=/", className="lang-link" + (" active" if lang == "en" else ""),
+                   title="English", id="shell-lang-en"),
+        ],
+        className="lang-switch",
+        role="group",
+        **{"aria-label": t("Language")},
+    )
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                html.Button(html.I(className="bi bi-list"), id=ids.SHELL_NAV_TOGGLE,
+                            className="btn btn-link text-white d-md-none", **{"aria-label": t("Menu")}),
+                dbc.NavbarBrand(
+                    [html.Img(src="/assets/logo.svg", height="28", alt=""), html.Span("Pantau", className="ms-2")],
+                    href="/",
+                ),
+                html.Span(context.settings().institution, className="navbar-text institution d-none d-lg-inline"),
+                html.Div(
+                    [
+                        html.Span(id=ids.SHELL_FRESHNESS, className="freshness d-none d-sm-inline",
+                                  children=freshness_text()),
+                        switch,
+                        html.Span(
+                            [html.I(className="bi bi-person-circle me-1"), user.display_name,
+                             html.Small(f" · {t(ROLE_NAMES.get(user.role, user.role))}", className="opacity-75")],
+                            className="user-name", id="shell-user",
+                        ),
+                        html.A([html.I(className="bi bi-box-arrow-right me-1"), t("Log out")], href="/logout",
+                               className="btn btn-sm btn-outline-light", id="shell-logout"),
+                    ],
+                    className="header-tools",
+                ),
+            ],
+            fluid=True,
+        ),
+        color="primary",
+        dark=True,
+        className="shell-header",
+    )
+
+
+def _navigation(user) -> html.Nav:
+    t = context.t
+    groups: dict[str, list] = defaultdict(list)
+    for spec in access.visible_pages(user):
+        groups[spec.group].append(
+            dbc.NavLink([html.I(className=f"bi bi-{spec.icon} me-2"), t(spec.title)], href=spec.path,
+                        active="partial", id=f"shell-nav-{spec.key}")
+        )
+    sections = []
+    for group in sorted(groups, key=lambda g: GROUP_ORDER.index(g) if g in GROUP_ORDER else 99):
+        sections.append(html.Div(t(group), className="nav-group"))
+        sections.append(dbc.Nav(groups[group], vertical=True, pills=True))
+    return html.Nav(sections, **{"aria-label": t("Pages")})
+
+
+def freshness_text() -> str:
+    latest = last_update(context.engine())
+    if latest is None:
+        return context.t("No data collected yet")
+    when = formatting.moment(latest, context.lang(), context.tz())
+    return context.t("Data last updated {when}", when=when)
+
+
+@dash.callback(Output(ids.SHELL_FRESHNESS, "children"), Input(ids.SHELL_TICK, "n_intervals"))
+def _refresh_freshness(_n):
+    return freshness_text()
+
+
+@dash.callback(
+    Output(ids.SHELL_NAV, "is_open"),
+    Input(ids.SHELL_NAV_TOGGLE, "n_clicks"),
+    State(ids.SHELL_NAV, "is_open"),
+    prevent_initial_call=True,
+)
+def _toggle_navigation(_clicks, is_open):
+    return not is_open

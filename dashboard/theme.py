@@ -1,0 +1,36 @@
+"""One Plotly template for every figure, set once when the app is made."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+TEMPLATE = "pantau"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
+COLOURS = {
+    "good": "#1a7f4b",
+    "warn": "#b26a00",
+    "bad": "#c0392b",
+    "muted": "#6c757d",
+    "primary": "#0b5394",
+}
+# Okabe–Ito, readable for colour-blind readers.
+COLORWAY = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
+
+
+def install() -> None:
+    pio.templates[TEMPLATE] = go.layout.Template(
+        layout=go.Layout(
+            font={"family": FONT, "size": 13, "color": "#212529"},
+            colorway=COLORWAY,
+            paper_bgcolor="rgba(0,0,0,0)",
+            plot_bgcolor="rgba(0,0,0,0)",
+            margin={"l": 56, "r": 16, "t": 48, "b": 48},
+            title={"x": 0, "xanchor": "left", "font": {"size": 15}},
+            xaxis={"gridcolor": "#e9ecef", "zeroline": False, "linecolor": "#ced4da"},
+            yaxis={"gridcolor": "#e9ecef", "zeroline": False, "linecolor": "#ced4da"},
+            legend={"orientation": "h", "y": -0.2},
+            hoverlabel={"font": {"family": FONT}},
+        )
+    )
+    pio.templates.default = f"plotly_white+{TEMPLATE}"

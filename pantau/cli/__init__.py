@@ -1,0 +1,19 @@
+"""The `pantau` command."""
+
+from __future__ import annotations
+
+import typer
+
+from . import bench, services, store, tokens, users
+
+app = typer.Typer(help="Pantau: dashboards for a polytechnic's money, servers and SOPs.", no_args_is_help=True,
+                  pretty_exceptions_show_locals=False)
+store.register(app)
+services.register(app)
+app.add_typer(users.app, name="users")
+app.add_typer(tokens.app, name="tokens")
+bench.register(app)
+
+
+def main() -> None:
+    app()

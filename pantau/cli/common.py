@@ -1,0 +1,30 @@
+"""What every command shares: settings, the store, the console and error reporting."""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+from sqlalchemy import Engine
+
+from pantau.db import make_engine
+from pantau.settings import Settings, load_settings
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def settings() -> Settings:
+    try:
+        return load_settings()
+    except Exception as error:  # noqa: BLE001 - a bad config must read as one clear line
+        fail(f"configuration: {error}")
+
+
+def engine(config: Settings | None = None) -> Engine:
+    return make_engine((config or settings()).resolved_database_url)
+
+
+def fail(message: str, code: int = 2):
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    sys.exit(code)

@@ -1,0 +1,99 @@
+"""Rupiah, numbers, percentages, dates, times and durations in the reader's language, through Babel."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as _format_date
+from babel.dates import format_time as _format_time
+from babel.numbers import format_decimal, format_percent
+from babel.units import format_unit
+
+LOCALES = {"id": "id_ID", "en": "en"}
+_TIME_PATTERNS = {"id": "HH.mm", "en": "h:mm a"}
+_UNITS = (("day", 86400), ("hour", 3600), ("minute", 60))
+
+
+def _locale(lang: str) -> str:
+    return LOCALES.get(lang, LOCALES["id"])
+
+
+def rupiah(amount: int | float | Decimal | None, lang: str = "id") -> str:
+    """`Rp 1.500.000` (id) or `Rp 1,500,000` (en); sen are shown only when there are any."""
+    if amount is None:
+        return "–"
+    value = Decimal(str(amount))
+    digits = "#,##0.00" if value != value.to_integral_value() else "#,##0"
+    pattern = f"'Rp' {digits};-'Rp' {digits}"
+    return format_decimal(value, pattern, locale=_locale(lang))
+
+
+def number(value: int | float | Decimal | None, lang: str = "id", decimals: int = 0) -> str:
+    if value is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, pattern, locale=_locale(lang))
+
+
+def percent(ratio: float | None, lang: str = "id", decimals: int = 1) -> str:
+    """A ratio as `98,5%` (id) or `98.5%` (en)."""
+    if ratio is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
+    return format_percent(ratio, pattern, locale=_locale(lang))
+
+
+def local(moment: datetime, tz: str) -> datetime:
+    """An aware instant seen in the campus zone."""
+    if moment.tzinfo is None:
+        raise ValueError(f"naive datetime {moment!r}: give a time zone")
+    return moment.astimezone(ZoneInfo(tz))
+
+
+def day(value: date | datetime | None, lang: str = "id", tz: str = "Asia/Jakarta") -> str:
+    """`22 Nov 2026`."""
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        value = local(value, tz)
+    return _format_date(value, "d MMM yyyy", locale=_locale(lang))
+
+
+def clock(moment: datetime | None, lang: str = "id", tz: str = "Asia/Jakarta") -> str:
+    """`14.05 WIB` (id) or `2:05 PM WIB` (en), with the zone's own abbreviation (WIB, WITA, WIT)."""
+    if moment is None:
+        return "–"
+    seen = local(moment, tz)
+    return f"{_format_time(seen, _TIME_PATTERNS.get(lang, 'HH.mm'), locale=_locale(lang))} {seen.tzname()}"
+
+
+def moment(value: datetime | None, lang: str = "id", tz: str = "Asia/Jakarta") -> str:
+    """`22 Nov 2026 14.05 WIB`."""
+    if value is None:
+        return "–"
+    return f"{day(value, lang, tz)} {clock(value, lang, tz)}"
+
+
+def duration(span: timedelta | float | None, lang: str = "id", parts: int = 2) -> str:
+    """A span in words, the largest `parts` units: `2 jam 15 menit`, `3 hari`, `45 detik`."""
+    if span is None:
+        return "–"
+    seconds = int(span.total_seconds() if isinstance(span, timedelta) else span)
+    if seconds < 60:
+        return format_unit(max(seconds, 0), "duration-second", length="long", locale=_locale(lang))
+    words = []
+    for unit, size in _UNITS:
+        count, seconds = divmod(seconds, size)
+        if count and len(words) < parts:
+            words.append(format_unit(count, f"duration-{unit}", length="long", locale=_locale(lang)))
+        elif words:
+            break
+    return " ".join(words)
+
+
+def working_days(count: float, lang: str = "id") -> str:
+    """`3 hari kerja` / `3 working days`."""
+    shown = number(count, lang, 0 if float(count).is_integer() else 1)
+    return f"{shown} hari kerja" if lang == "id" else f"{shown} working day{'s' if count != 1 else ''}"

@@ -1,0 +1,38 @@
+"""Message catalogues: English message ids, Indonesian (the default) from gettext `.po` files via Babel.
+
+Every `.po` file under `pantau/locale/<lang>/LC_MESSAGES/` is read and merged, so each subject keeps its
+own catalogue file. Missing translations fall back to the English text.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+LOCALE_DIR = Path(__file__).with_name("locale")
+LANGUAGES = ("id", "en")
+DEFAULT_LANGUAGE = "id"
+
+
+@lru_cache(maxsize=None)
+def catalogue(lang: str) -> dict[str, str]:
+    """The merged translations of one language (empty for English, the source language)."""
+    merged: dict[str, str] = {}
+    for path in sorted((LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale=lang):
+                if message.id and message.string and not message.fuzzy:
+                    merged[message.id] = message.string
+    return merged
+
+
+def translate(text: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
+    """Translate `text` into `lang` and fill its `{placeholders}`."""
+    translated = catalogue(lang).get(text, text) if lang in LANGUAGES else text
+    return translated.format(**values) if values else translated
+
+
+def normalise(lang: str | None) -> str:
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE

@@ -1,0 +1,34 @@
+"""Alerts as the in-app alerts page and the header show them."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from pantau.models import Alert
+
+COLUMNS = ["id", "severity", "title", "body", "role", "source", "state", "opened_at", "last_seen_at",
+           "acknowledged_by", "resolved_at", "resolved_by", "link"]
+
+
+def list_alerts(engine: Engine, *, roles: list[str] | None, states: list[str], limit: int = 500) -> pd.DataFrame:
+    """Newest first; `roles=None` means every role (the administrator's view)."""
+    query = select(*(getattr(Alert, c) for c in COLUMNS)).where(Alert.state.in_(states))
+    if roles is not None:
+        query = query.where(Alert.role.in_(roles))
+    query = query.order_by(Alert.opened_at.desc(), Alert.id.desc()).limit(limit)
+    with engine.connect() as connection:
+        frame = pd.DataFrame(connection.execute(query).all(), columns=COLUMNS)
+    for column in ("opened_at", "last_seen_at", "resolved_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    return frame
+
+
+def count_by_state(engine: Engine, *, roles: list[str] | None) -> dict[str, int]:
+    """Number of alerts in each state (open, acknowledged, resolved)."""
+    query = select(Alert.state, func.count()).group_by(Alert.state)
+    if roles is not None:
+        query = query.where(Alert.role.in_(roles))
+    with engine.connect() as connection:
+        counts = dict(connection.execute(query).all())
+    return {state: counts.get(state, 0) for state in ("open", "acknowledged", "resolved")}
