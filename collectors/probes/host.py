@@ -60,10 +60,10 @@ def host_snapshot(
 
     ``mounts`` defaults to every mounted physical partition. Network counters sum ``nics``
     (default: every interface but loopback); pass the ``previous`` snapshot to get rates.
-    CPU use is measured over ``cpu_sample_s`` seconds, so the call blocks that long. A
-    process counts as alive when its name, or the file name of its first or second
-    command-line word, equals the watched name (so ``python /usr/bin/gunicorn`` matches
-    ``gunicorn``); zombies do not count.
+    CPU use is measured over ``cpu_sample_s`` seconds, so the call blocks that long (0 compares
+    with the previous call in this process instead). A process counts as alive when its name,
+    or the file name of its first or second command-line word (options excluded), equals the
+    watched name, so ``python /usr/bin/gunicorn`` matches ``gunicorn``; zombies do not count.
     """
     cpu_percent = psutil.cpu_percent(interval=cpu_sample_s)
     now, monotonic_s = utc_now(), time.monotonic()
@@ -103,8 +103,8 @@ def processes_alive(names: Iterable[str]) -> dict[str, bool]:
     for process in psutil.process_iter(["name", "cmdline", "status"]):
         if process.info["status"] == psutil.STATUS_ZOMBIE:
             continue
-        words = process.info["cmdline"] or []
-        candidates = {process.info["name"], *(os.path.basename(word) for word in words[:2] if word)}
+        words = [word for word in (process.info["cmdline"] or [])[:2] if word and not word.startswith("-")]
+        candidates = {process.info["name"], *(os.path.basename(word) for word in words)}
         for name in alive.keys() & candidates:
             alive[name] = True
     return alive

@@ -96,7 +96,7 @@ def _resolve(host: str) -> tuple[socket.AddressFamily, ipaddress.IPv4Address | i
     return family, ipaddress.ip_address(sockaddr[0].split("%")[0])
 
 
-def _checksum(data: bytes) -> int:
+def checksum(data: bytes) -> int:
     """RFC 1071 Internet checksum, in network byte order."""
     if len(data) % 2:
         data += b"\0"
@@ -180,9 +180,9 @@ class _EchoSession:
     def _send(self, seq: int) -> int:
         payload = self.token + bytes(_PAYLOAD_BYTES - _TOKEN_BYTES)
         kind = _ECHO_REQUEST[self.family]
-        checksum = _checksum(_HEADER.pack(kind, 0, 0, self.ident, seq) + payload) if self.family == socket.AF_INET else 0
+        check = checksum(_HEADER.pack(kind, 0, 0, self.ident, seq) + payload) if self.family == socket.AF_INET else 0
         sent_at = time.time_ns()
-        self.sock.sendto(_HEADER.pack(kind, 0, checksum, self.ident, seq) + payload, (str(self.address), 0))
+        self.sock.sendto(_HEADER.pack(kind, 0, check, self.ident, seq) + payload, (str(self.address), 0))
         return sent_at
 
     def _collect(self, sent: dict[int, int], rtts: dict[int, float], timeout_s: float, until: float,

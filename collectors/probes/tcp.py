@@ -40,7 +40,7 @@ def probe_tcp(host: str, port: int, timeout_s: float = 5.0) -> ProbeResult:
                 reason = f"timed out after {timeout_s:g} s"
                 continue
             except OSError as exc:
-                reason = (exc.strerror or str(exc)).lower()
+                reason = exc.strerror or str(exc)
                 continue
             latency_ms = (time.perf_counter() - started) * 1000
         return ProbeResult.single(True, f"connected to {sockaddr[0]} port {port}", latency_ms, checked_at)
