@@ -69,7 +69,8 @@ def load_sop_file(path: Path) -> Sop:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise SopFileError(path, [(None, None, f"invalid TOML: {error}", None)]) from None
+        line = re.search(r"at line (\d+)", str(error))
+        raise SopFileError(path, [(None, None, f"invalid TOML: {error}", int(line[1]) if line else None)]) from None
     except (OSError, UnicodeDecodeError) as error:
         raise SopFileError(path, [(None, None, f"cannot read: {error}", None)]) from None
     try:

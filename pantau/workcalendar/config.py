@@ -104,7 +104,9 @@ class CalendarConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     timezone: str = "Asia/Jakarta"
-    working_hours: dict[Weekday, list[Interval]] = Field(default_factory=lambda: dict(DEFAULT_WORKING_HOURS))
+    working_hours: dict[Weekday, list[Interval]] = Field(
+        default_factory=lambda: {day: list(spans) for day, spans in DEFAULT_WORKING_HOURS.items()}
+    )
     closures: list[Closure] = Field(default_factory=list)
 
     @field_validator("timezone")

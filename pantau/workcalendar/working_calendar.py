@@ -126,14 +126,18 @@ class WorkingCalendar:
         return next(self._periods_from(self.local(dt)))[0]
 
     def _periods_from(self, moment: datetime) -> Iterator[tuple[datetime, datetime]]:
-        """Working intervals from `moment` on, the first clipped to start at `moment`."""
-        day = moment.date()
-        for _ in range(_MAX_DAYS_SCANNED):
-            for start, end in self.working_intervals(day):
-                if end > moment:
-                    yield max(start, moment), end
+        """Working intervals from `moment` on, the first clipped to start at `moment`.
+
+        Raises ValueError after `_MAX_DAYS_SCANNED` days in a row without working time.
+        """
+        day, closed_days = moment.date(), 0
+        while closed_days < _MAX_DAYS_SCANNED:
+            spans = [(max(start, moment), end) for start, end in self.working_intervals(day) if end > moment]
+            closed_days = 0 if spans else closed_days + 1
+            yield from spans
             day += timedelta(days=1)
-        raise ValueError(f"no working time within {_MAX_DAYS_SCANNED} days after {moment.isoformat()}")
+        first_closed = day - timedelta(days=_MAX_DAYS_SCANNED)
+        raise ValueError(f"no working time in the {_MAX_DAYS_SCANNED} days from {first_closed.isoformat()}")
 
     def add(self, start: datetime, amount: int, unit: TimeUnit | str) -> datetime:
         """The due time of a standard time of `amount` `unit` that starts at `start`.
@@ -205,11 +209,13 @@ class WorkingCalendar:
             raise ValueError(f"end {last.isoformat()} is before start {first.isoformat()}")
         if Clock(clock) is Clock.CALENDAR:
             return _between(first, last)
-        total = timedelta()
-        for period_start, period_end in self._periods_from(first):
-            if period_start >= last:
-                break
-            total += _between(period_start, min(period_end, last))
+        total, day = timedelta(), first.date()
+        while day <= last.date():
+            for period_start, period_end in self.working_intervals(day):
+                overlap_start, overlap_end = max(period_start, first), min(period_end, last)
+                if overlap_end > overlap_start:
+                    total += _between(overlap_start, overlap_end)
+            day += timedelta(days=1)
         return total
 
     def progress(self, start: datetime, at: datetime, standard: StandardTimeLike) -> float | None:

@@ -115,6 +115,13 @@ def test_sop008_one_code_twice_in_a_directory_is_an_error(tmp_path):
         load_catalogue([tmp_path])
 
 
-def test_sop009_missing_directory_is_reported(tmp_path):
+def test_sop009_invalid_toml_gives_its_line(tmp_path):
+    path = variant(tmp_path, 'unit = "UPT TIK"\nwarnings', 'unit = UPT TIK\nwarnings')
+    with pytest.raises(SopFileError, match=r"^webservice.toml: invalid TOML: ") as error:
+        load_sop_file(path)
+    assert [error.value.line] == lines_of(path, "unit = UPT TIK")
+
+
+def test_sop010_missing_directory_is_reported(tmp_path):
     with pytest.raises(FileNotFoundError, match="SOP directory .*nowhere does not exist"):
         load_catalogue([tmp_path / "nowhere"])
