@@ -56,11 +56,11 @@ def pg_database() -> Iterator[Engine]:
 
 @pytest.fixture
 def pg_engine(pg_database: Engine) -> Iterator[Engine]:
-    """The module's PostgreSQL database, emptied after each test so tests stay independent."""
+    """The module's PostgreSQL database, emptied (DELETE, fast on small tables) after each test."""
     yield pg_database
-    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
     with pg_database.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

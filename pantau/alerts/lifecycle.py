@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from pantau import audit
@@ -19,6 +19,8 @@ from pantau.settings import ROLES
 
 LIVE_STATES = ("open", "acknowledged")
 SYSTEM_ACTOR = "system"
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+_LIVE = text("state != 'resolved'")  # the predicate of the partial unique index on dedup_key
 
 
 class AlertStateError(ValueError):
@@ -52,17 +54,15 @@ def raise_alert(
 
     A live alert with the same key is kept (its `last_seen_at` and body are refreshed). Otherwise a
     new alert is opened and an "opened" delivery queued. When two writers race for the same key, the
-    store's unique index lets one win; the other gets the winner's alert back.
+    store's partial unique index lets one insert win (INSERT ... ON CONFLICT DO NOTHING, atomic on both
+    SQLite and PostgreSQL without a savepoint); the other gets the winner's alert back.
     """
     if role not in ROLES:
         raise ValueError(f"alert {dedup_key!r}: role {role!r} is not one of {', '.join(ROLES)}")
     if severity not in SEVERITIES:
         raise ValueError(f"alert {dedup_key!r}: severity {severity!r} is not one of {', '.join(SEVERITIES)}")
     now = now or utcnow()
-    existing = live_alert(session, dedup_key)
-    if existing is not None:
-        return _seen_again(existing, body, now), False
-    alert = Alert(
+    values = dict(
         dedup_key=dedup_key,
         source=source,
         role=role,
@@ -74,16 +74,18 @@ def raise_alert(
         opened_at=now,
         last_seen_at=now,
     )
-    try:
-        with session.begin_nested():
-            session.add(alert)
-    except IntegrityError:
-        winner = live_alert(session, dedup_key)
-        if winner is None:
-            raise
-        return _seen_again(winner, body, now), False
-    session.add(AlertDelivery(alert_id=alert.id, event="opened", created_at=now))
-    return alert, True
+    insert = (
+        _INSERTS[session.get_bind().dialect.name](Alert)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["dedup_key"], index_where=_LIVE)
+        .returning(Alert.id)
+    )
+    while (existing := live_alert(session, dedup_key)) is None:
+        new_id = session.scalar(insert)
+        if new_id is not None:
+            session.add(AlertDelivery(alert_id=new_id, event="opened", created_at=now))
+            return session.get(Alert, new_id), True
+    return _seen_again(existing, body, now), False
 
 
 def _seen_again(alert: Alert, body: str, now: datetime) -> Alert:

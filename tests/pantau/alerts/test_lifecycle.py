@@ -6,7 +6,7 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from pantau.alerts import (
@@ -151,44 +151,43 @@ def test_alert008_reminders_count_from_when_the_message_actually_went_out(store)
         assert enqueue_reminders(session, every=timedelta(minutes=60), now=T0 + timedelta(minutes=100)) == 1
 
 
-def wait_until(predicate, timeout: float = 10.0) -> bool:
-    waiter = threading.Event()
-    deadline = datetime.now(timezone.utc) + timedelta(seconds=timeout)
-    while not predicate():
-        if datetime.now(timezone.utc) > deadline:
-            return False
-        waiter.wait(0.02)
-    return True
+def test_alert007_two_collector_cycles_racing_get_the_same_alert(store):
+    racer_inserting = threading.Event()
 
+    def note_racer_insert(conn, cursor, statement, parameters, context, executemany) -> None:
+        if threading.current_thread().name == "racer" and statement.startswith("INSERT INTO alerts"):
+            racer_inserting.set()
 
-@pytest.mark.postgres
-def test_alert007_two_collector_cycles_racing_get_the_same_alert(pg_engine):
-    winner = Session(pg_engine)
+    winner = Session(store)
     first_id = raise_alert(winner, **DOWN, now=T0)[0].id
     outcome: dict[str, object] = {}
 
     def racing_cycle() -> None:
-        with session_scope(pg_engine) as session:
-            alert, created = raise_alert(session, **DOWN, now=T0 + timedelta(seconds=1))
+        with session_scope(store) as session:
+            alert, created = raise_alert(session, **DOWN, body="siklus kedua", now=T0 + timedelta(seconds=1))
             outcome.update(id=alert.id, created=created)
 
-    racer = threading.Thread(target=racing_cycle)
+    event.listen(store, "before_cursor_execute", note_racer_insert)
+    racer = threading.Thread(target=racing_cycle, name="racer")
     racer.start()
-    with pg_engine.connect() as monitor:
-        blocked = wait_until(
-            lambda: monitor.execute(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity"
-                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                )
-            ).scalar()
-            == 1
-        )
-    winner.commit()
-    winner.close()
-    racer.join(timeout=30)
-    assert blocked, "the racing cycle never waited on the unique index"
+    try:
+        assert racer_inserting.wait(timeout=30), "the racing cycle never tried to insert"
+    finally:
+        winner.commit()
+        winner.close()
+        racer.join(timeout=60)
+        event.remove(store, "before_cursor_execute", note_racer_insert)
     assert outcome == {"id": first_id, "created": False}
-    with session_scope(pg_engine) as session:
+    with session_scope(store) as session:
         assert session.scalar(select(func.count()).select_from(Alert)) == 1
+        assert session.get(Alert, first_id).body == "siklus kedua"
         assert deliveries(session) == [(first_id, "opened")]
+
+
+def test_alert009_an_alert_raised_in_a_failed_unit_of_work_leaves_nothing_behind(store):
+    with pytest.raises(RuntimeError), session_scope(store) as session:
+        raise_alert(session, **DOWN, now=T0)
+        raise RuntimeError("the collector cycle failed after raising")
+    with session_scope(store) as session:
+        assert session.scalar(select(func.count()).select_from(Alert)) == 0
+        assert session.scalar(select(func.count()).select_from(AlertDelivery)) == 0
