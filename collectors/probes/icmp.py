@@ -30,10 +30,16 @@ from collectors.probes.icmp_filter import attach_echo_reply_filter
 from collectors.probes.result import ProbeResult, utc_now
 
 IcmpMode = Literal["auto", "dgram", "raw"]
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 _ECHO_REQUEST = {socket.AF_INET: 8, socket.AF_INET6: 128}
 _ECHO_REPLY = {socket.AF_INET: 0, socket.AF_INET6: 129}
 _PROTOCOL = {socket.AF_INET: socket.IPPROTO_ICMP, socket.AF_INET6: socket.IPPROTO_ICMPV6}
+_SOCKET_KINDS = {
+    "auto": (socket.SOCK_DGRAM, socket.SOCK_RAW),
+    "dgram": (socket.SOCK_DGRAM,),
+    "raw": (socket.SOCK_RAW,),
+}
 _HEADER = struct.Struct("!BBHHH")
 _PAYLOAD_BYTES = 56
 _TOKEN_BYTES = 16
@@ -67,6 +73,8 @@ def probe_icmp(
         raise ValueError(f"probe_icmp: count must be at least 1, got {count!r}")
     if timeout_s <= 0 or interval_s < 0:
         raise ValueError(f"probe_icmp: timeout_s must be > 0 and interval_s >= 0, got {timeout_s!r}, {interval_s!r}")
+    if mode not in _SOCKET_KINDS:
+        raise ValueError(f"probe_icmp: mode must be one of {', '.join(_SOCKET_KINDS)}, got {mode!r}")
     checked_at = utc_now()
     try:
         family, address = _resolve(host)
@@ -81,7 +89,7 @@ def probe_icmp(
     lost = count - len(samples)
     return ProbeResult(
         ok=True,
-        message=f"{len(samples)}/{count} replies from {address}" + (f", {lost} lost" if lost else ""),
+        message=f"{len(samples)}/{count} replies from {address}",
         latency_ms=fmean(samples),
         latency_min_ms=min(samples),
         latency_max_ms=max(samples),
@@ -91,7 +99,7 @@ def probe_icmp(
     )
 
 
-def _resolve(host: str) -> tuple[socket.AddressFamily, ipaddress.IPv4Address | ipaddress.IPv6Address]:
+def _resolve(host: str) -> tuple[socket.AddressFamily, Address]:
     family, _, _, _, sockaddr = socket.getaddrinfo(host, None, type=socket.SOCK_DGRAM)[0]
     return family, ipaddress.ip_address(sockaddr[0].split("%")[0])
 
@@ -124,9 +132,8 @@ def _raw_identifier() -> Iterator[int]:
 
 
 def _open_socket(family: socket.AddressFamily, mode: IcmpMode) -> socket.socket:
-    kinds = {"dgram": [socket.SOCK_DGRAM], "raw": [socket.SOCK_RAW]}.get(mode, [socket.SOCK_DGRAM, socket.SOCK_RAW])
     errors = []
-    for kind in kinds:
+    for kind in _SOCKET_KINDS[mode]:
         try:
             return socket.socket(family, kind, _PROTOCOL[family])
         except OSError as exc:
@@ -140,7 +147,7 @@ def _open_socket(family: socket.AddressFamily, mode: IcmpMode) -> socket.socket:
 class _EchoSession:
     """One probe's socket, identifier and token."""
 
-    def __init__(self, sock: socket.socket, family: socket.AddressFamily, address, ident: int) -> None:
+    def __init__(self, sock: socket.socket, family: socket.AddressFamily, address: Address, ident: int) -> None:
         self.sock = sock
         self.family = family
         self.address = address
@@ -152,7 +159,7 @@ class _EchoSession:
 
     @classmethod
     @contextmanager
-    def open(cls, family: socket.AddressFamily, address, mode: IcmpMode) -> Iterator[_EchoSession]:
+    def open(cls, family: socket.AddressFamily, address: Address, mode: IcmpMode) -> Iterator[_EchoSession]:
         with _open_socket(family, mode) as sock:
             if sock.type == socket.SOCK_RAW:
                 with _raw_identifier() as ident:
@@ -203,7 +210,7 @@ class _EchoSession:
             if seq in sent and seq not in rtts and received_at - sent[seq] <= limit_ns:
                 rtts[seq] = max(received_at - sent[seq], 0) / 1e6
 
-    def _match(self, data: bytes, source) -> int | None:
+    def _match(self, data: bytes, source: tuple) -> int | None:
         """Return the sequence number if ``data`` is a reply to this probe, else None."""
         if ipaddress.ip_address(source[0].split("%")[0]) != self.address:
             return None

@@ -58,7 +58,8 @@ def test_ic003_single_echo_has_no_jitter():
 
 @pytest.mark.parametrize(
     ("kwargs", "field"),
-    [({"count": 0}, "count"), ({"timeout_s": 0}, "timeout_s"), ({"interval_s": -1}, "interval_s")],
+    [({"count": 0}, "count"), ({"timeout_s": 0}, "timeout_s"), ({"interval_s": -1}, "interval_s"),
+     ({"mode": "udp"}, "mode")],
 )
 def test_ic004_bad_arguments_name_the_field(kwargs, field):
     with pytest.raises(ValueError, match=field):
