@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from pantau.models import Alert, AlertDelivery, utcnow
 from pantau.settings import AlertChannel
 
+from .lifecycle import SYSTEM_ACTOR
+
 log = logging.getLogger(__name__)
 
 WORDS: dict[str, dict[str, str]] = {
@@ -66,6 +68,8 @@ class DeliveryReport:
 
 @dataclass(frozen=True)
 class Message:
+    """A composed alert message, ready for apprise."""
+
     title: str
     body: str
     notify_type: apprise.NotifyType
@@ -77,10 +81,10 @@ def compose(alert: Alert, event: str, *, language: str = "id", zone: str = "Asia
     tz = ZoneInfo(zone)
     lines = [alert.body] if alert.body else []
     if event == "resolved":
-        tag = words["recovered"] if alert.resolved_by == "system" else words["closed"]
+        tag = words["recovered"] if alert.resolved_by == SYSTEM_ACTOR else words["closed"]
         title = f"[{tag}] {alert.title}"
         lines.append(f"{words['period']}: {_when(alert.opened_at, tz)} – {_when(alert.resolved_at, tz)}")
-        if alert.resolved_by != "system":
+        if alert.resolved_by != SYSTEM_ACTOR:
             lines.append(f"{words['resolved_by']}: {alert.resolved_by}")
         if alert.resolution_note:
             lines.append(f"{words['note']}: {alert.resolution_note}")
