@@ -1,0 +1,222 @@
+"""ISO 20022 camt.053 bank-to-customer statements (``.001.02`` to ``.001.08``), any namespace.
+
+Each booked ``Ntry`` becomes an entry (pending and informational entries are skipped); an entry
+that batches several ``TxDtls`` with their own amounts becomes one entry per transaction. The
+statement's opening (``OPBD``, or ``PRCD``) and closing (``CLBD``) balances must agree with the
+booked entries. Line numbers are those of the ``Ntry`` (or ``TxDtls``) start tags.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from xml.parsers import expat
+from zoneinfo import ZoneInfo
+
+from .dedup import number_occurrences
+from .entry import JAKARTA, BankEntry, Statement
+from .errors import BalanceMismatch, FeedError
+from .values import normalize_va, payment_ref_from_text, plain_money, va_from_text
+
+_OPENING = ("OPBD", "PRCD")
+_CLOSING = ("CLBD",)
+
+
+class _Tree:
+    """The document with namespaces dropped from tag names, and each element's source line."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lines: dict[ET.Element, int] = {}
+        builder = ET.TreeBuilder()
+        parser = expat.ParserCreate(namespace_separator="}")
+
+        def start(tag: str, attrs: dict[str, str]) -> None:
+            element = builder.start(_local(tag), {_local(k): v for k, v in attrs.items()})
+            self.lines[element] = parser.CurrentLineNumber
+
+        def refuse_entity(name: str, *_: object) -> None:
+            raise FeedError(path, parser.CurrentLineNumber, "<!ENTITY>", name, "entity declarations are not allowed")
+
+        parser.StartElementHandler = start
+        parser.EndElementHandler = lambda tag: builder.end(_local(tag))
+        parser.CharacterDataHandler = builder.data
+        parser.EntityDeclHandler = refuse_entity
+        try:
+            with path.open("rb") as handle:
+                parser.ParseFile(handle)
+        except expat.ExpatError as exc:
+            raise FeedError(path, exc.lineno, None, None, f"not well-formed XML ({expat.ErrorString(exc.code)})") from None
+        self.root = builder.close()
+        self.line_count = parser.CurrentLineNumber
+
+    def line(self, element: ET.Element) -> int:
+        return self.lines.get(element, 0)
+
+    def text(self, element: ET.Element, xpath: str) -> str | None:
+        found = element.find(xpath)
+        text = found.text.strip() if found is not None and found.text else ""
+        return text or None
+
+    def required(self, element: ET.Element, xpath: str) -> tuple[str, ET.Element]:
+        found = element.find(xpath)
+        if found is None or not (found.text or "").strip():
+            raise FeedError(self.path, self.line(element), f"{element.tag}/{xpath}", None, "missing")
+        return found.text.strip(), found
+
+    def money(self, element: ET.Element, xpath: str) -> tuple[Decimal, str]:
+        text, found = self.required(element, xpath)
+        try:
+            return plain_money(text), found.get("Ccy") or "IDR"
+        except ValueError as exc:
+            raise FeedError(self.path, self.line(found), f"{element.tag}/{xpath}", text, str(exc)) from None
+
+    def sign(self, element: ET.Element) -> int:
+        text, found = self.required(element, "CdtDbtInd")
+        if text not in ("CRDT", "DBIT"):
+            raise FeedError(self.path, self.line(found), f"{element.tag}/CdtDbtInd", text, "expected CRDT or DBIT")
+        return 1 if text == "CRDT" else -1
+
+    def moment(self, element: ET.Element, xpath: str, tz: ZoneInfo) -> datetime | None:
+        """``xpath/Dt`` at midnight or ``xpath/DtTm`` in ``tz`` when it carries no offset."""
+        for child, is_date in (("Dt", True), ("DtTm", False)):
+            text = self.text(element, f"{xpath}/{child}")
+            if text is None:
+                continue
+            try:
+                moment = (
+                    datetime.combine(date.fromisoformat(text), time())
+                    if is_date
+                    else datetime.fromisoformat(text)
+                )
+            except ValueError:
+                found = element.find(f"{xpath}/{child}")
+                raise FeedError(
+                    self.path, self.line(found), f"{element.tag}/{xpath}/{child}", text, "not an ISO date"
+                ) from None
+            return moment.astimezone(tz) if moment.tzinfo else moment.replace(tzinfo=tz)
+        return None
+
+
+def parse_camt053(path: Path, *, mapping: object = None, tz: ZoneInfo = JAKARTA) -> Statement:
+    """Parse a camt.053 XML file into a :class:`Statement`; bad content raises :class:`FeedError`.
+
+    ``mapping`` is accepted for a uniform parser signature and ignored.
+    """
+    tree = _Tree(Path(path))
+    statements = tree.root.findall("BkToCstmrStmt/Stmt")
+    if tree.root.tag != "Document" or not statements:
+        raise FeedError(tree.path, 1, "Document/BkToCstmrStmt/Stmt", tree.root.tag, "not a camt.053 statement")
+    entries: list[BankEntry] = []
+    summaries = []
+    for statement in statements:
+        account = tree.text(statement, "Acct/Id/IBAN") or tree.text(statement, "Acct/Id/Othr/Id")
+        found = [entry for ntry in statement.findall("Ntry") for entry in _entries(tree, ntry, account, tz)]
+        opening, closing = _check_balances(tree, statement, found)
+        entries.extend(found)
+        summaries.append((account, opening, closing))
+    accounts = {account for account, _, _ in summaries}
+    single = len(accounts) == 1
+    return Statement(
+        file=tree.path,
+        source_format="camt053",
+        entries=number_occurrences(entries),
+        account=next(iter(accounts)) if single else None,
+        opening_balance=summaries[0][1] if single else None,
+        closing_balance=summaries[-1][2] if single else None,
+        lines_read=tree.line_count,
+    )
+
+
+def _entries(tree: _Tree, ntry: ET.Element, account: str | None, tz: ZoneInfo) -> list[BankEntry]:
+    status = tree.text(ntry, "Sts/Cd") or tree.text(ntry, "Sts")
+    if status not in (None, "BOOK"):
+        return []
+    amount, currency = tree.money(ntry, "Amt")
+    sign = tree.sign(ntry)
+    booked_at = tree.moment(ntry, "BookgDt", tz) or tree.moment(ntry, "ValDt", tz)
+    if booked_at is None:
+        raise FeedError(tree.path, tree.line(ntry), "Ntry/BookgDt", None, "missing")
+    value_at = tree.moment(ntry, "ValDt", tz)
+    common = {
+        "source_format": "camt053",
+        "currency": currency,
+        "direction": "credit" if sign > 0 else "debit",
+        "is_reversal": (tree.text(ntry, "RvslInd") or "").lower() == "true",
+        "booked_at": booked_at,
+        "value_date": value_at.date() if value_at else None,
+        "account": account,
+    }
+    details = ntry.findall("NtryDtls/TxDtls")
+    if len(details) > 1 and all(_tx_amount(detail) is not None for detail in details):
+        parts = [(detail, tree.money(detail, _tx_amount(detail))[0]) for detail in details]
+        if sum(part for _, part in parts) != amount:
+            raise FeedError(tree.path, tree.line(ntry), "Ntry/Amt", f"{amount:.2f}", "differs from the sum of its TxDtls amounts")
+    else:
+        parts = [(details[0] if details else None, amount)]
+    return [_entry(tree, ntry, detail, part, common) for detail, part in parts]
+
+
+def _entry(
+    tree: _Tree, ntry: ET.Element, detail: ET.Element | None, amount: Decimal, common: dict
+) -> BankEntry:
+    scope = detail if detail is not None else ntry
+    narrative = " ".join(
+        text
+        for element in (*scope.iter("Ustrd"), *scope.iter("AddtlTxInf"), *ntry.findall("AddtlNtryInf"))
+        if (text := (element.text or "").strip())
+    )
+    creditor_ref = tree.text(scope, "RmtInf/Strd/CdtrRefInf/Ref")
+    end_to_end = tree.text(scope, "Refs/EndToEndId")
+    party = "Dbtr" if common["direction"] == "credit" else "Cdtr"
+    bank_ref = (
+        tree.text(scope, "Refs/AcctSvcrRef")
+        or tree.text(ntry, "AcctSvcrRef")
+        or (end_to_end if end_to_end != "NOTPROVIDED" else None)
+    )
+    return BankEntry(
+        **common,
+        amount=amount,
+        line_no=tree.line(scope),
+        bank_ref=bank_ref,
+        payment_ref=payment_ref_from_text(narrative),
+        va_number=va_from_text(narrative)
+        or (normalize_va(creditor_ref) if creditor_ref and creditor_ref.isdigit() else None),
+        payer_name=tree.text(scope, f"RltdPties/{party}/Nm") or tree.text(scope, f"RltdPties/{party}/Pty/Nm"),
+        description=narrative or None,
+    )
+
+
+def _tx_amount(detail: ET.Element) -> str | None:
+    for xpath in ("Amt", "AmtDtls/TxAmt/Amt"):
+        if detail.find(xpath) is not None:
+            return xpath
+    return None
+
+
+def _check_balances(tree: _Tree, statement: ET.Element, entries: list[BankEntry]) -> tuple[Decimal, Decimal]:
+    balances: dict[str, tuple[Decimal, ET.Element]] = {}
+    for balance in statement.findall("Bal"):
+        code = tree.text(balance, "Tp/CdOrPrtry/Cd") or tree.text(balance, "Tp/CdOrPrtry/Prtry")
+        amount, _ = tree.money(balance, "Amt")
+        balances[code or ""] = (amount * tree.sign(balance), balance)
+    opening = next((balances[code] for code in _OPENING if code in balances), None)
+    closing = next((balances[code] for code in _CLOSING if code in balances), None)
+    if opening is None:
+        raise FeedError(tree.path, tree.line(statement), "Bal OPBD", None, "opening balance missing")
+    if closing is None:
+        raise FeedError(tree.path, tree.line(statement), "Bal CLBD", None, "closing balance missing (is the file truncated?)")
+    total = sum(
+        (entry.amount if entry.direction == "credit" else -entry.amount for entry in entries), Decimal(0)
+    )
+    if opening[0] + total != closing[0]:
+        raise BalanceMismatch(
+            tree.path, tree.line(closing[1]), "Bal CLBD", opening=opening[0], entries_total=total, closing=closing[0]
+        )
+    return opening[0], closing[0]
+
+
+def _local(name: str) -> str:
+    return name.rsplit("}", 1)[-1]

@@ -1,0 +1,114 @@
+"""Vectorised conversions of text columns (pyarrow arrays) into amounts, dates and clean text.
+
+Each converter returns its result together with a mask of the rows it could not read, so the
+caller can name the first bad row without converting row by row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+MONEY = pa.decimal128(18, 2)
+ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A read export: text cells by header name, each row's line (or sheet row) number, the
+    header's line and the number of lines read."""
+
+    columns: dict[str, pa.Array]
+    lines: np.ndarray
+    header_line: int
+    lines_read: int
+
+
+@dataclass(frozen=True)
+class Amounts:
+    """Parsed amounts: magnitude (two-place decimal), sign, and which rows were empty or bad."""
+
+    magnitude: pa.Array
+    negative: pa.Array
+    empty: pa.Array
+    bad: pa.Array
+
+
+def clean_text(values: pa.Array) -> pa.Array:
+    """Trim whitespace; empty strings become null."""
+    trimmed = pc.utf8_trim_whitespace(values)
+    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+
+
+def normalize_refs(values: pa.Array) -> pa.Array:
+    """Upper-case references, numeric ones without leading zeros (as ``values.normalize_ref``)."""
+    upper = pc.utf8_upper(values)
+    stripped = pc.utf8_ltrim(upper, characters="0")
+    stripped = pc.if_else(pc.equal(stripped, ""), "0", stripped)
+    return pc.if_else(pc.match_substring_regex(upper, "^[0-9]+$"), stripped, upper)
+
+
+def extract_labelled(values: pa.Array, pattern: re.Pattern[str], keywords: tuple[str, ...]) -> pa.Array:
+    """The first group of ``pattern`` in each text, null where absent.
+
+    Only texts containing one of ``keywords`` (case-insensitive) are searched, which keeps a
+    million plain descriptions cheap.
+    """
+    candidates = pc.fill_null(pc.match_substring_regex(values, "(?i)" + "|".join(keywords)), False)
+    found = pc.sum(candidates).as_py() or 0
+    if not found:
+        return pa.nulls(len(values), pa.string())
+    regex = "(?i)" + pattern.pattern
+    if found == len(values):
+        return pc.struct_field(pc.extract_regex(values, regex), 0)
+    subset = pc.struct_field(pc.extract_regex(pc.filter(values, candidates), regex), 0)
+    return pc.replace_with_mask(pa.nulls(len(values), pa.string()), candidates, subset)
+
+
+def parse_amounts(values: pa.Array, *, decimal: str, thousands: str) -> Amounts:
+    """Read amounts like ``Rp 1.500.000,00``, ``-1.500.000``, ``(1.500.000,00)`` or ``1.500.000,00-``.
+
+    Empty cells and a lone ``-`` count as empty, not as bad. Thousands groups must be well formed,
+    so an English ``1500000.00`` in an Indonesian column is bad rather than a hundred times larger.
+    """
+    text = pc.utf8_trim_whitespace(pc.fill_null(values, ""))
+    if pc.any(pc.match_substring_regex(text, "(?i)rp|idr")).as_py():
+        text = pc.utf8_trim_whitespace(pc.replace_substring_regex(text, r"(?i)(rp\.?|idr)\s*", ""))
+    opens, closes = pc.starts_with(text, "("), pc.ends_with(text, ")")
+    parenthesised = pc.and_(opens, closes)
+    minus = pc.or_(pc.starts_with(text, "-"), pc.ends_with(text, "-"))
+    core = pc.utf8_trim(text, characters="()- ")
+    empty = pc.equal(core, "")
+    group = rf"[0-9]{{1,3}}(?:{re.escape(thousands)}[0-9]{{3}})+|" if thousands else ""
+    pattern = rf"^(?:{group}[0-9]+)(?:{re.escape(decimal)}[0-9]{{1,2}})?$"
+    valid = pc.match_substring_regex(core, pattern)
+    bad = pc.or_(pc.and_(pc.invert(empty), pc.invert(valid)), pc.xor(opens, closes))
+    digits = pc.replace_substring(core, thousands, "") if thousands else core
+    if decimal != ".":
+        digits = pc.replace_substring(digits, decimal, ".")
+    digits = pc.if_else(valid, digits, "0")
+    return Amounts(
+        magnitude=pc.cast(digits, MONEY),
+        negative=pc.or_(parenthesised, minus),
+        empty=empty,
+        bad=bad,
+    )
+
+
+def parse_dates(values: pa.Array, date_format: str | None) -> tuple[pa.Array, pa.Array]:
+    """Naive timestamps from text in ``date_format`` (ISO forms when ``None``), and the bad mask."""
+    text = pc.utf8_trim_whitespace(pc.fill_null(values, ""))
+    formats = (date_format,) if date_format else ISO_FORMATS
+    parsed = [pc.strptime(text, format=fmt, unit="s", error_is_null=True) for fmt in formats]
+    result = pc.coalesce(*parsed) if len(parsed) > 1 else parsed[0]
+    return result, pc.is_null(result)
+
+
+def first_index(mask: pa.Array) -> int | None:
+    """The position of the first true value in a boolean array, or ``None``."""
+    found = pc.index(pc.fill_null(mask, False), True).as_py()
+    return None if found < 0 else found

@@ -1,0 +1,249 @@
+"""SWIFT MT940 statements, read with the ``mt-940`` package, tolerant of Indonesian bank habits.
+
+Statements from Indonesian banks deviate from the standard; these deviations import:
+
+* a SWIFT envelope (``{1:F01...}{2:...}{4:`` ... ``-}``) or non-SWIFT header lines before ``:20:``;
+* a statement number ``:28C:`` of any shape (``00001/001``, ``1``, ``2024/03``, or none at all);
+* amounts without decimals (``1500000`` next to ``1500000,00``);
+* CRLF line endings, a byte-order mark, several statements in one file.
+
+Each field is checked before the package parses it, so a bad line fails with its line number
+instead of being read half-way (the package alone would read ``1.500.000,00`` as ``1``). A file
+without an opening or closing balance (a truncated download) is refused, and so is a statement whose
+opening balance plus its entries differs from its closing balance.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+import mt940
+
+from .dedup import number_occurrences
+from .entry import CENT, JAKARTA, BankEntry, Statement
+from .errors import BalanceMismatch, FeedError
+from .source import read_text
+from .values import payment_ref_from_text, swift_money, va_from_text
+
+_TAG = re.compile(r"^:(?P<tag>\d{2}[A-Z]?|NS):(?P<value>.*)$")
+_ENVELOPE_OPEN = re.compile(r"^(?:\{\d:[^{}]*\})*\{4:")
+_ENVELOPE_CLOSE = re.compile(r"^-\}")
+_STATEMENT_LINE = re.compile(
+    r"(?P<value_date>\d{6})(?P<entry_date>\d{4})?(?P<mark>R?[CD])(?P<funds>[A-Z](?=\d))?"
+    r"(?P<amount>[^A-Z/]*)(?P<rest>.*)"
+)
+_BALANCE = re.compile(r"(?P<mark>[CD])(?P<date>\d{6})(?P<currency>[A-Z]{3})(?P<amount>.*)")
+_VA_REFERENCE = re.compile(r"\d{10,16}")
+_MULTILINE_TAGS = frozenset({"86", "NS"})
+_OPENING_TAGS = ("60F", "60M", "60")
+_CLOSING_TAGS = ("62F", "62M", "62")
+_OPTIONS = mt940.Options(merge_keeps_values=True, unbounded_details=True)
+
+
+class _AnyStatementNumber(mt940.tags.StatementNumber):
+    """``:28:``/``:28C:`` accepting whatever Indonesian banks put there."""
+
+    pattern: ClassVar[str] = r"(?P<statement_number>[^/]*)(?:/(?P<sequence_number>.*))?$"
+
+
+_TAGS = {28: _AnyStatementNumber()}
+
+
+@dataclass
+class _Field:
+    tag: str
+    line: int
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def value(self) -> str:
+        return "\n".join(self.lines)
+
+    @property
+    def name(self) -> str:
+        return f":{self.tag}:"
+
+
+def parse_mt940(path: Path, *, mapping: object = None, tz: ZoneInfo = JAKARTA) -> Statement:
+    """Parse an MT940 file into a :class:`Statement`; any bad line raises :class:`FeedError`.
+
+    Entry dates have no time of day; ``booked_at`` is midnight of the entry date (the value date
+    when the line carries none) in ``tz``. ``mapping`` is accepted for a uniform parser signature
+    and ignored.
+    """
+    path = Path(path)
+    lines = read_text(path).split("\n")
+    lines_read = len(lines) - (lines[-1] == "")
+    statements = _split(path, lines)
+    if not statements:
+        raise FeedError(path, None, ":20:", None, "no MT940 statement found")
+    entries: list[BankEntry] = []
+    balances: list[tuple[str | None, Decimal, Decimal]] = []
+    for fields in statements:
+        account, opening, closing, statement_entries = _read_statement(path, fields, lines_read, tz)
+        entries.extend(statement_entries)
+        balances.append((account, opening, closing))
+    accounts = {account for account, _, _ in balances}
+    single = len(accounts) == 1
+    return Statement(
+        file=path,
+        source_format="mt940",
+        entries=number_occurrences(entries),
+        account=next(iter(accounts)) if single else None,
+        opening_balance=balances[0][1] if single else None,
+        closing_balance=balances[-1][2] if single else None,
+        lines_read=lines_read,
+    )
+
+
+def _split(path: Path, lines: list[str]) -> list[list[_Field]]:
+    """Cut the file into statements (lists of fields), skipping envelopes and header lines."""
+    statements: list[list[_Field]] = []
+    current: list[_Field] | None = None
+    last: _Field | None = None
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip()
+        opened = _ENVELOPE_OPEN.match(line)
+        if opened:
+            line = line[opened.end():]
+            last = None
+        if not line.strip() or line.strip() == "-":
+            continue
+        if _ENVELOPE_CLOSE.match(line):
+            current, last = None, None
+            continue
+        tag = _TAG.match(line)
+        if tag:
+            if tag["tag"] == "20" or current is None:
+                current = []
+                statements.append(current)
+            last = _Field(tag["tag"], number, [tag["value"]])
+            current.append(last)
+        elif last is None:
+            continue
+        elif last.tag in _MULTILINE_TAGS or (last.tag == "61" and len(last.lines) == 1):
+            last.lines.append(line)
+        else:
+            raise FeedError(path, number, last.name, line, "unexpected line, not part of any field")
+    return statements
+
+
+def _read_statement(
+    path: Path, fields: list[_Field], line_count: int, tz: ZoneInfo
+) -> tuple[str | None, Decimal, Decimal, list[BankEntry]]:
+    header = mt940.models.Transactions(tags=_TAGS, options=_OPTIONS)
+    groups: list[list[_Field]] = []
+    balances: dict[str, tuple[_Field, Decimal]] = {}
+    for item in fields:
+        if item.tag == "61":
+            groups.append([item])
+        elif item.tag in _MULTILINE_TAGS and groups:
+            groups[-1].append(item)
+        else:
+            if item.tag.startswith(("60", "62", "64", "65")):
+                balances[item.tag] = (item, _balance(path, item))
+            _feed(path, header, item)
+    opening = next((balances[tag] for tag in _OPENING_TAGS if tag in balances), None)
+    closing = next((balances[tag] for tag in _CLOSING_TAGS if tag in balances), None)
+    first = fields[0]
+    if opening is None:
+        raise FeedError(path, first.line, ":60F:", None, "opening balance missing")
+    if closing is None:
+        raise FeedError(
+            path, line_count, ":62F:", None, "closing balance missing (is the file truncated?)"
+        )
+    account = (header.data.get("account_identification") or "").strip() or None
+    entries = [_entry(path, group, header, account, tz) for group in groups]
+    total = sum(
+        (entry.amount if entry.direction == "credit" else -entry.amount for entry in entries),
+        Decimal(0),
+    )
+    closing_field, closing_amount = closing
+    if opening[1] + total != closing_amount:
+        raise BalanceMismatch(
+            path,
+            closing_field.line,
+            closing_field.name,
+            opening=opening[1],
+            entries_total=total,
+            closing=closing_amount,
+        )
+    return account, opening[1], closing_amount, entries
+
+
+def _balance(path: Path, item: _Field) -> Decimal:
+    match = _BALANCE.fullmatch(item.value)
+    if not match:
+        raise FeedError(
+            path, item.line, item.name, item.value, "not a balance (expected C|D YYMMDD currency amount)"
+        )
+    try:
+        amount = swift_money(match["amount"])
+    except ValueError as exc:
+        raise FeedError(path, item.line, f"{item.name} amount", match["amount"], str(exc)) from None
+    return -amount if match["mark"] == "D" else amount
+
+
+def _feed(path: Path, transactions: mt940.models.Transactions, item: _Field) -> None:
+    try:
+        transactions.parse(f":{item.tag}:{item.value}")
+    except (RuntimeError, ValueError, ArithmeticError) as exc:
+        reason = exc.args[0] if exc.args else type(exc).__name__
+        raise FeedError(path, item.line, item.name, item.value, f"not a valid field ({reason})") from None
+
+
+def _entry(
+    path: Path,
+    group: list[_Field],
+    header: mt940.models.Transactions,
+    account: str | None,
+    tz: ZoneInfo,
+) -> BankEntry:
+    line = group[0]
+    match = _STATEMENT_LINE.match(line.lines[0])
+    if not match:
+        raise FeedError(
+            path, line.line, line.name, line.value,
+            "not a statement line (expected YYMMDD[MMDD] C|D|RC|RD amount type reference)",
+        )
+    try:
+        swift_money(match["amount"])
+    except ValueError as exc:
+        raise FeedError(path, line.line, ":61: amount", match["amount"], str(exc)) from None
+    transactions = mt940.models.Transactions(tags=_TAGS, options=_OPTIONS)
+    transactions.data.update(header.data)
+    for item in group:
+        _feed(path, transactions, item)
+    data = transactions.transactions[-1].data
+    mark = match["mark"]
+    details = " ".join(
+        part.strip() for part in (data.get("transaction_details"), data.get("extra_details")) if part
+    )
+    customer = (data.get("customer_reference") or "").strip()
+    customer = "" if customer.upper() == "NONREF" else customer
+    bank_ref = (data.get("bank_reference") or "").strip() or customer or None
+    value_date = date(data["date"].year, data["date"].month, data["date"].day)
+    booked = data.get("entry_date") or value_date
+    return BankEntry(
+        source_format="mt940",
+        amount=abs(data["amount"].amount).quantize(CENT),
+        currency=data.get("currency") or "IDR",
+        direction="credit" if mark in ("C", "RD") else "debit",
+        is_reversal=mark.startswith("R"),
+        booked_at=datetime.combine(booked, time(), tzinfo=tz),
+        value_date=value_date,
+        line_no=line.line,
+        account=account,
+        bank_ref=bank_ref,
+        payment_ref=payment_ref_from_text(f"{data.get('bank_reference') or ''} {details}"),
+        va_number=va_from_text(details)
+        or (customer if _VA_REFERENCE.fullmatch(customer) else None),
+        description=details or None,
+    )
+
