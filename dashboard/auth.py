@@ -12,7 +12,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from sqlalchemy import select
 
 from pantau import audit
-from pantau.accounts import LoginThrottled, authenticate
+from pantau.accounts import authenticate
 from pantau.db import session_scope
 from pantau.i18n import LANGUAGES, translate
 from pantau.models import User
@@ -74,27 +74,27 @@ def login():
     status = 200
     if flask.request.method == "POST":
         form = flask.request.form
-        if not secrets.compare_digest(form.get("csrf", ""), flask.session.get("csrf", "")):
+        expected = flask.session.get("csrf")
+        if not expected or not secrets.compare_digest(form.get("csrf", ""), expected):
             flask.abort(400, "invalid form token; reload the page")
         web = context.settings().web
-        try:
-            with session_scope(context.engine()) as session:
-                row = authenticate(
-                    session,
-                    form.get("username", "").strip(),
-                    form.get("password", ""),
-                    ip=flask.request.remote_addr,
-                    max_failures=web.login_max_failures,
-                    window=timedelta(minutes=web.login_window_minutes),
-                )
-                found = _session_user(row) if row else None
-        except LoginThrottled:
+        with session_scope(context.engine()) as session:
+            outcome = authenticate(
+                session,
+                form.get("username", "").strip(),
+                form.get("password", ""),
+                ip=flask.request.remote_addr,
+                max_failures=web.login_max_failures,
+                window=timedelta(minutes=web.login_window_minutes),
+            )
+            found = _session_user(outcome.user) if outcome.user else None
+        if found:
+            login_user(found)
+            flask.session.pop("csrf", None)
+            return flask.redirect(_safe_next(form.get("next")))
+        if outcome.throttled:
             error, status = translate("Too many failed attempts. Try again in a few minutes.", lang), 429
         else:
-            if found:
-                login_user(found)
-                flask.session.pop("csrf", None)
-                return flask.redirect(_safe_next(form.get("next")))
             error, status = translate("Wrong username or password.", lang), 401
     page = flask.render_template(
         "login.html",

@@ -12,19 +12,22 @@ CALLBACK_PATH = "/_dash-update-component"
 
 
 def callback_outputs(payload: dict) -> list:
-    """The component ids a Dash callback request would write."""
+    """Every component id a Dash callback request names as output.
+
+    Dash finds the callback by the `output` string and writes through `outputs`, so both are read: a
+    request cannot borrow an allowed id in one to reach a forbidden callback in the other.
+    """
     outputs = payload.get("outputs", [])
     if isinstance(outputs, dict):
         outputs = [outputs]
     ids = []
     for output in outputs:
-        if isinstance(output, list):
-            ids.extend(item.get("id") for item in output if isinstance(item, dict))
-        elif isinstance(output, dict):
-            ids.append(output.get("id"))
-    if not ids and isinstance(payload.get("output"), str):
-        ids = [part.rsplit(".", 1)[0] for part in payload["output"].strip(".").split("...") if part]
-    return [i for i in ids if i is not None]
+        items = output if isinstance(output, list) else [output]
+        ids.extend(item.get("id") for item in items if isinstance(item, dict))
+    named = payload.get("output")
+    if isinstance(named, str):
+        ids.extend(part.rsplit(".", 1)[0] for part in named.strip(".").split("...") if part)
+    return [i for i in ids if i]
 
 
 def check_request():

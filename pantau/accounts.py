@@ -14,8 +14,12 @@ from .security import generate_password, hash_password, needs_rehash, verify_pas
 from .settings import ROLES
 
 
-class LoginThrottled(Exception):
-    """Too many failed log-ins for this name or address inside the window."""
+@dataclass(frozen=True)
+class LoginOutcome:
+    """`user` when the log-in succeeded; `throttled` when too many recent failures refused it unchecked."""
+
+    user: User | None
+    throttled: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,24 +76,24 @@ def authenticate(
     ip: str | None = None,
     max_failures: int = 5,
     window: timedelta = timedelta(minutes=15),
-) -> User | None:
-    """The user when name and password match; None otherwise; LoginThrottled after too many failures.
+) -> LoginOutcome:
+    """Check a log-in; after `max_failures` failures inside `window` the password is not even checked.
 
     Every outcome is written to the audit log, which is also what the throttle counts, so the limit holds
     across all web workers and hosts sharing the store.
     """
     if recent_failures(session, username, ip, window) >= max_failures:
         audit.record(session, username or "-", "login.throttled", username, ip=ip)
-        raise LoginThrottled(username)
+        return LoginOutcome(None, throttled=True)
     user = session.scalars(select(User).where(User.username == username, User.active.is_(True))).first()
     if user is None or not verify_password(user.password_hash, password):
         audit.record(session, username or "-", "login.failed", username, ip=ip)
-        return None
+        return LoginOutcome(None)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     audit.record(session, username, "login.ok", username, ip=ip)
-    return user
+    return LoginOutcome(user)
 
 
 def set_active(session: Session, username: str, active: bool, *, actor: str, ip: str | None = None) -> None:

@@ -1,0 +1,49 @@
+"""A real app on a migrated store with one user per role, and a way to log a test client in."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+
+from pantau.accounts import create_user
+from pantau.db import session_scope
+from pantau.settings import ROLES, Settings
+
+PASSWORD = "rahasia-123"
+
+
+@dataclass
+class Web:
+    app: object
+    settings: Settings
+    engine: object
+
+    password: str = PASSWORD
+
+    def client(self, role: str | None = None):
+        """A test client, logged in as the user of `role` (anonymous when None)."""
+        client = self.app.server.test_client()
+        if role:
+            response = self.login(client, f"user.{role}", PASSWORD)
+            assert response.status_code == 302, response.text
+        return client
+
+    @staticmethod
+    def login(client, username: str, password: str, next_path: str = "/"):
+        page = client.get("/login")
+        token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+        return client.post("/login", data={"username": username, "password": password, "csrf": token,
+                                           "next": next_path})
+
+
+@pytest.fixture
+def web(engine, tmp_path) -> Web:
+    from dashboard import create_app
+
+    settings = Settings(data_dir=tmp_path, database_url=str(engine.url))
+    with session_scope(engine) as session:
+        for role in ROLES:
+            create_user(session, f"user.{role}", role, password=PASSWORD, unit="UPT TIK" if role == "operator" else None)
+    return Web(create_app(settings, engine), settings, engine)
