@@ -9,23 +9,20 @@ few credits that match no bill. Reconciliation results are left to the reconcili
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 import pandas as pd
 
-from pantau.demo.context import DAY, STATEMENT_HOUR, DemoContext
+from pantau.demo import bankfiles
+from pantau.demo.context import DemoContext
 from pantau.demo.payments import Ledger, Transfers, references
 from pantau.models import BankImport, BankTransaction
 
 ACCOUNTS = {"bni": "0987654321", "briva": "034601000123301", "snap": "7123456789"}
 NO_BILL_SHARE = 0.001
-H2H_FILES = {"bni": "h2h-bni-ecollection-{day}.jsonl", "briva": "h2h-briva-{day}.jsonl", "snap": "h2h-snap-va-{day}.jsonl"}
-STATEMENT_FILE = "mt940-{bank}-{day}.sta"
 DESCRIPTIONS = {
-    "bni": "Pembayaran VA BNI {va} a.n. {name}",
-    "briva": "BRIVA {va} {name}",
-    "snap": "SNAP BI VA {va} {name}",
+    "bni": "BNI eCollection NTB {ref}",
+    "briva": "BRIVA journalSeq {ref}",
+    "snap": "SNAP paymentRequestId {ref}",
     "mt940": "TRF VA {va} {name}",
 }
 
@@ -52,18 +49,20 @@ def generate(ctx: DemoContext, ledger: Ledger) -> None:
     }
     order = np.argsort(rows["booked_at"], kind="stable")
     rows = {key: values[order] for key, values in rows.items()}
-    imports, import_id, line_no = _imports(ctx, rows)
-    ctx.writer.insert(BankImport.__table__, imports, step="bank imports")
     value_date = ctx.local_date(rows["booked_at"])
     days = np.datetime_as_string(value_date).tolist()
-    amounts = rows["amount"].tolist()
+    rows["account"] = np.array([ACCOUNTS[b] for b in rows["bank"].tolist()])
+    files = bankfiles.file_names(rows["source_format"].tolist(), rows["bank"].tolist(), days)
+    imports, import_id = bankfiles.imports(ctx, rows, files, value_date)
+    ctx.writer.insert(BankImport.__table__, imports, step="bank imports")
+    dedup_key, weak_key = _keys(rows, days, files)
     ctx.writer.insert(BankTransaction.__table__, {
         "import_id": import_id,
         "source_format": rows["source_format"],
         "bank_ref": rows["bank_ref"],
-        "dedup_key": [f"{f}:{r}" for f, r in zip(rows["source_format"].tolist(), rows["bank_ref"].tolist())],
-        "weak_key": [None if v is None else f"va:{v}:{a}.00:{d}" for v, a, d in zip(rows["va_number"].tolist(), amounts, days)],
-        "account": np.array([ACCOUNTS[b] for b in rows["bank"].tolist()]),
+        "dedup_key": dedup_key,
+        "weak_key": weak_key,
+        "account": rows["account"],
         "va_number": rows["va_number"],
         "payer_name": rows["payer_name"],
         "amount": rows["amount"],
@@ -72,8 +71,33 @@ def generate(ctx: DemoContext, ledger: Ledger) -> None:
         "booked_at": rows["booked_at"],
         "value_date": value_date,
         "description": _descriptions(rows),
-        "line_no": line_no,
+        "line_no": pd.Series(files).groupby(files).cumcount().to_numpy() + 1,
     }, step="bank transactions")
+
+
+def _keys(rows: dict, days: list[str], files: list[str]) -> tuple[list[str], list[str | None]]:
+    """The importer's keys (`collectors.bankfeeds.entry`): the payment network's reference where the
+    line has one, else the statement line; and the VA/amount/date key, numbered within each file."""
+    marks = np.where(rows["direction"] == "credit", "C", "D").tolist()
+    amounts = [f"{a}.00" for a in rows["amount"].tolist()]
+    identity, weak = [], []
+    for fmt, ref, account, va, mark, amount, day in zip(
+        rows["source_format"].tolist(), rows["bank_ref"].tolist(), rows["account"].tolist(),
+        rows["va_number"].tolist(), marks, amounts, days,
+    ):
+        if fmt == "mt940":
+            identity.append(f"line:{account}:{ref}:{day}:{mark}:{amount}")
+        else:
+            identity.append(f"ref:{ref.lstrip('0') if ref.isdigit() else ref.upper()}:{mark}:{amount}")
+        weak.append(None if va is None else f"va:{va}:{mark}:{amount}:{day}")
+    frame = pd.DataFrame({"file": files, "identity": identity, "weak": weak})
+    line = frame["identity"].str.startswith("line:")
+    occurrence = frame.groupby(["file", "identity"]).cumcount() + 1
+    frame.loc[line, "identity"] += "#" + occurrence[line].astype(str)
+    has_weak = frame["weak"].notna()
+    with_va = frame[has_weak]
+    frame.loc[has_weak, "weak"] += "#" + (with_va.groupby(["file", "weak"]).cumcount() + 1).astype(str)
+    return frame["identity"].tolist(), frame["weak"].where(has_weak, None).tolist()
 
 
 def _credits_without_bill(ctx: DemoContext, rng: np.random.Generator, ledger: Ledger, count: int) -> dict:
@@ -122,59 +146,15 @@ def _debits(ctx: DemoContext, rng: np.random.Generator, bank: np.ndarray, credit
     }
 
 
-def _file_names(source_format: list, bank: list, days: list) -> list[str]:
-    return [
-        STATEMENT_FILE.format(bank=b, day=d) if f == "mt940" else H2H_FILES[f].format(day=d)
-        for f, b, d in zip(source_format, bank, days)
-    ]
-
-
-def _imports(ctx: DemoContext, rows: dict) -> tuple[dict, np.ndarray, np.ndarray]:
-    """One import per H2H log file (format and day) and per statement (account and day); a statement also
-    lists the day's credits already imported from the logs, which it counts as duplicates."""
-    day = ctx.local_date(rows["booked_at"])
-    compact = [d.replace("-", "") for d in np.datetime_as_string(day).tolist()]
-    frame = pd.DataFrame({"file": _file_names(rows["source_format"].tolist(), rows["bank"].tolist(), compact),
-                          "booked_at": rows["booked_at"], "day": day})
-    logged = (rows["source_format"] != "mt940") & (rows["direction"] == "credit") & (day <= ctx.last_statement_day)
-    seen = pd.Series(_file_names(["mt940"] * int(logged.sum()), rows["bank"][logged].tolist(),
-                                 [d for d, keep in zip(compact, logged.tolist()) if keep]))
-    files = frame.groupby("file").agg(added=("file", "size"), last_booked=("booked_at", "max"), day=("day", "first"))
-    duplicates = seen.value_counts()
-    files = files.reindex(files.index.union(duplicates.index))
-    files["duplicates"] = duplicates.reindex(files.index).fillna(0).astype(int)
-    files["added"] = files["added"].fillna(0).astype(int)
-    files["statement"] = files.index.str.startswith("mt940")
-    file_day = pd.to_datetime(files.index.str.extract(r"(\d{8})")[0].to_numpy(), format="%Y%m%d").to_numpy()
-    next_morning = ctx.utc_of_local(file_day.astype("datetime64[D]") + DAY) + np.timedelta64(STATEMENT_HOUR, "h")
-    after_last = files["last_booked"].to_numpy(dtype="datetime64[s]") + np.timedelta64(120, "s")
-    files["imported_at"] = np.minimum(np.where(files["statement"], next_morning, after_last), ctx.now64)
-    files = files.reset_index(names="file_name").sort_values(["imported_at", "file_name"], ignore_index=True)
-    files["id"] = np.arange(1, len(files) + 1)
-    import_id = files.set_index("file_name")["id"].reindex(frame["file"]).to_numpy()
-    imports = {
-        "id": files["id"].to_numpy(),
-        "file_name": files["file_name"].to_numpy(),
-        "sha256": [hashlib.sha256(f"{ctx.seed}:{name}".encode()).hexdigest() for name in files["file_name"]],
-        "format": np.where(files["statement"], "mt940", files["file_name"].str.split("-").str[1]),
-        "imported_at": files["imported_at"].to_numpy(dtype="datetime64[s]"),
-        "imported_by": np.where(files["statement"], "folder-masuk", "h2h-log"),
-        "lines_read": (files["added"] + files["duplicates"]).to_numpy(),
-        "added": files["added"].to_numpy(),
-        "duplicates": files["duplicates"].to_numpy(),
-        "rejected": np.zeros(len(files), dtype=int),
-    }
-    return imports, import_id, frame.groupby("file").cumcount().to_numpy() + 1
-
-
 def _descriptions(rows: dict) -> list[str]:
     result = []
-    for fmt, va, name, direction in zip(rows["source_format"].tolist(), rows["va_number"].tolist(),
-                                        rows["payer_name"].tolist(), rows["direction"].tolist()):
+    for fmt, va, name, direction, ref in zip(rows["source_format"].tolist(), rows["va_number"].tolist(),
+                                             rows["payer_name"].tolist(), rows["direction"].tolist(),
+                                             rows["bank_ref"].tolist()):
         if direction == "debit":
             result.append("PEMINDAHBUKUAN PENERIMAAN PNBP KE REKENING KAS NEGARA")
         elif va is None:
             result.append(f"TRANSFER MASUK DARI {name}")
         else:
-            result.append(DESCRIPTIONS[fmt].format(va=va, name=name))
+            result.append(DESCRIPTIONS[fmt].format(va=va, name=name, ref=ref))
     return result
