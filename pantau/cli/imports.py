@@ -1,0 +1,10 @@
+"""`pantau import …`: load files into the store, one transaction per file.
+
+Each subject adds its own subcommand here with a one-line `<module>.register(app)`.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="Import files (workflow events, bank statements) into the store.", no_args_is_help=True)
