@@ -13,6 +13,8 @@ MONITOR_STATES = ("up", "down", "degraded", "maintenance", "unreachable", "pendi
 
 
 class Monitor(Base):
+    """A configured check and its current state; `failing_since` is the first failure of the current streak."""
+
     __tablename__ = "monitors"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,6 +31,7 @@ class Monitor(Base):
     options: Mapped[dict] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(12), default="pending")
     status_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     consecutive_failures: Mapped[int] = mapped_column(default=0)
     consecutive_successes: Mapped[int] = mapped_column(default=0)
 
@@ -55,7 +58,11 @@ class ProbeSample(Base):
 
 
 class _Rollup:
-    """Columns shared by the minute, hour and day rollups; `maintenance` samples are kept out of up/down."""
+    """Columns shared by the minute, hour and day rollups (UTC buckets).
+
+    `count` = `up` + `down` + `maintenance`: samples taken in a maintenance window are kept out of up and
+    down. Latency figures cover the `up` samples; `loss_avg` averages the loss of the up and down samples.
+    """
 
     monitor_id: Mapped[int] = mapped_column(
         ForeignKey("monitors.id", ondelete="CASCADE"), primary_key=True
@@ -84,6 +91,8 @@ class RollupDay(_Rollup, Base):
 
 
 class Incident(Base):
+    """A spell of a monitor being `down` or `unreachable` (its parent down); open while `ended_at` is None."""
+
     __tablename__ = "incidents"
     __table_args__ = (Index(None, "monitor_id", "started_at"),)
 
@@ -96,7 +105,8 @@ class Incident(Base):
 
 
 class MaintenanceWindow(Base):
-    """A one-off window (starts_at..ends_at) or a weekly one (`weekly_rule`, e.g. "SUN 01:00-03:00")."""
+    """A one-off window (starts_at..ends_at) or a recurring one (`weekly_rule`, local time of the campus zone:
+    "SUN 01:00-03:00", "MON,THU 22:00-00:30", "DAILY 02:00-02:15")."""
 
     __tablename__ = "maintenance_windows"
 
@@ -124,5 +134,6 @@ class HostMetric(Base):
     mem_pct: Mapped[float]
     net_rx_bps: Mapped[float | None]
     net_tx_bps: Mapped[float | None]
+    uptime_s: Mapped[float | None]
     disks: Mapped[dict] = mapped_column(JSON, default=dict)
     processes: Mapped[dict] = mapped_column(JSON, default=dict)

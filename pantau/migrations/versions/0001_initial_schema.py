@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 17:19:18.606143
+Create Date: 2026-11-23 17:33:08.132770
 """
 
 from alembic import op
@@ -126,6 +126,7 @@ def upgrade() -> None:
     sa.Column('mem_pct', sa.Double(), nullable=False),
     sa.Column('net_rx_bps', sa.Double(), nullable=True),
     sa.Column('net_tx_bps', sa.Double(), nullable=True),
+    sa.Column('uptime_s', sa.Double(), nullable=True),
     sa.Column('disks', sa.JSON(), nullable=False),
     sa.Column('processes', sa.JSON(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_host_metrics'))
@@ -148,6 +149,7 @@ def upgrade() -> None:
     sa.Column('options', sa.JSON(), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('status_since', pantau.models.base.UTCDateTime(), nullable=True),
+    sa.Column('failing_since', pantau.models.base.UTCDateTime(), nullable=True),
     sa.Column('consecutive_failures', sa.Integer(), nullable=False),
     sa.Column('consecutive_successes', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['parent_id'], ['monitors.id'], name=op.f('fk_monitors_parent_id_monitors')),
