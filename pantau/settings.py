@@ -78,6 +78,7 @@ class Settings(BaseSettings):
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     thresholds: dict[str, KpiThreshold] = Field(default_factory=_default_thresholds)
     monitors: list[dict[str, Any]] = Field(default_factory=list)
+    monitoring: dict[str, Any] = Field(default_factory=dict)
     feeds: dict[str, Any] = Field(default_factory=dict)
     sources: dict[str, Any] = Field(default_factory=dict)
     sops: dict[str, Any] = Field(default_factory=dict)
