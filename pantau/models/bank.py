@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, BigId, Money, UTCDateTime, utcnow
@@ -18,7 +18,12 @@ RECON_STATES = (
     "bank_paid_app_unpaid",
     "app_paid_no_bank",
     "duplicate",
+    "unpaid",
 )
+"""What reconciliation says about a bill or a bank credit; ``unpaid`` is a bill neither side paid."""
+
+CASE_STATUSES = ("open", "resolved", "cleared")
+"""A case is open until the bendahara resolves it, or cleared when its condition goes away by itself."""
 
 
 class BankImport(Base):
@@ -39,7 +44,11 @@ class BankImport(Base):
 
 
 class BankTransaction(Base):
-    """A credit or debit on the institution's account, from a statement or an H2H notification log."""
+    """A credit or debit on the institution's account, from a statement or an H2H notification log.
+
+    ``bill_ref`` is the bill number a notification names (BNI ``trx_id``, SNAP ``trxId``), matched
+    against :attr:`Bill.source_key`; ``value_date`` is the booking date on the campus calendar.
+    """
 
     __tablename__ = "bank_transactions"
     __table_args__ = (
@@ -51,11 +60,12 @@ class BankTransaction(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     import_id: Mapped[int | None] = mapped_column(ForeignKey("bank_imports.id"))
     source_format: Mapped[str] = mapped_column(String(16))
-    bank_ref: Mapped[str] = mapped_column(String(64))
+    bank_ref: Mapped[str | None] = mapped_column(String(64))
     dedup_key: Mapped[str] = mapped_column(String(160), unique=True)
     weak_key: Mapped[str | None] = mapped_column(String(160))
     account: Mapped[str | None] = mapped_column(String(34))
     va_number: Mapped[str | None] = mapped_column(String(32))
+    bill_ref: Mapped[str | None] = mapped_column(String(40))
     payer_name: Mapped[str | None] = mapped_column(String(120))
     amount: Mapped[Decimal] = mapped_column(Money)
     direction: Mapped[str] = mapped_column(String(6))
@@ -67,7 +77,12 @@ class BankTransaction(Base):
 
 
 class ReconResult(Base):
-    """The state the latest reconciliation run gave a bank credit and/or a bill."""
+    """The state the latest reconciliation run gave a bill or a bank credit.
+
+    A bill's row has no ``bank_transaction_id``; a credit's row has one, and ``bill_id`` when the
+    credit was tied to a bill. ``amount`` is the bill's or the credit's own amount; ``amount_diff``
+    is what the bank received for the bill minus what it bills (credit rows carry their bill's).
+    """
 
     __tablename__ = "recon_results"
     __table_args__ = (
@@ -84,19 +99,36 @@ class ReconResult(Base):
     )
     state: Mapped[str] = mapped_column(String(24))
     rule: Mapped[str] = mapped_column(String(32))
+    amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     amount_diff: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
 
 
+class ReconSummary(Base):
+    """Counts and sums per state of the latest run, for bills and for credits (small, read by pages)."""
+
+    __tablename__ = "recon_summary"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    subject: Mapped[str] = mapped_column(String(8))
+    state: Mapped[str] = mapped_column(String(24))
+    items: Mapped[int]
+    amount: Mapped[Decimal] = mapped_column(Money)
+    amount_diff: Mapped[Decimal] = mapped_column(Money)
+
+
 class ReconCase(Base):
-    """An exception the bendahara must resolve, due 1x24 jam after detection by default."""
+    """An exception the bendahara must resolve, due 1x24 jam after detection by default.
+
+    ``case_key`` (``<kind>:bill:<id>`` or ``<kind>:credit:<id>``) makes one case per condition:
+    a later run finds the same case instead of opening another.
+    """
 
     __tablename__ = "recon_cases"
-    __table_args__ = (
-        UniqueConstraint("kind", "bill_id", "bank_transaction_id"),
-        Index(None, "status", "due_at"),
-    )
+    __table_args__ = (Index(None, "status", "due_at"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_key: Mapped[str] = mapped_column(String(64), unique=True)
     kind: Mapped[str] = mapped_column(String(24))
     bill_id: Mapped[int | None] = mapped_column(ForeignKey("bills.id", ondelete="CASCADE"))
     bank_transaction_id: Mapped[int | None] = mapped_column(

@@ -1,4 +1,4 @@
-"""Bills (tagihan) and the payment application's own payment records."""
+"""Bills (tagihan), the payment application's own payment records, and the rollups pages read."""
 
 from __future__ import annotations
 
@@ -11,10 +11,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from .base import Base, BigId, Money, UTCDateTime, utcnow
 
 BILL_KINDS = ("registrasi", "herregistrasi", "sipenmatu")
+APP_STATES = ("paid", "partial", "unpaid")
+"""A bill in the payment application: fully paid, paid in part, or not paid at all."""
 
 
 class Bill(Base):
-    """A bill as the payment application holds it, synced read-only from its database or an export."""
+    """A bill as the payment application holds it, synced read-only from its database or an export.
+
+    ``source`` names the configured bill source the row came from; ``source_updated_at`` is the
+    source's own change time, the watermark of the next incremental sync.
+    """
 
     __tablename__ = "bills"
     __table_args__ = (
@@ -22,9 +28,11 @@ class Bill(Base):
         Index(None, "va_number"),
         Index(None, "app_paid", "due_date"),
         Index(None, "kind", "prodi_id", "angkatan"),
+        Index(None, "source", "source_updated_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    source: Mapped[str] = mapped_column(String(32), default="demo", server_default="demo")
     source_key: Mapped[str] = mapped_column(String(40), unique=True)
     kind: Mapped[str] = mapped_column(String(16))
     student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"))
@@ -56,3 +64,45 @@ class Payment(Base):
     paid_at: Mapped[datetime] = mapped_column(UTCDateTime)
     channel: Mapped[str] = mapped_column(String(24))
     reference: Mapped[str | None] = mapped_column(String(64))
+
+
+class BillRollup(Base):
+    """Live bills grouped by everything the payments page filters on, rebuilt by each reconciliation.
+
+    ``paid`` counts what the application received up to the bill's amount (an overpayment does not
+    raise the collection rate above 100 %); ``app_state`` is one of :data:`APP_STATES` and
+    ``recon_state`` the bill's reconciliation state.
+    """
+
+    __tablename__ = "bill_rollups"
+    __table_args__ = (Index(None, "semester", "due_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    semester: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(16))
+    prodi_id: Mapped[int | None]
+    angkatan: Mapped[int | None]
+    due_date: Mapped[date] = mapped_column(Date)
+    app_state: Mapped[str] = mapped_column(String(8))
+    recon_state: Mapped[str] = mapped_column(String(24))
+    bills: Mapped[int]
+    billed: Mapped[Decimal] = mapped_column(Money)
+    paid: Mapped[Decimal] = mapped_column(Money)
+
+
+class BillPaidDay(Base):
+    """Fully paid bills by the day (campus calendar) the application marked them paid, for the
+    collection-against-deadline curve; rebuilt with :class:`BillRollup`."""
+
+    __tablename__ = "bill_paid_days"
+    __table_args__ = (Index(None, "semester", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    semester: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(16))
+    prodi_id: Mapped[int | None]
+    angkatan: Mapped[int | None]
+    due_date: Mapped[date] = mapped_column(Date)
+    paid_on: Mapped[date] = mapped_column(Date)
+    bills: Mapped[int]
+    paid: Mapped[Decimal] = mapped_column(Money)

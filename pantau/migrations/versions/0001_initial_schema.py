@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 17:33:08.132770
+Create Date: 2026-11-23 17:33:44.284741
 """
 
 from alembic import op
@@ -91,6 +91,38 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_bank_imports')),
     sa.UniqueConstraint('sha256', name=op.f('uq_bank_imports_sha256'))
     )
+    op.create_table('bill_paid_days',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('semester', sa.String(length=8), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('prodi_id', sa.Integer(), nullable=True),
+    sa.Column('angkatan', sa.Integer(), nullable=True),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('paid_on', sa.Date(), nullable=False),
+    sa.Column('bills', sa.Integer(), nullable=False),
+    sa.Column('paid', pantau.models.base.Money(precision=18, scale=2), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_bill_paid_days'))
+    )
+    with op.batch_alter_table('bill_paid_days', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bill_paid_days_semester_kind'), ['semester', 'kind'], unique=False)
+
+    op.create_table('bill_rollups',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('semester', sa.String(length=8), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('prodi_id', sa.Integer(), nullable=True),
+    sa.Column('angkatan', sa.Integer(), nullable=True),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('app_state', sa.String(length=8), nullable=False),
+    sa.Column('recon_state', sa.String(length=24), nullable=False),
+    sa.Column('bills', sa.Integer(), nullable=False),
+    sa.Column('billed', pantau.models.base.Money(precision=18, scale=2), nullable=False),
+    sa.Column('paid', pantau.models.base.Money(precision=18, scale=2), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_bill_rollups'))
+    )
+    with op.batch_alter_table('bill_rollups', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bill_rollups_semester_due_date'), ['semester', 'due_date'], unique=False)
+
     op.create_table('collector_runs',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('collector', sa.String(length=48), nullable=False),
@@ -164,6 +196,16 @@ def upgrade() -> None:
     sa.Column('jurusan', sa.String(length=120), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_prodi')),
     sa.UniqueConstraint('code', name=op.f('uq_prodi_code'))
+    )
+    op.create_table('recon_summary',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('run_at', pantau.models.base.UTCDateTime(), nullable=False),
+    sa.Column('subject', sa.String(length=8), nullable=False),
+    sa.Column('state', sa.String(length=24), nullable=False),
+    sa.Column('items', sa.Integer(), nullable=False),
+    sa.Column('amount', pantau.models.base.Money(precision=18, scale=2), nullable=False),
+    sa.Column('amount_diff', pantau.models.base.Money(precision=18, scale=2), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recon_summary'))
     )
     op.create_table('sop_cases',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -246,11 +288,12 @@ def upgrade() -> None:
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('import_id', sa.Integer(), nullable=True),
     sa.Column('source_format', sa.String(length=16), nullable=False),
-    sa.Column('bank_ref', sa.String(length=64), nullable=False),
+    sa.Column('bank_ref', sa.String(length=64), nullable=True),
     sa.Column('dedup_key', sa.String(length=160), nullable=False),
     sa.Column('weak_key', sa.String(length=160), nullable=True),
     sa.Column('account', sa.String(length=34), nullable=True),
     sa.Column('va_number', sa.String(length=32), nullable=True),
+    sa.Column('bill_ref', sa.String(length=40), nullable=True),
     sa.Column('payer_name', sa.String(length=120), nullable=True),
     sa.Column('amount', pantau.models.base.Money(precision=18, scale=2), nullable=False),
     sa.Column('direction', sa.String(length=6), nullable=False),
@@ -417,6 +460,7 @@ def upgrade() -> None:
 
     op.create_table('bills',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('source', sa.String(length=32), server_default='demo', nullable=False),
     sa.Column('source_key', sa.String(length=40), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('student_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
@@ -444,6 +488,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_bills_app_paid_due_date'), ['app_paid', 'due_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_bills_kind_prodi_id_angkatan'), ['kind', 'prodi_id', 'angkatan'], unique=False)
         batch_op.create_index(batch_op.f('ix_bills_semester_due_date'), ['semester', 'due_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bills_source_source_updated_at'), ['source', 'source_updated_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_bills_va_number'), ['va_number'], unique=False)
 
     op.create_table('payments',
@@ -462,6 +507,7 @@ def upgrade() -> None:
 
     op.create_table('recon_cases',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('case_key', sa.String(length=64), nullable=False),
     sa.Column('kind', sa.String(length=24), nullable=False),
     sa.Column('bill_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('bank_transaction_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
@@ -476,7 +522,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['bank_transaction_id'], ['bank_transactions.id'], name=op.f('fk_recon_cases_bank_transaction_id_bank_transactions'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['bill_id'], ['bills.id'], name=op.f('fk_recon_cases_bill_id_bills'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_recon_cases')),
-    sa.UniqueConstraint('kind', 'bill_id', 'bank_transaction_id', name=op.f('uq_recon_cases_kind_bill_id_bank_transaction_id'))
+    sa.UniqueConstraint('case_key', name=op.f('uq_recon_cases_case_key'))
     )
     with op.batch_alter_table('recon_cases', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_recon_cases_status_due_at'), ['status', 'due_at'], unique=False)
@@ -488,6 +534,7 @@ def upgrade() -> None:
     sa.Column('bank_transaction_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('state', sa.String(length=24), nullable=False),
     sa.Column('rule', sa.String(length=32), nullable=False),
+    sa.Column('amount', pantau.models.base.Money(precision=18, scale=2), nullable=False),
     sa.Column('amount_diff', pantau.models.base.Money(precision=18, scale=2), nullable=False),
     sa.ForeignKeyConstraint(['bank_transaction_id'], ['bank_transactions.id'], name=op.f('fk_recon_results_bank_transaction_id_bank_transactions'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['bill_id'], ['bills.id'], name=op.f('fk_recon_results_bill_id_bills'), ondelete='CASCADE'),
@@ -520,6 +567,7 @@ def downgrade() -> None:
     op.drop_table('payments')
     with op.batch_alter_table('bills', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_bills_va_number'))
+        batch_op.drop_index(batch_op.f('ix_bills_source_source_updated_at'))
         batch_op.drop_index(batch_op.f('ix_bills_semester_due_date'))
         batch_op.drop_index(batch_op.f('ix_bills_kind_prodi_id_angkatan'))
         batch_op.drop_index(batch_op.f('ix_bills_app_paid_due_date'))
@@ -574,6 +622,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_sop_cases_sop_code_opened_at'))
 
     op.drop_table('sop_cases')
+    op.drop_table('recon_summary')
     op.drop_table('prodi')
     op.drop_table('monitors')
     with op.batch_alter_table('host_metrics', schema=None) as batch_op:
@@ -586,6 +635,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_collector_runs_collector_finished_at'))
 
     op.drop_table('collector_runs')
+    with op.batch_alter_table('bill_rollups', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_bill_rollups_semester_due_date'))
+
+    op.drop_table('bill_rollups')
+    with op.batch_alter_table('bill_paid_days', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_bill_paid_days_semester_kind'))
+
+    op.drop_table('bill_paid_days')
     op.drop_table('bank_imports')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_log_at'))
