@@ -13,7 +13,8 @@ MONITOR_STATES = ("up", "down", "degraded", "maintenance", "unreachable", "pendi
 
 
 class Monitor(Base):
-    """A configured check and its current state; `failing_since` is the first failure of the current streak."""
+    """A configured check and its state: `streak_since` is the first check of the current run of failures or
+    successes (the counters say which), so an outage starts at its first failure and ends at its first success."""
 
     __tablename__ = "monitors"
 
@@ -31,7 +32,7 @@ class Monitor(Base):
     options: Mapped[dict] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(12), default="pending")
     status_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    streak_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     consecutive_failures: Mapped[int] = mapped_column(default=0)
     consecutive_successes: Mapped[int] = mapped_column(default=0)
 

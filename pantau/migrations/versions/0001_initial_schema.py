@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 17:33:44.284741
+Create Date: 2026-11-23 17:33:58.096039
 """
 
 from alembic import op
@@ -181,7 +181,7 @@ def upgrade() -> None:
     sa.Column('options', sa.JSON(), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('status_since', pantau.models.base.UTCDateTime(), nullable=True),
-    sa.Column('failing_since', pantau.models.base.UTCDateTime(), nullable=True),
+    sa.Column('streak_since', pantau.models.base.UTCDateTime(), nullable=True),
     sa.Column('consecutive_failures', sa.Integer(), nullable=False),
     sa.Column('consecutive_successes', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['parent_id'], ['monitors.id'], name=op.f('fk_monitors_parent_id_monitors')),
