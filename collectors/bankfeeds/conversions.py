@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 import pyarrow as pa
@@ -93,19 +94,41 @@ def parse_amounts(values: pa.Array, *, decimal: str, thousands: str) -> Amounts:
     digits = pc.if_else(valid, digits, "0")
     return Amounts(
         magnitude=pc.cast(digits, MONEY),
-        negative=pc.or_(parenthesised, minus),
+        negative=pc.and_(pc.or_(parenthesised, minus), pc.invert(empty)),
         empty=empty,
         bad=bad,
     )
 
 
 def parse_dates(values: pa.Array, date_format: str | None) -> tuple[pa.Array, pa.Array]:
-    """Naive timestamps from text in ``date_format`` (ISO forms when ``None``), and the bad mask."""
+    """Naive timestamps from text in ``date_format`` (ISO forms when ``None``), and the bad mask.
+
+    pyarrow's ``strptime`` rolls an impossible day over (31/02 becomes 02/03), and a rolled-over
+    date lands on the first days of a month, so those few are checked again with Python's.
+    """
     text = pc.utf8_trim_whitespace(pc.fill_null(values, ""))
     formats = (date_format,) if date_format else ISO_FORMATS
     parsed = [pc.strptime(text, format=fmt, unit="s", error_is_null=True) for fmt in formats]
     result = pc.coalesce(*parsed) if len(parsed) > 1 else parsed[0]
-    return result, pc.is_null(result)
+    bad = pc.is_null(result)
+    suspects = pc.fill_null(pc.less_equal(pc.day(result), 3), False)
+    if pc.any(suspects).as_py():
+        texts = pc.unique(pc.filter(text, suspects)).to_pylist()
+        impossible = [value for value in texts if not _python_parses(value, formats)]
+        if impossible:
+            bad = pc.or_(bad, pc.is_in(text, pa.array(impossible, pa.string())))
+            result = pc.if_else(bad, pa.scalar(None, result.type), result)
+    return result, bad
+
+
+def _python_parses(text: str, formats: tuple[str, ...]) -> bool:
+    for fmt in formats:
+        try:
+            datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return True
+    return False
 
 
 def first_index(mask: pa.Array) -> int | None:

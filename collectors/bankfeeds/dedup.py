@@ -93,16 +93,21 @@ def key_arrays(
         "line", pc.fill_null(account, ""), pc.fill_null(bank_ref, ""), day, mark, amount_text, ":"
     )
     has_ref = pc.is_valid(payment_ref).to_numpy(zero_copy_only=False)
-    identity_codes = _codes(pc.coalesce(ref_key, line_base))
-    occurrence = _cumcount(identity_codes)
+    rows = len(amount)
+    identity_base = pc.coalesce(ref_key, line_base)
+    references_distinct = payment_ref.null_count == rows and bank_ref.null_count == 0 and _distinct(bank_ref)
+    identity_codes = None if references_distinct or _distinct(identity_base) else _codes(identity_base)
+    occurrence = np.ones(rows, dtype=np.int64) if identity_codes is None else _cumcount(identity_codes)
     identity = pc.coalesce(ref_key, pc.binary_join_element_wise(line_base, _text(occurrence), "#"))
     weak_base = pc.binary_join_element_wise("va", va_number, mark, amount_text, day, ":")
     repeat = has_ref & (occurrence > 1)
     counted = pc.is_valid(weak_base).to_numpy(zero_copy_only=False) & ~repeat
-    weak_occurrence = np.ones(len(amount), dtype=np.int64)
-    weak_codes = _codes(weak_base)
-    weak_occurrence[counted] = _cumcount(weak_codes[counted])
-    if repeat.any():
+    weak_occurrence = np.ones(rows, dtype=np.int64)
+    counted_mask = pa.array(counted)
+    weak_counted = pc.filter(weak_base, counted_mask)
+    if not (_distinct(pc.filter(va_number, counted_mask)) or _distinct(weak_counted)):
+        weak_occurrence[counted] = _cumcount(_codes(weak_counted))
+    if identity_codes is not None and repeat.any():
         first = np.zeros(identity_codes.max() + 1, dtype=np.int64)
         first[identity_codes[~repeat]] = weak_occurrence[~repeat]
         weak_occurrence[repeat] = first[identity_codes[repeat]]
@@ -114,9 +119,14 @@ def key_arrays(
     }
 
 
+def _distinct(values: pa.Array) -> bool:
+    """Whether no two values are equal (cheaper to learn than numbering them)."""
+    return len(pc.unique(values)) == len(values)
+
+
 def _codes(keys: pa.Array) -> np.ndarray:
-    """An integer per distinct value (nulls share one)."""
-    return pc.dictionary_encode(pc.fill_null(keys, "")).indices.to_numpy(zero_copy_only=False)
+    """An integer per distinct value."""
+    return pc.dictionary_encode(keys).indices.to_numpy(zero_copy_only=False)
 
 
 def _cumcount(codes: np.ndarray) -> np.ndarray:
