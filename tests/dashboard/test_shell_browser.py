@@ -1,0 +1,62 @@
+"""A new user logs in with a real Chromium and finds the shell: their pages, their name, the language switch."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not (shutil.which("chromium") and shutil.which("chromedriver")),
+        reason="browser tests need Debian's chromium and chromium-driver",
+    ),
+]
+
+
+def _log_in(dash_duo, username: str, password: str) -> None:
+    dash_duo.driver.get(f"{dash_duo.server.url}/login")
+    dash_duo.find_element("#username").send_keys(username)
+    dash_duo.find_element("#password").send_keys(password)
+    dash_duo.find_element("#login-submit").click()
+    dash_duo.wait_for_element("#shell-user", timeout=20)
+
+
+def test_shell001_bendahara_logs_in_and_sees_only_their_pages(dash_duo, web):
+    dash_duo.start_server(web.app, navigate=False)
+    _log_in(dash_duo, "user.bendahara", web.password)
+    dash_duo.wait_for_text_to_equal("#shell-nav-alerts", "Peringatan", timeout=20)
+    assert "Bendahara Penerima" in dash_duo.find_element("#shell-user").text
+    assert not dash_duo.driver.find_elements("css selector", "#shell-nav-admin")
+    assert "Data terakhir diperbarui" in dash_duo.find_element("#shell-freshness").text or \
+        "Belum ada data" in dash_duo.find_element("#shell-freshness").text
+    dash_duo.wait_for_element("#alerts-summary", timeout=20)
+
+
+def test_shell002_a_page_outside_the_role_says_not_authorised(dash_duo, web):
+    dash_duo.start_server(web.app, navigate=False)
+    _log_in(dash_duo, "user.operator", web.password)
+    dash_duo.driver.get(f"{dash_duo.server.url}/pengguna")
+    dash_duo.wait_for_text_to_equal("#shell-not-authorised h2", "Tidak berwenang", timeout=20)
+    assert "user.admin" not in dash_duo.driver.page_source
+
+
+def test_shell003_admin_switches_to_english_and_back(dash_duo, web):
+    dash_duo.start_server(web.app, navigate=False)
+    _log_in(dash_duo, "user.admin", web.password)
+    dash_duo.wait_for_text_to_equal("#shell-nav-admin", "Pengguna & Audit", timeout=20)
+    dash_duo.find_element("#shell-lang-en").click()
+    dash_duo.wait_for_text_to_equal("#shell-nav-admin", "Users & audit", timeout=20)
+    assert "Log out" in dash_duo.find_element("#shell-logout").text
+    dash_duo.find_element("#shell-lang-id").click()
+    dash_duo.wait_for_text_to_equal("#shell-nav-admin", "Pengguna & Audit", timeout=20)
+
+
+def test_shell004_log_out_returns_to_the_login_form(dash_duo, web):
+    dash_duo.start_server(web.app, navigate=False)
+    _log_in(dash_duo, "user.direktur", web.password)
+    dash_duo.find_element("#shell-logout").click()
+    dash_duo.wait_for_element("#login-form", timeout=20)
+    dash_duo.driver.get(f"{dash_duo.server.url}/peringatan")
+    dash_duo.wait_for_element("#login-form", timeout=20)

@@ -1,0 +1,61 @@
+"""The `pantau` command as an administrator uses it."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from pantau.cli import app
+from pantau.db import make_engine, session_scope
+from pantau.models import ApiToken, User
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):
+    monkeypatch.delenv("PANTAU_CONFIG", raising=False)
+    monkeypatch.delenv("PANTAU_DATABASE_URL", raising=False)
+    monkeypatch.setenv("PANTAU_DATA_DIR", str(tmp_path))
+    runner = CliRunner()
+    return lambda *args: runner.invoke(app, list(args))
+
+
+def test_cli001_init_creates_then_reports_up_to_date(cli, tmp_path):
+    first = cli("init")
+    assert first.exit_code == 0 and "created" in first.output
+    assert (tmp_path / "pantau.db").exists()
+    again = cli("init")
+    assert again.exit_code == 0 and "up to date" in again.output
+
+
+def test_cli002_users_add_then_list(cli, tmp_path):
+    cli("init")
+    added = cli("users", "add", "rina", "--role", "bendahara", "--full-name", "Rina Marlina")
+    assert added.exit_code == 0 and "Password:" in added.output
+    listed = cli("users", "list")
+    assert "rina" in listed.output and "bendahara" in listed.output
+    with session_scope(make_engine(f"sqlite:///{tmp_path / 'pantau.db'}")) as session:
+        assert session.scalars(select(User.role).where(User.username == "rina")).one() == "bendahara"
+
+
+def test_cli003_bad_role_is_a_clear_error(cli):
+    cli("init")
+    result = cli("users", "add", "x", "--role", "rektor")
+    assert result.exit_code == 2 and "unknown role 'rektor'" in result.output
+
+
+def test_cli004_tokens_are_shown_once_and_stored_as_digests(cli, tmp_path):
+    cli("init")
+    result = cli("tokens", "add", "siakad", "--purpose", "events")
+    token = result.output.strip().rsplit(" ", 1)[-1]
+    with session_scope(make_engine(f"sqlite:///{tmp_path / 'pantau.db'}")) as session:
+        stored = session.scalars(select(ApiToken.token_hash)).one()
+    assert len(token) > 30 and token not in stored
+
+
+def test_cli005_bad_configuration_names_the_problem(cli, tmp_path, monkeypatch):
+    config = tmp_path / "bad.toml"
+    config.write_text('timezone = "Mars/Olympus"\n')
+    monkeypatch.setenv("PANTAU_CONFIG", str(config))
+    result = cli("init")
+    assert result.exit_code == 2 and "Mars/Olympus" in result.output

@@ -1,0 +1,48 @@
+"""Rupiah, percentages, dates, times and durations as UI.md spells them, in both languages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from pantau import formatting as fmt
+
+MOMENT = datetime(2026, 11, 22, 7, 5, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("amount", "lang", "shown"),
+    [(1500000, "id", "Rp 1.500.000"), (1500000, "en", "Rp 1,500,000"), ("1500000.50", "id", "Rp 1.500.000,50"),
+     (-250000, "id", "-Rp 250.000"), (None, "id", "–")],
+)
+def test_fmt001_rupiah_without_decimals_unless_there_are_sen(amount, lang, shown):
+    assert fmt.rupiah(amount, lang) == shown
+
+
+def test_fmt002_percentages():
+    assert fmt.percent(0.985, "id") == "98,5%"
+    assert fmt.percent(0.985, "en") == "98.5%"
+
+
+def test_fmt003_dates_and_times_in_the_campus_zone_with_its_abbreviation():
+    assert fmt.day(MOMENT, "id") == "22 Nov 2026"
+    assert fmt.clock(MOMENT, "id") == "14.05 WIB"
+    assert fmt.clock(MOMENT, "en") == "2:05 PM WIB"
+    assert fmt.clock(MOMENT, "id", "Asia/Makassar") == "15.05 WITA"
+    assert fmt.clock(MOMENT, "id", "Asia/Jayapura") == "16.05 WIT"
+    assert fmt.day(date(2026, 8, 17), "id") == "17 Agu 2026"
+
+
+def test_fmt004_naive_datetimes_are_refused():
+    with pytest.raises(ValueError, match="naive"):
+        fmt.clock(datetime(2026, 11, 22, 7, 5))
+
+
+def test_fmt005_durations_in_words():
+    assert fmt.duration(timedelta(hours=2, minutes=15), "id") == "2 jam 15 menit"
+    assert fmt.duration(timedelta(hours=2, minutes=15), "en") == "2 hours 15 minutes"
+    assert fmt.duration(timedelta(days=3), "id") == "3 hari"
+    assert fmt.duration(45, "id") == "45 detik"
+    assert fmt.working_days(3, "id") == "3 hari kerja"
+    assert fmt.working_days(1, "en") == "1 working day"

@@ -1,0 +1,85 @@
+"""The store: one migration history that matches the models, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import IntegrityError
+
+from pantau import migrate
+from pantau.db import make_engine, session_scope
+from pantau.models import Base, Bill, Prodi
+
+SUBJECT_TABLES = {
+    "students", "bills", "payments", "bank_transactions", "recon_results", "recon_cases", "token_movements",
+    "applicants", "monitors", "probe_samples", "rollup_minute", "rollup_hour", "rollup_day", "incidents",
+    "host_metrics", "sop_cases", "step_events", "digital_accounts", "webservice_accounts", "alerts", "users",
+    "audit_log",
+}
+
+
+def _bill(**overrides) -> Bill:
+    values = dict(source_key="TG-1", kind="herregistrasi", payer_name="Siti Aminah", semester="20261",
+                  amount=Decimal("4500000"), va_number="9880012345", due_date=date(2026, 8, 31))
+    values.update(overrides)
+    return Bill(**values)
+
+
+def test_schema001_migrations_create_every_subject(store):
+    assert SUBJECT_TABLES <= set(inspect(store).get_table_names())
+    assert migrate.current_revision(store) == migrate.head_revision()
+
+
+def test_schema002_migrations_match_the_models(store):
+    with store.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
+
+
+def test_schema003_sqlite_runs_in_wal_mode_with_foreign_keys(engine):
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_schema004_foreign_keys_are_enforced(store):
+    with pytest.raises(IntegrityError), session_scope(store) as session:
+        session.add(_bill(prodi_id=999))
+
+
+def test_schema005_money_is_exact_and_instants_come_back_in_utc(store):
+    paid = datetime(2026, 8, 30, 21, 15, tzinfo=timezone(timedelta(hours=7)))
+    with session_scope(store) as session:
+        session.add(Prodi(id=1, code="D3KEP", name="D3 Keperawatan", jenjang="D3", jurusan="Keperawatan"))
+        session.flush()
+        session.add(_bill(prodi_id=1, amount=Decimal("4500000.10"), app_paid_at=paid))
+    with session_scope(store) as session:
+        bill = session.scalars(select(Bill)).one()
+        assert bill.amount == Decimal("4500000.10")
+        assert bill.app_paid_at == paid and bill.app_paid_at.tzinfo == timezone.utc
+
+
+def test_schema006_naive_datetimes_are_refused(store):
+    with pytest.raises(Exception, match="naive datetime"), session_scope(store) as session:
+        session.add(_bill(app_paid_at=datetime(2026, 8, 30, 21, 15)))
+        session.flush()
+
+
+def test_schema007_migrating_twice_changes_nothing(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'twice.db'}")
+    migrate.upgrade(engine)
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+
+
+def test_schema008_indexes_serve_the_pages(store):
+    indexed = {tuple(index["column_names"]) for index in inspect(store).get_indexes("bills")}
+    assert ("semester", "due_date") in indexed and ("va_number",) in indexed
+    samples = {tuple(index["column_names"]) for index in inspect(store).get_indexes("probe_samples")}
+    assert ("monitor_id", "checked_at") in samples
