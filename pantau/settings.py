@@ -14,6 +14,9 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from pantau.sla.config import SopSettings
+from pantau.workcalendar.config import CalendarConfig
+
 Role = Literal["direktur", "kepala_it", "bendahara", "operator", "admin"]
 ROLES: tuple[str, ...] = ("direktur", "kepala_it", "bendahara", "operator", "admin")
 
@@ -81,8 +84,10 @@ class Settings(BaseSettings):
     monitoring: dict[str, Any] = Field(default_factory=dict)
     feeds: dict[str, Any] = Field(default_factory=dict)
     sources: dict[str, Any] = Field(default_factory=dict)
-    sops: dict[str, Any] = Field(default_factory=dict)
-    calendar: dict[str, Any] = Field(default_factory=dict)
+    recon: dict[str, Any] = Field(default_factory=dict)
+    tokens: dict[str, Any] = Field(default_factory=dict)
+    sops: SopSettings = Field(default_factory=SopSettings)
+    calendar: CalendarConfig = Field(default_factory=CalendarConfig)
     agent_tokens: list[str] = Field(default_factory=list)
 
     @field_validator("timezone")

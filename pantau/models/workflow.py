@@ -1,25 +1,31 @@
-"""SOP cases and their step events: the event log every SLA figure is measured from."""
+"""SOP cases, their step events (the event log every SLA figure is measured from), and what the SLA
+engine derives from them: one result per step of a case, and monthly and half-yearly aggregates."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, BigId, UTCDateTime, utcnow
 
 
 class SopCase(Base):
+    """One run of an SOP (a request, an application). `evaluated_at` is None until the SLA engine has
+    measured the case's current events; every write path that adds events clears it."""
+
     __tablename__ = "sop_cases"
     __table_args__ = (
         UniqueConstraint("sop_code", "case_ref"),
         Index(None, "sop_code", "opened_at"),
+        Index(None, "evaluated_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     sop_code: Mapped[str] = mapped_column(String(16))
     case_ref: Mapped[str] = mapped_column(String(64))
+    flow: Mapped[str | None] = mapped_column(String(48))
     unit: Mapped[str | None] = mapped_column(String(80))
     subject: Mapped[str | None] = mapped_column(String(160))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -27,6 +33,7 @@ class SopCase(Base):
     outcome: Mapped[str | None] = mapped_column(String(24))
     source: Mapped[str] = mapped_column(String(24), default="import")
     attrs: Mapped[dict] = mapped_column(JSON, default=dict)
+    evaluated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class StepEvent(Base):
@@ -36,6 +43,7 @@ class StepEvent(Base):
     __table_args__ = (
         Index(None, "case_id", "step_key"),
         Index(None, "completed_at"),
+        Index(None, "recorded_by", "completed_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -49,3 +57,92 @@ class StepEvent(Base):
     channel: Mapped[str | None] = mapped_column(String(16))
     recorded_by: Mapped[str | None] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StepResult(Base):
+    """One step of one case as the SLA engine measured it.
+
+    Open steps keep `due_at` and `risk_at` (when the at-risk share of the standard is used), so a
+    query can tell open, at risk and breached apart at any moment without working-time arithmetic.
+    Completed steps keep their elapsed and allowed time in the step's clock, and the local `month`
+    of completion that the aggregates group by.
+    """
+
+    __tablename__ = "step_results"
+    __table_args__ = (
+        UniqueConstraint("case_id", "step_key"),
+        Index(None, "sop_code", "step_key", "month"),
+        Index(None, "completed_at", "risk_at"),
+        Index(None, "completed_at", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("sop_cases.id", ondelete="CASCADE"))
+    sop_code: Mapped[str] = mapped_column(String(16))
+    flow: Mapped[str | None] = mapped_column(String(48))
+    step_key: Mapped[str] = mapped_column(String(48))
+    step_number: Mapped[int] = mapped_column(Integer)
+    performer_role: Mapped[str] = mapped_column(String(16))
+    unit: Mapped[str] = mapped_column(String(80))
+    performer: Mapped[str | None] = mapped_column(String(120))
+    outcome: Mapped[str | None] = mapped_column(String(24))
+    outside_party: Mapped[bool] = mapped_column(default=False)
+    measured: Mapped[bool] = mapped_column(default=True)
+    implicit: Mapped[bool] = mapped_column(default=False)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    risk_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    elapsed_s: Mapped[int | None] = mapped_column(BigInteger)
+    allowed_s: Mapped[int | None] = mapped_column(BigInteger)
+    state: Mapped[str] = mapped_column(String(12))
+    month: Mapped[str | None] = mapped_column(String(7))
+    evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SlaMonthly(Base):
+    """Completed steps of one SOP step in one local month, per performer: what compliance sums up."""
+
+    __tablename__ = "sla_monthly"
+    __table_args__ = (UniqueConstraint("sop_code", "step_key", "month", "performer"), Index(None, "month"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    sop_code: Mapped[str] = mapped_column(String(16))
+    step_key: Mapped[str] = mapped_column(String(48))
+    month: Mapped[str] = mapped_column(String(7))
+    performer: Mapped[str] = mapped_column(String(120), default="")
+    outside_party: Mapped[bool] = mapped_column(default=False)
+    completed: Mapped[int] = mapped_column(Integer, default=0)
+    measured: Mapped[int] = mapped_column(Integer, default=0)
+    met: Mapped[int] = mapped_column(Integer, default=0)
+    breached: Mapped[int] = mapped_column(Integer, default=0)
+    elapsed_s: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class SlaQuantile(Base):
+    """Median and P90 of one SOP step's measured steps completed in one half-year ("2026-H1")."""
+
+    __tablename__ = "sla_quantiles"
+    __table_args__ = (UniqueConstraint("sop_code", "step_key", "period"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    sop_code: Mapped[str] = mapped_column(String(16))
+    step_key: Mapped[str] = mapped_column(String(48))
+    period: Mapped[str] = mapped_column(String(7))
+    measured: Mapped[int] = mapped_column(Integer)
+    median_ratio: Mapped[float] = mapped_column(Float)
+    p90_ratio: Mapped[float] = mapped_column(Float)
+    median_elapsed_s: Mapped[int] = mapped_column(BigInteger)
+    p90_elapsed_s: Mapped[int] = mapped_column(BigInteger)
+    median_allowed_s: Mapped[int] = mapped_column(BigInteger)
+
+
+class SlaFingerprint(Base):
+    """What each SOP's results were measured with (its file, the calendar, the at-risk share); when
+    that changes, the SOP's cases are measured again."""
+
+    __tablename__ = "sla_fingerprints"
+
+    sop_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

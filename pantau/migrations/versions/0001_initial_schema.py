@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 17:33:58.096039
+Create Date: 2026-11-23 17:35:19.989438
 """
 
 from alembic import op
@@ -207,10 +207,49 @@ def upgrade() -> None:
     sa.Column('amount_diff', pantau.models.base.Money(precision=18, scale=2), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_recon_summary'))
     )
+    op.create_table('sla_fingerprints',
+    sa.Column('sop_code', sa.String(length=16), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('updated_at', pantau.models.base.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('sop_code', name=op.f('pk_sla_fingerprints'))
+    )
+    op.create_table('sla_monthly',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('sop_code', sa.String(length=16), nullable=False),
+    sa.Column('step_key', sa.String(length=48), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('performer', sa.String(length=120), nullable=False),
+    sa.Column('outside_party', sa.Boolean(), nullable=False),
+    sa.Column('completed', sa.Integer(), nullable=False),
+    sa.Column('measured', sa.Integer(), nullable=False),
+    sa.Column('met', sa.Integer(), nullable=False),
+    sa.Column('breached', sa.Integer(), nullable=False),
+    sa.Column('elapsed_s', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sla_monthly')),
+    sa.UniqueConstraint('sop_code', 'step_key', 'month', 'performer', name=op.f('uq_sla_monthly_sop_code_step_key_month_performer'))
+    )
+    with op.batch_alter_table('sla_monthly', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sla_monthly_month'), ['month'], unique=False)
+
+    op.create_table('sla_quantiles',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('sop_code', sa.String(length=16), nullable=False),
+    sa.Column('step_key', sa.String(length=48), nullable=False),
+    sa.Column('period', sa.String(length=7), nullable=False),
+    sa.Column('measured', sa.Integer(), nullable=False),
+    sa.Column('median_ratio', sa.Float(), nullable=False),
+    sa.Column('p90_ratio', sa.Float(), nullable=False),
+    sa.Column('median_elapsed_s', sa.BigInteger(), nullable=False),
+    sa.Column('p90_elapsed_s', sa.BigInteger(), nullable=False),
+    sa.Column('median_allowed_s', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sla_quantiles')),
+    sa.UniqueConstraint('sop_code', 'step_key', 'period', name=op.f('uq_sla_quantiles_sop_code_step_key_period'))
+    )
     op.create_table('sop_cases',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('sop_code', sa.String(length=16), nullable=False),
     sa.Column('case_ref', sa.String(length=64), nullable=False),
+    sa.Column('flow', sa.String(length=48), nullable=True),
     sa.Column('unit', sa.String(length=80), nullable=True),
     sa.Column('subject', sa.String(length=160), nullable=True),
     sa.Column('opened_at', pantau.models.base.UTCDateTime(), nullable=False),
@@ -218,10 +257,12 @@ def upgrade() -> None:
     sa.Column('outcome', sa.String(length=24), nullable=True),
     sa.Column('source', sa.String(length=24), nullable=False),
     sa.Column('attrs', sa.JSON(), nullable=False),
+    sa.Column('evaluated_at', pantau.models.base.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sop_cases')),
     sa.UniqueConstraint('sop_code', 'case_ref', name=op.f('uq_sop_cases_sop_code_case_ref'))
     )
     with op.batch_alter_table('sop_cases', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sop_cases_evaluated_at'), ['evaluated_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_sop_cases_sop_code_opened_at'), ['sop_code', 'opened_at'], unique=False)
 
     op.create_table('users',
@@ -426,6 +467,39 @@ def upgrade() -> None:
     with op.batch_alter_table('step_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_step_events_case_id_step_key'), ['case_id', 'step_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_step_events_completed_at'), ['completed_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_step_events_recorded_by_completed_at'), ['recorded_by', 'completed_at'], unique=False)
+
+    op.create_table('step_results',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('case_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('sop_code', sa.String(length=16), nullable=False),
+    sa.Column('flow', sa.String(length=48), nullable=True),
+    sa.Column('step_key', sa.String(length=48), nullable=False),
+    sa.Column('step_number', sa.Integer(), nullable=False),
+    sa.Column('performer_role', sa.String(length=16), nullable=False),
+    sa.Column('unit', sa.String(length=80), nullable=False),
+    sa.Column('performer', sa.String(length=120), nullable=True),
+    sa.Column('outcome', sa.String(length=24), nullable=True),
+    sa.Column('outside_party', sa.Boolean(), nullable=False),
+    sa.Column('measured', sa.Boolean(), nullable=False),
+    sa.Column('implicit', sa.Boolean(), nullable=False),
+    sa.Column('started_at', pantau.models.base.UTCDateTime(), nullable=False),
+    sa.Column('completed_at', pantau.models.base.UTCDateTime(), nullable=True),
+    sa.Column('due_at', pantau.models.base.UTCDateTime(), nullable=True),
+    sa.Column('risk_at', pantau.models.base.UTCDateTime(), nullable=True),
+    sa.Column('elapsed_s', sa.BigInteger(), nullable=True),
+    sa.Column('allowed_s', sa.BigInteger(), nullable=True),
+    sa.Column('state', sa.String(length=12), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=True),
+    sa.Column('evaluated_at', pantau.models.base.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['sop_cases.id'], name=op.f('fk_step_results_case_id_sop_cases'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_step_results')),
+    sa.UniqueConstraint('case_id', 'step_key', name=op.f('uq_step_results_case_id_step_key'))
+    )
+    with op.batch_alter_table('step_results', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_step_results_completed_at_due_at'), ['completed_at', 'due_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_step_results_completed_at_risk_at'), ['completed_at', 'risk_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_step_results_sop_code_step_key_month'), ['sop_code', 'step_key', 'month'], unique=False)
 
     op.create_table('students',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -581,7 +655,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_students_prodi_id_angkatan'))
 
     op.drop_table('students')
+    with op.batch_alter_table('step_results', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_step_results_sop_code_step_key_month'))
+        batch_op.drop_index(batch_op.f('ix_step_results_completed_at_risk_at'))
+        batch_op.drop_index(batch_op.f('ix_step_results_completed_at_due_at'))
+
+    op.drop_table('step_results')
     with op.batch_alter_table('step_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_step_events_recorded_by_completed_at'))
         batch_op.drop_index(batch_op.f('ix_step_events_completed_at'))
         batch_op.drop_index(batch_op.f('ix_step_events_case_id_step_key'))
 
@@ -620,8 +701,15 @@ def downgrade() -> None:
     op.drop_table('users')
     with op.batch_alter_table('sop_cases', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sop_cases_sop_code_opened_at'))
+        batch_op.drop_index(batch_op.f('ix_sop_cases_evaluated_at'))
 
     op.drop_table('sop_cases')
+    op.drop_table('sla_quantiles')
+    with op.batch_alter_table('sla_monthly', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sla_monthly_month'))
+
+    op.drop_table('sla_monthly')
+    op.drop_table('sla_fingerprints')
     op.drop_table('recon_summary')
     op.drop_table('prodi')
     op.drop_table('monitors')
