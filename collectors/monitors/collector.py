@@ -1,0 +1,81 @@
+"""The ``monitors`` collector: every monitor on its own interval, the due ones checked side by side."""
+
+from __future__ import annotations
+
+import math
+import time
+from functools import reduce
+
+from sqlalchemy import Engine
+
+from collectors.base import Collector, CollectorResult
+from collectors.probes import run_round
+from collectors.registry import register
+from pantau.db import session_scope
+from pantau.settings import Settings
+
+from .checks import check_for
+from .config import MonitorConfig
+from .recorder import RoundReport, record_round
+from .settings import load_monitors, monitoring_settings, zone_of
+from .sync import sync_monitors
+
+ROUND_SLACK_S = 2.0
+"""Seconds a round waits beyond the slowest check's own bound before calling it failed."""
+
+
+@register
+class MonitorsCollector(Collector):
+    """Checks the configured ``[[monitors]]``. The scheduler runs it every "tick" (the greatest common
+    divisor of the monitors' intervals); each run checks the monitors that are due, concurrently, and
+    writes the round in one transaction. A bad configuration fails every run with its message."""
+
+    name = "monitors"
+
+    def __init__(self, settings: Settings, engine: Engine) -> None:
+        super().__init__(settings, engine)
+        self.error: Exception | None = None
+        self.monitors: list[MonitorConfig] = []
+        try:
+            self.options = monitoring_settings(settings)
+            self.monitors = load_monitors(settings)
+        except ValueError as error:
+            self.error = error
+        self._due: dict[str, float] = {}
+        self._synced = False
+
+    @property
+    def interval_s(self) -> float:
+        if not self.monitors:
+            return self.default_interval_s
+        return max(reduce(math.gcd, (monitor.interval_s for monitor in self.monitors)), 5)
+
+    def run(self) -> CollectorResult:
+        if self.error is not None:
+            raise self.error
+        if not self.monitors:
+            return CollectorResult(0, "no monitors configured ([[monitors]] in the configuration file)")
+        now = time.monotonic()
+        early = min(1.0, self.interval_s / 10)
+        due = [monitor.name for monitor in self.monitors if self._due.get(monitor.name, 0.0) <= now + early]
+        report = self.check(due)
+        for monitor in self.monitors:
+            if monitor.name in due:
+                previous = self._due.get(monitor.name, now)
+                self._due[monitor.name] = max(previous + monitor.interval_s, now + monitor.interval_s / 2)
+        return CollectorResult(len(report.checked), report.summary())
+
+    def check(self, names: list[str] | None = None) -> RoundReport:
+        """Check the named monitors (all when None) now, concurrently, and write the round."""
+        chosen = [m for m in self.monitors if names is None or m.name in names]
+        if not self._synced:
+            with session_scope(self.engine) as session:
+                sync_monitors(session, self.monitors)
+            self._synced = True
+        if not chosen:
+            return RoundReport([])
+        deadline = max(monitor.round_bound_s for monitor in chosen) + ROUND_SLACK_S
+        results = run_round({monitor.name: check_for(monitor) for monitor in chosen}, deadline_s=deadline)
+        with session_scope(self.engine) as session:
+            return record_round(session, self.monitors, results, options=self.options,
+                                zone=zone_of(self.settings), lang=self.settings.language)
