@@ -2,14 +2,19 @@
 
 Pure parsing, no storage. Every parser reads a whole file and returns a :class:`Statement`, or
 raises :class:`FeedError` naming the file, line, field and value; nothing partial is returned.
+The duplicate keys that let the same payment count once across formats are described in
+:mod:`collectors.bankfeeds.entry`.
 """
 
-from .dedup import same_payment
+from .camt053 import parse_camt053
+from .dedup import number_occurrences, same_payment
 from .detect import FORMATS, detect_format, parse_file
 from .entry import BankEntry, Statement
 from .errors import BalanceMismatch, FeedError
+from .h2h import parse_bni, parse_briva, parse_snap
 from .mapping import DEFAULT_MAPPING, ColumnMapping
-from .tabular import read_tabular_frame
+from .mt940 import parse_mt940
+from .tabular import parse_csv, parse_xlsx, read_tabular_frame
 
 __all__ = [
     "DEFAULT_MAPPING",
@@ -20,7 +25,15 @@ __all__ = [
     "FeedError",
     "Statement",
     "detect_format",
+    "number_occurrences",
+    "parse_bni",
+    "parse_briva",
+    "parse_camt053",
+    "parse_csv",
     "parse_file",
+    "parse_mt940",
+    "parse_snap",
+    "parse_xlsx",
     "read_tabular_frame",
     "same_payment",
 ]

@@ -15,9 +15,9 @@ from pathlib import Path
 from xml.parsers import expat
 from zoneinfo import ZoneInfo
 
-from .dedup import number_occurrences
 from .entry import JAKARTA, BankEntry, Statement
-from .errors import BalanceMismatch, FeedError
+from .errors import FeedError
+from .sections import Section, combine
 from .values import normalize_va, payment_ref_from_text, plain_money, va_from_text
 
 _OPENING = ("OPBD", "PRCD")
@@ -38,7 +38,8 @@ class _Tree:
             self.lines[element] = parser.CurrentLineNumber
 
         def refuse_entity(name: str, *_: object) -> None:
-            raise FeedError(path, parser.CurrentLineNumber, "<!ENTITY>", name, "entity declarations are not allowed")
+            line = parser.CurrentLineNumber
+            raise FeedError(path, line, "<!ENTITY>", name, "entity declarations are not allowed")
 
         parser.StartElementHandler = start
         parser.EndElementHandler = lambda tag: builder.end(_local(tag))
@@ -48,7 +49,8 @@ class _Tree:
             with path.open("rb") as handle:
                 parser.ParseFile(handle)
         except expat.ExpatError as exc:
-            raise FeedError(path, exc.lineno, None, None, f"not well-formed XML ({expat.ErrorString(exc.code)})") from None
+            reason = f"not well-formed XML ({expat.ErrorString(exc.code)})"
+            raise FeedError(path, exc.lineno, None, None, reason) from None
         self.root = builder.close()
         self.line_count = parser.CurrentLineNumber
 
@@ -76,7 +78,8 @@ class _Tree:
     def sign(self, element: ET.Element) -> int:
         text, found = self.required(element, "CdtDbtInd")
         if text not in ("CRDT", "DBIT"):
-            raise FeedError(self.path, self.line(found), f"{element.tag}/CdtDbtInd", text, "expected CRDT or DBIT")
+            field = f"{element.tag}/CdtDbtInd"
+            raise FeedError(self.path, self.line(found), field, text, "expected CRDT or DBIT")
         return 1 if text == "CRDT" else -1
 
     def moment(self, element: ET.Element, xpath: str, tz: ZoneInfo) -> datetime | None:
@@ -108,25 +111,33 @@ def parse_camt053(path: Path, *, mapping: object = None, tz: ZoneInfo = JAKARTA)
     tree = _Tree(Path(path))
     statements = tree.root.findall("BkToCstmrStmt/Stmt")
     if tree.root.tag != "Document" or not statements:
-        raise FeedError(tree.path, 1, "Document/BkToCstmrStmt/Stmt", tree.root.tag, "not a camt.053 statement")
-    entries: list[BankEntry] = []
-    summaries = []
-    for statement in statements:
-        account = tree.text(statement, "Acct/Id/IBAN") or tree.text(statement, "Acct/Id/Othr/Id")
-        found = [entry for ntry in statement.findall("Ntry") for entry in _entries(tree, ntry, account, tz)]
-        opening, closing = _check_balances(tree, statement, found)
-        entries.extend(found)
-        summaries.append((account, opening, closing))
-    accounts = {account for account, _, _ in summaries}
-    single = len(accounts) == 1
-    return Statement(
-        file=tree.path,
-        source_format="camt053",
-        entries=number_occurrences(entries),
-        account=next(iter(accounts)) if single else None,
-        opening_balance=summaries[0][1] if single else None,
-        closing_balance=summaries[-1][2] if single else None,
-        lines_read=tree.line_count,
+        field = "Document/BkToCstmrStmt/Stmt"
+        raise FeedError(tree.path, 1, field, tree.root.tag, "not a camt.053 statement")
+    sections = [_section(tree, statement, tz) for statement in statements]
+    return combine(tree.path, "camt053", sections, tree.line_count)
+
+
+def _section(tree: _Tree, statement: ET.Element, tz: ZoneInfo) -> Section:
+    account = tree.text(statement, "Acct/Id/IBAN") or tree.text(statement, "Acct/Id/Othr/Id")
+    balances: dict[str, tuple[Decimal, ET.Element]] = {}
+    for balance in statement.findall("Bal"):
+        code = tree.text(balance, "Tp/CdOrPrtry/Cd") or tree.text(balance, "Tp/CdOrPrtry/Prtry")
+        amount, _ = tree.money(balance, "Amt")
+        balances[code or ""] = (amount * tree.sign(balance), balance)
+    opening = next((balances[code] for code in _OPENING if code in balances), None)
+    closing = next((balances[code] for code in _CLOSING if code in balances), None)
+    if opening is None:
+        raise FeedError(tree.path, tree.line(statement), "Bal OPBD", None, "opening balance missing")
+    if closing is None:
+        reason = "closing balance missing (is the file truncated?)"
+        raise FeedError(tree.path, tree.line(statement), "Bal CLBD", None, reason)
+    return Section(
+        account=account,
+        opening=opening[0],
+        closing=closing[0],
+        entries=[entry for ntry in statement.findall("Ntry") for entry in _entries(tree, ntry, account, tz)],
+        closing_line=tree.line(closing[1]),
+        closing_field="Bal CLBD",
     )
 
 
@@ -153,7 +164,8 @@ def _entries(tree: _Tree, ntry: ET.Element, account: str | None, tz: ZoneInfo) -
     if len(details) > 1 and all(_tx_amount(detail) is not None for detail in details):
         parts = [(detail, tree.money(detail, _tx_amount(detail))[0]) for detail in details]
         if sum(part for _, part in parts) != amount:
-            raise FeedError(tree.path, tree.line(ntry), "Ntry/Amt", f"{amount:.2f}", "differs from the sum of its TxDtls amounts")
+            reason = "differs from the sum of its TxDtls amounts"
+            raise FeedError(tree.path, tree.line(ntry), "Ntry/Amt", f"{amount:.2f}", reason)
     else:
         parts = [(details[0] if details else None, amount)]
     return [_entry(tree, ntry, detail, part, common) for detail, part in parts]
@@ -184,7 +196,8 @@ def _entry(
         payment_ref=payment_ref_from_text(narrative),
         va_number=va_from_text(narrative)
         or (normalize_va(creditor_ref) if creditor_ref and creditor_ref.isdigit() else None),
-        payer_name=tree.text(scope, f"RltdPties/{party}/Nm") or tree.text(scope, f"RltdPties/{party}/Pty/Nm"),
+        payer_name=tree.text(scope, f"RltdPties/{party}/Nm")
+        or tree.text(scope, f"RltdPties/{party}/Pty/Nm"),
         description=narrative or None,
     )
 
@@ -194,28 +207,6 @@ def _tx_amount(detail: ET.Element) -> str | None:
         if detail.find(xpath) is not None:
             return xpath
     return None
-
-
-def _check_balances(tree: _Tree, statement: ET.Element, entries: list[BankEntry]) -> tuple[Decimal, Decimal]:
-    balances: dict[str, tuple[Decimal, ET.Element]] = {}
-    for balance in statement.findall("Bal"):
-        code = tree.text(balance, "Tp/CdOrPrtry/Cd") or tree.text(balance, "Tp/CdOrPrtry/Prtry")
-        amount, _ = tree.money(balance, "Amt")
-        balances[code or ""] = (amount * tree.sign(balance), balance)
-    opening = next((balances[code] for code in _OPENING if code in balances), None)
-    closing = next((balances[code] for code in _CLOSING if code in balances), None)
-    if opening is None:
-        raise FeedError(tree.path, tree.line(statement), "Bal OPBD", None, "opening balance missing")
-    if closing is None:
-        raise FeedError(tree.path, tree.line(statement), "Bal CLBD", None, "closing balance missing (is the file truncated?)")
-    total = sum(
-        (entry.amount if entry.direction == "credit" else -entry.amount for entry in entries), Decimal(0)
-    )
-    if opening[0] + total != closing[0]:
-        raise BalanceMismatch(
-            tree.path, tree.line(closing[1]), "Bal CLBD", opening=opening[0], entries_total=total, closing=closing[0]
-        )
-    return opening[0], closing[0]
 
 
 def _local(name: str) -> str:

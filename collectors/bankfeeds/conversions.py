@@ -20,8 +20,7 @@ ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%
 
 @dataclass(frozen=True)
 class RawTable:
-    """A read export: text cells by header name, each row's line (or sheet row) number, the
-    header's line and the number of lines read."""
+    """A read export as text cells by header name, with each row's line (or sheet row) number."""
 
     columns: dict[str, pa.Array]
     lines: np.ndarray

@@ -77,5 +77,6 @@ def parse_file(
     name = detect_format(path) if fmt == "auto" else fmt
     parser = FORMATS.get(name)
     if parser is None:
-        raise FeedError(path, None, "format", fmt, f"unknown format; expected auto or one of {', '.join(FORMATS)}")
+        reason = f"unknown format; expected auto or one of {', '.join(FORMATS)}"
+        raise FeedError(path, None, "format", fmt, reason)
     return parser(path, mapping=mapping, tz=tz)

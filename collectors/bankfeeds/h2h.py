@@ -64,7 +64,8 @@ class _Line:
             moment = datetime.strptime(value, fmt) if fmt else datetime.fromisoformat(value)
         except ValueError:
             expected = fmt or "ISO 8601"
-            raise FeedError(self.path, self.number, field, value, f"not a date and time ({expected})") from None
+            reason = f"not a date and time ({expected})"
+            raise FeedError(self.path, self.number, field, value, reason) from None
         return moment.astimezone(self.tz) if moment.tzinfo else moment.replace(tzinfo=self.tz)
 
 
@@ -108,6 +109,7 @@ def _snap(line: _Line) -> BankEntry:
     request_id = line.text("paymentRequestId")
     va = line.get("virtualAccountNo") or f"{line.text('partnerServiceId')}{line.text('customerNo')}"
     reference = line.get("referenceNo")
+    description = f"SNAP paymentRequestId {request_id}"
     return BankEntry(
         source_format="snap",
         amount=line.money("paidAmount.value"),
@@ -120,7 +122,7 @@ def _snap(line: _Line) -> BankEntry:
         va_number=normalize_va(va),
         bill_ref=line.get("trxId") or None,
         payer_name=line.get("virtualAccountName") or None,
-        description=f"SNAP paymentRequestId {request_id}" + (f" referenceNo {reference}" if reference else ""),
+        description=f"{description}, referenceNo {reference}" if reference else description,
     )
 
 

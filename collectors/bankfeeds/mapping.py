@@ -5,6 +5,11 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
+_COLUMN_FIELDS = (
+    "date", "amount", "direction", "credit", "debit", "reference", "va", "name", "description", "account"
+)
+
+
 class ColumnMapping(BaseModel):
     """Which columns of a bank export hold what, and how its numbers and dates are written.
 
@@ -62,8 +67,7 @@ class ColumnMapping(BaseModel):
 
     def columns(self) -> dict[str, str]:
         """The mapped fields and their column names, for the fields that are set."""
-        fields = ("date", "amount", "direction", "credit", "debit", "reference", "va", "name", "description", "account")
-        return {field: getattr(self, field) for field in fields if getattr(self, field) is not None}
+        return {field: name for field in _COLUMN_FIELDS if (name := getattr(self, field)) is not None}
 
 
 DEFAULT_MAPPING = ColumnMapping(

@@ -25,9 +25,9 @@ from zoneinfo import ZoneInfo
 
 import mt940
 
-from .dedup import number_occurrences
 from .entry import CENT, JAKARTA, BankEntry, Statement
-from .errors import BalanceMismatch, FeedError
+from .errors import FeedError
+from .sections import Section, combine
 from .source import read_text
 from .values import payment_ref_from_text, swift_money, va_from_text
 
@@ -83,23 +83,8 @@ def parse_mt940(path: Path, *, mapping: object = None, tz: ZoneInfo = JAKARTA) -
     statements = _split(path, lines)
     if not statements:
         raise FeedError(path, None, ":20:", None, "no MT940 statement found")
-    entries: list[BankEntry] = []
-    balances: list[tuple[str | None, Decimal, Decimal]] = []
-    for fields in statements:
-        account, opening, closing, statement_entries = _read_statement(path, fields, lines_read, tz)
-        entries.extend(statement_entries)
-        balances.append((account, opening, closing))
-    accounts = {account for account, _, _ in balances}
-    single = len(accounts) == 1
-    return Statement(
-        file=path,
-        source_format="mt940",
-        entries=number_occurrences(entries),
-        account=next(iter(accounts)) if single else None,
-        opening_balance=balances[0][1] if single else None,
-        closing_balance=balances[-1][2] if single else None,
-        lines_read=lines_read,
-    )
+    sections = [_section(path, fields, lines_read, tz) for fields in statements]
+    return combine(path, "mt940", sections, lines_read)
 
 
 def _split(path: Path, lines: list[str]) -> list[list[_Field]]:
@@ -134,9 +119,8 @@ def _split(path: Path, lines: list[str]) -> list[list[_Field]]:
     return statements
 
 
-def _read_statement(
-    path: Path, fields: list[_Field], line_count: int, tz: ZoneInfo
-) -> tuple[str | None, Decimal, Decimal, list[BankEntry]]:
+def _section(path: Path, fields: list[_Field], line_count: int, tz: ZoneInfo) -> Section:
+    """One ``:20:`` block: its header fields through the package, then each ``:61:`` with its ``:86:``."""
     header = mt940.models.Transactions(tags=_TAGS, options=_OPTIONS)
     groups: list[list[_Field]] = []
     balances: dict[str, tuple[_Field, Decimal]] = {}
@@ -155,34 +139,24 @@ def _read_statement(
     if opening is None:
         raise FeedError(path, first.line, ":60F:", None, "opening balance missing")
     if closing is None:
-        raise FeedError(
-            path, line_count, ":62F:", None, "closing balance missing (is the file truncated?)"
-        )
+        reason = "closing balance missing (is the file truncated?)"
+        raise FeedError(path, line_count, ":62F:", None, reason)
     account = (header.data.get("account_identification") or "").strip() or None
-    entries = [_entry(path, group, header, account, tz) for group in groups]
-    total = sum(
-        (entry.amount if entry.direction == "credit" else -entry.amount for entry in entries),
-        Decimal(0),
+    return Section(
+        account=account,
+        opening=opening[1],
+        closing=closing[1],
+        entries=[_entry(path, group, header, account, tz) for group in groups],
+        closing_line=closing[0].line,
+        closing_field=closing[0].name,
     )
-    closing_field, closing_amount = closing
-    if opening[1] + total != closing_amount:
-        raise BalanceMismatch(
-            path,
-            closing_field.line,
-            closing_field.name,
-            opening=opening[1],
-            entries_total=total,
-            closing=closing_amount,
-        )
-    return account, opening[1], closing_amount, entries
 
 
 def _balance(path: Path, item: _Field) -> Decimal:
     match = _BALANCE.fullmatch(item.value)
     if not match:
-        raise FeedError(
-            path, item.line, item.name, item.value, "not a balance (expected C|D YYMMDD currency amount)"
-        )
+        reason = "not a balance (expected C|D YYMMDD currency amount)"
+        raise FeedError(path, item.line, item.name, item.value, reason)
     try:
         amount = swift_money(match["amount"])
     except ValueError as exc:
@@ -194,8 +168,8 @@ def _feed(path: Path, transactions: mt940.models.Transactions, item: _Field) -> 
     try:
         transactions.parse(f":{item.tag}:{item.value}")
     except (RuntimeError, ValueError, ArithmeticError) as exc:
-        reason = exc.args[0] if exc.args else type(exc).__name__
-        raise FeedError(path, item.line, item.name, item.value, f"not a valid field ({reason})") from None
+        detail = exc.args[0] if exc.args else type(exc).__name__
+        raise FeedError(path, item.line, item.name, item.value, f"not a valid field ({detail})") from None
 
 
 def _entry(

@@ -32,7 +32,8 @@ def read_sheet(path: Path, mapping: ColumnMapping) -> RawTable:
         raise FeedError(path, None, None, None, f"not a readable XLSX workbook ({exc})") from None
     try:
         if mapping.sheet is not None and mapping.sheet not in workbook.sheetnames:
-            raise FeedError(path, None, "sheet", mapping.sheet, f"no such sheet; found {', '.join(workbook.sheetnames)}")
+            reason = f"no such sheet; found {', '.join(workbook.sheetnames)}"
+            raise FeedError(path, None, "sheet", mapping.sheet, reason)
         sheet = workbook[mapping.sheet] if mapping.sheet else workbook.worksheets[0]
         rows = [
             (number, row)

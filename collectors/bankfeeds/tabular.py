@@ -9,6 +9,7 @@ mapping names one); line numbers assume no line breaks inside quoted cells.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -21,7 +22,7 @@ from . import conversions as conv
 from .conversions import RawTable
 from .csvfile import read_csv_table
 from .dedup import key_arrays
-from .entry import JAKARTA, BankEntry, Statement
+from .entry import JAKARTA, BankEntry, SourceFormat, Statement
 from .errors import FeedError
 from .mapping import DEFAULT_MAPPING, ColumnMapping
 from .spreadsheet import read_sheet
@@ -49,18 +50,19 @@ def read_tabular_frame(
     pyarrow decimal, ``booked_at`` zone-aware, text columns pyarrow strings with ``<NA>`` for
     missing values. Raises :class:`FeedError` for the first bad row.
     """
-    frame, _ = _read(Path(path), mapping or DEFAULT_MAPPING, tz)
+    path = Path(path)
+    frame, _ = _read(path, "xlsx" if is_xlsx(path) else "csv", mapping or DEFAULT_MAPPING, tz)
     return frame
 
 
 def parse_csv(path: Path, *, mapping: ColumnMapping | None = None, tz: ZoneInfo = JAKARTA) -> Statement:
     """Parse a bank CSV export into a :class:`Statement` (no balances: exports carry none)."""
-    return _statement(Path(path), mapping, tz)
+    return _statement(Path(path), "csv", mapping or DEFAULT_MAPPING, tz)
 
 
 def parse_xlsx(path: Path, *, mapping: ColumnMapping | None = None, tz: ZoneInfo = JAKARTA) -> Statement:
     """Parse a bank XLSX export (first or ``mapping.sheet`` sheet) into a :class:`Statement`."""
-    return _statement(Path(path), mapping, tz)
+    return _statement(Path(path), "xlsx", mapping or DEFAULT_MAPPING, tz)
 
 
 def is_xlsx(path: Path) -> bool:
@@ -69,34 +71,37 @@ def is_xlsx(path: Path) -> bool:
         return handle.read(4) == b"PK\x03\x04"
 
 
-def _statement(path: Path, mapping: ColumnMapping | None, tz: ZoneInfo) -> Statement:
-    frame, raw = _read(path, mapping or DEFAULT_MAPPING, tz)
-    columns = {name: _python_values(frame[name]) for name in ENTRY_COLUMNS}
-    entries = [BankEntry(**dict(zip(ENTRY_COLUMNS, row))) for row in zip(*columns.values())]
+def _statement(path: Path, source_format: SourceFormat, mapping: ColumnMapping, tz: ZoneInfo) -> Statement:
+    frame, raw = _read(path, source_format, mapping, tz)
+    columns = [_python_values(frame[name]) for name in ENTRY_COLUMNS]
+    entries = [BankEntry(**dict(zip(ENTRY_COLUMNS, row))) for row in zip(*columns)]
     accounts = set(frame["account"].dropna().unique())
     return Statement(
         file=path,
-        source_format=frame["source_format"].iloc[0] if len(frame) else ("xlsx" if is_xlsx(path) else "csv"),
+        source_format=source_format,
         entries=entries,
         account=accounts.pop() if len(accounts) == 1 else None,
         lines_read=raw.lines_read,
     )
 
 
-def _python_values(series: pd.Series) -> list:
+def _python_values(series: pd.Series) -> list[object]:
+    """A frame column as Python values: datetimes, Decimals, ints, strings and ``None``."""
     if series.name == "booked_at":
         return list(series.dt.to_pydatetime())
-    values = series.astype(object).where(series.notna(), None)
-    return values.tolist()
+    return series.astype(object).where(series.notna(), None).tolist()
 
 
-def _read(path: Path, mapping: ColumnMapping, tz: ZoneInfo) -> tuple[pd.DataFrame, RawTable]:
-    source_format = "xlsx" if is_xlsx(path) else "csv"
+def _read(
+    path: Path, source_format: SourceFormat, mapping: ColumnMapping, tz: ZoneInfo
+) -> tuple[pd.DataFrame, RawTable]:
     raw = read_sheet(path, mapping) if source_format == "xlsx" else read_csv_table(path, mapping)
     return _frame(path, source_format, raw, mapping, tz), raw
 
 
-def _frame(path: Path, source_format: str, raw: RawTable, mapping: ColumnMapping, tz: ZoneInfo) -> pd.DataFrame:
+def _frame(
+    path: Path, source_format: str, raw: RawTable, mapping: ColumnMapping, tz: ZoneInfo
+) -> pd.DataFrame:
     columns = _resolve(path, raw, mapping)
     rows = len(raw.lines)
 
@@ -107,7 +112,8 @@ def _frame(path: Path, source_format: str, raw: RawTable, mapping: ColumnMapping
             raise FeedError(path, int(raw.lines[index]), mapping.columns()[field], value, reason)
 
     moments, bad_dates = conv.parse_dates(columns["date"], mapping.date_format)
-    refuse(bad_dates, "date", f"not a date in the format {mapping.date_format or 'YYYY-MM-DD[ HH:MM[:SS]]'}")
+    expected_date = mapping.date_format or "YYYY-MM-DD[ HH:MM[:SS]]"
+    refuse(bad_dates, "date", f"not a date in the format {expected_date}")
     magnitude, is_credit = _amounts(mapping, columns, refuse)
     text = {field: conv.clean_text(columns[field]) if field in columns else pa.nulls(rows, pa.string())
             for field in ("reference", "va", "name", "description", "account")}
@@ -118,7 +124,6 @@ def _frame(path: Path, source_format: str, raw: RawTable, mapping: ColumnMapping
     payment_ref = conv.normalize_refs(
         conv.extract_labelled(description, PAYMENT_REF_PATTERN, ("NTB", "JOURNAL"))
     )
-    rows_credit = pc.if_else(is_credit, "credit", "debit")
     no_text = pa.nulls(rows, pa.string())
     is_reversal = pa.array(np.zeros(rows, dtype=bool))
     keys = key_arrays(
@@ -135,7 +140,7 @@ def _frame(path: Path, source_format: str, raw: RawTable, mapping: ColumnMapping
         {
             "source_format": pa.array([source_format] * rows, pa.string()),
             "amount": magnitude,
-            "direction": rows_credit,
+            "direction": pc.if_else(is_credit, "credit", "debit"),
             "booked_at": pc.assume_timezone(moments, timezone=str(tz)),
             "line_no": pa.array(raw.lines.astype(np.int64)),
             "bank_ref": text["reference"],
@@ -166,7 +171,9 @@ def _resolve(path: Path, raw: RawTable, mapping: ColumnMapping) -> dict[str, pa.
     return resolved
 
 
-def _amounts(mapping: ColumnMapping, columns: dict[str, pa.Array], refuse) -> tuple[pa.Array, pa.Array]:
+def _amounts(
+    mapping: ColumnMapping, columns: dict[str, pa.Array], refuse: Callable[[pa.Array, str, str], None]
+) -> tuple[pa.Array, pa.Array]:
     """Amount magnitudes and the credit mask, from whichever layout the mapping uses."""
     options = {"decimal": mapping.decimal, "thousands": mapping.thousands}
     if mapping.amount is not None:
