@@ -1,0 +1,117 @@
+"""The monitors as they stand: status and since when, the newest check, certificates, maintenance, alerts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import aliased
+
+from collectors.monitors.maintenance import Window, parse_rule
+from pantau.alerts import LIVE_STATES
+from pantau.models import Alert, MaintenanceWindow, Monitor, ProbeSample
+
+ROLE_ORDER = ("payment-server", "h2h-server", "bank-link", "router", "other")
+ALERT_SOURCES = ("monitors", "host-metrics")
+
+
+def _frame(engine: Engine, query, columns: list[str], times: tuple[str, ...] = ()) -> pd.DataFrame:
+    with engine.connect() as connection:
+        frame = pd.DataFrame(connection.execute(query).all(), columns=columns)
+    for column in times:
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    return frame
+
+
+MONITOR_COLUMNS = ["id", "name", "role", "check", "target", "status", "status_since", "parent", "interval_s",
+                   "down_after", "up_after", "failures", "checked_at", "ok", "latency_ms", "loss", "message"]
+
+
+def monitors(engine: Engine) -> pd.DataFrame:
+    """Every enabled monitor with its state, its parent's name and its newest check, in role order."""
+    parent, earlier = aliased(Monitor), aliased(ProbeSample)
+    newest = (
+        select(earlier.id)
+        .where(earlier.monitor_id == Monitor.id)
+        .order_by(earlier.checked_at.desc())
+        .limit(1)
+        .correlate(Monitor)
+        .scalar_subquery()
+    )
+    query = (
+        select(Monitor.id, Monitor.name, Monitor.role, Monitor.check, Monitor.target, Monitor.status,
+               Monitor.status_since, parent.name, Monitor.interval_s, Monitor.down_after, Monitor.up_after,
+               Monitor.consecutive_failures, ProbeSample.checked_at, ProbeSample.ok, ProbeSample.latency_ms,
+               ProbeSample.loss, ProbeSample.message)
+        .outerjoin(parent, parent.id == Monitor.parent_id)
+        .outerjoin(ProbeSample, ProbeSample.id == newest)
+        .where(Monitor.enabled.is_(True))
+    )
+    frame = _frame(engine, query, MONITOR_COLUMNS, ("status_since", "checked_at"))
+    frame = frame.drop_duplicates("id")
+    order = {role: index for index, role in enumerate(ROLE_ORDER)}
+    frame["_order"] = frame["role"].map(order).fillna(len(order))
+    return frame.sort_values(["_order", "name"]).drop(columns="_order").reset_index(drop=True)
+
+
+CERTIFICATE_COLUMNS = ["monitor_id", "monitor", "target", "days_left", "checked_at"]
+
+
+def certificates(engine: Engine) -> pd.DataFrame:
+    """Days left on each https monitor's certificate, from its newest check that saw one; fewest first."""
+    earlier = aliased(ProbeSample)
+    newest = (
+        select(earlier.id)
+        .where(earlier.monitor_id == Monitor.id, earlier.cert_days_left.is_not(None))
+        .order_by(earlier.checked_at.desc())
+        .limit(1)
+        .correlate(Monitor)
+        .scalar_subquery()
+    )
+    query = (
+        select(Monitor.id, Monitor.name, Monitor.target, ProbeSample.cert_days_left, ProbeSample.checked_at)
+        .join(ProbeSample, ProbeSample.id == newest)
+        .where(Monitor.enabled.is_(True), Monitor.check == "http")
+        .order_by(ProbeSample.cert_days_left)
+    )
+    return _frame(engine, query, CERTIFICATE_COLUMNS, ("checked_at",)).drop_duplicates("monitor_id")
+
+
+WINDOW_COLUMNS = ["monitor_id", "monitor", "starts_at", "ends_at", "rule", "note"]
+
+
+def maintenance(engine: Engine, start: datetime, end: datetime, zone: str) -> pd.DataFrame:
+    """Maintenance windows of enabled monitors: one row per occurrence overlapping ``[start, end)``."""
+    query = (
+        select(MaintenanceWindow.monitor_id, Monitor.name, MaintenanceWindow.starts_at, MaintenanceWindow.ends_at,
+               MaintenanceWindow.weekly_rule, MaintenanceWindow.note)
+        .join(Monitor, Monitor.id == MaintenanceWindow.monitor_id)
+        .where(Monitor.enabled.is_(True))
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    where = ZoneInfo(zone)
+    found = []
+    for monitor_id, name, starts_at, ends_at, rule, note in rows:
+        window = Window(starts_at, ends_at, parse_rule(rule) if rule else None, note or "")
+        found += [(monitor_id, name, opens, closes, rule, note or "") for opens, closes in window.spans(start, end, where)]
+    frame = pd.DataFrame(found, columns=WINDOW_COLUMNS)
+    for column in ("starts_at", "ends_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    return frame.sort_values("starts_at").reset_index(drop=True)
+
+
+ALERT_COLUMNS = ["id", "severity", "title", "body", "state", "opened_at", "last_seen_at", "acknowledged_by", "link"]
+
+
+def server_alerts(engine: Engine, limit: int = 100) -> pd.DataFrame:
+    """Open and acknowledged alerts raised by the monitors and host checks, newest first."""
+    query = (
+        select(*(getattr(Alert, column) for column in ALERT_COLUMNS))
+        .where(Alert.source.in_(ALERT_SOURCES), Alert.state.in_(LIVE_STATES))
+        .order_by(Alert.opened_at.desc(), Alert.id.desc())
+        .limit(limit)
+    )
+    return _frame(engine, query, ALERT_COLUMNS, ("opened_at", "last_seen_at"))
