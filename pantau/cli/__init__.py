@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import bench, imports, services, store, tokens, users
+from . import agent, bench, imports, services, store, tokens, users
 
 app = typer.Typer(help="Pantau: dashboards for a polytechnic's money, servers and SOPs.", no_args_is_help=True,
                   pretty_exceptions_show_locals=False)
@@ -14,6 +14,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(imports.app, name="import")
 bench.register(app)
+agent.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,55 @@
+"""POST /api/v1/agent/metrics: `pantau agent` on another server pushes its psutil readings here.
+
+Only a live bearer token of purpose "agent" is accepted (`pantau tokens add NAME --purpose agent`).
+The reading is stored as it came; the collector process alerts on it (disk, processes).
+"""
+
+from __future__ import annotations
+
+import flask
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from collectors.monitors.hosts import HostReading, store_reading
+from pantau import audit
+from pantau.db import session_scope
+from pantau.models import AuditEntry
+
+from . import context
+from .api import blueprint, require_token
+
+AGENT_PATH = "/agent/metrics"
+MAX_BYTES = 64 * 1024
+
+
+@blueprint.post(AGENT_PATH)
+@require_token("agent")
+def agent_metrics(source: str):
+    """Store one host reading; 201 with the host name, 400/422 saying what is wrong with the body."""
+    if (flask.request.content_length or 0) > MAX_BYTES:
+        return flask.jsonify(error=f"body larger than {MAX_BYTES} bytes"), 413
+    payload = flask.request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return flask.jsonify(error="expected a JSON object (HostSnapshot.to_dict())"), 400
+    try:
+        reading = HostReading.model_validate(payload)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "(body)"
+        return flask.jsonify(error=f"field {field}: {first['msg']}"), 422
+    with session_scope(context.engine()) as session:
+        store_reading(session, reading)
+        if _first_push(session, source, reading.hostname):
+            audit.record(session, f"agent:{source}", "agent.first_push", reading.hostname, {},
+                         flask.request.remote_addr)
+    return flask.jsonify(stored=1, host=reading.hostname), 201
+
+
+def _first_push(session: Session, source: str, host: str) -> bool:
+    """Has this token not pushed for this host before? (Audited once, not on every push.)"""
+    seen = session.scalar(
+        select(AuditEntry.id).where(AuditEntry.action == "agent.first_push", AuditEntry.actor == f"agent:{source}",
+                                    AuditEntry.target == host).limit(1)
+    )
+    return seen is None
