@@ -9,6 +9,7 @@ mapping names one); line numbers assume no line breaks inside quoted cells.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,11 +29,7 @@ from .mapping import DEFAULT_MAPPING, ColumnMapping
 from .spreadsheet import read_sheet
 from .values import PAYMENT_REF_PATTERN, VA_PATTERN
 
-ENTRY_COLUMNS = (
-    "source_format", "amount", "direction", "booked_at", "line_no", "bank_ref", "payment_ref",
-    "account", "va_number", "bill_ref", "payer_name", "currency", "is_reversal", "value_date",
-    "description", "occurrence", "weak_occurrence",
-)
+ENTRY_COLUMNS = tuple(field.name for field in dataclasses.fields(BankEntry))
 KEY_COLUMNS = ("dedup_key", "weak_key")
 _PANDAS_TYPES = {
     pa.string(): pd.StringDtype("pyarrow"),
@@ -51,8 +48,8 @@ def read_tabular_frame(
     missing values. Raises :class:`FeedError` for the first bad row.
     """
     path = Path(path)
-    frame, _ = _read(path, "xlsx" if is_xlsx(path) else "csv", mapping or DEFAULT_MAPPING, tz)
-    return frame
+    table, _ = _read(path, "xlsx" if is_xlsx(path) else "csv", mapping or DEFAULT_MAPPING, tz)
+    return table.to_pandas(types_mapper=_PANDAS_TYPES.get)
 
 
 def parse_csv(path: Path, *, mapping: ColumnMapping | None = None, tz: ZoneInfo = JAKARTA) -> Statement:
@@ -72,10 +69,10 @@ def is_xlsx(path: Path) -> bool:
 
 
 def _statement(path: Path, source_format: SourceFormat, mapping: ColumnMapping, tz: ZoneInfo) -> Statement:
-    frame, raw = _read(path, source_format, mapping, tz)
-    columns = [_python_values(frame[name]) for name in ENTRY_COLUMNS]
-    entries = [BankEntry(**dict(zip(ENTRY_COLUMNS, row))) for row in zip(*columns)]
-    accounts = set(frame["account"].dropna().unique())
+    table, raw = _read(path, source_format, mapping, tz)
+    columns = [_python_values(table.column(name)) for name in ENTRY_COLUMNS]
+    entries = [BankEntry(*row) for row in zip(*columns)]
+    accounts = set(pc.unique(table.column("account")).drop_null().to_pylist())
     return Statement(
         file=path,
         source_format=source_format,
@@ -85,23 +82,24 @@ def _statement(path: Path, source_format: SourceFormat, mapping: ColumnMapping, 
     )
 
 
-def _python_values(series: pd.Series) -> list[object]:
-    """A frame column as Python values: datetimes, Decimals, ints, strings and ``None``."""
-    if series.name == "booked_at":
-        return list(series.dt.to_pydatetime())
-    return series.astype(object).where(series.notna(), None).tolist()
+def _python_values(column: pa.ChunkedArray) -> list[object]:
+    """A column as Python values; zone-aware times are converted once per distinct value."""
+    if not pa.types.is_timestamp(column.type):
+        return column.to_pylist()
+    encoded = pc.dictionary_encode(column).combine_chunks()
+    distinct = encoded.dictionary.to_pylist()
+    return [distinct[index] for index in encoded.indices.to_numpy(zero_copy_only=False)]
 
 
 def _read(
     path: Path, source_format: SourceFormat, mapping: ColumnMapping, tz: ZoneInfo
-) -> tuple[pd.DataFrame, RawTable]:
+) -> tuple[pa.Table, RawTable]:
     raw = read_sheet(path, mapping) if source_format == "xlsx" else read_csv_table(path, mapping)
-    return _frame(path, source_format, raw, mapping, tz), raw
+    return _table(path, source_format, raw, mapping, tz), raw
 
 
-def _frame(
-    path: Path, source_format: str, raw: RawTable, mapping: ColumnMapping, tz: ZoneInfo
-) -> pd.DataFrame:
+def _table(path: Path, source_format: str, raw: RawTable, mapping: ColumnMapping, tz: ZoneInfo) -> pa.Table:
+    """The entry columns and keys, converted column by column from the raw text cells."""
     columns = _resolve(path, raw, mapping)
     rows = len(raw.lines)
 
@@ -136,7 +134,7 @@ def _frame(
         bank_ref=text["reference"],
         va_number=va,
     )
-    table = pa.table(
+    return pa.table(
         {
             "source_format": pa.array([source_format] * rows, pa.string()),
             "amount": magnitude,
@@ -156,7 +154,6 @@ def _frame(
             **keys,
         }
     )
-    return table.to_pandas(types_mapper=_PANDAS_TYPES.get)
 
 
 def _resolve(path: Path, raw: RawTable, mapping: ColumnMapping) -> dict[str, pa.Array]:
