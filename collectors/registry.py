@@ -11,7 +11,7 @@ from pantau.settings import Settings
 
 from .base import Collector
 
-BUILTIN_MODULES: tuple[str, ...] = ("collectors.alert_delivery", "collectors.monitors")
+BUILTIN_MODULES: tuple[str, ...] = ("collectors.alert_delivery", "collectors.monitors", "collectors.workflow")
 
 _registry: dict[str, type[Collector]] = {}
 

@@ -128,7 +128,7 @@ def sync_fingerprints(session: Session, ctx: SlaContext) -> list[str]:
 
     Returns the codes of those SOPs.
     """
-    stored = dict(session.execute(select(SlaFingerprint.sop_code, SlaFingerprint.fingerprint)).tuples())
+    stored = dict(session.execute(select(SlaFingerprint.sop_code, SlaFingerprint.fingerprint)).all())
     changed = []
     for code in ctx.catalogue:
         fingerprint = ctx.fingerprint(code)
@@ -152,11 +152,11 @@ def _evaluate(session: Session, ids: Sequence[int], ctx: SlaContext, now: dateti
         events[row.case_id].append(EventRow(row.event_uid, row.step_key, row.started_at, row.completed_at,
                                             row.performer, row.outcome))
     dirty: set[Group] = set(
-        session.execute(
+        tuple(row) for row in session.execute(
             select(StepResult.sop_code, StepResult.step_key, StepResult.month)
             .where(StepResult.case_id.in_(ids), StepResult.month.is_not(None))
             .distinct()
-        ).tuples()
+        )
     )
     session.execute(delete(StepResult).where(StepResult.case_id.in_(ids)))
     results, updates = [], []

@@ -1,0 +1,215 @@
+"""SLA compliance as the page, the report and the alerts read it: from the engine's aggregates and
+step results, aggregated in SQL, never by measuring events on the fly.
+
+`scope` limits every query to the steps a user may see (`pantau.sla.scope`): None is every step.
+Compliance counts the institution's own steps; steps an outside party performs are reported apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Engine, and_, case, false, func, or_, select, true
+
+from pantau.models import SopCase
+from pantau.models.workflow import SlaMonthly, SlaQuantile, StepResult
+from pantau.sla.measure import AT_RISK, BREACHED, OPEN, WAITING
+from pantau.sla.periods import half_of
+from pantau.sla.scope import Scope
+from pantau.sops import Sop
+
+OPEN_STATES = (OPEN, AT_RISK, BREACHED, WAITING)
+
+
+def live_state(now: datetime):
+    """A step's state at `now`: stored once completed, else waiting, open, at risk or breached by the clock."""
+    return case(
+        (StepResult.completed_at.is_not(None), StepResult.state),
+        (StepResult.outside_party, WAITING),
+        (StepResult.due_at.is_(None), OPEN),
+        (StepResult.due_at < now, BREACHED),
+        (StepResult.risk_at <= now, AT_RISK),
+        else_=OPEN,
+    )
+
+
+def _in_scope(sop_column, step_column, scope: Scope):
+    if scope is None:
+        return true()
+    if not scope:
+        return false()
+    return or_(*(and_(sop_column == code, step_column.in_(sorted(keys))) for code, keys in sorted(scope.items())))
+
+
+def _frame(engine: Engine, query, columns: list[str]) -> pd.DataFrame:
+    with engine.connect() as connection:
+        return pd.DataFrame(connection.execute(query).all(), columns=columns)
+
+
+def _with_compliance(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["compliance"] = (frame["met"] / frame["measured"].where(frame["measured"] > 0)).astype(float)
+    return frame
+
+
+def data_months(engine: Engine, scope: Scope = None) -> list[str]:
+    """Months ("YYYY-MM") with completed steps, oldest first."""
+    query = (select(SlaMonthly.month).where(_in_scope(SlaMonthly.sop_code, SlaMonthly.step_key, scope))
+             .distinct().order_by(SlaMonthly.month))
+    with engine.connect() as connection:
+        return list(connection.scalars(query))
+
+
+def half_years(engine: Engine, scope: Scope = None) -> list[str]:
+    """Half-years ("2026-H1") with completed steps, newest first."""
+    return sorted({half_of(month) for month in data_months(engine, scope)}, reverse=True)
+
+
+def sop_compliance(engine: Engine, months: Sequence[str], scope: Scope = None) -> pd.DataFrame:
+    """Per SOP over `months`: steps completed, measured, met, breached and the share within standard."""
+    query = (
+        select(SlaMonthly.sop_code, func.sum(SlaMonthly.completed), func.sum(SlaMonthly.measured),
+               func.sum(SlaMonthly.met), func.sum(SlaMonthly.breached))
+        .where(SlaMonthly.month.in_(list(months)), SlaMonthly.outside_party.is_(False),
+               _in_scope(SlaMonthly.sop_code, SlaMonthly.step_key, scope))
+        .group_by(SlaMonthly.sop_code)
+        .order_by(SlaMonthly.sop_code)
+    )
+    return _with_compliance(_frame(engine, query, ["sop_code", "completed", "measured", "met", "breached"]))
+
+
+def monthly_compliance(engine: Engine, months: Sequence[str], scope: Scope = None, *, by: str = "sop") -> pd.DataFrame:
+    """Compliance per month of each SOP (`by="sop"`), each SOP step (`"step"`) or all visible steps (`"all"`)."""
+    keys = {"sop": [SlaMonthly.sop_code], "step": [SlaMonthly.sop_code, SlaMonthly.step_key], "all": []}[by]
+    names = {"sop": ["sop_code"], "step": ["sop_code", "step_key"], "all": []}[by]
+    query = (
+        select(*keys, SlaMonthly.month, func.sum(SlaMonthly.measured), func.sum(SlaMonthly.met))
+        .where(SlaMonthly.month.in_(list(months)), SlaMonthly.outside_party.is_(False),
+               _in_scope(SlaMonthly.sop_code, SlaMonthly.step_key, scope))
+        .group_by(*keys, SlaMonthly.month)
+        .order_by(*keys, SlaMonthly.month)
+    )
+    return _with_compliance(_frame(engine, query, [*names, "month", "measured", "met"]))
+
+
+def step_stats(engine: Engine, half: str, months: Sequence[str], scope: Scope = None) -> pd.DataFrame:
+    """Per SOP step over the half-year: counts, share within standard, median and P90 (time used and
+    as a share of the standard). Outside-party steps are included and flagged."""
+    counts = (
+        select(SlaMonthly.sop_code, SlaMonthly.step_key, func.max(case((SlaMonthly.outside_party, 1), else_=0)),
+               func.sum(SlaMonthly.completed), func.sum(SlaMonthly.measured), func.sum(SlaMonthly.met),
+               func.sum(SlaMonthly.breached))
+        .where(SlaMonthly.month.in_(list(months)), _in_scope(SlaMonthly.sop_code, SlaMonthly.step_key, scope))
+        .group_by(SlaMonthly.sop_code, SlaMonthly.step_key)
+    )
+    frame = _frame(engine, counts, ["sop_code", "step_key", "outside_party", "completed", "measured", "met", "breached"])
+    frame["outside_party"] = frame["outside_party"].astype(bool)
+    quantiles = (
+        select(SlaQuantile.sop_code, SlaQuantile.step_key, SlaQuantile.median_ratio, SlaQuantile.p90_ratio,
+               SlaQuantile.median_elapsed_s, SlaQuantile.p90_elapsed_s, SlaQuantile.median_allowed_s)
+        .where(SlaQuantile.period == half, _in_scope(SlaQuantile.sop_code, SlaQuantile.step_key, scope))
+    )
+    spread = _frame(engine, quantiles, ["sop_code", "step_key", "median_ratio", "p90_ratio", "median_elapsed_s",
+                                        "p90_elapsed_s", "median_allowed_s"])
+    return _with_compliance(frame.merge(spread, on=["sop_code", "step_key"], how="left"))
+
+
+def performer_counts(engine: Engine, months: Sequence[str], scope: Scope = None) -> pd.DataFrame:
+    """Steps completed per SOP step and performer over `months`, with the share within standard."""
+    query = (
+        select(SlaMonthly.sop_code, SlaMonthly.step_key, SlaMonthly.performer, func.sum(SlaMonthly.completed),
+               func.sum(SlaMonthly.measured), func.sum(SlaMonthly.met))
+        .where(SlaMonthly.month.in_(list(months)), _in_scope(SlaMonthly.sop_code, SlaMonthly.step_key, scope))
+        .group_by(SlaMonthly.sop_code, SlaMonthly.step_key, SlaMonthly.performer)
+        .order_by(SlaMonthly.sop_code, SlaMonthly.step_key, func.sum(SlaMonthly.completed).desc(), SlaMonthly.performer)
+    )
+    return _with_compliance(_frame(engine, query, ["sop_code", "step_key", "performer", "completed", "measured", "met"]))
+
+
+OPEN_COLUMNS = ["case_id", "case_ref", "sop_code", "step_key", "step_number", "performer_role", "unit", "performer",
+                "started_at", "due_at", "state"]
+
+
+def open_steps(
+    engine: Engine, now: datetime, scope: Scope = None, *, states: Sequence[str] = (AT_RISK, BREACHED), limit: int = 200
+) -> pd.DataFrame:
+    """Open steps in `states` at `now`, the soonest due first (at most `limit`)."""
+    state = live_state(now)
+    query = (
+        select(StepResult.case_id, SopCase.case_ref, StepResult.sop_code, StepResult.step_key, StepResult.step_number,
+               StepResult.performer_role, StepResult.unit, StepResult.performer, StepResult.started_at,
+               StepResult.due_at, state)
+        .join(SopCase, SopCase.id == StepResult.case_id)
+        .where(StepResult.completed_at.is_(None), state.in_(list(states)),
+               _in_scope(StepResult.sop_code, StepResult.step_key, scope))
+        .order_by(StepResult.due_at.is_(None), StepResult.due_at, StepResult.case_id)
+        .limit(limit)
+    )
+    frame = _frame(engine, query, OPEN_COLUMNS)
+    for column in ("started_at", "due_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    return frame
+
+
+def open_counts(engine: Engine, now: datetime, scope: Scope = None) -> dict[str, int]:
+    """How many open steps are open (in time), at risk, breached and waiting on an outside party at `now`."""
+    states = (
+        select(live_state(now).label("state"))
+        .where(StepResult.completed_at.is_(None), _in_scope(StepResult.sop_code, StepResult.step_key, scope))
+        .subquery()
+    )
+    query = select(states.c.state, func.count()).group_by(states.c.state)
+    with engine.connect() as connection:
+        counts = dict(connection.execute(query).all())
+    return {name: int(counts.get(name, 0)) for name in OPEN_STATES}
+
+
+CASE_COLUMNS = ["step_key", "step_number", "performer_role", "unit", "performer", "outcome", "outside_party", "implicit",
+                "started_at", "completed_at", "due_at", "elapsed_s", "allowed_s", "state"]
+
+
+def case_steps(engine: Engine, case_id: int, now: datetime, scope: Scope = None) -> pd.DataFrame:
+    """The measured steps of one case in order, with their state at `now` (empty outside `scope`)."""
+    query = (
+        select(StepResult.step_key, StepResult.step_number, StepResult.performer_role, StepResult.unit,
+               StepResult.performer, StepResult.outcome, StepResult.outside_party, StepResult.implicit,
+               StepResult.started_at, StepResult.completed_at, StepResult.due_at, StepResult.elapsed_s,
+               StepResult.allowed_s, live_state(now))
+        .where(StepResult.case_id == case_id, _in_scope(StepResult.sop_code, StepResult.step_key, scope))
+        .order_by(StepResult.started_at, StepResult.step_number)
+    )
+    frame = _frame(engine, query, CASE_COLUMNS)
+    for column in ("started_at", "completed_at", "due_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    return frame
+
+
+def case_info(engine: Engine, case_id: int) -> dict | None:
+    """A case's SOP, reference, flow, unit, subject, opening, closing and outcome; None if there is none."""
+    query = select(SopCase.id, SopCase.sop_code, SopCase.case_ref, SopCase.flow, SopCase.unit, SopCase.subject,
+                   SopCase.opened_at, SopCase.closed_at, SopCase.outcome).where(SopCase.id == case_id)
+    with engine.connect() as connection:
+        row = connection.execute(query).mappings().first()
+    return dict(row) if row else None
+
+
+def find_case(engine: Engine, sop_code: str, case_ref: str) -> int | None:
+    """The id of the case `case_ref` of `sop_code`, if there is one."""
+    with engine.connect() as connection:
+        return connection.scalar(select(SopCase.id).where(SopCase.sop_code == sop_code, SopCase.case_ref == case_ref))
+
+
+def with_steps(frame: pd.DataFrame, catalogue: Mapping[str, Sop]) -> pd.DataFrame:
+    """`frame` (with sop_code and step_key) plus the catalogue's SOP name, step number and name, performer
+    role and written standard time; rows of steps no longer in the catalogue keep their key as name."""
+    info = {}
+    for code, sop in catalogue.items():
+        for step in sop.steps:
+            standard = step.time.written or (f"{step.time.value} {step.time.unit.value}" if step.time.value else "–")
+            info[(code, step.key)] = (sop.name, step.number, step.name, step.performer_role.value, standard,
+                                      step.flow or "")
+    columns = ["sop_name", "number", "step_name", "role", "standard", "flow"]
+    rows = [info.get((code, key), (code, 0, key, "", "–", "")) for code, key in zip(frame["sop_code"], frame["step_key"])]
+    extra = pd.DataFrame(rows, columns=columns, index=frame.index)
+    return pd.concat([frame, extra], axis=1)
