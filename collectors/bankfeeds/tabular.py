@@ -86,7 +86,7 @@ def _python_values(column: pa.ChunkedArray) -> list[object]:
     """A column as Python values; zone-aware times are converted once per distinct value."""
     if not pa.types.is_timestamp(column.type):
         return column.to_pylist()
-    encoded = pc.dictionary_encode(column).combine_chunks()
+    encoded = pc.dictionary_encode(column.combine_chunks())
     distinct = encoded.dictionary.to_pylist()
     return [distinct[index] for index in encoded.indices.to_numpy(zero_copy_only=False)]
 

@@ -15,6 +15,8 @@ JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
 def test_mt001_indonesian_statement_with_envelope_imports(bank_data):
+    assert b"\r\n" in (bank_data / "mandiri_envelope.sta").read_bytes()
+
     statement = parse_mt940(bank_data / "mandiri_envelope.sta")
 
     assert statement.account == "1230007654321"

@@ -250,3 +250,13 @@ def test_tab016_mapping_needs_exactly_one_amount_layout():
     with pytest.raises(pydantic.ValidationError):
         ColumnMapping(date="d", credit="c")
     assert DEFAULT_MAPPING.columns()["amount"] == "amount"
+
+
+def test_tab017_header_only_export_has_no_entries_and_empty_file_is_refused(tmp_path):
+    header_only = write_csv(tmp_path, "date;amount;reference;va;name;description\n", "header.csv")
+    empty = write_csv(tmp_path, "", "empty.csv")
+
+    assert parse_csv(header_only).entries == []
+    assert read_tabular_frame(header_only).empty
+    with pytest.raises(FeedError, match="no header line"):
+        parse_csv(empty)
