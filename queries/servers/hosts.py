@@ -15,15 +15,18 @@ HOST_COLUMNS = ["host", "collected_at", "cpu_pct", "mem_pct", "load1", "net_rx_b
                 "disks", "processes"]
 
 
-def hosts(engine: Engine, since: timedelta = timedelta(days=30), now: datetime | None = None) -> pd.DataFrame:
-    """The newest reading of every host heard from within ``since``, by host name."""
+def hosts(engine: Engine, since: timedelta = timedelta(days=30), now: datetime | None = None,
+          host: str | None = None) -> pd.DataFrame:
+    """The newest reading of every host (or of ``host``) heard from within ``since``, by host name."""
     now = now or utcnow()
     newest = (
         select(HostMetric.host, func.max(HostMetric.collected_at).label("at"))
         .where(HostMetric.collected_at >= now - since)
         .group_by(HostMetric.host)
-        .subquery()
     )
+    if host is not None:
+        newest = newest.where(HostMetric.host == host)
+    newest = newest.subquery()
     query = (
         select(*(getattr(HostMetric, column) for column in HOST_COLUMNS))
         .join(newest, (HostMetric.host == newest.c.host) & (HostMetric.collected_at == newest.c.at))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -82,14 +83,18 @@ def certificates(engine: Engine) -> pd.DataFrame:
 WINDOW_COLUMNS = ["monitor_id", "monitor", "starts_at", "ends_at", "rule", "note"]
 
 
-def maintenance(engine: Engine, start: datetime, end: datetime, zone: str) -> pd.DataFrame:
-    """Maintenance windows of enabled monitors: one row per occurrence overlapping ``[start, end)``."""
+def maintenance(engine: Engine, start: datetime, end: datetime, zone: str,
+                monitor_ids: Iterable[int] | None = None) -> pd.DataFrame:
+    """Maintenance windows of enabled monitors (all, or those of ``monitor_ids``): one row per occurrence
+    overlapping ``[start, end)``, weekly rules read in ``zone``, earliest first."""
     query = (
         select(MaintenanceWindow.monitor_id, Monitor.name, MaintenanceWindow.starts_at, MaintenanceWindow.ends_at,
                MaintenanceWindow.weekly_rule, MaintenanceWindow.note)
         .join(Monitor, Monitor.id == MaintenanceWindow.monitor_id)
         .where(Monitor.enabled.is_(True))
     )
+    if monitor_ids is not None:
+        query = query.where(MaintenanceWindow.monitor_id.in_(list(monitor_ids)))
     with engine.connect() as connection:
         rows = connection.execute(query).all()
     where = ZoneInfo(zone)

@@ -1,0 +1,205 @@
+"""Kesehatan Server: are the payment server, the H2H server and the bank link up, how fast, how loaded.
+
+The IT head (and the administrator) get the whole page; directors get its summary: the status tiles and
+availability against the target. Everything is read from the store and refreshed every 30 seconds; the
+web process never probes.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, dcc, html
+from dash.exceptions import PreventUpdate
+
+import queries.servers as servers
+from collectors.monitors.settings import MonitoringSettings, monitoring_settings
+from pantau.models import utcnow
+from pantau.settings import KpiThreshold
+
+from .. import access, context, ids
+from ..components.empty import empty_state
+from . import server_blocks as blocks
+from . import server_figures as figures
+
+KEY = "server"
+TICK = ids.make(KEY, "tick")
+MONITOR = ids.make(KEY, "monitor")
+RANGE = ids.make(KEY, "range")
+TILES = ids.make(KEY, "tiles")
+UPTIME = ids.make(KEY, "uptime")
+LATENCY = ids.make(KEY, "latency")
+LEVEL = ids.make(KEY, "level")
+TIMELINE = ids.make(KEY, "timeline")
+INCIDENTS = ids.make(KEY, "incidents")
+HOST = ids.make(KEY, "host")
+HOST_CHART = ids.make(KEY, "host-chart")
+HOST_NOW = ids.make(KEY, "host-now")
+CERTIFICATES = ids.make(KEY, "certificates")
+ALERTS = ids.make(KEY, "alerts")
+MAINTENANCE = ids.make(KEY, "maintenance")
+
+FULL_ROLES = ("kepala_it", "admin")
+REFRESH_MS = 30_000
+RANGE_NAMES = {"1h": "1 hour", "24h": "24 hours", "7d": "7 days", "30d": "30 days", "1y": "1 year"}
+LEVEL_NAMES = {"sample": "every check", "minute": "per minute", "hour": "per hour", "day": "per day"}
+DEFAULT_TARGET = KpiThreshold(good=0.995, warn=0.98)
+GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
+
+
+def _full_view() -> bool:
+    return context.user().role in FULL_ROLES
+
+
+def _options() -> MonitoringSettings:
+    try:
+        return monitoring_settings(context.settings())
+    except ValueError:
+        return MonitoringSettings()
+
+
+def _card(title: str, body, **kwargs) -> dbc.Card:
+    return dbc.Card(dbc.CardBody([html.H2(title, className="h6 mb-2"), body]), className="mb-3", **kwargs)
+
+
+def layout(monitor: str | None = None, host: str | None = None, range: str | None = None, **_query) -> html.Div:
+    """The page; ``?monitor=<id>``, ``?host=<name>`` and ``?range=<1h|24h|7d|30d|1y>`` preselect the pickers."""
+    t = context.t
+    heading = html.H1(t("Server health"), className="page-title mb-0")
+    tick = dcc.Interval(id=TICK, interval=REFRESH_MS)
+    if not _full_view():
+        return html.Div([
+            heading,
+            html.P(t("Summary: status and availability of the monitored servers."), className="text-body-secondary"),
+            html.Div(id=TILES, className="mb-3"), _card(t("Availability against the target"), html.Div(id=UPTIME)),
+            tick,
+        ])
+    engine = context.engine()
+    known = servers.monitors(engine)
+    choices = [{"label": name, "value": int(key)} for key, name in zip(known["id"], known["name"])]
+    chosen = int(monitor) if monitor and monitor.isdigit() and int(monitor) in known["id"].tolist() else (
+        choices[0]["value"] if choices else None)
+    host_names = servers.hosts(engine)["host"].tolist()
+    controls = html.Div([
+        dcc.Dropdown(id=MONITOR, options=choices, value=chosen, clearable=False, style={"minWidth": "14rem"},
+                     placeholder=t("Monitor")),
+        dbc.RadioItems(id=RANGE, value=range if range in RANGE_NAMES else "24h", inline=True, className="btn-group",
+                       options=[{"label": t(name), "value": key} for key, name in RANGE_NAMES.items()],
+                       inputClassName="btn-check", labelClassName="btn btn-outline-primary btn-sm",
+                       labelCheckedClassName="active"),
+    ], className="d-flex flex-wrap align-items-center gap-2")
+    host_picker = dcc.Dropdown(id=HOST, options=host_names, clearable=False, className="mb-2",
+                               style={"maxWidth": "24rem"},
+                               value=host if host in host_names else (host_names[0] if host_names else None))
+    return html.Div([
+        html.Div([heading, controls], className="d-flex flex-wrap justify-content-between align-items-center "
+                                                 "gap-2 mb-3"),
+        html.Div(id=TILES, className="mb-3"),
+        dbc.Row([
+            dbc.Col(_card(t("Availability against the target"), html.Div(id=UPTIME)), lg=7),
+            dbc.Col(_card(t("Open server alerts"), html.Div(id=ALERTS)), lg=5),
+        ]),
+        dbc.Row([
+            dbc.Col(_card(t("Latency and packet loss"), html.Div([
+                dcc.Loading(html.Div(id=LATENCY), delay_show=400),
+                html.Div(id=LEVEL, className="small text-body-secondary"),
+            ])), lg=8),
+            dbc.Col([
+                _card(t("TLS certificates"), html.Div(id=CERTIFICATES)),
+                _card(t("Maintenance, next 7 days"), html.Div(id=MAINTENANCE)),
+            ], lg=4),
+        ]),
+        _card(t("Incidents"), html.Div([html.Div(id=TIMELINE), html.Div(id=INCIDENTS)])),
+        _card(t("Host load"), html.Div([
+            host_picker,
+            dbc.Row([dbc.Col(html.Div(id=HOST_CHART), lg=8), dbc.Col(html.Div(id=HOST_NOW), lg=4)]),
+        ])),
+        tick,
+    ])
+
+
+@dash.callback(Output(TILES, "children"), Output(UPTIME, "children"), Input(TICK, "n_intervals"))
+def _overview(_tick):
+    engine = context.engine()
+    known = servers.monitors(engine)
+    uptime = servers.uptime(engine, known["id"].tolist(), retention=_options().rollup_retention())
+    target = context.settings().thresholds.get("availability_30d", DEFAULT_TARGET)
+    return blocks.tiles(known, uptime, clickable=_full_view()), blocks.uptime_table(known, uptime, target)
+
+
+@dash.callback(
+    Output(LATENCY, "children"), Output(LEVEL, "children"), Output(TIMELINE, "children"),
+    Output(INCIDENTS, "children"), Output(MAINTENANCE, "children"),
+    Input(TICK, "n_intervals"), Input(MONITOR, "value"), Input(RANGE, "value"),
+)
+def _history(_tick, monitor_id, range_key):
+    if not _full_view() or range_key not in RANGE_NAMES:
+        raise PreventUpdate
+    t, engine, tz = context.t, context.engine(), context.tz()
+    picked = servers.time_range(range_key)
+    now = utcnow()
+    start = now - picked.span
+    known = servers.monitors(engine)
+    names = dict(zip(known["id"], known["name"]))
+    level = t("Rollup level: {level}", level=t(LEVEL_NAMES[picked.level]))
+    if monitor_id in names:
+        series = servers.latency(engine, monitor_id, range_key, now)
+        windows = servers.maintenance(engine, start, now, tz, monitor_ids=[monitor_id])
+        latency = (dcc.Graph(figure=figures.latency_figure(series, names[monitor_id], t(RANGE_NAMES[range_key]),
+                                                           windows), config=GRAPH_CONFIG)
+                   if not series.empty else empty_state(t("No checks of this monitor in this range."),
+                                                        t("Pick a longer range, or check that `pantau collect` runs."),
+                                                        icon="graph-up"))
+    else:
+        latency = empty_state(t("No monitor picked."), t("Monitors come from [[monitors]] in the configuration."))
+    incidents = servers.incidents(engine, start, now, monitor_ids=list(names))
+    windows = servers.maintenance(engine, start, now, tz, monitor_ids=list(names))
+    kinds = {kind: t(name) for kind, name in blocks.KIND_NAMES.items()}
+    timeline = (dcc.Graph(figure=figures.incident_figure(incidents, windows, start, now, kinds), config=GRAPH_CONFIG)
+                if not (incidents.empty and windows.empty) else None)
+    upcoming = servers.maintenance(engine, now, now + timedelta(days=7), tz, monitor_ids=list(names))
+    return latency, level, timeline, blocks.incident_table(incidents), blocks.maintenance_list(upcoming)
+
+
+@dash.callback(Output(HOST_CHART, "children"), Output(HOST_NOW, "children"),
+               Input(TICK, "n_intervals"), Input(HOST, "value"), Input(RANGE, "value"))
+def _host(_tick, host, range_key):
+    if not _full_view() or range_key not in RANGE_NAMES:
+        raise PreventUpdate
+    t, engine = context.t, context.engine()
+    newest = servers.hosts(engine, host=host) if host else None
+    reading = newest.iloc[0] if newest is not None and not newest.empty else None
+    history = servers.host_history(engine, host, range_key) if reading is not None else None
+    chart = (dcc.Graph(figure=figures.host_figure(history, host, t(RANGE_NAMES[range_key])), config=GRAPH_CONFIG)
+             if history is not None and not history.empty else None)
+    return chart, blocks.host_now(reading, _options().disk_alert_percent)
+
+
+@dash.callback(Output(ALERTS, "children"), Output(CERTIFICATES, "children"), Input(TICK, "n_intervals"))
+def _side(_tick):
+    if not _full_view():
+        raise PreventUpdate
+    engine = context.engine()
+    return blocks.alert_list(servers.server_alerts(engine)), blocks.certificate_list(servers.certificates(engine))
+
+
+@dash.callback(Output(MONITOR, "value"), Input(ids.matching(KEY, "tile", ALL), "n_clicks"), prevent_initial_call=True)
+def _pick(clicks):
+    if not _full_view() or not any(clicks or []):
+        raise PreventUpdate
+    return dash.ctx.triggered_id["index"]
+
+
+access.register_page(
+    __name__,
+    key=KEY,
+    path="/server",
+    title="Server health",
+    group="Operations",
+    icon="hdd-network",
+    roles=("kepala_it", "admin", "direktur"),
+    order=20,
+    layout=layout,
+)

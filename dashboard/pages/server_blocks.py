@@ -1,0 +1,212 @@
+"""Blocks of the server health page: status tiles, availability against the target, incidents, host
+readings, certificates, open alerts and coming maintenance."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from pantau import formatting
+from pantau.models import utcnow
+from pantau.settings import KpiThreshold
+
+from .. import context, ids
+from ..components.empty import empty_state
+from ..components.status import STATUSES, badge, grade
+from ..components.tables import data_table
+
+KEY = "server"
+ROLE_NAMES = {"payment-server": "Payment server", "h2h-server": "H2H server", "bank-link": "Link to the bank",
+              "router": "Router", "other": "Other"}
+WINDOW_NAMES = {"24h": "24 hours", "7d": "7 days", "30d": "30 days", "365d": "365 days"}
+KIND_NAMES = {"down": "Down", "unreachable": "Unreachable (parent down)", "maintenance": "Maintenance"}
+CERT_BANDS = (30, 14)
+
+
+def _moment(value) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    return formatting.moment(pd.Timestamp(value).to_pydatetime(), context.lang(), context.tz())
+
+
+def _since(value) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    started = pd.Timestamp(value).to_pydatetime()
+    return context.t("since {when} ({duration})", when=_moment(started),
+                     duration=formatting.duration(utcnow() - started, context.lang()))
+
+
+def tiles(monitors: pd.DataFrame, uptime: pd.DataFrame, clickable: bool = True) -> html.Div:
+    """One tile per monitor: its status in words and colour, since when, the newest check, 24 h availability.
+
+    Clickable tiles pick their monitor for the charts below.
+    """
+    t, lang = context.t, context.lang()
+    availability = uptime.loc[uptime["window"] == "24h"].set_index("monitor_id")["availability"].to_dict()
+    if monitors.empty:
+        return empty_state(t("No monitors yet."), t("Add [[monitors]] to the configuration file and start "
+                                                    "`pantau collect`."), icon="hdd-network")
+    cards = []
+    for row in monitors.itertuples():
+        if row.status == "unreachable" and row.parent:
+            detail = t("{parent} is down", parent=row.parent)
+        elif pd.notna(row.latency_ms) and row.ok:
+            detail = t("Latency {ms} ms, loss {loss}", ms=formatting.number(row.latency_ms, lang, 1),
+                       loss=formatting.percent(row.loss, lang, 0))
+        else:
+            detail = (row.message or "")[:90]
+        failing = (t("{n} of {limit} checks failed", n=row.failures, limit=row.down_after)
+                   if row.status in ("up", "degraded", "pending") and row.failures else None)
+        day = availability.get(row.id)
+        body = [
+            html.Div([html.Span(row.name, className="fw-semibold"), badge(row.status)],
+                     className="d-flex justify-content-between align-items-start gap-2"),
+            html.Div(t(ROLE_NAMES.get(row.role, row.role)), className="small text-body-secondary"),
+            html.Div(_since(row.status_since), className="small mt-1"),
+            html.Div(detail, className="small text-body-secondary text-truncate", title=row.message or ""),
+            html.Div(failing, className="small text-warning-emphasis") if failing else None,
+            html.Div(t("24 h availability {value}", value=formatting.percent(day, lang, 2)) if day is not None
+                     and not pd.isna(day) else "", className="small mt-1"),
+        ]
+        extra = {"id": ids.matching(KEY, "tile", int(row.id)), "style": {"cursor": "pointer"}} if clickable else {}
+        cards.append(dbc.Col(
+            dbc.Card(dbc.CardBody(body), className=f"h-100 kpi-card kpi-{_tile_grade(row.status)}", **extra),
+            xs=12, sm=6, xl=3,
+        ))
+    return dbc.Row(cards, className="g-3")
+
+
+def _tile_grade(status: str) -> str:
+    return {"up": "good", "degraded": "warn", "down": "bad"}.get(status, "none")
+
+
+def uptime_table(monitors: pd.DataFrame, uptime: pd.DataFrame, target: KpiThreshold) -> html.Div:
+    """Availability per monitor and window, each graded against the configured target."""
+    t, lang = context.t, context.lang()
+    if monitors.empty:
+        return empty_state(t("No availability yet."), t("It is computed from the checks once monitors run."))
+    header = html.Thead(html.Tr([html.Th(t("Monitor"))] + [html.Th(t(WINDOW_NAMES[w]), className="text-end")
+                                                           for w in WINDOW_NAMES]))
+    values = uptime.set_index(["monitor_id", "window"])["availability"]
+    rows = []
+    for row in monitors.itertuples():
+        cells = [html.Td(row.name)]
+        for window in WINDOW_NAMES:
+            value = values.get((row.id, window))
+            value = None if value is None or pd.isna(value) else float(value)
+            cells.append(html.Td(_graded(value, grade(value, target.good, target.warn, target.higher_is_better)),
+                                 className="text-end text-nowrap"))
+        rows.append(html.Tr(cells))
+    note = t("Target: {good} (needs attention below, poor under {warn}); maintenance is not counted.",
+             good=formatting.percent(target.good, lang, 1), warn=formatting.percent(target.warn, lang, 1))
+    return html.Div([dbc.Table([header, html.Tbody(rows)], size="sm", responsive=True, className="mb-1"),
+                     html.Div(note, className="small text-body-secondary")])
+
+
+def _graded(value: float | None, mark: str) -> html.Span:
+    """A percentage with its grade's icon in the grade's colour, the grade's word for screen readers."""
+    word, colour, icon = STATUSES[mark]
+    return html.Span([
+        html.I(className=f"bi bi-{icon} text-{colour} me-1", title=context.t(word), **{"aria-hidden": "true"}),
+        html.Span(context.t(word), className="visually-hidden"),
+        formatting.percent(value, context.lang(), 2),
+    ])
+
+
+def incident_table(incidents: pd.DataFrame) -> html.Div:
+    t, lang = context.t, context.lang()
+    if incidents.empty:
+        return empty_state(t("No incidents in this range."), icon="check2-circle")
+    shown = pd.DataFrame({
+        "monitor": incidents["monitor"],
+        "kind": incidents["kind"].map(lambda k: t(KIND_NAMES.get(k, k))),
+        "started": incidents["started_at"].map(_moment),
+        "ended": [t("still going") if is_open else _moment(end)
+                  for is_open, end in zip(incidents["open"], incidents["ended_at"])],
+        "duration": incidents["duration_s"].map(lambda s: formatting.duration(timedelta(seconds=s), lang)),
+        "cause": incidents["cause"].fillna(""),
+    })
+    columns = {"monitor": t("Monitor"), "kind": t("Incident"), "started": t("Started"), "ended": t("Ended"),
+               "duration": t("Duration"), "cause": t("Cause")}
+    return data_table(ids.make(KEY, "incident-table"), shown, columns, page_size=8)
+
+
+def host_now(reading: pd.Series | None, disk_limit: float) -> html.Div:
+    """The newest reading of a host: disks against the alert limit, watched processes, when it was read."""
+    t, lang = context.t, context.lang()
+    if reading is None:
+        return empty_state(t("No host readings yet."), t("`pantau collect` reads its own host; run `pantau agent "
+                                                         "--push URL --token T` on the payment server."))
+    disks = []
+    for mount, used in sorted((reading.disks or {}).items()):
+        if used is None:
+            continue
+        colour = "danger" if used > disk_limit else "warning" if used > disk_limit - 10 else "success"
+        disks.append(html.Div([
+            html.Div([html.Span(mount, className="font-monospace"),
+                      html.Span(formatting.percent(used / 100, lang, 0))], className="d-flex justify-content-between small"),
+            dbc.Progress(value=used, color=colour, style={"height": "0.5rem"}, className="mb-2"),
+        ]))
+    processes = [
+        dbc.Badge([html.I(className=f"bi bi-{'check-circle-fill' if alive else 'x-octagon-fill'} me-1"), name,
+                   " · ", t("running") if alive else t("not running")],
+                  color="success" if alive else "danger", className="me-1 mb-1")
+        for name, alive in sorted((reading.processes or {}).items())
+    ]
+    uptime = (t("up for {duration}", duration=formatting.duration(timedelta(seconds=reading.uptime_s), lang))
+              if pd.notna(reading.uptime_s) else "")
+    return html.Div([
+        html.Div(t("Read {when}", when=_moment(reading.collected_at)) + (f" · {uptime}" if uptime else ""),
+                 className="small text-body-secondary mb-2"),
+        html.H3(t("Disks"), className="h6"), html.Div(disks or t("none reported")),
+        html.H3(t("Watched processes"), className="h6 mt-2"),
+        html.Div(processes or html.Span(t("none watched"), className="small text-body-secondary")),
+    ])
+
+
+def certificate_list(certificates: pd.DataFrame) -> html.Div:
+    t, lang = context.t, context.lang()
+    if certificates.empty:
+        return empty_state(t("No https monitors."), t("Certificates are read by http checks of https:// addresses."),
+                           icon="shield-lock")
+    items = [
+        html.Li([html.Span(row.monitor, className="fw-semibold me-2"),
+                 badge(grade(row.days_left, *CERT_BANDS)),
+                 html.Div(t("{days} days left, checked {when}", days=formatting.number(row.days_left, lang, 0),
+                            when=_moment(row.checked_at)), className="small text-body-secondary")],
+                className="mb-2")
+        for row in certificates.itertuples()
+    ]
+    return html.Ul(items, className="list-unstyled mb-0")
+
+
+def alert_list(alerts: pd.DataFrame) -> html.Div:
+    t = context.t
+    if alerts.empty:
+        return empty_state(t("No open server alerts."), icon="bell-slash")
+    items = [
+        html.Li([badge(row.severity), " ", html.Span(row.title, className="fw-semibold"),
+                 html.Div(f"{_moment(row.opened_at)} · {row.body}", className="small text-body-secondary")],
+                className="mb-2")
+        for row in alerts.itertuples()
+    ]
+    return html.Div([html.Ul(items, className="list-unstyled mb-1"),
+                     html.A(t("All alerts"), href="/peringatan", className="small")])
+
+
+def maintenance_list(windows: pd.DataFrame) -> html.Div:
+    t = context.t
+    if windows.empty:
+        return html.Div(t("No maintenance in the next 7 days."), className="small text-body-secondary")
+    items = [
+        html.Li([html.Span(row.monitor, className="fw-semibold me-2"),
+                 f"{_moment(row.starts_at)} – {_moment(row.ends_at)}",
+                 html.Span(f" · {row.note}" if row.note else "", className="text-body-secondary")],
+                className="small")
+        for row in windows.head(12).itertuples()
+    ]
+    return html.Ul(items, className="mb-0 ps-3")
