@@ -71,7 +71,8 @@ def advance(state: MonitorState, seen: Observation, *, down_after: int, up_after
     comes back after ``up_after`` successes; a new monitor (or one leaving maintenance) is ``up`` at its
     first success. While its parent is in an outage a failing monitor is ``unreachable``, and while the
     parent's own latest check failed it waits rather than going down first. An outage begins at its
-    first failure and ends at its first success.
+    first failure and ends at its first success. Checks in maintenance count for nothing: afterwards
+    the counting starts afresh.
     """
     same_streak = (seen.ok and state.successes > 0) or (not seen.ok and state.failures > 0)
     counted = replace(
@@ -80,6 +81,8 @@ def advance(state: MonitorState, seen: Observation, *, down_after: int, up_after
         successes=state.successes + 1 if seen.ok else 0,
         streak_since=state.streak_since if same_streak and state.streak_since else seen.at,
     )
+    if seen.in_maintenance:
+        counted = replace(state, failures=0, successes=0, streak_since=None)
     current = "pending" if state.status == "maintenance" and not seen.in_maintenance else state.status
     status = _next_status(current, counted, seen, down_after, up_after, parent)
     if status == state.status:
