@@ -41,6 +41,7 @@ class MonitorsCollector(Collector):
             self.monitors = load_monitors(settings)
         except ValueError as error:
             self.error = error
+        self.clock = time.monotonic
         self._due: dict[str, float] = {}
         self._synced = False
 
@@ -55,7 +56,7 @@ class MonitorsCollector(Collector):
             raise self.error
         if not self.monitors:
             return CollectorResult(0, "no monitors configured ([[monitors]] in the configuration file)")
-        now = time.monotonic()
+        now = self.clock()
         early = min(1.0, self.interval_s / 10)
         due = [monitor.name for monitor in self.monitors if self._due.get(monitor.name, 0.0) <= now + early]
         report = self.check(due)

@@ -1,14 +1,14 @@
 """Retention: raw samples, fine rollups and host readings are dropped once older than configured.
 
-Deletes go per monitor (or host) and in slices of time, each slice its own short transaction, so the
-collector writing probe rounds never waits long for the store, even after a long pause.
+Deletes go per monitor (or host) in batches of its oldest rows, each batch its own short transaction,
+so the collector writing probe rounds never waits long for the store, even after a long pause.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, select
 
 from collectors.base import Collector, CollectorResult
 from collectors.registry import register
@@ -19,44 +19,39 @@ from .rollups import LEVELS
 from .settings import MonitoringSettings, monitoring_settings
 
 
+BATCH_ROWS = 5000
+"""Rows deleted per transaction at most (plus any sharing the last one's time)."""
+
+
 def purge(engine: Engine, options: MonitoringSettings, now: datetime | None = None) -> dict[str, int]:
     """Delete what has outlived its retention; return the rows removed per table."""
     now = now or utcnow()
-    removed = {
-        "probe_samples": _purge(engine, ProbeSample.__table__.c.monitor_id, ProbeSample.__table__.c.checked_at,
-                                now - options.raw_retention, timedelta(hours=1)),
-    }
-    slices = {"minute": timedelta(hours=6), "hour": timedelta(days=7), "day": timedelta(days=90)}
+    samples = ProbeSample.__table__
+    removed = {"probe_samples": _purge(engine, samples.c.monitor_id, samples.c.checked_at, now - options.raw_retention)}
     for level, keep in options.rollup_retention().items():
         table = LEVELS[level][0].__table__
-        removed[table.name] = 0 if keep is None else _purge(engine, table.c.monitor_id, table.c.bucket,
-                                                            now - keep, slices[level])
-    host_table = HostMetric.__table__
-    removed["host_metrics"] = _purge(engine, host_table.c.host, host_table.c.collected_at,
-                                     now - timedelta(days=options.host_retention_days), timedelta(hours=6))
+        removed[table.name] = 0 if keep is None else _purge(engine, table.c.monitor_id, table.c.bucket, now - keep)
+    hosts = HostMetric.__table__
+    removed["host_metrics"] = _purge(engine, hosts.c.host, hosts.c.collected_at,
+                                     now - timedelta(days=options.host_retention_days))
     return removed
 
 
-def _purge(engine: Engine, key, moment, cutoff: datetime, step: timedelta) -> int:
-    total = 0
-    for owner, oldest in _oldest(engine, key, moment, cutoff):
-        start = oldest
-        while start < cutoff:
-            end = min(start + step, cutoff)
-            with session_scope(engine) as session:
-                total += session.execute(
-                    delete(key.table).where(key == owner, moment < end)
-                ).rowcount
-            start = end
-    return total
-
-
-def _oldest(engine: Engine, key, moment, cutoff: datetime) -> list[tuple[object, datetime]]:
-    """Each monitor (or host) with rows older than ``cutoff``, and its oldest row's time."""
+def _purge(engine: Engine, key, moment, cutoff: datetime) -> int:
+    """Delete rows older than ``cutoff``, one owner (monitor or host) and one batch of its oldest at a time."""
     with engine.connect() as connection:
-        owners = connection.execute(select(key).distinct()).scalars().all()
-        oldest = {owner: connection.scalar(select(func.min(moment)).where(key == owner)) for owner in owners}
-    return [(owner, first) for owner, first in oldest.items() if first is not None and first < cutoff]
+        owners = connection.execute(select(key).where(moment < cutoff).distinct()).scalars().all()
+    total = 0
+    for owner in owners:
+        while True:
+            with session_scope(engine) as session:
+                edge = session.scalar(select(moment).where(key == owner, moment < cutoff).order_by(moment)
+                                      .offset(BATCH_ROWS - 1).limit(1))
+                condition = moment < cutoff if edge is None else moment <= edge
+                total += session.execute(delete(key.table).where(key == owner, condition)).rowcount
+            if edge is None:
+                break
+    return total
 
 
 @register
