@@ -16,6 +16,7 @@ from pantau.settings import Settings, load_settings
 
 from . import api, auth, context, guard, shell, theme
 from . import api_agent  # noqa: F401  (adds the agent push route to the API blueprint)
+from . import api_events  # noqa: F401  (adds the workflow events route to the API blueprint)
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSETS = ROOT / "assets"

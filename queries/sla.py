@@ -93,6 +93,18 @@ def monthly_compliance(engine: Engine, months: Sequence[str], scope: Scope = Non
     return _with_compliance(_frame(engine, query, [*names, "month", "measured", "met"]))
 
 
+def overall_compliance(engine: Engine, months: Sequence[str], scope: Scope = None) -> float | None:
+    """The share within standard of every visible step of the institution completed in `months`."""
+    query = (
+        select(func.sum(SlaMonthly.met), func.sum(SlaMonthly.measured))
+        .where(SlaMonthly.month.in_(list(months)), SlaMonthly.outside_party.is_(False),
+               _in_scope(SlaMonthly.sop_code, SlaMonthly.step_key, scope))
+    )
+    with engine.connect() as connection:
+        met, measured = connection.execute(query).one()
+    return int(met) / int(measured) if measured else None
+
+
 def step_stats(engine: Engine, half: str, months: Sequence[str], scope: Scope = None) -> pd.DataFrame:
     """Per SOP step over the half-year: counts, share within standard, median and P90 (time used and
     as a share of the standard). Outside-party steps are included and flagged."""
@@ -194,22 +206,27 @@ def case_info(engine: Engine, case_id: int) -> dict | None:
     return dict(row) if row else None
 
 
-def find_case(engine: Engine, sop_code: str, case_ref: str) -> int | None:
-    """The id of the case `case_ref` of `sop_code`, if there is one."""
+def find_case(engine: Engine, case_ref: str, sop_codes: Sequence[str]) -> int | None:
+    """The id of the case `case_ref` in the first of `sop_codes` that has one."""
+    query = select(SopCase.id, SopCase.sop_code).where(SopCase.case_ref == case_ref.strip(),
+                                                       SopCase.sop_code.in_(list(sop_codes)))
     with engine.connect() as connection:
-        return connection.scalar(select(SopCase.id).where(SopCase.sop_code == sop_code, SopCase.case_ref == case_ref))
+        found = dict((code, case_id) for case_id, code in connection.execute(query))
+    return next((found[code] for code in sop_codes if code in found), None)
 
 
 def with_steps(frame: pd.DataFrame, catalogue: Mapping[str, Sop]) -> pd.DataFrame:
     """`frame` (with sop_code and step_key) plus the catalogue's SOP name, step number and name, performer
-    role and written standard time; rows of steps no longer in the catalogue keep their key as name."""
+    role, written standard time, flow and position in the SOP file; rows of steps no longer in the
+    catalogue keep their key as name and come last."""
     info = {}
     for code, sop in catalogue.items():
-        for step in sop.steps:
+        for position, step in enumerate(sop.steps):
             standard = step.time.written or (f"{step.time.value} {step.time.unit.value}" if step.time.value else "–")
             info[(code, step.key)] = (sop.name, step.number, step.name, step.performer_role.value, standard,
-                                      step.flow or "")
-    columns = ["sop_name", "number", "step_name", "role", "standard", "flow"]
-    rows = [info.get((code, key), (code, 0, key, "", "–", "")) for code, key in zip(frame["sop_code"], frame["step_key"])]
+                                      step.flow or "", position)
+    columns = ["sop_name", "number", "step_name", "role", "standard", "flow", "position"]
+    rows = [info.get((code, key), (code, 0, key, "", "–", "", 999))
+            for code, key in zip(frame["sop_code"], frame["step_key"])]
     extra = pd.DataFrame(rows, columns=columns, index=frame.index)
     return pd.concat([frame, extra], axis=1)

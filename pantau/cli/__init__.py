@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import agent, bench, imports, services, store, tokens, users
+from . import agent, bench, imports, report, services, store, tokens, users
 
 app = typer.Typer(help="Pantau: dashboards for a polytechnic's money, servers and SOPs.", no_args_is_help=True,
                   pretty_exceptions_show_locals=False)
@@ -13,6 +13,7 @@ services.register(app)
 app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(imports.app, name="import")
+app.add_typer(report.app, name="report")
 bench.register(app)
 agent.register(app)
 

@@ -7,10 +7,10 @@ instead of the step results, so their cost does not grow with the number of case
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 
-import numpy as np
-from sqlalchemy import case, delete, func, insert, select
+import pandas as pd
+from sqlalchemy import case, delete, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from pantau.models.workflow import SlaMonthly, SlaQuantile, StepResult
@@ -20,53 +20,47 @@ from pantau.sla.periods import half_of, months_of
 Group = tuple[str, str, str]
 """(SOP code, step key, month "YYYY-MM")."""
 
+_CHUNK = 200
+_MONTHLY = SlaMonthly.__table__
+_QUANTILES = SlaQuantile.__table__
+
 
 def refresh_aggregates(session: Session, groups: Iterable[Group]) -> int:
-    """Rebuild `sla_monthly` for each group and `sla_quantiles` for each group's half-year.
-
-    Returns how many groups were rebuilt.
-    """
+    """Rebuild `sla_monthly` for each group's SOP and month, and `sla_quantiles` for each group's SOP
+    step and half-year. Returns how many groups were asked for."""
     groups = set(groups)
-    by_month: dict[tuple[str, str], set[str]] = defaultdict(set)
-    halves: set[tuple[str, str, str]] = set()
+    months = sorted({(sop_code, month) for sop_code, _, month in groups})
+    for part in _chunks(months):
+        _rebuild_months(session, part)
+    by_half: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for sop_code, step_key, month in groups:
-        by_month[(sop_code, month)].add(step_key)
-        halves.add((sop_code, step_key, half_of(month)))
-    for (sop_code, month), keys in sorted(by_month.items()):
-        _rebuild_month(session, sop_code, month, sorted(keys))
-    for sop_code, step_key, half in sorted(halves):
-        _rebuild_quantiles(session, sop_code, step_key, half)
+        by_half[half_of(month)].add((sop_code, step_key))
+    for half, steps in sorted(by_half.items()):
+        for part in _chunks(sorted(steps)):
+            _rebuild_quantiles(session, half, part)
     return len(groups)
 
 
-def _rebuild_month(session: Session, sop_code: str, month: str, keys: list[str]) -> None:
-    session.execute(
-        delete(SlaMonthly).where(SlaMonthly.sop_code == sop_code, SlaMonthly.month == month, SlaMonthly.step_key.in_(keys))
-    )
+def _rebuild_months(session: Session, pairs: Sequence[tuple[str, str]]) -> None:
+    connection = session.connection()
+    connection.execute(delete(_MONTHLY).where(tuple_(_MONTHLY.c.sop_code, _MONTHLY.c.month).in_(pairs)))
     performer = func.coalesce(StepResult.performer, "")
-    rows = session.execute(
+    rows = connection.execute(
         select(
-            StepResult.step_key,
-            performer,
-            StepResult.outside_party,
+            StepResult.sop_code, StepResult.step_key, StepResult.month, performer, StepResult.outside_party,
             func.count(),
             func.sum(case((StepResult.measured, 1), else_=0)),
             func.sum(case((StepResult.state == MET, 1), else_=0)),
             func.sum(case((StepResult.state == BREACHED, 1), else_=0)),
             func.sum(case((StepResult.measured, StepResult.elapsed_s), else_=0)),
         )
-        .where(
-            StepResult.sop_code == sop_code,
-            StepResult.month == month,
-            StepResult.step_key.in_(keys),
-            StepResult.completed_at.is_not(None),
-        )
-        .group_by(StepResult.step_key, performer, StepResult.outside_party)
+        .where(tuple_(StepResult.sop_code, StepResult.month).in_(pairs), StepResult.completed_at.is_not(None))
+        .group_by(StepResult.sop_code, StepResult.step_key, StepResult.month, performer, StepResult.outside_party)
     ).all()
-    merged: dict[tuple[str, str], dict] = {}
-    for step_key, who, outside, completed, measured, met, breached, elapsed in rows:
+    merged: dict[tuple, dict] = {}
+    for sop_code, step_key, month, who, outside, completed, measured, met, breached, elapsed in rows:
         row = merged.setdefault(
-            (step_key, who),
+            (sop_code, step_key, month, who),
             dict(sop_code=sop_code, step_key=step_key, month=month, performer=who, outside_party=False,
                  completed=0, measured=0, met=0, breached=0, elapsed_s=0),
         )
@@ -75,36 +69,43 @@ def _rebuild_month(session: Session, sop_code: str, month: str, keys: list[str])
                             ("breached", breached), ("elapsed_s", elapsed)):
             row[name] += int(value or 0)
     if merged:
-        session.execute(insert(SlaMonthly), list(merged.values()))
+        connection.execute(_MONTHLY.insert(), list(merged.values()))
 
 
-def _rebuild_quantiles(session: Session, sop_code: str, step_key: str, half: str) -> None:
-    session.execute(
-        delete(SlaQuantile).where(
-            SlaQuantile.sop_code == sop_code, SlaQuantile.step_key == step_key, SlaQuantile.period == half
-        )
-    )
-    values = session.execute(
-        select(StepResult.elapsed_s, StepResult.allowed_s).where(
-            StepResult.sop_code == sop_code,
-            StepResult.step_key == step_key,
+def _rebuild_quantiles(session: Session, half: str, steps: Sequence[tuple[str, str]]) -> None:
+    connection = session.connection()
+    connection.execute(delete(_QUANTILES).where(
+        _QUANTILES.c.period == half, tuple_(_QUANTILES.c.sop_code, _QUANTILES.c.step_key).in_(steps)))
+    rows = connection.execute(
+        select(StepResult.sop_code, StepResult.step_key, StepResult.elapsed_s, StepResult.allowed_s).where(
+            tuple_(StepResult.sop_code, StepResult.step_key).in_(steps),
             StepResult.month.in_(months_of(half)),
             StepResult.measured,
             StepResult.completed_at.is_not(None),
             StepResult.allowed_s > 0,
         )
     ).all()
-    if not values:
+    if not rows:
         return
-    elapsed = np.array([row[0] for row in values], dtype=float)
-    allowed = np.array([row[1] for row in values], dtype=float)
-    ratio = elapsed / allowed
-    session.execute(
-        insert(SlaQuantile),
-        [dict(
-            sop_code=sop_code, step_key=step_key, period=half, measured=len(values),
-            median_ratio=float(np.median(ratio)), p90_ratio=float(np.percentile(ratio, 90)),
-            median_elapsed_s=int(round(np.median(elapsed))), p90_elapsed_s=int(round(np.percentile(elapsed, 90))),
-            median_allowed_s=int(round(np.median(allowed))),
-        )],
-    )
+    frame = pd.DataFrame(rows, columns=["sop_code", "step_key", "elapsed", "allowed"]).astype(
+        {"elapsed": float, "allowed": float})
+    frame["ratio"] = frame["elapsed"] / frame["allowed"]
+    grouped = frame.groupby(["sop_code", "step_key"])
+    summary = pd.DataFrame({
+        "measured": grouped.size(),
+        "median_ratio": grouped["ratio"].median(), "p90_ratio": grouped["ratio"].quantile(0.9),
+        "median_elapsed_s": grouped["elapsed"].median().round(), "p90_elapsed_s": grouped["elapsed"].quantile(0.9).round(),
+        "median_allowed_s": grouped["allowed"].median().round(),
+    }).reset_index()
+    connection.execute(_QUANTILES.insert(), [
+        dict(sop_code=r.sop_code, step_key=r.step_key, period=half, measured=int(r.measured),
+             median_ratio=float(r.median_ratio), p90_ratio=float(r.p90_ratio),
+             median_elapsed_s=int(r.median_elapsed_s), p90_elapsed_s=int(r.p90_elapsed_s),
+             median_allowed_s=int(r.median_allowed_s))
+        for r in summary.itertuples()
+    ])
+
+
+def _chunks(items: Sequence) -> Iterator[Sequence]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]

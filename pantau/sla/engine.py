@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, delete, insert, select, text, update
+from sqlalchemy import Engine, bindparam, delete, select, text, update
 from sqlalchemy.orm import Session
 
 from pantau.db import session_scope
@@ -27,6 +27,8 @@ from pantau.sla.measure import measure
 from pantau.sla.timeline import EventRow, trace
 
 _LOCK_KEY = 7_201_835_001
+_RESULTS = StepResult.__table__
+_CASES = SopCase.__table__
 _CHUNK = 900
 
 
@@ -163,7 +165,7 @@ def _evaluate(session: Session, ids: Sequence[int], ctx: SlaContext, now: dateti
     for case in cases:
         sop = ctx.catalogue.get(case.sop_code)
         if sop is None:
-            updates.append(dict(id=case.id, flow=case.flow, closed_at=case.closed_at, outcome=case.outcome,
+            updates.append(dict(case_id=case.id, flow=case.flow, closed_at=case.closed_at, outcome=case.outcome,
                                 evaluated_at=now if mark else None))
             continue
         path = trace(sop, case.opened_at, events.get(case.id, ()), case.flow)
@@ -180,12 +182,18 @@ def _evaluate(session: Session, ids: Sequence[int], ctx: SlaContext, now: dateti
             ))
             if measured.month is not None:
                 dirty.add((sop.code, step.key, measured.month))
-        updates.append(dict(id=case.id, flow=path.flow, closed_at=path.closed_at, outcome=path.outcome,
+        updates.append(dict(case_id=case.id, flow=path.flow, closed_at=path.closed_at, outcome=path.outcome,
                             evaluated_at=now if mark else None))
+    connection = session.connection()
     if results:
-        session.execute(insert(StepResult), results)
+        connection.execute(_RESULTS.insert(), results)
     if updates:
-        session.execute(update(SopCase), updates)
+        connection.execute(
+            _CASES.update().where(_CASES.c.id == bindparam("case_id")).values(
+                flow=bindparam("flow"), closed_at=bindparam("closed_at"), outcome=bindparam("outcome"),
+                evaluated_at=bindparam("evaluated_at")),
+            updates,
+        )
     return dirty, len(results)
 
 

@@ -59,13 +59,23 @@ def measure(span: StepSpan, calendar: WorkingCalendar, at_risk_share: float) -> 
     if due is None or clock is None:
         elapsed = _seconds(calendar.elapsed(span.started_at, completed, Clock.CALENDAR)) if completed else None
         return Measurement(None, None, None, elapsed, DONE if completed else open_state, month)
-    allowed = calendar.elapsed(span.started_at, due, clock)
+    allowed = _allowed(calendar, span.started_at, due, standard.value, standard.unit, clock)
     risk = _risk_at(calendar, span.started_at, due, allowed, clock, at_risk_share)
     if completed is None:
         return Measurement(due, risk, _seconds(allowed), None, open_state, None)
     elapsed = calendar.elapsed(span.started_at, completed, clock)
     state = MET if within_standard(completed, due) else BREACHED
     return Measurement(due, risk, _seconds(allowed), _seconds(elapsed), state, month)
+
+
+def _allowed(calendar: WorkingCalendar, start: datetime, due: datetime, value: int, unit: TimeUnit,
+             clock: Clock) -> timedelta:
+    """The standard's length in its clock; working minutes and hours are exactly their amount."""
+    if unit is TimeUnit.WORKING_MINUTES:
+        return timedelta(minutes=value)
+    if unit is TimeUnit.WORKING_HOURS:
+        return timedelta(hours=value)
+    return calendar.elapsed(start, due, clock)
 
 
 def _risk_at(

@@ -58,7 +58,7 @@ def next_step(sop: Sop, step: Step, outcome: str | None) -> str | None:
     A decision's outcome matches one of its branches by key or label, ignoring case.
     """
     if not step.branches:
-        return sop.successors(step.key)[0]
+        return _index(sop).successors[step.key][0]
     wanted = (outcome or "").strip().casefold()
     for branch in step.branches:
         if wanted in (branch.key.casefold(), branch.label.casefold()):
@@ -81,14 +81,15 @@ def trace(sop: Sop, opened_at: datetime, events: Iterable[EventRow], flow: str |
     late event still to come) is not opened either. After the furthest step with an event, the
     next step of the flow is open from that step's completion until an event for it arrives.
     """
-    events = [event for event in events if _has_step(sop, event.step_key)]
+    index = _index(sop)
+    events = [event for event in events if event.step_key in index.steps]
     if flow is None and sop.flows:
-        counts = Counter(sop.step(event.step_key).flow for event in events)
+        counts = Counter(index.steps[event.step_key].flow for event in events)
         flow = min(counts, key=lambda name: (-counts[name], name)) if counts else sop.flows[0].key
     steps = sop.flow_steps(flow)
     by_step: dict[str, list[EventRow]] = defaultdict(list)
     for event in events:
-        if sop.step(event.step_key).flow == flow:
+        if index.steps[event.step_key].flow == flow:
             by_step[event.step_key].append(event)
     spans: list[StepSpan] = []
     completions: dict[str, datetime] = {}
@@ -102,20 +103,34 @@ def trace(sop: Sop, opened_at: datetime, events: Iterable[EventRow], flow: str |
     return _finish(sop, steps, spans, opened_at, flow)
 
 
-def _has_step(sop: Sop, key: str) -> bool:
-    return any(step.key == key for step in sop.steps)
-
-
 def _start_by_flow(
     sop: Sop, steps: tuple[Step, ...], step: Step, completions: dict[str, datetime], opened_at: datetime
 ) -> datetime:
     """When a step without a start of its own began: its predecessor's completion, else the latest
     completion of an earlier step, else the case's opening."""
-    predecessors = [completions[p.key] for p in steps if p.key in completions and step.key in sop.successors(p.key)]
+    predecessors = [completions[p.key] for p in steps if p.key in completions and step.key in _index(sop).successors[p.key]]
     if predecessors:
         return max(predecessors)
     earlier = [completions[p.key] for p in steps if p.key in completions and p.number < step.number]
     return max(earlier) if earlier else opened_at
+
+
+@dataclass(frozen=True)
+class _Index:
+    steps: dict[str, Step]
+    successors: dict[str, tuple[str, ...]]
+
+
+_INDEXES: dict[int, tuple[Sop, _Index]] = {}
+
+
+def _index(sop: Sop) -> _Index:
+    """Steps and successors by key, remembered per SOP object (the catalogue's SOPs are immutable)."""
+    cached = _INDEXES.get(id(sop))
+    if cached is None or cached[0] is not sop:
+        index = _Index({step.key: step for step in sop.steps}, {step.key: sop.successors(step.key) for step in sop.steps})
+        cached = _INDEXES[id(sop)] = (sop, index)
+    return cached[1]
 
 
 def _merge(step: Step, events: list[EventRow], start_by_flow: datetime) -> StepSpan:
@@ -146,6 +161,6 @@ def _finish(
     if following == END:
         return CaseTrace(flow, tuple(spans), furthest.completed_at, outcome or "completed")
     if following is not None and all(span.step.key != following for span in spans):
-        step = sop.step(following)
+        step = _index(sop).steps[following]
         spans.append(StepSpan(step, furthest.completed_at, None, None, None, implicit=True))
     return CaseTrace(flow, tuple(spans), None, None)

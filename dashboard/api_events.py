@@ -1,0 +1,64 @@
+"""POST /api/v1/events: source systems push workflow step events with their own bearer token.
+
+The body is one event object, a list of them, or `{"events": [...]}` (at most `MAX_EVENTS`). Fields
+are those of `collectors.workflow.records.FIELDS`; each event should carry the source's own
+`event_id`, which makes a resend harmless. A batch is stored whole or not at all.
+
+Answers: 200 with counts (`received`, `stored`, `duplicates`, `cases`, `steps`); 400 for a body
+that is not JSON; 401 without a valid `events` token; 409 when an event id is already stored with
+other content; 413 for too many events; 422 naming each bad event's index, field and reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import flask
+
+from collectors.workflow.records import EventProblem, parse_event
+from collectors.workflow.store import EventConflict, store_events
+from pantau import audit
+from pantau.db import session_scope
+from pantau.sla.context import sla_context
+
+from . import context
+from .api import blueprint, require_token
+
+MAX_EVENTS = 1000
+
+
+@blueprint.post("/events")
+@require_token("events")
+def post_events(source: str):
+    """Store the pushed events of the source system the token belongs to."""
+    body = flask.request.get_json(silent=True)
+    if body is None:
+        return flask.jsonify(error="the body must be JSON: an event, a list of events, or {\"events\": [...]}"), 400
+    items = body.get("events") if isinstance(body, dict) and "events" in body else body
+    items = [items] if isinstance(items, dict) else items
+    if not isinstance(items, list) or not items:
+        return flask.jsonify(error="no events in the body"), 400
+    if len(items) > MAX_EVENTS:
+        return flask.jsonify(error=f"at most {MAX_EVENTS} events per request, got {len(items)}"), 413
+    ctx = sla_context(context.settings())
+    records, errors = [], []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            errors.append({"index": index, "field": None, "value": None, "reason": "an event is a JSON object"})
+            continue
+        try:
+            record = parse_event(item, ctx.catalogue, ctx.calendar.zone, strict=True)
+        except EventProblem as problem:
+            errors.append({"index": index, "field": problem.field,
+                           "value": None if problem.value is None else str(problem.value), "reason": problem.reason})
+            continue
+        records.append(record if record.channel else replace(record, channel="api"))
+    if errors:
+        return flask.jsonify(error="some events are not valid; nothing was stored", errors=errors), 422
+    try:
+        with session_scope(context.engine()) as session:
+            report = store_events(session, records, ctx, prefix=f"api:{source}", recorded_by=source[:64], source="api")
+            audit.record(session, f"token:{source}", "events.api", source, report.as_dict(), flask.request.remote_addr)
+    except EventConflict as conflict:
+        return flask.jsonify(error=str(conflict), index=conflict.index), 409
+    return flask.jsonify(report.as_dict())

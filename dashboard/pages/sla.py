@@ -1,0 +1,337 @@
+"""Kepatuhan SLA: is each SOP being followed? Compliance per SOP and step against the standard times,
+the trend by month, the open steps at risk or breached, a case's timeline, and a form for steps done
+by WhatsApp, e-mail or letter.
+
+Directors and administrators see every SOP; the IT head and the treasurer see the steps of their role;
+operators the SOPs and steps of their unit (`pantau.sla.scope`). Figures come from the SLA engine's
+precomputed results, so the page costs the same at a thousand cases as at a hundred thousand.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import dash
+import dash_bootstrap_components as dbc
+import flask
+import pandas as pd
+from dash import Input, Output, State, dcc, html
+
+from collectors.workflow.records import EventProblem, parse_event
+from collectors.workflow.store import EventConflict, store_events
+from pantau import audit
+from pantau.db import session_scope
+from pantau.models import utcnow
+from pantau.sla.context import SlaContext, sla_context
+from pantau.sla.measure import AT_RISK, BREACHED, WAITING
+from pantau.sla.periods import half_label, months_of, months_until, previous_half
+from pantau.sla.report import build_report, default_period
+from pantau.sla.scope import Scope, narrow, visible_sops, visible_steps
+from queries import sla as queries
+
+from .. import access, context, ids
+from ..components.empty import empty_state
+from ..components.status import label
+from ..components.tables import data_table
+from . import sla_blocks as blocks
+from . import sla_figures as figures
+
+KEY = "sla"
+SOP = ids.make(KEY, "sop")
+PERIOD = ids.make(KEY, "period")
+TICK = ids.make(KEY, "tick")
+SAVED = ids.make(KEY, "saved")
+SUMMARY = ids.make(KEY, "summary")
+SOPS = ids.make(KEY, "sops")
+HEATMAP = ids.make(KEY, "heatmap")
+STEPS = ids.make(KEY, "steps")
+STEP_TABLE = ids.make(KEY, "step-table")
+OPEN = ids.make(KEY, "open")
+OPEN_TABLE = ids.make(KEY, "open-table")
+WAITING_BOX = ids.make(KEY, "waiting")
+CASE = ids.make(KEY, "case")
+CASE_REF = ids.make(KEY, "case-ref")
+CASE_FIND = ids.make(KEY, "case-find")
+DL_CSV = ids.make(KEY, "download-csv")
+DL_XLSX = ids.make(KEY, "download-xlsx")
+DOWNLOAD = ids.make(KEY, "download")
+F_SOP, F_CASE, F_STEP = ids.make(KEY, "form-sop"), ids.make(KEY, "form-case"), ids.make(KEY, "form-step")
+F_CHANNEL, F_STARTED = ids.make(KEY, "form-channel"), ids.make(KEY, "form-started")
+F_COMPLETED, F_OUTCOME = ids.make(KEY, "form-completed"), ids.make(KEY, "form-outcome")
+F_SAVE, F_FEEDBACK = ids.make(KEY, "form-save"), ids.make(KEY, "form-feedback")
+
+ALL = "__all__"
+CHANNELS = {"whatsapp": "WhatsApp", "email": "E-mail", "letter": "Letter"}
+GRAPH = {"displayModeBar": False, "responsive": True}
+OPEN_LIMIT = 200
+
+
+def _scope() -> tuple[SlaContext, Scope]:
+    ctx = sla_context(context.settings())
+    user = context.user()
+    return ctx, visible_steps(ctx.catalogue, user.role, getattr(user, "unit", None))
+
+
+def _names(ctx: SlaContext) -> dict[tuple[str, str], str]:
+    return {(code, step.key): f"{step.number}. {step.name[:60]}" + ("…" if len(step.name) > 60 else "")
+            for code, sop in ctx.catalogue.items() for step in sop.steps}
+
+
+def _short(ctx: SlaContext, code: str, step) -> str:
+    """A heat-map row label: number, a short name, and the flow where an SOP has several."""
+    name = step.name if len(step.name) <= 40 else step.name[:39] + "…"
+    flows = [flow.key for flow in ctx.catalogue[code].flows]
+    number = f"{chr(ord('a') + flows.index(step.flow))}.{step.number}" if step.flow in flows else str(step.number)
+    return f"{number}. {name}"
+
+
+def _card(title: str, body, **kwargs) -> dbc.Card:
+    return dbc.Card(dbc.CardBody([html.H2(title, className="h6 mb-2"), body]), className="mb-3", **kwargs)
+
+
+def layout(case: str | None = None, sop: str | None = None, **_query) -> html.Div:
+    """The page; ``?sop=<code>`` preselects an SOP and ``?case=<id>`` opens a case's timeline."""
+    t, lang = context.t, context.lang()
+    ctx, scope = _scope()
+    codes = visible_sops(ctx.catalogue, scope)
+    heading = html.H1(t("SLA compliance"), className="page-title mb-0")
+    if not codes:
+        return html.Div([heading, empty_state(t("No SOP steps are assigned to you."),
+                                              t("Ask an administrator to set your unit."), icon="diagram-3")])
+    engine = context.engine()
+    periods = queries.half_years(engine, scope) or [default_period(engine, ctx, scope)]
+    controls = html.Div([
+        dcc.Dropdown(id=SOP, clearable=False, style={"minWidth": "16rem"}, value=sop if sop in codes else ALL,
+                     options=[{"label": t("All SOPs"), "value": ALL}] +
+                             [{"label": f"{code} · {ctx.catalogue[code].name[:48]}", "value": code} for code in codes]),
+        dcc.Dropdown(id=PERIOD, clearable=False, style={"minWidth": "14rem"}, value=periods[0],
+                     options=[{"label": half_label(p, lang), "value": p} for p in periods]),
+    ], className="d-flex flex-wrap gap-2")
+    downloads = html.Div([
+        dbc.Button([html.I(className="bi bi-download me-1"), t("Download CSV")], id=DL_CSV, size="sm",
+                   color="secondary", outline=True),
+        dbc.Button([html.I(className="bi bi-file-earmark-spreadsheet me-1"), t("Download XLSX")], id=DL_XLSX,
+                   size="sm", color="secondary", outline=True),
+        dcc.Download(id=DOWNLOAD),
+    ], className="d-flex gap-2 mb-2")
+    chosen_case = int(case) if case and case.isdigit() else None
+    return html.Div([
+        html.Div([heading, controls], className="d-flex flex-wrap justify-content-between align-items-center gap-2 mb-3"),
+        dcc.Loading(html.Div(id=SUMMARY), delay_show=400),
+        _card(t("SOPs: compliance and trend"), html.Div(id=SOPS)),
+        _card(t("Steps by month"), dcc.Graph(id=HEATMAP, config=GRAPH)),
+        _card(t("Open steps at risk or breached"), html.Div(id=OPEN)),
+        _card(t("Waiting on outside party"), html.Div(id=WAITING_BOX)),
+        _card(t("Case timeline"), html.Div([
+            dbc.InputGroup([
+                dbc.Input(id=CASE_REF, placeholder=t("Case number"), maxLength=64),
+                dbc.Button([html.I(className="bi bi-search me-1"), t("Show")], id=CASE_FIND, color="primary"),
+            ], size="sm", className="mb-2", style={"maxWidth": "26rem"}),
+            html.Div(id=CASE, children=_case(chosen_case) if chosen_case else
+                     html.P(t("Choose an open step above, or look a case up by its number."),
+                            className="text-body-secondary small mb-0")),
+        ])),
+        _card(t("Steps and their standard times"), html.Div([downloads, html.Div(id=STEPS)])),
+        _card(t("Record a step done by WhatsApp, e-mail or letter"), _form(ctx, scope, codes)),
+        dcc.Store(id=SAVED),
+        dcc.Interval(id=TICK, interval=120_000),
+    ])
+
+
+def _form(ctx: SlaContext, scope: Scope, codes: list[str]) -> html.Div:
+    t = context.t
+    field = lambda text, component, width=6: dbc.Col([dbc.Label(text, html_for=component.id, className="small mb-1"),  # noqa: E731
+                                                       component], md=width, className="mb-2")
+    return html.Div([
+        dbc.Row([
+            field(t("SOP"), dcc.Dropdown(id=F_SOP, clearable=False, value=codes[0],
+                                         options=[{"label": code, "value": code} for code in codes]), 3),
+            field(t("Case number"), dbc.Input(id=F_CASE, maxLength=64), 3),
+            field(t("Step"), dcc.Dropdown(id=F_STEP, options=_step_options(ctx, scope, codes[0])), 6),
+        ]),
+        dbc.Row([
+            field(t("Channel"), dbc.RadioItems(id=F_CHANNEL, value="whatsapp", inline=True,
+                                               options=[{"label": t(name), "value": key} for key, name in CHANNELS.items()]), 4),
+            field(t("Started (optional)"), dbc.Input(id=F_STARTED, type="datetime-local"), 3),
+            field(t("Completed"), dbc.Input(id=F_COMPLETED, type="datetime-local"), 3),
+            field(t("Outcome"), dcc.Dropdown(id=F_OUTCOME, disabled=True), 2),
+        ]),
+        dbc.Button([html.I(className="bi bi-check2-circle me-1"), t("Record step")], id=F_SAVE, color="primary"),
+        html.Div(id=F_FEEDBACK, className="mt-2", role="status"),
+    ])
+
+
+def _step_options(ctx: SlaContext, scope: Scope, code: str | None) -> list[dict]:
+    sop = ctx.catalogue.get(code or "")
+    if sop is None or (scope is not None and code not in scope):
+        return []
+    keys = None if scope is None else scope[code]
+    return [{"label": f"{step.number}. {step.name[:70]}" + (f" ({step.flow})" if step.flow else ""), "value": step.key}
+            for step in sop.steps if keys is None or step.key in keys]
+
+
+@dash.callback(
+    Output(SUMMARY, "children"), Output(SOPS, "children"), Output(HEATMAP, "figure"), Output(STEPS, "children"),
+    Output(OPEN, "children"), Output(WAITING_BOX, "children"),
+    Input(SOP, "value"), Input(PERIOD, "value"), Input(TICK, "n_intervals"), Input(SAVED, "data"),
+)
+def _refresh(sop, period, _tick, _saved):
+    t = context.t
+    ctx, scope = _scope()
+    engine, now = context.engine(), utcnow()
+    scope = narrow(scope, ctx.catalogue, None if sop in (None, ALL) else sop)
+    threshold = context.settings().thresholds["sla_compliance"]
+    report = build_report(engine, ctx, period=period, scope=scope, now=now)
+    months = months_of(report["period"])
+    trend = queries.monthly_compliance(engine, months, scope, by="all")["compliance"].dropna().tolist()
+    summary = blocks.kpi_row(queries.overall_compliance(engine, months, scope),
+                             queries.overall_compliance(engine, months_of(previous_half(report["period"])), scope),
+                             trend, queries.open_counts(engine, now, scope), threshold, report["period"],
+                             ctx.at_risk_share)
+    year = months_until(months[-1], 12)
+    labels = {(code, step.key): (f"{code} · " if len(report["sops"]) > 1 else "") + _short(ctx, code, step)
+              for code in (e["code"] for e in report["sops"]) for step in ctx.catalogue[code].steps
+              if step.time.unit.measurable and (scope is None or step.key in scope.get(code, ()))}
+    heat = figures.heat_map(queries.monthly_compliance(engine, year, scope, by="step"), year, labels)
+    steps = blocks.step_frame(report)
+    step_table = empty_state(t("No steps were completed in this half-year."),
+                             t("Import events with `pantau import events`, connect a source database, or record a step below."),
+                             icon="clipboard-data") if steps.empty else data_table(STEP_TABLE, steps, {
+        "sop": t("SOP"), "number": t("No."), "step": t("Step"), "role": t("Performer"), "standard": t("Standard time"),
+        "completed": t("Completed"), "within": t("Within standard"), "median": t("Median"), "p90": "P90",
+        "performers": t("By performer")}, page_size=12)
+    return (summary, blocks.sop_table(report, threshold), heat, step_table,
+            _open_table(ctx, scope, now, (AT_RISK, BREACHED), OPEN_TABLE, t("No open step is at risk or breached.")),
+            _open_table(ctx, scope, now, (WAITING,), ids.make(KEY, "waiting-table"),
+                        t("Nothing is waiting on an outside party.")))
+
+
+def _open_table(ctx: SlaContext, scope: Scope, now: datetime, states: tuple[str, ...], table_id: str, empty: str):
+    t = context.t
+    frame = queries.open_steps(context.engine(), now, scope, states=states, limit=OPEN_LIMIT)
+    if frame.empty:
+        return empty_state(empty, icon="check2-circle")
+    shown = blocks.open_frame(frame, _names(ctx), now)
+    columns = {"case_ref": t("Case"), "sop_code": t("SOP"), "step": t("Step"), "unit": t("Unit"),
+               "started": t("Started"), "due": t("Due"), "status": t("Status"), "left": t("Time")}
+    note = html.Div(t("Showing the first {count}, soonest due first.", count=OPEN_LIMIT),
+                    className="small text-body-secondary") if len(frame) == OPEN_LIMIT else None
+    return html.Div([data_table(table_id, shown, columns, page_size=10, row_selectable="single", selected_rows=[]),
+                     note])
+
+
+def _case(case_id: int) -> html.Div:
+    t = context.t
+    ctx, scope = _scope()
+    engine, now = context.engine(), utcnow()
+    info = queries.case_info(engine, case_id)
+    steps = queries.case_steps(engine, case_id, now, scope) if info else pd.DataFrame()
+    if info is None or steps.empty:
+        return empty_state(t("No such case among your SOPs."), icon="search")
+    names = {key: name for (code, key), name in _names(ctx).items() if code == info["sop_code"]}
+    states = {state: label(state if state != "open" else "in_progress") for state in steps["state"].unique()}
+    states["done"] = t("Done")
+    title = t("Case {case}: steps over time", case=info["case_ref"])
+    return html.Div([blocks.case_header(info, names),
+                     dcc.Graph(figure=figures.timeline(steps, names, title, states, now), config=GRAPH)])
+
+
+@dash.callback(Output(CASE, "children"), Input(OPEN_TABLE, "selected_rows"), State(OPEN_TABLE, "data"),
+               prevent_initial_call=True)
+def _pick_open(selected, rows):
+    if not selected or not rows:
+        raise dash.exceptions.PreventUpdate
+    return _case(int(rows[selected[0]]["case_id"]))
+
+
+@dash.callback(Output(CASE, "children", allow_duplicate=True), Input(CASE_FIND, "n_clicks"),
+               State(CASE_REF, "value"), State(SOP, "value"), prevent_initial_call=True)
+def _find(_clicks, case_ref, sop):
+    ctx, scope = _scope()
+    codes = visible_sops(ctx.catalogue, narrow(scope, ctx.catalogue, None if sop in (None, ALL) else sop))
+    case_id = queries.find_case(context.engine(), case_ref or "", codes) if (case_ref or "").strip() else None
+    return _case(case_id) if case_id else empty_state(context.t("No such case among your SOPs."), icon="search")
+
+
+@dash.callback(Output(DOWNLOAD, "data"), Input(DL_CSV, "n_clicks"), Input(DL_XLSX, "n_clicks"),
+               State(SOP, "value"), State(PERIOD, "value"), prevent_initial_call=True)
+def _download(_csv, _xlsx, sop, period):
+    ctx, scope = _scope()
+    engine, now = context.engine(), utcnow()
+    scope = narrow(scope, ctx.catalogue, None if sop in (None, ALL) else sop)
+    report = build_report(engine, ctx, period=period, scope=scope, now=now)
+    opened = queries.open_steps(engine, now, scope, states=(AT_RISK, BREACHED, WAITING), limit=10_000)
+    sheets = blocks.download_frames(report, opened, _names(ctx))
+    name = f"sla-{report['period']}" + ("" if sop in (None, ALL) else f"-{sop}")
+    if dash.ctx.triggered_id == DL_CSV:
+        return dcc.send_data_frame(sheets["steps"].to_csv, f"{name}.csv", index=False)
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for sheet, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=sheet, index=False)
+    return dcc.send_bytes(buffer.getvalue(), f"{name}.xlsx")
+
+
+@dash.callback(Output(F_STEP, "options"), Output(F_STEP, "value"), Input(F_SOP, "value"), prevent_initial_call=True)
+def _form_steps(code):
+    ctx, scope = _scope()
+    return _step_options(ctx, scope, code), None
+
+
+@dash.callback(Output(F_OUTCOME, "options"), Output(F_OUTCOME, "disabled"), Output(F_OUTCOME, "value"),
+               Input(F_STEP, "value"), State(F_SOP, "value"), prevent_initial_call=True)
+def _form_outcomes(step_key, code):
+    ctx, _ = _scope()
+    sop = ctx.catalogue.get(code or "")
+    step = next((s for s in sop.steps if s.key == step_key), None) if sop else None
+    if step is None or not step.branches:
+        return [], True, None
+    return [{"label": branch.label, "value": branch.key} for branch in step.branches], False, None
+
+
+@dash.callback(
+    Output(F_FEEDBACK, "children"), Output(SAVED, "data"), Output(CASE, "children", allow_duplicate=True),
+    Input(F_SAVE, "n_clicks"),
+    State(F_SOP, "value"), State(F_CASE, "value"), State(F_STEP, "value"), State(F_CHANNEL, "value"),
+    State(F_STARTED, "value"), State(F_COMPLETED, "value"), State(F_OUTCOME, "value"),
+    prevent_initial_call=True,
+)
+def _record(_clicks, code, case_ref, step_key, channel, started, completed, outcome):
+    t = context.t
+    ctx, scope = _scope()
+    user = context.user()
+    refuse = lambda message: (dbc.Alert(message, color="warning"), dash.no_update, dash.no_update)  # noqa: E731
+    if scope is not None and step_key not in scope.get(code or "", ()):
+        return refuse(t("Choose one of your SOP's steps."))
+    if channel not in CHANNELS:
+        return refuse(t("Choose how the step was done: WhatsApp, e-mail or letter."))
+    raw = {"sop": code, "case": case_ref, "step": step_key, "started_at": started, "completed_at": completed,
+           "outcome": outcome, "channel": channel, "performer": user.display_name}
+    try:
+        if not completed:
+            raise EventProblem("completed_at", None, t("give the time the step was completed"))
+        record = parse_event(raw, ctx.catalogue, ctx.calendar.zone, sop=code)
+        with session_scope(context.engine()) as session:
+            store_events(session, [record], ctx, prefix="web", recorded_by=user.username, source="web")
+            audit.record(session, user.username, "events.record", f"{record.sop_code}/{record.case_ref}/{record.step_key}",
+                         {"channel": channel, "started_at": started, "completed_at": completed, "outcome": outcome},
+                         flask.request.remote_addr)
+    except (EventProblem, EventConflict) as problem:
+        return refuse(t("Not recorded: {problem}", problem=str(problem)))
+    case_id = queries.find_case(context.engine(), record.case_ref, [record.sop_code])
+    done = t("Recorded step {step} of case {case}.", step=ctx.catalogue[code].step(step_key).number, case=record.case_ref)
+    return dbc.Alert(done, color="success"), utcnow().isoformat(), _case(case_id)
+
+
+access.register_page(
+    __name__,
+    key=KEY,
+    path="/sla",
+    title="SLA compliance",
+    group="Services & SOPs",
+    icon="stopwatch",
+    roles=("direktur", "kepala_it", "bendahara", "operator", "admin"),
+    order=40,
+    layout=layout,
+)

@@ -1,0 +1,182 @@
+"""Building blocks of the SLA compliance page: KPI cards, the SOP table, the step and open-step
+tables, the case header and the frames behind the downloads."""
+
+from __future__ import annotations
+
+import math
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from pantau import formatting
+from pantau.sla.periods import half_label
+
+from .. import context, ids
+from ..components.kpi import kpi_card, sparkline
+from ..components.status import badge, grade, label
+
+VERDICT_WORDS = {"good": ("Running well", "success", "check-circle-fill"),
+                 "poor": ("Not running well", "danger", "x-octagon-fill"),
+                 None: ("No data", "secondary", "dash-circle")}
+
+
+def share(value) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+
+
+def points(now: float | None, before: float | None) -> str | None:
+    """The change between two shares in percentage points, worded."""
+    if now is None or before is None:
+        return None
+    change = (now - before) * 100
+    return context.t("{change} points against the previous half-year",
+                     change=formatting.number(change, context.lang(), 1) if change < 0 else
+                     "+" + formatting.number(change, context.lang(), 1))
+
+
+def kpi_row(overall: float | None, previous: float | None, trend: list[float], counts: dict[str, int],
+            threshold, period: str, at_risk_share: float) -> dbc.Row:
+    """The answer first: compliance over the half-year, then what needs someone now."""
+    t, lang = context.t, context.lang()
+    cards = [
+        kpi_card(t("SLA compliance"), formatting.percent(overall, lang),
+                 grade(overall, threshold.good, threshold.warn, threshold.higher_is_better),
+                 change=points(overall, previous), trend=trend, note=half_label(period, lang), card_id=ids.make("sla", "kpi-compliance")),
+        kpi_card(t("At risk"), formatting.number(counts["at_risk"], lang), "warn" if counts["at_risk"] else "good",
+                 note=t("Open steps past {share} of their standard time",
+                        share=formatting.percent(at_risk_share, lang, 0))),
+        kpi_card(t("Breached, still open"), formatting.number(counts["breached"], lang),
+                 "bad" if counts["breached"] else "good", note=t("Open steps past their due time")),
+        kpi_card(t("Waiting on outside party"), formatting.number(counts["waiting"], lang), "info",
+                 note=t("Tracked apart from the institution's own time")),
+    ]
+    return dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
+
+
+def verdict_badge(verdict: str | None) -> dbc.Badge:
+    text, colour, icon = VERDICT_WORDS[verdict]
+    return dbc.Badge([html.I(className=f"bi bi-{icon} me-1", **{"aria-hidden": "true"}), context.t(text)],
+                     color=colour, className="status-badge")
+
+
+def sop_table(report: dict, threshold) -> dbc.Table:
+    """One row per SOP: steps completed, share within standard, change, monthly trend and the verdict."""
+    t, lang = context.t, context.lang()
+    head = html.Thead(html.Tr([html.Th(t(name)) for name in
+                               ("SOP", "Completed", "Within standard", "Change", "Trend", "Half-year verdict")]))
+    rows = []
+    for entry in report["sops"]:
+        trend = [value for value in entry["monthly"].values() if value is not None]
+        status = grade(entry["compliance"], threshold.good, threshold.warn, threshold.higher_is_better)
+        rows.append(html.Tr([
+            html.Td([html.Strong(entry["code"]), html.Div(entry["name"], className="small text-body-secondary")]),
+            html.Td(formatting.number(entry["completed"], lang), className="text-end"),
+            html.Td([formatting.percent(entry["compliance"], lang), " ", badge(status)]),
+            html.Td(points(entry["compliance"], entry["previous_compliance"]) or "–", className="small"),
+            html.Td(sparkline(trend) if len(trend) > 1 else "–", style={"minWidth": "7rem"}),
+            html.Td([verdict_badge(entry["verdict"]),
+                     html.Div(t("threshold {share}", share=formatting.percent(entry["threshold"], lang, 0)),
+                              className="small text-body-secondary")]),
+        ]))
+    return dbc.Table([head, html.Tbody(rows)], hover=True, responsive=True, className="align-middle mb-0",
+                     id="sla-sop-table")
+
+
+def step_frame(report: dict) -> pd.DataFrame:
+    """The steps of every SOP in the report, formatted for the page's table."""
+    t, lang = context.t, context.lang()
+    rows = []
+    for entry in report["sops"]:
+        flows = _flow_letters(entry)
+        for step in entry["steps"]:
+            name = step["name"] if len(step["name"]) <= 90 else step["name"][:89] + "…"
+            rows.append({
+                "sop": entry["code"], "number": f"{flows.get(step['flow'], '')}{step['number']}",
+                "step": name + (f" ({t('outside party')})" if step["outside_party"] else ""),
+                "role": label_role(step["performer_role"]), "standard": step["standard"],
+                "completed": formatting.number(step["completed"], lang),
+                "within": formatting.percent(step["compliance"], lang),
+                "median": spread(step["median_s"], step["median_ratio"]), "p90": spread(step["p90_s"], step["p90_ratio"]),
+                "performers": ", ".join(f"{p['performer'] or '–'}: {formatting.number(p['completed'], lang)}"
+                                        for p in step["performers"][:4]),
+            })
+    return pd.DataFrame(rows, columns=["sop", "number", "step", "role", "standard", "completed", "within", "median",
+                                       "p90", "performers"])
+
+
+def _flow_letters(entry: dict) -> dict[str, str]:
+    """"a.", "b." … for the flows of an SOP with several, in the order its steps list them."""
+    keys = list(dict.fromkeys(step["flow"] for step in entry["steps"] if step["flow"]))
+    return {key: f"{chr(ord('a') + index)}." for index, key in enumerate(keys)}
+
+
+def spread(seconds: int | None, ratio: float | None) -> str:
+    if seconds is None:
+        return "–"
+    lang = context.lang()
+    return f"{formatting.duration(seconds, lang)} ({formatting.percent(ratio, lang, 0)})"
+
+
+def label_role(role: str) -> str:
+    names = {"direktur": "Director", "kepala_it": "Head of IT", "bendahara": "Receiving treasurer",
+             "operator": "Operator"}
+    return context.t(names.get(role, role))
+
+
+def open_frame(frame: pd.DataFrame, names: dict[tuple[str, str], str], now) -> pd.DataFrame:
+    """Open steps formatted for a table: due times, time left or overdue, and the state in words."""
+    t, lang, tz = context.t, context.lang(), context.tz()
+    if frame.empty:
+        return frame.assign(step="", started="", due="", status="", left="")
+    out = frame.copy()
+    out["step"] = [names.get((s, k), k) for s, k in zip(frame["sop_code"], frame["step_key"])]
+    out["started"] = [formatting.moment(v.to_pydatetime(), lang, tz) for v in frame["started_at"]]
+    out["due"] = [formatting.moment(v.to_pydatetime(), lang, tz) if pd.notna(v) else "–" for v in frame["due_at"]]
+    out["status"] = [label(state if state != "open" else "in_progress") for state in frame["state"]]
+    out["left"] = [
+        "–" if pd.isna(due) else
+        (t("{span} overdue", span=formatting.duration(now - due.to_pydatetime(), lang)) if due.to_pydatetime() < now
+         else t("{span} left", span=formatting.duration(due.to_pydatetime() - now, lang)))
+        for due in frame["due_at"]
+    ]
+    return out
+
+
+def case_header(info: dict, names: dict[str, str]) -> html.Div:
+    t, lang, tz = context.t, context.lang(), context.tz()
+    outcome = info["outcome"] or "–"
+    parts = [
+        html.Strong(f"{info['sop_code']} · {info['case_ref']}"),
+        html.Span(f" · {info['subject']}" if info["subject"] else ""),
+        html.Div([
+            f"{t('Opened')}: {formatting.moment(info['opened_at'], lang, tz)} · ",
+            f"{t('Closed')}: {formatting.moment(info['closed_at'], lang, tz)} · " if info["closed_at"] else
+            f"{t('Still running')} · ",
+            f"{t('Outcome')}: {outcome}",
+        ], className="small text-body-secondary"),
+    ]
+    return html.Div(parts, className="mb-2")
+
+
+def download_frames(report: dict, open_steps: pd.DataFrame, names: dict[tuple[str, str], str]) -> dict[str, pd.DataFrame]:
+    """Plain values (shares as fractions, seconds as numbers) for CSV and XLSX downloads, by sheet."""
+    tz = context.tz()
+    steps, performers = [], []
+    for entry in report["sops"]:
+        for step in entry["steps"]:
+            steps.append({"period": report["period"], "sop": entry["code"], "flow": step["flow"], "number": step["number"],
+                          "step": step["name"], "performer_role": step["performer_role"], "standard": step["standard"],
+                          "outside_party": step["outside_party"], "completed": step["completed"],
+                          "measured": step["measured"], "met": step["met"], "breached": step["breached"],
+                          "within_standard": step["compliance"], "median_s": step["median_s"], "p90_s": step["p90_s"],
+                          "median_of_standard": step["median_ratio"], "p90_of_standard": step["p90_ratio"]})
+            performers += [{"period": report["period"], "sop": entry["code"], "number": step["number"],
+                            "step": step["name"], "performer": p["performer"], "completed": p["completed"],
+                            "met": p["met"], "within_standard": p["compliance"]} for p in step["performers"]]
+    opened = open_steps.copy()
+    if not opened.empty:
+        opened["step"] = [names.get((s, k), k) for s, k in zip(opened["sop_code"], opened["step_key"])]
+        for column in ("started_at", "due_at"):
+            opened[column] = opened[column].dt.tz_convert(tz).dt.tz_localize(None)
+    return {"steps": pd.DataFrame(steps), "performers": pd.DataFrame(performers), "open": opened}
