@@ -30,7 +30,7 @@ class WorkflowSourcesCollector(Collector):
             try:
                 read = read_source(self.engine, source, ctx)
             except Exception as error:  # noqa: BLE001 - one source down must not stop the others
-                failures.append(f"{source.name}: {error}")
+                failures.append(f"{source.name}: {str(error).splitlines()[0]}")
                 continue
             stored += read.report.stored
             line = f"{source.name}: {read.report.stored} new events of {read.report.received}"
