@@ -25,6 +25,12 @@ class DigitalAccount(Base):
 
 
 class WebserviceAccount(Base):
+    """A webservice account a unit asked for (WS SOP), valid for one year from its creation.
+
+    `last_used_at` is the newest use the source reports; `expiry_notice_for` is the `valid_until` the
+    requesting unit's contact was last e-mailed about, so each validity period is announced once.
+    """
+
     __tablename__ = "webservice_accounts"
     __table_args__ = (Index(None, "valid_until"),)
 
@@ -38,3 +44,4 @@ class WebserviceAccount(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     valid_until: Mapped[datetime] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expiry_notice_for: Mapped[datetime | None] = mapped_column(UTCDateTime)

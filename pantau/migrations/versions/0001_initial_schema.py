@@ -166,6 +166,22 @@ def upgrade() -> None:
     with op.batch_alter_table('host_metrics', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_host_metrics_host_collected_at'), ['host', 'collected_at'], unique=False)
 
+    op.create_table('ktm_photo_checks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('intake', sa.Integer(), nullable=False),
+    sa.Column('checked_at', pantau.models.base.UTCDateTime(), nullable=False),
+    sa.Column('nim_source', sa.String(length=255), nullable=False),
+    sa.Column('photo_dir', sa.String(length=255), nullable=False),
+    sa.Column('students', sa.Integer(), nullable=False),
+    sa.Column('photos', sa.Integer(), nullable=False),
+    sa.Column('missing', sa.Integer(), nullable=False),
+    sa.Column('extra', sa.Integer(), nullable=False),
+    sa.Column('mismatched', sa.Integer(), nullable=False),
+    sa.Column('blocked_batches', sa.JSON(), nullable=False),
+    sa.Column('issues', sa.JSON(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ktm_photo_checks')),
+    sa.UniqueConstraint('intake', name=op.f('uq_ktm_photo_checks_intake'))
+    )
     op.create_table('monitors',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
@@ -289,6 +305,7 @@ def upgrade() -> None:
     sa.Column('created_at', pantau.models.base.UTCDateTime(), nullable=False),
     sa.Column('valid_until', pantau.models.base.UTCDateTime(), nullable=False),
     sa.Column('last_used_at', pantau.models.base.UTCDateTime(), nullable=True),
+    sa.Column('expiry_notice_for', pantau.models.base.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_webservice_accounts'))
     )
     with op.batch_alter_table('webservice_accounts', schema=None) as batch_op:
@@ -713,6 +730,7 @@ def downgrade() -> None:
     op.drop_table('recon_summary')
     op.drop_table('prodi')
     op.drop_table('monitors')
+    op.drop_table('ktm_photo_checks')
     with op.batch_alter_table('host_metrics', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_host_metrics_host_collected_at'))
 
