@@ -169,18 +169,22 @@ BATCH_COLUMNS = ["batch", "students", "opened_at", "sent_at", "sent", "cards_mad
 def batches(engine: Engine, intake: int) -> pd.DataFrame:
     """Per batch of an intake: students, first opened, when data first went to the bank and how many were
     sent, cards made by the bank, and cards distributed."""
-    sent = StepResult.step_key == SENT_STEP
-    query = (
-        select(_batch(), func.count(func.distinct(SopCase.id)), func.min(SopCase.opened_at),
-               func.min(case((sent, StepResult.started_at))),
-               func.sum(case((sent, 1), else_=0)),
-               func.sum(case((and_(sent, StepResult.completed_at.is_not(None)), 1), else_=0)),
-               func.sum(case((and_(StepResult.step_key == DISTRIBUTED_STEP, StepResult.completed_at.is_not(None)), 1),
-                             else_=0)))
+    rows = (
+        select(_batch().label("batch"), SopCase.id.label("case_id"), SopCase.opened_at, StepResult.step_key,
+               StepResult.started_at, StepResult.completed_at)
         .outerjoin(StepResult, StepResult.case_id == SopCase.id)
         .where(_cases(intake))
-        .group_by(_batch())
-        .order_by(_batch())
+        .subquery()
+    )
+    sent = rows.c.step_key == SENT_STEP
+    done = rows.c.completed_at.is_not(None)
+    query = (
+        select(rows.c.batch, func.count(func.distinct(rows.c.case_id)), func.min(rows.c.opened_at),
+               func.min(case((sent, rows.c.started_at))), func.sum(case((sent, 1), else_=0)),
+               func.sum(case((and_(sent, done), 1), else_=0)),
+               func.sum(case((and_(rows.c.step_key == DISTRIBUTED_STEP, done), 1), else_=0)))
+        .group_by(rows.c.batch)
+        .order_by(rows.c.batch)
     )
     frame = _frame(engine, query, BATCH_COLUMNS)
     for column in ("opened_at", "sent_at"):
