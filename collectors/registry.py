@@ -11,7 +11,8 @@ from pantau.settings import Settings
 
 from .base import Collector
 
-BUILTIN_MODULES: tuple[str, ...] = ("collectors.alert_delivery", "collectors.monitors", "collectors.workflow")
+BUILTIN_MODULES: tuple[str, ...] = ("collectors.alert_delivery", "collectors.monitors", "collectors.workflow",
+                                   "collectors.ktm_photos", "collectors.accounts_expiry")
 
 _registry: dict[str, type[Collector]] = {}
 
