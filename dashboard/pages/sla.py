@@ -242,7 +242,9 @@ def _case(case_id: int) -> html.Div:
 def _pick_open(selected, rows):
     if not selected or not rows:
         raise dash.exceptions.PreventUpdate
-    return _case(int(rows[selected[0]]["case_id"]))
+    row = rows[selected[0]]
+    case_id = queries.find_case(context.engine(), str(row["case_ref"]), [str(row["sop_code"])])
+    return _case(case_id) if case_id else empty_state(context.t("No such case among your SOPs."), icon="search")
 
 
 @dash.callback(Output(CASE, "children", allow_duplicate=True), Input(CASE_FIND, "n_clicks"),

@@ -6,12 +6,14 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+import pandas as pd
 from sqlalchemy import Engine
 
 from pantau.models import utcnow
 from pantau.sla.context import SlaContext
 from pantau.sla.periods import half_of, month_of, months_of, previous_half
 from pantau.sla.scope import Scope, narrow
+from pantau.sops import Sop
 from queries.sla import (
     half_years,
     monthly_compliance,
@@ -19,7 +21,6 @@ from queries.sla import (
     performer_counts,
     sop_compliance,
     step_stats,
-    with_steps,
 )
 
 GOOD = "good"
@@ -62,7 +63,7 @@ def build_report(
     totals = sop_compliance(engine, months, scope).set_index("sop_code")
     before = sop_compliance(engine, months_of(previous), scope).set_index("sop_code")
     trend = monthly_compliance(engine, months, scope, by="sop")
-    steps = with_steps(step_stats(engine, period, months, scope), ctx.catalogue)
+    steps = step_stats(engine, period, months, scope)
     performers = performer_counts(engine, months, scope)
     codes = [code for code in ctx.catalogue if scope is None or code in scope]
     entries = []
@@ -86,22 +87,31 @@ def build_report(
             "verdict": verdict(compliance, threshold),
             "monthly": {r.month: _number(r.compliance) for r in trend[trend["sop_code"] == code].itertuples()},
             "open": open_counts(engine, now, narrow(scope, ctx.catalogue, code)),
-            "steps": _steps(steps[steps["sop_code"] == code], performers[performers["sop_code"] == code]),
+            "steps": _steps(definition, scope, steps[steps["sop_code"] == code], performers[performers["sop_code"] == code]),
         })
     return {"period": period, "previous_period": previous, "generated_at": now.isoformat(), "sops": entries}
 
 
-def _steps(steps, performers) -> list[dict]:
+def _steps(definition: Sop, scope: Scope, steps: pd.DataFrame, performers: pd.DataFrame) -> list[dict]:
+    """Every visible step of the SOP in its file's order, with its figures (zero without completions)."""
+    stats = {row.step_key: row for row in steps.itertuples()}
     out = []
-    for row in steps.sort_values(["position", "step_key"]).itertuples():
-        who = performers[performers["step_key"] == row.step_key]
+    for step in definition.steps:
+        if scope is not None and step.key not in scope.get(definition.code, ()):
+            continue
+        row = stats.get(step.key)
+        who = performers[performers["step_key"] == step.key]
         out.append({
-            "number": int(row.number), "key": row.step_key, "name": row.step_name, "flow": row.flow or None,
-            "performer_role": row.role, "standard": row.standard, "outside_party": bool(row.outside_party),
-            "completed": int(row.completed), "measured": int(row.measured), "met": int(row.met),
-            "breached": int(row.breached), "compliance": _number(row.compliance),
-            "median_s": _whole(row.median_elapsed_s), "p90_s": _whole(row.p90_elapsed_s),
-            "median_ratio": _number(row.median_ratio), "p90_ratio": _number(row.p90_ratio),
+            "number": step.number, "key": step.key, "name": step.name, "flow": step.flow,
+            "performer_role": step.performer_role.value,
+            "standard": step.time.written or (f"{step.time.value} {step.time.unit.value}" if step.time.value else "–"),
+            "outside_party": step.outside_party,
+            "completed": int(row.completed) if row else 0, "measured": int(row.measured) if row else 0,
+            "met": int(row.met) if row else 0, "breached": int(row.breached) if row else 0,
+            "compliance": _number(row.compliance) if row else None,
+            "median_s": _whole(row.median_elapsed_s) if row else None, "p90_s": _whole(row.p90_elapsed_s) if row else None,
+            "median_ratio": _number(row.median_ratio) if row else None,
+            "p90_ratio": _number(row.p90_ratio) if row else None,
             "performers": [
                 {"performer": p.performer or None, "completed": int(p.completed), "met": int(p.met),
                  "compliance": _number(p.compliance)}
