@@ -1,14 +1,16 @@
-"""Retention: raw samples, fine rollups and host readings are dropped once older than configured.
+"""Retention: raw samples, fine rollups and host readings are dropped once older than configured, and
+host readings older than ``host_full_hours`` are thinned to the first of each ``host_thin_s`` span.
 
-Deletes go per monitor (or host) in batches of its oldest rows, each batch its own short transaction,
-so the collector writing probe rounds never waits long for the store, even after a long pause.
+Deletes go per monitor (or host) in batches of its oldest rows (or a day at a time when thinning), each
+batch its own short transaction, so the collector writing probe rounds never waits long for the store,
+even after a long pause.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, Integer, cast, delete, func, select
 
 from collectors.base import Collector, CollectorResult
 from collectors.registry import register
@@ -34,7 +36,46 @@ def purge(engine: Engine, options: MonitoringSettings, now: datetime | None = No
     hosts = HostMetric.__table__
     removed["host_metrics"] = _purge(engine, hosts.c.host, hosts.c.collected_at,
                                      now - timedelta(days=options.host_retention_days))
+    removed["host_metrics"] += thin_host_readings(engine, options, now)
     return removed
+
+
+def thin_host_readings(engine: Engine, options: MonitoringSettings, now: datetime | None = None) -> int:
+    """Keep only the first reading of each ``host_thin_s`` span among readings older than ``host_full_hours``.
+
+    Returns how many readings were removed; a second run removes none.
+    """
+    table = HostMetric.__table__
+    step = timedelta(seconds=options.host_thin_s)
+    cutoff = _floor(((now or utcnow()) - timedelta(hours=options.host_full_hours)), step)
+    bucket = _bucket(engine, table.c.collected_at, options.host_thin_s)
+    with engine.connect() as connection:
+        oldest = dict(connection.execute(
+            select(table.c.host, func.min(table.c.collected_at)).where(table.c.collected_at < cutoff)
+            .group_by(table.c.host)
+        ).all())
+    removed = 0
+    for host, first in oldest.items():
+        start = _floor(first, timedelta(days=1))
+        while start < cutoff:
+            end = min(start + timedelta(days=1), cutoff)
+            span = (table.c.host == host) & (table.c.collected_at >= start) & (table.c.collected_at < end)
+            kept = select(func.min(table.c.id)).where(span).group_by(bucket)
+            with session_scope(engine) as session:
+                removed += session.execute(delete(table).where(span, table.c.id.not_in(kept))).rowcount
+            start = end
+    return removed
+
+
+def _floor(moment: datetime, step: timedelta) -> datetime:
+    epoch = datetime(1970, 1, 1, tzinfo=moment.tzinfo)
+    return epoch + (moment - epoch) // step * step
+
+
+def _bucket(engine: Engine, column, seconds: int):
+    if engine.dialect.name == "postgresql":
+        return func.floor(func.extract("epoch", column) / seconds)
+    return cast(func.strftime("%s", column), Integer) // seconds
 
 
 def _purge(engine: Engine, key, moment, cutoff: datetime) -> int:

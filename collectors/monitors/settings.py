@@ -22,6 +22,8 @@ class MonitoringSettings(BaseModel):
     hour_retention_days: float = Field(400, gt=31, description="hour rollups (the 30 d views need a month)")
     day_retention_days: float | None = Field(None, gt=366, description="day rollups; None keeps them forever")
     host_retention_days: float = Field(30, gt=0, description="host metric readings")
+    host_full_hours: float = Field(48, gt=0, description="host readings kept at full rate, then thinned")
+    host_thin_s: int = Field(300, ge=60, le=86_400, description="one host reading per this many seconds")
     retention_every_s: int = Field(3600, ge=60)
     host_every_s: int = Field(60, ge=5)
     host_processes: tuple[str, ...] = ()

@@ -47,6 +47,8 @@ RANGE_NAMES = {"1h": "1 hour", "24h": "24 hours", "7d": "7 days", "30d": "30 day
 LEVEL_NAMES = {"sample": "every check", "minute": "per minute", "hour": "per hour", "day": "per day"}
 DEFAULT_TARGET = KpiThreshold(good=0.995, warn=0.98)
 GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
+INCIDENT_LIMIT = 200
+"""The newest incidents of a range shown in its timeline and table."""
 
 
 def _full_view() -> bool:
@@ -141,8 +143,7 @@ def _history(_tick, monitor_id, range_key):
     picked = servers.time_range(range_key)
     now = utcnow()
     start = now - picked.span
-    known = servers.monitors(engine)
-    names = dict(zip(known["id"], known["name"]))
+    names = servers.monitor_names(engine)
     level = t("Rollup level: {level}", level=t(LEVEL_NAMES[picked.level]))
     if monitor_id in names:
         series = servers.latency(engine, monitor_id, range_key, now)
@@ -154,7 +155,7 @@ def _history(_tick, monitor_id, range_key):
                                                         icon="graph-up"))
     else:
         latency = empty_state(t("No monitor picked."), t("Monitors come from [[monitors]] in the configuration."))
-    incidents = servers.incidents(engine, start, now, monitor_ids=list(names))
+    incidents = servers.incidents(engine, start, now, monitor_ids=list(names), limit=INCIDENT_LIMIT)
     windows = servers.maintenance(engine, start, now, tz, monitor_ids=list(names))
     kinds = {kind: t(name) for kind, name in blocks.KIND_NAMES.items()}
     timeline = (dcc.Graph(figure=figures.incident_figure(incidents, windows, start, now, kinds), config=GRAPH_CONFIG)

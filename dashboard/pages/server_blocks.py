@@ -3,7 +3,8 @@ readings, certificates, open alerts and coming maintenance."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import lru_cache
 
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -26,10 +27,22 @@ KIND_NAMES = {"down": "Down", "unreachable": "Unreachable (parent down)", "maint
 CERT_BANDS = (30, 14)
 
 
+@lru_cache(maxsize=8192)
+def moment_text(value: datetime, lang: str, tz: str) -> str:
+    """``formatting.moment``, remembered: the same incidents are shown again at every refresh."""
+    return formatting.moment(value, lang, tz)
+
+
+@lru_cache(maxsize=8192)
+def duration_text(seconds: int, lang: str) -> str:
+    """``formatting.duration`` of whole seconds, remembered."""
+    return formatting.duration(timedelta(seconds=seconds), lang)
+
+
 def _moment(value) -> str:
     if value is None or pd.isna(value):
         return "–"
-    return formatting.moment(pd.Timestamp(value).to_pydatetime(), context.lang(), context.tz())
+    return moment_text(pd.Timestamp(value).to_pydatetime(), context.lang(), context.tz())
 
 
 def _since(value) -> str:
@@ -127,7 +140,7 @@ def incident_table(incidents: pd.DataFrame) -> html.Div:
         "started": incidents["started_at"].map(_moment),
         "ended": [t("still going") if is_open else _moment(end)
                   for is_open, end in zip(incidents["open"], incidents["ended_at"])],
-        "duration": incidents["duration_s"].map(lambda s: formatting.duration(timedelta(seconds=s), lang)),
+        "duration": incidents["duration_s"].map(lambda s: duration_text(int(s), lang)),
         "cause": incidents["cause"].fillna(""),
     })
     columns = {"monitor": t("Monitor"), "kind": t("Incident"), "started": t("Started"), "ended": t("Ended"),

@@ -3,7 +3,7 @@ maintenance, certificates, host metrics and the open server alerts."""
 
 from .history import incidents, latency
 from .hosts import host_history, hosts
-from .status import certificates, maintenance, monitors, server_alerts
+from .status import certificates, maintenance, monitor_names, monitors, server_alerts
 from .uptime import uptime
 from .windows import DEFAULT_RETENTION, RANGES, WINDOWS, pieces, time_range
 
@@ -17,6 +17,7 @@ __all__ = [
     "incidents",
     "latency",
     "maintenance",
+    "monitor_names",
     "monitors",
     "pieces",
     "server_alerts",

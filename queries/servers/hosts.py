@@ -19,19 +19,18 @@ def hosts(engine: Engine, since: timedelta = timedelta(days=30), now: datetime |
           host: str | None = None) -> pd.DataFrame:
     """The newest reading of every host (or of ``host``) heard from within ``since``, by host name."""
     now = now or utcnow()
-    newest = (
-        select(HostMetric.host, func.max(HostMetric.collected_at).label("at"))
-        .where(HostMetric.collected_at >= now - since)
-        .group_by(HostMetric.host)
-    )
+    columns = [getattr(HostMetric, column) for column in HOST_COLUMNS]
+    recent = HostMetric.collected_at >= now - since
     if host is not None:
-        newest = newest.where(HostMetric.host == host)
-    newest = newest.subquery()
-    query = (
-        select(*(getattr(HostMetric, column) for column in HOST_COLUMNS))
-        .join(newest, (HostMetric.host == newest.c.host) & (HostMetric.collected_at == newest.c.at))
-        .order_by(HostMetric.host)
-    )
+        query = select(*columns).where(HostMetric.host == host, recent).order_by(HostMetric.collected_at.desc()).limit(1)
+    else:
+        newest = select(HostMetric.host, func.max(HostMetric.collected_at).label("at")).where(recent)
+        newest = newest.group_by(HostMetric.host).subquery()
+        query = (
+            select(*columns)
+            .join(newest, (HostMetric.host == newest.c.host) & (HostMetric.collected_at == newest.c.at))
+            .order_by(HostMetric.host)
+        )
     with engine.connect() as connection:
         frame = pd.DataFrame(connection.execute(query).all(), columns=HOST_COLUMNS)
     frame["collected_at"] = pd.to_datetime(frame["collected_at"], utc=True)

@@ -57,6 +57,12 @@ def monitors(engine: Engine) -> pd.DataFrame:
     return frame.sort_values(["_order", "name"]).drop(columns="_order").reset_index(drop=True)
 
 
+def monitor_names(engine: Engine) -> dict[int, str]:
+    """Enabled monitors' names by id."""
+    with engine.connect() as connection:
+        return dict(connection.execute(select(Monitor.id, Monitor.name).where(Monitor.enabled.is_(True))).all())
+
+
 CERTIFICATE_COLUMNS = ["monitor_id", "monitor", "target", "days_left", "checked_at"]
 
 

@@ -52,3 +52,19 @@ def test_rt002_many_old_rows_go_in_batches(engine, monkeypatch):
     removed = purge(engine, MonitoringSettings(), now=NOW)
 
     assert removed["host_metrics"] == 7 and count(engine, HostMetric) == 1
+
+
+def test_rt003_old_host_readings_are_thinned_to_one_per_span(store):
+    with session_scope(store) as session:
+        session.add_all(HostMetric(host="server-pembayaran", collected_at=NOW - timedelta(minutes=n, seconds=7),
+                                   cpu_pct=float(n), mem_pct=2.0, disks={}, processes={}) for n in range(72 * 60))
+
+    removed = purge(store, MonitoringSettings(host_full_hours=48, host_thin_s=300), now=NOW)
+
+    with store.connect() as connection:
+        kept = connection.execute(select(HostMetric.collected_at).order_by(HostMetric.collected_at)).scalars().all()
+    old = [moment for moment in kept if moment < NOW - timedelta(hours=48)]
+    assert len(kept) == 48 * 60 + len(old) and removed["host_metrics"] == 72 * 60 - len(kept)
+    assert len(old) == 24 * 12
+    assert all((moment.minute % 5, moment.second) == (4, 53) for moment in old)
+    assert purge(store, MonitoringSettings(), now=NOW)["host_metrics"] == 0
