@@ -120,7 +120,7 @@ def layout(case: str | None = None, sop: str | None = None, **_query) -> html.Di
         html.Div([heading, controls], className="d-flex flex-wrap justify-content-between align-items-center gap-2 mb-3"),
         dcc.Loading(html.Div(id=SUMMARY), delay_show=400),
         _card(t("SOPs: compliance and trend"), html.Div(id=SOPS)),
-        _card(t("Steps by month"), dcc.Graph(id=HEATMAP, config=GRAPH)),
+        _card(t("Steps by month"), dcc.Graph(id=HEATMAP, config=GRAPH, figure={"data": [], "layout": {"height": 260}})),
         _card(t("Open steps at risk or breached"), html.Div(id=OPEN)),
         _card(t("Waiting on outside party"), html.Div(id=WAITING_BOX)),
         _card(t("Case timeline"), html.Div([

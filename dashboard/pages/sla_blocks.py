@@ -13,8 +13,9 @@ from pantau import formatting
 from pantau.sla.periods import half_label
 
 from .. import context, ids
-from ..components.kpi import kpi_card, sparkline
+from ..components.kpi import kpi_card
 from ..components.status import badge, grade, label
+from . import sla_figures as figures
 
 VERDICT_WORDS = {"good": ("Running well", "success", "check-circle-fill"),
                  "poor": ("Not running well", "danger", "x-octagon-fill"),
@@ -74,7 +75,7 @@ def sop_table(report: dict, threshold) -> dbc.Table:
             html.Td(formatting.number(entry["completed"], lang), className="text-end"),
             html.Td([formatting.percent(entry["compliance"], lang), " ", badge(status)]),
             html.Td(points(entry["compliance"], entry["previous_compliance"]) or "–", className="small"),
-            html.Td(sparkline(trend) if len(trend) > 1 else "–", style={"minWidth": "7rem"}),
+            html.Td(figures.sparkline(trend) if len(trend) > 1 else "–", style={"minWidth": "7rem"}),
             html.Td([verdict_badge(entry["verdict"]),
                      html.Div(t("threshold {share}", share=formatting.percent(entry["threshold"], lang, 0)),
                               className="small text-body-secondary")]),

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
+from dash import dcc
 
 from pantau import formatting
 from pantau.sla.periods import month_label
 
 from .. import context
-from ..theme import COLOURS
+from ..theme import COLORWAY, COLOURS
 
 STATE_COLOURS = {
     "met": COLOURS["good"], "done": COLOURS["muted"], "open": COLOURS["primary"], "at_risk": COLOURS["warn"],
@@ -18,8 +22,12 @@ STATE_COLOURS = {
 SCALE = [[0.0, COLOURS["bad"]], [0.5, COLOURS["warn"]], [1.0, COLOURS["good"]]]
 
 
-def heat_map(frame: pd.DataFrame, months: list[str], labels: dict[tuple[str, str], str]) -> go.Figure:
-    """Share within standard per step (rows, in catalogue order) and month (columns), written in each cell."""
+def heat_map(frame: pd.DataFrame, months: list[str], labels: dict[tuple[str, str], str]) -> dict:
+    """Share within standard per step (rows, in catalogue order) and month (columns), written in each cell.
+
+    Returned as a plain figure dict with the page template's layout, built without Plotly's validation
+    (which costs more than the data behind it).
+    """
     t, lang = context.t, context.lang()
     rows = list(labels)
     cells = {(r.sop_code, r.step_key, r.month): r for r in frame.itertuples()}
@@ -31,32 +39,46 @@ def heat_map(frame: pd.DataFrame, months: list[str], labels: dict[tuple[str, str
             share = None if cell is None or pd.isna(cell.compliance) else float(cell.compliance)
             z_row.append(share)
             text_row.append("" if share is None else formatting.percent(share, lang, 0))
-            hover_row.append(
-                t("No completed steps") if cell is None else
+            hover_row.append([labels[key],
+                t("No completed steps") if share is None else
                 t("{share} within standard ({met} of {measured})", share=formatting.percent(share, lang),
                   met=formatting.number(cell.met, lang), measured=formatting.number(cell.measured, lang))
-            )
+            ])
         z.append(z_row)
         text.append(text_row)
         hover.append(hover_row)
-    names = [labels[key] for key in rows]
-    columns = [month_label(month, lang) for month in months]
-    customdata = [[[name, text] for text in row] for name, row in zip(names, hover)]
-    figure = go.Figure(go.Heatmap(
-        z=z, x=columns, y=list(range(len(rows))), text=text, texttemplate="%{text}", customdata=customdata,
-        zmin=0, zmax=1, colorscale=SCALE, xgap=2, ygap=2, hoverongaps=False,
-        hovertemplate="%{customdata[0]}<br>%{x}: %{customdata[1]}<extra></extra>",
-        colorbar={"title": {"text": t("Within standard")}, "tickformat": ".0%", "len": 0.8},
-    ))
-    figure.update_layout(
-        title=t("Share of steps within standard, by step and month"),
-        height=max(260, 90 + 26 * len(rows)), separators=",." if lang == "id" else ".,",
-        margin={"l": 8, "r": 8, "t": 48, "b": 48},
-    )
-    figure.update_xaxes(title_text=t("Month of completion"), side="bottom")
-    figure.update_yaxes(autorange="reversed", automargin=True, tickmode="array", tickvals=list(range(len(rows))),
-                        ticktext=names)
-    return figure
+    positions = list(range(len(rows)))
+    trace = {
+        "type": "heatmap", "z": z, "x": [month_label(month, lang) for month in months], "y": positions,
+        "text": text, "texttemplate": "%{text}", "customdata": hover, "zmin": 0, "zmax": 1, "colorscale": SCALE,
+        "xgap": 2, "ygap": 2, "hoverongaps": False, "hovertemplate": "%{customdata[0]}<br>%{x}: %{customdata[1]}<extra></extra>",
+        "colorbar": {"title": {"text": t("Within standard")}, "tickformat": ".0%", "len": 0.8},
+    }
+    layout = {
+        "template": template(), "title": {"text": t("Share of steps within standard, by step and month")},
+        "height": max(260, 90 + 26 * len(rows)), "separators": ",." if lang == "id" else ".,",
+        "margin": {"l": 8, "r": 8, "t": 48, "b": 48},
+        "xaxis": {"title": {"text": t("Month of completion")}, "side": "bottom"},
+        "yaxis": {"autorange": "reversed", "automargin": True, "tickmode": "array", "tickvals": positions,
+                  "ticktext": [labels[key] for key in rows]},
+    }
+    return {"data": [trace], "layout": layout}
+
+
+def sparkline(values: list[float]) -> dcc.Graph:
+    """A small static trend line, as a plain figure dict."""
+    figure = {"data": [{"type": "scatter", "y": values, "mode": "lines", "line": {"width": 2, "color": COLORWAY[0]},
+                        "hoverinfo": "skip"}],
+              "layout": {"height": 40, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "showlegend": False,
+                         "xaxis": {"visible": False}, "yaxis": {"visible": False},
+                         "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"}}
+    return dcc.Graph(figure=figure, config={"displayModeBar": False, "staticPlot": True}, className="sparkline")
+
+
+@cache
+def template() -> dict:
+    """The installed Plotly template (see `dashboard.theme`), merged once, as plain data."""
+    return go.layout.Template(pio.templates[pio.templates.default]).to_plotly_json()
 
 
 def timeline(steps: pd.DataFrame, names: dict[str, str], title: str, labels: dict[str, str], now) -> go.Figure:

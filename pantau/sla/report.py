@@ -95,12 +95,14 @@ def build_report(
 def _steps(definition: Sop, scope: Scope, steps: pd.DataFrame, performers: pd.DataFrame) -> list[dict]:
     """Every visible step of the SOP in its file's order, with its figures (zero without completions)."""
     stats = {row.step_key: row for row in steps.itertuples()}
+    by_step = {key: [{"performer": p.performer or None, "completed": int(p.completed), "met": int(p.met),
+                      "compliance": _number(p.compliance)} for p in group.itertuples()]
+               for key, group in performers.groupby("step_key", sort=False)}
     out = []
     for step in definition.steps:
         if scope is not None and step.key not in scope.get(definition.code, ()):
             continue
         row = stats.get(step.key)
-        who = performers[performers["step_key"] == step.key]
         out.append({
             "number": step.number, "key": step.key, "name": step.name, "flow": step.flow,
             "performer_role": step.performer_role.value,
@@ -112,11 +114,7 @@ def _steps(definition: Sop, scope: Scope, steps: pd.DataFrame, performers: pd.Da
             "median_s": _whole(row.median_elapsed_s) if row else None, "p90_s": _whole(row.p90_elapsed_s) if row else None,
             "median_ratio": _number(row.median_ratio) if row else None,
             "p90_ratio": _number(row.p90_ratio) if row else None,
-            "performers": [
-                {"performer": p.performer or None, "completed": int(p.completed), "met": int(p.met),
-                 "compliance": _number(p.compliance)}
-                for p in who.itertuples()
-            ],
+            "performers": by_step.get(step.key, []),
         })
     return out
 
