@@ -72,7 +72,7 @@ def collect(
     outcomes = scheduler.run_once(config, store, names=only or None)
     table = Table("collector", "result", "items", "message")
     for outcome in outcomes:
-        table.add_row(outcome.name, "[green]ok[/]" if outcome.ok else "[red]failed[/]", f"{outcome.items:,}",
+        table.add_row(outcome.collector, "[green]ok[/]" if outcome.ok else "[red]failed[/]", f"{outcome.items:,}",
                       outcome.message or "")
     console.print(table)
     if not all(outcome.ok for outcome in outcomes):
