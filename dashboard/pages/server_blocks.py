@@ -161,7 +161,8 @@ def host_now(reading: pd.Series | None, disk_limit: float) -> html.Div:
         colour = "danger" if used > disk_limit else "warning" if used > disk_limit - 10 else "success"
         disks.append(html.Div([
             html.Div([html.Span(mount, className="font-monospace"),
-                      html.Span(formatting.percent(used / 100, lang, 0))], className="d-flex justify-content-between small"),
+                      html.Span(formatting.percent(used / 100, lang, 0))],
+                     className="d-flex justify-content-between small"),
             dbc.Progress(value=used, color=colour, style={"height": "0.5rem"}, className="mb-2"),
         ]))
     processes = [

@@ -22,7 +22,8 @@ def hosts(engine: Engine, since: timedelta = timedelta(days=30), now: datetime |
     columns = [getattr(HostMetric, column) for column in HOST_COLUMNS]
     recent = HostMetric.collected_at >= now - since
     if host is not None:
-        query = select(*columns).where(HostMetric.host == host, recent).order_by(HostMetric.collected_at.desc()).limit(1)
+        query = (select(*columns).where(HostMetric.host == host, recent)
+                 .order_by(HostMetric.collected_at.desc()).limit(1))
     else:
         newest = select(HostMetric.host, func.max(HostMetric.collected_at).label("at")).where(recent)
         newest = newest.group_by(HostMetric.host).subquery()

@@ -107,7 +107,8 @@ def maintenance(engine: Engine, start: datetime, end: datetime, zone: str,
     found = []
     for monitor_id, name, starts_at, ends_at, rule, note in rows:
         window = Window(starts_at, ends_at, parse_rule(rule) if rule else None, note or "")
-        found += [(monitor_id, name, opens, closes, rule, note or "") for opens, closes in window.spans(start, end, where)]
+        found += [(monitor_id, name, opens, closes, rule, note or "")
+                  for opens, closes in window.spans(start, end, where)]
     frame = pd.DataFrame(found, columns=WINDOW_COLUMNS)
     for column in ("starts_at", "ends_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True)

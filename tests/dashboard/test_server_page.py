@@ -84,7 +84,8 @@ def monitored(web) -> dict[str, int]:
                                 "message": "ok" if ok else "timed out after 5 s"})
         record_samples(session, samples)
         session.add_all([
-            Incident(monitor_id=h2h.id, kind="down", started_at=now - timedelta(minutes=12), cause="timed out after 5 s"),
+            Incident(monitor_id=h2h.id, kind="down", started_at=now - timedelta(minutes=12),
+                     cause="timed out after 5 s"),
             Incident(monitor_id=bank.id, kind="unreachable", started_at=now - timedelta(minutes=10)),
         ])
         session.add_all(HostMetric(host="server-pembayaran", collected_at=now - timedelta(minutes=n), cpu_pct=30.0,
@@ -113,7 +114,8 @@ def test_sp002_directors_get_the_summary_only(web, monitored):
 
     assert "server-tiles" in summary and "server-uptime" in summary and "server-monitor" not in summary
     assert overview.status_code == 200
-    assert "h2h-server" in overview.text and "Mati" in overview.text and "'type': 'server-tile'" not in str(overview.json)
+    assert "h2h-server" in overview.text and "Mati" in overview.text
+    assert "'type': 'server-tile'" not in str(overview.json)
     for request in (history(monitored["h2h"]), HOST, SIDE):
         assert client.post(UPDATE, json=request).status_code == 204
 

@@ -30,7 +30,8 @@ def test_mc001_defaults_and_check_options_are_kept():
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"interval_s": 2}, "monitor 'h2h-server' field interval_s: Input should be greater than or equal to 5 (got 2)"),
+        ({"interval_s": 2},
+         "monitor 'h2h-server' field interval_s: Input should be greater than or equal to 5 (got 2)"),
         ({"role": "database"}, "monitor 'h2h-server' field role: Input should be"),
         ({"check": "ftp"}, "monitor 'h2h-server' field check: Input should be 'icmp', 'tcp' or 'http'"),
         ({"target": "10.0.0.5"}, "monitor 'h2h-server' field target: '10.0.0.5' is not host:port"),
@@ -63,7 +64,7 @@ def test_mc003_entry_without_a_name_is_named_by_its_position():
 
 
 def test_mc004_http_target_must_be_a_url():
-    with pytest.raises(MonitorConfigError, match="field target: 'bayar.kampus.ac.id' is not an http:// or https:// URL"):
+    with pytest.raises(MonitorConfigError, match="field target: 'bayar.kampus.ac.id' is not an http:// or https://"):
         parse_monitors([entry(check="http", target="bayar.kampus.ac.id")])
 
 
