@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from pantau.alerts import LIVE_STATES, clear_condition, raise_alert
 from pantau.db import session_scope
 from pantau.i18n import translate
-from pantau.models import Alert, KtmPhotoCheck, Student, utcnow
+from pantau.models import Alert, KtmPhotoCheck, SopCase, Student, utcnow
 from pantau.settings import Settings
 from queries import ktm as ktm_queries
 
@@ -152,8 +152,8 @@ def _image_problem(path: Path, extension: str) -> str | None:
 
 def newest_intake(session: Session) -> int | None:
     """The newest intake with KTM cases, else the newest intake in the student register."""
-    cases = ktm_queries.intakes(session.get_bind())
-    return cases[0] if cases else session.scalar(select(func.max(Student.angkatan)))
+    newest = session.scalar(select(func.max(ktm_queries.intake_key("intake"))).where(SopCase.sop_code == ktm_queries.SOP))
+    return int(newest) if newest is not None else session.scalar(select(func.max(Student.angkatan)))
 
 
 def save_check(session: Session, intake: int, config: KtmPhotoSettings, nim_source: str, check: PhotoCheck,

@@ -12,7 +12,7 @@ from pantau.settings import Settings
 from .base import Collector
 
 BUILTIN_MODULES: tuple[str, ...] = ("collectors.alert_delivery", "collectors.monitors", "collectors.workflow",
-                                   "collectors.ktm_photos", "collectors.accounts_expiry")
+                                   "collectors.ktm_photos", "collectors.ktm_pipeline", "collectors.accounts_expiry")
 
 _registry: dict[str, type[Collector]] = {}
 

@@ -1,9 +1,11 @@
 """KTM elektronik, read side: the pipeline of an intake's students through the KTM SOP, batch by batch.
 
 A KTM case is one student (`sop_cases` with sop_code "KTM" and attrs `intake`, `batch`, `nim`); its
-stages are the SOP's steps, measured by the SLA engine into `step_results`. A batch is sent to the bank
-when its first student's card-making step (`pembuatan_ktm`) starts; a card is distributed when the
-`distribusi` step completes. Everything is aggregated in SQL; nothing loads a whole intake.
+stages are the SOP's steps as the SLA engine measured them. The `ktm-pipeline` collector counts each
+intake into `ktm_intakes` and `ktm_stages` (batch 0 is the whole intake), which the funnel, the stage
+times, the batches and the completion KPI read; only the stuck students and the photo check's batch
+list read the cases themselves, and only a page of them. A batch was sent to the bank when its first
+student's card-making step (`pembuatan_ktm`) started; a card is distributed when `distribusi` completes.
 
 KTM selesai (UI.md): students of an intake whose card was distributed ÷ students of that intake.
 """
@@ -14,49 +16,49 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Engine, and_, case, func, select
+from sqlalchemy import Engine, and_, func, select
 
-from pantau.models import SopCase, Student
+from pantau.models import KtmIntake, KtmPhotoCheck, KtmStage, SopCase
 from pantau.models.workflow import StepResult
-from pantau.sla.measure import BREACHED, MET
 from queries.sla import live_state
 
 SOP = "KTM"
 SENT_STEP = "pembuatan_ktm"
 DISTRIBUTED_STEP = "distribusi"
+ALL_BATCHES = 0
 
 
-def _intake():
-    return SopCase.attrs["intake"].as_integer()
+def intake_key(name: str):
+    """A whole-number attribute of a KTM case (`intake`, `batch`) as a SQL expression."""
+    return SopCase.attrs[name].as_integer()
 
 
-def _batch():
-    return SopCase.attrs["batch"].as_integer()
-
-
-def _cases(intake: int, batch: int | None = None):
+def case_filter(intake: int, batch: int | None = None):
     """The WHERE clause of an intake's KTM cases (of one batch when given)."""
-    clause = and_(SopCase.sop_code == SOP, _intake() == intake)
-    return and_(clause, _batch() == batch) if batch is not None else clause
+    clause = and_(SopCase.sop_code == SOP, intake_key("intake") == intake)
+    return and_(clause, intake_key("batch") == batch) if batch is not None else clause
 
 
-def _frame(engine: Engine, query, columns: list[str]) -> pd.DataFrame:
+def _frame(engine: Engine, query, columns: list[str], times: tuple[str, ...] = ()) -> pd.DataFrame:
     with engine.connect() as connection:
-        return pd.DataFrame(connection.execute(query).all(), columns=columns)
+        frame = pd.DataFrame(connection.execute(query).all(), columns=columns)
+    for column in times:
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    return frame
 
 
 def intakes(engine: Engine) -> list[int]:
-    """Intake years that have KTM cases, newest first."""
-    query = select(_intake()).where(SopCase.sop_code == SOP).distinct()
+    """Counted intakes, newest first."""
     with engine.connect() as connection:
-        return sorted((int(year) for year in connection.scalars(query) if year is not None), reverse=True)
+        return list(connection.scalars(select(KtmIntake.intake).order_by(KtmIntake.intake.desc())))
 
 
 def batch_numbers(engine: Engine, intake: int) -> list[int]:
-    """The batch numbers of an intake's KTM cases, in order."""
-    query = select(_batch()).where(_cases(intake)).distinct()
+    """The batch numbers of an intake, in order."""
+    query = (select(KtmStage.batch).where(KtmStage.intake == intake, KtmStage.batch != ALL_BATCHES).distinct()
+             .order_by(KtmStage.batch))
     with engine.connect() as connection:
-        return sorted(int(number) for number in connection.scalars(query) if number is not None)
+        return list(connection.scalars(query))
 
 
 @dataclass(frozen=True)
@@ -66,48 +68,36 @@ class Completion:
     intake: int
     students: int
     distributed: int
+    counted_at: datetime | None = None
 
     @property
     def share(self) -> float | None:
         return self.distributed / self.students if self.students else None
 
 
-def intake_students(engine: Engine, intake: int) -> int:
-    """Students of an intake: the student register's count, or the intake's KTM cases where the register
-    has none of them (students not synced)."""
+def completion(engine: Engine, intake: int) -> Completion:
+    """Students of `intake` whose card was distributed, over the intake's students."""
     with engine.connect() as connection:
-        registered = connection.scalar(select(func.count()).select_from(Student).where(Student.angkatan == intake))
-        if registered:
-            return int(registered)
-        return int(connection.scalar(select(func.count()).select_from(SopCase).where(_cases(intake))) or 0)
+        row = connection.execute(select(KtmIntake.students, KtmIntake.distributed, KtmIntake.refreshed_at)
+                                 .where(KtmIntake.intake == intake)).first()
+    return Completion(intake, *row) if row else Completion(intake, 0, 0)
 
 
-def completion(engine: Engine, intake: int, until: datetime | None = None) -> Completion:
-    """Students of `intake` whose card was distributed (by `until`, when given) over the intake's students."""
-    done = (
-        select(func.count())
-        .select_from(StepResult)
-        .join(SopCase, SopCase.id == StepResult.case_id)
-        .where(_cases(intake), StepResult.step_key == DISTRIBUTED_STEP, StepResult.completed_at.is_not(None))
-    )
-    if until is not None:
-        done = done.where(StepResult.completed_at <= until)
+def completions(engine: Engine, limit: int = 6) -> list[Completion]:
+    """KTM selesai of the newest `limit` intakes, newest first."""
+    query = (select(KtmIntake.intake, KtmIntake.students, KtmIntake.distributed, KtmIntake.refreshed_at)
+             .order_by(KtmIntake.intake.desc()).limit(limit))
     with engine.connect() as connection:
-        distributed = int(connection.scalar(done) or 0)
-    return Completion(intake, intake_students(engine, intake), distributed)
+        return [Completion(*row) for row in connection.execute(query)]
 
 
 def distributed_by_month(engine: Engine, intake: int) -> pd.DataFrame:
     """Cards of an intake distributed per local month, with the running total: month, cards, cumulative."""
-    query = (
-        select(StepResult.month, func.count())
-        .join(SopCase, SopCase.id == StepResult.case_id)
-        .where(_cases(intake), StepResult.step_key == DISTRIBUTED_STEP, StepResult.completed_at.is_not(None))
-        .group_by(StepResult.month)
-        .order_by(StepResult.month)
-    )
-    frame = _frame(engine, query, ["month", "cards"])
-    frame["cards"] = frame["cards"].astype("int64")
+    query = select(KtmStage.monthly).where(KtmStage.intake == intake, KtmStage.batch == ALL_BATCHES,
+                                           KtmStage.step_key == DISTRIBUTED_STEP)
+    with engine.connect() as connection:
+        months = connection.scalar(query) or {}
+    frame = pd.DataFrame(sorted(months.items()), columns=["month", "cards"]).astype({"cards": "int64"})
     frame["cumulative"] = frame["cards"].cumsum()
     return frame
 
@@ -115,83 +105,58 @@ def distributed_by_month(engine: Engine, intake: int) -> pd.DataFrame:
 FUNNEL_COLUMNS = ["step_key", "reached", "completed", "open", "open_breached"]
 
 
-def funnel(engine: Engine, intake: int, now: datetime, batch: int | None = None) -> pd.DataFrame:
-    """Per KTM step: students who reached it, completed it, are in it now, and are in it past its standard."""
-    state = live_state(now)
-    query = (
-        select(StepResult.step_key, func.count(), func.count(StepResult.completed_at),
-               func.sum(case((StepResult.completed_at.is_(None), 1), else_=0)),
-               func.sum(case((and_(StepResult.completed_at.is_(None), state == BREACHED), 1), else_=0)))
-        .join(SopCase, SopCase.id == StepResult.case_id)
-        .where(_cases(intake, batch))
-        .group_by(StepResult.step_key)
-    )
-    frame = _frame(engine, query, FUNNEL_COLUMNS)
-    for column in FUNNEL_COLUMNS[1:]:
-        frame[column] = frame[column].fillna(0).astype("int64")
-    return frame
+def funnel(engine: Engine, intake: int, batch: int | None = None) -> pd.DataFrame:
+    """Per KTM step: students who reached it, completed it, are in it, and were in it past its standard."""
+    query = select(KtmStage.step_key, KtmStage.reached, KtmStage.completed, KtmStage.reached - KtmStage.completed,
+                   KtmStage.open_breached).where(KtmStage.intake == intake,
+                                                 KtmStage.batch == (ALL_BATCHES if batch is None else batch))
+    return _frame(engine, query, FUNNEL_COLUMNS)
 
 
 STAGE_COLUMNS = ["step_key", "completed", "measured", "met", "breached", "median_s", "p90_s", "allowed_s"]
 
 
 def stage_times(engine: Engine, intake: int, batch: int | None = None) -> pd.DataFrame:
-    """Per KTM step, over the intake's completed steps: counts met and breached, and the median and P90 of
-    the time used (nearest rank, in the step's own clock) beside its standard `allowed_s`."""
-    base = (
-        select(StepResult.step_key.label("step_key"), StepResult.elapsed_s.label("elapsed"),
-               StepResult.allowed_s.label("allowed"), StepResult.state.label("state"),
-               StepResult.measured.label("measured"),
-               func.row_number().over(partition_by=StepResult.step_key, order_by=StepResult.elapsed_s).label("rank"),
-               func.count().over(partition_by=StepResult.step_key).label("total"))
-        .join(SopCase, SopCase.id == StepResult.case_id)
-        .where(_cases(intake, batch), StepResult.completed_at.is_not(None), StepResult.elapsed_s.is_not(None))
-        .subquery()
-    )
-    median_rank = (base.c.total + 1) // 2
-    p90_rank = (base.c.total * 9 + 9) // 10
-    query = (
-        select(base.c.step_key, func.count(), func.sum(case((base.c.measured, 1), else_=0)),
-               func.sum(case((base.c.state == MET, 1), else_=0)), func.sum(case((base.c.state == BREACHED, 1), else_=0)),
-               func.max(case((base.c.rank == median_rank, base.c.elapsed))),
-               func.max(case((base.c.rank == p90_rank, base.c.elapsed))), func.max(base.c.allowed))
-        .group_by(base.c.step_key)
-    )
-    frame = _frame(engine, query, STAGE_COLUMNS)
-    for column in ("completed", "measured", "met", "breached"):
-        frame[column] = frame[column].fillna(0).astype("int64")
-    return frame
+    """Per KTM step, over its completed steps: counts met and breached, and the median and P90 of the time
+    used (nearest rank, in the step's own clock) beside the standard `allowed_s`."""
+    query = select(KtmStage.step_key, KtmStage.completed, KtmStage.measured, KtmStage.met, KtmStage.breached,
+                   KtmStage.median_s, KtmStage.p90_s, KtmStage.allowed_s).where(
+        KtmStage.intake == intake, KtmStage.batch == (ALL_BATCHES if batch is None else batch),
+        KtmStage.completed > 0)
+    return _frame(engine, query, STAGE_COLUMNS)
 
 
 BATCH_COLUMNS = ["batch", "students", "opened_at", "sent_at", "sent", "cards_made", "distributed"]
 
 
 def batches(engine: Engine, intake: int) -> pd.DataFrame:
-    """Per batch of an intake: students, first opened, when data first went to the bank and how many were
-    sent, cards made by the bank, and cards distributed."""
-    rows = (
-        select(_batch().label("batch"), SopCase.id.label("case_id"), SopCase.opened_at, StepResult.step_key,
-               StepResult.started_at, StepResult.completed_at)
-        .outerjoin(StepResult, StepResult.case_id == SopCase.id)
-        .where(_cases(intake))
-        .subquery()
-    )
-    sent = rows.c.step_key == SENT_STEP
-    done = rows.c.completed_at.is_not(None)
-    query = (
-        select(rows.c.batch, func.count(func.distinct(rows.c.case_id)), func.min(rows.c.opened_at),
-               func.min(case((sent, rows.c.started_at))), func.sum(case((sent, 1), else_=0)),
-               func.sum(case((and_(sent, done), 1), else_=0)),
-               func.sum(case((and_(rows.c.step_key == DISTRIBUTED_STEP, done), 1), else_=0)))
-        .group_by(rows.c.batch)
-        .order_by(rows.c.batch)
-    )
-    frame = _frame(engine, query, BATCH_COLUMNS)
-    for column in ("opened_at", "sent_at"):
-        frame[column] = pd.to_datetime(frame[column], utc=True)
+    """Per batch of an intake: students, when its first step started, when its data first went to the bank
+    and how many were sent, cards made by the bank, and cards distributed."""
+    query = select(KtmStage.batch, KtmStage.step_key, KtmStage.cases, KtmStage.reached, KtmStage.completed,
+                   KtmStage.first_started_at).where(KtmStage.intake == intake, KtmStage.batch != ALL_BATCHES)
+    rows = _frame(engine, query, ["batch", "step_key", "cases", "reached", "completed", "first_started_at"],
+                  ("first_started_at",))
+    if rows.empty:
+        return pd.DataFrame(columns=BATCH_COLUMNS)
+    steps = rows.pivot(index="batch", columns="step_key")
+    out = pd.DataFrame({
+        "students": rows.groupby("batch")["cases"].max(),
+        "opened_at": rows.groupby("batch")["first_started_at"].min(),
+        "sent_at": _pick(steps, "first_started_at", SENT_STEP),
+        "sent": _pick(steps, "reached", SENT_STEP, 0),
+        "cards_made": _pick(steps, "completed", SENT_STEP, 0),
+        "distributed": _pick(steps, "completed", DISTRIBUTED_STEP, 0),
+    })
     for column in ("students", "sent", "cards_made", "distributed"):
-        frame[column] = frame[column].fillna(0).astype("int64")
-    return frame
+        out[column] = out[column].astype("int64")
+    return out.rename_axis("batch").reset_index()[BATCH_COLUMNS]
+
+
+def _pick(steps: pd.DataFrame, field: str, step_key: str, missing=None) -> pd.Series:
+    if (field, step_key) in steps.columns:
+        column = steps[(field, step_key)]
+        return column.fillna(missing) if missing is not None else column
+    return pd.Series(missing if missing is not None else pd.NaT, index=steps.index)
 
 
 STUCK_COLUMNS = ["case_id", "nim", "subject", "batch", "step_key", "started_at", "due_at", "state"]
@@ -200,33 +165,38 @@ STUCK_COLUMNS = ["case_id", "nim", "subject", "batch", "step_key", "started_at",
 def stuck(engine: Engine, intake: int, now: datetime, batch: int | None = None, limit: int = 20) -> pd.DataFrame:
     """The intake's students whose current step has waited longest, longest first (at most `limit`)."""
     query = (
-        select(SopCase.id, SopCase.case_ref, SopCase.subject, _batch(), StepResult.step_key, StepResult.started_at,
-               StepResult.due_at, live_state(now))
+        select(SopCase.id, SopCase.case_ref, SopCase.subject, intake_key("batch"), StepResult.step_key,
+               StepResult.started_at, StepResult.due_at, live_state(now))
         .join(SopCase, SopCase.id == StepResult.case_id)
-        .where(_cases(intake, batch), StepResult.completed_at.is_(None))
+        .where(case_filter(intake, batch), StepResult.sop_code == SOP, StepResult.completed_at.is_(None))
         .order_by(StepResult.started_at, SopCase.id)
         .limit(limit)
     )
-    frame = _frame(engine, query, STUCK_COLUMNS)
-    for column in ("started_at", "due_at"):
-        frame[column] = pd.to_datetime(frame[column], utc=True)
-    return frame
+    return _frame(engine, query, STUCK_COLUMNS, ("started_at", "due_at"))
 
 
 def batch_members(engine: Engine, intake: int) -> pd.DataFrame:
     """NIM, batch and whether the batch's data went to the bank yet, for each KTM case of an intake (what
     the photo check needs to tell which batches missing photos block)."""
-    sent = (
-        select(StepResult.case_id)
-        .where(StepResult.sop_code == SOP, StepResult.step_key == SENT_STEP)
-        .subquery()
-    )
+    sent = select(StepResult.case_id).where(StepResult.sop_code == SOP, StepResult.step_key == SENT_STEP).subquery()
     query = (
-        select(func.coalesce(SopCase.attrs["nim"].as_string(), SopCase.case_ref), _batch(),
+        select(func.coalesce(SopCase.attrs["nim"].as_string(), SopCase.case_ref), intake_key("batch"),
                sent.c.case_id.is_not(None))
         .outerjoin(sent, sent.c.case_id == SopCase.id)
-        .where(_cases(intake))
+        .where(case_filter(intake))
     )
     frame = _frame(engine, query, ["nim", "batch", "sent"])
     frame["sent"] = frame["sent"].astype(bool)
     return frame
+
+
+CHECK_COLUMNS = ["checked_at", "nim_source", "photo_dir", "students", "photos", "missing", "extra", "mismatched",
+                 "blocked_batches", "issues"]
+
+
+def photo_check(engine: Engine, intake: int) -> dict | None:
+    """The newest NIM ↔ photo check of an intake (see `pantau.models.ktm.KtmPhotoCheck`), or None."""
+    query = select(*(getattr(KtmPhotoCheck, name) for name in CHECK_COLUMNS)).where(KtmPhotoCheck.intake == intake)
+    with engine.connect() as connection:
+        row = connection.execute(query).first()
+    return dict(zip(CHECK_COLUMNS, row)) if row else None

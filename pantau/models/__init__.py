@@ -6,7 +6,7 @@ from .bank import BankImport, BankTransaction, ReconCase, ReconResult
 from .base import Base, utcnow
 from .billing import Bill, Payment
 from .campus import Applicant, Prodi, Student
-from .ktm import KtmPhotoCheck
+from .ktm import KtmIntake, KtmPhotoCheck, KtmStage
 from .monitoring import (
     HostMetric,
     Incident,

@@ -8,6 +8,7 @@ import pytest
 
 from pantau.db import session_scope
 from pantau.models import Prodi, Student
+from collectors.ktm_pipeline import refresh
 from queries import ktm
 
 from sop_rows import NOW, Step, add_case, wib
@@ -53,6 +54,7 @@ def intake(store):
                      attrs={"intake": 2026, "batch": batch, "nim": nim})
         add_case(session, "KTM", "P272202501001", wib(2025, 9, 1, 9), _steps(wib(2025, 9, 1, 9), [60] * 5),
                  attrs={"intake": 2025, "batch": 1, "nim": "P272202501001"})
+    refresh(store, now=NOW)
     return store
 
 
@@ -64,26 +66,27 @@ def test_ktm001_intakes_and_batches_newest_first(intake):
 def test_ktm002_completion_is_distributed_cards_over_the_intakes_students(intake):
     done = ktm.completion(intake, 2026)
     assert (done.students, done.distributed, done.share) == (5, 1, 0.2)
-    assert ktm.completion(intake, 2026, until=wib(2026, 9, 1, 9)).distributed == 0
     assert ktm.completion(intake, 2025).share == 1.0
     assert ktm.completion(intake, 2030).share is None
+    assert [(c.intake, c.share) for c in ktm.completions(intake)] == [(2026, 0.2), (2025, 1.0)]
 
 
 def test_ktm003_students_fall_back_to_cases_when_the_register_has_none(intake):
     with session_scope(intake) as session:
         add_case(session, "KTM", "X1", wib(2024, 9, 1, 9), _steps(wib(2024, 9, 1, 9), [60, None]),
                  attrs={"intake": 2024, "batch": 1, "nim": "X1"})
-    assert ktm.intake_students(intake, 2024) == 1
+    assert refresh(intake, now=NOW) == [2026, 2024]
+    assert (ktm.completion(intake, 2024).students, ktm.completion(intake, 2024).share) == (1, 0.0)
 
 
 def test_ktm004_funnel_counts_reached_completed_open_and_breached(intake):
-    funnel = ktm.funnel(intake, 2026, NOW).set_index("step_key")
+    funnel = ktm.funnel(intake, 2026).set_index("step_key")
     assert funnel.loc["sosialisasi"].tolist() == [4, 4, 0, 0]
     assert funnel.loc["pendaftaran"].tolist() == [4, 3, 1, 0]
     assert funnel.loc["pembuatan_rekening"].tolist() == [3, 2, 1, 1]
     assert funnel.loc["pembuatan_ktm"].tolist() == [2, 2, 0, 0]
     assert funnel.loc["distribusi"].tolist() == [2, 1, 1, 1]
-    second = ktm.funnel(intake, 2026, NOW, batch=2).set_index("step_key")
+    second = ktm.funnel(intake, 2026, batch=2).set_index("step_key")
     assert second.loc["pendaftaran"].tolist() == [2, 1, 1, 0]
     assert "pembuatan_ktm" not in second.index
 
@@ -126,7 +129,7 @@ def test_ktm009_batch_members_know_which_batches_went_to_the_bank(intake):
 
 
 def test_ktm010_an_empty_store_has_no_intakes_and_empty_frames(store):
-    assert ktm.intakes(store) == []
-    assert ktm.funnel(store, 2026, NOW).empty and ktm.batches(store, 2026).empty and ktm.stuck(store, 2026, NOW).empty
+    assert refresh(store, now=NOW) == [] and ktm.intakes(store) == []
+    assert ktm.funnel(store, 2026).empty and ktm.batches(store, 2026).empty and ktm.stuck(store, 2026, NOW).empty
     assert ktm.completion(store, 2026).share is None
 

@@ -166,6 +166,14 @@ def upgrade() -> None:
     with op.batch_alter_table('host_metrics', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_host_metrics_host_collected_at'), ['host', 'collected_at'], unique=False)
 
+    op.create_table('ktm_intakes',
+    sa.Column('intake', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('students', sa.Integer(), nullable=False),
+    sa.Column('cases', sa.Integer(), nullable=False),
+    sa.Column('distributed', sa.Integer(), nullable=False),
+    sa.Column('refreshed_at', pantau.models.base.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('intake', name=op.f('pk_ktm_intakes'))
+    )
     op.create_table('ktm_photo_checks',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('intake', sa.Integer(), nullable=False),
@@ -181,6 +189,24 @@ def upgrade() -> None:
     sa.Column('issues', sa.JSON(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ktm_photo_checks')),
     sa.UniqueConstraint('intake', name=op.f('uq_ktm_photo_checks_intake'))
+    )
+    op.create_table('ktm_stages',
+    sa.Column('intake', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('batch', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('step_key', sa.String(length=48), nullable=False),
+    sa.Column('cases', sa.Integer(), nullable=False),
+    sa.Column('reached', sa.Integer(), nullable=False),
+    sa.Column('completed', sa.Integer(), nullable=False),
+    sa.Column('open_breached', sa.Integer(), nullable=False),
+    sa.Column('measured', sa.Integer(), nullable=False),
+    sa.Column('met', sa.Integer(), nullable=False),
+    sa.Column('breached', sa.Integer(), nullable=False),
+    sa.Column('median_s', sa.BigInteger(), nullable=True),
+    sa.Column('p90_s', sa.BigInteger(), nullable=True),
+    sa.Column('allowed_s', sa.BigInteger(), nullable=True),
+    sa.Column('first_started_at', pantau.models.base.UTCDateTime(), nullable=True),
+    sa.Column('monthly', sa.JSON(), nullable=False),
+    sa.PrimaryKeyConstraint('intake', 'batch', 'step_key', name=op.f('pk_ktm_stages'))
     )
     op.create_table('monitors',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -730,7 +756,9 @@ def downgrade() -> None:
     op.drop_table('recon_summary')
     op.drop_table('prodi')
     op.drop_table('monitors')
+    op.drop_table('ktm_stages')
     op.drop_table('ktm_photo_checks')
+    op.drop_table('ktm_intakes')
     with op.batch_alter_table('host_metrics', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_host_metrics_host_collected_at'))
 
