@@ -48,10 +48,7 @@ def since(engine: Engine, source: WorkflowSource) -> datetime | None:
                 StepEvent.recorded_by == recorded_by(source)
             )
         )
-    if newest is None:
-        return None
-    moment = newest if isinstance(newest, datetime) else datetime.fromisoformat(str(newest))
-    return moment - timedelta(hours=source.overlap_hours)
+    return None if newest is None else newest - timedelta(hours=source.overlap_hours)
 
 
 def fetch_rows(source: WorkflowSource, resume: datetime | None, zone) -> list[dict]:
