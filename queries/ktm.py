@@ -168,7 +168,7 @@ def stuck(engine: Engine, intake: int, now: datetime, batch: int | None = None, 
         select(SopCase.id, SopCase.case_ref, SopCase.subject, intake_key("batch"), StepResult.step_key,
                StepResult.started_at, StepResult.due_at, live_state(now))
         .join(SopCase, SopCase.id == StepResult.case_id)
-        .where(case_filter(intake, batch), StepResult.sop_code == SOP, StepResult.completed_at.is_(None))
+        .where(case_filter(intake, batch), StepResult.completed_at.is_(None))
         .order_by(StepResult.started_at, SopCase.id)
         .limit(limit)
     )

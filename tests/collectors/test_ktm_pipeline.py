@@ -1,0 +1,70 @@
+"""The `ktm-pipeline` collector counts an intake again only when something about it can have changed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import delete, select, update
+
+from collectors.ktm_pipeline import nearest_rank
+from collectors.scheduler import run_once
+from pantau.db import session_scope
+from pantau.models import KtmIntake, KtmStage, SopCase, utcnow
+from pantau.models.workflow import StepResult
+from pantau.settings import Settings
+
+
+def _case(session, intake: int, nim: str, *, done: bool) -> None:
+    started = datetime(intake, 9, 1, 2, tzinfo=UTC)
+    case = SopCase(sop_code="KTM", case_ref=nim, opened_at=started, unit="Layanan Terpadu", evaluated_at=started,
+                   attrs={"intake": intake, "batch": 1, "nim": nim})
+    session.add(case)
+    session.flush()
+    session.add(StepResult(case_id=case.id, sop_code="KTM", step_key="distribusi", step_number=5,
+                           performer_role="operator", unit="Layanan Terpadu", started_at=started,
+                           completed_at=started + timedelta(days=1) if done else None,
+                           due_at=started + timedelta(days=3), elapsed_s=86_400 if done else None,
+                           allowed_s=259_200, state="met" if done else "open", month=f"{intake}-09" if done else None))
+
+
+def test_ktmpipe001_only_new_changed_or_running_intakes_are_counted_again(tmp_path, store):
+    settings = Settings(data_dir=tmp_path)
+    with session_scope(store) as session:
+        _case(session, 2025, "A", done=True)
+        _case(session, 2026, "B", done=True)
+        _case(session, 2026, "C", done=False)
+
+    first = run_once(settings, store, names=["ktm-pipeline"])[0]
+    second = run_once(settings, store, names=["ktm-pipeline"])[0]
+    with session_scope(store) as session:
+        session.execute(update(SopCase).where(SopCase.case_ref == "A").values(evaluated_at=utcnow()))
+    third = run_once(settings, store, names=["ktm-pipeline"])[0]
+
+    assert first.message == "intakes counted: 2026, 2025"
+    assert second.message == "intakes counted: 2026"
+    assert third.message == "intakes counted: 2026, 2025"
+    with session_scope(store) as session:
+        counts = {row.intake: (row.students, row.distributed) for row in session.scalars(select(KtmIntake))}
+        assert counts == {2025: (1, 1), 2026: (2, 1)}
+        stage = session.scalars(select(KtmStage).where(KtmStage.intake == 2026, KtmStage.batch == 0)).one()
+        assert (stage.reached, stage.completed, stage.open_breached, stage.monthly) == (2, 1, 1, {"2026-09": 1})
+
+
+def test_ktmpipe002_an_intake_without_cases_loses_its_counts(tmp_path, store):
+    settings = Settings(data_dir=tmp_path)
+    with session_scope(store) as session:
+        _case(session, 2025, "A", done=True)
+    run_once(settings, store, names=["ktm-pipeline"])
+    with session_scope(store) as session:
+        session.execute(delete(SopCase))
+
+    assert run_once(settings, store, names=["ktm-pipeline"])[0].message == "intakes counted: none changed"
+    with session_scope(store) as session:
+        assert session.scalars(select(KtmIntake)).all() == [] and session.scalars(select(KtmStage)).all() == []
+
+
+def test_ktmpipe003_nearest_rank_percentiles():
+    values = pd.Series([400, 100, None, 300, 200])
+    assert (nearest_rank(values, 0.5), nearest_rank(values, 0.9), nearest_rank(pd.Series([], dtype=float), 0.5)) == \
+        (200, 400, None)
