@@ -73,6 +73,18 @@ def visible_pages(user) -> list[PageSpec]:
     return sorted((p for p in PAGES.values() if may_see(user, p.key)), key=lambda p: p.order)
 
 
+def assigned_sops(user, codes: tuple[str, ...]) -> list[str]:
+    """Which of these SOPs `user` may see by unit: an operator only those assigned to their unit (it owns the
+    SOP or performs one of its steps, as `pantau.sla.scope` reads it); other roles are not limited by unit."""
+    if getattr(user, "role", None) != "operator":
+        return list(codes)
+    from pantau.sla.context import sla_context
+    from pantau.sla.scope import visible_steps
+
+    scope = visible_steps(sla_context(context.settings()).catalogue, "operator", getattr(user, "unit", None))
+    return [code for code in codes if code in scope]
+
+
 def landing_path(user) -> str | None:
     """The page a role opens first: its preferred one if installed, else the first it may see."""
     for key in LANDING.get(user.role, ()):

@@ -1,0 +1,85 @@
+"""A small demo campus behind a real app, made once per test module: the SLA engine has measured its cases
+and the KTM pipeline is counted. Users `user.<role>` for every role (the operator in UPT TIK) and operators
+of the KTM and KSO units, all with the same password; `payload` and `page` build Dash's callback requests."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from collectors.ktm_pipeline import refresh
+from pantau import migrate
+from pantau.accounts import create_user
+from pantau.db import make_engine, session_scope
+from pantau.demo import generate
+from pantau.settings import ROLES, Settings
+from pantau.sla.engine import evaluate_pending
+
+PASSWORD = "rahasia-123"
+NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+UNITS = {"user.operator": "UPT TIK", "ops.ktm": "Layanan Terpadu", "ops.kso": "UPK SDMK"}
+UPDATE = "/_dash-update-component"
+
+
+@dataclass
+class DemoWeb:
+    app: object
+    settings: Settings
+    engine: object
+    password: str = PASSWORD
+
+    def client(self, username: str | None = None):
+        """A test client logged in as `username` (a role name means `user.<role>`), anonymous when None."""
+        client = self.app.server.test_client()
+        if username:
+            name = username if "." in username else f"user.{username}"
+            page = client.get("/login")
+            token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+            response = client.post("/login", data={"username": name, "password": PASSWORD, "csrf": token, "next": "/"})
+            assert response.status_code == 302, response.text
+        return client
+
+
+def demo_web(tmp_path, **settings) -> DemoWeb:
+    from dashboard import create_app
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'pantau.db'}")
+    migrate.upgrade(engine)
+    generate(engine, "small", seed=7, now=NOW)
+    config = Settings(data_dir=tmp_path, database_url=str(engine.url), **settings)
+    evaluate_pending(engine, config, now=NOW)
+    refresh(engine, now=NOW)
+    with session_scope(engine) as session:
+        for role in ROLES:
+            create_user(session, f"user.{role}", role, password=PASSWORD, unit=UNITS.get(f"user.{role}"))
+        for name in ("ops.ktm", "ops.kso"):
+            create_user(session, name, "operator", password=PASSWORD, unit=UNITS[name])
+    return DemoWeb(create_app(config, engine), config, engine)
+
+
+def payload(outputs: list[tuple[str, str]], inputs: list[tuple[str, str, object]],
+            state: list[tuple[str, str, object]] = ()) -> dict:
+    """The JSON Dash's renderer POSTs for a callback with these outputs, inputs and states."""
+    output = (f"{outputs[0][0]}.{outputs[0][1]}" if len(outputs) == 1
+              else ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..")
+    described = [{"id": i, "property": p} for i, p in outputs]
+    return {
+        "output": output,
+        "outputs": described[0] if len(outputs) == 1 else described,
+        "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+        "changedPropIds": [f"{inputs[0][0]}.{inputs[0][1]}"],
+        "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
+    }
+
+
+def page(path: str, search: str = "") -> dict:
+    """The request that renders a page's layout into the shell."""
+    return {
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                   {"id": "_pages_location", "property": "search", "value": search}],
+        "changedPropIds": ["_pages_location.pathname"],
+        "state": [],
+    }
