@@ -87,9 +87,10 @@ def layout(monitor: str | None = None, host: str | None = None, range: str | Non
     controls = html.Div([
         dcc.Dropdown(id=MONITOR, options=choices, value=chosen, clearable=False, style={"minWidth": "14rem"},
                      placeholder=t("Monitor")),
-        dbc.RadioItems(id=RANGE, value=range if range in RANGE_NAMES else "24h", inline=True, className="btn-group",
+        dbc.RadioItems(id=RANGE, value=range if range in RANGE_NAMES else "24h", inline=True,
+                       className="d-flex flex-wrap",
                        options=[{"label": t(name), "value": key} for key, name in RANGE_NAMES.items()],
-                       inputClassName="btn-check", labelClassName="btn btn-outline-primary btn-sm",
+                       inputClassName="btn-check", labelClassName="btn btn-outline-primary btn-sm text-nowrap",
                        labelCheckedClassName="active"),
     ], className="d-flex flex-wrap align-items-center gap-2")
     host_picker = dcc.Dropdown(id=HOST, options=host_names, clearable=False, className="mb-2",
