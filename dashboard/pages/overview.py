@@ -1,0 +1,150 @@
+"""Ringkasan: how are we doing? One card per KPI of UI.md, each with its value, the change against the
+previous period, a trend line, a worded status and a link to its page with the same filter.
+
+Each role gets the cards of the pages it may open (the SLA cards limited to its own steps); the figures
+come from `queries.overview`, which reads each subject's own queries. The landing page of directors and
+administrators.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, dcc, html
+
+from pantau import formatting
+from pantau.models import utcnow
+from pantau.sla.context import sla_context
+from pantau.sla.scope import visible_steps
+from queries import overview as queries
+
+from .. import access, context, ids
+from ..components.empty import empty_state
+from ..components.kpi import kpi_card
+
+KEY = "overview"
+TICK = ids.make(KEY, "tick")
+CARDS = ids.make(KEY, "cards")
+ATTENTION = ids.make(KEY, "attention")
+STAMP = ids.make(KEY, "stamp")
+REFRESH_MS = 300_000
+SECTIONS = (("Finance", ("payments", "tokens")), ("Servers", ("servers",)), ("Services & SOPs", ("sla", "ktm", "kso")))
+PAGE_OF = {"payments": "payments", "tokens": "tokens", "servers": "server", "sla": "sla", "ktm": "ktm", "kso": "kso"}
+
+
+def groups_for(user) -> list[str]:
+    """The KPI groups whose page `user` may open; the treasurer's KSO view holds invoices only, so no KSO card."""
+    out = []
+    for group, page in PAGE_OF.items():
+        if not access.may_see(user, page):
+            continue
+        if group == "kso" and (user.role == "bendahara" or not access.assigned_sops(user, ("KSO",))):
+            continue
+        if group == "ktm" and not access.assigned_sops(user, ("KTM",)):
+            continue
+        out.append(group)
+    return out
+
+
+def layout(**_query) -> html.Div:
+    t = context.t
+    report = (dcc.Link([html.I(className="bi bi-printer me-1"), t("Monthly report")], href="/laporan",
+                       className="btn btn-outline-secondary btn-sm")
+              if access.may_see(context.user(), "report") else None)
+    return html.Div([
+        html.Div([html.Div([html.H1(t("Overview"), className="page-title mb-0"),
+                            html.Div(id=STAMP, className="small text-body-secondary")]), report],
+                 className="d-flex flex-wrap justify-content-between align-items-center gap-2 mb-3"),
+        html.Div(id=ATTENTION),
+        dcc.Loading(html.Div(id=CARDS), delay_show=400),
+        dcc.Interval(id=TICK, interval=REFRESH_MS),
+    ])
+
+
+@dash.callback(Output(CARDS, "children"), Output(ATTENTION, "children"), Output(STAMP, "children"),
+               Input(TICK, "n_intervals"))
+def _refresh(_tick):
+    t, lang, tz = context.t, context.lang(), context.tz()
+    user, settings, now = context.user(), context.settings(), utcnow()
+    groups = groups_for(user)
+    scope = visible_steps(sla_context(settings).catalogue, user.role, getattr(user, "unit", None))
+    kpis = queries.overview(context.engine(), settings, now, groups, scope)
+    stamp = t("Figures as of {moment}", moment=formatting.moment(now, lang, tz))
+    if not kpis:
+        return empty_state(t("No figures to show yet."),
+                           t("Figures appear once the collectors have read bills, servers and SOP steps."),
+                           icon="speedometer2"), None, stamp
+    sections = []
+    for title, members in SECTIONS:
+        cards = [card(kpi) for kpi in kpis if kpi.group in members]
+        if cards:
+            sections += [html.H2(t(title), className="h6 text-body-secondary text-uppercase mt-2 mb-2"),
+                         dbc.Row([dbc.Col(c, xs=12, sm=6, lg=4, xxl=3, className="mb-3") for c in cards])]
+    return html.Div(sections), attention(kpis), stamp
+
+
+def attention(kpis: list[queries.Kpi]) -> dbc.Alert | None:
+    """One line naming the KPIs that need attention, worst first."""
+    t = context.t
+    poor = [k for k in kpis if k.grade == "bad"] + [k for k in kpis if k.grade == "warn"]
+    if not poor:
+        return dbc.Alert([html.I(className="bi bi-check-circle-fill me-2"), t("Every KPI is within its threshold.")],
+                         color="success", className="py-2")
+    names = ", ".join(t(k.title, **k.words) for k in poor)
+    return dbc.Alert([html.I(className="bi bi-exclamation-triangle-fill me-2"),
+                      t("Needs attention: {names}", names=names)], color="warning", className="py-2")
+
+
+def value_text(kind: str, value, lang: str) -> str:
+    """A KPI's value in its unit, in the reader's language."""
+    if value is None:
+        return "–"
+    if kind == "share":
+        return formatting.percent(value, lang)
+    if kind == "rupiah":
+        return formatting.rupiah(value, lang)
+    if kind == "days":
+        return context.t("{days} days", days=formatting.number(value, lang, 0))
+    return formatting.number(value, lang)
+
+
+def change_text(kpi: queries.Kpi) -> str | None:
+    """The change against the previous period, worded in the KPI's unit."""
+    t, lang = context.t, context.lang()
+    if kpi.value is None or kpi.previous is None:
+        return None
+    against = t(kpi.previous_label, **kpi.words)
+    difference = (Decimal(str(kpi.value)) - Decimal(str(kpi.previous))) if kpi.kind == "rupiah" else kpi.value - kpi.previous
+    sign = "+" if difference >= 0 else "−"
+    size = abs(difference)
+    if kpi.kind == "share":
+        shown = t("{sign}{points} points", sign=sign, points=formatting.number(size * 100, lang, 1))
+    elif kpi.kind == "rupiah":
+        shown = sign + formatting.rupiah(size, lang)
+    else:
+        shown = sign + formatting.number(size, lang)
+    return t("{change} against {previous}", change=shown, previous=against)
+
+
+def card(kpi: queries.Kpi) -> dbc.Card:
+    t, lang = context.t, context.lang()
+    words = {k: (formatting.number(v, lang) if isinstance(v, int) and k not in ("intake", "previous_intake") else v)
+             for k, v in kpi.words.items()}
+    return kpi_card(t(kpi.title, **words), value_text(kpi.kind, kpi.value, lang), kpi.grade, change=change_text(kpi),
+                    trend=list(kpi.trend), href=kpi.href, note=t(kpi.note, **words) if kpi.note else None,
+                    card_id=ids.make(KEY, "card-" + kpi.key.replace(":", "-")))
+
+
+access.register_page(
+    __name__,
+    key=KEY,
+    path="/ringkasan",
+    title="Overview",
+    group="Overview",
+    icon="speedometer2",
+    roles=("direktur", "kepala_it", "bendahara", "admin"),
+    order=1,
+    layout=layout,
+)

@@ -1,0 +1,183 @@
+"""The director's overview: every KPI of UI.md as of one moment, with the previous period, a trend and a
+status, read through each subject's own queries so each KPI has one definition (cards, report, e-mail).
+
+`overview(engine, settings, now, groups)` returns `Kpi` figures for the groups asked for (a role sees the
+groups of the pages it may open). The monthly report calls it with the end of its month as `now`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from sqlalchemy import Engine
+
+import queries.servers as servers
+from pantau.settings import KpiThreshold, Settings
+from pantau.sla.periods import half_of, month_of, months_of, months_until, previous_half
+from pantau.sla.scope import Scope
+from queries import kso, ktm, sla
+
+GROUPS = ("payments", "tokens", "servers", "sla", "ktm", "kso")
+"""KPI groups, each shown to the roles that may open its page."""
+
+SERVER_ROLES = {"payment-server": "Payment server", "h2h-server": "H2H server"}
+MONTH = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One KPI as of a moment: `value` in its `kind` (share, rupiah, count or days), the `previous` period's
+    value, a `trend` (oldest first), its status `grade` (good, warn, bad, none, or info without thresholds),
+    and where its card links to. `title`, `note` and `previous_label` are English message ids filled with
+    `words`."""
+
+    key: str
+    group: str
+    title: str
+    kind: str
+    value: float | Decimal | int | None
+    grade: str
+    href: str
+    previous: float | Decimal | int | None = None
+    previous_label: str = ""
+    trend: tuple[float, ...] = ()
+    note: str = ""
+    words: dict = field(default_factory=dict)
+
+
+def grade(value, threshold: KpiThreshold | None) -> str:
+    """good / warn / bad against a configured threshold; none without a value, info without a threshold."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "none"
+    if threshold is None:
+        return "info"
+    number, good, warn = float(value), threshold.good, threshold.warn
+    if not threshold.higher_is_better:
+        number, good, warn = -number, -good, -warn
+    return "good" if number >= good else ("warn" if number >= warn else "bad")
+
+
+def _share(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def server_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]:
+    """30-day availability of each payment and H2H server (queries.servers.uptime), against the 30 days before."""
+    from collectors.monitors.settings import monitoring_settings
+
+    try:
+        retention = monitoring_settings(settings).rollup_retention()
+    except ValueError:
+        retention = None
+    known = servers.monitors(engine)
+    known = known[known["role"].isin(list(SERVER_ROLES))]
+    ids = [int(i) for i in known["id"]]
+    if not ids:
+        return []
+    current = servers.uptime(engine, ids, windows=["30d"], now=now, retention=retention).set_index("monitor_id")
+    before = servers.uptime(engine, ids, windows=["30d"], now=now - MONTH, retention=retention).set_index("monitor_id")
+    zone = ZoneInfo(settings.timezone)
+    out = []
+    for row in known.itertuples():
+        value = _share(current.loc[row.id, "availability"])
+        series = servers.latency(engine, int(row.id), "30d", now)
+        daily = series.assign(day=series["at"].dt.tz_convert(zone).dt.date).groupby("day")[["up", "down"]].sum()
+        trend = tuple(float(u / (u + d)) for u, d in zip(daily["up"], daily["down"]) if u + d)
+        out.append(Kpi(
+            key=f"availability:{row.name}", group="servers", title="30-day availability: {server}", kind="share",
+            value=value, grade=grade(value, settings.thresholds.get("availability_30d")),
+            href=f"/server?monitor={int(row.id)}&range=30d", previous=_share(before.loc[row.id, "availability"]),
+            previous_label="the 30 days before", trend=trend, note=SERVER_ROLES[row.role],
+            words={"server": row.name},
+        ))
+    return out
+
+
+def sla_kpis(engine: Engine, settings: Settings, now: datetime, scope: Scope = None) -> list[Kpi]:
+    """SLA compliance of each visible SOP over the current half-year so far, against the previous half-year,
+    with the monthly trend of the last 12 months: one read of `queries.sla.monthly_compliance`, whose
+    per-month counts sum to the same figure `sop_compliance` gives (steps within standard ÷ steps measured)."""
+    zone = ZoneInfo(settings.timezone)
+    month = month_of(now, zone)
+    half = half_of(month)
+    shown = months_until(month, 12)
+    monthly = sla.monthly_compliance(engine, sorted(set(shown) | set(months_of(previous_half(half)))), scope, by="sop")
+    threshold = settings.thresholds.get("sla_compliance")
+    out = []
+    for code, rows in monthly.groupby("sop_code"):
+        value = _compliance(rows[rows["month"].isin([m for m in months_of(half) if m <= month])])
+        trend = rows[rows["month"].isin(shown)]["compliance"].dropna()
+        out.append(Kpi(
+            key=f"sla:{code}", group="sla", title="SLA compliance: {sop}", kind="share", value=value,
+            grade=grade(value, threshold), href=f"/sla?sop={code}",
+            previous=_compliance(rows[rows["month"].isin(months_of(previous_half(half)))]),
+            previous_label="the previous half-year", trend=tuple(float(v) for v in trend),
+            note="Steps within their standard time, {half}", words={"sop": code, "half": half},
+        ))
+    return out
+
+
+def _compliance(rows: pd.DataFrame) -> float | None:
+    measured = int(rows["measured"].sum())
+    return int(rows["met"].sum()) / measured if measured else None
+
+
+def ktm_kpi(engine: Engine, settings: Settings) -> Kpi | None:
+    """KTM selesai of the newest counted intake, against the intake before it (queries.ktm)."""
+    counted = [c for c in ktm.completions(engine, 6) if c.students]
+    if not counted:
+        return None
+    newest, earlier = counted[0], (counted[1] if len(counted) > 1 else None)
+    months = ktm.distributed_by_month(engine, newest.intake)
+    trend = tuple(float(cards / newest.students) for cards in months["cumulative"])
+    return Kpi(
+        key="ktm_done", group="ktm", title="KTM completed, intake {intake}", kind="share", value=newest.share,
+        grade=grade(newest.share, settings.thresholds.get("ktm_done")), href=f"/ktm?intake={newest.intake}",
+        previous=earlier.share if earlier else None, previous_label="intake {previous_intake}", trend=trend,
+        note="{distributed} of {students} students have their card",
+        words={"intake": newest.intake, "previous_intake": earlier.intake if earlier else "",
+               "distributed": newest.distributed, "students": newest.students},
+    )
+
+
+def kso_kpi(engine: Engine, settings: Settings, now: datetime) -> Kpi:
+    """KSO requests waiting on the kolegium now, against 30 days ago, with the count at each of the last six
+    month ends (queries.kso)."""
+    zone = ZoneInfo(settings.timezone)
+    local = now.astimezone(zone).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    ends = []
+    for _ in range(6):
+        ends.insert(0, local)
+        local = (local - timedelta(days=1)).replace(day=1)
+    counts = kso.waiting_on_kolegium(engine, [*ends, now - MONTH, now])
+    value = counts[-1]
+    return Kpi(
+        key="kso_waiting", group="kso", title="KSO requests waiting on the kolegium", kind="count", value=value,
+        grade=grade(value, settings.thresholds.get("kso_waiting")), href="/kso", previous=counts[-2],
+        previous_label="30 days ago", trend=tuple(float(c) for c in [*counts[:-2], value]),
+        note="SKP verification in SIAKSI: an outside party's wait",
+    )
+
+
+def overview(engine: Engine, settings: Settings, now: datetime, groups: Iterable[str] = GROUPS,
+             scope: Scope = None) -> list[Kpi]:
+    """The KPIs of `groups` as of `now`, in the overview's order; `scope` limits the SLA KPIs to a user's steps."""
+    chosen = set(groups)
+    unknown = chosen - set(GROUPS)
+    if unknown:
+        raise ValueError(f"unknown KPI group {', '.join(sorted(unknown))}; known: {', '.join(GROUPS)}")
+    out: list[Kpi] = []
+    if "servers" in chosen:
+        out += server_kpis(engine, settings, now)
+    if "sla" in chosen:
+        out += sla_kpis(engine, settings, now, scope)
+    if "ktm" in chosen:
+        out += [kpi for kpi in [ktm_kpi(engine, settings)] if kpi]
+    if "kso" in chosen:
+        out.append(kso_kpi(engine, settings, now))
+    return out
