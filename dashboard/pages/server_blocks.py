@@ -177,9 +177,21 @@ def host_now(reading: pd.Series | None, disk_limit: float) -> html.Div:
         html.Div(t("Read {when}", when=_moment(reading.collected_at)) + (f" · {uptime}" if uptime else ""),
                  className="small text-body-secondary mb-2"),
         html.H3(t("Disks"), className="h6"), html.Div(disks or t("none reported")),
+        html.H3(t("Network"), className="h6 mt-2"),
+        html.Div(t("in {received}/s, out {sent}/s", received=_bytes(reading.net_rx_bps),
+                   sent=_bytes(reading.net_tx_bps)), className="small"),
         html.H3(t("Watched processes"), className="h6 mt-2"),
         html.Div(processes or html.Span(t("none watched"), className="small text-body-secondary")),
     ])
+
+
+def _bytes(rate: float | None) -> str:
+    """A byte rate in kB or MB (decimal units, as network tools show them)."""
+    if rate is None or pd.isna(rate):
+        return "–"
+    if rate >= 1e6:
+        return f"{formatting.number(rate / 1e6, context.lang(), 1)} MB"
+    return f"{formatting.number(rate / 1e3, context.lang(), 1)} kB"
 
 
 def certificate_list(certificates: pd.DataFrame) -> html.Div:

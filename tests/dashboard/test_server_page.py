@@ -139,6 +139,7 @@ def test_sp003_it_head_gets_tiles_history_hosts_alerts_and_certificates(web, mon
     assert "Latensi h2h-server selama 24 jam" == figure["layout"]["title"]["text"]
     assert "masih berlangsung" in str(detail["server-incidents"]["children"])
     assert "php-fpm" in hosts and "tidak berjalan" in hosts and "Beban server-pembayaran selama 24 jam" in hosts
+    assert "Jaringan" in hosts
     assert "h2h-server mati" in side and "sisa 10 hari" in side
 
 
