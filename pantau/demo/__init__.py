@@ -31,6 +31,15 @@ DEMO_TABLES = (
 )
 """Tables the demo writes (or, for reconciliation, derives from what it writes); `clear` empties them."""
 
+DERIVED_TABLES = (
+    "recon_summary", "bill_rollups", "bill_paid_days", "step_results", "sla_monthly", "sla_quantiles",
+)
+"""Tables other engines compute from the demo's data; `clear` empties those that exist, as they would be stale."""
+
+
+ANALYSIS_ROWS = 1000
+"""SQLite samples this many index rows per index for the planner's statistics after a bulk load."""
+
 
 class DemoNotEmptyError(ValueError):
     """The store already holds data in the demo's tables and `replace` was not asked for."""
@@ -76,18 +85,26 @@ def generate(
             clear(connection)
         writer = BulkWriter(connection, progress)
         ctx = DemoContext(writer=writer, scale=chosen, seed=seed, now=moment)
-        school = campus.generate(ctx)
-        admissions = tokens.generate(ctx, school.academic_year, school.prodi_ids)
-        ledger = billing.generate(ctx, school, admissions)
-        bank.generate(ctx, ledger)
-        monitoring.generate(ctx)
-        cases = workflow.generate(ctx, school)
-        accounts.generate(ctx, cases)
-        freshness.generate(ctx)
+        with writer.tuned():
+            _write_subjects(ctx)
         writer.reset_sequences([Base.metadata.tables[name] for name in DEMO_TABLES])
     with engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql(f"PRAGMA analysis_limit = {ANALYSIS_ROWS}")
         connection.execute(text("ANALYZE"))
     return DemoSummary(chosen.name, seed, ctx.now, dict(writer.counts), time.perf_counter() - started)
+
+
+def _write_subjects(ctx: DemoContext) -> None:
+    """Every subject in dependency order; each hands the next what it needs."""
+    school = campus.generate(ctx)
+    admissions = tokens.generate(ctx, school.academic_year, school.prodi_ids)
+    ledger = billing.generate(ctx, school, admissions)
+    bank.generate(ctx, ledger)
+    monitoring.generate(ctx)
+    planned = workflow.generate(ctx, school, ledger)
+    accounts.generate(ctx, planned)
+    freshness.generate(ctx)
 
 
 def tables_with_rows(connection: Connection) -> list[str]:
@@ -97,9 +114,17 @@ def tables_with_rows(connection: Connection) -> list[str]:
 
 
 def clear(connection: Connection) -> None:
-    """Empty the demo tables (children first) and the demo's collector runs."""
-    names = set(DEMO_TABLES)
-    for table in reversed(Base.metadata.sorted_tables):
-        if table.name in names:
-            connection.execute(table.delete())
+    """Empty the demo tables and what was derived from them, and the demo's collector runs.
+
+    PostgreSQL truncates them (restarting their id sequences, and cascading to rows elsewhere that
+    point at them); SQLite deletes children first, and its ids restart by themselves.
+    """
+    names = set(DEMO_TABLES) | {name for name in DERIVED_TABLES if name in Base.metadata.tables}
+    if connection.dialect.name == "postgresql":
+        quote = connection.dialect.identifier_preparer.quote
+        connection.execute(text(f"TRUNCATE {', '.join(quote(n) for n in sorted(names))} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name in names:
+                connection.execute(table.delete())
     freshness.clear(connection)

@@ -3,8 +3,9 @@
 Every bank credit of the ledger becomes one transaction from the file it first arrived in: the
 day's H2H log of its bank (BNI eCollection, BRIVA, SNAP) or, when the push was lost, the next
 day's MT940 statement, where the credits already seen in the logs count as duplicates. The
-statements also carry debits (the weekly transfer to the state treasury, monthly fees) and a
-few credits that match no bill. Reconciliation results are left to the reconciliation engine.
+statements also carry debits (each week's transfer to the state treasury) and a few credits that
+match no bill. Keys follow the importer (`collectors.bankfeeds.entry`). Reconciliation results are
+left to the reconciliation engine.
 """
 
 from __future__ import annotations
@@ -13,18 +14,16 @@ import numpy as np
 import pandas as pd
 
 from pantau.demo import bankfiles
-from pantau.demo.context import DemoContext
+from pantau.demo.context import DemoContext, join_text, mapped
 from pantau.demo.payments import Ledger, Transfers, references
 from pantau.models import BankImport, BankTransaction
 
 ACCOUNTS = {"bni": "0987654321", "briva": "034601000123301", "snap": "7123456789"}
 NO_BILL_SHARE = 0.001
-DESCRIPTIONS = {
-    "bni": "BNI eCollection NTB {ref}",
-    "briva": "BRIVA journalSeq {ref}",
-    "snap": "SNAP paymentRequestId {ref}",
-    "mt940": "TRF VA {va} {name}",
-}
+NOTIFICATION_TEXT = {"bni": "BNI eCollection NTB ", "briva": "BRIVA journalSeq ", "snap": "SNAP paymentRequestId "}
+BILL_NUMBER_FORMATS = ("bni", "snap")
+"""Notifications that name the bill number (BNI ``trx_id``, SNAP ``trxId``); BRIVA does not."""
+TREASURY = "REKENING KAS NEGARA (PNBP)"
 
 
 def generate(ctx: DemoContext, ledger: Ledger) -> None:
@@ -33,29 +32,29 @@ def generate(ctx: DemoContext, ledger: Ledger) -> None:
     credits = ledger.credits
     bills = ledger.bills
     bank = bills.bank[credits.bill]
-    va = ledger.va[credits.bill]
-    payer = np.strings.upper(bills.payer[credits.bill])
     strays = _credits_without_bill(ctx, rng, ledger, max(2, round(NO_BILL_SHARE * len(credits.bill))))
     debits = _debits(ctx, rng, bank, credits)
-    rows = {
-        "source_format": np.concatenate([credits.source_format, strays["source_format"], debits["source_format"]]),
-        "bank": np.concatenate([bank, strays["bank"], debits["bank"]]),
-        "bank_ref": np.concatenate([credits.reference, strays["bank_ref"], debits["bank_ref"]]),
-        "va_number": np.concatenate([va.astype(object), strays["va_number"], debits["va_number"]]),
-        "payer_name": np.concatenate([payer.astype(object), strays["payer_name"], debits["payer_name"]]),
-        "amount": np.concatenate([credits.amount, strays["amount"], debits["amount"]]),
-        "direction": np.concatenate([np.full(len(va), "credit"), strays["direction"], debits["direction"]]),
-        "booked_at": np.concatenate([credits.paid_at, strays["booked_at"], debits["booked_at"]]),
-    }
+    notified = np.isin(credits.source_format, BILL_NUMBER_FORMATS)
+    parts = [{
+        "source_format": credits.source_format.astype(str),
+        "bank": bank,
+        "bank_ref": credits.reference.astype(str),
+        "va_number": bills.va[credits.bill],
+        "bill_ref": np.where(notified, bills.source_key[credits.bill], ""),
+        "payer_name": np.strings.upper(bills.payer[credits.bill]),
+        "amount": credits.amount,
+        "direction": np.full(len(bank), "credit"),
+        "booked_at": credits.paid_at,
+    }, strays, debits]
+    rows = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
     order = np.argsort(rows["booked_at"], kind="stable")
     rows = {key: values[order] for key, values in rows.items()}
     value_date = ctx.local_date(rows["booked_at"])
-    days = np.datetime_as_string(value_date).tolist()
-    rows["account"] = np.array([ACCOUNTS[b] for b in rows["bank"].tolist()])
-    files = bankfiles.file_names(rows["source_format"].tolist(), rows["bank"].tolist(), days)
-    imports, import_id = bankfiles.imports(ctx, rows, files, value_date)
+    rows["account"] = mapped(rows["bank"], ACCOUNTS)
+    files = bankfiles.file_keys(rows["source_format"], rows["bank"], value_date)
+    imports, import_id, line_no = bankfiles.imports(ctx, rows, files, value_date)
     ctx.writer.insert(BankImport.__table__, imports, step="bank imports")
-    dedup_key, weak_key = _keys(rows, days, files)
+    dedup_key, weak_key = _keys(rows, np.datetime_as_string(value_date), files)
     ctx.writer.insert(BankTransaction.__table__, {
         "import_id": import_id,
         "source_format": rows["source_format"],
@@ -63,7 +62,8 @@ def generate(ctx: DemoContext, ledger: Ledger) -> None:
         "dedup_key": dedup_key,
         "weak_key": weak_key,
         "account": rows["account"],
-        "va_number": rows["va_number"],
+        "va_number": _or_none(rows["va_number"]),
+        "bill_ref": _or_none(rows["bill_ref"]),
         "payer_name": rows["payer_name"],
         "amount": rows["amount"],
         "direction": rows["direction"],
@@ -71,54 +71,66 @@ def generate(ctx: DemoContext, ledger: Ledger) -> None:
         "booked_at": rows["booked_at"],
         "value_date": value_date,
         "description": _descriptions(rows),
-        "line_no": pd.Series(files).groupby(files).cumcount().to_numpy() + 1,
+        "line_no": line_no,
     }, step="bank transactions")
 
 
-def _keys(rows: dict, days: list[str], files: list[str]) -> tuple[list[str], list[str | None]]:
-    """The importer's keys (`collectors.bankfeeds.entry`): the payment network's reference where the
-    line has one, else the statement line; and the VA/amount/date key, numbered within each file."""
-    marks = np.where(rows["direction"] == "credit", "C", "D").tolist()
-    amounts = [f"{a}.00" for a in rows["amount"].tolist()]
-    identity, weak = [], []
-    for fmt, ref, account, va, mark, amount, day in zip(
-        rows["source_format"].tolist(), rows["bank_ref"].tolist(), rows["account"].tolist(),
-        rows["va_number"].tolist(), marks, amounts, days,
-    ):
-        if fmt == "mt940":
-            identity.append(f"line:{account}:{ref}:{day}:{mark}:{amount}")
-        else:
-            identity.append(f"ref:{ref.lstrip('0') if ref.isdigit() else ref.upper()}:{mark}:{amount}")
-        weak.append(None if va is None else f"va:{va}:{mark}:{amount}:{day}")
-    frame = pd.DataFrame({"file": files, "identity": identity, "weak": weak})
-    line = frame["identity"].str.startswith("line:")
-    occurrence = frame.groupby(["file", "identity"]).cumcount() + 1
-    frame.loc[line, "identity"] += "#" + occurrence[line].astype(str)
-    has_weak = frame["weak"].notna()
-    with_va = frame[has_weak]
-    frame.loc[has_weak, "weak"] += "#" + (with_va.groupby(["file", "weak"]).cumcount() + 1).astype(str)
-    return frame["identity"].tolist(), frame["weak"].where(has_weak, None).tolist()
+def _or_none(texts: np.ndarray) -> np.ndarray:
+    return np.where(texts == "", None, texts.astype(object))
+
+
+def _occurrence(*columns: np.ndarray) -> np.ndarray:
+    """1 for the first row of each distinct combination of the integer columns, 2 for the next, and so on."""
+    order = np.lexsort(columns[::-1])
+    ordered = np.stack([column[order] for column in columns])
+    starts = np.concatenate([[True], (ordered[:, 1:] != ordered[:, :-1]).any(axis=0)])
+    group_start = np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))
+    occurrence = np.empty(len(order), dtype=np.int64)
+    occurrence[order] = np.arange(len(order)) - group_start + 1
+    return occurrence
+
+
+def _keys(rows: dict, days: np.ndarray, files: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The identity key: the payment network's reference where the line carries one, else the statement
+    line numbered among equal lines of its file; and the VA/amount/date key, numbered likewise."""
+    mark = np.where(rows["direction"] == "credit", "C", "D")
+    amount = np.strings.add(rows["amount"].astype(str), ".00")
+    identity = np.empty(len(mark), dtype=object)
+    notified = rows["source_format"] != "mt940"
+    identity[notified] = join_text("ref:", np.strings.lstrip(rows["bank_ref"][notified], "0"), ":", mark[notified],
+                                   ":", amount[notified])
+    line = ~notified
+    ref_code = pd.factorize(rows["bank_ref"][line])[0]
+    number = _occurrence(files[line], ref_code, rows["amount"][line], (mark[line] == "C").astype(np.int64))
+    identity[line] = join_text("line:", rows["account"][line], ":", rows["bank_ref"][line], ":", days[line], ":",
+                               mark[line], ":", amount[line], "#", number.astype(str))
+    weak = np.full(len(mark), None, dtype=object)
+    has_va = rows["va_number"] != ""
+    va_code = pd.factorize(rows["va_number"][has_va])[0]
+    number = _occurrence(files[has_va], va_code, rows["amount"][has_va])
+    weak[has_va] = join_text("va:", rows["va_number"][has_va], ":", mark[has_va], ":", amount[has_va], ":",
+                             days[has_va], "#", number.astype(str))
+    return identity, weak
 
 
 def _credits_without_bill(ctx: DemoContext, rng: np.random.Generator, ledger: Ledger, count: int) -> dict:
     """Credits to a mistyped VA (a bill-kind digit no bill has) or plain transfers without a VA."""
-    source = rng.choice(len(ledger.va), count)
-    bank = ledger.bills.bank[source]
-    typed = ledger.va[source]
-    wrong = np.array([v[: len(v) - len(d) - 1] + "9" + d for v, d in
-                      zip(typed.tolist(), ledger.bills.person_digits[source].tolist())], dtype=object)
+    bills = ledger.bills
+    source = rng.choice(len(bills.va), count)
+    bank = bills.bank[source]
+    digits = bills.person_digits[source]
+    prefix = np.array([v[: len(v) - len(d) - 1] for v, d in zip(bills.va[source].tolist(), digits.tolist())])
     with_va = rng.random(count) < 0.6
     booked = ctx.now64 - (rng.uniform(1, 120, count) * 86_400).astype("timedelta64[s]")
-    fmt = np.where(with_va, bank, "mt940")
-    fmt = np.where(ctx.local_date(booked) > ctx.last_statement_day, bank, fmt)
-    names = np.array([n.upper() for n in ledger.bills.payer[rng.choice(len(ledger.va), count)].tolist()], dtype=object)
+    fmt = np.where(with_va | (ctx.local_date(booked) > ctx.last_statement_day), bank, "mt940")
     return {
         "source_format": fmt,
         "bank": bank,
-        "bank_ref": references(rng, fmt, booked, first=800_000_001),
-        "va_number": np.where(with_va, wrong, None),
-        "payer_name": names,
-        "amount": ledger.bills.amount[source] + rng.choice([0, 0, 0, 1_000, -50_000], count),
+        "bank_ref": references(rng, fmt, ctx.local_date(booked), first=800_000_001),
+        "va_number": np.where(with_va, join_text(prefix, "9", digits), ""),
+        "bill_ref": np.full(count, ""),
+        "payer_name": np.strings.upper(bills.payer[rng.choice(len(bills.va), count)]),
+        "amount": bills.amount[source] + rng.choice([0, 0, 0, 1_000, -50_000], count),
         "direction": np.full(count, "credit"),
         "booked_at": booked,
     }
@@ -127,34 +139,33 @@ def _credits_without_bill(ctx: DemoContext, rng: np.random.Generator, ledger: Le
 def _debits(ctx: DemoContext, rng: np.random.Generator, bank: np.ndarray, credits: Transfers) -> dict:
     """Each Friday's transfer of the week's receipts to the state treasury, per account, from the statements."""
     week = (ctx.local_date(credits.paid_at).view(np.int64) - 2) // 7
-    keys, inverse = np.unique(np.char.add(bank.astype(str), np.char.add(":", week.astype(str))), return_inverse=True)
+    banks = np.unique(bank)
+    code = np.searchsorted(banks, bank)
+    groups, inverse = np.unique(week * len(banks) + code, return_inverse=True)
     totals = np.bincount(inverse, weights=credits.amount).round().astype(np.int64)
-    banks = np.array([k.split(":")[0] for k in keys.tolist()])
-    friday = np.array([int(k.split(":")[1]) * 7 + 8 for k in keys.tolist()]).astype("datetime64[D]")
-    booked = ctx.utc_of_local(friday) + np.timedelta64(15 * 3600, "s") + rng.integers(0, 1800, len(keys)).astype("timedelta64[s]")
+    friday = (groups // len(banks) * 7 + 8).astype("datetime64[D]")
+    booked = ctx.utc_of_local(friday) + (15 * 3600 + rng.integers(0, 1800, len(groups))).astype("timedelta64[s]")
     keep = ctx.local_date(booked) <= ctx.last_statement_day
     count = int(np.count_nonzero(keep))
     return {
         "source_format": np.full(count, "mt940"),
-        "bank": banks[keep],
-        "bank_ref": references(rng, np.full(count, "mt940"), booked[keep], first=900_000_001),
-        "va_number": np.full(count, None, dtype=object),
-        "payer_name": np.full(count, "REKENING KAS NEGARA (PNBP)", dtype=object),
+        "bank": banks[groups % len(banks)][keep],
+        "bank_ref": references(rng, np.full(count, "mt940"), ctx.local_date(booked[keep]), first=900_000_001),
+        "va_number": np.full(count, ""),
+        "bill_ref": np.full(count, ""),
+        "payer_name": np.full(count, TREASURY),
         "amount": totals[keep],
         "direction": np.full(count, "debit"),
         "booked_at": booked[keep],
     }
 
 
-def _descriptions(rows: dict) -> list[str]:
-    result = []
-    for fmt, va, name, direction, ref in zip(rows["source_format"].tolist(), rows["va_number"].tolist(),
-                                             rows["payer_name"].tolist(), rows["direction"].tolist(),
-                                             rows["bank_ref"].tolist()):
-        if direction == "debit":
-            result.append("PEMINDAHBUKUAN PENERIMAAN PNBP KE REKENING KAS NEGARA")
-        elif va is None:
-            result.append(f"TRANSFER MASUK DARI {name}")
-        else:
-            result.append(DESCRIPTIONS[fmt].format(va=va, name=name, ref=ref))
-    return result
+def _descriptions(rows: dict) -> np.ndarray:
+    """Narratives as each feed writes them: the notification's reference, or the statement's transfer text."""
+    text = np.full(len(rows["direction"]), "PEMINDAHBUKUAN PENERIMAAN PNBP KE REKENING KAS NEGARA", dtype=object)
+    notified = rows["source_format"] != "mt940"
+    text[notified] = np.strings.add(mapped(rows["source_format"][notified], NOTIFICATION_TEXT), rows["bank_ref"][notified])
+    transfer = ~notified & (rows["direction"] == "credit")
+    va, payer = rows["va_number"][transfer], rows["payer_name"][transfer]
+    text[transfer] = np.where(va != "", join_text("TRF VA ", va, " ", payer), join_text("TRANSFER MASUK DARI ", payer))
+    return text

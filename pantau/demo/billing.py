@@ -16,7 +16,7 @@ import numpy as np
 
 from pantau.demo import payments
 from pantau.demo.campus import Campus
-from pantau.demo.context import DemoContext
+from pantau.demo.context import DemoContext, join_text, mapped
 from pantau.demo.semesters import billing_opens, due_date, nth_semester
 from pantau.demo.tokens import Admissions
 from pantau.models import Bill, Payment
@@ -25,6 +25,7 @@ KIND_DIGIT = {"registrasi": "1", "herregistrasi": "2", "sipenmatu": "3"}
 KIND_PREFIX = {"registrasi": "REG", "herregistrasi": "HER", "sipenmatu": "SPM"}
 VA_PREFIX = {"bni": "9881071", "briva": "77241", "snap": "8808315"}
 PAYMENT_CHANNEL = {"bni": "bni-va", "briva": "bri-va", "snap": "bsi-va"}
+SOURCE = "demo"
 
 
 @dataclass
@@ -45,18 +46,19 @@ class Bills:
     due: np.ndarray
     token_at: np.ndarray
     never_pays: np.ndarray
+    source_key: np.ndarray
+    va: np.ndarray
 
     def __len__(self) -> int:
         return len(self.kind)
 
-    @property
-    def va(self) -> np.ndarray:
-        """Virtual account: the bank's prefix, the semester, the bill kind, then the NIM or registration digits."""
-        return np.array([
-            f"{VA_PREFIX[b]}{s[2:]}{KIND_DIGIT[k]}{d}"
-            for b, s, k, d in zip(self.bank.tolist(), self.semester.tolist(), self.kind.tolist(),
-                                  self.person_digits.tolist())
-        ])
+
+def bill_numbers(kind: np.ndarray, semester: np.ndarray, bank: np.ndarray, digits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The bill number ("HER-20261-272202501017") and the virtual account: the bank's prefix, the
+    semester, the kind's digit, then the NIM or registration digits ("9881071" "261" "2" "2722...")."""
+    source_key = join_text(mapped(kind, KIND_PREFIX), "-", semester, "-", digits)
+    va = join_text(mapped(bank, VA_PREFIX), np.strings.slice(semester, 2, None), mapped(kind, KIND_DIGIT), digits)
+    return source_key, va
 
 
 def student_bills(campus: Campus, rng: np.random.Generator) -> Bills:
@@ -65,14 +67,19 @@ def student_bills(campus: Campus, rng: np.random.Generator) -> Bills:
     owner = np.repeat(np.arange(len(campus.nim)), per_student)
     index = np.arange(len(owner)) - np.repeat(np.cumsum(per_student) - per_student, per_student)
     intake = campus.angkatan[owner]
-    pairs = {(a, i): nth_semester(int(a), int(i)) for a, i in set(zip(intake.tolist(), index.tolist()))}
-    semester = np.array([pairs[(a, i)] for a, i in zip(intake.tolist(), index.tolist())])
-    kind = np.where(index == 0, "registrasi", "herregistrasi")
-    windows = {(s, k): (billing_opens(s), due_date(s, k)) for s, k in set(zip(semester.tolist(), kind.tolist()))}
-    opens = np.array([windows[(s, k)][0] for s, k in zip(semester.tolist(), kind.tolist())], dtype="datetime64[D]")
-    due = np.array([windows[(s, k)][1] for s, k in zip(semester.tolist(), kind.tolist())], dtype="datetime64[D]")
+    first = int(intake.min()) if len(intake) else 0
+    pairs, position = np.unique((intake - first) * 16 + index, return_inverse=True)
+    codes = [nth_semester(first + int(p) // 16, int(p) % 16) for p in pairs.tolist()]
+    kinds = ["registrasi" if p % 16 == 0 else "herregistrasi" for p in pairs.tolist()]
+    semester = np.array(codes)[position]
+    kind = np.array(kinds)[position]
+    opens = np.array([billing_opens(c) for c in codes], dtype="datetime64[D]")[position]
+    due = np.array([due_date(c, k) for c, k in zip(codes, kinds)], dtype="datetime64[D]")[position]
     never = rng.random(len(owner)) < np.where(kind == "registrasi", 0.04, 0.09)
     never |= index == campus.dropout_at[owner]
+    bank = campus.bank[owner]
+    digits = np.strings.slice(campus.nim[owner], 1, None)
+    source_key, va = bill_numbers(kind, semester, bank, digits)
     return Bills(
         kind=kind,
         student=campus.student_id[owner],
@@ -82,33 +89,41 @@ def student_bills(campus: Campus, rng: np.random.Generator) -> Bills:
         angkatan=intake,
         semester=semester,
         amount=campus.ukt[owner],
-        bank=campus.bank[owner],
-        person_digits=np.strings.slice(campus.nim[owner], 1, None),
+        bank=bank,
+        person_digits=digits,
         opens=opens,
         due=due,
         token_at=np.full(len(owner), np.datetime64("NaT"), dtype="datetime64[s]"),
         never_pays=never,
+        source_key=source_key,
+        va=va,
     )
 
 
 def applicant_bills(admissions: Admissions, prodi_ids: np.ndarray, rng: np.random.Generator) -> Bills:
     """A sipenmatu bill for every applicant who got a payment token, due at the wave's payment deadline."""
     count = len(admissions.applicant_id)
+    kind = np.full(count, "sipenmatu")
+    semester = np.strings.add(admissions.intake.astype(str), "1")
+    digits = np.strings.slice(admissions.reg_no, 3, None)
+    source_key, va = bill_numbers(kind, semester, admissions.bank, digits)
     return Bills(
-        kind=np.full(count, "sipenmatu"),
+        kind=kind,
         student=np.zeros(count, dtype=np.int64),
         applicant=admissions.applicant_id,
         payer=admissions.name,
         prodi=prodi_ids[admissions.prodi],
         angkatan=np.zeros(count, dtype=np.int64),
-        semester=np.array([f"{y}1" for y in admissions.intake.tolist()]),
+        semester=semester,
         amount=admissions.fee,
         bank=admissions.bank,
-        person_digits=np.strings.slice(admissions.reg_no, 3, None),
+        person_digits=digits,
         opens=admissions.token_issued_at.astype("datetime64[D]"),
         due=admissions.deadline,
         token_at=admissions.token_issued_at,
         never_pays=rng.random(count) < 0.14,
+        source_key=source_key,
+        va=va,
     )
 
 
@@ -124,16 +139,13 @@ def generate(ctx: DemoContext, campus: Campus, admissions: Admissions) -> paymen
     ledger = payments.settle(ctx, rng, bills)
     count = len(bills)
     ids = np.arange(1, count + 1)
-    source_key = np.array([
-        f"{KIND_PREFIX[k]}-{s}-{d}" for k, s, d in zip(bills.kind.tolist(), bills.semester.tolist(),
-                                                    bills.person_digits.tolist())
-    ])
     created = ctx.utc_of_local(bills.opens) + np.timedelta64(8 * 3600, "s")
     created = np.where(np.isnat(bills.token_at), created, bills.token_at)
     updated = np.where(np.isnat(ledger.last_payment_at), created, ledger.last_payment_at)
     ctx.writer.insert(Bill.__table__, {
         "id": ids,
-        "source_key": source_key,
+        "source": np.full(count, SOURCE),
+        "source_key": bills.source_key,
         "kind": bills.kind,
         "student_id": np.where(bills.student > 0, bills.student.astype(object), None),
         "applicant_id": np.where(bills.applicant > 0, bills.applicant.astype(object), None),
@@ -156,7 +168,7 @@ def generate(ctx: DemoContext, campus: Campus, admissions: Admissions) -> paymen
         "bill_id": app.bill + 1,
         "amount": app.amount,
         "paid_at": app.paid_at,
-        "channel": np.array([PAYMENT_CHANNEL[b] for b in bills.bank[app.bill].tolist()]),
+        "channel": mapped(bills.bank[app.bill], PAYMENT_CHANNEL),
         "reference": app.reference,
     }, step="payments")
     return ledger

@@ -64,6 +64,19 @@ class DemoContext:
         return ((local - local.astype("datetime64[D]")) // np.timedelta64(1, "h")).astype(int)
 
 
+def mapped(values: np.ndarray, mapping: dict[str, str], default: str = "") -> np.ndarray:
+    """Each value replaced by its entry in a small `mapping`, vectorised."""
+    return np.select([values == key for key in mapping], list(mapping.values()), default=default)
+
+
+def join_text(*parts: np.ndarray | str) -> np.ndarray:
+    """Element-wise concatenation of string arrays and constants."""
+    result = parts[0]
+    for part in parts[1:]:
+        result = np.strings.add(result, part)
+    return np.asarray(result)
+
+
 def person_names(rng: np.random.Generator, count: int, female_share: float | np.ndarray = 0.6) -> np.ndarray:
     """Indonesian full names from Faker's id_ID word lists: one to three words, most with a family-style name."""
     male = np.array(IndonesianNames.first_names_male)

@@ -17,8 +17,9 @@ HOSTS = {
 }
 
 
-def generate(ctx: DemoContext, payment_outages: Outages) -> None:
-    """Write host metrics of the last `host_metric_days`; php-fpm is gone while the payment server is down."""
+def generate(ctx: DemoContext, payment_outages: Outages, payment_restarts: Outages) -> None:
+    """Write host metrics of the last `host_metric_days`: php-fpm is gone while the payment server is
+    down, and its uptime restarts with each restart in a maintenance window."""
     rng = ctx.rng("hosts")
     now_s = int(ctx.now64.astype(np.int64))
     offset_s = int(ctx.offset.astype(np.int64))
@@ -35,7 +36,12 @@ def generate(ctx: DemoContext, payment_outages: Outages) -> None:
         mem = np.clip(memory + 12 * load + rng.normal(0, 1.5, count), 5, 99)
         rx = (2e5 + 6e6 * load) * rng.lognormal(0, 0.3, count)
         tx = rx * rng.uniform(0.3, 0.7, count)
-        down = covering(times, payment_outages) >= 0 if host == "server-pembayaran" else np.zeros(count, bool)
+        if host == "server-pembayaran":
+            down = covering(times, payment_outages) >= 0
+            booted = _boot_times(times, payment_restarts, times[0] - 19 * 86_400)
+        else:
+            down = np.zeros(count, bool)
+            booted = np.full(count, now_s - 41 * 86_400 - 5_400)
         ctx.writer.insert(HostMetric.__table__, {
             "host": np.full(count, host),
             "collected_at": times.astype("datetime64[s]"),
@@ -46,6 +52,7 @@ def generate(ctx: DemoContext, payment_outages: Outages) -> None:
             "mem_pct": np.round(mem, 1),
             "net_rx_bps": np.round(rx),
             "net_tx_bps": np.round(tx),
+            "uptime_s": (times - booted).astype(float),
             "disks": [
                 {mount: round(start + growth * day, 1) for mount, (start, growth) in disks.items()}
                 for day in elapsed_days.tolist()
@@ -54,3 +61,10 @@ def generate(ctx: DemoContext, payment_outages: Outages) -> None:
                 {name: not (failed and name == "php-fpm") for name in processes} for failed in down.tolist()
             ],
         }, step="host metrics")
+
+
+def _boot_times(times: np.ndarray, restarts: Outages, before: int) -> np.ndarray:
+    """When the host last came up before each time: the end of the latest restart, else `before`."""
+    ended = np.sort(restarts.end)
+    index = np.searchsorted(ended, times, side="right") - 1
+    return np.where(index >= 0, ended[np.maximum(index, 0)], before)

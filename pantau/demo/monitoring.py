@@ -84,12 +84,12 @@ def generate(ctx: DemoContext) -> None:
         statuses.append(_status(number, rounds))
     ctx.writer.connection.execute(
         update(Monitor).where(Monitor.id == bindparam("monitor_id")).values(
-            status=bindparam("new_status"), status_since=bindparam("since"),
+            status=bindparam("new_status"), status_since=bindparam("since"), streak_since=bindparam("streak"),
             consecutive_failures=bindparam("failures"), consecutive_successes=bindparam("successes"),
         ),
         statuses,
     )
-    hosts.generate(ctx, outages.get("payment-server", Outages.empty()))
+    hosts.generate(ctx, outages["payment-server"], restarts["payment-server"])
 
 
 def _local_weekday_time(near_s: int, offset_s: int, weekday: int, second_of_day: int) -> int:
@@ -196,16 +196,20 @@ def _monitor_rows(specs: tuple, ids: dict, interval: int) -> dict:
 
 
 def _status(number: int, rounds: Rounds) -> dict:
-    """A monitor's status at `now`, from its latest rounds: state, since when, and the trailing run."""
+    """A monitor's status at `now` from its latest rounds: the state and since when, and the current run of
+    successes or failures (its length and its first round)."""
     state = np.where(rounds.maintenance, 3, np.where(rounds.ok, 0, np.where(rounds.unreachable, 2, 1)))
     changed = np.flatnonzero(state != state[-1])
     since = rounds.t[changed[-1] + 1] if len(changed) else rounds.t[0]
     failed = np.flatnonzero(~rounds.ok)
     succeeded = np.flatnonzero(rounds.ok)
+    flipped = np.flatnonzero(rounds.ok != rounds.ok[-1])
+    streak = rounds.t[flipped[-1] + 1] if len(flipped) else rounds.t[0]
     return {
         "monitor_id": number,
         "new_status": ("up", "down", "unreachable", "maintenance")[int(state[-1])],
         "since": datetime.fromtimestamp(int(since), UTC),
+        "streak": datetime.fromtimestamp(int(streak), UTC),
         "failures": int(len(rounds.ok) - (succeeded[-1] + 1 if len(succeeded) else 0)),
         "successes": int(len(rounds.ok) - (failed[-1] + 1 if len(failed) else 0)),
     }

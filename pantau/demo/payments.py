@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pantau.demo.context import DAY, DAYTIME_HOURS, DemoContext, spread_local_times
+from pantau.demo.context import DAY, DAYTIME_HOURS, DemoContext, join_text, spread_local_times
 
 if TYPE_CHECKING:
     from pantau.demo.billing import Bills
@@ -78,18 +78,16 @@ def _final_payment_times(ctx: DemoContext, rng: np.random.Generator, bills: Bill
     return times, sipenmatu & (times >= deadline_end)
 
 
-def references(rng: np.random.Generator, source_format: np.ndarray, paid_at: np.ndarray, first: int) -> np.ndarray:
+def references(rng: np.random.Generator, source_format: np.ndarray, local_day: np.ndarray, first: int) -> np.ndarray:
     """Each bank's own reference (BNI payment_ntb, BRIVA journalSeq, SNAP paymentRequestId, MT940 ref),
     unique within one call and across calls given ranges far apart by `first`."""
-    serial = rng.permutation(len(source_format)) * 7 + first
-    day = np.datetime_as_string(paid_at.astype("datetime64[D]")).tolist()
-    forms = {
-        "bni": lambda n, d: f"{n:012d}",
-        "briva": lambda n, d: f"{n:010d}",
-        "snap": lambda n, d: f"{d.replace('-', '')}{n:012d}",
-        "mt940": lambda n, d: f"FT{d[2:4]}{d[5:7]}{d[8:]}{n:08d}",
-    }
-    return np.array([forms[f](n, d) for f, n, d in zip(source_format.tolist(), serial.tolist(), day)])
+    serial = (rng.permutation(len(source_format)) * 7 + first).astype(str)
+    day = np.strings.replace(np.datetime_as_string(local_day.astype("datetime64[D]")), "-", "")
+    return np.select(
+        [source_format == "bni", source_format == "briva", source_format == "snap"],
+        [np.strings.zfill(serial, 12), np.strings.zfill(serial, 10), join_text(day, np.strings.zfill(serial, 12))],
+        default=join_text("FT", np.strings.slice(day, 2, None), np.strings.zfill(serial, 8)),
+    )
 
 
 def settle(ctx: DemoContext, rng: np.random.Generator, bills: Bills) -> Ledger:
@@ -109,7 +107,7 @@ def settle(ctx: DemoContext, rng: np.random.Generator, bills: Bills) -> Ledger:
     final_amount[instalments] -= first_amount
     final_ok = payable.copy()
     final_ok[stopped] = False
-    single = np.setdiff1d(np.flatnonzero(final_ok & (final_at <= ctx.now64)), instalments)
+    single = np.setdiff1d(np.flatnonzero(final_ok & (final_at <= ctx.now64)), instalments, assume_unique=True)
     overpaid = _exactly(rng, single, OVERPAID, len(single))
     final_amount[overpaid] += rng.choice([2_500, 5_000, 50_000, 100_000], len(overpaid))
     bill = np.concatenate([instalments, np.arange(count)[final_ok]])
@@ -121,12 +119,12 @@ def settle(ctx: DemoContext, rng: np.random.Generator, bills: Bills) -> Ledger:
         reference=np.empty(len(bill), dtype=object),
     )
     transfers = transfers.take(np.flatnonzero(transfers.paid_at <= ctx.now64))
-    clean = np.setdiff1d(single, overpaid)
+    clean = np.setdiff1d(single, overpaid, assume_unique=True)
     paid_at_bank = np.unique(transfers.bill)
     app_unpaid = _exactly(rng, clean, BANK_PAID_APP_UNPAID, len(paid_at_bank))
-    no_bank = _exactly(rng, np.setdiff1d(clean, app_unpaid), APP_PAID_NO_BANK, len(paid_at_bank))
+    no_bank = _exactly(rng, np.setdiff1d(clean, app_unpaid, assume_unique=True), APP_PAID_NO_BANK, len(paid_at_bank))
     transfers.source_format = _formats(ctx, rng, bills, transfers, app_unpaid)
-    transfers.reference = references(rng, transfers.source_format, transfers.paid_at, first=1_000_003)
+    transfers.reference = references(rng, transfers.source_format, ctx.local_date(transfers.paid_at), first=1_000_003)
     app = transfers.take(~np.isin(transfers.bill, app_unpaid))
     app.paid_at = app.paid_at + rng.integers(2, 40, len(app.bill)).astype("timedelta64[s]")
     return _ledger(bills, app, transfers.take(~np.isin(transfers.bill, no_bank)))
@@ -137,7 +135,7 @@ def _formats(ctx: DemoContext, rng: np.random.Generator, bills: Bills, transfers
     """The feed a credit arrived by: the bank's H2H log, or only the next day's MT940 statement (the
     usual story of a bill paid at the bank but unpaid in the application: the bank's push failed)."""
     bank = bills.bank[transfers.bill]
-    share = np.array([STATEMENT_ONLY[b] for b in bank.tolist()])
+    share = np.select([bank == key for key in STATEMENT_ONLY], list(STATEMENT_ONLY.values()))
     statement = rng.random(len(bank)) < share
     statement |= np.isin(transfers.bill, app_unpaid) & (rng.random(len(bank)) < 0.7)
     statement &= ctx.local_date(transfers.paid_at) <= ctx.last_statement_day

@@ -25,15 +25,15 @@ def cutoffs(now_s: int, history_start_s: int) -> dict[int, int]:
 
 
 def aggregate(rounds: Rounds, size: int) -> dict[str, np.ndarray]:
-    """Rollup rows of `size`-second buckets: counts by state (maintenance apart) and latency and loss."""
+    """Rollup rows of `size`-second buckets: counts by state (maintenance apart), latency of the up
+    rounds, and the loss of the up and down rounds."""
     bucket = rounds.t // size
     starts = np.flatnonzero(np.diff(bucket, prepend=bucket[0] - 1))
     counts = np.diff(np.append(starts, len(bucket)))
     usable = ~rounds.maintenance
     up = np.add.reduceat((rounds.ok & usable).astype(np.int64), starts)
     down = np.add.reduceat((~rounds.ok & usable).astype(np.int64), starts)
-    measured = ~np.isnan(rounds.latency)
-    answered = np.add.reduceat(measured.astype(np.int64), starts)
+    measured = rounds.ok & usable
     total = np.add.reduceat(np.where(measured, rounds.latency, 0.0), starts)
     loss_sum = np.add.reduceat(np.where(usable, rounds.loss, 0.0), starts)
     usable_count = np.add.reduceat(usable.astype(np.int64), starts)
@@ -44,9 +44,9 @@ def aggregate(rounds: Rounds, size: int) -> dict[str, np.ndarray]:
             "up": up,
             "down": down,
             "maintenance": counts - usable_count,
-            "latency_min_ms": np.round(np.fmin.reduceat(rounds.latency_min, starts), 3),
-            "latency_avg_ms": np.round(np.where(answered > 0, total / answered, np.nan), 3),
-            "latency_max_ms": np.round(np.fmax.reduceat(rounds.latency_max, starts), 3),
+            "latency_min_ms": np.round(np.fmin.reduceat(np.where(measured, rounds.latency_min, np.nan), starts), 3),
+            "latency_avg_ms": np.round(np.where(up > 0, total / up, np.nan), 3),
+            "latency_max_ms": np.round(np.fmax.reduceat(np.where(measured, rounds.latency_max, np.nan), starts), 3),
             "loss_avg": np.round(np.where(usable_count > 0, loss_sum / usable_count, np.nan), 4),
         }
 

@@ -62,8 +62,8 @@ SCALES: dict[str, Scale] = {
     ),
     "large": Scale(
         name="large",
-        students_per_cohort=4_420,
-        applicants_per_cycle=112_000,
+        students_per_cohort=4_930,
+        applicants_per_cycle=125_000,
         monitors=10,
         history_days=365,
         probe_interval_s=30,

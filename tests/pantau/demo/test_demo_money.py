@@ -1,0 +1,113 @@
+"""The demo's bills, payments, bank feed and payment tokens hold together the way the pages rely on."""
+
+from __future__ import annotations
+
+import pandas as pd
+from demo_helpers import NOW, frame
+
+from pantau.models.billing import BILL_KINDS
+
+
+def test_demo010_every_bill_has_a_prodi_a_known_kind_and_a_positive_amount(campus):
+    engine, _ = campus
+    bills = frame(engine, "SELECT kind, prodi_id, amount, semester, va_number, student_id, applicant_id FROM bills")
+    assert set(bills["kind"]) == set(BILL_KINDS)
+    assert bills["prodi_id"].notna().all()
+    assert (bills["amount"].astype(float) > 0).all()
+    assert bills["semester"].str.fullmatch(r"20\d\d[12]").all()
+    assert bills["va_number"].is_unique
+    assert (bills["student_id"].isna() != bills["applicant_id"].isna()).all()
+    ukt = bills.loc[bills["kind"] != "sipenmatu", "amount"].astype(float)
+    assert ukt.between(2_500_000, 9_000_000).all()
+    assert bills.loc[bills["kind"] == "sipenmatu", "amount"].astype(float).between(200_000, 300_000).all()
+
+
+def test_demo011_payments_add_up_to_what_the_application_says_was_paid(campus):
+    engine, _ = campus
+    bills = frame(engine, """
+        SELECT b.id, b.amount, b.app_paid, b.app_paid_at, b.app_paid_amount, COALESCE(SUM(p.amount), 0) AS paid
+        FROM bills b LEFT JOIN payments p ON p.bill_id = b.id GROUP BY b.id, b.amount, b.app_paid, b.app_paid_at,
+        b.app_paid_amount""")
+    assert (bills["paid"].astype(float) == bills["app_paid_amount"].astype(float)).all()
+    paid = bills["app_paid"].astype(bool)
+    assert (paid == (bills["app_paid_amount"].astype(float) >= bills["amount"].astype(float))).all()
+    assert (paid == bills["app_paid_at"].notna()).all()
+    partial = ~paid & (bills["app_paid_amount"].astype(float) > 0)
+    overpaid = bills["app_paid_amount"].astype(float) > bills["amount"].astype(float)
+    assert partial.sum() >= 1 and overpaid.sum() >= 1
+
+
+def test_demo012_about_a_tenth_of_the_bills_past_due_are_unpaid(campus):
+    engine, _ = campus
+    due = frame(engine, f"SELECT app_paid FROM bills WHERE due_date < '{NOW.date().isoformat()}'")
+    unpaid = 1 - due["app_paid"].astype(bool).mean()
+    assert 0.08 <= unpaid <= 0.15
+
+
+def test_demo013_payments_cluster_in_the_days_before_the_due_date(campus):
+    engine, _ = campus
+    paid = frame(engine, "SELECT due_date, app_paid_at FROM bills WHERE app_paid AND kind = 'herregistrasi'")
+    local_day = pd.to_datetime(paid["app_paid_at"], utc=True).dt.tz_convert("Asia/Jakarta").dt.tz_localize(None)
+    days_before = (pd.to_datetime(paid["due_date"]) - local_day.dt.normalize()).dt.days
+    assert days_before.between(0, 7).mean() > 0.6
+    assert 0.02 < (days_before < 0).mean() < 0.15
+    assert (days_before > 14).mean() < 0.15
+
+
+def test_demo014_a_small_share_is_paid_at_the_bank_but_unpaid_in_the_application(campus):
+    engine, _ = campus
+    credited = frame(engine, """
+        SELECT DISTINCT b.id, b.app_paid_amount FROM bills b
+        JOIN bank_transactions t ON t.va_number = b.va_number AND t.amount = b.amount AND t.direction = 'credit'""")
+    bank_only = (credited["app_paid_amount"].astype(float) == 0).mean()
+    assert 0.003 <= bank_only <= 0.02
+
+
+def test_demo015_the_bank_feed_mixes_formats_and_carries_the_deliberate_mismatches(campus):
+    engine, _ = campus
+    credits = frame(engine, "SELECT source_format, va_number, dedup_key, weak_key FROM bank_transactions "
+                            "WHERE direction = 'credit'")
+    assert set(credits["source_format"]) == {"bni", "briva", "snap", "mt940"}
+    assert credits["dedup_key"].str.match(r"^(ref:\w+|line:[^:]*:\w+:\d{4}-\d\d-\d\d):C:\d+\.\d\d").all()
+    with_va = credits["va_number"].notna()
+    assert credits.loc[with_va, "weak_key"].str.match(r"^va:\d+:C:\d+\.\d\d:\d{4}-\d\d-\d\d#\d+$").all()
+    no_bill = frame(engine, "SELECT COUNT(*) AS n FROM bank_transactions t WHERE direction = 'credit' AND NOT EXISTS "
+                            "(SELECT 1 FROM bills b WHERE b.va_number = t.va_number)")
+    assert no_bill["n"][0] >= 2
+    no_credit = frame(engine, "SELECT COUNT(*) AS n FROM bills b WHERE app_paid AND NOT EXISTS "
+                              "(SELECT 1 FROM bank_transactions t WHERE t.va_number = b.va_number)")
+    assert no_credit["n"][0] >= 1
+    debits = frame(engine, "SELECT COUNT(*) AS n FROM bank_transactions WHERE direction = 'debit'")
+    assert debits["n"][0] > 0
+
+
+def test_demo016_token_stock_never_goes_negative_and_the_running_wave_is_days_from_empty(campus):
+    engine, _ = campus
+    moves = frame(engine, "SELECT wave_id, channel, kind, quantity, occurred_at FROM token_movements")
+    moves["signed"] = moves["quantity"].where(moves["kind"] != "issued", -moves["quantity"])
+    moves["order"] = moves["kind"].map({"initial": 0, "topup": 1, "issued": 2})
+    moves = moves.sort_values(["wave_id", "channel", "occurred_at", "order"])
+    assert (moves.groupby(["wave_id", "channel"])["signed"].cumsum() >= 0).all()
+    today = NOW.date().isoformat()
+    running = frame(engine, f"SELECT id FROM admission_waves WHERE opens_on <= '{today}' AND closes_on >= '{today}'")
+    assert len(running) == 1
+    wave = moves[moves["wave_id"] == running["id"][0]]
+    stock = wave["signed"].sum()
+    recent = wave[(wave["kind"] == "issued")
+                  & (pd.to_datetime(wave["occurred_at"], utc=True) > pd.Timestamp(NOW) - pd.Timedelta(days=7))]
+    days_left = stock / (recent["quantity"].sum() / 7)
+    assert 2 <= days_left <= 8
+
+
+def test_demo017_applicants_sometimes_waited_for_a_top_up_and_a_deadline_was_extended(campus):
+    engine, _ = campus
+    waited = frame(engine, "SELECT COUNT(*) AS n FROM applicants WHERE token_issued_at > arrived_at")
+    assert waited["n"][0] >= 1
+    extensions = frame(engine, "SELECT e.new_deadline, w.payment_deadline, e.previous_deadline FROM payment_extensions e "
+                               "JOIN admission_waves w ON w.id = e.wave_id")
+    assert len(extensions) >= 1
+    assert (extensions["new_deadline"].astype(str) == extensions["payment_deadline"].astype(str)).all()
+    assert (extensions["new_deadline"].astype(str) > extensions["previous_deadline"].astype(str)).all()
+    sipenmatu = frame(engine, "SELECT COUNT(*) AS n FROM bills b JOIN applicants a ON a.id = b.applicant_id "
+                              "WHERE b.kind = 'sipenmatu'")
+    assert sipenmatu["n"][0] == frame(engine, "SELECT COUNT(*) AS n FROM applicants WHERE token_issued_at IS NOT NULL")["n"][0]
