@@ -12,7 +12,8 @@ from pantau.settings import Settings
 from .base import Collector
 
 BUILTIN_MODULES: tuple[str, ...] = ("collectors.alert_delivery", "collectors.monitors", "collectors.workflow",
-                                   "collectors.ktm_photos", "collectors.ktm_pipeline", "collectors.accounts_expiry")
+                                   "collectors.ktm_photos", "collectors.ktm_pipeline", "collectors.accounts_expiry",
+                                   "collectors.monthly_report")
 
 _registry: dict[str, type[Collector]] = {}
 

@@ -8,14 +8,13 @@ administrators.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
 
 from pantau import formatting
 from pantau.models import utcnow
+from pantau.reports import monthly
 from pantau.sla.context import sla_context
 from pantau.sla.scope import visible_steps
 from queries import overview as queries
@@ -30,7 +29,6 @@ CARDS = ids.make(KEY, "cards")
 ATTENTION = ids.make(KEY, "attention")
 STAMP = ids.make(KEY, "stamp")
 REFRESH_MS = 300_000
-SECTIONS = (("Finance", ("payments", "tokens")), ("Servers", ("servers",)), ("Services & SOPs", ("sla", "ktm", "kso")))
 PAGE_OF = {"payments": "payments", "tokens": "tokens", "servers": "server", "sla": "sla", "ktm": "ktm", "kso": "kso"}
 
 
@@ -77,7 +75,7 @@ def _refresh(_tick):
                            t("Figures appear once the collectors have read bills, servers and SOP steps."),
                            icon="speedometer2"), None, stamp
     sections = []
-    for title, members in SECTIONS:
+    for title, members in monthly.SECTIONS:
         cards = [card(kpi) for kpi in kpis if kpi.group in members]
         if cards:
             sections += [html.H2(t(title), className="h6 text-body-secondary text-uppercase mt-2 mb-2"),
@@ -92,49 +90,16 @@ def attention(kpis: list[queries.Kpi]) -> dbc.Alert | None:
     if not poor:
         return dbc.Alert([html.I(className="bi bi-check-circle-fill me-2"), t("Every KPI is within its threshold.")],
                          color="success", className="py-2")
-    names = ", ".join(t(k.title, **k.words) for k in poor)
+    names = ", ".join(monthly.title_text(k, context.lang()) for k in poor)
     return dbc.Alert([html.I(className="bi bi-exclamation-triangle-fill me-2"),
                       t("Needs attention: {names}", names=names)], color="warning", className="py-2")
 
 
-def value_text(kind: str, value, lang: str) -> str:
-    """A KPI's value in its unit, in the reader's language."""
-    if value is None:
-        return "–"
-    if kind == "share":
-        return formatting.percent(value, lang)
-    if kind == "rupiah":
-        return formatting.rupiah(value, lang)
-    if kind == "days":
-        return context.t("{days} days", days=formatting.number(value, lang, 0))
-    return formatting.number(value, lang)
-
-
-def change_text(kpi: queries.Kpi) -> str | None:
-    """The change against the previous period, worded in the KPI's unit."""
-    t, lang = context.t, context.lang()
-    if kpi.value is None or kpi.previous is None:
-        return None
-    against = t(kpi.previous_label, **kpi.words)
-    difference = (Decimal(str(kpi.value)) - Decimal(str(kpi.previous))) if kpi.kind == "rupiah" else kpi.value - kpi.previous
-    sign = "+" if difference >= 0 else "−"
-    size = abs(difference)
-    if kpi.kind == "share":
-        shown = t("{sign}{points} points", sign=sign, points=formatting.number(size * 100, lang, 1))
-    elif kpi.kind == "rupiah":
-        shown = sign + formatting.rupiah(size, lang)
-    else:
-        shown = sign + formatting.number(size, lang)
-    return t("{change} against {previous}", change=shown, previous=against)
-
-
 def card(kpi: queries.Kpi) -> dbc.Card:
-    t, lang = context.t, context.lang()
-    words = {k: (formatting.number(v, lang) if isinstance(v, int) and k not in ("intake", "previous_intake") else v)
-             for k, v in kpi.words.items()}
-    return kpi_card(t(kpi.title, **words), value_text(kpi.kind, kpi.value, lang), kpi.grade, change=change_text(kpi),
-                    trend=list(kpi.trend), href=kpi.href, note=t(kpi.note, **words) if kpi.note else None,
-                    card_id=ids.make(KEY, "card-" + kpi.key.replace(":", "-")))
+    lang = context.lang()
+    return kpi_card(monthly.title_text(kpi, lang), monthly.value_text(kpi.kind, kpi.value, lang), kpi.grade,
+                    change=monthly.change_text(kpi, lang), trend=list(kpi.trend), href=kpi.href,
+                    note=monthly.note_text(kpi, lang), card_id=ids.make(KEY, "card-" + kpi.key.replace(":", "-")))
 
 
 access.register_page(
