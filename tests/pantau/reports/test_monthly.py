@@ -1,0 +1,111 @@
+"""The monthly report: figures as of a month's end, worded for print and e-mail, and mailed once a month to
+the directors through the loopback SMTP server."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from collectors.monthly_report import due_month, report_settings
+from collectors.scheduler import run_once
+from pantau.db import session_scope
+from pantau.models import AuditEntry, SopCase, utcnow
+from pantau.models.workflow import SlaMonthly, StepResult
+from pantau.reports import monthly
+from pantau.settings import AlertChannel, AlertSettings, Settings
+
+ZONE = "Asia/Jakarta"
+
+
+def test_report001_months_follow_the_campus_calendar():
+    first_of_november = datetime(2026, 10, 31, 17, 30, tzinfo=UTC)
+    assert monthly.previous_month(first_of_november, ZONE) == "2026-10"
+    assert monthly.previous_month(first_of_november, "UTC") == "2026-09"
+    assert monthly.month_end("2026-12", ZONE).isoformat() == "2026-12-31T23:59:59.999999+07:00"
+
+
+def _seed(engine) -> None:
+    """October 2026: nine of ten KTM steps within standard; one KSO request waiting on the kolegium since 20 Oct."""
+    started = datetime(2026, 10, 20, 2, tzinfo=UTC)
+    with session_scope(engine) as session:
+        session.add(SlaMonthly(sop_code="KTM", step_key="pendaftaran", month="2026-10", performer="", completed=10,
+                               measured=10, met=9, breached=1, elapsed_s=0))
+        case = SopCase(sop_code="KSO", case_ref="KSO-1", opened_at=started, unit="UPK SDMK", attrs={})
+        session.add(case)
+        session.flush()
+        session.add(StepResult(case_id=case.id, sop_code="KSO", step_key="verifikasi_skp", step_number=4,
+                               performer_role="operator", unit="UPK SDMK", outside_party=True, started_at=started,
+                               due_at=started + timedelta(days=31), state="waiting"))
+
+
+def test_report002_october_as_of_its_last_moment_in_print_and_mail(tmp_path, store):
+    _seed(store)
+    settings = Settings(data_dir=tmp_path, institution="Poltekkes Contoh")
+
+    report = monthly.build(store, settings, "2026-10", now=datetime(2026, 11, 23, tzinfo=UTC))
+    page = monthly.render_html(report, "id", ZONE)
+    english = monthly.render_html(report, "en", ZONE)
+
+    assert report.as_of == monthly.month_end("2026-10", ZONE)
+    assert {kpi.key: kpi.value for kpi in report.kpis} == {"sla:KTM": 0.9, "kso_waiting": 1}
+    assert "<h1>Laporan bulanan Okt 2026</h1>" in page
+    assert "Poltekkes Contoh · angka per 31 Okt 2026 23.59 WIB" in page
+    assert "Kepatuhan SLA: KTM</td><td class=\"value\">90,0%</td><td class=\"good\">Baik</td>" in page
+    assert "Tahap dalam waktu baku, Juli–Desember 2026" in page
+    assert "KSO menunggu kolegium</td><td class=\"value\">1</td>" in page
+    assert "<h1>Monthly report Oct 2026</h1>" in english and "90.0%" in english
+
+
+def test_report003_changes_are_worded_in_the_kpis_unit():
+    kpi = monthly.Kpi(key="k", group="sla", title="t", kind="share", value=0.9, grade="good", href="/",
+                      previous=0.85, previous_label="the previous half-year")
+    count = monthly.Kpi(key="c", group="kso", title="t", kind="count", value=3, grade="info", href="/", previous=5,
+                        previous_label="30 days ago")
+    assert monthly.change_text(kpi, "id") == "+5,0 poin dibanding semester sebelumnya"
+    assert monthly.change_text(count, "en") == "−2 against 30 days ago"
+
+
+def _director_channel(url: str) -> AlertSettings:
+    return AlertSettings(channels=[AlertChannel(url=url, roles=["direktur"], name="surel-direktur")])
+
+
+def test_report004_the_collector_mails_last_months_report_to_directors_once(tmp_path, engine, smtp_server):
+    settings = Settings(data_dir=tmp_path, alerts=_director_channel(smtp_server.mailto("direktur@kampus.ac.id")),
+                        reports={"day": 1, "hour": 0})
+    month = monthly.previous_month(utcnow(), ZONE)
+
+    [first] = run_once(settings, engine, names=["monthly-report"])
+    [second] = run_once(settings, engine, names=["monthly-report"])
+
+    assert (first.ok, first.message) == (True, f"report {month} sent through 1 channels")
+    assert second.message == f"report {month} already sent"
+    [mail] = smtp_server.messages
+    expected = monthly.heading(monthly.build(engine, settings, month), "id", ZONE)[0]
+    assert (mail["To"], mail["Subject"]) == ("direktur@kampus.ac.id", expected)
+    assert "KSO menunggu kolegium" in mail.get_body(preferencelist=("html",)).get_content()
+    with session_scope(engine) as session:
+        assert session.scalars(select(AuditEntry.target).where(AuditEntry.action == "report.monthly.sent")).all() == [month]
+
+
+def test_report005_no_director_channel_or_no_server_leaves_the_month_unsent(tmp_path, engine, unused_tcp_port):
+    treasurer = AlertSettings(channels=[AlertChannel(url="mailto://127.0.0.1:1?to=b@kampus.ac.id", roles=["bendahara"])])
+    [quiet] = run_once(Settings(data_dir=tmp_path, alerts=treasurer, reports={"hour": 0}), engine,
+                       names=["monthly-report"])
+    down = f"mailto://127.0.0.1:{unused_tcp_port}?from=pantau@kampus.ac.id&to=d@kampus.ac.id&mode=insecure"
+    [failed] = run_once(Settings(data_dir=tmp_path, alerts=_director_channel(down), reports={"hour": 0}), engine,
+                        names=["monthly-report"])
+
+    assert quiet.ok and quiet.message.endswith("not sent: no alert channel carries direktur")
+    assert not failed.ok and "not delivered: surel-direktur:" in failed.message
+    with session_scope(engine) as session:
+        assert session.scalars(select(AuditEntry).where(AuditEntry.action == "report.monthly.sent")).all() == []
+
+
+def test_report006_a_report_is_due_from_its_day_and_hour(tmp_path):
+    config = report_settings(Settings(data_dir=tmp_path, reports={"day": 2, "hour": 7}))
+    assert due_month(datetime(2026, 12, 1, 23, tzinfo=UTC), ZONE, config) is None
+    assert due_month(datetime(2026, 12, 2, 0, tzinfo=UTC), ZONE, config) == "2026-11"
+    with pytest.raises(ValueError, match=r"\[reports\] field day: .*less than or equal to 28"):
+        report_settings(Settings(data_dir=tmp_path, reports={"day": 31}))
