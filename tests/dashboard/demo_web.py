@@ -83,3 +83,15 @@ def page(path: str, search: str = "") -> dict:
         "changedPropIds": ["_pages_location.pathname"],
         "state": [],
     }
+
+
+def browser_log_in(dash_duo, username: str) -> None:
+    """Log out whoever is logged in, then log `username` in through the form (a role means `user.<role>`)."""
+    name = username if "." in username else f"user.{username}"
+    dash_duo.driver.get(f"{dash_duo.server.url}/logout")
+    dash_duo.driver.get(f"{dash_duo.server.url}/login")
+    dash_duo.wait_for_element("#login-form", timeout=20)
+    dash_duo.find_element("#username").send_keys(name)
+    dash_duo.find_element("#password").send_keys(PASSWORD)
+    dash_duo.find_element("#login-submit").click()
+    dash_duo.wait_for_element("#shell-user", timeout=20)

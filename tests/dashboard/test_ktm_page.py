@@ -1,0 +1,69 @@
+"""KTM page: directors, administrators and the operators of a KTM unit see the pipeline; everybody else is
+refused the page and its callbacks."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from demo_web import UPDATE, browser_log_in, demo_web, page, payload
+
+REFRESH = payload([("ktm-summary", "children"), ("ktm-funnel", "children"), ("ktm-stages", "children"),
+                   ("ktm-batches", "children"), ("ktm-photos", "children"), ("ktm-stuck", "children")],
+                  [("ktm-intake", "value", 2026), ("ktm-batch", "value", 0)])
+BATCHES = payload([("ktm-batch", "options")], [("ktm-intake", "value", 2026)])
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return demo_web(tmp_path_factory.mktemp("ktm"))
+
+
+@pytest.mark.parametrize("who", ["kepala_it", "bendahara", "operator"])
+def test_ktmpage001_roles_and_other_units_get_neither_page_nor_callbacks(site, who):
+    client = site.client(who)
+    shown = client.post(UPDATE, json=page("/ktm")).text
+    assert "Tidak berwenang" in shown and "ktm-funnel" not in shown
+    assert client.post(UPDATE, json=REFRESH).status_code == 403
+    assert client.post(UPDATE, json=BATCHES).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["direktur", "admin", "ops.ktm"])
+def test_ktmpage002_allowed_users_get_the_pipeline(site, who):
+    client = site.client(who)
+    assert "ktm-funnel" in client.post(UPDATE, json=page("/ktm", "?intake=2026&batch=2")).text
+    response = client.post(UPDATE, json=REFRESH)
+    assert response.status_code == 200
+    parts = response.json["response"]
+    summary = str(parts["ktm-summary"]["children"])
+    assert "KTM selesai" in summary and "78 dari 78 mahasiswa angkatan 2026 sudah menerima KTM" in summary
+    funnel = parts["ktm-funnel"]["children"]["props"]["figure"]
+    assert funnel["layout"]["title"]["text"] == "Mahasiswa yang menyelesaikan tiap tahap, angkatan 2026"
+    assert funnel["data"][0]["x"][0] == 78 and funnel["data"][0]["y"][1] == "1. Sosialisasi Pembuatan KTM"
+    assert "Foto angkatan ini belum diperiksa." in str(parts["ktm-photos"]["children"])
+    assert [o["label"] for o in client.post(UPDATE, json=BATCHES).json["response"]["ktm-batch"]["options"]] == \
+        ["Semua batch", "Batch 1", "Batch 2"]
+
+
+def test_ktmpage003_an_empty_store_says_where_ktm_data_comes_from(web):
+    shown = web.client("direktur").post(UPDATE, json=page("/ktm")).text
+    assert "Belum ada data KTM." in shown and "pantau import events" in shown
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("chromedriver")),
+                    reason="browser tests need Debian's chromium and chromium-driver")
+def test_ktmpage004_roles_in_chromium(dash_duo, site):
+    dash_duo.start_server(site.app, navigate=False)
+    for who in ("direktur", "ops.ktm"):
+        browser_log_in(dash_duo, who)
+        dash_duo.driver.get(f"{dash_duo.server.url}/ktm")
+        dash_duo.wait_for_contains_text("#ktm-summary", "KTM selesai", timeout=30)
+        dash_duo.wait_for_element("#ktm-funnel .js-plotly-plot", timeout=30)
+        dash_duo.wait_for_contains_text("#ktm-batches", "Dikirim ke bank", timeout=30)
+    for who in ("kepala_it", "bendahara", "operator"):
+        browser_log_in(dash_duo, who)
+        dash_duo.driver.get(f"{dash_duo.server.url}/ktm")
+        dash_duo.wait_for_text_to_equal("#shell-not-authorised h2", "Tidak berwenang", timeout=30)
+        assert not dash_duo.driver.find_elements("css selector", "#ktm-summary")
