@@ -104,7 +104,7 @@ def applicant_bills(admissions: Admissions, prodi_ids: np.ndarray, rng: np.rando
     """A sipenmatu bill for every applicant who got a payment token, due at the wave's payment deadline."""
     count = len(admissions.applicant_id)
     kind = np.full(count, "sipenmatu")
-    semester = np.strings.add(admissions.intake.astype(str), "1")
+    semester = np.strings.add(admissions.intake.astype("U4"), "1")
     digits = np.strings.slice(admissions.reg_no, 3, None)
     source_key, va = bill_numbers(kind, semester, admissions.bank, digits)
     return Bills(

@@ -78,13 +78,13 @@ class BulkWriter:
             self.connection.exec_driver_sql(sql)
 
     def _insert(self, table: Table, columns: Mapping[str, Any], total: int, step: str | None) -> None:
+        """Convert and send one batch at a time, so a million rows never exist as Python tuples at once."""
         names = list(columns)
-        converted = [_convert(table.c[name].type, columns[name], self.dialect) for name in names]
-        rows = list(zip(*converted))
         quote = self.connection.dialect.identifier_preparer.quote
         column_list = ", ".join(quote(name) for name in names)
         for first in range(0, total, BATCH_ROWS):
-            batch = rows[first : first + BATCH_ROWS]
+            part = slice(first, first + BATCH_ROWS)
+            batch = list(zip(*(_convert(table.c[name].type, columns[name][part], self.dialect) for name in names)))
             if self.dialect == "postgresql":
                 self._copy(f"COPY {quote(table.name)} ({column_list}) FROM STDIN", batch)
             else:
