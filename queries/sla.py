@@ -14,7 +14,8 @@ import pandas as pd
 from sqlalchemy import Engine, and_, case, false, func, or_, select, true
 
 from pantau.models import SopCase
-from pantau.models.workflow import SlaMonthly, SlaQuantile, StepResult
+from pantau.models.workflow import SlaMonthly, SlaPerformer, SlaQuantile, StepResult
+from pantau.sla.aggregates import OTHERS
 from pantau.sla.measure import AT_RISK, BREACHED, OPEN, WAITING
 from pantau.sla.periods import half_of
 from pantau.sla.scope import Scope
@@ -127,14 +128,15 @@ def step_stats(engine: Engine, half: str, months: Sequence[str], scope: Scope = 
     return _with_compliance(frame.merge(spread, on=["sop_code", "step_key"], how="left"))
 
 
-def performer_counts(engine: Engine, months: Sequence[str], scope: Scope = None) -> pd.DataFrame:
-    """Steps completed per SOP step and performer over `months`, with the share within standard."""
+def performer_counts(engine: Engine, half: str, scope: Scope = None) -> pd.DataFrame:
+    """Steps completed per SOP step and performer in the half-year, with the share within standard; the
+    most frequent performers by name, the rest as `pantau.sla.aggregates.OTHERS`."""
     query = (
-        select(SlaMonthly.sop_code, SlaMonthly.step_key, SlaMonthly.performer, func.sum(SlaMonthly.completed),
-               func.sum(SlaMonthly.measured), func.sum(SlaMonthly.met))
-        .where(SlaMonthly.month.in_(list(months)), _in_scope(SlaMonthly.sop_code, SlaMonthly.step_key, scope))
-        .group_by(SlaMonthly.sop_code, SlaMonthly.step_key, SlaMonthly.performer)
-        .order_by(SlaMonthly.sop_code, SlaMonthly.step_key, func.sum(SlaMonthly.completed).desc(), SlaMonthly.performer)
+        select(SlaPerformer.sop_code, SlaPerformer.step_key, SlaPerformer.performer, SlaPerformer.completed,
+               SlaPerformer.measured, SlaPerformer.met)
+        .where(SlaPerformer.period == half, _in_scope(SlaPerformer.sop_code, SlaPerformer.step_key, scope))
+        .order_by(SlaPerformer.sop_code, SlaPerformer.step_key, SlaPerformer.performer == OTHERS,
+                  SlaPerformer.completed.desc(), SlaPerformer.performer)
     )
     return _with_compliance(_frame(engine, query, ["sop_code", "step_key", "performer", "completed", "measured", "met"]))
 

@@ -99,11 +99,16 @@ def step_frame(report: dict) -> pd.DataFrame:
                 "completed": formatting.number(step["completed"], lang),
                 "within": formatting.percent(step["compliance"], lang),
                 "median": spread(step["median_s"], step["median_ratio"]), "p90": spread(step["p90_s"], step["p90_ratio"]),
-                "performers": ", ".join(f"{p['performer'] or '–'}: {formatting.number(p['completed'], lang)}"
+                "performers": ", ".join(f"{who(p)}: {formatting.number(p['completed'], lang)}"
                                         for p in step["performers"][:4]),
             })
     return pd.DataFrame(rows, columns=["sop", "number", "step", "role", "standard", "completed", "within", "median",
                                        "p90", "performers"])
+
+
+def who(performer: dict) -> str:
+    """A performer's name, "Others" for the rest summed, or a dash when none was recorded."""
+    return context.t("Others") if performer["others"] else performer["performer"] or "–"
 
 
 def _flow_letters(entry: dict) -> dict[str, str]:
@@ -173,7 +178,7 @@ def download_frames(report: dict, open_steps: pd.DataFrame, names: dict[tuple[st
                           "within_standard": step["compliance"], "median_s": step["median_s"], "p90_s": step["p90_s"],
                           "median_of_standard": step["median_ratio"], "p90_of_standard": step["p90_ratio"]})
             performers += [{"period": report["period"], "sop": entry["code"], "number": step["number"],
-                            "step": step["name"], "performer": p["performer"], "completed": p["completed"],
+                            "step": step["name"], "performer": who(p), "completed": p["completed"],
                             "met": p["met"], "within_standard": p["compliance"]} for p in step["performers"]]
     opened = open_steps.copy()
     if not opened.empty:

@@ -71,13 +71,17 @@ def _steps_table(steps: list[dict], lang: str, t) -> Table:
         name = step["name"] if len(step["name"]) <= 48 else step["name"][:47] + "…"
         if step["outside_party"]:
             name += f" [dim]({t('outside party')})[/]"
-        who = ", ".join(f"{p['performer'] or '–'} {p['completed']}" for p in step["performers"][:3])
+        who = ", ".join(f"{_who(p, t)} {p['completed']}" for p in step["performers"][:3])
         table.add_row(
             str(step["number"]), name, step["performer_role"], step["standard"],
             formatting.number(step["completed"], lang), formatting.percent(step["compliance"], lang),
             _spread(step["median_s"], step["median_ratio"], lang), _spread(step["p90_s"], step["p90_ratio"], lang), who,
         )
     return table
+
+
+def _who(performer: dict, t) -> str:
+    return t("Others") if performer["others"] else performer["performer"] or "–"
 
 
 def _spread(seconds: int | None, ratio: float | None, lang: str) -> str:

@@ -101,22 +101,38 @@ class StepResult(Base):
 
 
 class SlaMonthly(Base):
-    """Completed steps of one SOP step in one local month, per performer: what compliance sums up."""
+    """Completed steps of one SOP step in one local month: what compliance and its trend sum up."""
 
     __tablename__ = "sla_monthly"
-    __table_args__ = (UniqueConstraint("sop_code", "step_key", "month", "performer"), Index(None, "month"))
+    __table_args__ = (UniqueConstraint("sop_code", "step_key", "month"), Index(None, "month"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     sop_code: Mapped[str] = mapped_column(String(16))
     step_key: Mapped[str] = mapped_column(String(48))
     month: Mapped[str] = mapped_column(String(7))
-    performer: Mapped[str] = mapped_column(String(120), default="")
     outside_party: Mapped[bool] = mapped_column(default=False)
     completed: Mapped[int] = mapped_column(Integer, default=0)
     measured: Mapped[int] = mapped_column(Integer, default=0)
     met: Mapped[int] = mapped_column(Integer, default=0)
     breached: Mapped[int] = mapped_column(Integer, default=0)
     elapsed_s: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class SlaPerformer(Base):
+    """Steps of one SOP step completed in one half-year by each of its most frequent performers; the
+    rest are summed under the performer "*" (students and applicants perform some steps, one each)."""
+
+    __tablename__ = "sla_performers"
+    __table_args__ = (UniqueConstraint("sop_code", "step_key", "period", "performer"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    sop_code: Mapped[str] = mapped_column(String(16))
+    step_key: Mapped[str] = mapped_column(String(48))
+    period: Mapped[str] = mapped_column(String(7))
+    performer: Mapped[str] = mapped_column(String(120))
+    completed: Mapped[int] = mapped_column(Integer)
+    measured: Mapped[int] = mapped_column(Integer)
+    met: Mapped[int] = mapped_column(Integer)
 
 
 class SlaQuantile(Base):

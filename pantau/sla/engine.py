@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from pantau.db import session_scope
 from pantau.models import SopCase, StepEvent, utcnow
-from pantau.models.workflow import SlaFingerprint, SlaMonthly, SlaQuantile, StepResult
+from pantau.models.workflow import SlaFingerprint, SlaMonthly, SlaPerformer, SlaQuantile, StepResult
 from pantau.settings import Settings
 from pantau.sla.aggregates import Group, refresh_aggregates
 from pantau.sla.context import SlaContext, sla_context
@@ -119,6 +119,7 @@ def rebuild(engine: Engine, settings: Settings | SlaContext, **options) -> Evalu
     with session_scope(engine) as session:
         serialise(session)
         session.execute(delete(SlaMonthly))
+        session.execute(delete(SlaPerformer))
         session.execute(delete(SlaQuantile))
         session.execute(delete(StepResult))
         session.execute(update(SopCase).values(evaluated_at=None))

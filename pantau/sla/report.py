@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from pantau.models import utcnow
+from pantau.sla.aggregates import OTHERS
 from pantau.sla.context import SlaContext
 from pantau.sla.periods import half_of, month_of, months_of, previous_half
 from pantau.sla.scope import Scope, narrow
@@ -64,7 +65,7 @@ def build_report(
     before = sop_compliance(engine, months_of(previous), scope).set_index("sop_code")
     trend = monthly_compliance(engine, months, scope, by="sop")
     steps = step_stats(engine, period, months, scope)
-    performers = performer_counts(engine, months, scope)
+    performers = performer_counts(engine, period, scope)
     codes = [code for code in ctx.catalogue if scope is None or code in scope]
     entries = []
     for code in codes:
@@ -95,8 +96,9 @@ def build_report(
 def _steps(definition: Sop, scope: Scope, steps: pd.DataFrame, performers: pd.DataFrame) -> list[dict]:
     """Every visible step of the SOP in its file's order, with its figures (zero without completions)."""
     stats = {row.step_key: row for row in steps.itertuples()}
-    by_step = {key: [{"performer": p.performer or None, "completed": int(p.completed), "met": int(p.met),
-                      "compliance": _number(p.compliance)} for p in group.itertuples()]
+    by_step = {key: [{"performer": None if p.performer in ("", OTHERS) else p.performer, "others": p.performer == OTHERS,
+                      "completed": int(p.completed), "met": int(p.met), "compliance": _number(p.compliance)}
+                     for p in group.itertuples()]
                for key, group in performers.groupby("step_key", sort=False)}
     out = []
     for step in definition.steps:

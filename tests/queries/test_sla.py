@@ -81,7 +81,7 @@ def test_qs003_step_stats_with_median_p90_and_outside_party_flag(seeded):
 
 
 def test_qs004_performer_counts(seeded):
-    frame = sla.performer_counts(seeded, ["2026-03", "2026-04"])
+    frame = sla.performer_counts(seeded, "2026-H1")
     ws = frame[frame["sop_code"] == "WS"]
     assert ws[["step_key", "performer", "completed", "met"]].values.tolist() == [
         ["agenda_disposisi", "Adm", 2, 1], ["surat_permohonan", "Adm", 1, 1], ["surat_permohonan", "Rina", 1, 1]]

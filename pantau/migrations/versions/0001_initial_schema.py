@@ -260,7 +260,6 @@ def upgrade() -> None:
     sa.Column('sop_code', sa.String(length=16), nullable=False),
     sa.Column('step_key', sa.String(length=48), nullable=False),
     sa.Column('month', sa.String(length=7), nullable=False),
-    sa.Column('performer', sa.String(length=120), nullable=False),
     sa.Column('outside_party', sa.Boolean(), nullable=False),
     sa.Column('completed', sa.Integer(), nullable=False),
     sa.Column('measured', sa.Integer(), nullable=False),
@@ -268,11 +267,23 @@ def upgrade() -> None:
     sa.Column('breached', sa.Integer(), nullable=False),
     sa.Column('elapsed_s', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sla_monthly')),
-    sa.UniqueConstraint('sop_code', 'step_key', 'month', 'performer', name=op.f('uq_sla_monthly_sop_code_step_key_month_performer'))
+    sa.UniqueConstraint('sop_code', 'step_key', 'month', name=op.f('uq_sla_monthly_sop_code_step_key_month'))
     )
     with op.batch_alter_table('sla_monthly', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sla_monthly_month'), ['month'], unique=False)
 
+    op.create_table('sla_performers',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('sop_code', sa.String(length=16), nullable=False),
+    sa.Column('step_key', sa.String(length=48), nullable=False),
+    sa.Column('period', sa.String(length=7), nullable=False),
+    sa.Column('performer', sa.String(length=120), nullable=False),
+    sa.Column('completed', sa.Integer(), nullable=False),
+    sa.Column('measured', sa.Integer(), nullable=False),
+    sa.Column('met', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sla_performers')),
+    sa.UniqueConstraint('sop_code', 'step_key', 'period', 'performer', name=op.f('uq_sla_performers_sop_code_step_key_period_performer'))
+    )
     op.create_table('sla_quantiles',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('sop_code', sa.String(length=16), nullable=False),
@@ -748,6 +759,7 @@ def downgrade() -> None:
 
     op.drop_table('sop_cases')
     op.drop_table('sla_quantiles')
+    op.drop_table('sla_performers')
     with op.batch_alter_table('sla_monthly', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sla_monthly_month'))
 

@@ -10,7 +10,7 @@ from sqlalchemy import insert, select, update
 
 from collectors.workflow.store import EventConflict
 from pantau.models import SopCase, StepEvent
-from pantau.models.workflow import SlaMonthly, SlaQuantile, StepResult
+from pantau.models.workflow import SlaMonthly, SlaPerformer, SlaQuantile, StepResult
 from pantau.settings import Settings
 from pantau.sla.context import SlaContext, sla_context
 from pantau.sla.engine import evaluate_pending, rebuild
@@ -34,8 +34,8 @@ def snapshot(engine) -> list[tuple]:
                    StepResult.state, StepResult.performer, StepResult.elapsed_s).order_by(StepResult.step_key)
         ).all()
         months = connection.execute(
-            select(SlaMonthly.step_key, SlaMonthly.month, SlaMonthly.performer, SlaMonthly.met, SlaMonthly.breached)
-            .order_by(SlaMonthly.step_key, SlaMonthly.performer)
+            select(SlaMonthly.step_key, SlaMonthly.month, SlaMonthly.met, SlaMonthly.breached)
+            .order_by(SlaMonthly.step_key, SlaMonthly.month)
         ).all()
         cases = connection.execute(select(SopCase.opened_at, SopCase.closed_at, SopCase.outcome)).all()
     return [tuple(r) for r in steps] + [tuple(r) for r in months] + [tuple(r) for r in cases]
@@ -114,11 +114,16 @@ def test_en006_monthly_counts_and_half_year_quantiles_follow_the_results(store, 
     feed(store, ctx, "WS", rows)
     with store.connect() as connection:
         monthly = connection.execute(
-            select(SlaMonthly.performer, SlaMonthly.completed, SlaMonthly.met, SlaMonthly.breached)
-            .where(SlaMonthly.step_key == "surat_permohonan").order_by(SlaMonthly.performer)
+            select(SlaMonthly.month, SlaMonthly.completed, SlaMonthly.met, SlaMonthly.breached)
+            .where(SlaMonthly.step_key == "surat_permohonan")
+        ).all()
+        performers = connection.execute(
+            select(SlaPerformer.performer, SlaPerformer.completed, SlaPerformer.met)
+            .where(SlaPerformer.step_key == "surat_permohonan").order_by(SlaPerformer.performer)
         ).all()
         spread = connection.execute(select(SlaQuantile).where(SlaQuantile.step_key == "surat_permohonan")).mappings().one()
-    assert [tuple(r) for r in monthly] == [("Adm", 3, 3, 0), ("Helpdesk", 2, 0, 2)]
+    assert [tuple(r) for r in monthly] == [("2026-05", 5, 3, 2)]
+    assert [tuple(r) for r in performers] == [("Adm", 3, 3), ("Helpdesk", 2, 0)]
     assert spread["period"] == "2026-H1"
     assert spread["median_elapsed_s"] == 5 * 60 and spread["median_ratio"] == pytest.approx(1.0)
     # P90 of 3, 4, 5, 6, 8 minutes with linear interpolation: 6 + 0.6 × (8 − 6) = 7.2 minutes.
@@ -145,7 +150,19 @@ def test_en008_rebuild_measures_everything_afresh(store, ctx):
     assert snapshot(store) == before
 
 
-def test_en009_settings_choose_zone_and_extra_sop_directory(tmp_path):
+def test_en009_performers_beyond_the_most_frequent_are_summed_as_others(store, ctx):
+    rows = [{"case": f"W{n}", "step": 1, "started": "2026-05-11 09:00", "completed": "2026-05-11 09:03",
+             "performer": f"Mahasiswa {n:02d}" if n > 2 else "Adm"} for n in range(1, 16)]
+    feed(store, ctx, "WS", rows)
+    with store.connect() as connection:
+        performers = connection.execute(select(SlaPerformer.performer, SlaPerformer.completed)
+                                        .order_by(SlaPerformer.completed.desc(), SlaPerformer.performer)).all()
+    counts = dict(performers)
+    assert len(counts) == 11, "ten by name, the rest summed"
+    assert (counts["Adm"], counts["*"]) == (2, 4)
+
+
+def test_en010_settings_choose_zone_and_extra_sop_directory(tmp_path):
     folder = tmp_path / "sops"
     folder.mkdir()
     text = (BUILTIN_DIR / "webservice.toml").read_text()

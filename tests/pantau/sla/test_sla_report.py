@@ -38,7 +38,8 @@ def test_rep002_report_of_one_sop_with_steps_performers_and_open_counts(store, c
     steps = {step["key"]: step for step in ws["steps"]}
     assert list(steps) == ["surat_permohonan", "agenda_disposisi", "buat_akun", "konfirmasi_akun", "surat_balasan"]
     assert (steps["surat_permohonan"]["median_s"], steps["surat_permohonan"]["standard"]) == (180, "5 menit")
-    assert steps["agenda_disposisi"]["performers"] == [{"performer": "Adm", "completed": 2, "met": 1, "compliance": 0.5}]
+    assert steps["agenda_disposisi"]["performers"] == [
+        {"performer": "Adm", "others": False, "completed": 2, "met": 1, "compliance": 0.5}]
     assert steps["buat_akun"]["completed"] == 0 and steps["buat_akun"]["compliance"] is None
 
 
