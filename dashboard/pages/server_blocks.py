@@ -131,16 +131,19 @@ def _graded(value: float | None, mark: str) -> html.Span:
 
 
 def incident_table(incidents: pd.DataFrame) -> html.Div:
-    t, lang = context.t, context.lang()
+    """The incidents, newest first: monitor, kind, start, end (or still going), duration and cause."""
+    t, lang, tz = context.t, context.lang(), context.tz()
     if incidents.empty:
         return empty_state(t("No incidents in this range."), icon="check2-circle")
+    kinds = {kind: t(name) for kind, name in KIND_NAMES.items()}
+    going = t("still going")
     shown = pd.DataFrame({
         "monitor": incidents["monitor"],
-        "kind": incidents["kind"].map(lambda k: t(KIND_NAMES.get(k, k))),
-        "started": incidents["started_at"].map(_moment),
-        "ended": [t("still going") if is_open else _moment(end)
-                  for is_open, end in zip(incidents["open"], incidents["ended_at"])],
-        "duration": incidents["duration_s"].map(lambda s: duration_text(int(s), lang)),
+        "kind": [kinds.get(kind, kind) for kind in incidents["kind"]],
+        "started": [moment_text(at, lang, tz) for at in incidents["started_at"].dt.to_pydatetime()],
+        "ended": [going if is_open else moment_text(at, lang, tz)
+                  for is_open, at in zip(incidents["open"], incidents["ended_at"].dt.to_pydatetime())],
+        "duration": [duration_text(int(seconds), lang) for seconds in incidents["duration_s"]],
         "cause": incidents["cause"].fillna(""),
     })
     columns = {"monitor": t("Monitor"), "kind": t("Incident"), "started": t("Started"), "ended": t("Ended"),
