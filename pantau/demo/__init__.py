@@ -21,21 +21,22 @@ from pantau.demo.context import DemoContext
 from pantau.demo.scales import SCALES, Scale, ScaleName, get_scale
 from pantau.models import Base
 
-__all__ = ["SCALES", "DEMO_TABLES", "DemoNotEmptyError", "DemoSummary", "Scale", "clear", "generate"]
+__all__ = ["DEMO_TABLES", "DERIVED_TABLES", "SCALES", "DemoNotEmptyError", "DemoSummary", "Scale", "clear", "generate"]
 
 DEMO_TABLES = (
     "prodi", "students", "admission_waves", "payment_extensions", "applicants", "token_movements", "bills",
-    "payments", "bank_imports", "bank_transactions", "recon_results", "recon_cases", "monitors",
-    "maintenance_windows", "probe_samples", "rollup_minute", "rollup_hour", "rollup_day", "incidents",
-    "host_metrics", "sop_cases", "step_events", "digital_accounts", "webservice_accounts",
+    "payments", "bank_imports", "bank_transactions", "monitors", "maintenance_windows", "probe_samples",
+    "rollup_minute", "rollup_hour", "rollup_day", "incidents", "host_metrics", "sop_cases", "step_events",
+    "digital_accounts", "webservice_accounts",
 )
-"""Tables the demo writes (or, for reconciliation, derives from what it writes); `clear` empties them."""
+"""Tables the demo writes; a store with rows in any of them is refused unless `replace` is asked for."""
 
 DERIVED_TABLES = (
-    "recon_summary", "bill_rollups", "bill_paid_days", "step_results", "sla_monthly", "sla_quantiles",
+    "recon_results", "recon_cases", "recon_summary", "bill_rollups", "bill_paid_days", "step_results",
+    "sla_monthly", "sla_quantiles",
 )
-"""Tables other engines compute from the demo's data; `clear` empties those that exist, as they would be stale."""
-
+"""Tables other engines compute from the demo's data (reconciliation, SLA); `clear` empties those that
+exist, as they would be stale. The demo leaves them empty for those engines to fill."""
 
 ANALYSIS_ROWS = 1000
 """SQLite samples this many index rows per index for the planner's statistics after a bulk load."""
