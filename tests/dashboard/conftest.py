@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pytest
 
-from pantau.accounts import create_user
 from pantau.db import session_scope
+from pantau.models import User
+from pantau.security import hash_password
 from pantau.settings import ROLES, Settings
 
 PASSWORD = "rahasia-123"
@@ -38,6 +40,12 @@ class Web:
                                            "next": next_path})
 
 
+@lru_cache(maxsize=1)
+def _password_hash() -> str:
+    """One argon2 hash shared by every test user: hashing is deliberately slow."""
+    return hash_password(PASSWORD)
+
+
 @pytest.fixture
 def web(engine, tmp_path) -> Web:
     from dashboard import create_app
@@ -45,5 +53,6 @@ def web(engine, tmp_path) -> Web:
     settings = Settings(data_dir=tmp_path, database_url=str(engine.url))
     with session_scope(engine) as session:
         for role in ROLES:
-            create_user(session, f"user.{role}", role, password=PASSWORD, unit="UPT TIK" if role == "operator" else None)
+            session.add(User(username=f"user.{role}", role=role, password_hash=_password_hash(),
+                             unit="UPT TIK" if role == "operator" else None))
     return Web(create_app(settings, engine), settings, engine)

@@ -84,9 +84,11 @@ def test_guard008_wrong_role_page_renders_not_authorised(web):
     assert "user.admin" in allowed.text
 
 
-def test_guard009_each_role_lands_on_a_page_it_may_see(web):
-    assert web.client("admin").get("/").headers["Location"] == "/pengguna"
-    assert web.client("operator").get("/").headers["Location"] == "/peringatan"
+def test_guard009_each_role_lands_on_its_page(web):
+    landings = {"direktur": "/ringkasan", "admin": "/ringkasan", "kepala_it": "/server",
+                "bendahara": "/pembayaran", "operator": "/sla"}
+    for role, path in landings.items():
+        assert web.client(role).get("/").headers["Location"] == path, role
 
 
 def test_guard010_wrong_password_is_refused_and_audited(web):

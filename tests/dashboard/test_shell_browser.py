@@ -31,6 +31,7 @@ def test_shell001_bendahara_logs_in_and_sees_only_their_pages(dash_duo, web):
     assert not dash_duo.driver.find_elements("css selector", "#shell-nav-admin")
     assert "Data terakhir diperbarui" in dash_duo.find_element("#shell-freshness").text or \
         "Belum ada data" in dash_duo.find_element("#shell-freshness").text
+    dash_duo.driver.get(f"{dash_duo.server.url}/peringatan")
     dash_duo.wait_for_element("#alerts-summary", timeout=20)
 
 
