@@ -19,7 +19,8 @@ COLORWAY = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#
 
 
 def install() -> None:
-    pio.templates[TEMPLATE] = go.layout.Template(
+    """Register the Pantau template, merged once with plotly_white, as the default of every figure."""
+    own = go.layout.Template(
         layout=go.Layout(
             font={"family": FONT, "size": 13, "color": "#212529"},
             colorway=COLORWAY,
@@ -33,4 +34,5 @@ def install() -> None:
             hoverlabel={"font": {"family": FONT}},
         )
     )
-    pio.templates.default = f"plotly_white+{TEMPLATE}"
+    pio.templates[TEMPLATE] = pio.templates.merge_templates(pio.templates["plotly_white"], own)
+    pio.templates.default = TEMPLATE
