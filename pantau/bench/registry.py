@@ -46,7 +46,7 @@ class Measurement:
 
 Benchmark = Callable[[BenchContext], list[Measurement]]
 _REGISTRY: dict[str, Benchmark] = {}
-BUILTIN_MODULES = ("pantau.bench.shell", "pantau.bench.servers", "pantau.bench.sla")
+BUILTIN_MODULES = ("pantau.bench.shell", "pantau.bench.servers", "pantau.bench.sla", "pantau.bench.overview")
 
 
 def benchmark(name: str) -> Callable[[Benchmark], Benchmark]:
