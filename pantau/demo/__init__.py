@@ -21,7 +21,9 @@ from pantau.demo.context import DemoContext
 from pantau.demo.scales import SCALES, Scale, ScaleName, get_scale
 from pantau.models import Base
 
-__all__ = ["DEMO_TABLES", "DERIVED_TABLES", "SCALES", "DemoNotEmptyError", "DemoSummary", "Scale", "clear", "generate"]
+__all__ = [
+    "DEMO_TABLES", "DERIVED_TABLES", "SCALES", "DemoNotEmptyError", "DemoSummary", "Scale", "clear", "generate",
+]
 
 DEMO_TABLES = (
     "prodi", "students", "admission_waves", "payment_extensions", "applicants", "token_movements", "bills",

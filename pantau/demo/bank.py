@@ -164,8 +164,10 @@ def _descriptions(rows: dict) -> np.ndarray:
     """Narratives as each feed writes them: the notification's reference, or the statement's transfer text."""
     text = np.full(len(rows["direction"]), "PEMINDAHBUKUAN PENERIMAAN PNBP KE REKENING KAS NEGARA", dtype=object)
     notified = rows["source_format"] != "mt940"
-    text[notified] = np.strings.add(mapped(rows["source_format"][notified], NOTIFICATION_TEXT), rows["bank_ref"][notified])
+    prefix = mapped(rows["source_format"][notified], NOTIFICATION_TEXT)
+    text[notified] = np.strings.add(prefix, rows["bank_ref"][notified])
     transfer = ~notified & (rows["direction"] == "credit")
     va, payer = rows["va_number"][transfer], rows["payer_name"][transfer]
-    text[transfer] = np.where(va != "", join_text("TRF VA ", va, " ", payer), join_text("TRANSFER MASUK DARI ", payer))
+    text[transfer] = np.where(va != "", join_text("TRF VA ", va, " ", payer),
+                              join_text("TRANSFER MASUK DARI ", payer))
     return text

@@ -17,7 +17,11 @@ from pantau.demo.context import DAY, STATEMENT_HOUR, DemoContext
 
 FORMATS = ("bni", "briva", "snap")
 BANKS = ("bni", "briva", "snap")
-H2H_FILES = {"bni": "h2h-bni-ecollection-{day}.jsonl", "briva": "h2h-briva-{day}.jsonl", "snap": "h2h-snap-va-{day}.jsonl"}
+H2H_FILES = {
+    "bni": "h2h-bni-ecollection-{day}.jsonl",
+    "briva": "h2h-briva-{day}.jsonl",
+    "snap": "h2h-snap-va-{day}.jsonl",
+}
 STATEMENT_FILE = "mt940-{bank}-{day}.sta"
 
 
@@ -48,9 +52,12 @@ def group(keys: np.ndarray) -> Files:
 
 
 def name(key: int) -> str:
+    """The file name of a file key, e.g. "mt940-bni-20261122.sta"."""
     day = np.datetime64(key // 16, "D").astype(str).replace("-", "")
     slot = key % 16
-    return STATEMENT_FILE.format(bank=BANKS[slot - 8], day=day) if slot >= 8 else H2H_FILES[FORMATS[slot]].format(day=day)
+    if slot >= 8:
+        return STATEMENT_FILE.format(bank=BANKS[slot - 8], day=day)
+    return H2H_FILES[FORMATS[slot]].format(day=day)
 
 
 def imports(ctx: DemoContext, rows: dict, keys: np.ndarray, day: np.ndarray) -> tuple[dict, np.ndarray, np.ndarray]:
@@ -64,7 +71,8 @@ def imports(ctx: DemoContext, rows: dict, keys: np.ndarray, day: np.ndarray) -> 
     last = np.full(count, np.iinfo(np.int64).min)
     np.maximum.at(last, everything.position[: len(keys)], rows["booked_at"].astype("datetime64[s]").view(np.int64))
     statement = everything.keys % 16 >= 8
-    next_morning = ctx.utc_of_local((everything.keys // 16).astype("datetime64[D]") + DAY) + np.timedelta64(STATEMENT_HOUR, "h")
+    file_day = (everything.keys // 16).astype("datetime64[D]")
+    next_morning = ctx.utc_of_local(file_day + DAY) + np.timedelta64(STATEMENT_HOUR, "h")
     imported = np.minimum(np.where(statement, next_morning, last.view("datetime64[s]") + np.timedelta64(120, "s")),
                           ctx.now64)
     names = np.array([name(key) for key in everything.keys.tolist()])

@@ -53,7 +53,8 @@ class Bills:
         return len(self.kind)
 
 
-def bill_numbers(kind: np.ndarray, semester: np.ndarray, bank: np.ndarray, digits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def bill_numbers(kind: np.ndarray, semester: np.ndarray, bank: np.ndarray,
+                 digits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The bill number ("HER-20261-272202501017") and the virtual account: the bank's prefix, the
     semester, the kind's digit, then the NIM or registration digits ("9881071" "261" "2" "2722...")."""
     source_key = join_text(mapped(kind, KIND_PREFIX), "-", semester, "-", digits)

@@ -84,9 +84,8 @@ def generate(ctx: DemoContext) -> Campus:
     weights = np.array([p[5] for p in PRODI])
     weights = weights / weights.mean()
     growth = np.linspace(0.92, 1.08, INTAKES)
-    sizes = np.maximum(1, np.round(
-        ctx.scale.students_per_cohort * weights[:, None] * growth[None, :] * rng.uniform(0.9, 1.1, (len(PRODI), INTAKES))
-    ).astype(int))
+    jitter = rng.uniform(0.9, 1.1, (len(PRODI), INTAKES))
+    sizes = np.maximum(1, np.round(ctx.scale.students_per_cohort * weights[:, None] * growth[None, :] * jitter)).astype(int)
     prodi = np.repeat(np.repeat(np.arange(len(PRODI)), INTAKES), sizes.ravel())
     angkatan = np.repeat(np.tile(intakes, len(PRODI)), sizes.ravel())
     seq = np.concatenate([np.arange(1, n + 1) for n in sizes.ravel()])

@@ -98,7 +98,8 @@ def _ktm(ctx: DemoContext, rng: np.random.Generator, campus: Campus, ledger: Led
     batch_of = np.arange(count) // size
     first_s = int(np.datetime64(f"{year}-08-25").astype("datetime64[s]").astype(np.int64))
     last_s = min(first_s + 7 * DAY_S * int(batch_of.max()), _now_s(ctx) - 2 * DAY_S)
-    session = first_s + (np.linspace(0, max(0, last_s - first_s), batch_of.max() + 1) // DAY_S * DAY_S).astype(np.int64)
+    spread = np.linspace(0, max(0, last_s - first_s), batch_of.max() + 1)
+    session = first_s + (spread // DAY_S * DAY_S).astype(np.int64)
     opened = session[batch_of] + int(8.5 * 3600) - int(ctx.offset.astype(np.int64)) + rng.integers(0, 30, count) * 60
     nim = campus.nim[members].tolist()
     names = campus.name[members].tolist()
@@ -148,7 +149,7 @@ def _kso(ctx: DemoContext, rng: np.random.Generator, campus: Campus, ledger: Led
             breach={"permohonan": 0.10, "verifikasi_skp": 0.30, "publikasi": 0.12, "pembayaran": 0.35},
             durations={
                 "informasi_hasil": lambda r, s: r.integers(3600, 4 * 3600, len(s)),
-                "pelaksanaan_kegiatan": lambda r, s: r.integers(3, 21, len(s)) * DAY_S + r.integers(1, 4, len(s)) * DAY_S,
+                "pelaksanaan_kegiatan": lambda r, s: (r.integers(3, 21, len(s)) + r.integers(1, 4, len(s))) * DAY_S,
             },
             result_attr=("informasi_hasil", "skp_result"),
         ))
@@ -251,7 +252,8 @@ def _h2h(ctx: DemoContext, rng: np.random.Generator, campus: Campus, ledger: Led
         path=data.H2H_PROBLEM,
         refs=[f"KENDALA-{bills.semester[i]}-{d}" for i, d in zip(chosen.tolist(), digits)],
         opened=paid_s[chosen] - rng.integers(2 * 3600, 20 * 3600, len(chosen)),
-        subjects=[f"Status belum terbayar di aplikasi: {bills.payer[i]} (P{d})" for i, d in zip(chosen.tolist(), digits)],
+        subjects=[f"Status belum terbayar di aplikasi: {bills.payer[i]} (P{d})"
+                  for i, d in zip(chosen.tolist(), digits)],
         outcome="ya",
         attrs=[{"nim": f"P{d}", "semester": str(bills.semester[i]), "va_number": str(ledger.va[i]),
                 "amount": int(bills.amount[i])} for i, d in zip(chosen.tolist(), digits)],

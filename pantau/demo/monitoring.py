@@ -65,7 +65,7 @@ def generate(ctx: DemoContext) -> None:
     statuses = []
     for number, spec in enumerate(specs, start=1):
         times = np.arange(start_s + (number * 7) % interval, now_s + 1, interval, dtype=np.int64)
-        weekly = in_weekly_window(times, offset_s, *WEEKLY_RULE[1:]) if spec.weekly_maintenance else np.zeros(len(times), bool)
+        weekly = in_weekly_window(times, offset_s, *WEEKLY_RULE[1:]) & spec.weekly_maintenance
         one_off = (times >= migration_start) & (times < migration_start + MIGRATION[1])
         one_off &= spec.name == "payment-server"
         parent = outages.get(spec.parent) if spec.parent else None
@@ -154,7 +154,8 @@ def _restarts(rng: np.random.Generator, start_s: int, now_s: int, offset_s: int,
     if migration is not None:
         begin, end = np.append(begin, migration), np.append(end, migration + MIGRATION[1] - 1800)
     order = np.argsort(begin)
-    return Outages(begin[order], end[order], ["dimulai ulang saat pemeliharaan"] * len(begin), np.full(len(begin), np.nan))
+    causes = ["dimulai ulang saat pemeliharaan"] * len(begin)
+    return Outages(begin[order], end[order], causes, np.full(len(begin), np.nan))
 
 
 def _incidents(ctx: DemoContext, monitor_id: int, rounds: Rounds) -> None:

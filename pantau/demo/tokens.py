@@ -63,10 +63,13 @@ def generate(ctx: DemoContext, academic_year: int, prodi_ids: np.ndarray) -> Adm
         stockout = wave["number"] == 2 and wave["year"] == academic_year + 1
         for channel in CHANNELS:
             arrivals = _arrivals(ctx, rng, wave, channel)
-            plan = _supply_plan(ctx, rng, wave, arrivals, current=current, stockout=stockout and channel == CHANNELS[0])
+            late_topup = stockout and channel == CHANNELS[0]
+            plan = _supply_plan(ctx, rng, wave, arrivals, current=current, stockout=late_topup)
             issued = _issue(arrivals, plan)
-            applicants.append({"arrived_at": arrivals, "token_issued_at": issued,
-                               "wave": np.full(len(arrivals), wave["id"]), "channel": np.full(len(arrivals), channel)})
+            applicants.append({
+                "arrived_at": arrivals, "token_issued_at": issued,
+                "wave": np.full(len(arrivals), wave["id"]), "channel": np.full(len(arrivals), channel),
+            })
             movements.append(_movements(ctx, wave["id"], channel, plan, issued))
     return _write_applicants(ctx, rng, waves, applicants, movements, prodi_ids)
 
@@ -196,7 +199,8 @@ def _write_applicants(ctx: DemoContext, rng: np.random.Generator, waves: list[di
     applicant_id = np.arange(1, count + 1)
     ctx.writer.insert(Applicant.__table__, {
         "id": applicant_id, "reg_no": reg_no, "name": names, "wave_id": merged["wave"], "prodi_id": prodi_ids[prodi],
-        "channel": merged["channel"], "arrived_at": merged["arrived_at"], "token_issued_at": merged["token_issued_at"],
+        "channel": merged["channel"], "arrived_at": merged["arrived_at"],
+        "token_issued_at": merged["token_issued_at"],
     }, step="applicants")
     moved = {key: np.concatenate([part[key] for part in movements]) for key in movements[0]}
     ctx.writer.insert(TokenMovement.__table__, moved, step="token movements")

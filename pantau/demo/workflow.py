@@ -124,7 +124,8 @@ def _simulate(rng: np.random.Generator, clock: WorkClock, sop: Sop, batch: CaseB
         step = sop.step(key)
         blocked = cursor >= never
         start = np.where(blocked, never, clock.next_working(cursor) if step.time.unit.clock == "working" else cursor)
-        end = np.where(blocked | (stuck & (key == batch.stuck)), never, _finish(rng, clock, step, batch, start, trend))
+        halted = blocked | (stuck & (key == batch.stuck))
+        end = np.where(halted, never, _finish(rng, clock, step, batch, start, trend))
         if batch.result_attr and batch.result_attr[0] == key:
             for attrs, finished in zip(batch.attrs, (end <= now_s).tolist()):
                 attrs[batch.result_attr[1]] = branch if finished else None
@@ -191,7 +192,8 @@ def _finish(rng: np.random.Generator, clock: WorkClock, step: Step, batch: CaseB
     count = len(start)
     unit = step.time.unit
     if not unit.measurable:
-        seconds = batch.durations[step.key](rng, start) if step.key in batch.durations else rng.integers(120, 3600, count)
+        own = batch.durations.get(step.key)
+        seconds = own(rng, start) if own else rng.integers(120, 3600, count)
         return start + seconds + rng.integers(0, 60, count)
     share = _factors(rng, np.full(count, batch.breach.get(step.key, DEFAULT_BREACH)) * trend)
     minutes = share * step.time.value * MINUTES_PER[unit]

@@ -69,7 +69,11 @@ def test_demo006_bad_arguments_are_refused_with_the_reason(engine):
 
 def test_demo007_progress_reports_rows_written_per_step(engine):
     steps: dict[str, int] = {}
-    summary = generate(engine, "small", now=NOW, progress=lambda step, rows: steps.__setitem__(step, steps.get(step, 0) + rows))
+
+    def progress(step: str, rows: int) -> None:
+        steps[step] = steps.get(step, 0) + rows
+
+    summary = generate(engine, "small", now=NOW, progress=progress)
     assert steps["bills"] == summary.counts["bills"]
     assert steps["bank transactions"] == summary.counts["bank_transactions"]
     assert steps["workflow events"] == summary.counts["step_events"]

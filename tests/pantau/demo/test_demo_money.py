@@ -103,11 +103,12 @@ def test_demo017_applicants_sometimes_waited_for_a_top_up_and_a_deadline_was_ext
     engine, _ = campus
     waited = frame(engine, "SELECT COUNT(*) AS n FROM applicants WHERE token_issued_at > arrived_at")
     assert waited["n"][0] >= 1
-    extensions = frame(engine, "SELECT e.new_deadline, w.payment_deadline, e.previous_deadline FROM payment_extensions e "
-                               "JOIN admission_waves w ON w.id = e.wave_id")
+    extensions = frame(engine, "SELECT e.new_deadline, w.payment_deadline, e.previous_deadline "
+                               "FROM payment_extensions e JOIN admission_waves w ON w.id = e.wave_id")
     assert len(extensions) >= 1
     assert (extensions["new_deadline"].astype(str) == extensions["payment_deadline"].astype(str)).all()
     assert (extensions["new_deadline"].astype(str) > extensions["previous_deadline"].astype(str)).all()
     sipenmatu = frame(engine, "SELECT COUNT(*) AS n FROM bills b JOIN applicants a ON a.id = b.applicant_id "
                               "WHERE b.kind = 'sipenmatu'")
-    assert sipenmatu["n"][0] == frame(engine, "SELECT COUNT(*) AS n FROM applicants WHERE token_issued_at IS NOT NULL")["n"][0]
+    with_token = frame(engine, "SELECT COUNT(*) AS n FROM applicants WHERE token_issued_at IS NOT NULL")
+    assert sipenmatu["n"][0] == with_token["n"][0]

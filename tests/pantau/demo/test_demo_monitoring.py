@@ -24,9 +24,11 @@ def test_demo020_rollup_counts_add_up_at_every_level(campus):
     assert (days.groupby("monitor_id").size() == HISTORY_DAYS).all()
     full_days = days[_utc(days["bucket"]) < pd.Timestamp(NOW).normalize()]
     assert (full_days["count"] == 86_400 // INTERVAL_S).all()
-    minutes = frame(engine, "SELECT monitor_id, SUM(count) AS rounds, SUM(up) AS up FROM rollup_minute GROUP BY monitor_id")
-    raw = frame(engine, "SELECT monitor_id, COUNT(*) AS rounds, SUM(CASE WHEN ok AND NOT in_maintenance THEN 1 ELSE 0 END)"
-                        " AS up FROM probe_samples GROUP BY monitor_id")
+    minutes = frame(engine, "SELECT monitor_id, SUM(count) AS rounds, SUM(up) AS up FROM rollup_minute "
+                            "GROUP BY monitor_id")
+    raw = frame(engine, "SELECT monitor_id, COUNT(*) AS rounds, "
+                        "SUM(CASE WHEN ok AND NOT in_maintenance THEN 1 ELSE 0 END) AS up "
+                        "FROM probe_samples GROUP BY monitor_id")
     assert minutes.sort_values("monitor_id").to_numpy().tolist() == raw.sort_values("monitor_id").to_numpy().tolist()
 
 
@@ -95,7 +97,8 @@ def test_demo025_each_monitor_status_matches_its_latest_round(campus):
     assert (merged["status"] == expected).all()
     assert (_utc(merged["status_since"]) <= pd.Timestamp(NOW)).all()
     assert (merged.loc[merged["status"] == "up", "consecutive_successes"] > 0).all()
-    assert monitors.set_index("name").loc["bank-link", "parent_id"] == monitors.set_index("name").loc["h2h-server", "id"]
+    by_name = monitors.set_index("name")
+    assert by_name.loc["bank-link", "parent_id"] == by_name.loc["h2h-server", "id"]
 
 
 def test_demo026_maintenance_windows_are_kept_out_of_up_and_down(campus):

@@ -14,8 +14,9 @@ from pantau.workcalendar import WorkingCalendar
 
 
 def _events(engine) -> pd.DataFrame:
-    events = frame(engine, "SELECT c.id AS case_id, c.sop_code, c.closed_at, e.event_uid, e.step_key, e.started_at, "
-                           "e.completed_at, e.outcome, e.channel FROM step_events e JOIN sop_cases c ON c.id = e.case_id")
+    events = frame(engine, "SELECT c.id AS case_id, c.sop_code, c.closed_at, e.event_uid, e.step_key, "
+                           "e.started_at, e.completed_at, e.outcome, e.channel "
+                           "FROM step_events e JOIN sop_cases c ON c.id = e.case_id")
     for column in ("started_at", "completed_at", "closed_at"):
         events[column] = pd.to_datetime(events[column], utc=True)
     return events
@@ -108,7 +109,8 @@ def test_demo035_webservice_accounts_are_valid_for_one_year_and_some_run_out(cam
     now = pd.Timestamp(NOW)
     assert ((until > now) & (until <= now + timedelta(days=30))).sum() >= 1
     assert ((until <= now) & (used > until)).sum() >= 1
-    made = frame(engine, "SELECT completed_at FROM step_events WHERE step_key = 'buat_akun' AND completed_at IS NOT NULL")
+    made = frame(engine, "SELECT completed_at FROM step_events "
+                         "WHERE step_key = 'buat_akun' AND completed_at IS NOT NULL")
     assert sorted(created) == sorted(pd.to_datetime(made["completed_at"], utc=True))
 
 
