@@ -4,6 +4,9 @@ tables, the case header and the frames behind the downloads."""
 from __future__ import annotations
 
 import math
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -17,6 +20,7 @@ from ..components.kpi import kpi_card
 from ..components.status import badge, grade, label
 from . import sla_figures as figures
 
+MINUTE = timedelta(minutes=1)
 VERDICT_WORDS = {"good": ("Running well", "success", "check-circle-fill"),
                  "poor": ("Not running well", "danger", "x-octagon-fill"),
                  None: ("No data", "secondary", "dash-circle")}
@@ -43,7 +47,8 @@ def kpi_row(overall: float | None, previous: float | None, trend: list[float], c
     cards = [
         kpi_card(t("SLA compliance"), formatting.percent(overall, lang),
                  grade(overall, threshold.good, threshold.warn, threshold.higher_is_better),
-                 change=points(overall, previous), trend=trend, note=half_label(period, lang), card_id=ids.make("sla", "kpi-compliance")),
+                 change=points(overall, previous), card_id=ids.make("sla", "kpi-compliance"),
+                 note=[figures.sparkline(trend) if len(trend) > 1 else None, half_label(period, lang)]),
         kpi_card(t("At risk"), formatting.number(counts["at_risk"], lang), "warn" if counts["at_risk"] else "good",
                  note=t("Open steps past {share} of their standard time",
                         share=formatting.percent(at_risk_share, lang, 0))),
@@ -137,16 +142,38 @@ def open_frame(frame: pd.DataFrame, names: dict[tuple[str, str], str], now) -> p
         return frame.assign(step="", started="", due="", status="", left="")
     out = frame.copy()
     out["step"] = [names.get((s, k), k) for s, k in zip(frame["sop_code"], frame["step_key"])]
-    out["started"] = [formatting.moment(v.to_pydatetime(), lang, tz) for v in frame["started_at"]]
-    out["due"] = [formatting.moment(v.to_pydatetime(), lang, tz) if pd.notna(v) else "–" for v in frame["due_at"]]
+    out["started"] = [moment(v.to_pydatetime(), lang, tz) for v in frame["started_at"]]
+    out["due"] = [moment(v.to_pydatetime(), lang, tz) if pd.notna(v) else "–" for v in frame["due_at"]]
     out["status"] = [label(state if state != "open" else "in_progress") for state in frame["state"]]
     out["left"] = [
         "–" if pd.isna(due) else
-        (t("{span} overdue", span=formatting.duration(now - due.to_pydatetime(), lang)) if due.to_pydatetime() < now
-         else t("{span} left", span=formatting.duration(due.to_pydatetime() - now, lang)))
+        (t("{span} overdue", span=_duration((now - due.to_pydatetime()) // MINUTE, lang)) if due.to_pydatetime() < now
+         else t("{span} left", span=_duration((due.to_pydatetime() - now) // MINUTE, lang)))
         for due in frame["due_at"]
     ]
     return out
+
+
+def moment(value: datetime, lang: str, tz: str) -> str:
+    """`formatting.moment`, with its day and its clock time each formatted once per process."""
+    local = value.astimezone(ZoneInfo(tz))
+    return f"{_day(local.date(), lang)} {_clock(local.hour, local.minute, lang, tz)}"
+
+
+@lru_cache(maxsize=4096)
+def _day(day: date, lang: str) -> str:
+    return formatting.day(day, lang)
+
+
+@lru_cache(maxsize=4096)
+def _clock(hour: int, minute: int, lang: str, tz: str) -> str:
+    """The clock time with the zone's abbreviation (Indonesian zones keep one offset all year)."""
+    return formatting.clock(datetime(2000, 1, 3, hour, minute, tzinfo=ZoneInfo(tz)), lang, tz)
+
+
+@lru_cache(maxsize=8192)
+def _duration(minutes: int, lang: str) -> str:
+    return formatting.duration(timedelta(minutes=minutes), lang)
 
 
 def case_header(info: dict, names: dict[str, str]) -> html.Div:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, BigId, UTCDateTime, utcnow
@@ -63,7 +63,8 @@ class StepResult(Base):
     """One step of one case as the SLA engine measured it.
 
     Open steps keep `due_at` and `risk_at` (when the at-risk share of the standard is used), so a
-    query can tell open, at risk and breached apart at any moment without working-time arithmetic.
+    query can tell open, at risk and breached apart at any moment without working-time arithmetic;
+    a partial index holds only the open steps, which is what those queries read.
     Completed steps keep their elapsed and allowed time in the step's clock, and the local `month`
     of completion that the aggregates group by.
     """
@@ -72,8 +73,8 @@ class StepResult(Base):
     __table_args__ = (
         UniqueConstraint("case_id", "step_key"),
         Index(None, "sop_code", "step_key", "month"),
-        Index(None, "completed_at", "risk_at"),
-        Index(None, "completed_at", "due_at"),
+        Index("ix_step_results_open", "sop_code", "step_key", "due_at",
+              sqlite_where=text("completed_at IS NULL"), postgresql_where=text("completed_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

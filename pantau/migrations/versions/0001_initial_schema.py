@@ -551,8 +551,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('case_id', 'step_key', name=op.f('uq_step_results_case_id_step_key'))
     )
     with op.batch_alter_table('step_results', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_step_results_completed_at_due_at'), ['completed_at', 'due_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_step_results_completed_at_risk_at'), ['completed_at', 'risk_at'], unique=False)
+        batch_op.create_index('ix_step_results_open', ['sop_code', 'step_key', 'due_at'], unique=False, sqlite_where=sa.text('completed_at IS NULL'), postgresql_where=sa.text('completed_at IS NULL'))
         batch_op.create_index(batch_op.f('ix_step_results_sop_code_step_key_month'), ['sop_code', 'step_key', 'month'], unique=False)
 
     op.create_table('students',
@@ -711,8 +710,7 @@ def downgrade() -> None:
     op.drop_table('students')
     with op.batch_alter_table('step_results', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_step_results_sop_code_step_key_month'))
-        batch_op.drop_index(batch_op.f('ix_step_results_completed_at_risk_at'))
-        batch_op.drop_index(batch_op.f('ix_step_results_completed_at_due_at'))
+        batch_op.drop_index('ix_step_results_open', sqlite_where=sa.text('completed_at IS NULL'), postgresql_where=sa.text('completed_at IS NULL'))
 
     op.drop_table('step_results')
     with op.batch_alter_table('step_events', schema=None) as batch_op:
