@@ -38,6 +38,8 @@ SOURCE = "ktm-photos"
 SIGNATURES = {"jpeg": (b"\xff\xd8\xff",), "png": (b"\x89PNG\r\n\x1a\n",)}
 EXTENSIONS = {"jpg": "jpeg", "jpeg": "jpeg", "png": "png"}
 LISTED_IN_ALERT = 20
+STORE_LIST = "students"
+"""The `nim_source` of a check against the intake's students in the store (else the CSV's path)."""
 
 
 class KtmPhotoSettings(BaseModel):
@@ -218,7 +220,7 @@ class KtmPhotosCollector(Collector):
                 source = str(config.nim_csv)
             else:
                 listed = [(nim, None) for nim in session.scalars(select(Student.nim).where(Student.angkatan == intake))]
-                source = f"students of intake {intake}"
+                source = STORE_LIST
             check = check_photos((nim for nim, _ in listed), config.photo_dir, config.nim_pattern)
             batch_of = {nim.upper(): batch for nim, batch in listed}
             batch_of.update({nim.upper(): int(batch) for nim, batch in zip(members["nim"], members["batch"])

@@ -190,7 +190,7 @@ def batch_members(engine: Engine, intake: int) -> pd.DataFrame:
     return frame
 
 
-CHECK_COLUMNS = ["checked_at", "nim_source", "photo_dir", "students", "photos", "missing", "extra", "mismatched",
+CHECK_COLUMNS = ["intake", "checked_at", "nim_source", "photo_dir", "students", "photos", "missing", "extra", "mismatched",
                  "blocked_batches", "issues"]
 
 

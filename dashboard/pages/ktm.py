@@ -18,6 +18,7 @@ from dash import Input, Output, dcc, html
 from pantau import formatting
 from pantau.models import utcnow
 from pantau.sla.context import sla_context
+from collectors.ktm_photos import STORE_LIST
 from queries import ktm as queries
 
 from .. import access, context, ids
@@ -34,6 +35,7 @@ BATCH = ids.make(KEY, "batch")
 SUMMARY = ids.make(KEY, "summary")
 FUNNEL = ids.make(KEY, "funnel")
 STAGES = ids.make(KEY, "stages")
+STAGE_CHART = ids.make(KEY, "stage-chart")
 BATCHES = ids.make(KEY, "batches")
 PHOTOS = ids.make(KEY, "photos")
 STUCK = ids.make(KEY, "stuck")
@@ -82,8 +84,9 @@ def layout(intake: str | None = None, batch: str | None = None, **_query) -> htm
         dcc.Loading(html.Div(id=SUMMARY), delay_show=400),
         dbc.Row([
             dbc.Col(_card(t("Students through the stages"), html.Div(id=FUNNEL)), lg=6),
-            dbc.Col(_card(t("Time in each stage against the standard"), html.Div(id=STAGES)), lg=6),
+            dbc.Col(_card(t("Time in each stage against the standard"), html.Div(id=STAGE_CHART)), lg=6),
         ]),
+        _card(t("Stages and their standard times"), html.Div(id=STAGES)),
         _card(t("Batches sent to the bank and cards distributed"), html.Div(id=BATCHES)),
         _card(t("NIM and photo check"), html.Div(id=PHOTOS)),
         _card(t("Students waiting longest"), html.Div(id=STUCK)),
@@ -103,7 +106,8 @@ def _batches_of(intake):
 
 
 @dash.callback(
-    Output(SUMMARY, "children"), Output(FUNNEL, "children"), Output(STAGES, "children"), Output(BATCHES, "children"),
+    Output(SUMMARY, "children"), Output(FUNNEL, "children"), Output(STAGE_CHART, "children"), Output(STAGES, "children"),
+    Output(BATCHES, "children"),
     Output(PHOTOS, "children"), Output(STUCK, "children"),
     Input(INTAKE, "value"), Input(BATCH, "value"),
 )
@@ -117,7 +121,7 @@ def _refresh(intake, batch):
     done = queries.completion(engine, intake)
     photo = queries.photo_check(engine, intake)
     return (_summary(intake, done, funnel, photo), _funnel(intake, batch, done, funnel, steps),
-            _stages(queries.stage_times(engine, intake, batch), steps), _batch_table(queries.batches(engine, intake)),
+            *_stages(queries.stage_times(engine, intake, batch), steps), _batch_table(queries.batches(engine, intake)),
             _photos(photo), _stuck(queries.stuck(engine, intake, now, batch), steps, now))
 
 
@@ -185,7 +189,7 @@ def _funnel(intake: int, batch: int | None, done: queries.Completion, funnel: pd
 def _stages(times: pd.DataFrame, steps: list):
     t, lang = context.t, context.lang()
     if times.empty:
-        return empty_state(t("No stage has been completed yet."), icon="stopwatch")
+        return empty_state(t("No stage has been completed yet."), icon="stopwatch"), None
     rows = times.set_index("step_key")
     order = [s.key for s in steps if s.key in rows.index]
     labels = [_name(steps, k) for k in order]
@@ -211,10 +215,10 @@ def _stages(times: pd.DataFrame, steps: list):
         "median": formatting.duration(rows.loc[k, "median_s"], lang), "p90": formatting.duration(rows.loc[k, "p90_s"], lang),
         "breached": formatting.number(int(rows.loc[k, "breached"]), lang),
     } for k in order])
-    return html.Div([dcc.Graph(figure=figure, config=GRAPH), data_table(ids.make(KEY, "stage-table"), table, {
+    return dcc.Graph(figure=figure, config=GRAPH), data_table(ids.make(KEY, "stage-table"), table, {
         "stage": t("Stage"), "standard": t("Standard time"), "completed": t("Completed"),
         "within": t("Within standard"), "median": t("Median"), "p90": "P90", "breached": t("Breached")},
-        page_size=10)])
+        page_size=10)
 
 
 def _batch_table(frame: pd.DataFrame):
@@ -241,9 +245,11 @@ def _photos(photo: dict | None):
         return empty_state(t("The photos of this intake have not been checked yet."),
                            t("Set [ktm] photo_dir in the configuration; the ktm-photos collector compares the folder "
                              "with the NIM list."), icon="images")
+    source = (t("the students of intake {year}", year=photo["intake"]) if photo["nim_source"] == STORE_LIST
+              else photo["nim_source"])
     counts = html.P(t("Checked {when} against {source}: {students} students, {photos} files; {missing} missing, "
                       "{extra} extra, {mismatched} mismatched.", when=formatting.moment(photo["checked_at"], lang, tz),
-                      source=photo["nim_source"], students=formatting.number(photo["students"], lang),
+                      source=source, students=formatting.number(photo["students"], lang),
                       photos=formatting.number(photo["photos"], lang), missing=formatting.number(photo["missing"], lang),
                       extra=formatting.number(photo["extra"], lang),
                       mismatched=formatting.number(photo["mismatched"], lang)), className="small")

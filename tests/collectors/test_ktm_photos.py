@@ -117,7 +117,7 @@ def test_ktmphoto005_missing_photos_block_only_batches_not_yet_sent_and_clear_wh
     with session_scope(store) as session:
         stored = session.scalars(select(KtmPhotoCheck)).one()
         assert (stored.intake, stored.students, stored.photos, stored.missing, stored.mismatched) == (2026, 4, 3, 1, 1)
-        assert stored.blocked_batches == [2] and stored.nim_source == "students of intake 2026"
+        assert stored.blocked_batches == [2] and stored.nim_source == "students"
         alert = session.scalars(select(Alert)).one()
         assert (alert.role, alert.state, alert.link) == ("operator", "open", "/ktm?intake=2026&batch=2")
         assert alert.title == "KTM angkatan 2026, batch 2: 1 mahasiswa belum memiliki foto yang layak"

@@ -9,8 +9,9 @@ import pytest
 
 from demo_web import UPDATE, browser_log_in, demo_web, page, payload
 
-REFRESH = payload([("ktm-summary", "children"), ("ktm-funnel", "children"), ("ktm-stages", "children"),
-                   ("ktm-batches", "children"), ("ktm-photos", "children"), ("ktm-stuck", "children")],
+REFRESH = payload([("ktm-summary", "children"), ("ktm-funnel", "children"), ("ktm-stage-chart", "children"),
+                   ("ktm-stages", "children"), ("ktm-batches", "children"), ("ktm-photos", "children"),
+                   ("ktm-stuck", "children")],
                   [("ktm-intake", "value", 2026), ("ktm-batch", "value", 0)])
 BATCHES = payload([("ktm-batch", "options")], [("ktm-intake", "value", 2026)])
 
