@@ -77,10 +77,7 @@ def layout(**_query) -> html.Div:
         blocks += [
             html.Div(id=AKUN_SUMMARY),
             _card(t("Access requests in the last 12 months"), html.Div(id=REQUESTS)),
-            dbc.Row([
-                dbc.Col(_card(t("Accounts per service"), html.Div(id=SERVICES)), lg=5),
-                dbc.Col(_card(t("Register of digital service accounts"), html.Div(id=REGISTER)), lg=7),
-            ]),
+            _card(t("Register of digital service accounts"), html.Div([html.Div(id=SERVICES), html.Div(id=REGISTER)])),
         ]
     return html.Div([*blocks, dcc.Interval(id=TICK, interval=300_000)])
 
@@ -181,7 +178,7 @@ def _services(frame: pd.DataFrame):
         go.Bar(y=shown["service"], x=shown["accounts"] - shown["active"], orientation="h", name=t("Inactive"),
                marker_color=COLOURS["muted"]),
     ])
-    figure.update_layout(title=t("Accounts per service"), barmode="stack", height=max(260, 80 + 24 * len(shown)),
+    figure.update_layout(title=t("Accounts per service"), barmode="stack", height=max(220, 80 + 20 * len(shown)),
                          margin={"l": 8, "r": 8, "t": 48, "b": 48}, separators=",." if lang == "id" else ".,")
     figure.update_xaxes(title_text=t("Accounts"))
     figure.update_yaxes(automargin=True)

@@ -123,7 +123,7 @@ def _refresh(period):
                  else "good", note=t("Rejected: {share} ({count})", share=formatting.percent(decided.rejection_rate, lang),
                                      count=formatting.number(decided.rejected, lang))),
         kpi_card(t("Lead time to the activity"), _days(median), "info", note=t("Median, request to activity")),
-        kpi_card(t("Waiting on the kolegium"), formatting.number(waiting, lang), "waiting",
+        kpi_card(t("Waiting on the kolegium"), formatting.number(waiting, lang), "info",
                  note=t("Outside party; tracked apart from the institution's own time")),
     ]
     summary = dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
@@ -236,8 +236,9 @@ def gantt(steps: pd.DataFrame, names: dict[str, str], now: datetime) -> go.Figur
                    for row, a, b, s in zip(rows, steps["started_at"], end.dt.tz_localize(tz), steps["state"])],
         hoverinfo="text"))
     figure.update_layout(title=t("Steps of the request: standard time beside the time taken"), barmode="group",
-                         height=max(260, 90 + 48 * len(rows)), bargap=0.25, separators=",." if lang == "id" else ".,",
-                         margin={"l": 8, "r": 8, "t": 48, "b": 80})
+                         height=max(260, 110 + 48 * len(rows)), bargap=0.25, separators=",." if lang == "id" else ".,",
+                         margin={"l": 8, "r": 8, "t": 72, "b": 56},
+                         legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"})
     figure.update_xaxes(type="date", title_text=t("Date ({zone})", zone=pd.Timestamp(now).tz_convert(tz).tzname()))
     figure.update_yaxes(autorange="reversed", automargin=True)
     return figure

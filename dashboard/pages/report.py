@@ -23,6 +23,7 @@ BODY = ids.make(KEY, "body")
 PRINT = ids.make(KEY, "print")
 PRINTED = ids.make(KEY, "printed")
 MONTHS = 12
+WIDTHS = ("30%", "12%", "16%", "22%", "20%")
 
 
 def layout(month: str | None = None, **_query) -> html.Div:
@@ -54,8 +55,10 @@ def _render(month):
             html.Td(badge(row["grade"])), html.Td(row["change"], className="small"),
             html.Td(row["note"], className="small text-body-secondary"),
         ]) for row in members])
+        widths = html.Colgroup([html.Col(style={"width": width}) for width in WIDTHS])
         sections += [html.H2(section, className="h6 mt-3"),
-                     dbc.Table([head, body], bordered=False, hover=False, size="sm", className="align-middle")]
+                     dbc.Table([widths, head, body], bordered=False, hover=False, size="sm", className="align-middle",
+                               style={"tableLayout": "fixed"})]
     if not sections:
         sections = [html.P(t("No figures to show yet."))]
     return html.Div([html.H1(title, className="page-title mb-1"), html.P(line, className="text-body-secondary"),
