@@ -33,7 +33,7 @@ MONTH = timedelta(days=30)
 class Kpi:
     """One KPI as of a moment: `value` in its `kind` (share, rupiah, count or days), the `previous` period's
     value, a `trend` (oldest first), its status `grade` (good, warn, bad, none, or info without thresholds),
-    and where its card links to. `title`, `note` and `previous_label` are English message ids filled with
+    and the `page` (key) and `query` its card links to. `title`, `note` and `previous_label` are English message ids filled with
     `words`."""
 
     key: str
@@ -42,7 +42,8 @@ class Kpi:
     kind: str
     value: float | Decimal | int | None
     grade: str
-    href: str
+    page: str
+    query: str
     previous: float | Decimal | int | None = None
     previous_label: str = ""
     trend: tuple[float, ...] = ()
@@ -91,7 +92,7 @@ def server_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]:
         out.append(Kpi(
             key=f"availability:{row.name}", group="servers", title="30-day availability: {server}", kind="share",
             value=value, grade=grade(value, settings.thresholds.get("availability_30d")),
-            href=f"/server?monitor={int(row.id)}&range=30d", previous=_share(before.loc[row.id, "availability"]),
+            page="server", query=f"?monitor={int(row.id)}&range=30d", previous=_share(before.loc[row.id, "availability"]),
             previous_label="the 30 days before", trend=trend, note=SERVER_ROLES[row.role],
             words={"server": row.name},
         ))
@@ -114,7 +115,7 @@ def sla_kpis(engine: Engine, settings: Settings, now: datetime, scope: Scope = N
         trend = rows[rows["month"].isin(shown)]["compliance"].dropna()
         out.append(Kpi(
             key=f"sla:{code}", group="sla", title="SLA compliance: {sop}", kind="share", value=value,
-            grade=grade(value, threshold), href=f"/sla?sop={code}",
+            grade=grade(value, threshold), page="sla", query=f"?sop={code}",
             previous=_compliance(rows[rows["month"].isin(months_of(previous_half(half)))]),
             previous_label="the previous half-year", trend=tuple(float(v) for v in trend),
             note="Steps within their standard time, {half}", words={"sop": code, "half": half},
@@ -137,7 +138,7 @@ def ktm_kpi(engine: Engine, settings: Settings) -> Kpi | None:
     trend = tuple(float(cards / newest.students) for cards in months["cumulative"])
     return Kpi(
         key="ktm_done", group="ktm", title="KTM completed, intake {intake}", kind="share", value=newest.share,
-        grade=grade(newest.share, settings.thresholds.get("ktm_done")), href=f"/ktm?intake={newest.intake}",
+        grade=grade(newest.share, settings.thresholds.get("ktm_done")), page="ktm", query=f"?intake={newest.intake}",
         previous=earlier.share if earlier else None, previous_label="intake {previous_intake}", trend=trend,
         note="{distributed} of {students} students have their card",
         words={"intake": newest.intake, "previous_intake": earlier.intake if earlier else "",
@@ -158,7 +159,7 @@ def kso_kpi(engine: Engine, settings: Settings, now: datetime) -> Kpi:
     value = counts[-1]
     return Kpi(
         key="kso_waiting", group="kso", title="KSO requests waiting on the kolegium", kind="count", value=value,
-        grade=grade(value, settings.thresholds.get("kso_waiting")), href="/kso", previous=counts[-2],
+        grade=grade(value, settings.thresholds.get("kso_waiting")), page="kso", query="", previous=counts[-2],
         previous_label="30 days ago", trend=tuple(float(c) for c in [*counts[:-2], value]),
         note="SKP verification in SIAKSI: an outside party's wait",
     )

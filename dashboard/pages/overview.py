@@ -102,8 +102,14 @@ def card(kpi: queries.Kpi) -> dbc.Card:
     note = monthly.note_text(kpi, lang)
     below = [sparkline(kpi.trend) if len(kpi.trend) > 1 else None, note]
     return kpi_card(monthly.title_text(kpi, lang), monthly.value_text(kpi.kind, kpi.value, lang), kpi.grade,
-                    change=monthly.change_text(kpi, lang), href=kpi.href, note=below if any(below) else None,
+                    change=monthly.change_text(kpi, lang), href=href(kpi), note=below if any(below) else None,
                     card_id=ids.make(KEY, "card-" + kpi.key.replace(":", "-")))
+
+
+def href(kpi: queries.Kpi) -> str | None:
+    """Where the card links to: its page, with the same filter."""
+    spec = access.PAGES.get(kpi.page)
+    return spec.path + kpi.query if spec else None
 
 
 def sparkline(values) -> dcc.Graph:

@@ -114,7 +114,7 @@ def rows(report: MonthlyReport, lang: str) -> list[tuple[str, list[dict]]]:
         members = [{
             "title": title_text(kpi, lang), "value": value_text(kpi.kind, kpi.value, lang), "grade": kpi.grade,
             "status": translate(STATUS_WORDS.get(kpi.grade, kpi.grade), lang), "change": change_text(kpi, lang) or "–",
-            "note": note_text(kpi, lang) or "", "href": kpi.href,
+            "note": note_text(kpi, lang) or "",
         } for kpi in report.kpis if kpi.group in groups]
         if members:
             out.append((translate(section, lang), members))

@@ -30,7 +30,7 @@ def _seed(engine) -> None:
     """October 2026: nine of ten KTM steps within standard; one KSO request waiting on the kolegium since 20 Oct."""
     started = datetime(2026, 10, 20, 2, tzinfo=UTC)
     with session_scope(engine) as session:
-        session.add(SlaMonthly(sop_code="KTM", step_key="pendaftaran", month="2026-10", performer="", completed=10,
+        session.add(SlaMonthly(sop_code="KTM", step_key="pendaftaran", month="2026-10", completed=10,
                                measured=10, met=9, breached=1, elapsed_s=0))
         case = SopCase(sop_code="KSO", case_ref="KSO-1", opened_at=started, unit="UPK SDMK", attrs={})
         session.add(case)
@@ -59,9 +59,10 @@ def test_report002_october_as_of_its_last_moment_in_print_and_mail(tmp_path, sto
 
 
 def test_report003_changes_are_worded_in_the_kpis_unit():
-    kpi = monthly.Kpi(key="k", group="sla", title="t", kind="share", value=0.9, grade="good", href="/",
+    kpi = monthly.Kpi(key="k", group="sla", title="t", kind="share", value=0.9, grade="good", page="sla", query="",
                       previous=0.85, previous_label="the previous half-year")
-    count = monthly.Kpi(key="c", group="kso", title="t", kind="count", value=3, grade="info", href="/", previous=5,
+    count = monthly.Kpi(key="c", group="kso", title="t", kind="count", value=3, grade="info", page="kso", query="",
+                        previous=5,
                         previous_label="30 days ago")
     assert monthly.change_text(kpi, "id") == "+5,0 poin dibanding semester sebelumnya"
     assert monthly.change_text(count, "en") == "−2 against 30 days ago"
