@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import apprise
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from pantau import audit
 from pantau.alerts import channels_for
@@ -87,6 +87,22 @@ def send(report: monthly.MonthlyReport, channels: list[AlertChannel], settings: 
     return errors
 
 
+def deliver(engine: Engine, settings: Settings, report: monthly.MonthlyReport, actor: str = "system") -> int:
+    """Send the report to every channel of the report's roles and write it to the audit log; returns the
+    number of channels. RuntimeError when there is none, or when any channel did not take it."""
+    config = report_settings(settings)
+    channels = recipients(settings, config)
+    if not channels:
+        raise RuntimeError(f"report {report.month} not sent: no alert channel carries {', '.join(config.roles)}")
+    errors = send(report, channels, settings)
+    if errors:
+        raise RuntimeError(f"report {report.month} not delivered: {'; '.join(errors)}")
+    with session_scope(engine) as session:
+        audit.record(session, actor, ACTION, report.month, {"channels": [c.name or "channel" for c in channels],
+                                                            "kpis": len(report.kpis)})
+    return len(channels)
+
+
 @register
 class MonthlyReportCollector(Collector):
     """Mail the previous month's report to the directors once it is due."""
@@ -106,14 +122,7 @@ class MonthlyReportCollector(Collector):
         with session_scope(self.engine) as session:
             if session.scalar(select(AuditEntry.id).where(AuditEntry.action == ACTION, AuditEntry.target == month)):
                 return CollectorResult(0, f"report {month} already sent")
-        channels = recipients(self.settings, config)
-        if not channels:
+        if not recipients(self.settings, config):
             return CollectorResult(0, f"report {month} not sent: no alert channel carries {', '.join(config.roles)}")
-        report = monthly.build(self.engine, self.settings, month, now)
-        errors = send(report, channels, self.settings)
-        if errors:
-            raise RuntimeError(f"report {month} not delivered: {'; '.join(errors)}")
-        with session_scope(self.engine) as session:
-            audit.record(session, "system", ACTION, month, {"channels": [c.name or "channel" for c in channels],
-                                                            "kpis": len(report.kpis)})
-        return CollectorResult(len(channels), f"report {month} sent through {len(channels)} channels")
+        sent = deliver(self.engine, self.settings, monthly.build(self.engine, self.settings, month, now))
+        return CollectorResult(sent, f"report {month} sent through {sent} channels")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from . import agent, bench, imports, report, services, store, tokens, users
+from . import monthly  # noqa: F401  (adds `pantau report monthly` to the report group)
 
 app = typer.Typer(help="Pantau: dashboards for a polytechnic's money, servers and SOPs.", no_args_is_help=True,
                   pretty_exceptions_show_locals=False)

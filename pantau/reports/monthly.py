@@ -25,7 +25,9 @@ from queries.overview import GROUPS, Kpi, overview
 
 STATUS_WORDS = {"good": "Good", "warn": "Needs attention", "bad": "Poor", "none": "No data", "info": "Info"}
 SECTIONS = (("Finance", ("payments", "tokens")), ("Servers", ("servers",)), ("Services & SOPs", ("sla", "ktm", "kso")))
-NUMBER_WORDS = ("distributed", "students")
+NUMBER_WORDS = ("distributed", "students", "paid_bills", "bills", "owing")
+RUPIAH_WORDS = ("paid", "billed")
+SHARE_WORDS = ("count_share",)
 
 
 @dataclass(frozen=True)
@@ -92,8 +94,16 @@ def change_text(kpi: Kpi, lang: str) -> str | None:
 
 
 def words(kpi: Kpi, lang: str) -> dict:
-    """The KPI's fill-ins in the reader's language: counts as numbers, half-years in words; years stay."""
-    out = {key: formatting.number(value, lang) if key in NUMBER_WORDS else value for key, value in kpi.words.items()}
+    """The KPI's fill-ins in the reader's language: counts, Rupiah and shares formatted, half-years in words;
+    years and semester codes stay as they are."""
+    out = dict(kpi.words)
+    for key, value in kpi.words.items():
+        if key in NUMBER_WORDS:
+            out[key] = formatting.number(value, lang)
+        elif key in RUPIAH_WORDS:
+            out[key] = formatting.rupiah(value, lang)
+        elif key in SHARE_WORDS:
+            out[key] = formatting.percent(value, lang)
     if "half" in out:
         out["half"] = half_label(out["half"], lang)
     return out

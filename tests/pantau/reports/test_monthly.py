@@ -110,3 +110,35 @@ def test_report006_a_report_is_due_from_its_day_and_hour(tmp_path):
     assert due_month(datetime(2026, 12, 2, 0, tzinfo=UTC), ZONE, config) == "2026-11"
     with pytest.raises(ValueError, match=r"\[reports\] field day: .*less than or equal to 28"):
         report_settings(Settings(data_dir=tmp_path, reports={"day": 31}))
+
+
+def test_report007_the_command_prints_writes_and_sends_a_month(tmp_path, monkeypatch, smtp_server):
+    from typer.testing import CliRunner
+
+    from pantau import migrate
+    from pantau.cli import app
+    from pantau.db import make_engine
+
+    monkeypatch.setenv("PANTAU_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("PANTAU_CONFIG", raising=False)
+    monkeypatch.delenv("PANTAU_DATABASE_URL", raising=False)
+    store = make_engine(f"sqlite:///{tmp_path / 'pantau.db'}")
+    migrate.upgrade(store)
+    _seed(store)
+    runner = CliRunner()
+
+    printed = runner.invoke(app, ["report", "monthly", "--month", "2026-10"])
+    written = runner.invoke(app, ["report", "monthly", "--month", "2026-10", "--html", str(tmp_path / "okt.html")])
+    wrong = runner.invoke(app, ["report", "monthly", "--month", "2026-13"])
+    unsent = runner.invoke(app, ["report", "monthly", "--month", "2026-10", "--send"])
+    monkeypatch.setenv("PANTAU_ALERTS", '{"channels": [{"url": "%s", "roles": ["direktur"]}]}'
+                       % smtp_server.mailto("direktur@kampus.ac.id"))
+    sent = runner.invoke(app, ["report", "monthly", "--month", "2026-10", "--send"])
+
+    assert printed.exit_code == 0 and "Laporan bulanan Okt 2026" in printed.output
+    assert "Kepatuhan SLA: KTM: 90,0% (Baik; –)" in printed.output
+    assert written.exit_code == 0 and "<h1>Laporan bulanan Okt 2026</h1>" in (tmp_path / "okt.html").read_text()
+    assert wrong.exit_code == 2 and "write a month as 2026-10" in wrong.output
+    assert unsent.exit_code == 1 and "no alert channel carries direktur" in unsent.output
+    assert sent.exit_code == 0 and "Report 2026-10 sent through 1 channels" in sent.output
+    assert [m["Subject"] for m in smtp_server.messages] == ["Laporan bulanan Okt 2026"]

@@ -1,0 +1,40 @@
+"""`pantau report monthly [--month 2026-10] [--html FILE] [--send]`: the directors' monthly report, printed,
+written as a printable HTML file, or mailed now through the directors' alert channels."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import typer
+
+from collectors.monthly_report import deliver
+from pantau.reports import monthly
+
+from .common import console, engine, fail, settings
+from .report import app
+
+
+@app.command("monthly")
+def report_monthly(
+    month: str = typer.Option(None, "--month", help="the month, e.g. 2026-10 (default: the previous month)"),
+    html: Path = typer.Option(None, "--html", help="write the printable HTML report to this file"),
+    send: bool = typer.Option(False, "--send", help="mail it now to the directors' alert channels"),
+) -> None:
+    """The overview's KPIs as of the end of a month: value, status, change and note."""
+    config = settings()
+    if month is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        fail(f"--month {month!r}: write a month as 2026-10")
+    store = engine(config)
+    report = monthly.build(store, config, month)
+    if html is not None:
+        html.write_text(monthly.render_html(report, config.language, config.timezone), encoding="utf-8")
+        console.print(f"Report {report.month} written to {html}")
+    else:
+        console.print(monthly.render_text(report, config.language, config.timezone), highlight=False)
+    if send:
+        try:
+            channels = deliver(store, config, report, actor="cli")
+        except RuntimeError as error:
+            fail(str(error), code=1)
+        console.print(f"Report {report.month} sent through {channels} channels")
