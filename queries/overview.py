@@ -68,7 +68,8 @@ def _share(value) -> float | None:
 
 
 def server_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]:
-    """30-day availability of each payment and H2H server (queries.servers.uptime), against the 30 days before."""
+    """30-day availability of each payment and H2H server (queries.servers.uptime), against the 30 days before,
+    with its daily availability over the last 30 days (day rollups) as the trend."""
     from collectors.monitors.settings import monitoring_settings
 
     try:
@@ -82,13 +83,11 @@ def server_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]:
         return []
     current = servers.uptime(engine, ids, windows=["30d"], now=now, retention=retention).set_index("monitor_id")
     before = servers.uptime(engine, ids, windows=["30d"], now=now - MONTH, retention=retention).set_index("monitor_id")
-    zone = ZoneInfo(settings.timezone)
     out = []
     for row in known.itertuples():
         value = _share(current.loc[row.id, "availability"])
-        series = servers.latency(engine, int(row.id), "30d", now)
-        daily = series.assign(day=series["at"].dt.tz_convert(zone).dt.date).groupby("day")[["up", "down"]].sum()
-        trend = tuple(float(u / (u + d)) for u, d in zip(daily["up"], daily["down"]) if u + d)
+        days = servers.latency(engine, int(row.id), "1y", now).tail(30)
+        trend = tuple(float(u / (u + d)) for u, d in zip(days["up"], days["down"]) if u + d)
         out.append(Kpi(
             key=f"availability:{row.name}", group="servers", title="30-day availability: {server}", kind="share",
             value=value, grade=grade(value, settings.thresholds.get("availability_30d")),
