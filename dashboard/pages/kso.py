@@ -120,7 +120,7 @@ def _refresh(period):
         kpi_card(t("Requests received"), formatting.number(decided.requests, lang), "info",
                  note=t("{decided} decided by the kolegium", decided=formatting.number(decided.decided, lang))),
         kpi_card(t("Approved"), formatting.percent(decided.approval_rate, lang), "none" if decided.approval_rate is None
-                 else "good", note=t("Rejected: {share} ({count})", share=formatting.percent(decided.rejection_rate, lang),
+                 else "info", note=t("Rejected: {share} ({count})", share=formatting.percent(decided.rejection_rate, lang),
                                      count=formatting.number(decided.rejected, lang))),
         kpi_card(t("Lead time to the activity"), _days(median), "info", note=t("Median, request to activity")),
         kpi_card(t("Waiting on the kolegium"), formatting.number(waiting, lang), "info",
