@@ -48,14 +48,12 @@ class BankTransaction(Base):
 
     ``bill_ref`` is the bill number a notification names (BNI ``trx_id``, SNAP ``trxId``), matched
     against :attr:`Bill.source_key`; ``value_date`` is the booking date on the campus calendar.
+    Only the keys a bulk import needs are indexed: ``dedup_key`` (unique) and ``booked_at`` (the
+    range a file's weak keys are looked up in), so a million-line file stores quickly.
     """
 
     __tablename__ = "bank_transactions"
-    __table_args__ = (
-        Index(None, "va_number"),
-        Index(None, "booked_at"),
-        Index(None, "weak_key"),
-    )
+    __table_args__ = (Index(None, "booked_at"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     import_id: Mapped[int | None] = mapped_column(ForeignKey("bank_imports.id"))
@@ -76,19 +74,50 @@ class BankTransaction(Base):
     line_no: Mapped[int | None]
 
 
+class BillState(Base):
+    """The latest reconciliation's state of a live bill, the rule that decided it, and what the bank
+    received for it (repeated full payments left out). One narrow row per bill, written only when
+    it changes, so a run over a million bills writes little once the first run is done."""
+
+    __tablename__ = "bill_states"
+
+    bill_id: Mapped[int] = mapped_column(BigId, ForeignKey("bills.id", ondelete="CASCADE"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(24))
+    rule: Mapped[str] = mapped_column(String(32))
+    received: Mapped[Decimal] = mapped_column(Money)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CreditState(Base):
+    """The latest reconciliation's state of a bank credit and the bill it paid (debits and reversals
+    are recorded but not reconciled, so they have none)."""
+
+    __tablename__ = "credit_states"
+
+    credit_id: Mapped[int] = mapped_column(BigId, ForeignKey("bank_transactions.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    bill_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("bills.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(String(24))
+    rule: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class ReconResult(Base):
-    """The state the latest reconciliation run gave a bill or a bank credit.
+    """A change of state found by a reconciliation run: the history of every bill and credit.
 
     A bill's row has no ``bank_transaction_id``; a credit's row has one, and ``bill_id`` when the
-    credit was tied to a bill. ``amount`` is the bill's or the credit's own amount; ``amount_diff``
-    is what the bank received for the bill minus what it bills (credit rows carry their bill's).
+    credit was tied to a bill. A subject's first state is only in :class:`BillState` or
+    :class:`CreditState`; each later change lands here too.
+    ``amount`` is the bill's or the credit's own amount; ``amount_diff`` is what the bank received
+    for the bill minus what it bills (for a credit: its bill's, or the credit itself when it paid
+    no bill or paid a bill twice). ``rule`` names the matching rule that decided.
     """
 
     __tablename__ = "recon_results"
     __table_args__ = (
-        Index(None, "state"),
         Index(None, "bill_id"),
         Index(None, "bank_transaction_id"),
+        Index(None, "run_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -98,6 +127,7 @@ class ReconResult(Base):
         ForeignKey("bank_transactions.id", ondelete="CASCADE")
     )
     state: Mapped[str] = mapped_column(String(24))
+    previous_state: Mapped[str] = mapped_column(String(24))
     rule: Mapped[str] = mapped_column(String(32))
     amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     amount_diff: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))

@@ -19,7 +19,8 @@ class Bill(Base):
     """A bill as the payment application holds it, synced read-only from its database or an export.
 
     ``source`` names the configured bill source the row came from; ``source_updated_at`` is the
-    source's own change time, the watermark of the next incremental sync.
+    source's own change time, the watermark of the next incremental sync. Its reconciliation state
+    is in :class:`~pantau.models.bank.BillState`.
     """
 
     __tablename__ = "bills"
@@ -67,11 +68,13 @@ class Payment(Base):
 
 
 class BillRollup(Base):
-    """Live bills grouped by everything the payments page filters on, rebuilt by each reconciliation.
+    """Live bills grouped by everything the payments page filters and plots, rebuilt by each
+    reconciliation, so the page reads a few thousand rows instead of a million bills.
 
     ``paid`` counts what the application received up to the bill's amount (an overpayment does not
-    raise the collection rate above 100 %); ``app_state`` is one of :data:`APP_STATES` and
-    ``recon_state`` the bill's reconciliation state.
+    lift the collection rate above 100 %); ``received`` is what the bank received; ``paid_on`` is
+    the day (campus calendar) the application marked the bills paid, NULL for bills not fully paid.
+    ``app_state`` is one of :data:`APP_STATES`, ``recon_state`` the reconciliation state.
     """
 
     __tablename__ = "bill_rollups"
@@ -83,26 +86,10 @@ class BillRollup(Base):
     prodi_id: Mapped[int | None]
     angkatan: Mapped[int | None]
     due_date: Mapped[date] = mapped_column(Date)
+    paid_on: Mapped[date | None] = mapped_column(Date)
     app_state: Mapped[str] = mapped_column(String(8))
     recon_state: Mapped[str] = mapped_column(String(24))
     bills: Mapped[int]
     billed: Mapped[Decimal] = mapped_column(Money)
     paid: Mapped[Decimal] = mapped_column(Money)
-
-
-class BillPaidDay(Base):
-    """Fully paid bills by the day (campus calendar) the application marked them paid, for the
-    collection-against-deadline curve; rebuilt with :class:`BillRollup`."""
-
-    __tablename__ = "bill_paid_days"
-    __table_args__ = (Index(None, "semester", "kind"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    semester: Mapped[str] = mapped_column(String(8))
-    kind: Mapped[str] = mapped_column(String(16))
-    prodi_id: Mapped[int | None]
-    angkatan: Mapped[int | None]
-    due_date: Mapped[date] = mapped_column(Date)
-    paid_on: Mapped[date] = mapped_column(Date)
-    bills: Mapped[int]
-    paid: Mapped[Decimal] = mapped_column(Money)
+    received: Mapped[Decimal] = mapped_column(Money)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 17:35:19.989438
+Create Date: 2026-11-23 19:07:03.084819
 """
 
 from alembic import op
@@ -91,21 +91,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_bank_imports')),
     sa.UniqueConstraint('sha256', name=op.f('uq_bank_imports_sha256'))
     )
-    op.create_table('bill_paid_days',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('semester', sa.String(length=8), nullable=False),
-    sa.Column('kind', sa.String(length=16), nullable=False),
-    sa.Column('prodi_id', sa.Integer(), nullable=True),
-    sa.Column('angkatan', sa.Integer(), nullable=True),
-    sa.Column('due_date', sa.Date(), nullable=False),
-    sa.Column('paid_on', sa.Date(), nullable=False),
-    sa.Column('bills', sa.Integer(), nullable=False),
-    sa.Column('paid', pantau.models.base.Money(precision=18, scale=2), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_bill_paid_days'))
-    )
-    with op.batch_alter_table('bill_paid_days', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_bill_paid_days_semester_kind'), ['semester', 'kind'], unique=False)
-
     op.create_table('bill_rollups',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('semester', sa.String(length=8), nullable=False),
@@ -113,11 +98,13 @@ def upgrade() -> None:
     sa.Column('prodi_id', sa.Integer(), nullable=True),
     sa.Column('angkatan', sa.Integer(), nullable=True),
     sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('paid_on', sa.Date(), nullable=True),
     sa.Column('app_state', sa.String(length=8), nullable=False),
     sa.Column('recon_state', sa.String(length=24), nullable=False),
     sa.Column('bills', sa.Integer(), nullable=False),
     sa.Column('billed', pantau.models.base.Money(precision=18, scale=2), nullable=False),
     sa.Column('paid', pantau.models.base.Money(precision=18, scale=2), nullable=False),
+    sa.Column('received', pantau.models.base.Money(precision=18, scale=2), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_bill_rollups'))
     )
     with op.batch_alter_table('bill_rollups', schema=None) as batch_op:
@@ -403,8 +390,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('bank_transactions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_bank_transactions_booked_at'), ['booked_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_bank_transactions_va_number'), ['va_number'], unique=False)
-        batch_op.create_index(batch_op.f('ix_bank_transactions_weak_key'), ['weak_key'], unique=False)
 
     op.create_table('incidents',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -618,6 +603,25 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_bills_source_source_updated_at'), ['source', 'source_updated_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_bills_va_number'), ['va_number'], unique=False)
 
+    op.create_table('bill_states',
+    sa.Column('bill_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('state', sa.String(length=24), nullable=False),
+    sa.Column('rule', sa.String(length=32), nullable=False),
+    sa.Column('received', pantau.models.base.Money(precision=18, scale=2), nullable=False),
+    sa.Column('changed_at', pantau.models.base.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['bill_id'], ['bills.id'], name=op.f('fk_bill_states_bill_id_bills'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('bill_id', name=op.f('pk_bill_states'))
+    )
+    op.create_table('credit_states',
+    sa.Column('credit_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('bill_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('state', sa.String(length=24), nullable=False),
+    sa.Column('rule', sa.String(length=32), nullable=False),
+    sa.Column('changed_at', pantau.models.base.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['bill_id'], ['bills.id'], name=op.f('fk_credit_states_bill_id_bills'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['credit_id'], ['bank_transactions.id'], name=op.f('fk_credit_states_credit_id_bank_transactions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('credit_id', name=op.f('pk_credit_states'))
+    )
     op.create_table('payments',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('bill_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -660,6 +664,7 @@ def upgrade() -> None:
     sa.Column('bill_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('bank_transaction_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('state', sa.String(length=24), nullable=False),
+    sa.Column('previous_state', sa.String(length=24), nullable=False),
     sa.Column('rule', sa.String(length=32), nullable=False),
     sa.Column('amount', pantau.models.base.Money(precision=18, scale=2), nullable=False),
     sa.Column('amount_diff', pantau.models.base.Money(precision=18, scale=2), nullable=False),
@@ -670,7 +675,7 @@ def upgrade() -> None:
     with op.batch_alter_table('recon_results', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_recon_results_bank_transaction_id'), ['bank_transaction_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_recon_results_bill_id'), ['bill_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_recon_results_state'), ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_recon_results_run_at'), ['run_at'], unique=False)
 
     # ### end Alembic commands ###
 
@@ -678,7 +683,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('recon_results', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_recon_results_state'))
+        batch_op.drop_index(batch_op.f('ix_recon_results_run_at'))
         batch_op.drop_index(batch_op.f('ix_recon_results_bill_id'))
         batch_op.drop_index(batch_op.f('ix_recon_results_bank_transaction_id'))
 
@@ -692,6 +697,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_payments_bill_id'))
 
     op.drop_table('payments')
+    op.drop_table('credit_states')
+    op.drop_table('bill_states')
     with op.batch_alter_table('bills', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_bills_va_number'))
         batch_op.drop_index(batch_op.f('ix_bills_source_source_updated_at'))
@@ -733,8 +740,6 @@ def downgrade() -> None:
 
     op.drop_table('incidents')
     with op.batch_alter_table('bank_transactions', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_bank_transactions_weak_key'))
-        batch_op.drop_index(batch_op.f('ix_bank_transactions_va_number'))
         batch_op.drop_index(batch_op.f('ix_bank_transactions_booked_at'))
 
     op.drop_table('bank_transactions')
@@ -783,10 +788,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_bill_rollups_semester_due_date'))
 
     op.drop_table('bill_rollups')
-    with op.batch_alter_table('bill_paid_days', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_bill_paid_days_semester_kind'))
-
-    op.drop_table('bill_paid_days')
     op.drop_table('bank_imports')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_log_at'))

@@ -1,0 +1,19 @@
+"""Storing bank feeds: import a parsed file once, dedup payments across files and formats, drain the
+watched inbox folder, and keep reconciliation current (see :mod:`collectors.bankfeeds` for parsers)."""
+
+from .config import FeedMapping, FeedSettings, feed_settings
+from .importer import ImportSummary, file_digest, import_file
+from .inbox import BankInboxCollector, drain
+from .reconcile import ReconCollector
+
+__all__ = [
+    "BankInboxCollector",
+    "FeedMapping",
+    "FeedSettings",
+    "ImportSummary",
+    "ReconCollector",
+    "drain",
+    "feed_settings",
+    "file_digest",
+    "import_file",
+]

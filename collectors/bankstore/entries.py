@@ -1,0 +1,83 @@
+"""A parsed file's entries as one frame, checked against the store's column sizes, and turned into
+the column values the store binds (UTC text instants, ISO dates, two-place amounts)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from collectors.bankfeeds import FeedError, Statement
+from collectors.bankfeeds.entry import NOTIFICATION_FORMATS
+
+ENTRY_FIELDS = (
+    "source_format", "amount", "direction", "booked_at", "line_no", "bank_ref", "payment_ref", "account",
+    "va_number", "bill_ref", "payer_name", "is_reversal", "value_date", "description",
+)
+STORED_COLUMNS = (
+    "source_format", "bank_ref", "dedup_key", "weak_key", "account", "va_number", "bill_ref", "payer_name",
+    "amount", "direction", "is_reversal", "booked_at", "value_date", "description", "line_no",
+)
+"""The ``bank_transactions`` columns an import writes (besides ``import_id``), in this order."""
+
+LIMITS = {"bank_ref": 64, "dedup_key": 160, "weak_key": 160, "account": 34, "va_number": 32, "bill_ref": 40,
+          "payer_name": 120}
+_TEXT = ("source_format", "bank_ref", "dedup_key", "weak_key", "account", "va_number", "bill_ref", "payer_name",
+         "direction", "description")
+
+
+def statement_frame(statement: Statement) -> pd.DataFrame:
+    """The statement's entries with their keys, one row each, in the layout of the tabular fast path."""
+    entries = statement.entries
+    columns = {name: [getattr(entry, name) for entry in entries] for name in ENTRY_FIELDS}
+    columns["dedup_key"] = [entry.dedup_key for entry in entries]
+    columns["weak_key"] = [entry.weak_key for entry in entries]
+    frame = pd.DataFrame(columns)
+    frame["booked_at"] = pd.to_datetime(frame["booked_at"], utc=True)
+    return frame
+
+
+def check_sizes(frame: pd.DataFrame, path: Path) -> None:
+    """Refuse the file at its first value too long for its store column, naming line, field and value."""
+    for field, limit in LIMITS.items():
+        lengths = frame[field].str.len()
+        too_long = np.flatnonzero((lengths > limit).fillna(False).to_numpy(dtype=bool))
+        if len(too_long):
+            row = frame.iloc[int(too_long[0])]
+            raise FeedError(path, int(row["line_no"]), field, row[field], f"longer than {limit} characters")
+
+
+def payment_mask(frame: pd.DataFrame) -> np.ndarray:
+    """Which rows are payments received: credits that are not reversals."""
+    return ((frame["direction"] == "credit") & ~frame["is_reversal"].astype(bool)).to_numpy(dtype=bool)
+
+
+def notification_mask(frame: pd.DataFrame) -> np.ndarray:
+    """Which rows came from an H2H notification log rather than a statement."""
+    return frame["source_format"].isin(NOTIFICATION_FORMATS).to_numpy(dtype=bool)
+
+
+def stored_values(frame: pd.DataFrame, tz: ZoneInfo) -> dict[str, list]:
+    """Each stored column as a list of values both SQLite and PostgreSQL (COPY) accept as they are."""
+    if frame.empty:
+        return {name: [] for name in STORED_COLUMNS}
+    values = {name: _texts(frame[name]) for name in _TEXT}
+    values["amount"] = pc.cast(pa.array(frame["amount"], from_pandas=True), pa.string()).to_pylist()
+    values["is_reversal"] = frame["is_reversal"].astype(bool).tolist()
+    values["line_no"] = frame["line_no"].astype("int64").tolist()
+    booked = pd.to_datetime(frame["booked_at"], utc=True)
+    instants = booked.dt.tz_localize(None).to_numpy("datetime64[us]")
+    values["booked_at"] = np.strings.replace(np.datetime_as_string(instants, unit="us"), "T", " ").tolist()
+    local_days = booked.dt.tz_convert(tz).dt.tz_localize(None).to_numpy("datetime64[D]")
+    given = pd.to_datetime(frame["value_date"]).to_numpy("datetime64[D]")
+    days = np.where(np.isnat(given), local_days, given)
+    values["value_date"] = np.datetime_as_string(days, unit="D").tolist()
+    return {name: values[name] for name in STORED_COLUMNS}
+
+
+def _texts(series: pd.Series) -> list:
+    return pa.array(series, type=pa.string(), from_pandas=True).to_pylist()

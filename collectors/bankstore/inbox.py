@@ -1,0 +1,98 @@
+"""The watched inbox: the ``bank-inbox`` collector imports each file dropped there, then archives it.
+
+Imported files (and files whose bytes were imported before) move to the archive folder; refused
+files move to the rejected folder beside a ``<name>.error.txt`` saying why, and the bendahara gets
+an alert. Hidden files, partial downloads (``.part``, ``.tmp``, ``.crdownload``) and files changed
+in the last ``settle_s`` seconds are left for a later run. After anything new, reconciliation runs.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+
+from collectors.base import Collector, CollectorResult
+from collectors.registry import register
+from pantau.alerts import raise_alert
+from pantau.db import session_scope
+from pantau.recon import reconcile
+
+from .config import FeedSettings, feed_settings
+from .importer import ImportSummary, file_digest, import_file
+
+ACTOR = "folder-masuk"
+PARTIAL_SUFFIXES = (".part", ".tmp", ".crdownload", ".error.txt")
+
+
+def ready_files(inbox: Path, settle_s: float, now: float | None = None) -> list[Path]:
+    """Files in ``inbox`` ready to import, oldest first (by modification time, then name)."""
+    moment = time.time() if now is None else now
+    files = [
+        path for path in inbox.iterdir()
+        if path.is_file() and not path.name.startswith(".") and not path.name.lower().endswith(PARTIAL_SUFFIXES)
+        and moment - path.stat().st_mtime >= settle_s
+    ]
+    return sorted(files, key=lambda path: (path.stat().st_mtime, path.name))
+
+
+def drain(engine: Engine, feeds: FeedSettings, tz: ZoneInfo) -> list[ImportSummary]:
+    """Import every ready file of the inbox and move it away; returns one summary per file."""
+    inbox = feeds.inbox
+    if inbox is None or not inbox.is_dir():
+        return []
+    summaries = []
+    for path in ready_files(inbox, feeds.settle_s):
+        digest = file_digest(path)
+        summary = import_file(engine, path, mapping=feeds.mapping_for(path.name), actor=ACTOR, tz=tz)
+        if summary.status == "rejected":
+            _reject(engine, path, feeds.rejected_dir, digest, summary)
+        else:
+            _move(path, feeds.archive_dir)
+        summaries.append(summary)
+    return summaries
+
+
+def _move(path: Path, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / path.name
+    if target.exists():
+        target = folder / f"{path.stem}.{time.strftime('%Y%m%d%H%M%S')}{path.suffix}"
+    return Path(shutil.move(str(path), str(target)))
+
+
+def _reject(engine: Engine, path: Path, folder: Path, digest: str, summary: ImportSummary) -> None:
+    error = summary.error or {}
+    reason = f"{path.name}: line {error.get('line')}, field {error.get('field')}: {error.get('reason')}"
+    moved = _move(path, folder)
+    moved.with_name(moved.name + ".error.txt").write_text(reason + "\n", encoding="utf-8")
+    with session_scope(engine) as session:
+        raise_alert(session, dedup_key=f"bank-file-refused:{digest}", source="bank-inbox", role="bendahara",
+                    title=f"Bank file refused: {path.name}", body=reason, severity="warning", link="/pembayaran")
+
+
+@register
+class BankInboxCollector(Collector):
+    """Drain ``[feeds] inbox`` every ``interval_s``; reconcile when something new was stored."""
+
+    name = "bank-inbox"
+
+    @property
+    def interval_s(self) -> float:
+        return feed_settings(self.settings).interval_s
+
+    def run(self) -> CollectorResult:
+        feeds = feed_settings(self.settings)
+        if feeds.inbox is None:
+            return CollectorResult(0, "no inbox folder configured ([feeds] inbox)")
+        summaries = drain(self.engine, feeds, ZoneInfo(self.settings.timezone))
+        added = sum(summary.added for summary in summaries)
+        refused = sum(summary.status == "rejected" for summary in summaries)
+        if added:
+            reconcile(self.engine, self.settings)
+        return CollectorResult(
+            added, f"{len(summaries)} files: {added} entries added, {refused} files refused"
+        )

@@ -1,0 +1,35 @@
+"""`pantau reconcile [--json]`: match every bank credit to the bills and update the exception queue."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pantau.recon import reconcile as run_reconciliation
+
+from .common import console, engine, errors, settings
+
+
+def register(app: typer.Typer) -> None:
+    app.command("reconcile")(reconcile)
+
+
+def reconcile(json_out: bool = typer.Option(False, "--json", help="print the outcome as JSON")) -> None:
+    """Reconcile now (the collector also does it after each import and bill sync)."""
+    config = settings()
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=errors,
+                  transient=True, disable=json_out) as progress:
+        progress.add_task("Reconciling bank credits against bills…")
+        run = run_reconciliation(engine(config), config)
+    if json_out:
+        console.print_json(json.dumps(run.as_dict()))
+        return
+    table = Table("state", "bills", "credits", title=f"Reconciliation ({run.seconds:,.1f} s)")
+    for state in sorted(set(run.bills) | set(run.credits)):
+        table.add_row(state, f"{run.bills.get(state, 0):,}", f"{run.credits.get(state, 0):,}")
+    console.print(table)
+    console.print(f"Changed: {run.bills_changed:,} bills, {run.credits_changed:,} credits. Cases: "
+                  f"{run.cases.opened:,} opened, {run.cases.reopened:,} reopened, {run.cases.cleared:,} cleared.")

@@ -1,0 +1,19 @@
+"""Bank reconciliation: match bank credits to bills, keep the exception queue, alert when it is late."""
+
+from .cases import RESOLVERS, CaseChanges, CaseError, overdue_alert, resolve_case
+from .config import ReconSettings, recon_settings
+from .run import ReconRun, is_stale, last_run, reconcile
+
+__all__ = [
+    "RESOLVERS",
+    "CaseChanges",
+    "CaseError",
+    "ReconRun",
+    "ReconSettings",
+    "is_stale",
+    "last_run",
+    "overdue_alert",
+    "recon_settings",
+    "reconcile",
+    "resolve_case",
+]

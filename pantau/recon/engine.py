@@ -1,0 +1,148 @@
+"""Matching bank credits to bills, set-based in SQL, with ordered rules in the style of Odoo's
+reconciliation models.
+
+Linking. A credit (not a reversal) belongs to the bill its notification names (``bill_ref`` =
+the bill number), else to a live bill with its VA number; when several bills share a VA, one
+with the same amount wins, then the earliest still open on the payment day, then the latest
+past due, then the oldest.
+
+Rules, in order, give every bill and every credit one state:
+
+1. ``exact``: one credit of exactly the bill's amount;
+2. ``cumulative``: several credits (partial payments) adding up to exactly the amount;
+3. ``mismatch``: credits adding up to less (``partial``) or more (``overpaid``) than the amount;
+4. ``repeat``: a credit of the full amount after one already paid the bill: ``duplicate``;
+5. ``no_match``: a credit tied to no bill: ``no_bill``;
+6. ``no_credit``: a bill no credit reached: ``unpaid``, or ``app_paid_no_bank`` when the
+   application shows money the bank never received.
+
+The application's side then overrides: a bill the bank paid in full that the application still
+shows unpaid is ``bank_paid_app_unpaid``; a bill the application shows paid while the bank has
+less is ``app_paid_no_bank``. A credit takes its bill's state.
+
+Every live bill and every credit is computed on each run; only the states that changed are
+written (to ``bill_states`` and ``credit_states``, and each change from an earlier state to
+``recon_results`` as history), so a run over a million bills writes little after the first.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection
+
+from .sql import create_temp, day_number, statement
+
+ID_SPAN = 10**12
+PREFERENCE_SPAN = 10**17
+LAST_DAY = 99_999
+
+LINK_SQL = """
+SELECT t.id AS credit_id, t.amount AS amount,
+  CAST(COALESCE(
+    (SELECT b.id FROM bills b WHERE b.source_key = t.bill_ref AND b.deleted_at IS NULL),
+    (SELECT MIN(
+        (CASE WHEN b.amount = t.amount THEN 0 ELSE 4 END
+         + CASE WHEN b.due_date >= t.value_date THEN 0 ELSE 2 END) * {preference}
+        + CASE WHEN b.due_date >= t.value_date THEN {due_day} ELSE {last_day} - {due_day} END * {id_span}
+        + b.id)
+     FROM bills b WHERE b.va_number = t.va_number AND b.deleted_at IS NULL) % {id_span}
+  ) AS BIGINT) AS bill_id
+FROM bank_transactions t
+WHERE t.direction = 'credit' AND t.is_reversal = false
+"""
+
+AGG_SQL = """
+SELECT l.bill_id AS bill_id, SUM(l.amount) AS received_all, COUNT(*) AS credits_all,
+       SUM(CASE WHEN l.amount = b.amount THEN 1 ELSE 0 END) AS exact_n,
+       MIN(CASE WHEN l.amount = b.amount THEN l.credit_id END) AS first_exact
+FROM recon_link l JOIN bills b ON b.id = l.bill_id
+GROUP BY l.bill_id
+"""
+
+RECEIVED = "COALESCE(a.received_all - CASE WHEN a.exact_n > 1 THEN (a.exact_n - 1) * b.amount ELSE 0 END, 0)"
+CREDITS = "COALESCE(a.credits_all - CASE WHEN a.exact_n > 1 THEN a.exact_n - 1 ELSE 0 END, 0)"
+
+BILL_CHANGES_SQL = f"""
+SELECT * FROM (
+  SELECT b.id AS bill_id, b.amount AS amount, s.state AS old_state, s.received AS old_received,
+    {RECEIVED} AS received,
+    CASE
+      WHEN {RECEIVED} = 0 AND (b.app_paid OR b.app_paid_amount > 0) THEN 'app_paid_no_bank'
+      WHEN {RECEIVED} = 0 THEN 'unpaid'
+      WHEN {RECEIVED} >= b.amount AND NOT b.app_paid THEN 'bank_paid_app_unpaid'
+      WHEN {RECEIVED} < b.amount AND b.app_paid THEN 'app_paid_no_bank'
+      WHEN {RECEIVED} = b.amount THEN 'matched'
+      WHEN {RECEIVED} < b.amount THEN 'partial'
+      ELSE 'overpaid'
+    END AS state,
+    CASE
+      WHEN {CREDITS} = 0 THEN 'no_credit'
+      WHEN {RECEIVED} <> b.amount THEN 'mismatch'
+      WHEN {CREDITS} = 1 THEN 'exact'
+      ELSE 'cumulative'
+    END AS rule
+  FROM bills b LEFT JOIN recon_agg a ON a.bill_id = b.id LEFT JOIN bill_states s ON s.bill_id = b.id
+  WHERE b.deleted_at IS NULL
+) x
+WHERE x.old_state IS NULL OR x.old_state <> x.state OR x.old_received <> x.received
+"""
+
+CREDIT_CHANGES_SQL = f"""
+SELECT * FROM (
+  SELECT l.credit_id AS credit_id, l.bill_id AS bill_id, l.amount AS amount, s.state AS old_state,
+    s.bill_id AS old_bill,
+    CASE WHEN l.bill_id IS NULL THEN 'no_bill'
+         WHEN l.amount = b.amount AND l.credit_id <> a.first_exact THEN 'duplicate'
+         ELSE bs.state END AS state,
+    CASE WHEN l.bill_id IS NULL THEN 'no_match'
+         WHEN l.amount = b.amount AND l.credit_id <> a.first_exact THEN 'repeat'
+         ELSE bs.rule END AS rule,
+    CASE WHEN l.bill_id IS NULL OR (l.amount = b.amount AND l.credit_id <> a.first_exact) THEN l.amount
+         ELSE bs.received - b.amount END AS amount_diff
+  FROM recon_link l
+  LEFT JOIN bills b ON b.id = l.bill_id
+  LEFT JOIN bill_states bs ON bs.bill_id = l.bill_id
+  LEFT JOIN recon_agg a ON a.bill_id = l.bill_id
+  LEFT JOIN credit_states s ON s.credit_id = l.credit_id
+) x
+WHERE x.old_state IS NULL OR x.old_state <> x.state OR COALESCE(x.old_bill, 0) <> COALESCE(x.bill_id, 0)
+"""
+
+HISTORY_SQL = {
+    "bill": "INSERT INTO recon_results (run_at, bill_id, bank_transaction_id, state, previous_state, rule, amount,"
+            " amount_diff) SELECT :now, bill_id, NULL, state, old_state, rule, amount, received - amount"
+            " FROM recon_bill_changes WHERE old_state IS NOT NULL",
+    "credit": "INSERT INTO recon_results (run_at, bill_id, bank_transaction_id, state, previous_state, rule, amount,"
+              " amount_diff) SELECT :now, bill_id, credit_id, state, old_state, rule, amount, amount_diff"
+              " FROM recon_credit_changes WHERE old_state IS NOT NULL",
+}
+
+UPSERT_SQL = {
+    "bill": "INSERT INTO bill_states (bill_id, state, rule, received, changed_at)"
+            " SELECT bill_id, state, rule, received, :now FROM recon_bill_changes WHERE true"
+            " ON CONFLICT (bill_id) DO UPDATE SET state = excluded.state, rule = excluded.rule,"
+            " received = excluded.received, changed_at = excluded.changed_at",
+    "credit": "INSERT INTO credit_states (credit_id, bill_id, state, rule, changed_at)"
+              " SELECT credit_id, bill_id, state, rule, :now FROM recon_credit_changes WHERE true"
+              " ON CONFLICT (credit_id) DO UPDATE SET bill_id = excluded.bill_id, state = excluded.state,"
+              " rule = excluded.rule, changed_at = excluded.changed_at",
+}
+
+FORGET_DELETED_SQL = "DELETE FROM bill_states WHERE bill_id IN (SELECT id FROM bills WHERE deleted_at IS NOT NULL)"
+
+
+def match(connection: Connection, now: datetime) -> tuple[int, int]:
+    """Give every live bill and every bank credit its state; returns how many bills and credits changed."""
+    due_day = day_number(connection, "b.due_date")
+    link = LINK_SQL.format(preference=PREFERENCE_SPAN, id_span=ID_SPAN, last_day=LAST_DAY, due_day=due_day)
+    connection.exec_driver_sql(FORGET_DELETED_SQL)
+    create_temp(connection, "recon_link", link)
+    create_temp(connection, "recon_agg", AGG_SQL)
+    connection.exec_driver_sql("CREATE INDEX recon_agg_bill ON recon_agg (bill_id)")
+    changed = []
+    for subject, changes in (("bill", BILL_CHANGES_SQL), ("credit", CREDIT_CHANGES_SQL)):
+        create_temp(connection, f"recon_{subject}_changes", changes)
+        connection.execute(statement(HISTORY_SQL[subject]), {"now": now})
+        changed.append(connection.execute(statement(UPSERT_SQL[subject]), {"now": now}).rowcount)
+    return changed[0], changed[1]

@@ -1,0 +1,276 @@
+"""Bills, collection and reconciliation, read side. Everything but the drill-down reads the small
+tables each reconciliation rebuilds (``bill_rollups``, ``recon_summary``) and the exception queue,
+so the payments page costs the same at a thousand bills as at a million.
+
+KPI definitions (UI.md), one each, for cards, pages and reports:
+
+* Tingkat pelunasan, :func:`collection_rate`: Σ paid ÷ Σ billed, in Rupiah and in count, over the
+  bills of a semester due by a date. A bill counts as paid by that date when the application marked
+  it paid on or before it; payments the application holds on bills not yet fully paid count too.
+* Tunggakan, :func:`outstanding`: Σ (billed − paid) over bills past their due date.
+* Kasus rekonsiliasi lewat 1x24 jam, :func:`overdue_cases`: open cases whose due time has passed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+import pandas as pd
+from sqlalchemy import Engine, and_, case, func, or_, select
+
+from pantau.models import BankTransaction, Bill, Prodi, ReconCase
+from pantau.models.bank import BillState, ReconSummary
+from pantau.models.billing import BillRollup
+
+AGE_BUCKETS = ((0, "not_due"), (30, "1-30"), (60, "31-60"), (90, "61-90"), (None, "90+"))
+"""Ageing buckets by days past due: not yet due, then up to 30, 60, 90 days, and more."""
+GROUPINGS = {"kind": BillRollup.kind, "prodi": BillRollup.prodi_id, "angkatan": BillRollup.angkatan,
+             "semester": BillRollup.semester}
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class BillFilter:
+    """The payments page's filters; empty means all."""
+
+    semester: str | None = None
+    kinds: tuple[str, ...] = ()
+    prodi_id: int | None = None
+    angkatan: int | None = None
+
+    def clause(self, table=BillRollup):
+        """The WHERE clause on ``bill_rollups`` (or ``bills``, which has the same columns)."""
+        parts = []
+        if self.semester:
+            parts.append(table.semester == self.semester)
+        if self.kinds:
+            parts.append(table.kind.in_(self.kinds))
+        if self.prodi_id is not None:
+            parts.append(table.prodi_id == self.prodi_id)
+        if self.angkatan is not None:
+            parts.append(table.angkatan == self.angkatan)
+        return and_(True, *parts)
+
+
+@dataclass(frozen=True)
+class CollectionRate:
+    """Tingkat pelunasan: paid against billed, in Rupiah and in count (rates None when nothing is billed)."""
+
+    billed: Decimal
+    paid: Decimal
+    bills: int
+    paid_bills: int
+
+    @property
+    def rate(self) -> float | None:
+        return float(self.paid / self.billed) if self.billed else None
+
+    @property
+    def count_rate(self) -> float | None:
+        return self.paid_bills / self.bills if self.bills else None
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    """Tunggakan: what bills past their due date still owe, and how many owe something."""
+
+    amount: Decimal
+    bills: int
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the filters can choose from."""
+
+    semesters: list[str]
+    kinds: list[str]
+    prodi: pd.DataFrame = field(default_factory=pd.DataFrame)
+    angkatan: list[int] = field(default_factory=list)
+
+
+def _paid_by(as_of: date):
+    """Paid as known on ``as_of``: fully paid bills only from the day they were marked paid."""
+    return case((BillRollup.paid_on.is_(None), BillRollup.paid),
+                (BillRollup.paid_on <= as_of, BillRollup.paid), else_=ZERO)
+
+
+def _frame(engine: Engine, query) -> pd.DataFrame:
+    with engine.connect() as connection:
+        result = connection.execute(query)
+        return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def options(engine: Engine) -> Options:
+    """Semesters (newest first), bill kinds, study programmes and intake years that have bills."""
+    with engine.connect() as connection:
+        semesters = list(connection.scalars(select(BillRollup.semester).distinct().order_by(BillRollup.semester.desc())))
+        kinds = list(connection.scalars(select(BillRollup.kind).distinct().order_by(BillRollup.kind)))
+        years = list(connection.scalars(select(BillRollup.angkatan).where(BillRollup.angkatan.is_not(None))
+                                        .distinct().order_by(BillRollup.angkatan.desc())))
+    used = select(BillRollup.prodi_id).distinct().scalar_subquery()
+    prodi = _frame(engine, select(Prodi.id, Prodi.code, Prodi.name).where(Prodi.id.in_(used)).order_by(Prodi.code))
+    return Options(semesters, kinds, prodi, years)
+
+
+def collection_rate(engine: Engine, *, as_of: date, bills: BillFilter = BillFilter()) -> CollectionRate:
+    """Tingkat pelunasan of the filtered bills due by ``as_of`` (see the module doc)."""
+    paid = _paid_by(as_of)
+    query = select(
+        func.coalesce(func.sum(BillRollup.billed), ZERO), func.coalesce(func.sum(paid), ZERO),
+        func.coalesce(func.sum(BillRollup.bills), 0),
+        func.coalesce(func.sum(case((and_(BillRollup.app_state == "paid", BillRollup.paid_on <= as_of),
+                                     BillRollup.bills), else_=0)), 0),
+    ).where(bills.clause(), BillRollup.due_date <= as_of)
+    with engine.connect() as connection:
+        billed, paid_amount, count, paid_count = connection.execute(query).one()
+    return CollectionRate(Decimal(billed), Decimal(paid_amount), int(count), int(paid_count))
+
+
+def outstanding(engine: Engine, *, as_of: date, bills: BillFilter = BillFilter()) -> Outstanding:
+    """Tunggakan on ``as_of``: Σ (billed − paid) over the filtered bills due before that day."""
+    owed = BillRollup.billed - _paid_by(as_of)
+    query = select(
+        func.coalesce(func.sum(owed), ZERO),
+        func.coalesce(func.sum(case((owed > 0, BillRollup.bills), else_=0)), 0),
+    ).where(bills.clause(), BillRollup.due_date < as_of)
+    with engine.connect() as connection:
+        amount, count = connection.execute(query).one()
+    return Outstanding(Decimal(amount), int(count))
+
+
+def overdue_cases(engine: Engine, *, now: datetime) -> int:
+    """Kasus rekonsiliasi lewat 1x24 jam: open cases whose due time has passed."""
+    query = select(func.count()).where(ReconCase.status == "open", ReconCase.due_at < now)
+    with engine.connect() as connection:
+        return int(connection.scalar(query))
+
+
+def paid_unpaid(engine: Engine, *, by: str, bills: BillFilter = BillFilter()) -> pd.DataFrame:
+    """Bills by ``by`` (kind, prodi, angkatan or semester) and application state (paid, partial,
+    unpaid): ``group, app_state, bills, billed, paid, outstanding``; prodi groups carry the code."""
+    key = GROUPINGS[by]
+    query = (select(key.label("group"), BillRollup.app_state, func.sum(BillRollup.bills).label("bills"),
+                    func.sum(BillRollup.billed).label("billed"), func.sum(BillRollup.paid).label("paid"))
+             .where(bills.clause()).group_by(key, BillRollup.app_state).order_by(key, BillRollup.app_state))
+    frame = _frame(engine, query)
+    frame["outstanding"] = frame["billed"] - frame["paid"]
+    if by == "prodi" and not frame.empty:
+        codes = _frame(engine, select(Prodi.id, Prodi.code))
+        frame["group"] = frame["group"].map(dict(zip(codes["id"], codes["code"])))
+    return frame
+
+
+def collection_curve(engine: Engine, *, bills: BillFilter = BillFilter()) -> pd.DataFrame:
+    """Collection against the deadline: per kind, the share of the billed Rupiah (and of the bills)
+    fully paid by each day relative to the due date (``offset`` days, negative before it)."""
+    billed = _frame(engine, select(BillRollup.kind, func.sum(BillRollup.billed).label("billed"),
+                                   func.sum(BillRollup.bills).label("bills"))
+                    .where(bills.clause()).group_by(BillRollup.kind))
+    paid = _frame(engine, select(BillRollup.kind, BillRollup.due_date, BillRollup.paid_on,
+                                 func.sum(BillRollup.paid).label("paid"), func.sum(BillRollup.bills).label("bills"))
+                  .where(bills.clause(), BillRollup.paid_on.is_not(None))
+                  .group_by(BillRollup.kind, BillRollup.due_date, BillRollup.paid_on))
+    if paid.empty:
+        return pd.DataFrame(columns=["kind", "offset", "share", "count_share"])
+    paid["offset"] = (pd.to_datetime(paid["paid_on"]) - pd.to_datetime(paid["due_date"])).dt.days
+    daily = paid.groupby(["kind", "offset"], as_index=False)[["paid", "bills"]].sum().sort_values(["kind", "offset"])
+    daily["paid"] = daily.groupby("kind")["paid"].cumsum()
+    daily["bills"] = daily.groupby("kind")["bills"].cumsum()
+    daily = daily.merge(billed, on="kind", suffixes=("", "_total"))
+    daily["share"] = [float(p / b) if b else None for p, b in zip(daily["paid"], daily["billed"])]
+    daily["count_share"] = daily["bills"] / daily["bills_total"]
+    return daily[["kind", "offset", "share", "count_share"]]
+
+
+def ageing(engine: Engine, *, as_of: date, bills: BillFilter = BillFilter()) -> pd.DataFrame:
+    """Unpaid money by how long past due on ``as_of``: ``bucket, bills, outstanding`` in bucket order
+    (see :data:`AGE_BUCKETS`), every bucket present."""
+    owed = (BillRollup.billed - BillRollup.paid).label("owed")
+    frame = _frame(engine, select(BillRollup.due_date, func.sum(BillRollup.bills).label("bills"),
+                                  func.sum(owed).label("outstanding"))
+                   .where(bills.clause(), BillRollup.app_state != "paid").group_by(BillRollup.due_date))
+    labels = [label for _, label in AGE_BUCKETS]
+    if frame.empty:
+        return pd.DataFrame({"bucket": labels, "bills": 0, "outstanding": [ZERO] * len(labels)})
+    late = (pd.Timestamp(as_of) - pd.to_datetime(frame["due_date"])).dt.days
+    frame["bucket"] = [_bucket(days) for days in late]
+    summed = frame.groupby("bucket").agg(bills=("bills", "sum"), outstanding=("outstanding", "sum"))
+    summed = summed.reindex(labels)
+    summed["bills"] = summed["bills"].fillna(0).astype(int)
+    summed["outstanding"] = [ZERO if pd.isna(v) else v for v in summed["outstanding"]]
+    return summed.reset_index(names="bucket")
+
+
+def _bucket(days_late: int) -> str:
+    for limit, label in AGE_BUCKETS:
+        if limit is None or days_late <= limit:
+            return label
+    return AGE_BUCKETS[-1][1]
+
+
+def recon_summary(engine: Engine) -> pd.DataFrame:
+    """The latest run's ``subject`` (bill or credit), ``state``, ``items``, ``amount``, ``amount_diff``, ``run_at``."""
+    return _frame(engine, select(ReconSummary.subject, ReconSummary.state, ReconSummary.items, ReconSummary.amount,
+                                 ReconSummary.amount_diff, ReconSummary.run_at)
+                  .order_by(ReconSummary.subject, ReconSummary.items.desc()))
+
+
+def last_reconciled(engine: Engine) -> datetime | None:
+    """When reconciliation last ran."""
+    with engine.connect() as connection:
+        return connection.scalar(select(func.max(ReconSummary.run_at)))
+
+
+def cases(engine: Engine, *, now: datetime, status: str = "open", limit: int = 500) -> pd.DataFrame:
+    """The exception queue, most overdue first: the case, its bill and credit, and whether it is overdue."""
+    query = (
+        select(ReconCase.id, ReconCase.kind, ReconCase.status, ReconCase.amount_diff, ReconCase.detected_at,
+               ReconCase.due_at, ReconCase.resolved_at, ReconCase.resolved_by, ReconCase.resolution_note,
+               Bill.source_key.label("bill"), Bill.payer_name, Bill.va_number.label("bill_va"),
+               Bill.amount.label("bill_amount"), BankTransaction.amount.label("credit_amount"),
+               BankTransaction.va_number.label("credit_va"), BankTransaction.booked_at,
+               BankTransaction.payer_name.label("credit_payer"), BankTransaction.bank_ref)
+        .outerjoin(Bill, Bill.id == ReconCase.bill_id)
+        .outerjoin(BankTransaction, BankTransaction.id == ReconCase.bank_transaction_id)
+        .where(ReconCase.status == status)
+        .order_by(ReconCase.due_at, ReconCase.id).limit(limit)
+    )
+    frame = _frame(engine, query)
+    for column in ("detected_at", "due_at", "resolved_at", "booked_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    frame["overdue"] = frame["due_at"] < pd.Timestamp(now)
+    return frame
+
+
+def case_counts(engine: Engine, *, now: datetime) -> dict[str, int]:
+    """Open cases, and how many of them are past their due time."""
+    query = select(func.count(), func.coalesce(func.sum(case((ReconCase.due_at < now, 1), else_=0)), 0)).where(
+        ReconCase.status == "open")
+    with engine.connect() as connection:
+        total, late = connection.execute(query).one()
+    return {"open": int(total), "overdue": int(late)}
+
+
+def bill_rows(engine: Engine, *, bills: BillFilter = BillFilter(), state: str | None = None,
+              search: str | None = None, limit: int = 1000) -> pd.DataFrame:
+    """The bills behind the figures, soonest due first: number, payer, VA, prodi, angkatan, semester,
+    kind, amount, paid in the application, received by the bank, due date and reconciliation state."""
+    query = (
+        select(Bill.source_key.label("bill"), Bill.payer_name, Bill.va_number, Prodi.code.label("prodi"),
+               Bill.angkatan, Bill.semester, Bill.kind, Bill.amount, Bill.app_paid_amount,
+               BillState.received.label("bank_received"), Bill.due_date, Bill.app_paid,
+               BillState.state.label("recon_state"))
+        .outerjoin(Prodi, Prodi.id == Bill.prodi_id)
+        .outerjoin(BillState, BillState.bill_id == Bill.id)
+        .where(Bill.deleted_at.is_(None), bills.clause(Bill))
+        .order_by(Bill.due_date, Bill.id).limit(limit)
+    )
+    if state:
+        query = query.where(BillState.state == state)
+    if search:
+        pattern = f"%{search.strip()}%"
+        query = query.where(or_(Bill.source_key.ilike(pattern), Bill.payer_name.ilike(pattern),
+                                Bill.va_number.ilike(pattern)))
+    return _frame(engine, query)
