@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import agent, bench, imports, report, services, store, tokens, users
+from . import agent, bench, imports, recon, report, services, store, tokens, users
 from . import monthly  # noqa: F401  (adds `pantau report monthly` to the report group)
 
 app = typer.Typer(help="Pantau: dashboards for a polytechnic's money, servers and SOPs.", no_args_is_help=True,
@@ -16,6 +16,7 @@ app.add_typer(tokens.app, name="tokens")
 app.add_typer(imports.app, name="import")
 app.add_typer(report.app, name="report")
 bench.register(app)
+recon.register(app)
 agent.register(app)
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import typer
 
-from . import events
+from . import bank, events
 
 app = typer.Typer(help="Import files (workflow events, bank statements) into the store.", no_args_is_help=True)
 events.register(app)
+bank.register(app)
