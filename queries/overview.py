@@ -67,6 +67,68 @@ def _share(value) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
+def payment_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]:
+    """Tingkat pelunasan of the newest semester with bills due against the semester before, tunggakan against
+    30 days earlier, and reconciliation cases open beyond 1x24 h (queries.payments); nothing before any bill
+    has been reconciled."""
+    from queries import payments
+
+    zone = ZoneInfo(settings.timezone)
+    today = now.astimezone(zone).date()
+    rates = []
+    semesters = payments.options(engine).semesters
+    for semester in semesters:
+        rate = payments.collection_rate(engine, as_of=today, bills=payments.BillFilter(semester=semester))
+        if rate.bills:
+            rates.append((semester, rate))
+        if len(rates) == 6:
+            break
+    out = []
+    if rates:
+        semester, current = rates[0]
+        previous = rates[1] if len(rates) > 1 else None
+        out.append(Kpi(
+            key="collection_rate", group="payments", title="Collection rate, semester {semester}", kind="share",
+            value=current.rate, grade=grade(current.rate, settings.thresholds.get("collection_rate")),
+            page="payments", query=f"?semester={semester}", previous=previous[1].rate if previous else None,
+            previous_label="semester {previous_semester}", trend=tuple(r.rate for _, r in reversed(rates) if r.rate is not None),
+            note="{paid_bills} of {bills} bills paid ({count_share}); {paid} of {billed}",
+            words={"semester": semester, "previous_semester": previous[0] if previous else "",
+                   "paid_bills": current.paid_bills, "bills": current.bills, "count_share": current.count_rate,
+                   "paid": current.paid, "billed": current.billed},
+        ))
+    if not semesters:
+        return out
+    ends = _month_starts(now, zone, 6)
+    owed = [payments.outstanding(engine, as_of=moment.date()) for moment in ends]
+    current_owed = payments.outstanding(engine, as_of=today)
+    before = payments.outstanding(engine, as_of=(now - MONTH).astimezone(zone).date())
+    out.append(Kpi(
+        key="outstanding", group="payments", title="Outstanding", kind="rupiah", value=current_owed.amount,
+        grade=grade(current_owed.amount, settings.thresholds.get("outstanding")), page="payments", query="",
+        previous=before.amount, previous_label="30 days ago",
+        trend=tuple(float(o.amount) for o in [*owed, current_owed]),
+        note="{owing} bills past their due date still owe", words={"owing": current_owed.bills},
+    ))
+    late = payments.overdue_cases(engine, now=now)
+    out.append(Kpi(
+        key="recon_overdue", group="payments", title="Reconciliation cases open beyond 1x24 h", kind="count",
+        value=late, grade=grade(late, settings.thresholds.get("recon_overdue")), page="payments", query="",
+        note="Open cases past their due time",
+    ))
+    return out
+
+
+def _month_starts(now: datetime, zone: ZoneInfo, count: int) -> list[datetime]:
+    """The first moments of the last `count` months up to `now`'s month, oldest first, in the campus calendar."""
+    local = now.astimezone(zone).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    starts = []
+    for _ in range(count):
+        starts.insert(0, local)
+        local = (local - timedelta(days=1)).replace(day=1)
+    return starts
+
+
 def server_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]:
     """30-day availability of each payment and H2H server (queries.servers.uptime), against the 30 days before,
     with its daily availability over the last 30 days (day rollups) as the trend."""
@@ -148,12 +210,7 @@ def ktm_kpi(engine: Engine, settings: Settings) -> Kpi | None:
 def kso_kpi(engine: Engine, settings: Settings, now: datetime) -> Kpi:
     """KSO requests waiting on the kolegium now, against 30 days ago, with the count at each of the last six
     month ends (queries.kso)."""
-    zone = ZoneInfo(settings.timezone)
-    local = now.astimezone(zone).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    ends = []
-    for _ in range(6):
-        ends.insert(0, local)
-        local = (local - timedelta(days=1)).replace(day=1)
+    ends = _month_starts(now, ZoneInfo(settings.timezone), 6)
     counts = kso.waiting_on_kolegium(engine, [*ends, now - MONTH, now])
     value = counts[-1]
     return Kpi(
@@ -172,6 +229,8 @@ def overview(engine: Engine, settings: Settings, now: datetime, groups: Iterable
     if unknown:
         raise ValueError(f"unknown KPI group {', '.join(sorted(unknown))}; known: {', '.join(GROUPS)}")
     out: list[Kpi] = []
+    if "payments" in chosen:
+        out += payment_kpis(engine, settings, now)
     if "servers" in chosen:
         out += server_kpis(engine, settings, now)
     if "sla" in chosen:

@@ -3,17 +3,19 @@ a trend and a status from the thresholds."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
 from collectors.ktm_pipeline import refresh
 from collectors.monitors.rollups import record_samples
 from pantau.db import session_scope
-from pantau.models import Monitor, Prodi, Student
+from pantau.models import Monitor, Prodi, ReconCase, Student
+from pantau.models.billing import BillRollup
 from pantau.models.workflow import SlaMonthly
 from pantau.settings import KpiThreshold, Settings
-from queries.overview import grade, kso_kpi, ktm_kpi, overview, server_kpis, sla_kpis
+from queries.overview import grade, kso_kpi, ktm_kpi, overview, payment_kpis, server_kpis, sla_kpis
 
 from sop_rows import NOW, Step, add_case, wib
 
@@ -101,6 +103,39 @@ def test_ov005_availability_of_payment_and_h2h_servers_from_rollups(store):
     assert kpi.key == "availability:server-bayar" and kpi.words == {"server": "server-bayar"}
     assert kpi.value == pytest.approx(108 / 120) and kpi.previous is None and kpi.grade == "bad"
     assert (kpi.page, kpi.query) == ("server", f"?monitor={payment.id}&range=30d") and len(kpi.trend) >= 1
+
+
+def _rollup(semester: str, due: date, paid_on: date | None, bills: int, amount: int) -> BillRollup:
+    paid = Decimal(amount if paid_on else 0)
+    return BillRollup(semester=semester, kind="herregistrasi", prodi_id=None, angkatan=2025, due_date=due,
+                      paid_on=paid_on, app_state="paid" if paid_on else "unpaid", recon_state="matched" if paid_on
+                      else "unpaid", bills=bills, billed=Decimal(amount), paid=paid, received=paid)
+
+
+def test_ov008_collection_rate_outstanding_and_overdue_cases(store):
+    with session_scope(store) as session:
+        session.add_all([
+            _rollup("20261", date(2026, 9, 1), date(2026, 8, 20), 8, 8_000_000),
+            _rollup("20261", date(2026, 9, 1), None, 2, 2_000_000),
+            _rollup("20252", date(2026, 3, 1), date(2026, 2, 20), 9, 9_000_000),
+            _rollup("20252", date(2026, 3, 1), None, 1, 1_000_000),
+            _rollup("20262", date(2027, 2, 1), None, 5, 5_000_000),
+        ])
+        session.add_all(ReconCase(case_key=f"c{n}", kind="paid_no_bill", due_at=NOW + timedelta(hours=hours),
+                                  status=status) for n, (hours, status) in
+                        enumerate([(-30, "open"), (-2, "open"), (5, "open"), (-40, "resolved")]))
+
+    kpis = {k.key: k for k in payment_kpis(store, SETTINGS, NOW)}
+
+    rate = kpis["collection_rate"]
+    assert (rate.value, rate.previous, rate.grade, rate.trend) == (0.8, 0.9, "warn", (0.9, 0.8))
+    assert (rate.page, rate.query, rate.words["semester"], rate.words["previous_semester"]) == \
+        ("payments", "?semester=20261", "20261", "20252")
+    assert (rate.words["paid_bills"], rate.words["bills"], rate.words["count_share"]) == (8, 10, 0.8)
+    owed = kpis["outstanding"]
+    assert (owed.value, owed.previous, owed.kind, owed.grade, owed.words) == \
+        (Decimal("3000000.00"), Decimal("3000000.00"), "rupiah", "info", {"owing": 3})
+    assert (kpis["recon_overdue"].value, kpis["recon_overdue"].grade) == (2, "warn")
 
 
 def test_ov006_groups_pick_the_cards_and_unknown_groups_are_refused(compliance):
