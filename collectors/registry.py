@@ -13,7 +13,7 @@ from .base import Collector
 
 BUILTIN_MODULES: tuple[str, ...] = ("collectors.alert_delivery", "collectors.monitors", "collectors.workflow",
                                    "collectors.ktm_photos", "collectors.ktm_pipeline", "collectors.accounts_expiry",
-                                   "collectors.monthly_report")
+                                   "collectors.monthly_report", "collectors.bankstore", "collectors.bills")
 
 _registry: dict[str, type[Collector]] = {}
 

@@ -62,3 +62,19 @@ def _crossing(stock: int, mean: float, margin: float) -> float:
     """The ``d`` where ``mean·d + margin·√d = stock`` (a quadratic in ``√d``)."""
     root = (-margin + math.sqrt(margin * margin + 4 * mean * stock)) / (2 * mean)
     return root * root
+
+
+def cone(predicted: Forecast, horizon: int = 30) -> list[tuple[int, float, float, float]]:
+    """``(day, expected, lower, upper)`` stock for days 0.. until the expected stock is gone (at most
+    ``horizon`` days): ``S − m·d``, and ``S − m·d ∓ z·s·√d`` clipped at zero."""
+    if predicted.days_left is None or predicted.stock <= 0:
+        level = float(max(predicted.stock, 0))
+        return [(0, level, level, level)]
+    z = NormalDist().inv_cdf((1 + predicted.level) / 2)
+    last = min(horizon, math.ceil(predicted.high or predicted.days_left))
+    points = []
+    for day in range(last + 1):
+        expected = predicted.stock - predicted.mean_daily * day
+        margin = z * predicted.std_daily * math.sqrt(day)
+        points.append((day, max(expected, 0.0), max(expected - margin, 0.0), max(expected + margin, 0.0)))
+    return points

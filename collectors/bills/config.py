@@ -1,0 +1,82 @@
+"""The typed ``[sources.bills.<name>]`` settings: where the payment application's bills come from.
+
+A source is either the application's database (``url`` and a mapping ``query`` run read-only) or
+an export file (``file``, CSV or XLSX) read whole on each run. The query (or the file's header,
+through ``columns``) names its columns as Pantau's bill fields:
+
+required  ``source_key`` (the bill number), ``kind`` (registrasi, herregistrasi, sipenmatu),
+          ``amount``, ``va_number``, ``due_date``, ``semester``
+optional  ``payer_name``, ``nim``, ``reg_no``, ``prodi`` (programme code), ``angkatan``, ``paid``,
+          ``paid_at``, ``paid_amount``, and ``updated_at`` (the change time the sync follows;
+          named by ``updated_column``)
+
+Example::
+
+    [sources.bills.keuangan]
+    url = "mysql+pymysql://pantau_baca@10.0.0.5/keuangan"
+    query = '''SELECT no_tagihan AS source_key, jenis AS kind, nominal AS amount, no_va AS va_number,
+               jatuh_tempo AS due_date, semester, nim, status_bayar AS paid, tgl_bayar AS paid_at,
+               updated_at FROM tagihan'''
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from pantau.recon.config import section_error
+from pantau.settings import Settings
+
+REQUIRED = ("source_key", "kind", "amount", "va_number", "due_date", "semester")
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+OPTIONAL = ("payer_name", "nim", "reg_no", "prodi", "angkatan", "paid", "paid_at", "paid_amount", "updated_at")
+
+
+class BillSource(BaseModel):
+    """One bill source; ``name`` is filled from its key in the settings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = ""
+    url: str | None = None
+    query: str | None = None
+    file: Path | None = None
+    columns: dict[str, str] = Field(default_factory=dict)
+    updated_column: str = "updated_at"
+    timezone: str | None = None
+    interval_s: float = Field(300, gt=0)
+    allow_empty: bool = False
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> BillSource:
+        if (self.url is None) == (self.file is None):
+            raise ValueError("give either url (with query) or file")
+        if self.url is not None and not (self.query or "").strip():
+            raise ValueError("a database source needs a mapping query")
+        if not IDENTIFIER.match(self.updated_column):
+            raise ValueError(f"updated_column {self.updated_column!r} is not a plain column name")
+        unknown = sorted(set(self.columns) - set(REQUIRED) - set(OPTIONAL))
+        if unknown:
+            raise ValueError(f"columns maps unknown fields {', '.join(unknown)}")
+        return self
+
+    @property
+    def is_database(self) -> bool:
+        return self.url is not None
+
+    def zone(self, default: str) -> str:
+        """The zone of the source's times without an offset."""
+        return self.timezone or default
+
+
+def bill_sources(settings: Settings) -> dict[str, BillSource]:
+    """Every ``[sources.bills.<name>]``, typed; ValueError naming the source and field if one is wrong."""
+    found = {}
+    for name, raw in (settings.sources.get("bills") or {}).items():
+        try:
+            found[name] = BillSource.model_validate({**raw, "name": name})
+        except ValidationError as error:
+            raise section_error(f"sources.bills.{name}", error) from None
+    return found

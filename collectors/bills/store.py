@@ -1,0 +1,86 @@
+"""Writing synced bills: insert new ones, rewrite only those that changed, mark the vanished deleted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Connection, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from pantau.models import Applicant, Bill, Prodi, Student
+
+BATCH = 5_000
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+MUTABLE = ("kind", "student_id", "applicant_id", "payer_name", "prodi_id", "angkatan", "semester", "amount",
+           "va_number", "due_date", "app_paid", "app_paid_at", "app_paid_amount", "source_updated_at")
+
+
+def watermark(connection: Connection, source: str) -> datetime | None:
+    """The newest change time already synced from ``source``."""
+    return connection.scalar(select(func.max(Bill.source_updated_at)).where(Bill.source == source))
+
+
+def upsert(connection: Connection, records: pd.DataFrame, source: str, now: datetime) -> int:
+    """Insert or update ``records`` (from :func:`records.normalise`); returns the bills written.
+
+    An existing bill is rewritten only when one of its fields differs, so a sync that reads a row
+    again (at its watermark, or a whole export) writes nothing for it. A bill that was deleted and
+    comes back is live again.
+    """
+    if records.empty:
+        return 0
+    rows = _rows(connection, records, source, now)
+    insert = _INSERTS[connection.dialect.name](Bill)
+    changed = [getattr(Bill, name).is_distinct_from(getattr(insert.excluded, name)) for name in MUTABLE]
+    changed.append(Bill.deleted_at.is_not(None))
+    statement = insert.on_conflict_do_update(
+        index_elements=["source_key"],
+        set_={**{name: getattr(insert.excluded, name) for name in MUTABLE}, "source": insert.excluded.source,
+              "synced_at": insert.excluded.synced_at, "deleted_at": None},
+        where=or_(*changed),
+    ).returning(Bill.id)
+    written = 0
+    for first in range(0, len(rows), BATCH):
+        written += len(connection.execute(statement, rows[first:first + BATCH]).all())
+    return written
+
+
+def mark_deleted(connection: Connection, source: str, present: set[str], now: datetime) -> int:
+    """Mark the live bills of ``source`` whose numbers are not in ``present`` as deleted."""
+    live = connection.scalars(select(Bill.source_key).where(Bill.source == source, Bill.deleted_at.is_(None)))
+    gone = sorted(set(live) - present)
+    for first in range(0, len(gone), BATCH):
+        connection.execute(update(Bill).where(Bill.source_key.in_(gone[first:first + BATCH]))
+                           .values(deleted_at=now, synced_at=now))
+    return len(gone)
+
+
+def live_count(connection: Connection, source: str) -> int:
+    return connection.scalar(select(func.count()).where(Bill.source == source, Bill.deleted_at.is_(None)))
+
+
+def _rows(connection: Connection, records: pd.DataFrame, source: str, now: datetime) -> list[dict]:
+    students = _lookup(connection, Student.nim, Student.id, records["nim"])
+    applicants = _lookup(connection, Applicant.reg_no, Applicant.id, records["reg_no"])
+    prodi = _lookup(connection, Prodi.code, Prodi.id, records["prodi"])
+    rows = []
+    for record in records.itertuples(index=False):
+        rows.append({
+            "source": source, "source_key": record.source_key, "kind": record.kind,
+            "student_id": students.get(record.nim), "applicant_id": applicants.get(record.reg_no),
+            "payer_name": record.payer_name or record.nim or record.reg_no or record.source_key,
+            "prodi_id": prodi.get(record.prodi), "angkatan": record.angkatan, "semester": record.semester,
+            "amount": record.amount, "va_number": record.va_number, "due_date": record.due_date,
+            "app_paid": bool(record.paid), "app_paid_at": record.paid_at, "app_paid_amount": record.paid_amount,
+            "source_updated_at": record.updated_at, "synced_at": now, "deleted_at": None,
+        })
+    return rows
+
+
+def _lookup(connection: Connection, key, value, wanted: pd.Series) -> dict:
+    needed = sorted({item for item in wanted if item})
+    found = {}
+    for first in range(0, len(needed), BATCH):
+        found.update(connection.execute(select(key, value).where(key.in_(needed[first:first + BATCH]))).all())
+    return found
