@@ -129,6 +129,34 @@ def _month_starts(now: datetime, zone: ZoneInfo, count: int) -> list[datetime]:
     return starts
 
 
+def token_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]:
+    """Sisa hari token of each open admission wave: the forecast days until its first channel runs out, with
+    the interval (queries.tokens), and the wave's stock over the last 14 days as the trend."""
+    from queries import tokens
+
+    zone = settings.timezone
+    found = tokens.status(engine, now=now, zone=zone)
+    out = []
+    for (wave_id, code, name), rows in found.groupby(["wave_id", "wave", "name"], sort=False):
+        timed = rows[rows["days_left"].notna()].sort_values(["days_left", "channel"])
+        stock = tokens.daily(engine, int(wave_id), zone=zone, now=now).groupby("day")["stock"].sum().tail(14)
+        words = {"wave": name or code, "stock": int(rows["stock"].sum())}
+        if timed.empty:
+            value, grade_of, note = None, "info", "No stock-out in sight: no recent demand; stock {stock}"
+        else:
+            first = timed.iloc[0]
+            value = float(first["days_left"])
+            grade_of = grade(value, settings.thresholds.get("token_days_left"))
+            note = "{channel} runs out first, in {low} to {high} days; stock {stock}"
+            words |= {"channel": first["channel"], "low": first["low"], "high": first["high"]}
+        out.append(Kpi(
+            key=f"tokens:{code}", group="tokens", title="Token days left: {wave}", kind="days", value=value,
+            grade=grade_of, page="tokens", query=f"?wave={int(wave_id)}", trend=tuple(float(v) for v in stock),
+            note=note, words=words,
+        ))
+    return out
+
+
 def server_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]:
     """30-day availability of each payment and H2H server (queries.servers.uptime), against the 30 days before,
     with its daily availability over the last 30 days (day rollups) as the trend."""
@@ -231,6 +259,8 @@ def overview(engine: Engine, settings: Settings, now: datetime, groups: Iterable
     out: list[Kpi] = []
     if "payments" in chosen:
         out += payment_kpis(engine, settings, now)
+    if "tokens" in chosen:
+        out += token_kpis(engine, settings, now)
     if "servers" in chosen:
         out += server_kpis(engine, settings, now)
     if "sla" in chosen:

@@ -25,7 +25,7 @@ from queries.overview import GROUPS, Kpi, overview
 
 STATUS_WORDS = {"good": "Good", "warn": "Needs attention", "bad": "Poor", "none": "No data", "info": "Info"}
 SECTIONS = (("Finance", ("payments", "tokens")), ("Servers", ("servers",)), ("Services & SOPs", ("sla", "ktm", "kso")))
-NUMBER_WORDS = ("distributed", "students", "paid_bills", "bills", "owing")
+NUMBER_WORDS = ("distributed", "students", "paid_bills", "bills", "owing", "stock", "low", "high")
 RUPIAH_WORDS = ("paid", "billed")
 SHARE_WORDS = ("count_share",)
 

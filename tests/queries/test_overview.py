@@ -11,11 +11,11 @@ import pytest
 from collectors.ktm_pipeline import refresh
 from collectors.monitors.rollups import record_samples
 from pantau.db import session_scope
-from pantau.models import Monitor, Prodi, ReconCase, Student
+from pantau.models import AdmissionWave, Applicant, Monitor, Prodi, ReconCase, Student, TokenMovement
 from pantau.models.billing import BillRollup
 from pantau.models.workflow import SlaMonthly
 from pantau.settings import KpiThreshold, Settings
-from queries.overview import grade, kso_kpi, ktm_kpi, overview, payment_kpis, server_kpis, sla_kpis
+from queries.overview import grade, kso_kpi, ktm_kpi, overview, payment_kpis, server_kpis, sla_kpis, token_kpis
 
 from sop_rows import NOW, Step, add_case, wib
 
@@ -136,6 +136,29 @@ def test_ov008_collection_rate_outstanding_and_overdue_cases(store):
     assert (owed.value, owed.previous, owed.kind, owed.grade, owed.words) == \
         (Decimal("3000000.00"), Decimal("3000000.00"), "rupiah", "info", {"owing": 3})
     assert (kpis["recon_overdue"].value, kpis["recon_overdue"].grade) == (2, "warn")
+
+
+def test_ov009_token_days_left_per_open_wave(store):
+    with session_scope(store) as session:
+        open_wave = AdmissionWave(code="G2", name="Gelombang 2", year=2026, opens_on=date(2026, 11, 1),
+                                  closes_on=date(2026, 11, 30), payment_deadline=date(2026, 12, 5))
+        closed = AdmissionWave(code="G1", name="Gelombang 1", year=2026, opens_on=date(2026, 10, 1),
+                               closes_on=date(2026, 10, 31), payment_deadline=date(2026, 11, 5))
+        session.add_all([open_wave, closed])
+        session.flush()
+        session.add(TokenMovement(wave_id=open_wave.id, channel="online", kind="initial", quantity=300,
+                                  occurred_at=wib(2026, 11, 1, 8), recorded_by="bendahara"))
+        for day in range(6, 20):
+            session.add(TokenMovement(wave_id=open_wave.id, channel="online", kind="issued", quantity=10,
+                                      occurred_at=wib(2026, 11, day, 12), recorded_by="sync"))
+            session.add_all(Applicant(reg_no=f"R{day}-{n}", name="Calon", wave_id=open_wave.id, channel="online",
+                                      arrived_at=wib(2026, 11, day, 9, n)) for n in range(10))
+
+    [kpi] = token_kpis(store, SETTINGS, NOW)
+
+    assert (kpi.key, kpi.value, kpi.grade, kpi.kind, kpi.page) == ("tokens:G2", 16.0, "good", "days", "tokens")
+    assert kpi.words == {"wave": "Gelombang 2", "stock": 160, "channel": "online", "low": 16.0, "high": 16.0}
+    assert kpi.trend[-1] == 160.0 and len(kpi.trend) == 14
 
 
 def test_ov006_groups_pick_the_cards_and_unknown_groups_are_refused(compliance):
