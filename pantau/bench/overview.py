@@ -3,7 +3,8 @@ director lands on it, and the monthly report built from the same figures.
 
 Every card reads small tables (SLA aggregates, rollups, KTM counts, step results of one step) so the cost
 should stay flat from the small to the large campus (target: large ÷ small ≤ 2 at p95). The SLA cases are
-measured and the KTM pipeline counted first, once, as the `sla` and `ktm-pipeline` collectors would.
+measured, the bills reconciled and the KTM pipeline counted first, once, as the `sla`, reconciliation and
+`ktm-pipeline` collectors would.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 import time
 
 from collectors.ktm_pipeline import refresh
+from pantau.recon import reconcile
 from pantau.reports import monthly
 from pantau.sla.engine import evaluate_pending
 
@@ -44,6 +46,7 @@ def overview(context: BenchContext) -> list[Measurement]:
 
     started = time.perf_counter()
     evaluate_pending(context.engine, context.settings)
+    reconcile(context.engine, context.settings)
     refresh(context.engine)
     prepared = time.perf_counter() - started
     settings = context.settings.model_copy(update={"database_url": str(context.engine.url)})
@@ -52,7 +55,7 @@ def overview(context: BenchContext) -> list[Measurement]:
     token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
     client.post("/login", data={"username": username, "password": password, "csrf": token, "next": "/"})
     return [
-        Measurement("overview: SLA evaluation and KTM counts before it (once)", [prepared]),
+        Measurement("overview: SLA evaluation, reconciliation and KTM counts before it (once)", [prepared]),
         Measurement("overview: page render (director)", _timed(lambda: _post(client, PAGE))),
         Measurement("overview: KPI cards callback (director)", _timed(lambda: _post(client, CARDS))),
         Measurement("monthly report: build and render HTML",
