@@ -14,7 +14,8 @@ KPI definitions (UI.md), one each, for cards, pages and reports:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from itertools import accumulate
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pandas as pd
@@ -114,6 +115,16 @@ def options(engine: Engine) -> Options:
     return Options(semesters, kinds, prodi, years)
 
 
+def current_semester(engine: Engine, today: date) -> str | None:
+    """The semester most of whose bills fall due around ``today`` (from 180 days before to 60 after),
+    else the newest; the page opens on it."""
+    near = and_(BillRollup.due_date >= today - timedelta(days=180), BillRollup.due_date <= today + timedelta(days=60))
+    query = (select(BillRollup.semester).where(near).group_by(BillRollup.semester)
+             .order_by(func.sum(BillRollup.bills).desc(), BillRollup.semester.desc()).limit(1))
+    with engine.connect() as connection:
+        return connection.scalar(query) or connection.scalar(select(func.max(BillRollup.semester)))
+
+
 def collection_rate(engine: Engine, *, as_of: date, bills: BillFilter = BillFilter()) -> CollectionRate:
     """Tingkat pelunasan of the filtered bills due by ``as_of`` (see the module doc)."""
     paid = _paid_by(as_of)
@@ -176,7 +187,7 @@ def collection_curve(engine: Engine, *, bills: BillFilter = BillFilter()) -> pd.
         return pd.DataFrame(columns=["kind", "offset", "share", "count_share"])
     paid["offset"] = (pd.to_datetime(paid["paid_on"]) - pd.to_datetime(paid["due_date"])).dt.days
     daily = paid.groupby(["kind", "offset"], as_index=False)[["paid", "bills"]].sum().sort_values(["kind", "offset"])
-    daily["paid"] = daily.groupby("kind")["paid"].cumsum()
+    daily["paid"] = daily.groupby("kind")["paid"].transform(lambda amounts: list(accumulate(amounts)))
     daily["bills"] = daily.groupby("kind")["bills"].cumsum()
     daily = daily.merge(billed, on="kind", suffixes=("", "_total"))
     daily["share"] = [float(p / b) if b else None for p, b in zip(daily["paid"], daily["billed"])]

@@ -1,0 +1,309 @@
+"""Pembayaran & Rekonsiliasi: which bills are paid, how collection keeps to the deadline, what is
+overdue, and the reconciliation of bank credits with its exception queue.
+
+The bendahara (and the administrator) resolve cases; the director reads. Every figure reads the
+rollups that reconciliation rebuilds, so the page is as quick at a million bills as at a thousand.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import dash
+import dash_bootstrap_components as dbc
+import flask
+import pandas as pd
+from dash import Input, Output, State, dcc, html
+
+from pantau import formatting
+from pantau.db import session_scope
+from pantau.models import utcnow
+from pantau.recon import RESOLVERS, CaseError, resolve_case
+from queries import payments as queries
+
+from .. import access, context, ids
+from ..components.empty import empty_state
+from ..components.kpi import kpi_card
+from ..components.status import grade
+from ..components.tables import data_table
+from . import payments_figures as figures
+
+KEY = "payments"
+SEMESTER = ids.make(KEY, "semester")
+KINDS = ids.make(KEY, "kinds")
+PRODI = ids.make(KEY, "prodi")
+ANGKATAN = ids.make(KEY, "angkatan")
+GROUPING = ids.make(KEY, "grouping")
+MEASURE = ids.make(KEY, "measure")
+SUMMARY = ids.make(KEY, "summary")
+PAID = ids.make(KEY, "paid")
+CURVE = ids.make(KEY, "curve")
+AGEING = ids.make(KEY, "ageing")
+RECON = ids.make(KEY, "recon")
+CASES = ids.make(KEY, "cases")
+CASE_TABLE = ids.make(KEY, "case-table")
+NOTE = ids.make(KEY, "note")
+RESOLVE = ids.make(KEY, "resolve")
+FEEDBACK = ids.make(KEY, "feedback")
+STATE = ids.make(KEY, "state")
+SEARCH = ids.make(KEY, "search")
+BILLS = ids.make(KEY, "bills")
+DL_CSV = ids.make(KEY, "download-csv")
+DL_XLSX = ids.make(KEY, "download-xlsx")
+DOWNLOAD = ids.make(KEY, "download")
+TICK = ids.make(KEY, "tick")
+FILTERS = [Input(SEMESTER, "value"), Input(KINDS, "value"), Input(PRODI, "value"), Input(ANGKATAN, "value")]
+DRILL_ROWS = 500
+DOWNLOAD_ROWS = 200_000
+
+
+def _today() -> date:
+    return formatting.local(utcnow(), context.tz()).date()
+
+
+def _bills(semester, kinds, prodi, angkatan) -> queries.BillFilter:
+    return queries.BillFilter(semester or None, tuple(kinds or ()), prodi, angkatan)
+
+
+def _card(title: str, body, **kwargs) -> dbc.Card:
+    return dbc.Card(dbc.CardBody([html.H2(title, className="h6 mb-2"), body]), className="mb-3", **kwargs)
+
+
+def layout(semester: str | None = None, **_query) -> html.Div:
+    """The page; ``?semester=20251`` preselects a semester."""
+    t = context.t
+    found = queries.options(context.engine())
+    if not found.semesters:
+        return html.Div([html.H1(t("Payments & reconciliation"), className="page-title"), empty_state(
+            t("No bills yet."), t("Configure the payment application's database or export under sources.bills, "
+                                 "or run pantau demo."), icon="receipt")])
+    chosen = semester if semester in found.semesters else queries.current_semester(context.engine(), _today())
+    filters = dbc.Row([
+        dbc.Col(dcc.Dropdown(id=SEMESTER, clearable=False, value=chosen, options=[
+            {"label": figures.semester_label(code), "value": code} for code in found.semesters]), md=3),
+        dbc.Col(dcc.Dropdown(id=KINDS, multi=True, placeholder=t("All bill kinds"), options=[
+            {"label": kind.capitalize(), "value": kind} for kind in found.kinds]), md=3),
+        dbc.Col(dcc.Dropdown(id=PRODI, placeholder=t("All study programmes"), options=[
+            {"label": f"{row.code} · {row.name}", "value": int(row.id)} for row in found.prodi.itertuples()]), md=3),
+        dbc.Col(dcc.Dropdown(id=ANGKATAN, placeholder=t("All intake years"), options=[
+            {"label": str(year), "value": int(year)} for year in found.angkatan]), md=3),
+    ], className="g-2 mb-3")
+    return html.Div([
+        html.H1(t("Payments & reconciliation"), className="page-title"),
+        filters,
+        dcc.Loading(html.Div(id=SUMMARY), delay_show=400),
+        _card(t("Paid and unpaid"), html.Div([
+            html.Div([
+                dbc.RadioItems(id=GROUPING, inline=True, value="kind", options=[
+                    {"label": t(title), "value": key} for key, title in figures.GROUP_TITLES.items()]),
+                dbc.RadioItems(id=MEASURE, inline=True, value="count", options=[
+                    {"label": t("Count"), "value": "count"}, {"label": t("Rupiah"), "value": "rupiah"}]),
+            ], className="d-flex flex-wrap gap-4 mb-2"),
+            html.Div(id=PAID),
+        ])),
+        dbc.Row([
+            dbc.Col(dbc.Card(dbc.CardBody(html.Div(id=CURVE)), className="mb-3"), lg=6),
+            dbc.Col(dbc.Card(dbc.CardBody(html.Div(id=AGEING)), className="mb-3"), lg=6),
+        ]),
+        _card(t("Bank reconciliation"), html.Div(id=RECON, children=_recon())),
+        _card(t("Exception queue"), html.Div([html.Div(id=CASES, children=_cases()), _resolver()])),
+        _card(t("Bills"), html.Div([
+            dbc.Row([
+                dbc.Col(dcc.Dropdown(id=STATE, placeholder=t("Every reconciliation state"), options=[
+                    {"label": figures.recon_label(s), "value": s} for s in figures.RECON_STATES if s != "no_bill"]),
+                    md=4),
+                dbc.Col(dbc.Input(id=SEARCH, placeholder=t("Search bill number, name or VA"), debounce=True), md=4),
+                dbc.Col(html.Div([
+                    dbc.Button([html.I(className="bi bi-download me-1"), "CSV"], id=DL_CSV, color="secondary",
+                               outline=True, size="sm"),
+                    dbc.Button([html.I(className="bi bi-file-earmark-excel me-1"), "XLSX"], id=DL_XLSX,
+                               color="secondary", outline=True, size="sm"),
+                ], className="d-flex gap-2 justify-content-md-end"), md=4),
+            ], className="g-2 mb-2"),
+            html.Div(id=BILLS),
+            dcc.Download(id=DOWNLOAD),
+        ])),
+        dcc.Interval(id=TICK, interval=300_000),
+    ])
+
+
+@dash.callback(Output(SUMMARY, "children"), Output(CURVE, "children"), Output(AGEING, "children"), *FILTERS,
+               Input(TICK, "n_intervals"))
+def _refresh(semester, kinds, prodi, angkatan, _tick):
+    t, lang, engine, now = context.t, context.lang(), context.engine(), utcnow()
+    bills, today = _bills(semester, kinds, prodi, angkatan), _today()
+    rate = queries.collection_rate(engine, as_of=today, bills=bills)
+    owed = queries.outstanding(engine, as_of=today, bills=bills)
+    counts = queries.case_counts(engine, now=now)
+    thresholds = context.settings().thresholds
+    rate_band, late_band = thresholds["collection_rate"], thresholds["recon_overdue"]
+    cards = [
+        kpi_card(t("Collection rate"), formatting.percent(rate.rate, lang),
+                 grade(rate.rate, rate_band.good, rate_band.warn),
+                 note=t("{paid} of {bills} bills due by today ({count})", paid=formatting.number(rate.paid_bills, lang),
+                        bills=formatting.number(rate.bills, lang), count=formatting.percent(rate.count_rate, lang))),
+        kpi_card(t("Outstanding"), formatting.rupiah(owed.amount, lang), "info",
+                 note=t("{bills} bills past their due date", bills=formatting.number(owed.bills, lang))),
+        kpi_card(t("Reconciliation cases past 1x24 jam"), formatting.number(counts["overdue"], lang),
+                 grade(counts["overdue"], late_band.good, late_band.warn, late_band.higher_is_better),
+                 note=t("{open} cases open", open=formatting.number(counts["open"], lang))),
+        kpi_card(t("Billed"), formatting.rupiah(rate.billed, lang), "info",
+                 note=t("Collected {paid}", paid=formatting.rupiah(rate.paid, lang))),
+    ]
+    summary = dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
+    return (summary, figures.collection_curve(queries.collection_curve(engine, bills=bills)),
+            figures.ageing(queries.ageing(engine, as_of=today, bills=bills)))
+
+
+@dash.callback(Output(PAID, "children"), *FILTERS, Input(GROUPING, "value"), Input(MEASURE, "value"))
+def _paid(semester, kinds, prodi, angkatan, grouping, measure):
+    bills = _bills(None if grouping == "semester" else semester, kinds, prodi, angkatan)
+    frame = queries.paid_unpaid(context.engine(), by=grouping, bills=bills)
+    return figures.paid_unpaid(frame, grouping, measure)
+
+
+def _recon():
+    t, lang, tz = context.t, context.lang(), context.tz()
+    frame = queries.recon_summary(context.engine())
+    if frame.empty:
+        return empty_state(t("No reconciliation yet."), t("It runs after each bank import and bill sync, or with "
+                                                          "pantau reconcile."), icon="arrow-left-right")
+    bills = frame[frame["subject"] == "bill"].set_index("state")
+    credits = frame[frame["subject"] == "credit"].set_index("state")
+    rows = []
+    for state in figures.RECON_STATES:
+        if state not in bills.index and state not in credits.index:
+            continue
+        rows.append({
+            "state": figures.recon_label(state),
+            "bills": formatting.number(bills["items"].get(state), lang) if state in bills.index else "–",
+            "billed": formatting.rupiah(bills["amount"].get(state), lang) if state in bills.index else "–",
+            "credits": formatting.number(credits["items"].get(state), lang) if state in credits.index else "–",
+            "received": formatting.rupiah(credits["amount"].get(state), lang) if state in credits.index else "–",
+        })
+    ran = formatting.moment(frame["run_at"].max(), lang, tz)
+    return html.Div([
+        data_table(ids.make(KEY, "recon-table"), pd.DataFrame(rows), {
+            "state": t("State"), "bills": t("Bills"), "billed": t("Billed"), "credits": t("Bank credits"),
+            "received": t("Received")}, page_size=10),
+        html.P(t("Reconciled {when}.", when=ran), className="small text-body-secondary mt-2 mb-0"),
+    ])
+
+
+def _cases():
+    t, lang, tz, now = context.t, context.lang(), context.tz(), utcnow()
+    frame = queries.cases(context.engine(), now=now)
+    if frame.empty:
+        return empty_state(t("No open case."), t("Bank credits and bills that do not match appear here."),
+                           icon="check2-circle")
+    shown = pd.DataFrame({
+        "id": frame["id"],
+        "kind": frame["kind"].map(figures.recon_label),
+        "bill": frame["bill"].fillna("–"),
+        "payer": frame["payer_name"].fillna(frame["credit_payer"]).fillna("–"),
+        "va": frame["bill_va"].fillna(frame["credit_va"]).fillna("–"),
+        "difference": [formatting.rupiah(v, lang) for v in frame["amount_diff"]],
+        "detected": [formatting.moment(v.to_pydatetime(), lang, tz) for v in frame["detected_at"]],
+        "due": [("⚠ " + t("Overdue") + " · " if late else "") + formatting.moment(v.to_pydatetime(), lang, tz)
+                for v, late in zip(frame["due_at"], frame["overdue"])],
+    })
+    return data_table(CASE_TABLE, shown, {
+        "kind": t("Case"), "bill": t("Bill"), "payer": t("Payer"), "va": t("VA"), "difference": t("Difference"),
+        "detected": t("Detected"), "due": t("Due")}, page_size=10, row_selectable="single", selected_rows=[],
+        style_data_conditional=[{"if": {"filter_query": "{due} contains '⚠'"}, "backgroundColor": "#fdecea"}])
+
+
+def _resolver():
+    t = context.t
+    if context.user().role not in RESOLVERS:
+        return html.P(t("Only the bendahara resolves cases; you can read the queue."),
+                      className="small text-body-secondary mt-2 mb-0")
+    return html.Div([
+        dbc.InputGroup([
+            dbc.Input(id=NOTE, placeholder=t("What was done (required)"), maxLength=500),
+            dbc.Button([html.I(className="bi bi-check2-circle me-1"), t("Resolve")], id=RESOLVE, color="success"),
+        ], className="mt-3"),
+        html.Div(id=FEEDBACK, className="mt-2", role="status"),
+    ])
+
+
+@dash.callback(Output(FEEDBACK, "children"), Output(CASES, "children"), Input(RESOLVE, "n_clicks"), State(CASE_TABLE, "data"), State(CASE_TABLE, "selected_rows"),
+               State(NOTE, "value"), prevent_initial_call=True)
+def _resolve(_clicks, rows, selected, note):
+    user = context.user()
+    if user.role not in RESOLVERS:
+        flask.abort(403)
+    t = context.t
+    if not rows or not selected:
+        return dbc.Alert(t("Choose a case in the table first."), color="warning"), dash.no_update
+    try:
+        with session_scope(context.engine()) as session:
+            case = resolve_case(session, int(rows[selected[0]]["id"]), user=user.username, note=note or "",
+                                ip=flask.request.remote_addr)
+            done = t("Case {case} resolved.", case=case.id)
+    except CaseError as error:
+        return dbc.Alert(str(error), color="danger"), dash.no_update
+    return dbc.Alert(done, color="success"), _cases()
+
+
+@dash.callback(Output(BILLS, "children"), *FILTERS, Input(STATE, "value"), Input(SEARCH, "value"))
+def _drill(semester, kinds, prodi, angkatan, state, search):
+    t = context.t
+    frame = queries.bill_rows(context.engine(), bills=_bills(semester, kinds, prodi, angkatan), state=state,
+                              search=search, limit=DRILL_ROWS)
+    if frame.empty:
+        return empty_state(t("No bills match these filters."), icon="search")
+    shown = _readable(frame)
+    note = t("The first {rows} bills, soonest due first; the downloads hold up to {most}.",
+             rows=formatting.number(DRILL_ROWS, context.lang()), most=formatting.number(DOWNLOAD_ROWS, context.lang()))
+    return html.Div([data_table(ids.make(KEY, "bill-table"), shown, _columns(), page_size=15),
+                     html.P(note, className="small text-body-secondary mt-2 mb-0")])
+
+
+def _columns() -> dict[str, str]:
+    t = context.t
+    return {"bill": t("Bill"), "payer_name": t("Payer"), "va_number": t("VA"), "prodi": t("Study programme"),
+            "angkatan": t("Intake year"), "semester": t("Semester"), "kind": t("Kind"), "amount": t("Amount"),
+            "app_paid_amount": t("Paid in the app"), "bank_received": t("Received by the bank"),
+            "due_date": t("Due date"), "recon_state": t("Reconciliation")}
+
+
+def _readable(frame: pd.DataFrame) -> pd.DataFrame:
+    lang = context.lang()
+    shown = frame.copy()
+    for column in ("amount", "app_paid_amount", "bank_received"):
+        shown[column] = [formatting.rupiah(v, lang) if v is not None and not pd.isna(v) else "–" for v in frame[column]]
+    shown["due_date"] = [formatting.day(v, lang) for v in frame["due_date"]]
+    shown["semester"] = frame["semester"].map(figures.semester_label)
+    shown["recon_state"] = frame["recon_state"].map(figures.recon_label)
+    shown["angkatan"] = frame["angkatan"].map(lambda v: "–" if pd.isna(v) else str(int(v)))
+    return shown.fillna("–")
+
+
+@dash.callback(Output(DOWNLOAD, "data"), Input(DL_CSV, "n_clicks"), Input(DL_XLSX, "n_clicks"),
+               State(SEMESTER, "value"), State(KINDS, "value"), State(PRODI, "value"), State(ANGKATAN, "value"),
+               State(STATE, "value"), State(SEARCH, "value"), prevent_initial_call=True)
+def _download(_csv, _xlsx, semester, kinds, prodi, angkatan, state, search):
+    frame = queries.bill_rows(context.engine(), bills=_bills(semester, kinds, prodi, angkatan), state=state,
+                              search=search, limit=DOWNLOAD_ROWS)
+    frame = frame.rename(columns=_columns())[list(_columns().values())]
+    name = f"tagihan-{semester or 'semua'}"
+    if dash.ctx.triggered_id == DL_CSV:
+        return dcc.send_data_frame(frame.to_csv, f"{name}.csv", index=False)
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False, engine="openpyxl")
+    return dcc.send_bytes(buffer.getvalue(), f"{name}.xlsx")
+
+
+access.register_page(
+    __name__,
+    key=KEY,
+    path="/pembayaran",
+    title="Payments & reconciliation",
+    group="Finance",
+    icon="cash-coin",
+    roles=("bendahara", "direktur", "admin"),
+    order=30,
+    layout=layout,
+)

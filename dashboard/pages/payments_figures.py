@@ -1,0 +1,101 @@
+"""Figures and word lists of the payments page (no queries here: each takes a frame and returns a figure)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc
+
+from pantau import formatting
+
+from .. import context
+from ..components.empty import empty_state
+from ..theme import COLOURS
+
+GRAPH = {"displayModeBar": False, "responsive": True}
+APP_STATES = {"paid": ("Paid", COLOURS["good"]), "partial": ("Partly paid", COLOURS["warn"]),
+              "unpaid": ("Unpaid", COLOURS["bad"])}
+RECON_STATES = {
+    "matched": "Matched", "partial": "Partly paid", "overpaid": "Overpaid", "no_bill": "Bank credit with no bill",
+    "bank_paid_app_unpaid": "Paid at bank, unpaid in the app", "app_paid_no_bank": "Paid in the app, no bank credit",
+    "duplicate": "Duplicate payment", "unpaid": "Unpaid",
+}
+AGE_LABELS = {"not_due": "Not yet due", "1-30": "1–30 days late", "31-60": "31–60 days late",
+              "61-90": "61–90 days late", "90+": "Over 90 days late"}
+GROUP_TITLES = {"kind": "Bill kind", "prodi": "Study programme", "angkatan": "Intake year", "semester": "Semester"}
+
+
+def semester_label(code: str | None) -> str:
+    """``20251`` as ``2025/2026 odd`` (``ganjil``), ``20252`` as ``2025/2026 even`` (``genap``)."""
+    if not code or len(code) != 5 or not code.isdigit():
+        return code or "–"
+    year = int(code[:4])
+    term = context.t("odd") if code[4] == "1" else context.t("even") if code[4] == "2" else code[4]
+    return f"{year}/{year + 1} {term}"
+
+
+def recon_label(state: str | None) -> str:
+    return context.t(RECON_STATES.get(state or "", state or "–"))
+
+
+def _layout(figure: go.Figure, title: str, height: int = 320) -> go.Figure:
+    figure.update_layout(title=title, height=height, separators=",." if context.lang() == "id" else ".,",
+                         margin={"l": 64, "r": 8, "t": 48, "b": 40}, legend={"orientation": "h", "y": -0.25})
+    return figure
+
+
+def paid_unpaid(frame: pd.DataFrame, by: str, measure: str):
+    """Stacked bars of paid, partly paid and unpaid bills per group, in count or Rupiah."""
+    t, lang = context.t, context.lang()
+    if frame.empty:
+        return empty_state(t("No bills match these filters."), t("Bills arrive from the payment application's "
+                                                                   "database or export (sources.bills)."), icon="receipt")
+    groups = frame["group"].map(lambda g: semester_label(g) if by == "semester" else ("–" if pd.isna(g) else str(g)))
+    figure = go.Figure()
+    for state, (name, colour) in APP_STATES.items():
+        part = frame[frame["app_state"] == state]
+        values = part["bills"] if measure == "count" else part["billed"].map(float)
+        shown = [formatting.number(v, lang) if measure == "count" else formatting.rupiah(v, lang)
+                 for v in (part["bills"] if measure == "count" else part["billed"])]
+        figure.add_bar(x=groups[part.index], y=values, name=t(name), marker_color=colour, customdata=shown,
+                       hovertemplate="%{x}: %{customdata}<extra>" + t(name) + "</extra>")
+    unit = t("Bills") if measure == "count" else t("Billed (Rp)")
+    figure.update_layout(barmode="stack")
+    figure.update_xaxes(title_text=t(GROUP_TITLES[by]), type="category")
+    figure.update_yaxes(title_text=unit)
+    title = t("Paid and unpaid bills by {group}", group=t(GROUP_TITLES[by]).lower())
+    return dcc.Graph(figure=_layout(figure, title), config=GRAPH)
+
+
+def collection_curve(frame: pd.DataFrame):
+    """Share of the billed Rupiah collected by each day before or after the due date, per kind."""
+    t = context.t
+    if frame.empty:
+        return empty_state(t("No bill of these filters has been paid yet."), icon="graph-up")
+    figure = go.Figure()
+    for kind, part in frame.groupby("kind"):
+        part = part[(part["offset"] >= -90) & (part["offset"] <= 60)]
+        figure.add_scatter(x=part["offset"], y=part["share"], mode="lines", name=kind.capitalize(), line_shape="hv",
+                           hovertemplate=t("Day %{x} from the due date: %{y:.1%} collected") + "<extra>"
+                           + kind.capitalize() + "</extra>")
+    figure.add_vline(x=0, line_dash="dash", line_color=COLOURS["muted"], annotation_text=t("Due date"),
+                     annotation_position="top left")
+    figure.update_xaxes(title_text=t("Days from the due date"))
+    figure.update_yaxes(title_text=t("Collected (share of Rp billed)"), tickformat=".0%", range=[0, 1.02])
+    return dcc.Graph(figure=_layout(figure, t("Collection against the deadline")), config=GRAPH)
+
+
+def ageing(frame: pd.DataFrame):
+    """Outstanding Rupiah of unpaid bills by how late they are."""
+    t, lang = context.t, context.lang()
+    if frame["bills"].sum() == 0:
+        return empty_state(t("Every bill of these filters is paid."), icon="check2-circle")
+    colours = [COLOURS["muted"], COLOURS["warn"], COLOURS["warn"], COLOURS["bad"], COLOURS["bad"]]
+    labels = [t(AGE_LABELS[bucket]) for bucket in frame["bucket"]]
+    notes = [t("{bills} bills, {amount}", bills=formatting.number(b, lang), amount=formatting.rupiah(a, lang))
+             for b, a in zip(frame["bills"], frame["outstanding"])]
+    figure = go.Figure(go.Bar(x=labels, y=frame["outstanding"].map(float), marker_color=colours, customdata=notes,
+                              hovertemplate="%{x}: %{customdata}<extra></extra>"))
+    figure.update_xaxes(title_text=t("Past the due date"))
+    figure.update_yaxes(title_text=t("Outstanding (Rp)"))
+    return dcc.Graph(figure=_layout(figure, t("Ageing of unpaid bills")), config=GRAPH)
