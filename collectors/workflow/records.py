@@ -81,6 +81,7 @@ class EventRecord:
 
     @property
     def times(self) -> list[datetime]:
+        """The event's start and completion, those that are given."""
         return [moment for moment in (self.started_at, self.completed_at) if moment is not None]
 
 

@@ -72,7 +72,7 @@ class StepResult(Base):
     __tablename__ = "step_results"
     __table_args__ = (
         UniqueConstraint("case_id", "step_key"),
-        Index(None, "sop_code", "step_key", "month"),
+        Index(None, "sop_code", "month", "step_key"),
         Index("ix_step_results_open", "sop_code", "step_key", "due_at",
               sqlite_where=text("completed_at IS NULL"), postgresql_where=text("completed_at IS NULL")),
     )

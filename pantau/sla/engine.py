@@ -30,6 +30,9 @@ _LOCK_KEY = 7_201_835_001
 _RESULTS = StepResult.__table__
 _CASES = SopCase.__table__
 _CHUNK = 900
+ANALYZE_AFTER = 1_000
+"""After measuring this many cases at once, refresh the store's statistics of the step results, so the
+query planner knows how few of them are open."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,8 @@ def evaluate_pending(
     at-risk share changed), in batches of `batch` cases, then rebuild the aggregates they touched.
 
     `progress` is called with (cases done, cases in all) after each batch. Safe to stop at any
-    point: cases are marked evaluated only once the aggregates are rebuilt.
+    point: cases are marked evaluated only once the aggregates are rebuilt. A bulk run ends with the
+    store's statistics refreshed (ANALYZE) for the step results.
     """
     started = time.perf_counter()
     ctx = settings if isinstance(settings, SlaContext) else sla_context(settings)
@@ -111,6 +115,9 @@ def evaluate_pending(
             session.execute(
                 update(SopCase).where(SopCase.id.in_(part), SopCase.evaluated_at.is_(None)).values(evaluated_at=now)
             )
+    if len(ids) >= ANALYZE_AFTER:
+        with engine.begin() as connection:
+            connection.execute(text(f"ANALYZE {StepResult.__tablename__}"))
     return Evaluation(len(ids), steps, len(dirty), time.perf_counter() - started)
 
 

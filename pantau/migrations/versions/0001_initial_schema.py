@@ -537,7 +537,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('step_results', schema=None) as batch_op:
         batch_op.create_index('ix_step_results_open', ['sop_code', 'step_key', 'due_at'], unique=False, sqlite_where=sa.text('completed_at IS NULL'), postgresql_where=sa.text('completed_at IS NULL'))
-        batch_op.create_index(batch_op.f('ix_step_results_sop_code_step_key_month'), ['sop_code', 'step_key', 'month'], unique=False)
+        batch_op.create_index(batch_op.f('ix_step_results_sop_code_month_step_key'), ['sop_code', 'month', 'step_key'], unique=False)
 
     op.create_table('students',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -716,7 +716,7 @@ def downgrade() -> None:
 
     op.drop_table('students')
     with op.batch_alter_table('step_results', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_step_results_sop_code_step_key_month'))
+        batch_op.drop_index(batch_op.f('ix_step_results_sop_code_month_step_key'))
         batch_op.drop_index('ix_step_results_open', sqlite_where=sa.text('completed_at IS NULL'), postgresql_where=sa.text('completed_at IS NULL'))
 
     op.drop_table('step_results')
