@@ -48,14 +48,15 @@ def normalise(frame: pd.DataFrame, source: str, zone: str, rows: list[str]) -> p
     out = pd.DataFrame(index=frame.index)
     for name in (*REQUIRED, *OPTIONAL):
         values = frame[name].tolist() if name in frame.columns else [None] * len(frame)
-        out[name] = [_value(name, value, tz, source, row) for value, row in zip(values, rows)]
+        out[name] = pd.Series([_value(name, value, tz, source, row) for value, row in zip(values, rows)],
+                              index=frame.index, dtype=object)
     duplicated = out["source_key"].duplicated()
     if duplicated.any():
         at = int(duplicated.to_numpy().nonzero()[0][0])
         raise BillDataError(source, rows[at], "source_key", out["source_key"].iloc[at], "the same bill twice")
     paid_amount = [amount if flag and given is None else (given or Decimal(0))
                    for flag, amount, given in zip(out["paid"], out["amount"], out["paid_amount"])]
-    out["paid_amount"] = paid_amount
+    out["paid_amount"] = pd.Series(paid_amount, index=frame.index, dtype=object)
     return out
 
 
