@@ -19,6 +19,7 @@ from collectors.base import Collector, CollectorResult
 from collectors.registry import register
 from pantau.alerts import raise_alert
 from pantau.db import session_scope
+from pantau.i18n import translate
 from pantau.recon import reconcile
 
 from .config import FeedSettings, feed_settings
@@ -39,7 +40,7 @@ def ready_files(inbox: Path, settle_s: float, now: float | None = None) -> list[
     return sorted(files, key=lambda path: (path.stat().st_mtime, path.name))
 
 
-def drain(engine: Engine, feeds: FeedSettings, tz: ZoneInfo) -> list[ImportSummary]:
+def drain(engine: Engine, feeds: FeedSettings, tz: ZoneInfo, language: str = "id") -> list[ImportSummary]:
     """Import every ready file of the inbox and move it away; returns one summary per file."""
     inbox = feeds.inbox
     if inbox is None or not inbox.is_dir():
@@ -49,7 +50,7 @@ def drain(engine: Engine, feeds: FeedSettings, tz: ZoneInfo) -> list[ImportSumma
         digest = file_digest(path)
         summary = import_file(engine, path, mapping=feeds.mapping_for(path.name), actor=ACTOR, tz=tz)
         if summary.status == "rejected":
-            _reject(engine, path, feeds.rejected_dir, digest, summary)
+            _reject(engine, path, feeds.rejected_dir, digest, summary, language)
         else:
             _move(path, feeds.archive_dir)
         summaries.append(summary)
@@ -64,14 +65,15 @@ def _move(path: Path, folder: Path) -> Path:
     return Path(shutil.move(str(path), str(target)))
 
 
-def _reject(engine: Engine, path: Path, folder: Path, digest: str, summary: ImportSummary) -> None:
+def _reject(engine: Engine, path: Path, folder: Path, digest: str, summary: ImportSummary, language: str) -> None:
     error = summary.error or {}
     reason = f"{path.name}: line {error.get('line')}, field {error.get('field')}: {error.get('reason')}"
     moved = _move(path, folder)
     moved.with_name(moved.name + ".error.txt").write_text(reason + "\n", encoding="utf-8")
     with session_scope(engine) as session:
         raise_alert(session, dedup_key=f"bank-file-refused:{digest}", source="bank-inbox", role="bendahara",
-                    title=f"Bank file refused: {path.name}", body=reason, severity="warning", link="/pembayaran")
+                    title=translate("Bank file refused: {name}", language, name=path.name), body=reason,
+                    severity="warning", link="/pembayaran")
 
 
 @register
@@ -88,7 +90,7 @@ class BankInboxCollector(Collector):
         feeds = feed_settings(self.settings)
         if feeds.inbox is None:
             return CollectorResult(0, "no inbox folder configured ([feeds] inbox)")
-        summaries = drain(self.engine, feeds, ZoneInfo(self.settings.timezone))
+        summaries = drain(self.engine, feeds, ZoneInfo(self.settings.timezone), self.settings.language)
         added = sum(summary.added for summary in summaries)
         refused = sum(summary.status == "rejected" for summary in summaries)
         if added:
