@@ -27,6 +27,8 @@ GROUPS = ("payments", "tokens", "servers", "sla", "ktm", "kso")
 
 SERVER_ROLES = {"payment-server": "Payment server", "h2h-server": "H2H server"}
 MONTH = timedelta(days=30)
+TREND_SEMESTERS = 4
+"""Semesters on the collection rate's trend line: each is one read of the bill rollups."""
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,8 @@ def _share(value) -> float | None:
 
 def payment_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]:
     """Tingkat pelunasan of the newest semester with bills due against the semester before, tunggakan against
-    30 days earlier, and reconciliation cases open beyond 1x24 h (queries.payments); nothing before any bill
-    has been reconciled."""
+    the start of the month (trend: the last two month starts and now), and reconciliation cases open beyond
+    1x24 h (queries.payments); nothing before any bill has been reconciled."""
     from queries import payments
 
     zone = ZoneInfo(settings.timezone)
@@ -81,7 +83,7 @@ def payment_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]
         rate = payments.collection_rate(engine, as_of=today, bills=payments.BillFilter(semester=semester))
         if rate.bills:
             rates.append((semester, rate))
-        if len(rates) == 6:
+        if len(rates) == TREND_SEMESTERS:
             break
     out = []
     if rates:
@@ -99,14 +101,12 @@ def payment_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]
         ))
     if not semesters:
         return out
-    ends = _month_starts(now, zone, 6)
-    owed = [payments.outstanding(engine, as_of=moment.date()) for moment in ends]
+    owed = [payments.outstanding(engine, as_of=moment.date()) for moment in _month_starts(now, zone, 2)]
     current_owed = payments.outstanding(engine, as_of=today)
-    before = payments.outstanding(engine, as_of=(now - MONTH).astimezone(zone).date())
     out.append(Kpi(
         key="outstanding", group="payments", title="Outstanding", kind="rupiah", value=current_owed.amount,
         grade=grade(current_owed.amount, settings.thresholds.get("outstanding")), page="payments", query="",
-        previous=before.amount, previous_label="30 days ago",
+        previous=owed[-1].amount, previous_label="the start of the month",
         trend=tuple(float(o.amount) for o in [*owed, current_owed]),
         note="{owing} bills past their due date still owe", words={"owing": current_owed.bills},
     ))
