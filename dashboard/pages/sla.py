@@ -64,7 +64,8 @@ F_SAVE, F_FEEDBACK = ids.make(KEY, "form-save"), ids.make(KEY, "form-feedback")
 ALL = "__all__"
 CHANNELS = {"whatsapp": "WhatsApp", "email": "E-mail", "letter": "Letter"}
 GRAPH = {"displayModeBar": False, "responsive": True}
-OPEN_LIMIT = 200
+OPEN_LIMIT = 100
+DOWNLOAD_LIMIT = 10_000
 
 
 def _scope() -> tuple[SlaContext, Scope]:
@@ -263,11 +264,12 @@ def _download(_csv, _xlsx, sop, period):
     engine, now = context.engine(), utcnow()
     scope = narrow(scope, ctx.catalogue, None if sop in (None, ALL) else sop)
     report = build_report(engine, ctx, period=period, scope=scope, now=now)
-    opened = queries.open_steps(engine, now, scope, states=(AT_RISK, BREACHED, WAITING), limit=10_000)
-    sheets = blocks.download_frames(report, opened, _names(ctx))
     name = f"sla-{report['period']}" + ("" if sop in (None, ALL) else f"-{sop}")
     if dash.ctx.triggered_id == DL_CSV:
-        return dcc.send_data_frame(sheets["steps"].to_csv, f"{name}.csv", index=False)
+        steps = blocks.download_frames(report, pd.DataFrame(), _names(ctx))["steps"]
+        return dcc.send_data_frame(steps.to_csv, f"{name}.csv", index=False)
+    opened = queries.open_steps(engine, now, scope, states=(AT_RISK, BREACHED, WAITING), limit=DOWNLOAD_LIMIT)
+    sheets = blocks.download_frames(report, opened, _names(ctx))
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for sheet, frame in sheets.items():
