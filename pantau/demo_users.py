@@ -14,7 +14,7 @@ DEMO_USERS = (
     ("direktur", "direktur", "Dr. Sri Wahyuni, M.Kes", None),
     ("kepala.it", "kepala_it", "Agus Setiawan, S.Kom", "UPT TIK"),
     ("bendahara", "bendahara", "Rina Marlina, S.E.", "Bendahara Penerima"),
-    ("operator", "operator", "Dewi Lestari, A.Md", "Sub Bagian Akademik"),
+    ("operator", "operator", "Dewi Lestari, A.Md", "Sub Bagian Administrasi Akademik"),
     ("admin", "admin", "Administrator Pantau", None),
 )
 CREDENTIALS_FILE = "demo-credentials.txt"

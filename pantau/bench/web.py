@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import socket
 import threading
@@ -27,6 +28,7 @@ def serving(settings: Settings, engine: Engine) -> Iterator[str]:
     """The dashboard on http://127.0.0.1:<free port> in a background thread."""
     from dashboard.app import create_app
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     app = create_app(settings, engine)
     server = make_server("127.0.0.1", free_port(), app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
