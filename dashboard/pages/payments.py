@@ -209,7 +209,7 @@ def _cases():
                 for v, late in zip(frame["due_at"], frame["overdue"])],
     })
     return data_table(CASE_TABLE, shown, {
-        "kind": t("Case"), "bill": t("Bill"), "payer": t("Payer"), "va": t("VA"), "difference": t("Difference"),
+        "id": t("No."), "kind": t("Case"), "bill": t("Bill"), "payer": t("Payer"), "va": t("VA"), "difference": t("Difference"),
         "detected": t("Detected"), "due": t("Due")}, page_size=10, row_selectable="single", selected_rows=[],
         style_data_conditional=[{"if": {"filter_query": "{due} contains '⚠'"}, "backgroundColor": "#fdecea"}])
 

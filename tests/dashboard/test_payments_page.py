@@ -1,0 +1,136 @@
+"""Payments & reconciliation page on the demo campus: who may open it, the figures behind the filters,
+the exception queue the bendahara resolves and the director only reads (the server refuses him), and
+the drill-down download."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from sqlalchemy import select
+
+from pantau.db import session_scope
+from pantau.models import AuditEntry, ReconCase
+from pantau.recon import reconcile
+
+from demo_web import NOW, UPDATE, browser_log_in, demo_web, page, payload
+
+FILTERS = [("payments-semester", "value", None), ("payments-kinds", "value", None),
+           ("payments-prodi", "value", None), ("payments-angkatan", "value", None)]
+REFRESH = payload([("payments-summary", "children"), ("payments-curve", "children"), ("payments-ageing", "children")],
+                  [*FILTERS, ("payments-tick", "n_intervals", None)])
+PAID = payload([("payments-paid", "children")], [*FILTERS, ("payments-grouping", "value", "kind"),
+                                                 ("payments-measure", "value", "rupiah")])
+
+
+def resolve(case_id: int | None, note: str) -> dict:
+    rows = [] if case_id is None else [{"id": case_id}]
+    return payload([("payments-feedback", "children"), ("payments-cases", "children")],
+                   [("payments-resolve", "n_clicks", 1)],
+                   [("payments-case-table", "data", rows), ("payments-case-table", "selected_rows", [0] if rows else []),
+                    ("payments-note", "value", note)])
+
+
+def download(kind: str) -> dict:
+    return payload([("payments-download", "data")], [(f"payments-download-{kind}", "n_clicks", 1),
+                                                    ("payments-download-xlsx" if kind == "csv" else "payments-download-csv",
+                                                     "n_clicks", None)],
+                   [*FILTERS, ("payments-state", "value", "bank_paid_app_unpaid"), ("payments-search", "value", None)])
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    web = demo_web(tmp_path_factory.mktemp("payments"))
+    reconcile(web.engine, web.settings, now=NOW)
+    return web
+
+
+def _open_case(site) -> int:
+    with session_scope(site.engine) as session:
+        return session.scalars(select(ReconCase.id).where(ReconCase.status == "open").order_by(ReconCase.id)).first()
+
+
+@pytest.mark.parametrize("role", ["kepala_it", "operator"])
+def test_paypage001_other_roles_get_nothing(site, role):
+    client = site.client(role)
+    assert "Tidak berwenang" in client.post(UPDATE, json=page("/pembayaran")).text
+    for request in (REFRESH, PAID, resolve(_open_case(site), "x"), download("csv")):
+        assert client.post(UPDATE, json=request).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["bendahara", "direktur", "admin"])
+def test_paypage002_the_answer_first_then_the_figures(site, role):
+    client = site.client(role)
+    shown = client.post(UPDATE, json=page("/pembayaran")).text
+    assert "Pembayaran &amp; Rekonsiliasi" in shown or "Pembayaran & Rekonsiliasi" in shown
+    assert "Terbayar di bank, belum lunas di aplikasi" in shown
+    parts = client.post(UPDATE, json=REFRESH).json["response"]
+    summary = str(parts["payments-summary"]["children"])
+    assert "Tingkat pelunasan" in summary and "Tunggakan" in summary and "Kasus rekonsiliasi lewat 1x24 jam" in summary
+    ageing = parts["payments-ageing"]["children"]["props"]["figure"]
+    assert ageing["layout"]["title"]["text"] == "Umur tagihan belum lunas"
+    bars = client.post(UPDATE, json=PAID).json["response"]["payments-paid"]["children"]["props"]["figure"]
+    assert [trace["name"] for trace in bars["data"]] == ["Lunas", "Dibayar sebagian", "Belum lunas"]
+    assert bars["layout"]["yaxis"]["title"]["text"] == "Ditagihkan (Rp)"
+
+
+def test_paypage003_the_director_reads_the_queue_but_the_server_refuses_his_resolve(site):
+    client = site.client("direktur")
+    shown = client.post(UPDATE, json=page("/pembayaran")).text
+    assert "payments-case-table" in shown and "payments-resolve" not in shown
+    assert "Hanya bendahara yang menyelesaikan kasus" in shown
+    case_id = _open_case(site)
+    assert client.post(UPDATE, json=resolve(case_id, "Sudah dicek")).status_code == 403
+    with session_scope(site.engine) as session:
+        assert session.get(ReconCase, case_id).status == "open"
+
+
+def test_paypage004_the_bendahara_resolves_a_case_with_a_note_on_the_record(site):
+    client = site.client("bendahara")
+    assert "payments-resolve" in client.post(UPDATE, json=page("/pembayaran")).text
+    assert "Pilih kasus di tabel terlebih dahulu" in client.post(UPDATE, json=resolve(None, "x")).text
+    case_id = _open_case(site)
+    assert "a resolution needs a note" in client.post(UPDATE, json=resolve(case_id, " ")).text
+    answer = client.post(UPDATE, json=resolve(case_id, "Bank mengirim ulang notifikasi"))
+    assert f"Kasus {case_id} diselesaikan." in answer.text
+    with session_scope(site.engine) as session:
+        case = session.get(ReconCase, case_id)
+        assert (case.status, case.resolved_by, case.resolution_note) == ("resolved", "user.bendahara",
+                                                                          "Bank mengirim ulang notifikasi")
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "recon.case.resolve")).one()
+        assert entry.target == f"recon_case:{case_id}"
+
+
+def test_paypage005_the_drill_down_downloads_as_csv_and_xlsx(site):
+    client = site.client("bendahara")
+    csv = client.post(UPDATE, json=download("csv")).json["response"]["payments-download"]["data"]
+    assert csv["filename"].endswith(".csv")
+    header, *rows = csv["content"].strip().splitlines()
+    assert header.startswith("Tagihan,Pembayar,VA,Program studi") and rows
+    assert all(row.endswith("bank_paid_app_unpaid") for row in rows)
+    xlsx = client.post(UPDATE, json=download("xlsx")).json["response"]["payments-download"]["data"]
+    assert xlsx["filename"].endswith(".xlsx") and xlsx["base64"]
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("chromedriver")),
+                    reason="browser tests need Debian's chromium and chromium-driver")
+def test_paypage006_in_chromium_the_bendahara_resolves_and_the_director_reads(dash_duo, site):
+    dash_duo.start_server(site.app, navigate=False)
+    browser_log_in(dash_duo, "bendahara")
+    dash_duo.driver.get(f"{dash_duo.server.url}/pembayaran")
+    dash_duo.wait_for_contains_text("#payments-summary", "Tingkat pelunasan", timeout=30)
+    dash_duo.wait_for_element("#payments-ageing .js-plotly-plot", timeout=30)
+    _click(dash_duo, dash_duo.wait_for_element("#payments-case-table input[type=radio]", timeout=30))
+    dash_duo.find_element("#payments-note").send_keys("Dicek di Chromium")
+    _click(dash_duo, dash_duo.find_element("#payments-resolve"))
+    dash_duo.wait_for_contains_text("#payments-feedback", "diselesaikan", timeout=30)
+    browser_log_in(dash_duo, "direktur")
+    dash_duo.driver.get(f"{dash_duo.server.url}/pembayaran")
+    dash_duo.wait_for_contains_text("#payments-summary", "Tingkat pelunasan", timeout=30)
+    assert not dash_duo.driver.find_elements("css selector", "#payments-resolve")
+
+
+def _click(dash_duo, element) -> None:
+    """Click as a reader would, through the page (the element may sit below the fold)."""
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", element)
