@@ -1,0 +1,110 @@
+"""Payment tokens page on the demo campus: who may open it, the stock against demand with its forecast,
+and the top-up and extension forms the bendahara uses and the server refuses to the director."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from sqlalchemy import func, select
+
+from pantau.db import session_scope
+from pantau.models import AdmissionWave, AuditEntry, PaymentPeriodExtension, TokenMovement
+
+from demo_web import UPDATE, browser_log_in, demo_web, page, payload
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return demo_web(tmp_path_factory.mktemp("tokens"))
+
+
+def _wave(site) -> AdmissionWave:
+    with session_scope(site.engine) as session:
+        return session.scalars(select(AdmissionWave).join(TokenMovement, TokenMovement.wave_id == AdmissionWave.id)
+                               .order_by(AdmissionWave.opens_on.desc())).first()
+
+
+def refresh(wave_id: int) -> dict:
+    return payload([("tokens-summary", "children"), ("tokens-chart", "children"), ("tokens-history", "children")],
+                   [("tokens-wave", "value", wave_id), ("tokens-saved", "data", None)])
+
+
+def record(wave_id: int, *, quantity=None, deadline=None, which: str = "topup") -> dict:
+    return payload([("tokens-feedback", "children"), ("tokens-saved", "data")],
+                   [(f"tokens-{which}-save", "n_clicks", 1),
+                    ("tokens-extension-save" if which == "topup" else "tokens-topup-save", "n_clicks", None)],
+                   [("tokens-wave", "value", wave_id), ("tokens-topup-channel", "value", "online"),
+                    ("tokens-topup-quantity", "value", quantity), ("tokens-topup-note", "value", "Dari bank"),
+                    ("tokens-extension-deadline", "date", deadline), ("tokens-extension-note", "value", "Bank gangguan")])
+
+
+def _topups(site) -> int:
+    with site.engine.connect() as connection:
+        return connection.scalar(select(func.count()).where(TokenMovement.kind == "topup",
+                                                            TokenMovement.recorded_by == "user.bendahara"))
+
+
+@pytest.mark.parametrize("role", ["kepala_it", "operator"])
+def test_tokpage001_other_roles_get_nothing(site, role):
+    client = site.client(role)
+    wave = _wave(site)
+    assert "Tidak berwenang" in client.post(UPDATE, json=page("/token")).text
+    for request in (refresh(wave.id), record(wave.id, quantity=10)):
+        assert client.post(UPDATE, json=request).status_code == 403
+
+
+def test_tokpage002_stock_against_demand_with_the_forecast_and_the_method(site):
+    client = site.client("direktur")
+    shown = client.post(UPDATE, json=page("/token")).text
+    assert "Cara prakiraan dihitung" in shown and "Sisa hari per gelombang yang dibuka" in shown
+    parts = client.post(UPDATE, json=refresh(_wave(site).id)).json["response"]
+    assert "Sisa hari token" in str(parts["tokens-summary"]["children"])
+    figure = parts["tokens-chart"]["children"]["props"]["figure"]
+    names = [trace.get("name") for trace in figure["data"]]
+    assert "Permintaan (calon pendaftar per hari)" in names
+    assert any(name and name.startswith("Stok ") for name in names)
+    assert figure["layout"]["yaxis2"]["title"]["text"] == "Calon pendaftar per hari"
+
+
+def test_tokpage003_the_director_sees_no_form_and_the_server_refuses_his_records(site):
+    client = site.client("direktur")
+    shown = client.post(UPDATE, json=page("/token")).text
+    assert "tokens-topup-save" not in shown and "Hanya bendahara yang mencatat" in shown
+    before = _topups(site)
+    assert client.post(UPDATE, json=record(_wave(site).id, quantity=25)).status_code == 403
+    assert _topups(site) == before
+
+
+def test_tokpage004_the_bendahara_records_a_topup_and_an_extension(site):
+    client = site.client("bendahara")
+    wave = _wave(site)
+    assert "tokens-topup-save" in client.post(UPDATE, json=page("/token")).text
+    assert "Tidak dicatat" in client.post(UPDATE, json=record(wave.id, quantity=2.5)).text
+    assert "Penambahan token dicatat." in client.post(UPDATE, json=record(wave.id, quantity=40)).text
+    later = wave.payment_deadline.replace(day=min(wave.payment_deadline.day + 3, 28)).isoformat()
+    assert "Perpanjangan dicatat." in client.post(UPDATE, json=record(wave.id, deadline=later, which="extension")).text
+    with session_scope(site.engine) as session:
+        movement = session.scalars(select(TokenMovement).where(TokenMovement.recorded_by == "user.bendahara")).one()
+        assert (movement.kind, movement.quantity, movement.channel, movement.note) == ("topup", 40, "online", "Dari bank")
+        extension = session.scalars(select(PaymentPeriodExtension)
+                                    .where(PaymentPeriodExtension.recorded_by == "user.bendahara")).one()
+        assert extension.new_deadline.isoformat() == later
+        actions = set(session.scalars(select(AuditEntry.action).where(AuditEntry.actor == "user.bendahara")))
+        assert {"tokens.topup", "tokens.extension"} <= actions
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("chromedriver")),
+                    reason="browser tests need Debian's chromium and chromium-driver")
+def test_tokpage005_in_chromium_the_chart_and_the_forms(dash_duo, site):
+    dash_duo.start_server(site.app, navigate=False)
+    browser_log_in(dash_duo, "bendahara")
+    dash_duo.driver.get(f"{dash_duo.server.url}/token")
+    dash_duo.wait_for_contains_text("#tokens-summary", "Sisa hari token", timeout=30)
+    dash_duo.wait_for_element("#tokens-chart .js-plotly-plot", timeout=30)
+    dash_duo.wait_for_element("#tokens-topup-save", timeout=30)
+    browser_log_in(dash_duo, "direktur")
+    dash_duo.driver.get(f"{dash_duo.server.url}/token")
+    dash_duo.wait_for_element("#tokens-chart .js-plotly-plot", timeout=30)
+    assert not dash_duo.driver.find_elements("css selector", "#tokens-topup-save")
