@@ -153,10 +153,10 @@ def _form(ctx: SlaContext, scope: Scope, codes: list[str]) -> html.Div:
         ]),
         dbc.Row([
             field(t("Channel"), dbc.RadioItems(id=F_CHANNEL, value="whatsapp", inline=True,
-                                               options=[{"label": t(name), "value": key} for key, name in CHANNELS.items()]), 4),
+                                               options=[{"label": t(name), "value": key} for key, name in CHANNELS.items()]), 3),
             field(t("Started (optional)"), dbc.Input(id=F_STARTED, type="datetime-local"), 3),
             field(t("Completed"), dbc.Input(id=F_COMPLETED, type="datetime-local"), 3),
-            field(t("Outcome"), dcc.Dropdown(id=F_OUTCOME, disabled=True), 2),
+            field(t("Outcome"), dcc.Dropdown(id=F_OUTCOME, disabled=True), 3),
         ]),
         dbc.Button([html.I(className="bi bi-check2-circle me-1"), t("Record step")], id=F_SAVE, color="primary"),
         html.Div(id=F_FEEDBACK, className="mt-2", role="status"),
