@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import Engine, and_, case, func, or_, select
+from sqlalchemy import Engine, and_, case, func, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from pantau.models import SopCase
@@ -51,17 +51,27 @@ def _amount():
 
 
 def waiting_on_kolegium(engine: Engine, moments: Sequence[datetime]) -> list[int]:
-    """How many KSO cases had their SKP verification open (started, not yet completed) at each moment."""
+    """How many KSO cases had their SKP verification open (started, not yet completed) at each moment.
+
+    Only verifications still open, or completed after the earliest moment, can count: the open ones are
+    read through the open-step index, the others by their month of completion.
+    """
     if not moments:
         return []
+    first, last = min(moments), max(moments)
+    steps = (StepResult.sop_code == SOP, StepResult.step_key == VERIFY_STEP, StepResult.started_at <= last)
+    spans = union_all(
+        select(StepResult.started_at, StepResult.completed_at).where(*steps, StepResult.completed_at.is_(None)),
+        select(StepResult.started_at, StepResult.completed_at).where(
+            *steps, StepResult.month >= first.astimezone(UTC).strftime("%Y-%m"), StepResult.completed_at > first),
+    ).subquery()
     columns = [
-        func.sum(case((and_(StepResult.started_at <= moment,
-                            or_(StepResult.completed_at.is_(None), StepResult.completed_at > moment)), 1), else_=0))
+        func.sum(case((and_(spans.c.started_at <= moment,
+                            or_(spans.c.completed_at.is_(None), spans.c.completed_at > moment)), 1), else_=0))
         for moment in moments
     ]
-    query = select(*columns).where(StepResult.sop_code == SOP, StepResult.step_key == VERIFY_STEP)
     with engine.connect() as connection:
-        return [int(value or 0) for value in connection.execute(query).one()]
+        return [int(value or 0) for value in connection.execute(select(*columns)).one()]
 
 
 WAITING_COLUMNS = ["case_id", "case_ref", "title", "organiser", "started_at", "due_at"]
