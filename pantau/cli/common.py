@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from pantau.db import make_engine
 from pantau.settings import Settings, load_settings
 
-console = Console()
+console = Console(width=None if sys.stdout.isatty() else 160)
 errors = Console(stderr=True)
 
 
