@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, literal, select, text
 
 from pantau.models import BankTransaction
 
@@ -60,17 +60,34 @@ def weak_duplicates(connection: Connection, frame: pd.DataFrame) -> np.ndarray:
 def insert_entries(connection: Connection, import_id: int, values: dict[str, list]) -> int:
     """Insert the rows given column by column (see :func:`entries.stored_values`); returns how many
     were new, identity duplicates left out."""
-    records = list(zip([import_id] * len(values["dedup_key"]), *(values[name] for name in STORED_COLUMNS)))
-    if not records:
+    count = len(values["dedup_key"])
+    if not count:
         return 0
     if connection.dialect.name == "postgresql":
-        return _copy_insert(connection, records)
-    marks = ", ".join("?" * (len(STORED_COLUMNS) + 1))
-    statement = f"INSERT INTO bank_transactions ({_COLUMNS}) VALUES ({marks}) ON CONFLICT (dedup_key) DO NOTHING"
+        return _copy_insert(connection, list(zip([import_id] * count, *(values[name] for name in STORED_COLUMNS))))
+    return _sqlite_insert(connection, {"import_id": [import_id] * count, **values}, count)
+
+
+def _sqlite_insert(connection: Connection, values: dict[str, list], count: int) -> int:
+    """``executemany`` binding only the columns that vary: a column with one value for every row (the
+    import, the format, often the direction or an empty account) is written into the statement once,
+    which spares a million rows a third of their parameters."""
+    names = ("import_id", *STORED_COLUMNS)
+    constant = {name: values[name][0] for name in names if values[name].count(values[name][0]) == count}
+    varying = [name for name in names if name not in constant]
+    shown = {name: _literal(connection, value) for name, value in constant.items()}
+    selected = ", ".join(shown.get(name, "?") for name in names)
+    statement = f"INSERT INTO bank_transactions ({_COLUMNS}) VALUES ({selected}) ON CONFLICT (dedup_key) DO NOTHING"
+    records = list(zip(*(values[name] for name in varying)))
     added = 0
-    for first in range(0, len(records), BATCH_ROWS):
+    for first in range(0, count, BATCH_ROWS):
         added += connection.exec_driver_sql(statement, records[first : first + BATCH_ROWS]).rowcount
     return added
+
+
+def _literal(connection: Connection, value) -> str:
+    """A value as an SQL literal, rendered (and quoted) by SQLAlchemy."""
+    return str(literal(value).compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
 
 
 def _copy_insert(connection: Connection, records: list[tuple]) -> int:

@@ -54,7 +54,7 @@ DL_XLSX = ids.make(KEY, "download-xlsx")
 DOWNLOAD = ids.make(KEY, "download")
 TICK = ids.make(KEY, "tick")
 FILTERS = [Input(SEMESTER, "value"), Input(KINDS, "value"), Input(PRODI, "value"), Input(ANGKATAN, "value")]
-DRILL_ROWS = 500
+DRILL_ROWS = 200
 DOWNLOAD_ROWS = 200_000
 
 

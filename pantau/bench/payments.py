@@ -13,8 +13,11 @@ million bills, and the payments page's callbacks.
 
 from __future__ import annotations
 
+import re
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -26,13 +29,16 @@ from pantau.db import make_engine
 from pantau.demo.bulk import BulkWriter
 from pantau.models import BankTransaction
 from pantau.recon import reconcile
+from queries.payments import current_semester
 
 from .payments_data import fill_ledger, write_bank_csv
 from .registry import BenchContext, Measurement, benchmark
+from .web import bench_user
 
 LINES = 1_000_000
 BILLS = 1_000_000
 DAY_CREDITS = 10_000
+REFRESHES = 12
 
 
 @benchmark("bank import")
@@ -66,6 +72,63 @@ def reconcile_million(context: BenchContext) -> list[Measurement]:
         Measurement(f"reconcile {BILLS:,} bills vs ~{BILLS:,} credits, first run", [first], baseline=baseline),
         Measurement(f"reconcile again after {DAY_CREDITS:,} new credits", [again], baseline=baseline),
     ]
+
+
+@benchmark("payments page")
+def payments_page(context: BenchContext) -> list[Measurement]:
+    reconcile(context.engine, context.settings)
+    client = _logged_in(context)
+    requests = _page_requests(context.engine, context.settings.timezone)
+    samples = []
+    for _ in range(REFRESHES):
+        started = time.perf_counter()
+        for request in requests:
+            response = client.post("/_dash-update-component", json=request)
+            if response.status_code != 200:
+                raise RuntimeError(f"payments page callback answered {response.status_code}: {response.text[:200]}")
+        samples.append(time.perf_counter() - started)
+    return [Measurement("payments page refresh (layout and its callbacks), demo store", samples)]
+
+
+def _logged_in(context: BenchContext):
+    from dashboard.app import create_app
+
+    app = create_app(context.settings.model_copy(update={"database_url": str(context.engine.url)}), context.engine)
+    client = app.server.test_client()
+    username, password = bench_user(context.engine, "bendahara")
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
+    client.post("/login", data={"username": username, "password": password, "csrf": token, "next": "/"})
+    return client
+
+
+def _page_requests(store: Engine, zone: str) -> list[dict]:
+    """What a browser asks for when the bendahara opens the page: the layout, then its callbacks."""
+    today = datetime.now(ZoneInfo(zone)).date()
+    filters = [{"id": f"payments-{name}", "property": "value", "value": value}
+               for name, value in (("semester", current_semester(store, today)), ("kinds", None), ("prodi", None),
+                                   ("angkatan", None))]
+    layout = {"output": ".._pages_content.children..._pages_store.data..",
+              "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+              "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/pembayaran"},
+                         {"id": "_pages_location", "property": "search", "value": ""}],
+              "changedPropIds": ["_pages_location.pathname"], "state": []}
+    shapes = [
+        (["summary", "curve", "ageing"], [*filters, {"id": "payments-tick", "property": "n_intervals", "value": None}]),
+        (["paid"], [*filters, {"id": "payments-grouping", "property": "value", "value": "kind"},
+                    {"id": "payments-measure", "property": "value", "value": "count"}]),
+        (["bills"], [*filters, {"id": "payments-state", "property": "value", "value": None},
+                     {"id": "payments-search", "property": "value", "value": None}]),
+    ]
+    requests = [layout]
+    for outputs, inputs in shapes:
+        named = [f"payments-{output}" for output in outputs]
+        requests.append({
+            "output": named[0] + ".children" if len(named) == 1 else ".." + "...".join(f"{n}.children" for n in named) + "..",
+            "outputs": ({"id": named[0], "property": "children"} if len(named) == 1
+                        else [{"id": n, "property": "children"} for n in named]),
+            "inputs": inputs, "changedPropIds": [f"{inputs[0]['id']}.value"], "state": [],
+        })
+    return requests
 
 
 def _fresh_store(path: Path) -> Engine:

@@ -46,7 +46,8 @@ class Measurement:
 
 Benchmark = Callable[[BenchContext], list[Measurement]]
 _REGISTRY: dict[str, Benchmark] = {}
-BUILTIN_MODULES = ("pantau.bench.shell", "pantau.bench.servers", "pantau.bench.sla", "pantau.bench.overview")
+BUILTIN_MODULES = ("pantau.bench.shell", "pantau.bench.servers", "pantau.bench.sla", "pantau.bench.overview",
+                   "pantau.bench.payments")
 
 
 def benchmark(name: str) -> Callable[[Benchmark], Benchmark]:
