@@ -72,9 +72,10 @@ def stored_values(frame: pd.DataFrame, tz: ZoneInfo) -> dict[str, list]:
     booked = pd.to_datetime(frame["booked_at"], utc=True)
     instants = booked.dt.tz_localize(None).to_numpy("datetime64[us]")
     values["booked_at"] = np.strings.replace(np.datetime_as_string(instants, unit="us"), "T", " ").tolist()
-    local_days = booked.dt.tz_convert(tz).dt.tz_localize(None).to_numpy("datetime64[D]")
-    given = pd.to_datetime(frame["value_date"]).to_numpy("datetime64[D]")
-    days = np.where(np.isnat(given), local_days, given)
+    days = booked.dt.tz_convert(tz).dt.tz_localize(None).to_numpy("datetime64[D]")
+    if frame["value_date"].notna().any():
+        given = pd.to_datetime(frame["value_date"]).to_numpy("datetime64[D]")
+        days = np.where(np.isnat(given), days, given)
     values["value_date"] = np.datetime_as_string(days, unit="D").tolist()
     return {name: values[name] for name in STORED_COLUMNS}
 
