@@ -2,7 +2,7 @@
 
 from .cases import RESOLVERS, CaseChanges, CaseError, overdue_alert, resolve_case
 from .config import ReconSettings, recon_settings
-from .run import ReconRun, is_stale, last_run, reconcile
+from .run import ReconRun, is_stale, reconcile
 
 __all__ = [
     "RESOLVERS",
@@ -11,7 +11,6 @@ __all__ = [
     "ReconRun",
     "ReconSettings",
     "is_stale",
-    "last_run",
     "overdue_alert",
     "recon_settings",
     "reconcile",

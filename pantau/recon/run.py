@@ -77,12 +77,6 @@ def _synced_since(connection, moment: datetime | None) -> bool:
     return latest is not None and latest > moment - SYNC_MARGIN
 
 
-def last_run(db: Engine) -> datetime | None:
-    """When reconciliation last ran (None if it never has, or found nothing to reconcile)."""
-    with db.connect() as connection:
-        return connection.scalar(select(func.max(ReconSummary.run_at)))
-
-
 def is_stale(db: Engine) -> bool:
     """Whether bills or bank entries changed since the last run (or it never ran)."""
     with db.connect() as connection:
