@@ -77,11 +77,15 @@ class BankTransaction(Base):
 class BillState(Base):
     """The latest reconciliation's state of a live bill, the rule that decided it, and what the bank
     received for it (repeated full payments left out). One narrow row per bill, written only when
-    it changes, so a run over a million bills writes little once the first run is done."""
+    it changes, so a run over a million bills writes little once the first run is done.
+
+    Like :class:`CreditState` it is derived data the reconciliation keeps in step with the bills (it
+    drops the states of bills gone or deleted), so it carries no foreign keys: checking a million of
+    them row by row would cost more than the rest of the run on PostgreSQL."""
 
     __tablename__ = "bill_states"
 
-    bill_id: Mapped[int] = mapped_column(BigId, ForeignKey("bills.id", ondelete="CASCADE"), primary_key=True)
+    bill_id: Mapped[int] = mapped_column(BigId, primary_key=True)
     state: Mapped[str] = mapped_column(String(24))
     rule: Mapped[str] = mapped_column(String(32))
     received: Mapped[Decimal] = mapped_column(Money)
@@ -94,9 +98,8 @@ class CreditState(Base):
 
     __tablename__ = "credit_states"
 
-    credit_id: Mapped[int] = mapped_column(BigId, ForeignKey("bank_transactions.id", ondelete="CASCADE"),
-                                           primary_key=True)
-    bill_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("bills.id", ondelete="SET NULL"))
+    credit_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    bill_id: Mapped[int | None] = mapped_column(BigId)
     state: Mapped[str] = mapped_column(String(24))
     rule: Mapped[str] = mapped_column(String(32))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -129,14 +129,23 @@ UPSERT_SQL = {
               " rule = excluded.rule, changed_at = excluded.changed_at",
 }
 
-FORGET_DELETED_SQL = "DELETE FROM bill_states WHERE bill_id IN (SELECT id FROM bills WHERE deleted_at IS NOT NULL)"
+FORGET_SQL = (
+    "DELETE FROM bill_states WHERE NOT EXISTS"
+    " (SELECT 1 FROM bills b WHERE b.id = bill_states.bill_id AND b.deleted_at IS NULL)",
+    "DELETE FROM credit_states WHERE NOT EXISTS (SELECT 1 FROM bank_transactions t WHERE t.id = credit_states.credit_id)",
+)
 
 
-def match(connection: Connection, now: datetime) -> tuple[int, int]:
-    """Give every live bill and every bank credit its state; returns how many bills and credits changed."""
+def match(connection: Connection, now: datetime, *, prune: bool = True) -> tuple[int, int]:
+    """Give every live bill and every bank credit its state; returns how many bills and credits changed.
+
+    ``prune`` first drops the states of bills deleted or gone and of credits gone; bills only go by a
+    sync, so a run that follows none may skip it.
+    """
     due_day = day_number(connection, "b.due_date")
     link = LINK_SQL.format(preference=PREFERENCE_SPAN, id_span=ID_SPAN, last_day=LAST_DAY, due_day=due_day)
-    connection.exec_driver_sql(FORGET_DELETED_SQL)
+    for forget in FORGET_SQL if prune else ():
+        connection.exec_driver_sql(forget)
     create_temp(connection, "recon_link", link)
     create_temp(connection, "recon_agg", AGG_SQL)
     connection.exec_driver_sql("CREATE INDEX recon_agg_bill ON recon_agg (bill_id)")

@@ -48,7 +48,7 @@ def reconcile(db: Engine, settings: Settings, *, now: datetime | None = None,
     with db.connect() as connection, connection.begin():
         previous = connection.scalar(select(func.max(ReconSummary.run_at)))
         synced = _synced_since(connection, previous)
-        bills_changed, credits_changed = engine.match(connection, now)
+        bills_changed, credits_changed = engine.match(connection, now, prune=synced)
         if synced:
             rollups.rebuild(connection, settings.timezone, now)
         elif bills_changed:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 19:07:03.084819
+Create Date: 2026-11-23 20:02:10.985115
 """
 
 from alembic import op
@@ -110,6 +110,14 @@ def upgrade() -> None:
     with op.batch_alter_table('bill_rollups', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_bill_rollups_semester_due_date'), ['semester', 'due_date'], unique=False)
 
+    op.create_table('bill_states',
+    sa.Column('bill_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('state', sa.String(length=24), nullable=False),
+    sa.Column('rule', sa.String(length=32), nullable=False),
+    sa.Column('received', pantau.models.base.Money(precision=18, scale=2), nullable=False),
+    sa.Column('changed_at', pantau.models.base.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('bill_id', name=op.f('pk_bill_states'))
+    )
     op.create_table('collector_runs',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('collector', sa.String(length=48), nullable=False),
@@ -124,6 +132,14 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_collector_runs_collector_finished_at'), ['collector', 'finished_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_collector_runs_finished_at'), ['finished_at'], unique=False)
 
+    op.create_table('credit_states',
+    sa.Column('credit_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('bill_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('state', sa.String(length=24), nullable=False),
+    sa.Column('rule', sa.String(length=32), nullable=False),
+    sa.Column('changed_at', pantau.models.base.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('credit_id', name=op.f('pk_credit_states'))
+    )
     op.create_table('digital_accounts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('service', sa.String(length=80), nullable=False),
@@ -603,25 +619,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_bills_source_source_updated_at'), ['source', 'source_updated_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_bills_va_number'), ['va_number'], unique=False)
 
-    op.create_table('bill_states',
-    sa.Column('bill_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('state', sa.String(length=24), nullable=False),
-    sa.Column('rule', sa.String(length=32), nullable=False),
-    sa.Column('received', pantau.models.base.Money(precision=18, scale=2), nullable=False),
-    sa.Column('changed_at', pantau.models.base.UTCDateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['bill_id'], ['bills.id'], name=op.f('fk_bill_states_bill_id_bills'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('bill_id', name=op.f('pk_bill_states'))
-    )
-    op.create_table('credit_states',
-    sa.Column('credit_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('bill_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
-    sa.Column('state', sa.String(length=24), nullable=False),
-    sa.Column('rule', sa.String(length=32), nullable=False),
-    sa.Column('changed_at', pantau.models.base.UTCDateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['bill_id'], ['bills.id'], name=op.f('fk_credit_states_bill_id_bills'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['credit_id'], ['bank_transactions.id'], name=op.f('fk_credit_states_credit_id_bank_transactions'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('credit_id', name=op.f('pk_credit_states'))
-    )
     op.create_table('payments',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('bill_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -697,8 +694,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_payments_bill_id'))
 
     op.drop_table('payments')
-    op.drop_table('credit_states')
-    op.drop_table('bill_states')
     with op.batch_alter_table('bills', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_bills_va_number'))
         batch_op.drop_index(batch_op.f('ix_bills_source_source_updated_at'))
@@ -779,11 +774,13 @@ def downgrade() -> None:
 
     op.drop_table('host_metrics')
     op.drop_table('digital_accounts')
+    op.drop_table('credit_states')
     with op.batch_alter_table('collector_runs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_collector_runs_finished_at'))
         batch_op.drop_index(batch_op.f('ix_collector_runs_collector_finished_at'))
 
     op.drop_table('collector_runs')
+    op.drop_table('bill_states')
     with op.batch_alter_table('bill_rollups', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_bill_rollups_semester_due_date'))
 
