@@ -18,7 +18,7 @@ from pantau.models import AuditEntry, Bill, Prodi, Student
 from pantau.models.bank import BillState
 from pantau.settings import Settings
 
-from conftest import QUERY
+from tagihan_app import QUERY
 
 ZONE = "Asia/Jakarta"
 T1 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
