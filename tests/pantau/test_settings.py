@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from collectors.accounts_expiry import AccountSettings
+from collectors.ktm_photos import ktm_settings
+from collectors.monthly_report import report_settings
 from pantau.settings import load_settings
 
 EXAMPLE = Path(__file__).parents[2] / "pantau.example.toml"
@@ -54,6 +57,11 @@ def test_set006_the_example_config_in_the_repo_loads(monkeypatch):
     monkeypatch.setenv("PANTAU_CONFIG", str(EXAMPLE))
     settings = load_settings()
     assert settings.alerts.channels and settings.thresholds["availability_30d"].good == 0.995
+    assert settings.sops.verdict_thresholds == {"KSO": 0.85}
+    assert settings.calendar.closures[1].end.isoformat() == "2026-12-30"
+    assert ktm_settings(settings).intake == 2026
+    assert report_settings(settings).roles == ["direktur"]
+    assert AccountSettings.model_validate(settings.accounts).expiry_warning_days == 30
 
 
 def test_set007_secret_key_is_generated_once_and_private(tmp_path):
