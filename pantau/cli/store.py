@@ -56,6 +56,11 @@ def demo(
             console.print(f"[red]{error}[/]")
             raise typer.Exit(2) from error
     console.print(f"Demo campus ({scale}, seed {seed}) written in {summary.seconds:,.1f} s.")
+    from pantau.sla.engine import evaluate_pending
+
+    with console.status("Measuring the demo cases against their SOPs…"):
+        evaluation = evaluate_pending(store, config)
+    console.print(f"SLA: {evaluation.cases:,} cases measured in {evaluation.seconds:,.1f} s.")
     for table, count in summary.counts.items():
         console.print(f"  {table:<24} {count:>12,}")
     if users:
