@@ -139,6 +139,19 @@ def collection_rate(engine: Engine, *, as_of: date, bills: BillFilter = BillFilt
     return CollectionRate(Decimal(billed), Decimal(paid_amount), int(count), int(paid_count))
 
 
+def collection_rates(engine: Engine, *, as_of: date, bills: BillFilter = BillFilter()) -> dict[str, CollectionRate]:
+    """:func:`collection_rate` of every semester with bills due by ``as_of``, newest semester first, in one read."""
+    paid = _paid_by(as_of)
+    query = select(
+        BillRollup.semester, func.sum(BillRollup.billed), func.sum(paid), func.sum(BillRollup.bills),
+        func.sum(case((and_(BillRollup.app_state == "paid", BillRollup.paid_on <= as_of), BillRollup.bills), else_=0)),
+    ).where(bills.clause(), BillRollup.due_date <= as_of).group_by(BillRollup.semester).order_by(BillRollup.semester.desc())
+    with engine.connect() as connection:
+        return {semester: CollectionRate(Decimal(billed or ZERO), Decimal(paid_amount or ZERO), int(count or 0),
+                                         int(paid_count or 0))
+                for semester, billed, paid_amount, count, paid_count in connection.execute(query)}
+
+
 def outstanding(engine: Engine, *, as_of: date, bills: BillFilter = BillFilter()) -> Outstanding:
     """Tunggakan on ``as_of``: Σ (billed − paid) over the filtered bills due before that day."""
     owed = BillRollup.billed - _paid_by(as_of)
@@ -151,11 +164,42 @@ def outstanding(engine: Engine, *, as_of: date, bills: BillFilter = BillFilter()
     return Outstanding(Decimal(amount), int(count))
 
 
+def outstanding_on(engine: Engine, days: list[date], *, bills: BillFilter = BillFilter()) -> list[Outstanding]:
+    """:func:`outstanding` on each of ``days``, in one read of the rollups."""
+    if not days:
+        return []
+    columns = []
+    for day in days:
+        owed = case((BillRollup.due_date < day, BillRollup.billed - _paid_by(day)), else_=ZERO)
+        columns += [func.coalesce(func.sum(owed), ZERO),
+                    func.coalesce(func.sum(case((and_(BillRollup.due_date < day, owed > 0), BillRollup.bills),
+                                                else_=0)), 0)]
+    query = select(*columns).where(bills.clause(), BillRollup.due_date < max(days))
+    with engine.connect() as connection:
+        row = connection.execute(query).one()
+    return [Outstanding(Decimal(row[2 * i]), int(row[2 * i + 1])) for i in range(len(days))]
+
+
 def overdue_cases(engine: Engine, *, now: datetime) -> int:
     """Kasus rekonsiliasi lewat 1x24 jam: open cases whose due time has passed."""
     query = select(func.count()).where(ReconCase.status == "open", ReconCase.due_at < now)
     with engine.connect() as connection:
         return int(connection.scalar(query))
+
+
+def overdue_cases_at(engine: Engine, moments: list[datetime]) -> list[int]:
+    """:func:`overdue_cases` as it stood at each of ``moments``: cases detected by then, past their due time and
+    not yet resolved or cleared, in one read. A case cleared and reopened counts from its reopening only."""
+    if not moments:
+        return []
+    first, last = min(moments), max(moments)
+    unsettled = or_(ReconCase.status == "open", ReconCase.resolved_at > first)
+    columns = [func.coalesce(func.sum(case((and_(ReconCase.due_at < moment, ReconCase.detected_at <= moment,
+                                                 or_(ReconCase.status == "open", ReconCase.resolved_at > moment)), 1),
+                                           else_=0)), 0) for moment in moments]
+    query = select(*columns).where(unsettled, ReconCase.due_at < last)
+    with engine.connect() as connection:
+        return [int(value) for value in connection.execute(query).one()]
 
 
 def paid_unpaid(engine: Engine, *, by: str, bills: BillFilter = BillFilter()) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, case, func, literal_column, select
+from sqlalchemy import Connection, Engine, case, func, literal_column, or_, select
 
 from pantau.models import AdmissionWave, Applicant, PaymentPeriodExtension, TokenMovement
 from pantau.recon.sql import local_day
@@ -57,7 +57,8 @@ def open_waves(engine: Engine, today: date) -> pd.DataFrame:
 
 def daily(engine: Engine, wave_id: int, *, zone: str, now: datetime) -> pd.DataFrame:
     """A wave's days, per channel: ``day, channel, supplied`` (initial stock and top-ups),
-    ``issued``, ``arrivals`` (demand) and ``stock`` at the end of the day, from opening to today."""
+    ``issued``, ``arrivals`` (demand) and ``stock`` at the end of the day, from opening to today, as known at
+    ``now`` (what happened later is left out, so a past ``now`` gives the figures of that moment)."""
     with engine.connect() as connection:
         moved_day = _day_column(connection, "token_movements.occurred_at", zone, now).label("day")
         arrived_day = _day_column(connection, "applicants.arrived_at", zone, now).label("day")
@@ -65,11 +66,12 @@ def daily(engine: Engine, wave_id: int, *, zone: str, now: datetime) -> pd.DataF
             select(moved_day, TokenMovement.channel,
                    func.sum(case((TokenMovement.kind == "issued", 0), else_=TokenMovement.quantity)).label("supplied"),
                    func.sum(case((TokenMovement.kind == "issued", TokenMovement.quantity), else_=0)).label("issued"))
-            .where(TokenMovement.wave_id == wave_id).group_by(moved_day, TokenMovement.channel)
+            .where(TokenMovement.wave_id == wave_id, TokenMovement.occurred_at <= now)
+            .group_by(moved_day, TokenMovement.channel)
         ).all()
         arrivals = connection.execute(
             select(arrived_day, Applicant.channel, func.count().label("arrivals"))
-            .where(Applicant.wave_id == wave_id).group_by(arrived_day, Applicant.channel)
+            .where(Applicant.wave_id == wave_id, Applicant.arrived_at <= now).group_by(arrived_day, Applicant.channel)
         ).all()
     frame = pd.DataFrame(moves, columns=["day", "channel", "supplied", "issued"]).merge(
         pd.DataFrame(arrivals, columns=["day", "channel", "arrivals"]), on=["day", "channel"], how="outer")
@@ -99,13 +101,21 @@ def status(engine: Engine, *, now: datetime, zone: str, window_days: int = 14, l
     """Per wave and channel (open waves unless ``wave_ids``): ``stock``, recent daily demand
     (``demand``, ``demand_sd``), ``days_left`` with ``low``/``high``, the forecast ``stockout_on``,
     and ``waiting``, the applicants of the last ``arriving_hours`` still without a token."""
+    return status_with_days(engine, now=now, zone=zone, window_days=window_days, level=level, wave_ids=wave_ids,
+                            arriving_hours=arriving_hours)[0]
+
+
+def status_with_days(engine: Engine, *, now: datetime, zone: str, window_days: int = 14,
+                     level: float = DEFAULT_LEVEL, wave_ids: list[int] | None = None,
+                     arriving_hours: float = 24) -> tuple[pd.DataFrame, dict[int, pd.DataFrame]]:
+    """:func:`status` and the :func:`daily` frame of each wave it covers (by wave id), read once for both."""
     today = _today(now, zone)
     chosen = waves(engine)
     chosen = chosen[chosen["id"].isin(wave_ids)] if wave_ids is not None else open_waves(engine, today)
-    rows = []
+    rows, frames = [], {}
     for wave in chosen.itertuples(index=False):
-        days = daily(engine, wave.id, zone=zone, now=now)
-        waiting = _waiting(engine, wave.id, now - timedelta(hours=arriving_hours))
+        days = frames[int(wave.id)] = daily(engine, wave.id, zone=zone, now=now)
+        waiting = _waiting(engine, wave.id, now - timedelta(hours=arriving_hours), now)
         for channel, series in days.groupby("channel"):
             recent = series[(series["day"] < today) & (series["day"] >= max(wave.opens_on, today - timedelta(days=window_days)))]
             stock = int(series["stock"].iloc[-1])
@@ -118,12 +128,13 @@ def status(engine: Engine, *, now: datetime, zone: str, window_days: int = 14, l
                 "closes_on": wave.closes_on, "waiting": waiting.get(channel, 0), "forecast": predicted,
             })
     return pd.DataFrame(rows, columns=["wave_id", "wave", "name", "channel", "stock", "demand", "demand_sd",
-                                       "days_left", "low", "high", "stockout_on", "closes_on", "waiting", "forecast"])
+                                       "days_left", "low", "high", "stockout_on", "closes_on", "waiting", "forecast"]), frames
 
 
-def _waiting(engine: Engine, wave_id: int, since: datetime) -> dict[str, int]:
+def _waiting(engine: Engine, wave_id: int, since: datetime, now: datetime) -> dict[str, int]:
     query = (select(Applicant.channel, func.count()).where(
-        Applicant.wave_id == wave_id, Applicant.arrived_at >= since, Applicant.token_issued_at.is_(None))
+        Applicant.wave_id == wave_id, Applicant.arrived_at >= since, Applicant.arrived_at <= now,
+        or_(Applicant.token_issued_at.is_(None), Applicant.token_issued_at > now))
         .group_by(Applicant.channel))
     with engine.connect() as connection:
         return dict(connection.execute(query).all())

@@ -122,3 +122,26 @@ def test_qp008_filter_options_and_the_semester_the_page_opens_on(ledger):
     assert list(found.prodi["code"]) == ["D3-KEP"]
     assert payments.current_semester(ledger, date(2026, 3, 10)) == "20252"
     assert payments.current_semester(ledger, date(2025, 9, 20)) == "20251"
+
+
+def test_qp009_every_semesters_rate_and_outstanding_on_several_days_in_one_read(ledger):
+    rates = payments.collection_rates(ledger, as_of=date(2026, 3, 10))
+    assert list(rates) == ["20252", "20251"]
+    assert rates["20252"] == payments.collection_rate(ledger, as_of=date(2026, 3, 10), bills=SPRING)
+    assert rates["20251"].rate == 1.0
+    days = [date(2026, 3, 1), date(2026, 3, 3), date(2026, 3, 10)]
+    assert payments.outstanding_on(ledger, days) == [payments.outstanding(ledger, as_of=day) for day in days]
+    assert payments.outstanding_on(ledger, []) == []
+
+
+def test_qp010_overdue_cases_at_past_moments_count_cases_then_open_and_late(ledger):
+    from sqlalchemy import update
+
+    from pantau.models import ReconCase
+
+    moments = [NOW - timedelta(hours=1), NOW + timedelta(hours=23), NOW + timedelta(hours=25), NOW + timedelta(hours=30)]
+    assert payments.overdue_cases_at(ledger, moments) == [0, 0, 1, 1]
+    with session_scope(ledger) as session:
+        session.execute(update(ReconCase).values(status="resolved", resolved_at=NOW + timedelta(hours=28)))
+    assert payments.overdue_cases_at(ledger, moments) == [0, 0, 1, 0]
+    assert payments.overdue_cases(ledger, now=NOW + timedelta(hours=30)) == 0

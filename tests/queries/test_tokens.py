@@ -87,3 +87,16 @@ def test_qt005_the_forecast_cone_spans_until_the_stock_is_gone(wave):
     cone = tokens.forecast_cone(status.loc["bank-bni", "forecast"], date(2026, 3, 10))
     assert cone["day"].iloc[0] == date(2026, 3, 10) and cone["expected"].iloc[0] == 8
     assert cone["expected"].iloc[-1] == 0 and cone["day"].iloc[-1] == date(2026, 3, 14)
+
+
+def test_qt006_a_past_moment_leaves_out_what_happened_later_and_the_days_come_with_the_status(wave):
+    store, wave_id = wave
+    with session_scope(store) as session:
+        record_topup(session, wave_id=wave_id, channel="bank-bni", quantity=30, actor="bendahara", when=NOW)
+    earlier = NOW - timedelta(days=3)
+    status, days = tokens.status_with_days(store, now=earlier, zone=ZONE)
+    assert status.set_index("channel").loc["bank-bni", "stock"] == 20 - 2 * 4
+    assert list(days) == [wave_id]
+    assert days[wave_id].equals(tokens.daily(store, wave_id, zone=ZONE, now=earlier))
+    assert days[wave_id]["day"].max() == date(2026, 3, 7)
+    assert tokens.status(store, now=NOW, zone=ZONE).set_index("channel").loc["bank-bni", "stock"] == 8 + 30
