@@ -1,7 +1,9 @@
 """The `ktm-pipeline` collector: count each intake's KTM pipeline into `ktm_intakes` and `ktm_stages`.
 
-An intake is counted again when it has no counts yet, when any of its cases was measured after its
-last count, or while any of its students is still in a step (an open step can pass its due time).
+An intake is counted again when it has no counts yet, when any of its cases was measured after the newest
+measurement its last count saw (by the SLA engine's marks, not by the clock: an evaluation that began before
+a count and marked its cases after it still counts), or while any of its students is still in a step (an open
+step can pass its due time).
 Each count reads the intake's step results once and aggregates them in memory, per batch and for the
 whole intake (batch 0), so the pages read a few dozen rows whatever the intake's size.
 """
@@ -72,6 +74,8 @@ def _first_starts(session: Session, intake: int) -> dict[tuple[int, str], dateti
 
 def count_intake(session: Session, intake: int, now: datetime) -> KtmIntake:
     """Count one intake's pipeline again, replacing its rows in `ktm_intakes` and `ktm_stages`."""
+    # The newest mark first: a case marked by then has its step results stored, so the read below sees them.
+    evaluated_through = session.scalar(select(func.max(SopCase.evaluated_at)).where(case_filter(intake)))
     query = (
         select(SopCase.id, func.coalesce(intake_key("batch"), ALL_BATCHES), StepResult.step_key,
                StepResult.completed_at.is_not(None),
@@ -95,24 +99,25 @@ def count_intake(session: Session, intake: int, now: datetime) -> KtmIntake:
     if stages:
         session.execute(KtmStage.__table__.insert(), stages)
     summary = KtmIntake(intake=intake, students=int(registered) or cases, cases=cases, distributed=int(distributed),
-                        refreshed_at=now)
+                        refreshed_at=now, evaluated_through=evaluated_through)
     session.add(summary)
     return summary
 
 
 def stale_intakes(session: Session) -> list[int]:
     """Intakes to count again: without counts, with cases measured since, or with students still in a step."""
-    counted = dict(session.execute(select(KtmIntake.intake, KtmIntake.refreshed_at)).all())
+    counted = dict(session.execute(select(KtmIntake.intake, KtmIntake.evaluated_through)).all())
     known = {int(year) for year in session.scalars(select(intake_key("intake")).where(SopCase.sop_code == SOP).distinct())
              if year is not None}
-    oldest = min(counted.values(), default=None)
     touched: set[int] = set()
-    if oldest is not None:
+    if counted:
+        seen = [moment for moment in counted.values() if moment is not None]
+        newer = (SopCase.evaluated_at > min(seen) if len(seen) == len(counted) else SopCase.evaluated_at.is_not(None))
         measured = select(intake_key("intake").label("intake"), SopCase.evaluated_at).where(
-            SopCase.sop_code == SOP, SopCase.evaluated_at >= oldest).subquery()
+            SopCase.sop_code == SOP, newer).subquery()
         changed = select(measured.c.intake, func.max(measured.c.evaluated_at)).group_by(measured.c.intake)
         touched = {int(year) for year, last in session.execute(changed) if year is not None and
-                   (year not in counted or last >= counted[year])}
+                   (counted.get(year) is None or last > counted[year])}
     running = set(session.scalars(select(KtmStage.intake).where(KtmStage.batch == ALL_BATCHES,
                                                                 KtmStage.reached > KtmStage.completed).distinct()))
     for gone in set(counted) - known:

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import Engine, and_, func, select
 
 from pantau.models import KtmIntake, KtmPhotoCheck, KtmStage, SopCase
 from pantau.models.workflow import StepResult
+from pantau.sla.periods import month_of
 from queries.sla import live_state
 
 SOP = "KTM"
@@ -63,16 +65,28 @@ def batch_numbers(engine: Engine, intake: int) -> list[int]:
 
 @dataclass(frozen=True)
 class Completion:
-    """KTM selesai for one intake: `share` is None when the intake has no students at all."""
+    """KTM selesai for one intake: `share` is None when the intake has no students at all; `monthly` holds the
+    cards distributed per local month ("2026-09": 41), oldest first, where read."""
 
     intake: int
     students: int
     distributed: int
     counted_at: datetime | None = None
+    monthly: tuple[tuple[str, int], ...] = ()
 
     @property
     def share(self) -> float | None:
         return self.distributed / self.students if self.students else None
+
+    def cumulative_shares(self) -> tuple[float, ...]:
+        """The share of the intake with its card at the end of each month of `monthly`."""
+        if not self.students:
+            return ()
+        shares, total = [], 0
+        for _, cards in self.monthly:
+            total += cards
+            shares.append(total / self.students)
+        return tuple(shares)
 
 
 def completion(engine: Engine, intake: int) -> Completion:
@@ -83,12 +97,37 @@ def completion(engine: Engine, intake: int) -> Completion:
     return Completion(intake, *row) if row else Completion(intake, 0, 0)
 
 
-def completions(engine: Engine, limit: int = 6) -> list[Completion]:
-    """KTM selesai of the newest `limit` intakes, newest first."""
-    query = (select(KtmIntake.intake, KtmIntake.students, KtmIntake.distributed, KtmIntake.refreshed_at)
-             .order_by(KtmIntake.intake.desc()).limit(limit))
+def completions(engine: Engine, limit: int = 6, as_of: datetime | None = None,
+                zone: str = "Asia/Jakarta") -> list[Completion]:
+    """KTM selesai of the newest `limit` intakes, newest first, with their cards per month.
+
+    With `as_of`, as known then: only intakes whose first step had started, and the cards distributed up to the
+    end of its local month (the counts are kept per month, so the end of a past month is exact; the running
+    month counts its cards so far).
+    """
+    month = month_of(as_of, ZoneInfo(zone)) if as_of is not None else None
+    started = (select(KtmStage.intake, func.min(KtmStage.first_started_at).label("started_at"))
+               .where(KtmStage.batch == ALL_BATCHES).group_by(KtmStage.intake).subquery())
+    cards = (select(KtmStage.intake, KtmStage.monthly).where(KtmStage.batch == ALL_BATCHES,
+                                                            KtmStage.step_key == DISTRIBUTED_STEP).subquery())
+    query = (select(KtmIntake.intake, KtmIntake.students, KtmIntake.distributed, KtmIntake.refreshed_at,
+                    started.c.started_at, cards.c.monthly)
+             .outerjoin(started, started.c.intake == KtmIntake.intake)
+             .outerjoin(cards, cards.c.intake == KtmIntake.intake)
+             .order_by(KtmIntake.intake.desc()))
+    out = []
     with engine.connect() as connection:
-        return [Completion(*row) for row in connection.execute(query)]
+        for intake, students, distributed, counted_at, started_at, monthly in connection.execute(query):
+            months = tuple(sorted((key, int(count)) for key, count in (monthly or {}).items()
+                                  if month is None or key <= month))
+            if month is not None:
+                if started_at is None or started_at > as_of:
+                    continue
+                distributed = sum(count for _, count in months)
+            out.append(Completion(intake, students, distributed, counted_at, months))
+            if len(out) == limit:
+                break
+    return out
 
 
 def distributed_by_month(engine: Engine, intake: int) -> pd.DataFrame:

@@ -39,7 +39,8 @@ class KtmPhotoCheck(Base):
 class KtmIntake(Base):
     """KTM selesai of one intake as the `ktm-pipeline` collector last counted it: `students` of the intake
     (the student register, or its KTM cases where the register has none), its KTM `cases`, and the
-    students whose card was `distributed`."""
+    students whose card was `distributed`. `evaluated_through` is the newest `evaluated_at` of its cases the
+    count saw: a case the SLA engine marks later, whatever the mark's time, makes the intake count again."""
 
     __tablename__ = "ktm_intakes"
 
@@ -48,6 +49,7 @@ class KtmIntake(Base):
     cases: Mapped[int] = mapped_column(default=0)
     distributed: Mapped[int] = mapped_column(default=0)
     refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    evaluated_through: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class KtmStage(Base):

@@ -68,3 +68,25 @@ def test_ktmpipe003_nearest_rank_percentiles():
     values = pd.Series([400, 100, None, 300, 200])
     assert (nearest_rank(values, 0.5), nearest_rank(values, 0.9), nearest_rank(pd.Series([], dtype=float), 0.5)) == \
         (200, 400, None)
+
+
+def test_ktmpipe004_cases_measured_by_an_evaluation_that_began_before_the_count_are_counted(tmp_path, store):
+    """The SLA engine marks its cases with the moment its run began; a count made while it ran must not hide
+    them (the demo's first minutes showed 0% KTM completion that way)."""
+    settings = Settings(data_dir=tmp_path)
+    began = datetime(2026, 11, 20, 2, tzinfo=UTC)
+    with session_scope(store) as session:
+        session.add(SopCase(sop_code="KTM", case_ref="N1", opened_at=began - timedelta(days=60), unit="Layanan Terpadu",
+                            attrs={"intake": 2026, "batch": 1, "nim": "N1"}))
+    assert run_once(settings, store, names=["ktm-pipeline"])[0].message == "intakes counted: 2026"
+    with session_scope(store) as session:
+        assert session.get(KtmIntake, 2026).distributed == 0
+        session.execute(delete(SopCase))
+        _case(session, 2026, "N1", done=True)
+        session.execute(update(SopCase).values(evaluated_at=began))
+
+    assert run_once(settings, store, names=["ktm-pipeline"])[0].message == "intakes counted: 2026"
+    assert run_once(settings, store, names=["ktm-pipeline"])[0].message == "intakes counted: none changed"
+    with session_scope(store) as session:
+        counted = session.get(KtmIntake, 2026)
+        assert (counted.students, counted.distributed, counted.evaluated_through) == (1, 1, began)

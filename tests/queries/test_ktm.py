@@ -133,3 +133,14 @@ def test_ktm010_an_empty_store_has_no_intakes_and_empty_frames(store):
     assert ktm.funnel(store, 2026).empty and ktm.batches(store, 2026).empty and ktm.stuck(store, 2026, NOW).empty
     assert ktm.completion(store, 2026).share is None
 
+
+
+def test_ktm011_completions_as_at_a_past_moment_and_month_by_month(intake):
+    now = ktm.completions(intake, as_of=NOW)
+    assert [(c.intake, c.share, c.monthly) for c in now] == [(2026, 0.2, (("2026-09", 1),)), (2025, 1.0, (("2025-09", 1),))]
+    assert now[0].cumulative_shares() == (0.2,)
+    before = ktm.completions(intake, as_of=wib(2026, 8, 31, 23))
+    assert [(c.intake, c.distributed, c.share) for c in before] == [(2025, 1, 1.0)]
+    early = ktm.completions(intake, as_of=wib(2025, 8, 31, 23), zone="Asia/Jakarta")
+    assert early == []
+    assert [c.intake for c in ktm.completions(intake, limit=1)] == [2026]

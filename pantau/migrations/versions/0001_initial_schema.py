@@ -175,6 +175,7 @@ def upgrade() -> None:
     sa.Column('cases', sa.Integer(), nullable=False),
     sa.Column('distributed', sa.Integer(), nullable=False),
     sa.Column('refreshed_at', pantau.models.base.UTCDateTime(), nullable=False),
+    sa.Column('evaluated_through', pantau.models.base.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('intake', name=op.f('pk_ktm_intakes'))
     )
     op.create_table('ktm_photo_checks',
