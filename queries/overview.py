@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -28,7 +29,9 @@ GROUPS = ("payments", "tokens", "servers", "sla", "ktm", "kso")
 SERVER_ROLES = {"payment-server": "Payment server", "h2h-server": "H2H server"}
 MONTH = timedelta(days=30)
 TREND_SEMESTERS = 4
-"""Semesters on the collection rate's trend line: each is one read of the bill rollups."""
+"""Semesters on the collection rate's trend line."""
+RECON_DAYS, WEEK_DAYS = 14, 7
+"""Days on the overdue reconciliation cases' trend line, and how far back their previous figure is."""
 
 
 @dataclass(frozen=True)
@@ -72,37 +75,29 @@ def _share(value) -> float | None:
 def payment_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]:
     """Tingkat pelunasan of the newest semester with bills due against the semester before, tunggakan against
     the start of the month (trend: the last two month starts and now), and reconciliation cases open beyond
-    1x24 h (queries.payments); nothing before any bill has been reconciled."""
+    1x24 h against a week ago (trend: the same time of day over the last two weeks), through queries.payments
+    in one read each; nothing before any bill has come due."""
     from queries import payments
 
     zone = ZoneInfo(settings.timezone)
     today = now.astimezone(zone).date()
-    rates = []
-    semesters = payments.options(engine).semesters
-    for semester in semesters:
-        rate = payments.collection_rate(engine, as_of=today, bills=payments.BillFilter(semester=semester))
-        if rate.bills:
-            rates.append((semester, rate))
-        if len(rates) == TREND_SEMESTERS:
-            break
-    out = []
-    if rates:
-        semester, current = rates[0]
-        previous = rates[1] if len(rates) > 1 else None
-        out.append(Kpi(
-            key="collection_rate", group="payments", title="Collection rate, semester {semester}", kind="share",
-            value=current.rate, grade=grade(current.rate, settings.thresholds.get("collection_rate")),
-            page="payments", query=f"?semester={semester}", previous=previous[1].rate if previous else None,
-            previous_label="semester {previous_semester}", trend=tuple(r.rate for _, r in reversed(rates) if r.rate is not None),
-            note="{paid_bills} of {bills} bills paid ({count_share}); {paid} of {billed}",
-            words={"semester": semester, "previous_semester": previous[0] if previous else "",
-                   "paid_bills": current.paid_bills, "bills": current.bills, "count_share": current.count_rate,
-                   "paid": current.paid, "billed": current.billed},
-        ))
-    if not semesters:
-        return out
-    owed = [payments.outstanding(engine, as_of=moment.date()) for moment in _month_starts(now, zone, 2)]
-    current_owed = payments.outstanding(engine, as_of=today)
+    rates = [(semester, rate) for semester, rate in payments.collection_rates(engine, as_of=today).items()
+             if rate.bills][:TREND_SEMESTERS]
+    if not rates:
+        return []
+    semester, current = rates[0]
+    previous = rates[1] if len(rates) > 1 else None
+    out = [Kpi(
+        key="collection_rate", group="payments", title="Collection rate, semester {semester}", kind="share",
+        value=current.rate, grade=grade(current.rate, settings.thresholds.get("collection_rate")),
+        page="payments", query=f"?semester={semester}", previous=previous[1].rate if previous else None,
+        previous_label="semester {previous_semester}", trend=tuple(r.rate for _, r in reversed(rates) if r.rate is not None),
+        note="{paid_bills} of {bills} bills paid ({count_share}); {paid} of {billed}",
+        words={"semester": semester, "previous_semester": previous[0] if previous else "",
+               "paid_bills": current.paid_bills, "bills": current.bills, "count_share": current.count_rate,
+               "paid": current.paid, "billed": current.billed},
+    )]
+    *owed, current_owed = payments.outstanding_on(engine, [start.date() for start in _month_starts(now, zone, 2)] + [today])
     out.append(Kpi(
         key="outstanding", group="payments", title="Outstanding", kind="rupiah", value=current_owed.amount,
         grade=grade(current_owed.amount, settings.thresholds.get("outstanding")), page="payments", query="",
@@ -110,10 +105,11 @@ def payment_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]
         trend=tuple(float(o.amount) for o in [*owed, current_owed]),
         note="{owing} bills past their due date still owe", words={"owing": current_owed.bills},
     ))
-    late = payments.overdue_cases(engine, now=now)
+    late = payments.overdue_cases_at(engine, [now - timedelta(days=days) for days in range(RECON_DAYS, -1, -1)])
     out.append(Kpi(
         key="recon_overdue", group="payments", title="Reconciliation cases open beyond 1x24 h", kind="count",
-        value=late, grade=grade(late, settings.thresholds.get("recon_overdue")), page="payments", query="",
+        value=late[-1], grade=grade(late[-1], settings.thresholds.get("recon_overdue")), page="payments", query="",
+        previous=late[-1 - WEEK_DAYS], previous_label="a week ago", trend=tuple(float(count) for count in late),
         note="Open cases past their due time",
     ))
     return out
@@ -131,15 +127,15 @@ def _month_starts(now: datetime, zone: ZoneInfo, count: int) -> list[datetime]:
 
 def token_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]:
     """Sisa hari token of each open admission wave: the forecast days until its first channel runs out, with
-    the interval (queries.tokens), and the wave's stock over the last 14 days as the trend."""
+    the interval (queries.tokens), and the wave's stock over the last 14 days as the trend, from the same read."""
     from queries import tokens
 
     zone = settings.timezone
-    found = tokens.status(engine, now=now, zone=zone)
+    found, days = tokens.status_with_days(engine, now=now, zone=zone)
     out = []
     for (wave_id, code, name), rows in found.groupby(["wave_id", "wave", "name"], sort=False):
         timed = rows[rows["days_left"].notna()].sort_values(["days_left", "channel"])
-        stock = tokens.daily(engine, int(wave_id), zone=zone, now=now).groupby("day")["stock"].sum().tail(14)
+        stock = days[int(wave_id)].groupby("day")["stock"].sum().tail(14)
         words = {"wave": name or code, "stock": int(rows["stock"].sum())}
         if timed.empty:
             value, grade_of, note = None, "info", "No stock-out in sight: no recent demand; stock {stock}"
@@ -151,7 +147,7 @@ def token_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]:
             words |= {"channel": first["channel"], "low": first["low"], "high": first["high"]}
         out.append(Kpi(
             key=f"tokens:{code}", group="tokens", title="Token days left: {wave}", kind="days", value=value,
-            grade=grade_of, page="tokens", query=f"?wave={int(wave_id)}", trend=tuple(float(v) for v in stock),
+            grade=grade_of, page="tokens", query=f"?wave={quote(str(code))}", trend=tuple(float(v) for v in stock),
             note=note, words=words,
         ))
     return out
@@ -217,19 +213,18 @@ def _compliance(rows: pd.DataFrame) -> float | None:
     return int(rows["met"].sum()) / measured if measured else None
 
 
-def ktm_kpi(engine: Engine, settings: Settings) -> Kpi | None:
-    """KTM selesai of the newest counted intake, against the intake before it (queries.ktm)."""
-    counted = [c for c in ktm.completions(engine, 6) if c.students]
+def ktm_kpi(engine: Engine, settings: Settings, now: datetime) -> Kpi | None:
+    """KTM selesai of the newest intake begun by `now`, as at `now`, against the intake before it, with the
+    share that had its card at the end of each month as the trend (queries.ktm)."""
+    counted = [c for c in ktm.completions(engine, 6, as_of=now, zone=settings.timezone) if c.students]
     if not counted:
         return None
     newest, earlier = counted[0], (counted[1] if len(counted) > 1 else None)
-    months = ktm.distributed_by_month(engine, newest.intake)
-    trend = tuple(float(cards / newest.students) for cards in months["cumulative"])
     return Kpi(
         key="ktm_done", group="ktm", title="KTM completed, intake {intake}", kind="share", value=newest.share,
         grade=grade(newest.share, settings.thresholds.get("ktm_done")), page="ktm", query=f"?intake={newest.intake}",
-        previous=earlier.share if earlier else None, previous_label="intake {previous_intake}", trend=trend,
-        note="{distributed} of {students} students have their card",
+        previous=earlier.share if earlier else None, previous_label="intake {previous_intake}",
+        trend=newest.cumulative_shares(), note="{distributed} of {students} students have their card",
         words={"intake": newest.intake, "previous_intake": earlier.intake if earlier else "",
                "distributed": newest.distributed, "students": newest.students},
     )
@@ -266,7 +261,7 @@ def overview(engine: Engine, settings: Settings, now: datetime, groups: Iterable
     if "sla" in chosen:
         out += sla_kpis(engine, settings, now, scope)
     if "ktm" in chosen:
-        out += [kpi for kpi in [ktm_kpi(engine, settings)] if kpi]
+        out += [kpi for kpi in [ktm_kpi(engine, settings, now)] if kpi]
     if "kso" in chosen:
         out.append(kso_kpi(engine, settings, now))
     return out

@@ -22,7 +22,6 @@ from queries import overview as queries
 from .. import access, context, ids
 from ..components.empty import empty_state
 from ..components.kpi import kpi_card
-from ..theme import COLORWAY
 
 KEY = "overview"
 TICK = ids.make(KEY, "tick")
@@ -97,30 +96,17 @@ def attention(kpis: list[queries.Kpi]) -> dbc.Alert | None:
 
 
 def card(kpi: queries.Kpi) -> dbc.Card:
-    """The KPI's card; its trend line goes where `kpi_card` draws one (after the change), as a plain figure."""
+    """The KPI's card: value, change, trend line in its status colour, note, and the link to its page."""
     lang = context.lang()
-    note = monthly.note_text(kpi, lang)
-    below = [sparkline(kpi.trend) if len(kpi.trend) > 1 else None, note]
     return kpi_card(monthly.title_text(kpi, lang), monthly.value_text(kpi.kind, kpi.value, lang), kpi.grade,
-                    change=monthly.change_text(kpi, lang), href=href(kpi), note=below if any(below) else None,
-                    card_id=ids.make(KEY, "card-" + kpi.key.replace(":", "-")))
+                    change=monthly.change_text(kpi, lang), trend=kpi.trend, href=href(kpi),
+                    note=monthly.note_text(kpi, lang), card_id=ids.make(KEY, "card-" + kpi.key.replace(":", "-")))
 
 
 def href(kpi: queries.Kpi) -> str | None:
     """Where the card links to: its page, with the same filter."""
     spec = access.PAGES.get(kpi.page)
     return spec.path + kpi.query if spec else None
-
-
-def sparkline(values) -> dcc.Graph:
-    """A small static trend line as a plain figure dict: a Plotly `Figure` merges the theme's template on every
-    card, which costs more than the card's figures."""
-    figure = {"data": [{"type": "scatter", "y": list(values), "mode": "lines", "line": {"width": 2, "color": COLORWAY[0]},
-                        "hoverinfo": "skip"}],
-              "layout": {"height": 40, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "showlegend": False,
-                         "xaxis": {"visible": False}, "yaxis": {"visible": False},
-                         "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"}}
-    return dcc.Graph(figure=figure, config={"displayModeBar": False, "staticPlot": True}, className="sparkline")
 
 
 access.register_page(

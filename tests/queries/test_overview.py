@@ -66,11 +66,14 @@ def test_ov003_ktm_completion_of_the_newest_intake_against_the_one_before(store)
                      attrs={"intake": intake, "batch": 1, "nim": nim})
     refresh(store, now=NOW)
 
-    kpi = ktm_kpi(store, SETTINGS)
+    kpi = ktm_kpi(store, SETTINGS, NOW)
 
     assert (kpi.value, kpi.previous, kpi.grade, kpi.page, kpi.query) == (0.5, 1.0, "bad", "ktm", "?intake=2026")
     assert kpi.trend == (0.25, 0.5)
     assert kpi.words == {"intake": 2026, "previous_intake": 2025, "distributed": 2, "students": 4}
+    september = ktm_kpi(store, SETTINGS, wib(2026, 9, 30, 23))
+    assert (september.value, september.trend, september.words["distributed"]) == (0.25, (0.25,), 1)
+    assert ktm_kpi(store, SETTINGS, wib(2026, 8, 31, 23)).words["intake"] == 2025
 
 
 def test_ov004_kso_waiting_on_the_kolegium_now_a_month_ago_and_at_month_ends(store):
@@ -135,7 +138,9 @@ def test_ov008_collection_rate_outstanding_and_overdue_cases(store):
     owed = kpis["outstanding"]
     assert (owed.value, owed.previous, owed.kind, owed.grade, owed.words) == \
         (Decimal("3000000.00"), Decimal("3000000.00"), "rupiah", "info", {"owing": 3})
-    assert (kpis["recon_overdue"].value, kpis["recon_overdue"].grade) == (2, "warn")
+    late = kpis["recon_overdue"]
+    assert (late.value, late.grade, late.previous, late.previous_label) == (2, "warn", 0, "a week ago")
+    assert len(late.trend) == 15 and late.trend[-1] == 2.0 and late.trend[-2] == 1.0 and late.trend[0] == 0.0
 
 
 def test_ov009_token_days_left_per_open_wave(store):
