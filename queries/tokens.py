@@ -10,14 +10,15 @@ Demand is applicants arriving per day (they ask for a token whether or not one i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, case, func, literal_column, or_, select
+from sqlalchemy import Connection, Date, Engine, String, case, column, func, literal_column, or_, select, values
 
 from pantau.models import AdmissionWave, Applicant, PaymentPeriodExtension, TokenMovement
+from pantau.models.base import UTCDateTime
 from pantau.recon.sql import local_day
 from pantau.tokens.forecast import DEFAULT_LEVEL, Forecast, cone, forecast
 
@@ -61,7 +62,6 @@ def daily(engine: Engine, wave_id: int, *, zone: str, now: datetime) -> pd.DataF
     ``now`` (what happened later is left out, so a past ``now`` gives the figures of that moment)."""
     with engine.connect() as connection:
         moved_day = _day_column(connection, "token_movements.occurred_at", zone, now).label("day")
-        arrived_day = _day_column(connection, "applicants.arrived_at", zone, now).label("day")
         moves = connection.execute(
             select(moved_day, TokenMovement.channel,
                    func.sum(case((TokenMovement.kind == "issued", 0), else_=TokenMovement.quantity)).label("supplied"),
@@ -69,10 +69,7 @@ def daily(engine: Engine, wave_id: int, *, zone: str, now: datetime) -> pd.DataF
             .where(TokenMovement.wave_id == wave_id, TokenMovement.occurred_at <= now)
             .group_by(moved_day, TokenMovement.channel)
         ).all()
-        arrivals = connection.execute(
-            select(arrived_day, Applicant.channel, func.count().label("arrivals"))
-            .where(Applicant.wave_id == wave_id, Applicant.arrived_at <= now).group_by(arrived_day, Applicant.channel)
-        ).all()
+        arrivals = _arrivals(connection, wave_id, ZoneInfo(zone), now)
     frame = pd.DataFrame(moves, columns=["day", "channel", "supplied", "issued"]).merge(
         pd.DataFrame(arrivals, columns=["day", "channel", "arrivals"]), on=["day", "channel"], how="outer")
     if frame.empty:
@@ -81,6 +78,30 @@ def daily(engine: Engine, wave_id: int, *, zone: str, now: datetime) -> pd.DataF
     frame = _fill_days(frame.fillna(0), _today(now, zone))
     frame["stock"] = (frame["supplied"] - frame["issued"]).groupby(frame["channel"]).cumsum()
     return frame
+
+
+def _arrivals(connection: Connection, wave_id: int, zone: ZoneInfo, now: datetime) -> list[tuple[date, str, int]]:
+    """Applicants arrived by ``now`` per local day and channel: each (day, channel) is counted over its own stretch
+    of the (wave, channel, arrival) index, so the cost follows the days and channels, not the applicants."""
+    mine = (Applicant.wave_id == wave_id, Applicant.arrived_at <= now)
+    first = connection.scalar(select(func.min(Applicant.arrived_at)).where(*mine))
+    if first is None:
+        return []
+    channels = list(connection.scalars(select(Applicant.channel).where(Applicant.wave_id == wave_id).distinct()))
+    day, last = first.astimezone(zone).date(), now.astimezone(zone).date()
+    rows = []
+    while day <= last:
+        since = datetime.combine(day, time(), zone)
+        until = datetime.combine(day + timedelta(days=1), time(), zone)
+        rows += [(channel, day, since, until) for channel in channels]
+        day += timedelta(days=1)
+    spans = values(column("channel", String()), column("day", Date()), column("since", UTCDateTime()),
+                   column("until", UTCDateTime()), name="spans").data(rows).cte("spans")
+    counted = (select(func.count()).where(*mine, Applicant.channel == spans.c.channel,
+                                          Applicant.arrived_at >= spans.c.since, Applicant.arrived_at < spans.c.until)
+               .scalar_subquery())
+    found = connection.execute(select(spans.c.day, spans.c.channel, counted)).all()
+    return [(day, channel, count) for day, channel, count in found if count]
 
 
 def _fill_days(frame: pd.DataFrame, today: date) -> pd.DataFrame:

@@ -37,7 +37,7 @@ class Applicant(Base):
     """A calon pendaftar of an admission wave; arrival and token issue times drive token demand."""
 
     __tablename__ = "applicants"
-    __table_args__ = (Index(None, "wave_id", "arrived_at"),)
+    __table_args__ = (Index(None, "wave_id", "arrived_at"), Index(None, "wave_id", "channel", "arrived_at"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     reg_no: Mapped[str] = mapped_column(String(24), unique=True)

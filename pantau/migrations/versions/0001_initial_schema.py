@@ -382,6 +382,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('applicants', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_applicants_wave_id_arrived_at'), ['wave_id', 'arrived_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_applicants_wave_id_channel_arrived_at'), ['wave_id', 'channel', 'arrived_at'], unique=False)
 
     op.create_table('bank_transactions',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -740,6 +741,7 @@ def downgrade() -> None:
 
     op.drop_table('bank_transactions')
     with op.batch_alter_table('applicants', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_applicants_wave_id_channel_arrived_at'))
         batch_op.drop_index(batch_op.f('ix_applicants_wave_id_arrived_at'))
 
     op.drop_table('applicants')
