@@ -18,6 +18,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 import queries.servers as servers
+from pantau import semesters
 from pantau.settings import KpiThreshold, Settings
 from pantau.sla.periods import half_of, month_of, months_of, months_until, previous_half
 from pantau.sla.scope import Scope
@@ -73,7 +74,7 @@ def _share(value) -> float | None:
 
 
 def payment_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]:
-    """Tingkat pelunasan of the newest semester with bills due against the semester before, tunggakan against
+    """Tingkat pelunasan of this semester (else the newest with bills due) against the semester before, tunggakan against
     the start of the month (trend: the last two month starts and now), and reconciliation cases open beyond
     1x24 h against a week ago (trend: the same time of day over the last two weeks), through queries.payments
     in one read each; nothing before any bill has come due."""
@@ -82,9 +83,12 @@ def payment_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]
     zone = ZoneInfo(settings.timezone)
     today = now.astimezone(zone).date()
     rates = [(semester, rate) for semester, rate in payments.collection_rates(engine, as_of=today).items()
-             if rate.bills][:TREND_SEMESTERS]
+             if rate.bills]
     if not rates:
         return []
+    codes, calendar = [code for code, _ in rates], semesters.code_of(today)
+    start = codes.index(calendar) if calendar in codes else 0
+    rates = rates[start:start + TREND_SEMESTERS]
     semester, current = rates[0]
     previous = rates[1] if len(rates) > 1 else None
     out = [Kpi(

@@ -21,6 +21,7 @@ from decimal import Decimal
 import pandas as pd
 from sqlalchemy import Engine, and_, case, func, or_, select
 
+from pantau import semesters
 from pantau.models import BankTransaction, Bill, Prodi, ReconCase
 from pantau.models.bank import BillState, ReconSummary
 from pantau.models.billing import BillRollup
@@ -116,13 +117,16 @@ def options(engine: Engine) -> Options:
 
 
 def current_semester(engine: Engine, today: date) -> str | None:
-    """The semester most of whose bills fall due around ``today`` (from 180 days before to 60 after),
-    else the newest; the page opens on it."""
+    """The semester of the academic calendar ``today`` falls in when it has bills; else the one most of whose
+    bills fall due around ``today`` (from 180 days before to 60 after); else the newest. The page opens on it."""
     near = and_(BillRollup.due_date >= today - timedelta(days=180), BillRollup.due_date <= today + timedelta(days=60))
-    query = (select(BillRollup.semester).where(near).group_by(BillRollup.semester)
-             .order_by(func.sum(BillRollup.bills).desc(), BillRollup.semester.desc()).limit(1))
+    calendar = semesters.code_of(today)
+    busiest = (select(BillRollup.semester).where(near).group_by(BillRollup.semester)
+               .order_by(func.sum(BillRollup.bills).desc(), BillRollup.semester.desc()).limit(1))
     with engine.connect() as connection:
-        return connection.scalar(query) or connection.scalar(select(func.max(BillRollup.semester)))
+        if connection.scalar(select(BillRollup.semester).where(BillRollup.semester == calendar).limit(1)):
+            return calendar
+        return connection.scalar(busiest) or connection.scalar(select(func.max(BillRollup.semester)))
 
 
 def collection_rate(engine: Engine, *, as_of: date, bills: BillFilter = BillFilter()) -> CollectionRate:

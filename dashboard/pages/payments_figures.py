@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc
 
-from pantau import formatting
+from pantau import formatting, semesters
 
 from .. import context
 from ..components.empty import empty_state
@@ -26,12 +26,8 @@ GROUP_TITLES = {"kind": "Bill kind", "prodi": "Study programme", "angkatan": "In
 
 
 def semester_label(code: str | None) -> str:
-    """``20251`` as ``2025/2026 odd`` (``ganjil``), ``20252`` as ``2025/2026 even`` (``genap``)."""
-    if not code or len(code) != 5 or not code.isdigit():
-        return code or "–"
-    year = int(code[:4])
-    term = context.t("odd") if code[4] == "1" else context.t("even") if code[4] == "2" else code[4]
-    return f"{year}/{year + 1} {term}"
+    """``20251`` as ``2025/2026 ganjil`` in the reader's language."""
+    return semesters.label(code, context.lang())
 
 
 def recon_label(state: str | None) -> str:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from pantau import formatting
+from pantau import formatting, semesters
 from pantau.i18n import translate
 from pantau.models import utcnow
 from pantau.settings import Settings
@@ -28,6 +28,7 @@ SECTIONS = (("Finance", ("payments", "tokens")), ("Servers", ("servers",)), ("Se
 NUMBER_WORDS = ("distributed", "students", "paid_bills", "bills", "owing", "stock", "low", "high")
 RUPIAH_WORDS = ("paid", "billed")
 SHARE_WORDS = ("count_share",)
+SEMESTER_WORDS = ("semester", "previous_semester")
 
 
 @dataclass(frozen=True)
@@ -90,12 +91,12 @@ def change_text(kpi: Kpi, lang: str) -> str | None:
     else:
         shown = sign + formatting.number(size, lang, 0 if float(size).is_integer() else 1)
     return translate("{change} against {previous}", lang, change=shown,
-                     previous=translate(kpi.previous_label, lang, **kpi.words))
+                     previous=translate(kpi.previous_label, lang, **words(kpi, lang)))
 
 
 def words(kpi: Kpi, lang: str) -> dict:
-    """The KPI's fill-ins in the reader's language: counts, Rupiah and shares formatted, half-years in words;
-    years and semester codes stay as they are."""
+    """The KPI's fill-ins in the reader's language: counts, Rupiah and shares formatted, half-years and
+    semesters in words; years stay as they are."""
     out = dict(kpi.words)
     for key, value in kpi.words.items():
         if key in NUMBER_WORDS:
@@ -104,6 +105,8 @@ def words(kpi: Kpi, lang: str) -> dict:
             out[key] = formatting.rupiah(value, lang)
         elif key in SHARE_WORDS:
             out[key] = formatting.percent(value, lang)
+        elif key in SEMESTER_WORDS:
+            out[key] = semesters.label(value, lang)
     if "half" in out:
         out["half"] = half_label(out["half"], lang)
     return out

@@ -14,6 +14,7 @@ from pantau.db import session_scope
 from pantau.models import AdmissionWave, Applicant, Monitor, Prodi, ReconCase, Student, TokenMovement
 from pantau.models.billing import BillRollup
 from pantau.models.workflow import SlaMonthly
+from pantau.reports import monthly
 from pantau.settings import KpiThreshold, Settings
 from queries.overview import grade, kso_kpi, ktm_kpi, overview, payment_kpis, server_kpis, sla_kpis, token_kpis
 
@@ -141,6 +142,19 @@ def test_ov008_collection_rate_outstanding_and_overdue_cases(store):
     late = kpis["recon_overdue"]
     assert (late.value, late.grade, late.previous, late.previous_label) == (2, "warn", 0, "a week ago")
     assert len(late.trend) == 15 and late.trend[-1] == 2.0 and late.trend[-2] == 1.0 and late.trend[0] == 0.0
+
+
+def test_ov014_collection_rate_is_this_semesters_even_when_next_years_admissions_are_due(store):
+    with session_scope(store) as session:
+        session.add_all([_rollup("20271", NOW.date() - timedelta(days=3), None, 50, 50_000_000),
+                         _rollup("20261", date(2026, 9, 1), date(2026, 8, 20), 8, 8_000_000),
+                         _rollup("20252", date(2026, 3, 1), date(2026, 2, 20), 9, 9_000_000)])
+
+    rate = next(k for k in payment_kpis(store, SETTINGS, NOW) if k.key == "collection_rate")
+
+    assert (rate.words["semester"], rate.words["previous_semester"], rate.query) == ("20261", "20252", "?semester=20261")
+    assert monthly.title_text(rate, "id") == "Tingkat pelunasan, semester 2026/2027 ganjil"
+    assert monthly.change_text(rate, "en") == "+0.0 points against semester 2025/2026 even"
 
 
 def test_ov009_token_days_left_per_open_wave(store):

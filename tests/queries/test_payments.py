@@ -145,3 +145,18 @@ def test_qp010_overdue_cases_at_past_moments_count_cases_then_open_and_late(ledg
         session.execute(update(ReconCase).values(status="resolved", resolved_at=NOW + timedelta(hours=28)))
     assert payments.overdue_cases_at(ledger, moments) == [0, 0, 1, 0]
     assert payments.overdue_cases(ledger, now=NOW + timedelta(hours=30)) == 0
+
+
+def test_qp011_the_page_opens_on_the_calendar_semester_not_next_years_admissions(store):
+    from pantau.models.billing import BillRollup
+
+    def rollup(semester, due, bills):
+        return BillRollup(semester=semester, kind="sipenmatu", prodi_id=None, angkatan=2027, due_date=due,
+                          paid_on=None, app_state="unpaid", recon_state="unpaid", bills=bills,
+                          billed=Decimal(bills), paid=Decimal(0), received=Decimal(0))
+
+    with session_scope(store) as session:
+        session.add_all([rollup("20271", date(2026, 12, 10), 900), rollup("20261", date(2026, 8, 20), 40)])
+
+    assert payments.current_semester(store, date(2026, 12, 2)) == "20261"
+    assert payments.current_semester(store, date(2026, 1, 15)) == "20271"  # no 20251 bills: the busiest near by
