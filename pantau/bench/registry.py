@@ -18,6 +18,8 @@ class BenchContext:
     engine: Engine
     scale: str
     workdir: Path
+    cache: Path
+    """Where benchmarks keep stores they build themselves, from one run to the next."""
 
 
 @dataclass
@@ -46,13 +48,18 @@ class Measurement:
 
 Benchmark = Callable[[BenchContext], list[Measurement]]
 _REGISTRY: dict[str, Benchmark] = {}
+_OWN_STORE: set[str] = set()
 BUILTIN_MODULES = ("pantau.bench.shell", "pantau.bench.servers", "pantau.bench.sla", "pantau.bench.overview",
                    "pantau.bench.payments")
 
 
-def benchmark(name: str) -> Callable[[Benchmark], Benchmark]:
+def benchmark(name: str, *, demo: bool = True) -> Callable[[Benchmark], Benchmark]:
+    """Register a benchmark; `demo=False` for one that builds its own stores and needs no demo campus."""
+
     def decorate(function: Benchmark) -> Benchmark:
         _REGISTRY[name] = function
+        if not demo:
+            _OWN_STORE.add(name)
         return function
 
     return decorate
@@ -64,3 +71,8 @@ def registered() -> dict[str, Benchmark]:
     for module in BUILTIN_MODULES:
         importlib.import_module(module)
     return dict(_REGISTRY)
+
+
+def needs_demo(name: str) -> bool:
+    """Whether the benchmark reads the runner's demo campus."""
+    return name not in _OWN_STORE

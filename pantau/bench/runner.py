@@ -13,7 +13,7 @@ from pantau import migrate
 from pantau.db import make_engine
 from pantau.settings import Settings
 
-from .registry import BenchContext, Measurement, registered
+from .registry import BenchContext, Measurement, needs_demo, registered
 
 
 def run_all(
@@ -22,23 +22,29 @@ def run_all(
     only: list[str] | None = None,
     report: Callable[[str], None] = print,
 ) -> dict[str, dict[str, Measurement]]:
-    """Returns {scale: {metric: Measurement}}; each scale gets its own fresh SQLite store and demo campus."""
+    """Returns {scale: {metric: Measurement}}; each scale gets its own fresh SQLite store, with a demo campus
+    of that scale when a chosen benchmark reads one. Stores benchmarks build themselves are kept under
+    `data_dir`/bench-cache."""
     from pantau.demo import generate
 
     results: dict[str, dict[str, Measurement]] = {}
     benches = {name: fn for name, fn in registered().items() if not only or name in only}
+    demo = any(needs_demo(name) for name in benches)
+    cache = settings.data_dir / "bench-cache"
     for scale in scales:
         workdir = Path(tempfile.mkdtemp(prefix=f"pantau-bench-{scale}-"))
         engine = make_engine(f"sqlite:///{workdir / 'bench.db'}")
         migrate.upgrade(engine)
-        report(f"[{scale}] generating the demo campus…")
-        started = time.perf_counter()
-        generate(engine, scale, seed=7)
-        seconds = time.perf_counter() - started
-        measured = {"demo generation": Measurement("demo generation", [seconds])}
-        size = (workdir / "bench.db").stat().st_size
-        measured["store size"] = Measurement("store size", [size / 1e6], unit="MB")
-        context = BenchContext(settings.model_copy(update={"data_dir": workdir}), engine, scale, workdir)
+        measured: dict[str, Measurement] = {}
+        if demo:
+            report(f"[{scale}] generating the demo campus…")
+            started = time.perf_counter()
+            generate(engine, scale, seed=7)
+            seconds = time.perf_counter() - started
+            measured["demo generation"] = Measurement("demo generation", [seconds])
+            size = (workdir / "bench.db").stat().st_size
+            measured["store size"] = Measurement("store size", [size / 1e6], unit="MB")
+        context = BenchContext(settings.model_copy(update={"data_dir": workdir}), engine, scale, workdir, cache)
         for name, function in benches.items():
             report(f"[{scale}] {name}…")
             for measurement in function(context):
@@ -51,14 +57,15 @@ def run_all(
 def table(results: dict[str, dict[str, Measurement]]) -> Table:
     scales = list(results)
     small, large = scales[0], scales[-1]
-    out = Table("metric", f"{small} median", f"{large} median", f"{large} p95", f"{large}/{small}", "vs baseline",
-                title="pantau bench")
+    out = Table("metric", f"{small} median", f"{small} p95", f"{large} median", f"{large} p95", f"{large}/{small}",
+                f"{large}/{small} p95", "vs baseline", title="pantau bench")
     metrics = list(dict.fromkeys(m for scale in scales for m in results[scale]))
     for metric in metrics:
         a, b = results[small].get(metric), results[large].get(metric)
         ratio = f"{b.median / a.median:.2f}" if a and b and a.median else "–"
+        ratio95 = f"{b.p95 / a.p95:.2f}" if a and b and a.p95 else "–"
         versus = f"{b.baseline_ratio:.2f}" if b and b.baseline_ratio is not None else "–"
-        out.add_row(metric, _fmt(a), _fmt(b), _fmt(b, p95=True), ratio, versus)
+        out.add_row(metric, _fmt(a), _fmt(a, p95=True), _fmt(b), _fmt(b, p95=True), ratio, ratio95, versus)
     return out
 
 
