@@ -16,6 +16,7 @@ from pantau.demo_users import create_demo_users, read_credentials
 from pantau.models import Prodi
 
 from .common import console, engine, settings
+from .seeding import settle_demo
 
 
 def register(app: typer.Typer) -> None:
@@ -95,11 +96,7 @@ def run(
         with console.status(f"Seeding the demo campus ({scale})…"):
             summary = generate(store, scale)
         console.print(f"Demo campus seeded in {summary.seconds:,.1f} s.")
-        from pantau.sla.engine import evaluate_pending
-
-        with console.status("Measuring the demo cases against their SOPs…"):
-            evaluation = evaluate_pending(store, config)
-        console.print(f"SLA: {evaluation.cases:,} cases measured in {evaluation.seconds:,.1f} s.")
+        settle_demo(store, config)
     create_demo_users(store, config.data_dir)
     store.dispose()
 

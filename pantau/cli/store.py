@@ -11,6 +11,7 @@ from pantau import migrate
 from pantau.demo_users import create_demo_users
 
 from .common import console, engine, settings
+from .seeding import settle_demo
 
 
 def register(app: typer.Typer) -> None:
@@ -56,11 +57,7 @@ def demo(
             console.print(f"[red]{error}[/]")
             raise typer.Exit(2) from error
     console.print(f"Demo campus ({scale}, seed {seed}) written in {summary.seconds:,.1f} s.")
-    from pantau.sla.engine import evaluate_pending
-
-    with console.status("Measuring the demo cases against their SOPs…"):
-        evaluation = evaluate_pending(store, config)
-    console.print(f"SLA: {evaluation.cases:,} cases measured in {evaluation.seconds:,.1f} s.")
+    settle_demo(store, config)
     for table, count in summary.counts.items():
         console.print(f"  {table:<24} {count:>12,}")
     if users:

@@ -73,8 +73,9 @@ def sync_cases(connection: Connection, config: ReconSettings, now: datetime) -> 
     return CaseChanges(opened, reopened, cleared)
 
 
-def resolve_case(session: Session, case_id: int, *, user: str, note: str, ip: str | None = None) -> ReconCase:
-    """Close an open case with the bendahara's note; the resolution is audit-logged."""
+def resolve_case(session: Session, case_id: int, *, user: str, note: str, ip: str | None = None,
+                 at: datetime | None = None) -> ReconCase:
+    """Close an open case with the bendahara's note, now unless ``at`` says when; the resolution is audit-logged."""
     case = session.get(ReconCase, case_id)
     if case is None:
         raise CaseError(f"no reconciliation case {case_id}")
@@ -82,10 +83,10 @@ def resolve_case(session: Session, case_id: int, *, user: str, note: str, ip: st
         raise CaseError(f"case {case_id} is already {case.status} (by {case.resolved_by})")
     if not note or not note.strip():
         raise CaseError("a resolution needs a note saying what was done")
-    case.status, case.resolved_at, case.resolved_by = "resolved", utcnow(), user
+    case.status, case.resolved_at, case.resolved_by = "resolved", at or utcnow(), user
     case.resolution_note = note.strip()
     audit.record(session, user, "recon.case.resolve", f"recon_case:{case.id}",
-                 {"kind": case.kind, "case_key": case.case_key, "note": case.resolution_note}, ip)
+                 {"kind": case.kind, "case_key": case.case_key, "note": case.resolution_note}, ip, at=case.resolved_at)
     return case
 
 

@@ -1,0 +1,27 @@
+"""What follows a demo's generation in `pantau demo` and `pantau run`: its cases measured against their SOPs
+and its bank feed reconciled, with the queue's history replayed, so every page is populated on first view."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from pantau.settings import Settings
+
+from .common import console
+
+
+def settle_demo(store: Engine, config: Settings) -> None:
+    from pantau.demo.casehistory import replay_cases
+    from pantau.models import utcnow
+    from pantau.recon import reconcile
+    from pantau.recon.config import recon_settings
+    from pantau.sla.engine import evaluate_pending
+
+    with console.status("Measuring the demo cases against their SOPs…"):
+        evaluation = evaluate_pending(store, config)
+    console.print(f"SLA: {evaluation.cases:,} cases measured in {evaluation.seconds:,.1f} s.")
+    with console.status("Reconciling the demo bank feed…"):
+        run = reconcile(store, config)
+        history = replay_cases(store, now=utcnow(), due_hours=recon_settings(config).case_due_hours)
+    console.print(f"Reconciliation: {sum(run.bills.values()):,} bills and {sum(run.credits.values()):,} credits in "
+                  f"{run.seconds:,.1f} s; {history['dated']:,} cases, {history['resolved']:,} already resolved.")
