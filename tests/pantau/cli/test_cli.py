@@ -59,3 +59,20 @@ def test_cli005_bad_configuration_names_the_problem(cli, tmp_path, monkeypatch):
     monkeypatch.setenv("PANTAU_CONFIG", str(config))
     result = cli("init")
     assert result.exit_code == 2 and "Mars/Olympus" in result.output
+
+
+def test_cli006_demo_leaves_every_page_something_to_show(cli, tmp_path):
+    from pantau.models import ReconCase
+    from pantau.models.bank import ReconSummary
+    from pantau.models.workflow import StepResult
+
+    result = cli("demo", "--scale", "small")
+
+    assert result.exit_code == 0, result.output
+    assert "cases measured" in result.output and "already resolved" in result.output
+    with session_scope(make_engine(f"sqlite:///{tmp_path / 'pantau.db'}")) as session:
+        assert session.scalar(select(StepResult.id).limit(1)) is not None
+        assert session.scalar(select(ReconSummary.items).limit(1)) is not None
+        statuses = set(session.scalars(select(ReconCase.status)))
+    assert statuses == {"open", "resolved"}
+    assert (tmp_path / "demo-credentials.txt").exists()
