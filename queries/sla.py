@@ -36,6 +36,18 @@ def live_state(now: datetime):
     )
 
 
+def open_state(now: datetime):
+    """The state at `now` of a step still open: waiting, open, at risk or breached by the clock (what
+    `live_state` gives such a step, from columns the open-step index holds)."""
+    return case(
+        (StepResult.outside_party, WAITING),
+        (StepResult.due_at.is_(None), OPEN),
+        (StepResult.due_at < now, BREACHED),
+        (StepResult.risk_at <= now, AT_RISK),
+        else_=OPEN,
+    )
+
+
 def _in_scope(sop_column, step_column, scope: Scope):
     if scope is None:
         return true()
@@ -148,17 +160,27 @@ OPEN_COLUMNS = ["case_id", "case_ref", "sop_code", "step_key", "step_number", "p
 def open_steps(
     engine: Engine, now: datetime, scope: Scope = None, *, states: Sequence[str] = (AT_RISK, BREACHED), limit: int = 200
 ) -> pd.DataFrame:
-    """Open steps in `states` at `now`, the soonest due first (at most `limit`)."""
-    state = live_state(now)
+    """Open steps in `states` at `now`, the soonest due first (at most `limit`).
+
+    The steps are chosen and ordered from the open-step index alone; only the `limit` chosen are read
+    in full and joined to their cases."""
+    state = open_state(now)
+    order = (StepResult.due_at.is_(None), StepResult.due_at, StepResult.case_id, StepResult.id)
+    chosen = (
+        select(StepResult.id, state.label("state"), StepResult.due_at, StepResult.case_id)
+        .where(StepResult.completed_at.is_(None), state.in_(list(states)),
+               _in_scope(StepResult.sop_code, StepResult.step_key, scope))
+        .order_by(*order)
+        .limit(limit)
+        .subquery()
+    )
     query = (
         select(StepResult.case_id, SopCase.case_ref, StepResult.sop_code, StepResult.step_key, StepResult.step_number,
                StepResult.performer_role, StepResult.unit, StepResult.performer, StepResult.started_at,
-               StepResult.due_at, state)
+               StepResult.due_at, chosen.c.state)
+        .join(chosen, chosen.c.id == StepResult.id)
         .join(SopCase, SopCase.id == StepResult.case_id)
-        .where(StepResult.completed_at.is_(None), state.in_(list(states)),
-               _in_scope(StepResult.sop_code, StepResult.step_key, scope))
-        .order_by(StepResult.due_at.is_(None), StepResult.due_at, StepResult.case_id)
-        .limit(limit)
+        .order_by(chosen.c.due_at.is_(None), chosen.c.due_at, chosen.c.case_id, chosen.c.id)
     )
     frame = _frame(engine, query, OPEN_COLUMNS)
     for column in ("started_at", "due_at"):
@@ -169,7 +191,7 @@ def open_steps(
 def open_counts(engine: Engine, now: datetime, scope: Scope = None) -> dict[str, int]:
     """How many open steps are open (in time), at risk, breached and waiting on an outside party at `now`."""
     states = (
-        select(live_state(now).label("state"))
+        select(open_state(now).label("state"))
         .where(StepResult.completed_at.is_(None), _in_scope(StepResult.sop_code, StepResult.step_key, scope))
         .subquery()
     )
@@ -177,6 +199,21 @@ def open_counts(engine: Engine, now: datetime, scope: Scope = None) -> dict[str,
     with engine.connect() as connection:
         counts = dict(connection.execute(query).all())
     return {name: int(counts.get(name, 0)) for name in OPEN_STATES}
+
+
+def open_counts_by_sop(engine: Engine, now: datetime, scope: Scope) -> dict[str, dict[str, int]]:
+    """`open_counts` of every SOP in `scope` (not None: name each SOP's steps), from one read."""
+    states = (
+        select(StepResult.sop_code, open_state(now).label("state"))
+        .where(StepResult.completed_at.is_(None), _in_scope(StepResult.sop_code, StepResult.step_key, scope))
+        .subquery()
+    )
+    query = select(states.c.sop_code, states.c.state, func.count()).group_by(states.c.sop_code, states.c.state)
+    counts: dict[str, dict[str, int]] = {code: dict.fromkeys(OPEN_STATES, 0) for code in scope}
+    with engine.connect() as connection:
+        for code, state, count in connection.execute(query):
+            counts[code][state] = int(count)
+    return counts
 
 
 CASE_COLUMNS = ["step_key", "step_number", "performer_role", "unit", "performer", "outcome", "outside_party", "implicit",

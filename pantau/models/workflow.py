@@ -64,7 +64,9 @@ class StepResult(Base):
 
     Open steps keep `due_at` and `risk_at` (when the at-risk share of the standard is used), so a
     query can tell open, at risk and breached apart at any moment without working-time arithmetic;
-    a partial index holds only the open steps, which is what those queries read.
+    a partial index holds only the open steps, with every column those queries filter, count and order
+    them by (`completed_at` too, always empty there, so SQLite sees that the index covers them), and
+    they read nothing else until they fetch the few rows they show.
     Completed steps keep their elapsed and allowed time in the step's clock, and the local `month`
     of completion that the aggregates group by.
     """
@@ -73,7 +75,8 @@ class StepResult(Base):
     __table_args__ = (
         UniqueConstraint("case_id", "step_key"),
         Index(None, "sop_code", "month", "step_key"),
-        Index("ix_step_results_open", "sop_code", "step_key", "due_at",
+        Index("ix_step_results_open", "sop_code", "step_key", "due_at", "risk_at", "outside_party", "case_id",
+              "completed_at",
               sqlite_where=text("completed_at IS NULL"), postgresql_where=text("completed_at IS NULL")),
     )
 

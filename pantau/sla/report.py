@@ -18,7 +18,7 @@ from pantau.sops import Sop
 from queries.sla import (
     half_years,
     monthly_compliance,
-    open_counts,
+    open_counts_by_sop,
     performer_counts,
     sop_compliance,
     step_stats,
@@ -67,6 +67,7 @@ def build_report(
     steps = step_stats(engine, period, months, scope)
     performers = performer_counts(engine, period, scope)
     codes = [code for code in ctx.catalogue if scope is None or code in scope]
+    opened = open_counts_by_sop(engine, now, {code: narrow(scope, ctx.catalogue, code)[code] for code in codes})
     entries = []
     for code in codes:
         definition = ctx.catalogue[code]
@@ -87,7 +88,7 @@ def build_report(
             "previous_compliance": _number(before.loc[code]["compliance"]) if code in before.index else None,
             "verdict": verdict(compliance, threshold),
             "monthly": {r.month: _number(r.compliance) for r in trend[trend["sop_code"] == code].itertuples()},
-            "open": open_counts(engine, now, narrow(scope, ctx.catalogue, code)),
+            "open": opened[code],
             "steps": _steps(definition, scope, steps[steps["sop_code"] == code], performers[performers["sop_code"] == code]),
         })
     return {"period": period, "previous_period": previous, "generated_at": now.isoformat(), "sops": entries}

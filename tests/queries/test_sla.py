@@ -102,6 +102,21 @@ def test_qs005_open_steps_turn_at_risk_and_breached_by_the_clock(seeded):
     assert sla.open_counts(seeded, wib(2026, 6, 1, 9, 0))["waiting"] == 1
 
 
+def test_qs005b_open_counts_of_every_sop_in_one_read_equal_each_sops_own(seeded):
+    now = wib(2026, 6, 1, 9, 0)
+    scope = {code: frozenset(step.key for step in CTX.catalogue[code].steps) for code in ("WS", "KSO", "KTM")}
+    assert sla.open_counts_by_sop(seeded, now, scope) == {
+        code: sla.open_counts(seeded, now, {code: keys}) for code, keys in scope.items()}
+    assert sla.open_counts_by_sop(seeded, now, scope)["WS"]["breached"] == 2
+    assert sla.open_counts_by_sop(seeded, now, scope)["KTM"] == {"open": 0, "at_risk": 0, "breached": 0, "waiting": 0}
+    assert sla.open_counts_by_sop(seeded, now, {}) == {}
+
+
+def test_qs005c_open_steps_limit_keeps_the_soonest_due(seeded):
+    late = sla.open_steps(seeded, wib(2026, 6, 1, 9, 0), limit=1)
+    assert late[["case_ref", "state"]].values.tolist() == [["W1", "breached"]], "W1 fell due before W2"
+
+
 def test_qs006_scope_hides_other_units_steps(seeded):
     it_head = visible_steps(CTX.catalogue, "kepala_it")
     assert sla.sop_compliance(seeded, ["2026-03", "2026-04"], it_head).empty, "WS steps 1-2 are the operators'"

@@ -554,7 +554,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('case_id', 'step_key', name=op.f('uq_step_results_case_id_step_key'))
     )
     with op.batch_alter_table('step_results', schema=None) as batch_op:
-        batch_op.create_index('ix_step_results_open', ['sop_code', 'step_key', 'due_at'], unique=False, sqlite_where=sa.text('completed_at IS NULL'), postgresql_where=sa.text('completed_at IS NULL'))
+        batch_op.create_index('ix_step_results_open', ['sop_code', 'step_key', 'due_at', 'risk_at', 'outside_party', 'case_id', 'completed_at'], unique=False, sqlite_where=sa.text('completed_at IS NULL'), postgresql_where=sa.text('completed_at IS NULL'))
         batch_op.create_index(batch_op.f('ix_step_results_sop_code_month_step_key'), ['sop_code', 'month', 'step_key'], unique=False)
 
     op.create_table('students',
