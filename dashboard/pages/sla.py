@@ -9,7 +9,6 @@ precomputed results, so the page costs the same at a thousand cases as at a hund
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 
 import dash
@@ -34,6 +33,7 @@ from .. import access, context, ids
 from ..components.empty import empty_state
 from ..components.status import label
 from ..components.tables import data_table
+from ..components.workbook import xlsx
 from . import sla_blocks as blocks
 from . import sla_figures as figures
 
@@ -269,12 +269,7 @@ def _download(_csv, _xlsx, sop, period):
         steps = blocks.download_frames(report, pd.DataFrame(), _names(ctx))["steps"]
         return dcc.send_data_frame(steps.to_csv, f"{name}.csv", index=False)
     opened = queries.open_steps(engine, now, scope, states=(AT_RISK, BREACHED, WAITING), limit=DOWNLOAD_LIMIT)
-    sheets = blocks.download_frames(report, opened, _names(ctx))
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for sheet, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=sheet, index=False)
-    return dcc.send_bytes(buffer.getvalue(), f"{name}.xlsx")
+    return dcc.send_bytes(xlsx(blocks.download_frames(report, opened, _names(ctx))), f"{name}.xlsx")
 
 
 @dash.callback(Output(F_STEP, "options"), Output(F_STEP, "value"), Input(F_SOP, "value"), prevent_initial_call=True)
