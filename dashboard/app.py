@@ -6,7 +6,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import dash
-import dash_bootstrap_components as dbc
 import flask
 from dash import _callback
 from sqlalchemy import Engine

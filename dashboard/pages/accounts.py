@@ -23,6 +23,7 @@ from pantau.models import utcnow
 from queries import accounts as queries
 
 from .. import access, context, ids
+from ..components import graph
 from ..components.empty import empty_state
 from ..components.kpi import kpi_card
 from ..components.tables import data_table
@@ -37,7 +38,6 @@ REGISTER = ids.make(KEY, "register")
 REQUESTS = ids.make(KEY, "requests")
 WS_SUMMARY = ids.make(KEY, "ws-summary")
 WEBSERVICE = ids.make(KEY, "webservice")
-GRAPH = {"displayModeBar": False, "responsive": True}
 YEAR = timedelta(days=365)
 WS_WORDS = {"expired_in_use": "Expired, still in use", "expiring": "Expiring soon", "active": "Valid",
             "expired": "Expired"}
@@ -131,7 +131,7 @@ def _left(span: timedelta) -> str:
                Output(REGISTER, "children"), Input(TICK, "n_intervals"))
 def _akun(_tick):
     _require(AKUN)
-    t, lang, tz, engine, now = context.t, context.lang(), context.tz(), context.engine(), utcnow()
+    t, lang, engine, now = context.t, context.lang(), context.engine(), utcnow()
     decided = queries.access_decisions(engine, now - YEAR, now)
     size = queries.register_size(engine)
     cards = [
@@ -179,10 +179,10 @@ def _services(frame: pd.DataFrame):
                marker_color=COLOURS["muted"]),
     ])
     figure.update_layout(title=t("Accounts per service"), barmode="stack", height=max(220, 80 + 20 * len(shown)),
-                         margin={"l": 8, "r": 8, "t": 48, "b": 48}, separators=",." if lang == "id" else ".,")
+                         margin={"l": 8, "r": 8, "t": 48, "b": 48}, separators=graph.separators(lang))
     figure.update_xaxes(title_text=t("Accounts"))
     figure.update_yaxes(automargin=True)
-    return dcc.Graph(figure=figure, config=GRAPH)
+    return graph.graph(figure)
 
 
 def _register(frame: pd.DataFrame, size: int):

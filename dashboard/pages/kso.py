@@ -24,6 +24,7 @@ from pantau.sla.context import sla_context
 from queries import kso as queries
 
 from .. import access, context, ids
+from ..components import graph
 from ..components.empty import empty_state
 from ..components.kpi import kpi_card
 from ..components.status import label
@@ -41,7 +42,6 @@ REQUESTS = ids.make(KEY, "requests")
 WAITING = ids.make(KEY, "waiting")
 INVOICE_SUMMARY = ids.make(KEY, "invoice-summary")
 INVOICES = ids.make(KEY, "invoices")
-GRAPH = {"displayModeBar": False, "responsive": True}
 PERIODS = {"12m": "Last 12 months", "year": "This year", "last-year": "Last year"}
 INVOICE_STATES = {"paid": "Paid", "unpaid": "Unpaid", "overdue": "Overdue"}
 STATE_COLOURS = {"met": COLOURS["good"], "breached": COLOURS["bad"], "at_risk": COLOURS["warn"],
@@ -149,10 +149,10 @@ def _lead_figure(leads: pd.DataFrame):
     figure.add_vline(x=float(days.median()), line_dash="dash", line_color=COLOURS["muted"],
                      annotation_text=t("Median"), annotation_position="top")
     figure.update_layout(title=t("Requests by days from request to activity"), height=300, bargap=0.05,
-                         separators=",." if lang == "id" else ".,", margin={"l": 48, "r": 8, "t": 48, "b": 48})
+                         separators=graph.separators(lang), margin={"l": 48, "r": 8, "t": 48, "b": 48})
     figure.update_xaxes(title_text=t("Days from request to activity"))
     figure.update_yaxes(title_text=t("Requests"))
-    return dcc.Graph(figure=figure, config=GRAPH)
+    return graph.graph(figure)
 
 
 def _waiting(frame: pd.DataFrame, now: datetime):
@@ -209,7 +209,7 @@ def _timeline(case_id):
     steps = queries.timeline(context.engine(), int(case_id), now)
     if steps.empty:
         return empty_state(t("This request has no measured steps yet."), icon="bar-chart-steps")
-    return dcc.Graph(figure=gantt(steps, _step_names(), now), config=GRAPH)
+    return graph.graph(gantt(steps, _step_names(), now))
 
 
 def gantt(steps: pd.DataFrame, names: dict[str, str], now: datetime) -> go.Figure:
@@ -236,7 +236,7 @@ def gantt(steps: pd.DataFrame, names: dict[str, str], now: datetime) -> go.Figur
                    for row, a, b, s in zip(rows, steps["started_at"], end.dt.tz_localize(tz), steps["state"])],
         hoverinfo="text"))
     figure.update_layout(title=t("Steps of the request: standard time beside the time taken"), barmode="group",
-                         height=max(260, 110 + 48 * len(rows)), bargap=0.25, separators=",." if lang == "id" else ".,",
+                         height=max(260, 110 + 48 * len(rows)), bargap=0.25, separators=graph.separators(lang),
                          margin={"l": 8, "r": 8, "t": 72, "b": 56},
                          legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"})
     figure.update_xaxes(type="date", title_text=t("Date ({zone})", zone=pd.Timestamp(now).tz_convert(tz).tzname()))

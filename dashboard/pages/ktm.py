@@ -22,6 +22,7 @@ from collectors.ktm_photos import STORE_LIST
 from queries import ktm as queries
 
 from .. import access, context, ids
+from ..components import graph
 from ..components.empty import empty_state
 from ..components.kpi import kpi_card
 from ..components.status import badge, grade, label
@@ -40,7 +41,6 @@ BATCHES = ids.make(KEY, "batches")
 PHOTOS = ids.make(KEY, "photos")
 STUCK = ids.make(KEY, "stuck")
 ALL = 0
-GRAPH = {"displayModeBar": False, "responsive": True}
 PROBLEMS = {"missing": "No photo", "extra": "Photo of a NIM not on the list", "bad_name": "File name is not a NIM",
             "not_image": "Not a JPEG or PNG", "unreadable": "Cannot be read", "duplicate": "Several files for one NIM"}
 
@@ -181,9 +181,9 @@ def _funnel(intake: int, batch: int | None, done: queries.Completion, funnel: pd
     title = (t("Students who completed each stage, intake {year}", year=intake) if batch is None else
              t("Students who completed each stage, intake {year} batch {batch}", year=intake, batch=batch))
     figure.update_layout(title=title, height=340, margin={"l": 8, "r": 8, "t": 48, "b": 16},
-                         separators=",." if lang == "id" else ".,")
+                         separators=graph.separators(lang))
     figure.update_yaxes(automargin=True)
-    return dcc.Graph(figure=figure, config=GRAPH)
+    return graph.graph(figure)
 
 
 def _stages(times: pd.DataFrame, steps: list):
@@ -204,7 +204,7 @@ def _stages(times: pd.DataFrame, steps: list):
     figure.add_vline(x=1, line_dash="dash", line_color=COLOURS["bad"],
                      annotation_text=t("Standard time"), annotation_position="top")
     figure.update_layout(title=t("Median and P90 time as a share of the standard"), barmode="group", height=340,
-                         margin={"l": 8, "r": 8, "t": 48, "b": 48}, separators=",." if lang == "id" else ".,")
+                         margin={"l": 8, "r": 8, "t": 48, "b": 48}, separators=graph.separators(lang))
     figure.update_xaxes(title_text=t("Share of the standard time (%)"), tickformat=".0%")
     figure.update_yaxes(autorange="reversed", automargin=True)
     standards = {s.key: s.time.written or "–" for s in steps}
@@ -215,7 +215,7 @@ def _stages(times: pd.DataFrame, steps: list):
         "median": formatting.duration(rows.loc[k, "median_s"], lang), "p90": formatting.duration(rows.loc[k, "p90_s"], lang),
         "breached": formatting.number(int(rows.loc[k, "breached"]), lang),
     } for k in order])
-    return dcc.Graph(figure=figure, config=GRAPH), data_table(ids.make(KEY, "stage-table"), table, {
+    return graph.graph(figure), data_table(ids.make(KEY, "stage-table"), table, {
         "stage": t("Stage"), "standard": t("Standard time"), "completed": t("Completed"),
         "within": t("Within standard"), "median": t("Median"), "p90": "P90", "breached": t("Breached")},
         page_size=10)

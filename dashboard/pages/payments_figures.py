@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-from dash import dcc
 
 from pantau import formatting, semesters
 
 from .. import context
+from ..components import graph
 from ..components.empty import empty_state
 from ..theme import COLOURS
 
-GRAPH = {"displayModeBar": False, "responsive": True}
 APP_STATES = {"paid": ("Paid", COLOURS["good"]), "partial": ("Partly paid", COLOURS["warn"]),
               "unpaid": ("Unpaid", COLOURS["bad"])}
 RECON_STATES = {
@@ -35,7 +34,7 @@ def recon_label(state: str | None) -> str:
 
 
 def _layout(figure: go.Figure, title: str, height: int = 320) -> go.Figure:
-    figure.update_layout(title=title, height=height, separators=",." if context.lang() == "id" else ".,",
+    figure.update_layout(title=title, height=height, separators=graph.separators(context.lang()),
                          margin={"l": 64, "r": 8, "t": 48, "b": 40}, legend={"orientation": "h", "y": -0.25})
     return figure
 
@@ -58,9 +57,9 @@ def paid_unpaid(frame: pd.DataFrame, by: str, measure: str):
     unit = t("Bills") if measure == "count" else t("Billed (Rp)")
     figure.update_layout(barmode="stack")
     figure.update_xaxes(title_text=t(GROUP_TITLES[by]), type="category")
-    figure.update_yaxes(title_text=unit)
+    figure.update_yaxes(title_text=unit, **(graph.RUPIAH_TICKS if measure == "rupiah" else {}))
     title = t("Paid and unpaid bills by {group}", group=t(GROUP_TITLES[by]).lower())
-    return dcc.Graph(figure=_layout(figure, title), config=GRAPH)
+    return graph.graph(_layout(figure, title))
 
 
 def collection_curve(frame: pd.DataFrame):
@@ -78,7 +77,7 @@ def collection_curve(frame: pd.DataFrame):
                      annotation_position="top left")
     figure.update_xaxes(title_text=t("Days from the due date"))
     figure.update_yaxes(title_text=t("Collected (share of Rp billed)"), tickformat=".0%", range=[0, 1.02])
-    return dcc.Graph(figure=_layout(figure, t("Collection against the deadline")), config=GRAPH)
+    return graph.graph(_layout(figure, t("Collection against the deadline")))
 
 
 def ageing(frame: pd.DataFrame):
@@ -90,8 +89,8 @@ def ageing(frame: pd.DataFrame):
     labels = [t(AGE_LABELS[bucket]) for bucket in frame["bucket"]]
     notes = [t("{bills} bills, {amount}", bills=formatting.number(b, lang), amount=formatting.rupiah(a, lang))
              for b, a in zip(frame["bills"], frame["outstanding"])]
-    figure = go.Figure(go.Bar(x=labels, y=frame["outstanding"].map(float), marker_color=colours, customdata=notes,
-                              hovertemplate="%{x}: %{customdata}<extra></extra>"))
-    figure.update_xaxes(title_text=t("Past the due date"))
-    figure.update_yaxes(title_text=t("Outstanding (Rp)"))
-    return dcc.Graph(figure=_layout(figure, t("Ageing of unpaid bills")), config=GRAPH)
+    figure = go.Figure(go.Bar(y=labels, x=frame["outstanding"].map(float), orientation="h", marker_color=colours,
+                              customdata=notes, hovertemplate="%{y}: %{customdata}<extra></extra>"))
+    figure.update_yaxes(autorange="reversed", automargin=True)
+    figure.update_xaxes(title_text=t("Outstanding (Rp)"), **graph.RUPIAH_TICKS)
+    return graph.graph(_layout(figure, t("Ageing of unpaid bills")))

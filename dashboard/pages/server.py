@@ -20,6 +20,7 @@ from pantau.models import utcnow
 from pantau.settings import KpiThreshold
 
 from .. import access, context, ids
+from ..components import graph
 from ..components.empty import empty_state
 from . import server_blocks as blocks
 from . import server_figures as figures
@@ -46,7 +47,6 @@ REFRESH_MS = 30_000
 RANGE_NAMES = {"1h": "1 hour", "24h": "24 hours", "7d": "7 days", "30d": "30 days", "1y": "1 year"}
 LEVEL_NAMES = {"sample": "every check", "minute": "per minute", "hour": "per hour", "day": "per day"}
 DEFAULT_TARGET = KpiThreshold(good=0.995, warn=0.98)
-GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
 INCIDENT_LIMIT = 200
 """The newest incidents of a range shown in its timeline and table."""
 
@@ -149,8 +149,7 @@ def _history(_tick, monitor_id, range_key):
     if monitor_id in names:
         series = servers.latency(engine, monitor_id, range_key, now)
         windows = servers.maintenance(engine, start, now, tz, monitor_ids=[monitor_id])
-        latency = (dcc.Graph(figure=figures.latency_figure(series, names[monitor_id], t(RANGE_NAMES[range_key]),
-                                                           windows), config=GRAPH_CONFIG)
+        latency = (graph.graph(figures.latency_figure(series, names[monitor_id], t(RANGE_NAMES[range_key]), windows))
                    if not series.empty else empty_state(t("No checks of this monitor in this range."),
                                                         t("Pick a longer range, or check that `pantau collect` runs."),
                                                         icon="graph-up"))
@@ -159,7 +158,7 @@ def _history(_tick, monitor_id, range_key):
     incidents = servers.incidents(engine, start, now, monitor_ids=list(names), limit=INCIDENT_LIMIT)
     windows = servers.maintenance(engine, start, now, tz, monitor_ids=list(names))
     kinds = {kind: t(name) for kind, name in blocks.KIND_NAMES.items()}
-    timeline = (dcc.Graph(figure=figures.incident_figure(incidents, windows, start, now, kinds), config=GRAPH_CONFIG)
+    timeline = (graph.graph(figures.incident_figure(incidents, windows, start, now, kinds))
                 if not (incidents.empty and windows.empty) else None)
     upcoming = servers.maintenance(engine, now, now + timedelta(days=7), tz, monitor_ids=list(names))
     return latency, level, timeline, blocks.incident_table(incidents), blocks.maintenance_list(upcoming)
@@ -174,7 +173,7 @@ def _host(_tick, host, range_key):
     newest = servers.hosts(engine, host=host) if host else None
     reading = newest.iloc[0] if newest is not None and not newest.empty else None
     history = servers.host_history(engine, host, range_key) if reading is not None else None
-    chart = (dcc.Graph(figure=figures.host_figure(history, host, t(RANGE_NAMES[range_key])), config=GRAPH_CONFIG)
+    chart = (graph.graph(figures.host_figure(history, host, t(RANGE_NAMES[range_key])))
              if history is not None and not history.empty else None)
     return chart, blocks.host_now(reading, _options().disk_alert_percent)
 

@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.io as pio
 
 from .. import context
+from ..components import graph
 from ..theme import COLOURS
 from .server_blocks import duration_text, moment_text
 
@@ -45,7 +46,7 @@ def _figure(data: list[dict], title: str, height: int, **layout) -> Figure:
     t, lang, tz = context.t, context.lang(), context.tz()
     base = {
         "template": _template(pio.templates.default), "title": {"text": title}, "height": height,
-        "separators": ",." if lang == "id" else ".,", "hovermode": "x unified", "margin": {"t": 48, "b": 96},
+        "separators": graph.separators(lang), "hovermode": "x unified", "margin": {"t": 48, "b": 96},
         "legend": {"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0},
         "xaxis": {"type": "date", "title": {"text": t("Time ({zone})", zone=zone_name(tz))}},
     }

@@ -30,6 +30,7 @@ from pantau.sla.scope import Scope, narrow, visible_sops, visible_steps
 from queries import sla as queries
 
 from .. import access, context, ids
+from ..components import graph
 from ..components.empty import empty_state
 from ..components.status import label
 from ..components.tables import data_table
@@ -63,7 +64,6 @@ F_SAVE, F_FEEDBACK = ids.make(KEY, "form-save"), ids.make(KEY, "form-feedback")
 
 ALL = "__all__"
 CHANNELS = {"whatsapp": "WhatsApp", "email": "E-mail", "letter": "Letter"}
-GRAPH = {"displayModeBar": False, "responsive": True}
 OPEN_LIMIT = 100
 DOWNLOAD_LIMIT = 10_000
 
@@ -121,7 +121,7 @@ def layout(case: str | None = None, sop: str | None = None, **_query) -> html.Di
         html.Div([heading, controls], className="d-flex flex-wrap justify-content-between align-items-center gap-2 mb-3"),
         dcc.Loading(html.Div(id=SUMMARY), delay_show=400),
         _card(t("SOPs: compliance and trend"), html.Div(id=SOPS)),
-        _card(t("Steps by month"), dcc.Graph(id=HEATMAP, config=GRAPH, figure={"data": [], "layout": {"height": 260}})),
+        _card(t("Steps by month"), dcc.Graph(id=HEATMAP, config=graph.config(), figure={"data": [], "layout": {"height": 260}})),
         _card(t("Open steps at risk or breached"), html.Div(id=OPEN)),
         _card(t("Waiting on outside party"), html.Div(id=WAITING_BOX)),
         _card(t("Case timeline"), html.Div([
@@ -235,7 +235,7 @@ def _case(case_id: int) -> html.Div:
     states["done"] = t("Done")
     title = t("Case {case}: steps over time", case=info["case_ref"])
     return html.Div([blocks.case_header(info, names),
-                     dcc.Graph(figure=figures.timeline(steps, names, title, states, now), config=GRAPH)])
+                     graph.graph(figures.timeline(steps, names, title, states, now))])
 
 
 @dash.callback(Output(CASE, "children"), Input(OPEN_TABLE, "selected_rows"), State(OPEN_TABLE, "data"),

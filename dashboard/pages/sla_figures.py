@@ -13,6 +13,7 @@ from pantau import formatting
 from pantau.sla.periods import month_label
 
 from .. import context
+from ..components import graph
 from ..theme import COLORWAY, COLOURS
 
 STATE_COLOURS = {
@@ -56,7 +57,7 @@ def heat_map(frame: pd.DataFrame, months: list[str], labels: dict[tuple[str, str
     }
     layout = {
         "template": template(), "title": {"text": t("Share of steps within standard, by step and month")},
-        "height": max(260, 90 + 26 * len(rows)), "separators": ",." if lang == "id" else ".,",
+        "height": max(260, 90 + 26 * len(rows)), "separators": graph.separators(lang),
         "margin": {"l": 8, "r": 8, "t": 48, "b": 48},
         "xaxis": {"title": {"text": t("Month of completion")}, "side": "bottom"},
         "yaxis": {"autorange": "reversed", "automargin": True, "tickmode": "array", "tickvals": positions,
@@ -111,7 +112,7 @@ def timeline(steps: pd.DataFrame, names: dict[str, str], title: str, labels: dic
             hoverinfo="skip",
         ))
     figure.update_layout(title=title, barmode="overlay", height=max(220, 110 + 34 * steps["step_key"].nunique()),
-                         separators=",." if lang == "id" else ".,", margin={"l": 8, "r": 8, "t": 48, "b": 80})
+                         separators=graph.separators(lang), margin={"l": 8, "r": 8, "t": 48, "b": 80})
     figure.update_xaxes(type="date", title_text=t("Time ({zone})", zone=pd.Timestamp(now).tz_convert(tz).tzname()))
     figure.update_yaxes(autorange="reversed", automargin=True,
                         categoryorder="array", categoryarray=[names.get(k, k) for k in steps["step_key"]])

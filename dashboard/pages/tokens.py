@@ -60,7 +60,8 @@ def _card(title: str, body, **kwargs) -> dbc.Card:
 
 
 def layout(wave: str | None = None, **_query) -> html.Div:
-    """The page; ``?wave=<code>`` preselects a wave (else the first open one, else the newest)."""
+    """The page; ``?wave=<code>`` preselects a wave (else the first open one, else the latest that has opened,
+    its payments perhaps still coming in, else the next to open)."""
     t = context.t
     waves = queries.waves(context.engine())
     title = html.H1(t("Payment tokens"), className="page-title")
@@ -68,8 +69,9 @@ def layout(wave: str | None = None, **_query) -> html.Div:
         return html.Div([title, empty_state(t("No admission wave yet."), t("Waves, applicants and token stock come "
                                                                             "from the admission system, or pantau demo."),
                                             icon="ticket-perforated")])
-    opened = queries.open_waves(context.engine(), _today())
-    chosen = waves[waves["code"] == wave]["id"].tolist() or opened["id"].tolist() or waves["id"].tolist()
+    today = _today()
+    chosen = (waves[waves["code"] == wave]["id"].tolist() or queries.open_waves(context.engine(), today)["id"].tolist()
+              or waves[waves["opens_on"] <= today]["id"].tolist() or waves["id"].tolist())
     config = token_settings(context.settings())
     method = t(METHOD, window=config.window_days, z=formatting.number(1.28, context.lang(), 2),
                level=formatting.percent(config.interval_level, context.lang(), 0))
@@ -150,7 +152,7 @@ def _days(row) -> str:
 @dash.callback(Output(SUMMARY, "children"), Output(CHART, "children"), Output(HISTORY, "children"),
                Input(WAVE, "value"), Input(SAVED, "data"))
 def _refresh(wave_id, _saved):
-    t, lang, engine, now, zone = context.t, context.lang(), context.engine(), utcnow(), context.tz()
+    engine, now, zone = context.engine(), utcnow(), context.tz()
     config = token_settings(context.settings())
     waves = queries.waves(engine)
     wave = next(waves[waves["id"] == wave_id].itertuples())

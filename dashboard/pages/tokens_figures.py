@@ -7,16 +7,15 @@ from datetime import date, datetime
 
 import pandas as pd
 import plotly.graph_objects as go
-from dash import dcc
 
 from pantau import formatting
 from queries.tokens import forecast_cone
 
 from .. import context
+from ..components import graph
 from ..components.empty import empty_state
 from ..theme import COLORWAY, COLOURS
 
-GRAPH = {"displayModeBar": False, "responsive": True}
 
 
 def stock_and_demand(days: pd.DataFrame, status: pd.DataFrame, topups: pd.DataFrame, extensions: pd.DataFrame,
@@ -46,14 +45,14 @@ def stock_and_demand(days: pd.DataFrame, status: pd.DataFrame, topups: pd.DataFr
                      annotation_text=t("Wave closes"), annotation_position="top right")
     figure.update_layout(
         title=t("Token stock against applicant demand, with the forecast"), height=380, bargap=0.1,
-        separators=",." if lang == "id" else ".,", margin={"l": 56, "r": 56, "t": 56, "b": 40},
+        separators=graph.separators(lang), margin={"l": 56, "r": 56, "t": 56, "b": 40},
         yaxis={"title": {"text": t("Tokens in stock")}, "rangemode": "tozero", "tickformat": ",d"},
         yaxis2={"title": {"text": t("Applicants a day")}, "overlaying": "y", "side": "right", "showgrid": False,
                 "rangemode": "tozero", "tickformat": ",d"},
         legend={"orientation": "h", "y": -0.2},
     )
     figure.update_xaxes(title_text=t("Day"))
-    return dcc.Graph(figure=figure, config=GRAPH)
+    return graph.graph(figure)
 
 
 def _ms(day: date) -> float:

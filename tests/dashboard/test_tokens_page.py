@@ -100,11 +100,13 @@ def test_tokpage004_the_bendahara_records_a_topup_and_an_extension(site):
 def test_tokpage005_in_chromium_the_chart_and_the_forms(dash_duo, site):
     dash_duo.start_server(site.app, navigate=False)
     browser_log_in(dash_duo, "bendahara")
-    dash_duo.driver.get(f"{dash_duo.server.url}/token")
+    dash_duo.driver.get(f"{dash_duo.server.url}/token?wave={_wave(site).code}")
     dash_duo.wait_for_contains_text("#tokens-summary", "Sisa hari token", timeout=30)
     dash_duo.wait_for_element("#tokens-chart .js-plotly-plot", timeout=30)
     dash_duo.wait_for_element("#tokens-topup-save", timeout=30)
+    ticks = {tick.text.split()[0] for tick in dash_duo.driver.find_elements("css selector", "#tokens-chart .xtick text")}
+    assert ticks & {"Mei", "Agu", "Okt", "Des"} and not ticks & {"May", "Aug", "Oct", "Dec"}, ticks  # Indonesian months
     browser_log_in(dash_duo, "direktur")
-    dash_duo.driver.get(f"{dash_duo.server.url}/token")
+    dash_duo.driver.get(f"{dash_duo.server.url}/token?wave={_wave(site).code}")
     dash_duo.wait_for_element("#tokens-chart .js-plotly-plot", timeout=30)
     assert not dash_duo.driver.find_elements("css selector", "#tokens-topup-save")
