@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import reduce
 
 import numpy as np
 import pyarrow as pa
@@ -103,16 +104,28 @@ def parse_dates(values: pa.Array, date_format: str | None) -> tuple[pa.Array, pa
     """Naive timestamps from text in ``date_format`` (ISO forms when ``None``), and the bad mask.
 
     pyarrow's ``strptime`` rolls an impossible day over (31/02 becomes 02/03), and a rolled-over
-    date lands on the first days of a month, so those few are checked again with Python's.
+    date lands on the first days of a month. Those suspects are written back in each format: a text
+    that reads back unchanged is a real date; the few that do not (unpadded or rolled over) are
+    checked again with Python's.
     """
     text = pc.utf8_trim_whitespace(pc.fill_null(values, ""))
     formats = (date_format,) if date_format else ISO_FORMATS
-    parsed = [pc.strptime(text, format=fmt, unit="s", error_is_null=True) for fmt in formats]
-    result = pc.coalesce(*parsed) if len(parsed) > 1 else parsed[0]
+    result = pc.strptime(text, format=formats[0], unit="s", error_is_null=True)
+    tried = [formats[0]]
+    for fmt in formats[1:]:
+        missing = pc.is_null(result)
+        if not pc.any(missing).as_py():
+            break
+        found = pc.strptime(pc.filter(text, missing), format=fmt, unit="s", error_is_null=True)
+        result = pc.replace_with_mask(result, missing, found)
+        tried.append(fmt)
     bad = pc.is_null(result)
     suspects = pc.fill_null(pc.less_equal(pc.day(result), 3), False)
     if pc.any(suspects).as_py():
-        texts = pc.unique(pc.filter(text, suspects)).to_pylist()
+        suspect_text, suspect_moment = pc.filter(text, suspects), pc.filter(result, suspects)
+        unchanged = [pc.equal(pc.strftime(suspect_moment, format=fmt), suspect_text) for fmt in tried]
+        doubtful = pc.invert(reduce(pc.or_, unchanged))
+        texts = pc.unique(pc.filter(suspect_text, doubtful)).to_pylist()
         impossible = [value for value in texts if not _python_parses(value, formats)]
         if impossible:
             bad = pc.or_(bad, pc.is_in(text, pa.array(impossible, pa.string())))

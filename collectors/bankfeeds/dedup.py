@@ -96,17 +96,16 @@ def key_arrays(
     rows = len(amount)
     identity_base = pc.coalesce(ref_key, line_base)
     references_distinct = payment_ref.null_count == rows and bank_ref.null_count == 0 and _distinct(bank_ref)
-    identity_codes = None if references_distinct or _distinct(identity_base) else _codes(identity_base)
+    identity_codes = None if references_distinct else _repeated_codes(identity_base)
     occurrence = np.ones(rows, dtype=np.int64) if identity_codes is None else _cumcount(identity_codes)
     identity = pc.coalesce(ref_key, pc.binary_join_element_wise(line_base, _text(occurrence), "#"))
     weak_base = pc.binary_join_element_wise("va", va_number, mark, amount_text, day, ":")
     repeat = has_ref & (occurrence > 1)
     counted = pc.is_valid(weak_base).to_numpy(zero_copy_only=False) & ~repeat
     weak_occurrence = np.ones(rows, dtype=np.int64)
-    counted_mask = pa.array(counted)
-    weak_counted = pc.filter(weak_base, counted_mask)
-    if not (_distinct(pc.filter(va_number, counted_mask)) or _distinct(weak_counted)):
-        weak_occurrence[counted] = _cumcount(_codes(weak_counted))
+    weak_codes = _repeated_codes(weak_base if counted.all() else pc.filter(weak_base, pa.array(counted)))
+    if weak_codes is not None:
+        weak_occurrence[counted] = _cumcount(weak_codes)
     if identity_codes is not None and repeat.any():
         first = np.zeros(identity_codes.max() + 1, dtype=np.int64)
         first[identity_codes[~repeat]] = weak_occurrence[~repeat]
@@ -124,9 +123,12 @@ def _distinct(values: pa.Array) -> bool:
     return len(pc.unique(values)) == len(values)
 
 
-def _codes(keys: pa.Array) -> np.ndarray:
-    """An integer per distinct value."""
-    return pc.dictionary_encode(keys).indices.to_numpy(zero_copy_only=False)
+def _repeated_codes(keys: pa.Array) -> np.ndarray | None:
+    """An integer per distinct value, or None when no value repeats (nothing to number)."""
+    encoded = pc.dictionary_encode(keys)
+    if len(encoded.dictionary) == len(keys):
+        return None
+    return encoded.indices.to_numpy(zero_copy_only=False)
 
 
 def _cumcount(codes: np.ndarray) -> np.ndarray:

@@ -70,14 +70,20 @@ def stored_values(frame: pd.DataFrame, tz: ZoneInfo) -> dict[str, list]:
     values["is_reversal"] = frame["is_reversal"].astype(bool).tolist()
     values["line_no"] = frame["line_no"].astype("int64").tolist()
     booked = pd.to_datetime(frame["booked_at"], utc=True)
-    instants = booked.dt.tz_localize(None).to_numpy("datetime64[us]")
-    values["booked_at"] = np.strings.replace(np.datetime_as_string(instants, unit="us"), "T", " ").tolist()
+    values["booked_at"] = _instant_texts(booked.dt.tz_localize(None).to_numpy("datetime64[us]"))
     days = booked.dt.tz_convert(tz).dt.tz_localize(None).to_numpy("datetime64[D]")
     if frame["value_date"].notna().any():
         given = pd.to_datetime(frame["value_date"]).to_numpy("datetime64[D]")
         days = np.where(np.isnat(given), days, given)
     values["value_date"] = np.datetime_as_string(days, unit="D").tolist()
     return {name: values[name] for name in STORED_COLUMNS}
+
+
+def _instant_texts(instants: np.ndarray) -> list[str]:
+    """``YYYY-MM-DD HH:MM:SS.ffffff`` texts: numpy's ISO form with its ``T`` overwritten in place."""
+    texts = np.datetime_as_string(instants, unit="us")
+    texts.view(np.uint32).reshape(len(texts), -1)[:, 10] = ord(" ")
+    return texts.tolist()
 
 
 def _texts(series: pd.Series) -> list:

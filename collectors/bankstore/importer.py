@@ -30,6 +30,7 @@ from .writer import insert_entries, weak_duplicates
 Status = Literal["imported", "already_imported", "rejected"]
 TABULAR = ("csv", "xlsx")
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+CHUNK_ROWS = 50_000
 _LOCK_KEY = 0x70616E746175  # serialises bank imports on PostgreSQL ("pantau")
 
 
@@ -130,15 +131,28 @@ def _claim(session: Session, path: Path, digest: str, name: str, actor: str) -> 
 def _store(session: Session, import_id: int, path: Path, name: str, frame: pd.DataFrame, lines_read: int,
            tz: ZoneInfo) -> ImportSummary:
     connection = session.connection()
-    fresh = frame[~weak_duplicates(connection, frame)]
+    duplicates = weak_duplicates(connection, frame)
+    fresh = frame[~duplicates] if duplicates.any() else frame
     payments = payment_mask(fresh)
-    payments_added = insert_entries(connection, import_id, stored_values(fresh[payments], tz))
-    others_added = insert_entries(connection, import_id, stored_values(fresh[~payments], tz))
+    payments_added = _insert(connection, import_id, _rows(fresh, payments), tz)
+    others_added = _insert(connection, import_id, _rows(fresh, ~payments), tz)
     added = payments_added + others_added
     record = session.get(BankImport, import_id)
     record.lines_read, record.added, record.duplicates = lines_read, added, len(frame) - added
     return ImportSummary(str(path), "imported", name, lines_read, added, payments_added, len(frame) - added,
                          import_id=import_id)
+
+
+def _insert(connection, import_id: int, frame: pd.DataFrame, tz: ZoneInfo) -> int:
+    """Store the rows ``CHUNK_ROWS`` at a time: each chunk's Python values are freed before the next
+    is made, so a million-line file reuses the same memory instead of faulting in gigabytes."""
+    return sum(insert_entries(connection, import_id, stored_values(frame.iloc[first : first + CHUNK_ROWS], tz))
+               for first in range(0, len(frame), CHUNK_ROWS))
+
+
+def _rows(frame: pd.DataFrame, mask) -> pd.DataFrame:
+    """The rows of ``mask``, without copying the frame when that is all of them."""
+    return frame if mask.all() else frame[mask]
 
 
 def _already(path: Path, earlier) -> ImportSummary:

@@ -3,7 +3,7 @@
 Identity duplicates (equal ``dedup_key``) are left to the unique index: ``INSERT ... ON CONFLICT
 DO NOTHING``. Weak duplicates (a statement line and an H2H notification of the same VA, amount,
 day and number, see :func:`collectors.bankfeeds.same_payment`) are found first, in one range query
-over the file's booking days. SQLite takes the rows through ``executemany``; PostgreSQL through
+over the file's booking days. SQLite takes the rows in multi-row ``INSERT`` statements; PostgreSQL through
 ``COPY`` into a temporary table and one ``INSERT ... SELECT``.
 """
 
@@ -19,7 +19,8 @@ from pantau.models import BankTransaction
 
 from .entries import STORED_COLUMNS, notification_mask
 
-BATCH_ROWS = 100_000
+ROWS_PER_STATEMENT = 1_000
+"""Rows per SQLite ``INSERT``: at most 16 bound columns keeps it under SQLite's 32,766 variables."""
 _COLUMNS = ", ".join(("import_id", *STORED_COLUMNS))
 
 
@@ -69,19 +70,24 @@ def insert_entries(connection: Connection, import_id: int, values: dict[str, lis
 
 
 def _sqlite_insert(connection: Connection, values: dict[str, list], count: int) -> int:
-    """``executemany`` binding only the columns that vary: a column with one value for every row (the
-    import, the format, often the direction or an empty account) is written into the statement once,
-    which spares a million rows a third of their parameters."""
+    """Multi-row ``INSERT ... VALUES`` of ``ROWS_PER_STATEMENT`` rows, binding only the columns that
+    vary: a column with one value for every row (the import, the format, often the direction or an
+    empty account) is written into the statement once, which spares a million rows a third of their
+    parameters. Rows go in file order."""
     names = ("import_id", *STORED_COLUMNS)
     constant = {name: values[name][0] for name in names if values[name].count(values[name][0]) == count}
     varying = [name for name in names if name not in constant]
     shown = {name: _literal(connection, value) for name, value in constant.items()}
-    selected = ", ".join(shown.get(name, "?") for name in names)
-    statement = f"INSERT INTO bank_transactions ({_COLUMNS}) VALUES ({selected}) ON CONFLICT (dedup_key) DO NOTHING"
-    records = list(zip(*(values[name] for name in varying)))
+    row = "(" + ", ".join(shown.get(name, "?") for name in names) + ")"
+    grid = np.empty((count, len(varying)), dtype=object)
+    for index, name in enumerate(varying):
+        grid[:, index] = values[name]
     added = 0
-    for first in range(0, count, BATCH_ROWS):
-        added += connection.exec_driver_sql(statement, records[first : first + BATCH_ROWS]).rowcount
+    for first in range(0, count, ROWS_PER_STATEMENT):
+        rows = grid[first : first + ROWS_PER_STATEMENT]
+        statement = (f"INSERT INTO bank_transactions ({_COLUMNS}) VALUES {', '.join([row] * len(rows))}"
+                     " ON CONFLICT (dedup_key) DO NOTHING")
+        added += connection.exec_driver_sql(statement, tuple(rows.ravel().tolist())).rowcount
     return added
 
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from collectors.bankfeeds import ColumnMapping
-from collectors.bankstore import import_file
+from collectors.bankstore import import_file, importer
 from pantau.db import session_scope
 from pantau.models import AuditEntry, BankImport, BankTransaction
 
@@ -137,3 +137,23 @@ def test_bs009_a_value_too_long_for_the_store_refuses_the_file(store, tmp_path):
     summary = import_file(store, path)
     assert (summary.status, summary.error["line"], summary.error["field"]) == ("rejected", 2, "va_number")
     assert "longer than 32" in summary.error["reason"]
+
+
+def test_bs010_a_long_export_is_stored_whole_and_an_overlapping_one_adds_only_its_new_lines(store, tmp_path,
+                                                                                            monkeypatch):
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 1_500)  # chunks of two statements on SQLite
+    header = "date;amount;reference;va;name;description\n"
+    line = "2026-03-{day:02d} {hour:02d}:{minute:02d}:05;{amount}.000,00;FT{n:06d};98810712{n:08d};BUDI;PEMBAYARAN VA\n"
+    rows = [line.format(day=1 + n % 28, hour=n % 24, minute=n % 60, amount=100 + n % 7, n=n) for n in range(2_345)]
+    first, second = tmp_path / "mutasi-1.csv", tmp_path / "mutasi-2.csv"
+    first.write_text(header + "".join(rows[:2_000]), encoding="utf-8")
+    second.write_text(header + "".join(rows[1_000:]), encoding="utf-8")
+    assert (import_file(store, first).added, _count(store, BankTransaction.__table__)) == (2_000, 2_000)
+    summary = import_file(store, second)
+    assert (summary.added, summary.duplicates, _count(store, BankTransaction.__table__)) == (345, 1_000, 2_345)
+    with store.connect() as connection:
+        last = connection.execute(select(BankTransaction.line_no, BankTransaction.va_number, BankTransaction.amount,
+                                         BankTransaction.booked_at, BankTransaction.value_date)
+                                  .where(BankTransaction.bank_ref == "FT002344")).one()
+    assert tuple(last)[:3] == (1_346, "9881071200002344", 106_000)
+    assert (last.booked_at.isoformat(), last.value_date.isoformat()) == ("2026-03-21T09:04:05+00:00", "2026-03-21")
