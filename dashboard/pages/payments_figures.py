@@ -92,5 +92,5 @@ def ageing(frame: pd.DataFrame):
     figure = go.Figure(go.Bar(y=labels, x=frame["outstanding"].map(float), orientation="h", marker_color=colours,
                               customdata=notes, hovertemplate="%{y}: %{customdata}<extra></extra>"))
     figure.update_yaxes(autorange="reversed", automargin=True)
-    figure.update_xaxes(title_text=t("Outstanding (Rp)"), **graph.RUPIAH_TICKS)
+    figure.update_xaxes(title_text=t("Outstanding (Rp)"), nticks=4, **graph.RUPIAH_TICKS)
     return graph.graph(_layout(figure, t("Ageing of unpaid bills")))
