@@ -17,7 +17,7 @@ import time
 from sqlalchemy import Engine, case, func, select
 
 from pantau.db import make_engine
-from pantau.models import SopCase
+from pantau.models import SopCase, utcnow
 from pantau.models.workflow import StepResult
 from pantau.settings import Settings
 from pantau.sla.context import sla_context
@@ -80,18 +80,16 @@ def _page_callbacks(settings: Settings, engine: Engine, period: str) -> dict[str
     from dashboard.app import create_app
 
     app = create_app(settings.model_copy(update={"database_url": str(engine.url)}), engine)
-    client = app.server.test_client()
-    username, password = bench_user(engine, "direktur")
-    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
-    client.post("/login", data={"username": username, "password": password, "csrf": token, "next": "/"})
-    _post(client, _page_load())
+    client = _logged_in(app, engine, "direktur")
     keys = list(app.callback_map)
     with engine.connect() as connection:
         busiest = connection.execute(select(SopCase.sop_code).group_by(SopCase.sop_code)
                                      .order_by(func.count().desc(), SopCase.sop_code).limit(1)).scalar_one()
         case_ref = connection.execute(select(SopCase.case_ref).where(SopCase.sop_code == busiest)
                                       .order_by(SopCase.id).limit(1)).scalar_one()
-    opened = open_steps(engine, _now(), limit=1)
+    unit = sla_context(settings).catalogue[busiest].unit
+    operator = _logged_in(app, engine, "operator", unit)
+    opened = open_steps(engine, utcnow(), limit=1)
     row = opened.iloc[0] if len(opened) else None
     picked = [{"case_ref": str(row.case_ref), "sop_code": str(row.sop_code)}] if row is not None else []
 
@@ -116,13 +114,19 @@ def _page_callbacks(settings: Settings, engine: Engine, period: str) -> dict[str
         "CSV download": download("csv"),
         "XLSX download": download("xlsx"),
     }
-    return {name: _timed(lambda request=request: _post(client, request)) for name, request in requests.items()}
+    samples = {name: _timed(lambda request=request: _post(client, request)) for name, request in requests.items()}
+    samples[f"refresh, operator of {busiest}'s unit"] = _timed(lambda: _post(operator, refresh("__all__")))
+    return samples
 
 
-def _now():
-    from pantau.models import utcnow
-
-    return utcnow()
+def _logged_in(app, engine: Engine, role: str, unit: str | None = None):
+    """A test client of the app logged in as a bench user of `role`, with the SLA page loaded once."""
+    client = app.server.test_client()
+    username, password = bench_user(engine, role, unit)
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
+    client.post("/login", data={"username": username, "password": password, "csrf": token, "next": "/"})
+    _post(client, _page_load())
+    return client
 
 
 def _post(client, request: dict) -> None:

@@ -69,11 +69,10 @@ def sla_store(settings: Settings, cache: Path, cases: int) -> SlaStore:
         finally:
             engine.dispose()
         return SlaStore(path, int(count), None)
-    for stale in cache.glob(f"sla-{cases}-*.db*"):
+    for stale in cache.glob(f"sla-{cases}-*"):
         stale.unlink()
     started = time.perf_counter()
     building = path.with_suffix(".building")
-    building.unlink(missing_ok=True)
     engine = make_engine(f"sqlite:///{building}")
     try:
         migrate.upgrade(engine)

@@ -6,6 +6,7 @@ import logging
 import shutil
 import socket
 import threading
+import zlib
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -39,11 +40,13 @@ def serving(settings: Settings, engine: Engine) -> Iterator[str]:
         server.shutdown()
 
 
-def bench_user(engine: Engine, role: str) -> tuple[str, str]:
-    username, password = f"bench.{role}", "bench-password-1"
+def bench_user(engine: Engine, role: str, unit: str | None = None) -> tuple[str, str]:
+    """A user of `role` (of `unit`, for an operator) to log in as; created on first use."""
+    suffix = f".{zlib.crc32(unit.encode()):08x}" if unit else ""
+    username, password = f"bench.{role}{suffix}", "bench-password-1"
     with session_scope(engine) as session:
         try:
-            create_user(session, username, role, password=password, actor="bench")
+            create_user(session, username, role, password=password, unit=unit, actor="bench")
         except ValueError:
             pass
     return username, password
