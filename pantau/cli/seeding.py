@@ -1,5 +1,6 @@
-"""What follows a demo's generation in `pantau demo` and `pantau run`: its cases measured against their SOPs
-and its bank feed reconciled, with the queue's history replayed, so every page is populated on first view."""
+"""What follows a demo's generation in `pantau demo` and `pantau run`: its cases measured against their SOPs,
+its bank feed reconciled with the queue's history replayed, and a KTM photo folder checked, so every page is
+populated on first view."""
 
 from __future__ import annotations
 
@@ -25,3 +26,16 @@ def settle_demo(store: Engine, config: Settings) -> None:
         history = replay_cases(store, now=utcnow(), due_hours=recon_settings(config).case_due_hours)
     console.print(f"Reconciliation: {sum(run.bills.values()):,} bills and {sum(run.credits.values()):,} credits in "
                   f"{run.seconds:,.1f} s; {history['dated']:,} cases, {history['resolved']:,} already resolved.")
+    console.print(f"KTM photos: {_check_photos(store, config)}.")
+
+
+def _check_photos(store: Engine, config: Settings) -> str:
+    """Write the demo's photo folder under the data directory and check it once, as `ktm-photos` would if
+    `[ktm] photo_dir` named it."""
+    from collectors.ktm_photos import KtmPhotosCollector
+    from pantau.demo.photos import write_photo_folder
+
+    folder = config.data_dir / "demo-ktm-photos"
+    write_photo_folder(store, folder)
+    pointed = config.model_copy(update={"ktm": {**config.ktm, "photo_dir": str(folder)}})
+    return KtmPhotosCollector(pointed, store).run().message

@@ -62,7 +62,7 @@ def test_cli005_bad_configuration_names_the_problem(cli, tmp_path, monkeypatch):
 
 
 def test_cli006_demo_leaves_every_page_something_to_show(cli, tmp_path):
-    from pantau.models import ReconCase
+    from pantau.models import KtmPhotoCheck, ReconCase
     from pantau.models.bank import ReconSummary
     from pantau.models.workflow import StepResult
 
@@ -74,5 +74,8 @@ def test_cli006_demo_leaves_every_page_something_to_show(cli, tmp_path):
         assert session.scalar(select(StepResult.id).limit(1)) is not None
         assert session.scalar(select(ReconSummary.items).limit(1)) is not None
         statuses = set(session.scalars(select(ReconCase.status)))
+        photos = session.scalars(select(KtmPhotoCheck)).one()
     assert statuses == {"open", "resolved"}
+    assert (photos.missing, photos.extra, photos.mismatched) == (1, 1, 3)
+    assert photos.photo_dir == str(tmp_path / "demo-ktm-photos")
     assert (tmp_path / "demo-credentials.txt").exists()
