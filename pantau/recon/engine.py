@@ -20,7 +20,8 @@ The application's side then overrides: a bill the bank paid in full that the app
 shows unpaid is ``bank_paid_app_unpaid``; a bill the application shows paid while the bank has
 less is ``app_paid_no_bank``. A credit takes its bill's state.
 
-Every live bill and every credit is computed on each run; only the states that changed are
+After a sync every live bill and every credit is computed; otherwise only the credits new since
+the last run and the bills they reach (bills do not change between syncs). Only the states that changed are
 written (to ``bill_states`` and ``credit_states``, and each change from an earlier state to
 ``recon_results`` as history), so a run over a million bills writes little after the first.
 """
@@ -83,7 +84,7 @@ SELECT * FROM (
       ELSE 'cumulative'
     END AS rule
   FROM bills b LEFT JOIN recon_agg a ON a.bill_id = b.id LEFT JOIN bill_states s ON s.bill_id = b.id
-  WHERE b.deleted_at IS NULL
+  WHERE b.deleted_at IS NULL{{touched}}
 ) x
 WHERE x.old_state IS NULL OR x.old_state <> x.state OR x.old_received <> x.received
 """
@@ -129,6 +130,16 @@ UPSERT_SQL = {
               " rule = excluded.rule, changed_at = excluded.changed_at",
 }
 
+NEW_CREDITS = " AND NOT EXISTS (SELECT 1 FROM credit_states s WHERE s.credit_id = t.id)"
+TOUCHED_SQL = "SELECT DISTINCT bill_id FROM recon_link WHERE bill_id IS NOT NULL"
+KNOWN_CREDITS_SQL = """
+INSERT INTO recon_link (credit_id, amount, bill_id)
+SELECT s.credit_id, t.amount, s.bill_id
+FROM credit_states s JOIN bank_transactions t ON t.id = s.credit_id
+WHERE s.bill_id IN (SELECT bill_id FROM recon_touched)
+"""
+TOUCHED_BILLS = " AND b.id IN (SELECT bill_id FROM recon_touched)"
+
 FORGET_SQL = (
     "DELETE FROM bill_states WHERE NOT EXISTS"
     " (SELECT 1 FROM bills b WHERE b.id = bill_states.bill_id AND b.deleted_at IS NULL)",
@@ -136,21 +147,29 @@ FORGET_SQL = (
 )
 
 
-def match(connection: Connection, now: datetime, *, prune: bool = True) -> tuple[int, int]:
-    """Give every live bill and every bank credit its state; returns how many bills and credits changed.
+def match(connection: Connection, now: datetime, *, full: bool = True) -> tuple[int, int]:
+    """Give bills and bank credits their states; returns how many bills and credits changed.
 
-    ``prune`` first drops the states of bills deleted or gone and of credits gone; bills only go by a
-    sync, so a run that follows none may skip it.
+    A ``full`` run first drops the states of bills deleted or gone and of credits gone, then links
+    every credit and classifies every live bill. Bills only change by a sync, so a run that follows
+    none may be partial: it links only the credits with no state yet, and classifies again only the
+    bills they reached, with those bills' earlier credits (whose links cannot have changed).
     """
     due_day = day_number(connection, "b.due_date")
     link = LINK_SQL.format(preference=PREFERENCE_SPAN, id_span=ID_SPAN, last_day=LAST_DAY, due_day=due_day)
-    for forget in FORGET_SQL if prune else ():
-        connection.exec_driver_sql(forget)
-    create_temp(connection, "recon_link", link)
+    if full:
+        for forget in FORGET_SQL:
+            connection.exec_driver_sql(forget)
+        create_temp(connection, "recon_link", link)
+    else:
+        create_temp(connection, "recon_link", link + NEW_CREDITS)
+        create_temp(connection, "recon_touched", TOUCHED_SQL)
+        connection.exec_driver_sql(KNOWN_CREDITS_SQL)
     create_temp(connection, "recon_agg", AGG_SQL)
     connection.exec_driver_sql("CREATE INDEX recon_agg_bill ON recon_agg (bill_id)")
+    bill_changes = BILL_CHANGES_SQL.format(touched="" if full else TOUCHED_BILLS)
     changed = []
-    for subject, changes in (("bill", BILL_CHANGES_SQL), ("credit", CREDIT_CHANGES_SQL)):
+    for subject, changes in (("bill", bill_changes), ("credit", CREDIT_CHANGES_SQL)):
         create_temp(connection, f"recon_{subject}_changes", changes)
         connection.execute(statement(HISTORY_SQL[subject]), {"now": now})
         changed.append(connection.execute(statement(UPSERT_SQL[subject]), {"now": now}).rowcount)

@@ -28,6 +28,32 @@ WHERE b.deleted_at IS NULL
 GROUP BY {KEYS}, s.state
 """
 
+GROUP_KEY = "paid_on, due_date, recon_state, angkatan, semester, kind, prodi_id, app_state"
+GROUPS_SQL = f"""
+CREATE TEMPORARY TABLE recon_groups (semester, kind, prodi_id, angkatan, due_date, paid_on, app_state, recon_state,
+  bills, billed, paid, received,
+  PRIMARY KEY ({GROUP_KEY})) WITHOUT ROWID
+"""
+"""SQLite sorts a million rows to GROUP BY them; adding each bill into its group's row of this table
+(``INSERT ... ON CONFLICT DO UPDATE``, a few hundred groups) takes half the time. NULL keys are
+stored as -1 or '' so that equal groups conflict."""
+
+ADD_SQL = f"""
+INSERT INTO recon_groups
+SELECT b.semester, b.kind, COALESCE(b.prodi_id, -1), COALESCE(b.angkatan, -1), b.due_date, COALESCE({{paid_on}}, ''),
+       {{app_state}}, s.state, 1, b.amount, {{paid}}, s.received
+FROM bills b JOIN bill_states s ON s.bill_id = b.id
+WHERE b.deleted_at IS NULL
+ON CONFLICT ({GROUP_KEY}) DO UPDATE SET bills = bills + 1, billed = billed + excluded.billed, paid = paid + excluded.paid,
+  received = received + excluded.received
+"""
+
+UNGROUP_SQL = f"""{COLUMNS}
+SELECT semester, kind, NULLIF(prodi_id, -1), NULLIF(angkatan, -1), due_date, NULLIF(paid_on, ''), app_state, recon_state,
+       bills, billed, paid, received
+FROM recon_groups
+"""
+
 MOVE_SQL = f"""{COLUMNS}
 SELECT {KEYS}, c.old_state, -COUNT(*), -SUM(b.amount), -SUM({{paid}}), -SUM(c.old_received)
 FROM recon_bill_changes c JOIN bills b ON b.id = c.bill_id
@@ -59,7 +85,14 @@ def _sql(template: str, connection: Connection, zone: str, now: datetime) -> str
 def rebuild(connection: Connection, zone: str, now: datetime) -> None:
     """Regroup every live bill into ``bill_rollups``."""
     connection.exec_driver_sql("DELETE FROM bill_rollups")
-    connection.execute(statement(_sql(REBUILD_SQL, connection, zone, now)))
+    if connection.dialect.name != "sqlite":
+        connection.execute(statement(_sql(REBUILD_SQL, connection, zone, now)))
+        return
+    connection.exec_driver_sql("DROP TABLE IF EXISTS recon_groups")
+    connection.exec_driver_sql(GROUPS_SQL)
+    connection.execute(statement(_sql(ADD_SQL, connection, zone, now)))
+    connection.exec_driver_sql(UNGROUP_SQL)
+    connection.exec_driver_sql("DROP TABLE recon_groups")
 
 
 def move_changed(connection: Connection, zone: str, now: datetime) -> None:

@@ -17,7 +17,7 @@ from .config import ReconSettings, recon_settings
 from .sql import drop_temp
 
 SYNC_MARGIN = timedelta(minutes=10)
-TEMP_TABLES = ("recon_open", "recon_bill_changes", "recon_credit_changes", "recon_agg", "recon_link")
+TEMP_TABLES = ("recon_open", "recon_bill_changes", "recon_credit_changes", "recon_agg", "recon_touched", "recon_link")
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def reconcile(db: Engine, settings: Settings, *, now: datetime | None = None,
     with db.connect() as connection, connection.begin():
         previous = connection.scalar(select(func.max(ReconSummary.run_at)))
         synced = _synced_since(connection, previous)
-        bills_changed, credits_changed = engine.match(connection, now, prune=synced)
+        bills_changed, credits_changed = engine.match(connection, now, full=synced)
         if synced:
             rollups.rebuild(connection, settings.timezone, now)
         elif bills_changed:

@@ -145,6 +145,32 @@ def test_rc011_rollups_after_a_day_of_credits_equal_a_full_rebuild(store):
     assert _rollup_totals(store) == moved
 
 
+def test_rc012_a_run_without_a_sync_revisits_only_the_bills_new_credits_reach_and_agrees_with_a_full_run(store):
+    with session_scope(store) as session:
+        instalments = add_bill(session, "3001", 4_000_000, paid=True).id
+        repeated = add_bill(session, "3002", 1_000_000, paid=True).id
+        untouched = add_bill(session, "3003", 1_000_000).id
+        first_half = add_credit(session, "N30", 2_000_000, va="988103001", booked=NOW - timedelta(days=3)).id
+        add_credit(session, "N31", 1_000_000, va="988103002", booked=NOW - timedelta(days=3))
+    reconcile(store, SETTINGS, now=NOW)
+    assert credit_state(store, first_half) == ("app_paid_no_bank", instalments)
+    with session_scope(store) as session:
+        second_half = add_credit(session, "N32", 2_000_000, va="988103001").id
+        again = add_credit(session, "N33", 1_000_000, va="988103002").id
+        stray = add_credit(session, "N34", 5_000, va="999").id
+    partial = reconcile(store, SETTINGS, now=NOW + timedelta(minutes=5))
+    assert (partial.bills_changed, partial.credits_changed) == (1, 4)
+    assert bill_state(store, instalments) == ("matched", Decimal("4000000.00"))
+    assert [credit_state(store, credit) for credit in (first_half, second_half, again, stray)] == [
+        ("matched", instalments), ("matched", instalments), ("duplicate", repeated), ("no_bill", None)]
+    assert bill_state(store, untouched) == ("unpaid", Decimal("0.00"))
+    with session_scope(store) as session:
+        session.execute(Bill.__table__.update().values(synced_at=NOW + timedelta(hours=1)))
+    full = reconcile(store, SETTINGS, now=NOW + timedelta(hours=2))
+    assert (full.bills_changed, full.credits_changed) == (0, 0)
+    assert (full.bills, full.credits) == (partial.bills, partial.credits)
+
+
 def _rollup_totals(engine) -> dict:
     from pantau.models.billing import BillRollup
 
