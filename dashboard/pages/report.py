@@ -23,7 +23,8 @@ BODY = ids.make(KEY, "body")
 PRINT = ids.make(KEY, "print")
 PRINTED = ids.make(KEY, "printed")
 MONTHS = 12
-WIDTHS = ("30%", "12%", "16%", "22%", "20%")
+WIDTHS = ("28%", "16%", "14%", "22%", "20%")
+"""Column widths: the value column holds a Rupiah amount in the billions (`Rp 16.971.700.000`) on one line."""
 
 
 def layout(month: str | None = None, **_query) -> html.Div:
