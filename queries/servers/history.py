@@ -74,7 +74,7 @@ def incidents(engine: Engine, start: datetime, end: datetime | None = None, *,
     with engine.connect() as connection:
         frame = pd.DataFrame(connection.execute(query).all(), columns=INCIDENT_COLUMNS)
     for column in ("started_at", "ended_at"):
-        frame[column] = pd.to_datetime(frame[column], utc=True)
+        frame[column] = pd.to_datetime(frame[column], utc=True).dt.as_unit("us")  # pandas may infer seconds
     frame["open"] = frame["ended_at"].isna()
     until = frame["ended_at"].fillna(pd.Timestamp(end))
     frame["duration_s"] = (until - frame["started_at"]).dt.total_seconds()
