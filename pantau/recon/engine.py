@@ -66,7 +66,7 @@ CREDITS = "COALESCE(a.credits_all - CASE WHEN a.exact_n > 1 THEN a.exact_n - 1 E
 
 BILL_CHANGES_SQL = f"""
 SELECT * FROM (
-  SELECT b.id AS bill_id, b.amount AS amount, s.state AS old_state, s.received AS old_received,
+  SELECT b.id AS bill_id, b.amount AS amount, {{old}},
     {RECEIVED} AS received,
     CASE
       WHEN {RECEIVED} = 0 AND (b.app_paid OR b.app_paid_amount > 0) THEN 'app_paid_no_bank'
@@ -83,7 +83,7 @@ SELECT * FROM (
       WHEN {CREDITS} = 1 THEN 'exact'
       ELSE 'cumulative'
     END AS rule
-  FROM bills b LEFT JOIN recon_agg a ON a.bill_id = b.id LEFT JOIN bill_states s ON s.bill_id = b.id
+  FROM bills b LEFT JOIN recon_agg a ON a.bill_id = b.id{{old_join}}
   WHERE b.deleted_at IS NULL{{touched}}
 ) x
 WHERE x.old_state IS NULL OR x.old_state <> x.state OR x.old_received <> x.received
@@ -91,8 +91,7 @@ WHERE x.old_state IS NULL OR x.old_state <> x.state OR x.old_received <> x.recei
 
 CREDIT_CHANGES_SQL = f"""
 SELECT * FROM (
-  SELECT l.credit_id AS credit_id, l.bill_id AS bill_id, l.amount AS amount, s.state AS old_state,
-    s.bill_id AS old_bill,
+  SELECT l.credit_id AS credit_id, l.bill_id AS bill_id, l.amount AS amount, {{old}},
     CASE WHEN l.bill_id IS NULL THEN 'no_bill'
          WHEN l.amount = b.amount AND l.credit_id <> a.first_exact THEN 'duplicate'
          ELSE bs.state END AS state,
@@ -104,11 +103,31 @@ SELECT * FROM (
   FROM recon_link l
   LEFT JOIN bills b ON b.id = l.bill_id
   LEFT JOIN bill_states bs ON bs.bill_id = l.bill_id
-  LEFT JOIN recon_agg a ON a.bill_id = l.bill_id
-  LEFT JOIN credit_states s ON s.credit_id = l.credit_id
+  LEFT JOIN recon_agg a ON a.bill_id = l.bill_id{{old_join}}
 ) x
 WHERE x.old_state IS NULL OR x.old_state <> x.state OR COALESCE(x.old_bill, 0) <> COALESCE(x.bill_id, 0)
 """
+
+OLD_STATES = {
+    "bill": {"old": "s.state AS old_state, s.received AS old_received",
+             "old_join": " LEFT JOIN bill_states s ON s.bill_id = b.id"},
+    "credit": {"old": "s.state AS old_state, s.bill_id AS old_bill",
+               "old_join": " LEFT JOIN credit_states s ON s.credit_id = l.credit_id"},
+}
+NO_OLD_STATES = {
+    "bill": {"old": "CAST(NULL AS VARCHAR(24)) AS old_state, CAST(NULL AS NUMERIC(18, 2)) AS old_received",
+             "old_join": ""},
+    "credit": {"old": "CAST(NULL AS VARCHAR(24)) AS old_state, CAST(NULL AS BIGINT) AS old_bill", "old_join": ""},
+}
+"""The earlier states a run compares with; none at all on a store's first run, which then writes its
+states straight from the query, without a table of changes (a million rows) in between."""
+
+FIRST_SQL = {
+    "bill": "INSERT INTO bill_states (bill_id, state, rule, received, changed_at)"
+            " SELECT bill_id, state, rule, received, :now FROM ({changes}) c",
+    "credit": "INSERT INTO credit_states (credit_id, bill_id, state, rule, changed_at)"
+              " SELECT credit_id, bill_id, state, rule, :now FROM ({changes}) c",
+}
 
 HISTORY_SQL = {
     "bill": "INSERT INTO recon_results (run_at, bill_id, bank_transaction_id, state, previous_state, rule, amount,"
@@ -167,10 +186,15 @@ def match(connection: Connection, now: datetime, *, full: bool = True) -> tuple[
         connection.exec_driver_sql(KNOWN_CREDITS_SQL)
     create_temp(connection, "recon_agg", AGG_SQL)
     connection.exec_driver_sql("CREATE INDEX recon_agg_bill ON recon_agg (bill_id)")
-    bill_changes = BILL_CHANGES_SQL.format(touched="" if full else TOUCHED_BILLS)
     changed = []
-    for subject, changes in (("bill", bill_changes), ("credit", CREDIT_CHANGES_SQL)):
-        create_temp(connection, f"recon_{subject}_changes", changes)
+    for subject, template in (("bill", BILL_CHANGES_SQL), ("credit", CREDIT_CHANGES_SQL)):
+        touched = "" if full else TOUCHED_BILLS
+        if full and connection.exec_driver_sql(f"SELECT 1 FROM {subject}_states LIMIT 1").first() is None:
+            changes = template.format(touched=touched, **NO_OLD_STATES[subject])
+            changed.append(connection.execute(statement(FIRST_SQL[subject].format(changes=changes)),
+                                              {"now": now}).rowcount)
+            continue
+        create_temp(connection, f"recon_{subject}_changes", template.format(touched=touched, **OLD_STATES[subject]))
         connection.execute(statement(HISTORY_SQL[subject]), {"now": now})
         changed.append(connection.execute(statement(UPSERT_SQL[subject]), {"now": now}).rowcount)
     return changed[0], changed[1]
