@@ -26,7 +26,7 @@ class Bill(Base):
     __tablename__ = "bills"
     __table_args__ = (
         Index(None, "semester", "due_date"),
-        Index(None, "va_number"),
+        Index(None, "va_number", "deleted_at", "amount", "due_date"),  # covers reconciliation's VA lookup
         Index(None, "app_paid", "due_date"),
         Index(None, "kind", "prodi_id", "angkatan"),
         Index(None, "source", "source_updated_at"),

@@ -41,7 +41,8 @@ LAST_DAY = 99_999
 LINK_SQL = """
 SELECT t.id AS credit_id, t.amount AS amount,
   CAST(COALESCE(
-    (SELECT b.id FROM bills b WHERE b.source_key = t.bill_ref AND b.deleted_at IS NULL),
+    CASE WHEN t.bill_ref IS NOT NULL THEN
+      (SELECT b.id FROM bills b WHERE b.source_key = t.bill_ref AND b.deleted_at IS NULL) END,
     (SELECT MIN(
         (CASE WHEN b.amount = t.amount THEN 0 ELSE 4 END
          + CASE WHEN b.due_date >= t.value_date THEN 0 ELSE 2 END) * {preference}
@@ -60,6 +61,10 @@ SELECT l.bill_id AS bill_id, SUM(l.amount) AS received_all, COUNT(*) AS credits_
 FROM recon_link l JOIN bills b ON b.id = l.bill_id
 GROUP BY l.bill_id
 """
+
+SQLITE_AGG_TABLE = ("CREATE TEMPORARY TABLE recon_agg (bill_id INTEGER PRIMARY KEY, received_all, credits_all, exact_n,"
+                    " first_exact)")
+"""On SQLite the sums are keyed by the bill's id itself (the rows arrive in its order): no index to build."""
 
 RECEIVED = "COALESCE(a.received_all - CASE WHEN a.exact_n > 1 THEN (a.exact_n - 1) * b.amount ELSE 0 END, 0)"
 CREDITS = "COALESCE(a.credits_all - CASE WHEN a.exact_n > 1 THEN a.exact_n - 1 ELSE 0 END, 0)"
@@ -184,8 +189,13 @@ def match(connection: Connection, now: datetime, *, full: bool = True) -> tuple[
         create_temp(connection, "recon_link", link + NEW_CREDITS)
         create_temp(connection, "recon_touched", TOUCHED_SQL)
         connection.exec_driver_sql(KNOWN_CREDITS_SQL)
-    create_temp(connection, "recon_agg", AGG_SQL)
-    connection.exec_driver_sql("CREATE INDEX recon_agg_bill ON recon_agg (bill_id)")
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("DROP TABLE IF EXISTS recon_agg")
+        connection.exec_driver_sql(SQLITE_AGG_TABLE)
+        connection.exec_driver_sql(f"INSERT INTO recon_agg {AGG_SQL}")
+    else:
+        create_temp(connection, "recon_agg", AGG_SQL)
+        connection.exec_driver_sql("CREATE INDEX recon_agg_bill ON recon_agg (bill_id)")
     changed = []
     for subject, template in (("bill", BILL_CHANGES_SQL), ("credit", CREDIT_CHANGES_SQL)):
         touched = "" if full else TOUCHED_BILLS

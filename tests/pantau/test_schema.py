@@ -80,6 +80,6 @@ def test_schema007_migrating_twice_changes_nothing(tmp_path):
 
 def test_schema008_indexes_serve_the_pages(store):
     indexed = {tuple(index["column_names"]) for index in inspect(store).get_indexes("bills")}
-    assert ("semester", "due_date") in indexed and ("va_number",) in indexed
+    assert ("semester", "due_date") in indexed and any(columns[0] == "va_number" for columns in indexed)
     samples = {tuple(index["column_names"]) for index in inspect(store).get_indexes("probe_samples")}
     assert ("monitor_id", "checked_at") in samples

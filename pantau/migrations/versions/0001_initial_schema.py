@@ -619,7 +619,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_bills_kind_prodi_id_angkatan'), ['kind', 'prodi_id', 'angkatan'], unique=False)
         batch_op.create_index(batch_op.f('ix_bills_semester_due_date'), ['semester', 'due_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_bills_source_source_updated_at'), ['source', 'source_updated_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_bills_va_number'), ['va_number'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bills_va_number_deleted_at_amount_due_date'), ['va_number', 'deleted_at', 'amount', 'due_date'], unique=False)
 
     op.create_table('payments',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -697,7 +697,7 @@ def downgrade() -> None:
 
     op.drop_table('payments')
     with op.batch_alter_table('bills', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_bills_va_number'))
+        batch_op.drop_index(batch_op.f('ix_bills_va_number_deleted_at_amount_due_date'))
         batch_op.drop_index(batch_op.f('ix_bills_source_source_updated_at'))
         batch_op.drop_index(batch_op.f('ix_bills_semester_due_date'))
         batch_op.drop_index(batch_op.f('ix_bills_kind_prodi_id_angkatan'))
