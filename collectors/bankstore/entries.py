@@ -75,7 +75,7 @@ def stored_values(frame: pd.DataFrame, tz: ZoneInfo) -> dict[str, list]:
     if frame["value_date"].notna().any():
         given = pd.to_datetime(frame["value_date"]).to_numpy("datetime64[D]")
         days = np.where(np.isnat(given), days, given)
-    values["value_date"] = np.datetime_as_string(days, unit="D").tolist()
+    values["value_date"] = _day_texts(days)
     return {name: values[name] for name in STORED_COLUMNS}
 
 
@@ -86,5 +86,20 @@ def _instant_texts(instants: np.ndarray) -> list[str]:
     return texts.tolist()
 
 
+def _day_texts(days: np.ndarray) -> list[str]:
+    """``YYYY-MM-DD`` texts, one string made per distinct day (a file spans a few days)."""
+    distinct, where = np.unique(days, return_inverse=True)
+    return np.datetime_as_string(distinct, unit="D").astype(object)[where].tolist()
+
+
 def _texts(series: pd.Series) -> list:
-    return pa.array(series, type=pa.string(), from_pandas=True).to_pylist()
+    """A text column as Python strings and ``None``; a column without values, or with one value
+    throughout (a file's format, an absent account), is repeated rather than converted row by row."""
+    array = pa.array(series, type=pa.string(), from_pandas=True)
+    if array.null_count == len(array):
+        return [None] * len(array)
+    if array.null_count == 0:
+        bounds = pc.min_max(array)
+        if bounds["min"] == bounds["max"]:
+            return [bounds["min"].as_py()] * len(array)
+    return array.to_pylist()
