@@ -104,7 +104,8 @@ def payment_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]
     *owed, current_owed = payments.outstanding_on(engine, [start.date() for start in _month_starts(now, zone, 2)] + [today])
     out.append(Kpi(
         key="outstanding", group="payments", title="Outstanding", kind="rupiah", value=current_owed.amount,
-        grade=grade(current_owed.amount, settings.thresholds.get("outstanding")), page="payments", query="",
+        grade=grade(current_owed.amount, settings.thresholds.get("outstanding")), page="payments",
+        query="?semester=all",
         previous=owed[-1].amount, previous_label="the start of the month",
         trend=tuple(float(o.amount) for o in [*owed, current_owed]),
         note="{owing} bills past their due date still owe", words={"owing": current_owed.bills},

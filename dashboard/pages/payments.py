@@ -31,6 +31,7 @@ from . import payments_figures as figures
 
 KEY = "payments"
 SEMESTER = ids.make(KEY, "semester")
+ALL_SEMESTERS = "all"
 KINDS = ids.make(KEY, "kinds")
 PRODI = ids.make(KEY, "prodi")
 ANGKATAN = ids.make(KEY, "angkatan")
@@ -63,7 +64,8 @@ def _today() -> date:
 
 
 def _bills(semester, kinds, prodi, angkatan) -> queries.BillFilter:
-    return queries.BillFilter(semester or None, tuple(kinds or ()), prodi, angkatan)
+    return queries.BillFilter(None if semester == ALL_SEMESTERS else semester or None, tuple(kinds or ()), prodi,
+                              angkatan)
 
 
 def _card(title: str, body, **kwargs) -> dbc.Card:
@@ -71,17 +73,20 @@ def _card(title: str, body, **kwargs) -> dbc.Card:
 
 
 def layout(semester: str | None = None, **_query) -> html.Div:
-    """The page; ``?semester=20251`` preselects a semester."""
+    """The page; ``?semester=20251`` preselects a semester, ``?semester=all`` every one (as the overview's
+    outstanding card counts), else this semester."""
     t = context.t
     found = queries.options(context.engine())
     if not found.semesters:
         return html.Div([html.H1(t("Payments & reconciliation"), className="page-title"), empty_state(
             t("No bills yet."), t("Configure the payment application's database or export under sources.bills, "
                                  "or run pantau demo."), icon="receipt")])
-    chosen = semester if semester in found.semesters else queries.current_semester(context.engine(), _today())
+    chosen = (semester if semester in (*found.semesters, ALL_SEMESTERS)
+              else queries.current_semester(context.engine(), _today()))
     filters = dbc.Row([
         dbc.Col(dcc.Dropdown(id=SEMESTER, clearable=False, value=chosen, options=[
-            {"label": figures.semester_label(code), "value": code} for code in found.semesters]), md=3),
+            {"label": t("All semesters"), "value": ALL_SEMESTERS},
+            *({"label": figures.semester_label(code), "value": code} for code in found.semesters)]), md=3),
         dbc.Col(dcc.Dropdown(id=KINDS, multi=True, placeholder=t("All bill kinds"), options=[
             {"label": kind.capitalize(), "value": kind} for kind in found.kinds]), md=3),
         dbc.Col(dcc.Dropdown(id=PRODI, placeholder=t("All study programmes"), options=[
@@ -288,7 +293,7 @@ def _download(_csv, _xlsx, semester, kinds, prodi, angkatan, state, search):
     frame = queries.bill_rows(context.engine(), bills=_bills(semester, kinds, prodi, angkatan), state=state,
                               search=search, limit=DOWNLOAD_ROWS)
     frame = frame.rename(columns=_columns())[list(_columns().values())]
-    name = f"tagihan-{semester or 'semua'}"
+    name = f"tagihan-{'semua' if semester in (None, ALL_SEMESTERS) else semester}"
     if dash.ctx.triggered_id == DL_CSV:
         return dcc.send_data_frame(frame.to_csv, f"{name}.csv", index=False)
     buffer = io.BytesIO()

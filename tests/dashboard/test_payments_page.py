@@ -134,3 +134,20 @@ def test_paypage006_in_chromium_the_bendahara_resolves_and_the_director_reads(da
 def _click(dash_duo, element) -> None:
     """Click as a reader would, through the page (the element may sit below the fold)."""
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", element)
+
+
+def test_paypage007_all_semesters_shows_the_outstanding_the_overview_card_counts(site):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from pantau import formatting
+    from queries import payments
+
+    client = site.client("direktur")
+    shown = client.post(UPDATE, json=page("/pembayaran", "?semester=all")).text
+    assert "Semua semester" in shown
+    every = payments.outstanding(site.engine, as_of=datetime.now(ZoneInfo("Asia/Jakarta")).date())
+    request = payload([("payments-summary", "children"), ("payments-curve", "children"), ("payments-ageing", "children")],
+                      [("payments-semester", "value", "all"), *FILTERS[1:], ("payments-tick", "n_intervals", None)])
+    summary = str(client.post(UPDATE, json=request).json["response"]["payments-summary"]["children"])
+    assert formatting.rupiah(every.amount) in summary

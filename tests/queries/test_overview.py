@@ -139,6 +139,7 @@ def test_ov008_collection_rate_outstanding_and_overdue_cases(store):
     owed = kpis["outstanding"]
     assert (owed.value, owed.previous, owed.kind, owed.grade, owed.words) == \
         (Decimal("3000000.00"), Decimal("3000000.00"), "rupiah", "info", {"owing": 3})
+    assert owed.query == "?semester=all"
     late = kpis["recon_overdue"]
     assert (late.value, late.grade, late.previous, late.previous_label) == (2, "warn", 0, "a week ago")
     assert len(late.trend) == 15 and late.trend[-1] == 2.0 and late.trend[-2] == 1.0 and late.trend[0] == 0.0
