@@ -2,8 +2,9 @@
 
 Exact counts (not chances) of the deliberate mismatches keep the shares the same at every scale:
 0.7 % of bank-paid bills are paid at the bank but unpaid in the application, 0.2 % are paid in the
-application with no bank credit, 0.05 % were overpaid, and 0.4 % of UKT bills stopped after the
-first instalment.
+application with no bank credit, 0.05 % were overpaid, 0.03 % were paid twice in full (a second
+transfer hours or days later, by another channel, that the application never saw), and 0.4 % of UKT bills
+stopped after the first instalment.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 BANK_PAID_APP_UNPAID = 0.007
 APP_PAID_NO_BANK = 0.002
 OVERPAID = 0.0005
+PAID_TWICE = 0.0003
 STOPPED_AFTER_FIRST = 0.004
 INSTALMENT_SHARE = 0.03
 LATE_SHARE = 0.07
@@ -124,11 +126,27 @@ def settle(ctx: DemoContext, rng: np.random.Generator, bills: Bills) -> Ledger:
     paid_at_bank = int(np.count_nonzero(np.bincount(transfers.bill, minlength=count)))
     app_unpaid = _exactly(rng, clean, BANK_PAID_APP_UNPAID, paid_at_bank)
     no_bank = _exactly(rng, np.setdiff1d(clean, app_unpaid, assume_unique=True), APP_PAID_NO_BANK, paid_at_bank)
+    twice = _exactly(rng, np.setdiff1d(clean, np.union1d(app_unpaid, no_bank)), PAID_TWICE, paid_at_bank)
+    transfers, again = _paid_again(ctx, rng, transfers, twice, bills.amount, final_at)
     transfers.source_format = _formats(ctx, rng, bills, transfers, app_unpaid)
     transfers.reference = references(rng, transfers.source_format, ctx.local_date(transfers.paid_at), first=1_000_003)
-    app = transfers.take(~np.isin(transfers.bill, app_unpaid))
+    app = transfers.take(~np.isin(transfers.bill, app_unpaid) & ~again)
     app.paid_at = app.paid_at + rng.integers(2, 40, len(app.bill)).astype("timedelta64[s]")
     return _ledger(bills, app, transfers.take(~np.isin(transfers.bill, no_bank)))
+
+
+def _paid_again(ctx: DemoContext, rng: np.random.Generator, transfers: Transfers, bills: np.ndarray,
+                amounts: np.ndarray, paid_at: np.ndarray) -> tuple[Transfers, np.ndarray]:
+    """``transfers`` with a second full payment of each of ``bills`` 2 to 72 hours after the first (those not
+    yet made by now left out), and which of the returned transfers are those second payments."""
+    later = (paid_at[bills] + (rng.uniform(2, 72, len(bills)) * 3600).astype("timedelta64[s]")).astype("datetime64[s]")
+    made = later <= ctx.now64
+    extra = Transfers(bill=bills[made], amount=amounts[bills][made], paid_at=later[made],
+                      source_format=np.empty(int(made.sum()), dtype=object),
+                      reference=np.empty(int(made.sum()), dtype=object))
+    joined = Transfers(*(np.concatenate([getattr(transfers, name), getattr(extra, name)])
+                         for name in Transfers.__dataclass_fields__))
+    return joined, np.arange(len(joined.bill)) >= len(transfers.bill)
 
 
 def _formats(ctx: DemoContext, rng: np.random.Generator, bills: Bills, transfers: Transfers,

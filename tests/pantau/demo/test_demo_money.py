@@ -112,3 +112,14 @@ def test_demo017_applicants_sometimes_waited_for_a_top_up_and_a_deadline_was_ext
                               "WHERE b.kind = 'sipenmatu'")
     with_token = frame(engine, "SELECT COUNT(*) AS n FROM applicants WHERE token_issued_at IS NOT NULL")
     assert sipenmatu["n"][0] == with_token["n"][0]
+
+
+def test_demo018_a_few_bills_were_paid_twice_at_the_bank_and_once_in_the_application(campus):
+    engine, _ = campus
+    twice = frame(engine, """
+        SELECT b.id, b.app_paid_amount, b.amount, COUNT(*) AS full_credits FROM bills b
+        JOIN bank_transactions t ON t.va_number = b.va_number AND t.direction = 'credit' AND t.amount = b.amount
+        GROUP BY b.id, b.app_paid_amount, b.amount HAVING COUNT(*) > 1""")
+    assert len(twice) >= 1
+    assert (twice["full_credits"] == 2).all()
+    assert (twice["app_paid_amount"].astype(float) == twice["amount"].astype(float)).all()
