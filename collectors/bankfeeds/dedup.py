@@ -124,11 +124,11 @@ def _distinct(values: pa.Array) -> bool:
 
 
 def _repeated_codes(keys: pa.Array) -> np.ndarray | None:
-    """An integer per distinct value, or None when no value repeats (nothing to number)."""
-    encoded = pc.dictionary_encode(keys)
-    if len(encoded.dictionary) == len(keys):
+    """An integer per distinct value, or None when no value repeats (nothing to number). Values in
+    a bank file rarely repeat, and learning that is cheaper than numbering them."""
+    if _distinct(keys):
         return None
-    return encoded.indices.to_numpy(zero_copy_only=False)
+    return pc.dictionary_encode(keys).indices.to_numpy(zero_copy_only=False)
 
 
 def _cumcount(codes: np.ndarray) -> np.ndarray:

@@ -80,10 +80,8 @@ def stored_values(frame: pd.DataFrame, tz: ZoneInfo) -> dict[str, list]:
 
 
 def _instant_texts(instants: np.ndarray) -> list[str]:
-    """``YYYY-MM-DD HH:MM:SS.ffffff`` texts: numpy's ISO form with its ``T`` overwritten in place."""
-    texts = np.datetime_as_string(instants, unit="us")
-    texts.view(np.uint32).reshape(len(texts), -1)[:, 10] = ord(" ")
-    return texts.tolist()
+    """``YYYY-MM-DD HH:MM:SS.ffffff`` texts (pyarrow writes microsecond instants in this form)."""
+    return pc.cast(pa.array(instants), pa.string()).to_pylist()
 
 
 def _day_texts(days: np.ndarray) -> list[str]:
