@@ -34,8 +34,9 @@ DEMO_TABLES = (
 """Tables the demo writes; a store with rows in any of them is refused unless `replace` is asked for."""
 
 DERIVED_TABLES = (
-    "recon_results", "recon_cases", "recon_summary", "bill_rollups", "bill_paid_days", "step_results",
-    "sla_monthly", "sla_quantiles",
+    "bill_states", "credit_states", "recon_results", "recon_cases", "recon_summary", "bill_rollups",
+    "step_results", "sla_monthly", "sla_quantiles", "sla_performers", "sla_fingerprints",
+    "ktm_intakes", "ktm_stages", "ktm_photo_checks",
 )
 """Tables other engines compute from the demo's data (reconciliation, SLA); `clear` empties those that
 exist, as they would be stale. The demo leaves them empty for those engines to fill."""

@@ -77,3 +77,23 @@ def test_demo007_progress_reports_rows_written_per_step(engine):
     assert steps["bills"] == summary.counts["bills"]
     assert steps["bank transactions"] == summary.counts["bank_transactions"]
     assert steps["workflow events"] == summary.counts["step_events"]
+
+
+def test_demo005_replacing_the_campus_empties_what_the_engines_derived_from_the_old_one(store):
+    from collectors.ktm_pipeline import refresh
+    from pantau.demo import DERIVED_TABLES
+    from pantau.models import Base
+    from pantau.recon import reconcile
+    from pantau.settings import Settings
+    from pantau.sla.engine import evaluate_pending
+
+    generate(store, "small", seed=42, now=NOW)
+    reconcile(store, Settings(), now=NOW)
+    evaluate_pending(store, Settings(), now=NOW)
+    refresh(store, now=NOW)
+    filled = {name for name in DERIVED_TABLES if _count(store, Base.metadata.tables[name])}
+    assert {"bill_states", "credit_states", "recon_summary", "step_results", "sla_monthly", "ktm_intakes"} <= filled
+
+    generate(store, "small", seed=7, now=NOW, replace=True)
+
+    assert {name: _count(store, Base.metadata.tables[name]) for name in DERIVED_TABLES} == dict.fromkeys(DERIVED_TABLES, 0)
