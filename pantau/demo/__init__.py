@@ -123,7 +123,7 @@ def clear(connection: Connection) -> None:
     PostgreSQL truncates them (restarting their id sequences, and cascading to rows elsewhere that
     point at them); SQLite deletes children first, and its ids restart by themselves.
     """
-    names = set(DEMO_TABLES) | {name for name in DERIVED_TABLES if name in Base.metadata.tables}
+    names = set(DEMO_TABLES) | set(DERIVED_TABLES)
     if connection.dialect.name == "postgresql":
         quote = connection.dialect.identifier_preparer.quote
         connection.execute(text(f"TRUNCATE {', '.join(quote(n) for n in sorted(names))} RESTART IDENTITY CASCADE"))
