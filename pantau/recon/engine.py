@@ -57,13 +57,13 @@ WHERE t.direction = 'credit' AND t.is_reversal = false
 AGG_SQL = """
 SELECT l.bill_id AS bill_id, SUM(l.amount) AS received_all, COUNT(*) AS credits_all,
        SUM(CASE WHEN l.amount = b.amount THEN 1 ELSE 0 END) AS exact_n,
-       MIN(CASE WHEN l.amount = b.amount THEN l.credit_id END) AS first_exact
+       MIN(CASE WHEN l.amount = b.amount THEN l.credit_id END) AS first_exact, MIN(b.amount) AS bill_amount
 FROM recon_link l JOIN bills b ON b.id = l.bill_id
 GROUP BY l.bill_id
 """
 
 SQLITE_AGG_TABLE = ("CREATE TEMPORARY TABLE recon_agg (bill_id INTEGER PRIMARY KEY, received_all, credits_all, exact_n,"
-                    " first_exact)")
+                    " first_exact, bill_amount)")
 """On SQLite the sums are keyed by the bill's id itself (the rows arrive in its order): no index to build."""
 
 RECEIVED = "COALESCE(a.received_all - CASE WHEN a.exact_n > 1 THEN (a.exact_n - 1) * b.amount ELSE 0 END, 0)"
@@ -98,15 +98,14 @@ CREDIT_CHANGES_SQL = f"""
 SELECT * FROM (
   SELECT l.credit_id AS credit_id, l.bill_id AS bill_id, l.amount AS amount, {{old}},
     CASE WHEN l.bill_id IS NULL THEN 'no_bill'
-         WHEN l.amount = b.amount AND l.credit_id <> a.first_exact THEN 'duplicate'
+         WHEN l.amount = a.bill_amount AND l.credit_id <> a.first_exact THEN 'duplicate'
          ELSE bs.state END AS state,
     CASE WHEN l.bill_id IS NULL THEN 'no_match'
-         WHEN l.amount = b.amount AND l.credit_id <> a.first_exact THEN 'repeat'
+         WHEN l.amount = a.bill_amount AND l.credit_id <> a.first_exact THEN 'repeat'
          ELSE bs.rule END AS rule,
-    CASE WHEN l.bill_id IS NULL OR (l.amount = b.amount AND l.credit_id <> a.first_exact) THEN l.amount
-         ELSE bs.received - b.amount END AS amount_diff
+    CASE WHEN l.bill_id IS NULL OR (l.amount = a.bill_amount AND l.credit_id <> a.first_exact) THEN l.amount
+         ELSE bs.received - a.bill_amount END AS amount_diff
   FROM recon_link l
-  LEFT JOIN bills b ON b.id = l.bill_id
   LEFT JOIN bill_states bs ON bs.bill_id = l.bill_id
   LEFT JOIN recon_agg a ON a.bill_id = l.bill_id{{old_join}}
 ) x
