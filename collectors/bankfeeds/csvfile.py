@@ -62,7 +62,8 @@ def read_csv_table(path: Path, mapping: ColumnMapping) -> RawTable:
     columns: dict[str, pa.Array] = {}
     for index, name in enumerate(table.column_names):
         columns.setdefault(name, table.column(index).combine_chunks())
-    blanks = _blank_lines(body)
+    lines = body.count(b"\n") + (bool(body) and not body.endswith(b"\n"))
+    blanks = np.empty(0, dtype=np.int64) if lines == table.num_rows + 1 else _blank_lines(body)
     return RawTable(
         columns=columns,
         lines=_line_numbers(blanks, np.arange(1, table.num_rows + 1)) + mapping.skip_rows,
