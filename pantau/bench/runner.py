@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -23,8 +24,8 @@ def run_all(
     report: Callable[[str], None] = print,
 ) -> dict[str, dict[str, Measurement]]:
     """Returns {scale: {metric: Measurement}}; each scale gets its own fresh SQLite store, with a demo campus
-    of that scale when a chosen benchmark reads one. Stores benchmarks build themselves are kept under
-    `data_dir`/bench-cache."""
+    of that scale when a chosen benchmark reads one, removed when the scale is done. Stores benchmarks build
+    themselves are kept under `data_dir`/bench-cache."""
     from pantau.demo import generate
 
     results: dict[str, dict[str, Measurement]] = {}
@@ -51,6 +52,7 @@ def run_all(
                 measured[measurement.metric] = measurement
         results[scale] = measured
         engine.dispose()
+        shutil.rmtree(workdir, ignore_errors=True)
     return results
 
 
