@@ -102,8 +102,8 @@ def _forms(wave_id: int):
         known = channels(session, wave_id)
     topup = dbc.Row([
         dbc.Col(dcc.Dropdown(id=T_CHANNEL, options=known, placeholder=t("Channel")), md=3),
-        dbc.Col(dbc.Input(id=T_QUANTITY, type="number", min=1, step=1, placeholder=t("Tokens to add")), md=2),
-        dbc.Col(dbc.Input(id=T_NOTE, placeholder=t("Note"), maxLength=300), md=5),
+        dbc.Col(dbc.Input(id=T_QUANTITY, type="number", min=1, step=1, placeholder=t("Tokens to add")), md=3),
+        dbc.Col(dbc.Input(id=T_NOTE, placeholder=t("Note"), maxLength=300), md=4),
         dbc.Col(dbc.Button([html.I(className="bi bi-plus-circle me-1"), t("Record top-up")], id=T_SAVE,
                            color="primary", className="w-100"), md=2),
     ], className="g-2 mb-2")
