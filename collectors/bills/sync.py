@@ -33,13 +33,15 @@ class SyncReport:
         return self.written + self.deleted
 
 
-def sync_source(store: Engine, source: BillSource, default_zone: str, *, now: datetime | None = None) -> SyncReport:
+def sync_source(store: Engine, source: BillSource, default_zone: str, *, now: datetime | None = None,
+                actor: str = ACTOR) -> SyncReport:
     """Bring the store's bills of ``source`` up to date with it.
 
     A database source is read incrementally: the rows whose change time is at or after the newest one
     stored, plus the list of every bill number to notice deletions. An export file is read whole.
     Raises :class:`BillDataError` (nothing stored) for a bad row, and for a source that suddenly
-    gives no bills at all while the store has some, unless ``allow_empty`` is set.
+    gives no bills at all while the store has some, unless ``allow_empty`` is set. The audit log names
+    ``actor`` (the collector, or the person at the command line).
     """
     now = now or utcnow()
     zone = source.zone(default_zone)
@@ -66,7 +68,7 @@ def sync_source(store: Engine, source: BillSource, default_zone: str, *, now: da
         report = SyncReport(source.name, len(records), written, deleted)
         if report.changed:
             with Session(bind=connection) as session:
-                audit.record(session, ACTOR, "bills.sync", f"source:{source.name}",
+                audit.record(session, actor, "bills.sync", f"source:{source.name}",
                              {"read": report.read, "written": written, "deleted": deleted})
                 session.flush()
     return report

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import typer
 
-from . import bank, events
+from . import bank, bills, events
 
-app = typer.Typer(help="Import files (workflow events, bank statements) into the store.", no_args_is_help=True)
+app = typer.Typer(help="Import files (workflow events, bank statements, bill exports) into the store.",
+                  no_args_is_help=True)
 events.register(app)
 bank.register(app)
+bills.register(app)
