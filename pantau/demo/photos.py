@@ -18,7 +18,8 @@ MISSING_SHARE = 0.01
 
 
 def write_photo_folder(engine: Engine, folder: Path, *, seed: int = 42) -> int:
-    """Fill ``folder`` with the newest intake's photos and a handful of slips; returns the files written."""
+    """Fill ``folder`` (emptied first: it is the demo's own) with the newest intake's photos and a handful of
+    slips; returns the files written."""
     with engine.connect() as connection:
         intake = connection.scalar(select(func.max(Student.angkatan)))
         nims = sorted(connection.scalars(select(Student.nim).where(Student.angkatan == intake)))
@@ -26,6 +27,9 @@ def write_photo_folder(engine: Engine, folder: Path, *, seed: int = 42) -> int:
         return 0
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
+    for earlier in folder.iterdir():
+        if earlier.is_file():
+            earlier.unlink()
     missing = set(rng.sample(nims, max(1, round(len(nims) * MISSING_SHARE))))
     present = [nim for nim in nims if nim not in missing]
     files = {f"{nim}.jpg": JPEG for nim in present}

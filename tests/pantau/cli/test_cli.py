@@ -79,3 +79,8 @@ def test_cli006_demo_leaves_every_page_something_to_show(cli, tmp_path):
     assert (photos.missing, photos.extra, photos.mismatched) == (1, 1, 3)
     assert photos.photo_dir == str(tmp_path / "demo-ktm-photos")
     assert (tmp_path / "demo-credentials.txt").exists()
+
+    again = cli("demo", "--scale", "small", "--replace", "--seed", "7")
+
+    assert again.exit_code == 0, again.output
+    assert "1 extra" in again.output  # the first campus's photos are gone, not extras of the second
