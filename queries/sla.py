@@ -25,26 +25,23 @@ OPEN_STATES = (OPEN, AT_RISK, BREACHED, WAITING)
 
 
 def live_state(now: datetime):
-    """A step's state at `now`: stored once completed, else waiting, open, at risk or breached by the clock."""
-    return case(
-        (StepResult.completed_at.is_not(None), StepResult.state),
-        (StepResult.outside_party, WAITING),
-        (StepResult.due_at.is_(None), OPEN),
-        (StepResult.due_at < now, BREACHED),
-        (StepResult.risk_at <= now, AT_RISK),
-        else_=OPEN,
-    )
+    """A step's state at `now`: stored once completed, else as `open_state` gives it."""
+    return case((StepResult.completed_at.is_not(None), StepResult.state), *_clock(now), else_=OPEN)
 
 
 def open_state(now: datetime):
-    """The state at `now` of a step still open: waiting, open, at risk or breached by the clock (what
-    `live_state` gives such a step, from columns the open-step index holds)."""
-    return case(
+    """The state at `now` of a step still open: waiting, open, at risk or breached by the clock, from
+    columns the open-step index holds."""
+    return case(*_clock(now), else_=OPEN)
+
+
+def _clock(now: datetime) -> tuple:
+    """The branches that decide an open step's state at `now`, first match wins."""
+    return (
         (StepResult.outside_party, WAITING),
         (StepResult.due_at.is_(None), OPEN),
         (StepResult.due_at < now, BREACHED),
         (StepResult.risk_at <= now, AT_RISK),
-        else_=OPEN,
     )
 
 
@@ -190,11 +187,7 @@ def open_steps(
 
 def open_counts(engine: Engine, now: datetime, scope: Scope = None) -> dict[str, int]:
     """How many open steps are open (in time), at risk, breached and waiting on an outside party at `now`."""
-    states = (
-        select(open_state(now).label("state"))
-        .where(StepResult.completed_at.is_(None), _in_scope(StepResult.sop_code, StepResult.step_key, scope))
-        .subquery()
-    )
+    states = _open_states(now, scope)
     query = select(states.c.state, func.count()).group_by(states.c.state)
     with engine.connect() as connection:
         counts = dict(connection.execute(query).all())
@@ -203,17 +196,22 @@ def open_counts(engine: Engine, now: datetime, scope: Scope = None) -> dict[str,
 
 def open_counts_by_sop(engine: Engine, now: datetime, scope: Scope) -> dict[str, dict[str, int]]:
     """`open_counts` of every SOP in `scope` (not None: name each SOP's steps), from one read."""
-    states = (
-        select(StepResult.sop_code, open_state(now).label("state"))
-        .where(StepResult.completed_at.is_(None), _in_scope(StepResult.sop_code, StepResult.step_key, scope))
-        .subquery()
-    )
+    states = _open_states(now, scope, StepResult.sop_code)
     query = select(states.c.sop_code, states.c.state, func.count()).group_by(states.c.sop_code, states.c.state)
     counts: dict[str, dict[str, int]] = {code: dict.fromkeys(OPEN_STATES, 0) for code in scope}
     with engine.connect() as connection:
         for code, state, count in connection.execute(query):
             counts[code][state] = int(count)
     return counts
+
+
+def _open_states(now: datetime, scope: Scope, *columns):
+    """The open steps in `scope` with their state at `now` (and `columns`), as a subquery to count."""
+    return (
+        select(*columns, open_state(now).label("state"))
+        .where(StepResult.completed_at.is_(None), _in_scope(StepResult.sop_code, StepResult.step_key, scope))
+        .subquery()
+    )
 
 
 CASE_COLUMNS = ["step_key", "step_number", "performer_role", "unit", "performer", "outcome", "outside_party", "implicit",
