@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
-from typer.testing import CliRunner
 
-from pantau.cli import app
 from pantau.db import make_engine, session_scope
 from pantau.models import ApiToken, User
-
-
-@pytest.fixture
-def cli(tmp_path, monkeypatch):
-    monkeypatch.delenv("PANTAU_CONFIG", raising=False)
-    monkeypatch.delenv("PANTAU_DATABASE_URL", raising=False)
-    monkeypatch.setenv("PANTAU_DATA_DIR", str(tmp_path))
-    runner = CliRunner()
-    return lambda *args: runner.invoke(app, list(args))
 
 
 def test_cli001_init_creates_then_reports_up_to_date(cli, tmp_path):

@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import func, select
-from typer.testing import CliRunner
+from sqlalchemy import select
 
-from pantau.cli import app
 from pantau.db import make_engine, session_scope
 from pantau.models import AuditEntry, Bill
 
@@ -17,14 +15,9 @@ ROWS = ("TGH-1;herregistrasi;Rp 2.250.000,00;98810001;2026-12-15;20261;Siti Amin
         "TGH-2;registrasi;1500000;98810002;2026-12-15;20261;Budi Santoso;LUNAS\n")
 
 
-@pytest.fixture
-def cli(tmp_path, monkeypatch):
-    monkeypatch.delenv("PANTAU_CONFIG", raising=False)
-    monkeypatch.delenv("PANTAU_DATABASE_URL", raising=False)
-    monkeypatch.setenv("PANTAU_DATA_DIR", str(tmp_path))
-    runner = CliRunner()
-    runner.invoke(app, ["init"])
-    return lambda *args: runner.invoke(app, list(args))
+@pytest.fixture(autouse=True)
+def initialised(cli):
+    cli("init")
 
 
 def _bills(tmp_path) -> dict[str, tuple]:
