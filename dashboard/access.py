@@ -35,6 +35,8 @@ class PageSpec:
     icon: str
     roles: frozenset[str]
     order: int
+    sops: tuple[str, ...] = ()
+    """The SOPs the page is about: an operator sees it only when one of them is assigned to their unit."""
 
 
 PAGES: dict[str, PageSpec] = {}
@@ -51,9 +53,11 @@ def register_page(
     roles: tuple[str, ...],
     order: int,
     layout: Callable[..., Any],
+    sops: tuple[str, ...] = (),
 ) -> None:
-    """Register a Dash page whose layout only renders for `roles` (others get "Tidak berwenang")."""
-    spec = PageSpec(key, path, title, group, icon, frozenset(roles), order)
+    """Register a Dash page whose layout only renders for `roles`, and for an operator only with one of `sops`
+    assigned to their unit (others get "Tidak berwenang")."""
+    spec = PageSpec(key, path, title, group, icon, frozenset(roles), order, tuple(sops))
     PAGES[key] = spec
 
     def guarded_layout(**kwargs):
@@ -65,8 +69,11 @@ def register_page(
 
 
 def may_see(user, key: str) -> bool:
+    """Whether `user` may open page `key` and run its callbacks: by role, and for an SOP's page by unit."""
     spec = PAGES.get(key)
-    return bool(spec and getattr(user, "is_authenticated", False) and user.role in spec.roles)
+    if not (spec and getattr(user, "is_authenticated", False) and user.role in spec.roles):
+        return False
+    return not spec.sops or bool(assigned_sops(user, spec.sops))
 
 
 def visible_pages(user) -> list[PageSpec]:

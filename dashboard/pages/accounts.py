@@ -213,4 +213,5 @@ access.register_page(
     roles=("direktur", "kepala_it", "admin", "operator"),
     order=60,
     layout=layout,
+    sops=(AKUN, WS),
 )

@@ -287,4 +287,5 @@ access.register_page(
     roles=("direktur", "admin", "bendahara", "operator"),
     order=55,
     layout=layout,
+    sops=(SOP,),
 )

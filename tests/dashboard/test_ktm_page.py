@@ -68,3 +68,10 @@ def test_ktmpage004_roles_in_chromium(dash_duo, site):
         dash_duo.driver.get(f"{dash_duo.server.url}/ktm")
         dash_duo.wait_for_text_to_equal("#shell-not-authorised h2", "Tidak berwenang", timeout=30)
         assert not dash_duo.driver.find_elements("css selector", "#ktm-summary")
+
+
+@pytest.mark.parametrize(("who", "offered"), [("ops.ktm", True), ("operator", False), ("direktur", True),
+                                              ("bendahara", False)])
+def test_ktmpage005_the_menu_offers_the_page_only_to_who_may_open_it(site, who, offered):
+    shell = site.client(who).get("/_dash-layout").text
+    assert ("shell-nav-ktm" in shell) is offered
