@@ -7,7 +7,6 @@ rollups that reconciliation rebuilds, so the page is as quick at a million bills
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import dash
@@ -27,6 +26,7 @@ from ..components.empty import empty_state
 from ..components.kpi import kpi_card
 from ..components.status import grade
 from ..components.tables import data_table
+from ..components.workbook import xlsx
 from . import payments_figures as figures
 
 KEY = "payments"
@@ -296,9 +296,7 @@ def _download(_csv, _xlsx, semester, kinds, prodi, angkatan, state, search):
     name = f"tagihan-{'semua' if semester in (None, ALL_SEMESTERS) else semester}"
     if dash.ctx.triggered_id == DL_CSV:
         return dcc.send_data_frame(frame.to_csv, f"{name}.csv", index=False)
-    buffer = io.BytesIO()
-    frame.to_excel(buffer, index=False, engine="openpyxl")
-    return dcc.send_bytes(buffer.getvalue(), f"{name}.xlsx")
+    return dcc.send_bytes(xlsx({name: frame}), f"{name}.xlsx")
 
 
 access.register_page(

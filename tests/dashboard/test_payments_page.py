@@ -4,9 +4,13 @@ the drill-down download."""
 
 from __future__ import annotations
 
+import base64
+import io
 import shutil
+from datetime import datetime
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from pantau.db import session_scope
@@ -110,6 +114,13 @@ def test_paypage005_the_drill_down_downloads_as_csv_and_xlsx(site):
     assert all(row.endswith("bank_paid_app_unpaid") for row in rows)
     xlsx = client.post(UPDATE, json=download("xlsx")).json["response"]["payments-download"]["data"]
     assert xlsx["filename"].endswith(".xlsx") and xlsx["base64"]
+    sheet = load_workbook(io.BytesIO(base64.b64decode(xlsx["content"]))).worksheets[0]
+    header, *cells = list(sheet.iter_rows(values_only=True))
+    assert ",".join(header) == csv["content"].splitlines()[0]
+    assert len(cells) == len(rows) and all(row[-1] == "bank_paid_app_unpaid" for row in cells)
+    amount, due = header.index("Jumlah"), header.index("Jatuh tempo")
+    assert all(isinstance(row[amount], (int, float)) and row[amount] > 0 for row in cells)
+    assert isinstance(cells[0][due], datetime) and sheet.cell(2, due + 1).number_format == "yyyy-mm-dd"
 
 
 @pytest.mark.browser

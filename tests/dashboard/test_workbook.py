@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import date, datetime, time
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+import pytest
 from openpyxl import load_workbook
 
 from dashboard.components.workbook import xlsx
@@ -24,3 +26,19 @@ def test_wb001_sheets_in_order_with_header_values_and_empty_cells():
                                                               ("W1", datetime(2026, 3, 3, 10, 12), None)]
     assert book["open"]["B2"].is_date
     assert list(book["empty"].iter_rows(values_only=True)) == [("case_ref", "due_at", "performer")]
+
+
+def test_wb002_decimals_days_and_other_objects_keep_their_values():
+    frame = pd.DataFrame({"bill": ["B1", "B2"], "amount": [Decimal("1500000"), None], "due": [date(2026, 8, 31), None],
+                          "state": pd.Categorical(["matched", None]), "at": [time(9, 30), None]})
+    sheet = load_workbook(io.BytesIO(xlsx({"bills": frame})))["bills"]
+    assert list(sheet.iter_rows(values_only=True)) == [("bill", "amount", "due", "state", "at"),
+                                                       ("B1", 1500000, datetime(2026, 8, 31), "matched", "09:30:00"),
+                                                       ("B2", None, None, None, None)]
+    assert sheet["C2"].number_format == "yyyy-mm-dd"
+
+
+def test_wb003_an_aware_datetime_is_refused_not_shifted():
+    frame = pd.DataFrame({"due_at": pd.to_datetime(["2026-03-03 10:12"]).tz_localize("Asia/Jakarta")})
+    with pytest.raises(ValueError, match="sheet 'open', column 'due_at'"):
+        xlsx({"open": frame})
