@@ -20,6 +20,8 @@ from sqlalchemy.sql.functions import FunctionElement
 from pantau.models import DigitalAccount, SopCase, WebserviceAccount
 from pantau.models.workflow import StepResult
 
+from .frames import read_frame
+
 SOP = "AKUN"
 ACCESS_FLOW = "pemberian_akses"
 DECISION_STEP = "pertimbangan_akses"
@@ -33,7 +35,7 @@ WS_STATES = (EXPIRED_IN_USE, EXPIRING, ACTIVE, EXPIRED)
 
 def _frame(engine: Engine, query, columns: list[str], times: tuple[str, ...] = ()) -> pd.DataFrame:
     with engine.connect() as connection:
-        frame = pd.DataFrame(connection.execute(query).all(), columns=columns)
+        frame = read_frame(connection, query, columns)
     for column in times:
         frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame

@@ -7,6 +7,8 @@ from sqlalchemy import Engine, select
 
 from pantau.models import AuditEntry, User
 
+from .frames import read_frame
+
 USER_COLUMNS = ["id", "username", "full_name", "role", "unit", "active", "created_at", "last_login_at"]
 AUDIT_COLUMNS = ["at", "actor", "action", "target", "ip", "detail"]
 
@@ -14,7 +16,7 @@ AUDIT_COLUMNS = ["at", "actor", "action", "target", "ip", "detail"]
 def list_users(engine: Engine) -> pd.DataFrame:
     query = select(*(getattr(User, c) for c in USER_COLUMNS)).order_by(User.role, User.username)
     with engine.connect() as connection:
-        frame = pd.DataFrame(connection.execute(query).all(), columns=USER_COLUMNS)
+        frame = read_frame(connection, query, USER_COLUMNS)
     for column in ("created_at", "last_login_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame
@@ -27,6 +29,6 @@ def audit_log(engine: Engine, *, action_prefix: str | None = None, limit: int = 
         query = query.where(AuditEntry.action.startswith(action_prefix))
     query = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
     with engine.connect() as connection:
-        frame = pd.DataFrame(connection.execute(query).all(), columns=AUDIT_COLUMNS)
+        frame = read_frame(connection, query, AUDIT_COLUMNS)
     frame["at"] = pd.to_datetime(frame["at"], utc=True)
     return frame

@@ -7,6 +7,8 @@ from sqlalchemy import Engine, func, select
 
 from pantau.models import Alert
 
+from .frames import read_frame
+
 COLUMNS = ["id", "severity", "title", "body", "role", "source", "state", "opened_at", "last_seen_at",
            "acknowledged_by", "resolved_at", "resolved_by", "link"]
 
@@ -18,7 +20,7 @@ def list_alerts(engine: Engine, *, roles: list[str] | None, states: list[str], l
         query = query.where(Alert.role.in_(roles))
     query = query.order_by(Alert.opened_at.desc(), Alert.id.desc()).limit(limit)
     with engine.connect() as connection:
-        frame = pd.DataFrame(connection.execute(query).all(), columns=COLUMNS)
+        frame = read_frame(connection, query, COLUMNS)
     for column in ("opened_at", "last_seen_at", "resolved_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame

@@ -25,6 +25,8 @@ from pantau.models import SopCase
 from pantau.models.workflow import StepResult
 from queries.sla import live_state
 
+from .frames import read_frame
+
 SOP = "KSO"
 VERIFY_STEP = "verifikasi_skp"
 DECISION_STEP = "informasi_hasil"
@@ -36,7 +38,7 @@ APPROVED, REJECTED = "setuju", "ditolak"
 
 def _frame(engine: Engine, query, columns: list[str], times: tuple[str, ...] = ()) -> pd.DataFrame:
     with engine.connect() as connection:
-        frame = pd.DataFrame(connection.execute(query).all(), columns=columns)
+        frame = read_frame(connection, query, columns)
     for column in times:
         frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame

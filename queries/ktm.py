@@ -24,6 +24,8 @@ from pantau.models.workflow import StepResult
 from pantau.sla.periods import month_of
 from queries.sla import live_state
 
+from .frames import read_frame
+
 SOP = "KTM"
 SENT_STEP = "pembuatan_ktm"
 DISTRIBUTED_STEP = "distribusi"
@@ -43,7 +45,7 @@ def case_filter(intake: int, batch: int | None = None):
 
 def _frame(engine: Engine, query, columns: list[str], times: tuple[str, ...] = ()) -> pd.DataFrame:
     with engine.connect() as connection:
-        frame = pd.DataFrame(connection.execute(query).all(), columns=columns)
+        frame = read_frame(connection, query, columns)
     for column in times:
         frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame

@@ -14,9 +14,9 @@ KPI definitions (UI.md), one each, for cards, pages and reports:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import accumulate
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import accumulate
 
 import pandas as pd
 from sqlalchemy import Engine, and_, case, func, or_, select
@@ -25,6 +25,8 @@ from pantau import semesters
 from pantau.models import BankTransaction, Bill, Prodi, ReconCase
 from pantau.models.bank import BillState, ReconSummary
 from pantau.models.billing import BillRollup
+
+from .frames import read_frame
 
 AGE_BUCKETS = ((0, "not_due"), (30, "1-30"), (60, "31-60"), (90, "61-90"), (None, "90+"))
 """Ageing buckets by days past due: not yet due, then up to 30, 60, 90 days, and more."""
@@ -98,12 +100,6 @@ def _paid_by(as_of: date):
                 (BillRollup.paid_on <= as_of, BillRollup.paid), else_=ZERO)
 
 
-def _frame(engine: Engine, query) -> pd.DataFrame:
-    with engine.connect() as connection:
-        result = connection.execute(query)
-        return pd.DataFrame(result.all(), columns=list(result.keys()))
-
-
 def options(engine: Engine) -> Options:
     """Semesters (newest first), bill kinds, study programmes and intake years that have bills."""
     with engine.connect() as connection:
@@ -112,7 +108,7 @@ def options(engine: Engine) -> Options:
         years = list(connection.scalars(select(BillRollup.angkatan).where(BillRollup.angkatan.is_not(None))
                                         .distinct().order_by(BillRollup.angkatan.desc())))
     used = select(BillRollup.prodi_id).distinct().scalar_subquery()
-    prodi = _frame(engine, select(Prodi.id, Prodi.code, Prodi.name).where(Prodi.id.in_(used)).order_by(Prodi.code))
+    prodi = read_frame(engine, select(Prodi.id, Prodi.code, Prodi.name).where(Prodi.id.in_(used)).order_by(Prodi.code))
     return Options(semesters, kinds, prodi, years)
 
 
@@ -225,10 +221,10 @@ def paid_unpaid(engine: Engine, *, by: str, bills: BillFilter = BillFilter()) ->
     query = (select(key.label("group"), BillRollup.app_state, func.sum(BillRollup.bills).label("bills"),
                     func.sum(BillRollup.billed).label("billed"), func.sum(BillRollup.paid).label("paid"))
              .where(bills.clause()).group_by(key, BillRollup.app_state).order_by(key, BillRollup.app_state))
-    frame = _frame(engine, query)
+    frame = read_frame(engine, query)
     frame["outstanding"] = frame["billed"] - frame["paid"]
     if by == "prodi" and not frame.empty:
-        codes = _frame(engine, select(Prodi.id, Prodi.code))
+        codes = read_frame(engine, select(Prodi.id, Prodi.code))
         frame["group"] = frame["group"].map(dict(zip(codes["id"], codes["code"])))
     return frame
 
@@ -236,13 +232,14 @@ def paid_unpaid(engine: Engine, *, by: str, bills: BillFilter = BillFilter()) ->
 def collection_curve(engine: Engine, *, bills: BillFilter = BillFilter()) -> pd.DataFrame:
     """Collection against the deadline: per kind, the share of the billed Rupiah (and of the bills)
     fully paid by each day relative to the due date (``offset`` days, negative before it)."""
-    billed = _frame(engine, select(BillRollup.kind, func.sum(BillRollup.billed).label("billed"),
-                                   func.sum(BillRollup.bills).label("bills"))
-                    .where(bills.clause()).group_by(BillRollup.kind))
-    paid = _frame(engine, select(BillRollup.kind, BillRollup.due_date, BillRollup.paid_on,
-                                 func.sum(BillRollup.paid).label("paid"), func.sum(BillRollup.bills).label("bills"))
-                  .where(bills.clause(), BillRollup.paid_on.is_not(None))
-                  .group_by(BillRollup.kind, BillRollup.due_date, BillRollup.paid_on))
+    billed = read_frame(engine, select(BillRollup.kind, func.sum(BillRollup.billed).label("billed"),
+                                        func.sum(BillRollup.bills).label("bills"))
+                         .where(bills.clause()).group_by(BillRollup.kind))
+    paid = read_frame(engine, select(BillRollup.kind, BillRollup.due_date, BillRollup.paid_on,
+                                      func.sum(BillRollup.paid).label("paid"),
+                                      func.sum(BillRollup.bills).label("bills"))
+                       .where(bills.clause(), BillRollup.paid_on.is_not(None))
+                       .group_by(BillRollup.kind, BillRollup.due_date, BillRollup.paid_on))
     if paid.empty:
         return pd.DataFrame(columns=["kind", "offset", "share", "count_share"])
     paid["offset"] = (pd.to_datetime(paid["paid_on"]) - pd.to_datetime(paid["due_date"])).dt.days
@@ -259,9 +256,9 @@ def ageing(engine: Engine, *, as_of: date, bills: BillFilter = BillFilter()) -> 
     """Unpaid money by how long past due on ``as_of``: ``bucket, bills, outstanding`` in bucket order
     (see :data:`AGE_BUCKETS`), every bucket present."""
     owed = (BillRollup.billed - BillRollup.paid).label("owed")
-    frame = _frame(engine, select(BillRollup.due_date, func.sum(BillRollup.bills).label("bills"),
-                                  func.sum(owed).label("outstanding"))
-                   .where(bills.clause(), BillRollup.app_state != "paid").group_by(BillRollup.due_date))
+    frame = read_frame(engine, select(BillRollup.due_date, func.sum(BillRollup.bills).label("bills"),
+                                       func.sum(owed).label("outstanding"))
+                        .where(bills.clause(), BillRollup.app_state != "paid").group_by(BillRollup.due_date))
     labels = [label for _, label in AGE_BUCKETS]
     if frame.empty:
         return pd.DataFrame({"bucket": labels, "bills": 0, "outstanding": [ZERO] * len(labels)})
@@ -283,9 +280,9 @@ def _bucket(days_late: int) -> str:
 
 def recon_summary(engine: Engine) -> pd.DataFrame:
     """The latest run's ``subject`` (bill or credit), ``state``, ``items``, ``amount``, ``amount_diff``, ``run_at``."""
-    return _frame(engine, select(ReconSummary.subject, ReconSummary.state, ReconSummary.items, ReconSummary.amount,
-                                 ReconSummary.amount_diff, ReconSummary.run_at)
-                  .order_by(ReconSummary.subject, ReconSummary.items.desc()))
+    return read_frame(engine, select(ReconSummary.subject, ReconSummary.state, ReconSummary.items, ReconSummary.amount,
+                                      ReconSummary.amount_diff, ReconSummary.run_at)
+                       .order_by(ReconSummary.subject, ReconSummary.items.desc()))
 
 
 def last_reconciled(engine: Engine) -> datetime | None:
@@ -308,7 +305,7 @@ def cases(engine: Engine, *, now: datetime, status: str = "open", limit: int = 5
         .where(ReconCase.status == status)
         .order_by(ReconCase.due_at, ReconCase.id).limit(limit)
     )
-    frame = _frame(engine, query)
+    frame = read_frame(engine, query)
     for column in ("detected_at", "due_at", "resolved_at", "booked_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True)
     frame["overdue"] = frame["due_at"] < pd.Timestamp(now)
@@ -344,4 +341,4 @@ def bill_rows(engine: Engine, *, bills: BillFilter = BillFilter(), state: str | 
         pattern = f"%{search.strip()}%"
         query = query.where(or_(Bill.source_key.ilike(pattern), Bill.payer_name.ilike(pattern),
                                 Bill.va_number.ilike(pattern)))
-    return _frame(engine, query)
+    return read_frame(engine, query)

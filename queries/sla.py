@@ -21,6 +21,8 @@ from pantau.sla.periods import half_of
 from pantau.sla.scope import Scope
 from pantau.sops import Sop
 
+from .frames import read_frame
+
 OPEN_STATES = (OPEN, AT_RISK, BREACHED, WAITING)
 
 
@@ -53,11 +55,6 @@ def _in_scope(sop_column, step_column, scope: Scope):
     return or_(*(and_(sop_column == code, step_column.in_(sorted(keys))) for code, keys in sorted(scope.items())))
 
 
-def _frame(engine: Engine, query, columns: list[str]) -> pd.DataFrame:
-    with engine.connect() as connection:
-        return pd.DataFrame(connection.execute(query).all(), columns=columns)
-
-
 def _with_compliance(frame: pd.DataFrame) -> pd.DataFrame:
     frame["compliance"] = (frame["met"] / frame["measured"].where(frame["measured"] > 0)).astype(float)
     return frame
@@ -86,7 +83,7 @@ def sop_compliance(engine: Engine, months: Sequence[str], scope: Scope = None) -
         .group_by(SlaMonthly.sop_code)
         .order_by(SlaMonthly.sop_code)
     )
-    return _with_compliance(_frame(engine, query, ["sop_code", "completed", "measured", "met", "breached"]))
+    return _with_compliance(read_frame(engine, query, ["sop_code", "completed", "measured", "met", "breached"]))
 
 
 def monthly_compliance(engine: Engine, months: Sequence[str], scope: Scope = None, *, by: str = "sop") -> pd.DataFrame:
@@ -100,7 +97,7 @@ def monthly_compliance(engine: Engine, months: Sequence[str], scope: Scope = Non
         .group_by(*keys, SlaMonthly.month)
         .order_by(*keys, SlaMonthly.month)
     )
-    return _with_compliance(_frame(engine, query, [*names, "month", "measured", "met"]))
+    return _with_compliance(read_frame(engine, query, [*names, "month", "measured", "met"]))
 
 
 def overall_compliance(engine: Engine, months: Sequence[str], scope: Scope = None) -> float | None:
@@ -125,15 +122,16 @@ def step_stats(engine: Engine, half: str, months: Sequence[str], scope: Scope = 
         .where(SlaMonthly.month.in_(list(months)), _in_scope(SlaMonthly.sop_code, SlaMonthly.step_key, scope))
         .group_by(SlaMonthly.sop_code, SlaMonthly.step_key)
     )
-    frame = _frame(engine, counts, ["sop_code", "step_key", "outside_party", "completed", "measured", "met", "breached"])
+    frame = read_frame(engine, counts, ["sop_code", "step_key", "outside_party", "completed", "measured", "met",
+                                        "breached"])
     frame["outside_party"] = frame["outside_party"].astype(bool)
     quantiles = (
         select(SlaQuantile.sop_code, SlaQuantile.step_key, SlaQuantile.median_ratio, SlaQuantile.p90_ratio,
                SlaQuantile.median_elapsed_s, SlaQuantile.p90_elapsed_s, SlaQuantile.median_allowed_s)
         .where(SlaQuantile.period == half, _in_scope(SlaQuantile.sop_code, SlaQuantile.step_key, scope))
     )
-    spread = _frame(engine, quantiles, ["sop_code", "step_key", "median_ratio", "p90_ratio", "median_elapsed_s",
-                                        "p90_elapsed_s", "median_allowed_s"])
+    spread = read_frame(engine, quantiles, ["sop_code", "step_key", "median_ratio", "p90_ratio", "median_elapsed_s",
+                                             "p90_elapsed_s", "median_allowed_s"])
     return _with_compliance(frame.merge(spread, on=["sop_code", "step_key"], how="left"))
 
 
@@ -147,7 +145,8 @@ def performer_counts(engine: Engine, half: str, scope: Scope = None) -> pd.DataF
         .order_by(SlaPerformer.sop_code, SlaPerformer.step_key, SlaPerformer.performer == OTHERS,
                   SlaPerformer.completed.desc(), SlaPerformer.performer)
     )
-    return _with_compliance(_frame(engine, query, ["sop_code", "step_key", "performer", "completed", "measured", "met"]))
+    columns = ["sop_code", "step_key", "performer", "completed", "measured", "met"]
+    return _with_compliance(read_frame(engine, query, columns))
 
 
 OPEN_COLUMNS = ["case_id", "case_ref", "sop_code", "step_key", "step_number", "performer_role", "unit", "performer",
@@ -179,7 +178,7 @@ def open_steps(
         .join(SopCase, SopCase.id == StepResult.case_id)
         .order_by(chosen.c.due_at.is_(None), chosen.c.due_at, chosen.c.case_id, chosen.c.id)
     )
-    frame = _frame(engine, query, OPEN_COLUMNS)
+    frame = read_frame(engine, query, OPEN_COLUMNS)
     for column in ("started_at", "due_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame
@@ -228,7 +227,7 @@ def case_steps(engine: Engine, case_id: int, now: datetime, scope: Scope = None)
         .where(StepResult.case_id == case_id, _in_scope(StepResult.sop_code, StepResult.step_key, scope))
         .order_by(StepResult.started_at, StepResult.step_number)
     )
-    frame = _frame(engine, query, CASE_COLUMNS)
+    frame = read_frame(engine, query, CASE_COLUMNS)
     for column in ("started_at", "completed_at", "due_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame

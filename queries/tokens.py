@@ -22,6 +22,8 @@ from pantau.models.base import UTCDateTime
 from pantau.recon.sql import local_day
 from pantau.tokens.forecast import DEFAULT_LEVEL, Forecast, cone, forecast
 
+from .frames import read_frame
+
 WAVE_COLUMNS = ["id", "code", "name", "year", "opens_on", "closes_on", "payment_deadline"]
 
 
@@ -34,20 +36,14 @@ class DaysLeft:
     forecast: Forecast
 
 
-def _frame(engine: Engine, query) -> pd.DataFrame:
-    with engine.connect() as connection:
-        result = connection.execute(query)
-        return pd.DataFrame(result.all(), columns=list(result.keys()))
-
-
 def _day_column(connection: Connection, column: str, zone: str, now: datetime):
     return literal_column(local_day(connection, column, zone, now))
 
 
 def waves(engine: Engine) -> pd.DataFrame:
     """Every admission wave, newest first."""
-    return _frame(engine, select(*(getattr(AdmissionWave, c) for c in WAVE_COLUMNS))
-                  .order_by(AdmissionWave.opens_on.desc(), AdmissionWave.id.desc()))
+    return read_frame(engine, select(*(getattr(AdmissionWave, c) for c in WAVE_COLUMNS))
+                       .order_by(AdmissionWave.opens_on.desc(), AdmissionWave.id.desc()))
 
 
 def open_waves(engine: Engine, today: date) -> pd.DataFrame:
@@ -182,16 +178,16 @@ def forecast_cone(predicted: Forecast, start: date, horizon: int = 30) -> pd.Dat
 
 def topups(engine: Engine, wave_id: int) -> pd.DataFrame:
     """The wave's initial stock and top-ups: when, channel, quantity, who recorded it and the note."""
-    return _frame(engine, select(TokenMovement.occurred_at, TokenMovement.channel, TokenMovement.kind,
-                                 TokenMovement.quantity, TokenMovement.recorded_by, TokenMovement.recorded_at,
-                                 TokenMovement.note)
-                  .where(TokenMovement.wave_id == wave_id, TokenMovement.kind != "issued")
-                  .order_by(TokenMovement.occurred_at))
+    return read_frame(engine, select(TokenMovement.occurred_at, TokenMovement.channel, TokenMovement.kind,
+                                      TokenMovement.quantity, TokenMovement.recorded_by, TokenMovement.recorded_at,
+                                      TokenMovement.note)
+                       .where(TokenMovement.wave_id == wave_id, TokenMovement.kind != "issued")
+                       .order_by(TokenMovement.occurred_at))
 
 
 def extensions(engine: Engine, wave_id: int) -> pd.DataFrame:
     """The wave's payment-period extensions: from, to, who, when and why."""
-    return _frame(engine, select(PaymentPeriodExtension.previous_deadline, PaymentPeriodExtension.new_deadline,
-                                 PaymentPeriodExtension.recorded_by, PaymentPeriodExtension.recorded_at,
-                                 PaymentPeriodExtension.note)
-                  .where(PaymentPeriodExtension.wave_id == wave_id).order_by(PaymentPeriodExtension.recorded_at))
+    return read_frame(engine, select(PaymentPeriodExtension.previous_deadline, PaymentPeriodExtension.new_deadline,
+                                      PaymentPeriodExtension.recorded_by, PaymentPeriodExtension.recorded_at,
+                                      PaymentPeriodExtension.note)
+                       .where(PaymentPeriodExtension.wave_id == wave_id).order_by(PaymentPeriodExtension.recorded_at))

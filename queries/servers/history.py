@@ -10,6 +10,7 @@ from sqlalchemy import Engine, Integer, and_, case, cast, literal, or_, select
 
 from pantau.models import Incident, Monitor, ProbeSample, utcnow
 
+from ..frames import read_frame
 from .uptime import TABLES
 from .windows import SIZES, floor, time_range
 
@@ -47,7 +48,7 @@ def latency(engine: Engine, monitor_id: int, range_key: str, now: datetime | Non
             .order_by(table.bucket)
         )
     with engine.connect() as connection:
-        frame = pd.DataFrame(connection.execute(query).all(), columns=SERIES_COLUMNS)
+        frame = read_frame(connection, query, SERIES_COLUMNS)
     frame["at"] = pd.to_datetime(frame["at"], utc=True)
     for column in SERIES_COLUMNS[5:]:
         frame[column] = frame[column].astype("float64")
@@ -72,7 +73,7 @@ def incidents(engine: Engine, start: datetime, end: datetime | None = None, *,
     if monitor_ids is not None:
         query = query.where(Incident.monitor_id.in_(list(monitor_ids)))
     with engine.connect() as connection:
-        frame = pd.DataFrame(connection.execute(query).all(), columns=INCIDENT_COLUMNS)
+        frame = read_frame(connection, query, INCIDENT_COLUMNS)
     for column in ("started_at", "ended_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True).dt.as_unit("us")  # pandas may infer seconds
     frame["open"] = frame["ended_at"].isna()

@@ -9,6 +9,7 @@ from sqlalchemy import Engine, Integer, cast, func, select
 
 from pantau.models import HostMetric, utcnow
 
+from ..frames import read_frame
 from .windows import time_range
 
 HOST_COLUMNS = ["host", "collected_at", "cpu_pct", "mem_pct", "load1", "net_rx_bps", "net_tx_bps", "uptime_s",
@@ -33,7 +34,7 @@ def hosts(engine: Engine, since: timedelta = timedelta(days=30), now: datetime |
             .order_by(HostMetric.host)
         )
     with engine.connect() as connection:
-        frame = pd.DataFrame(connection.execute(query).all(), columns=HOST_COLUMNS)
+        frame = read_frame(connection, query, HOST_COLUMNS)
     frame["collected_at"] = pd.to_datetime(frame["collected_at"], utc=True)
     return frame.drop_duplicates("host").reset_index(drop=True)
 
@@ -55,7 +56,7 @@ def host_history(engine: Engine, host: str, range_key: str, now: datetime | None
         .order_by(bucket)
     )
     with engine.connect() as connection:
-        frame = pd.DataFrame(connection.execute(query).all(), columns=HISTORY_COLUMNS)
+        frame = read_frame(connection, query, HISTORY_COLUMNS)
     frame["at"] = pd.to_datetime(frame["at"].astype("int64"), unit="s", utc=True)
     for column in HISTORY_COLUMNS[2:]:
         frame[column] = frame[column].astype("float64")

@@ -14,13 +14,15 @@ from collectors.monitors.maintenance import Window, parse_rule
 from pantau.alerts import LIVE_STATES
 from pantau.models import Alert, MaintenanceWindow, Monitor, ProbeSample
 
+from ..frames import read_frame
+
 ROLE_ORDER = ("payment-server", "h2h-server", "bank-link", "router", "other")
 ALERT_SOURCES = ("monitors", "host-metrics")
 
 
 def _frame(engine: Engine, query, columns: list[str], times: tuple[str, ...] = ()) -> pd.DataFrame:
     with engine.connect() as connection:
-        frame = pd.DataFrame(connection.execute(query).all(), columns=columns)
+        frame = read_frame(connection, query, columns)
     for column in times:
         frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame

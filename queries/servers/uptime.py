@@ -14,6 +14,7 @@ from sqlalchemy import Engine, func, literal, select, union_all
 
 from pantau.models import RollupDay, RollupHour, RollupMinute, utcnow
 
+from ..frames import read_frame
 from .windows import WINDOWS, pieces
 
 TABLES = {"minute": RollupMinute, "hour": RollupHour, "day": RollupDay}
@@ -43,7 +44,7 @@ def uptime(engine: Engine, monitor_ids: Iterable[int], *, windows: Iterable[str]
             .group_by(combined.c.monitor_id, combined.c.window)
         )
         with engine.connect() as connection:
-            frame = pd.DataFrame(connection.execute(query).all(), columns=COLUMNS[:-1])
+            frame = read_frame(connection, query, COLUMNS[:-1])
     full = pd.MultiIndex.from_product([ids, chosen], names=["monitor_id", "window"]).to_frame(index=False)
     frame = full.merge(frame, on=["monitor_id", "window"], how="left")
     for column in ("up", "down", "maintenance"):
