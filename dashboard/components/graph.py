@@ -10,6 +10,21 @@ from .. import context
 RUPIAH_TICKS = {"tickformat": ",.0f"}
 """Whole Rupiah on an axis: `100.000.000`, never Plotly's `100M`, which an Indonesian reader takes for miliar."""
 
+COUNT_TICKS = {"tickformat": ",d"}
+"""Whole counts on an axis (bills, tokens, applicants, requests): `10.000` in Indonesian and `10,000` in English
+through the figure's `separators`, never Plotly's `10k`, which an Indonesian reader writes `10 rb`."""
+
+FEW = 10
+"""Below this many, Plotly would step a count axis by 0.5 or 0.2, which whole numbers print as `0, 1, 1, 2`."""
+
+
+def count_ticks(largest: float | None = None) -> dict:
+    """The axis options of a count axis whose largest value is ``largest``: :data:`COUNT_TICKS`, with a tick at
+    every whole number when the counts are few."""
+    if largest is not None and largest < FEW:
+        return {**COUNT_TICKS, "tick0": 0, "dtick": 1}
+    return dict(COUNT_TICKS)
+
 
 def separators(lang: str) -> str:
     """Plotly's decimal and thousands marks: `1.234,5` in Indonesian, `1,234.5` in English."""

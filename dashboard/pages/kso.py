@@ -8,6 +8,7 @@ operators see the page when their unit is assigned the KSO SOP (checked in the l
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -144,14 +145,16 @@ def _lead_figure(leads: pd.DataFrame):
     if leads.empty:
         return empty_state(t("No activity has started for the requests of this period."), icon="calendar-event")
     days = leads["lead_s"] / 86_400
-    figure = go.Figure(go.Histogram(x=days, xbins={"size": 7}, marker_color=COLOURS["primary"],
+    start = math.floor(days.min() / 7) * 7
+    tallest = float(((days - start) // 7).value_counts().max())
+    figure = go.Figure(go.Histogram(x=days, xbins={"start": start, "size": 7}, marker_color=COLOURS["primary"],
                                     hovertemplate=t("%{x} days: %{y} requests") + "<extra></extra>"))
     figure.add_vline(x=float(days.median()), line_dash="dash", line_color=COLOURS["muted"],
                      annotation_text=t("Median"), annotation_position="top")
     figure.update_layout(title=t("Requests by days from request to activity"), height=300, bargap=0.05,
                          separators=graph.separators(lang), margin={"l": 48, "r": 8, "t": 48, "b": 48})
     figure.update_xaxes(title_text=t("Days from request to activity"))
-    figure.update_yaxes(title_text=t("Requests"))
+    figure.update_yaxes(title_text=t("Requests"), **graph.count_ticks(tallest))
     return graph.graph(figure)
 
 

@@ -57,7 +57,8 @@ def paid_unpaid(frame: pd.DataFrame, by: str, measure: str):
     unit = t("Bills") if measure == "count" else t("Billed (Rp)")
     figure.update_layout(barmode="stack")
     figure.update_xaxes(title_text=t(GROUP_TITLES[by]), type="category")
-    figure.update_yaxes(title_text=unit, **(graph.RUPIAH_TICKS if measure == "rupiah" else {}))
+    tallest = float(frame.groupby("group", dropna=False)["bills"].sum().max())
+    figure.update_yaxes(title_text=unit, **(graph.RUPIAH_TICKS if measure == "rupiah" else graph.count_ticks(tallest)))
     title = t("Paid and unpaid bills by {group}", group=t(GROUP_TITLES[by]).lower())
     return graph.graph(_layout(figure, title))
 

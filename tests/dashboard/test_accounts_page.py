@@ -47,7 +47,8 @@ def test_accpage003_both_parts_with_expiry_states_and_decisions(site, who):
     assert states[0] == "Berakhir, masih dipakai" and "Segera berakhir" in states
     register = client.post(UPDATE, json=REGISTER).json["response"]
     assert "Waktu sampai keputusan" in str(register["accounts-akun-summary"]["children"])
-    assert register["accounts-services"]["children"]["props"]["figure"]["layout"]["title"]["text"] == "Akun per layanan"
+    services = register["accounts-services"]["children"]["props"]["figure"]["layout"]
+    assert services["title"]["text"] == "Akun per layanan" and services["xaxis"]["tickformat"] == ",d"
 
 
 @pytest.mark.browser

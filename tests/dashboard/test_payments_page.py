@@ -25,6 +25,8 @@ REFRESH = payload([("payments-summary", "children"), ("payments-curve", "childre
                   [*FILTERS, ("payments-tick", "n_intervals", None)])
 PAID = payload([("payments-paid", "children")], [*FILTERS, ("payments-grouping", "value", "kind"),
                                                  ("payments-measure", "value", "rupiah")])
+PAID_COUNT = payload([("payments-paid", "children")], [*FILTERS, ("payments-grouping", "value", "kind"),
+                                                       ("payments-measure", "value", "count")])
 
 
 def resolve(case_id: int | None, note: str) -> dict:
@@ -76,6 +78,11 @@ def test_paypage002_the_answer_first_then_the_figures(site, role):
     bars = client.post(UPDATE, json=PAID).json["response"]["payments-paid"]["children"]["props"]["figure"]
     assert [trace["name"] for trace in bars["data"]] == ["Lunas", "Dibayar sebagian", "Belum lunas"]
     assert bars["layout"]["yaxis"]["title"]["text"] == "Ditagihkan (Rp)"
+    assert bars["layout"]["yaxis"]["tickformat"] == ",.0f"
+    counted = client.post(UPDATE, json=PAID_COUNT).json["response"]["payments-paid"]["children"]["props"]["figure"]
+    # Whole bills with the reader's thousands mark (10.000), never Plotly's SI suffix (10k).
+    assert counted["layout"]["yaxis"]["title"]["text"] == "Tagihan" and counted["layout"]["separators"] == ",."
+    assert counted["layout"]["yaxis"]["tickformat"] == ",d"
 
 
 def test_paypage003_the_director_reads_the_queue_but_the_server_refuses_his_resolve(site):
