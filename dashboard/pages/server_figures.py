@@ -147,5 +147,5 @@ def host_figure(history: pd.DataFrame, host: str, range_label: str) -> Figure:
         data, t("Load of {host} over {range}", host=host, range=range_label), 300,
         yaxis={"title": {"text": t("Use (%)")}, "range": [0, 100]},
         yaxis2={"title": {"text": t("Load (1 min)")}, "overlaying": "y", "side": "right", "rangemode": "tozero",
-                "showgrid": False},
+                "tickmode": "auto", "showgrid": False},
     )

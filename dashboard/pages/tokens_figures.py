@@ -46,13 +46,23 @@ def stock_and_demand(days: pd.DataFrame, status: pd.DataFrame, topups: pd.DataFr
     figure.update_layout(
         title=t("Token stock against applicant demand, with the forecast"), height=380, bargap=0.1,
         separators=graph.separators(lang), margin={"l": 56, "r": 56, "t": 56, "b": 40},
-        yaxis={"title": {"text": t("Tokens in stock")}, "rangemode": "tozero", "tickformat": ",d"},
+        yaxis={"title": {"text": t("Tokens in stock")}, "rangemode": "tozero",
+               **graph.count_ticks(_largest(figure, "y"))},
+        # Its own ticks: an overlaying axis otherwise takes the left axis's tick positions (Plotly's "sync"),
+        # uneven applicant counts such as 2.54, 5.09 and 7.63, printed 3, 5, 8.
         yaxis2={"title": {"text": t("Applicants a day")}, "overlaying": "y", "side": "right", "showgrid": False,
-                "rangemode": "tozero", "tickformat": ",d"},
+                "rangemode": "tozero", "tickmode": "auto", **graph.count_ticks(_largest(figure, "y2"))},
         legend={"orientation": "h", "y": -0.2},
     )
     figure.update_xaxes(title_text=t("Day"))
     return graph.graph(figure)
+
+
+def _largest(figure: go.Figure, axis: str) -> float:
+    """The largest value drawn on the y axis ``axis`` ("y" or "y2"), 0 when none is."""
+    tops = [pd.to_numeric(pd.Series(trace.y), errors="coerce").max() for trace in figure.data
+            if trace.y is not None and (trace.yaxis or "y") == axis]
+    return float(max((top for top in tops if pd.notna(top)), default=0))
 
 
 def _ms(day: date) -> float:
@@ -66,8 +76,8 @@ def _cone(figure: go.Figure, status: pd.DataFrame, today: date, colour: str, cha
     cone = forecast_cone(status["forecast"].iloc[0], today)
     t = context.t
     figure.add_scatter(x=list(cone["day"]) + list(cone["day"])[::-1], y=list(cone["upper"]) + list(cone["lower"])[::-1],
-                       fill="toself", fillcolor=_transparent(colour), line={"width": 0}, hoverinfo="skip",
-                       showlegend=False, name=t("Forecast interval"))
+                       mode="lines", fill="toself", fillcolor=_transparent(colour), line={"width": 0},
+                       hoverinfo="skip", showlegend=False, name=t("Forecast interval"))
     figure.add_scatter(x=cone["day"], y=cone["expected"], mode="lines", line={"color": colour, "dash": "dash"},
                        name=t("Forecast {channel}", channel=channel),
                        hovertemplate=t("%{x}: about %{y:.0f} tokens left") + f"<extra>{channel}</extra>")

@@ -65,6 +65,9 @@ def test_tokpage002_stock_against_demand_with_the_forecast_and_the_method(site):
     assert "Permintaan (calon pendaftar per hari)" in names
     assert any(name and name.startswith("Stok ") for name in names)
     assert figure["layout"]["yaxis2"]["title"]["text"] == "Calon pendaftar per hari"
+    assert figure["layout"]["separators"] == ",." and figure["layout"]["yaxis"]["tickformat"] == ",d"
+    # Demand's own ticks, not the stock axis's positions synced onto it (uneven counts such as 29, 58, 87).
+    assert figure["layout"]["yaxis2"]["tickmode"] == "auto" and figure["layout"]["yaxis2"]["tickformat"] == ",d"
 
 
 def test_tokpage003_the_director_sees_no_form_and_the_server_refuses_his_records(site):
