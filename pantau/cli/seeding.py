@@ -23,7 +23,8 @@ def settle_demo(store: Engine, config: Settings) -> None:
     console.print(f"SLA: {evaluation.cases:,} cases measured in {evaluation.seconds:,.1f} s.")
     with console.status("Reconciling the demo bank feed…"):
         run = reconcile(store, config)
-        history = replay_cases(store, now=utcnow(), due_hours=recon_settings(config).case_due_hours)
+        recon = recon_settings(config)
+        history = replay_cases(store, now=utcnow(), due_hours=recon.case_due_hours, lag_hours=recon.bank_lag_hours)
     console.print(f"Reconciliation: {sum(run.bills.values()):,} bills and {sum(run.credits.values()):,} credits in "
                   f"{run.seconds:,.1f} s; {history['dated']:,} cases, {history['resolved']:,} already resolved.")
     console.print(f"KTM photos: {_check_photos(store, config)}.")

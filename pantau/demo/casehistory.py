@@ -1,10 +1,12 @@
 """The demo's reconciliation queue as if Pantau had watched the bank feed all along.
 
 Reconciling a freshly generated campus would detect every case at once, at the moment of seeding: no case
-overdue, no history. :func:`replay_cases` dates each open case from the moment its condition arose (the
-credit's booking, or the bill's payment in the application), one collector run later, and has the demo
-bendahara resolve most of those detected more than a few days before ``now``, some of them late, through
-the same audited resolution a user makes. What stays open is partly still within 1x24 jam and partly overdue.
+overdue, no history. :func:`replay_cases` dates each open case from the moment Pantau could first see its
+condition (the import of the credit behind it, or the application's payment once the bank's lag has passed
+with no credit), one collector run later, however long ago that was: the demo's bank feed goes back years,
+and so does its queue. The demo bendahara resolves every case older than a few weeks and most of those
+detected more than a few days before ``now``, some of them late, through the same audited resolution a user
+makes, but never the latest few. What stays open is recent: partly still within 1x24 jam and partly overdue.
 """
 
 from __future__ import annotations
@@ -15,18 +17,21 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from pantau.models import BankTransaction, Bill, ReconCase
+from pantau.models import BankImport, BankTransaction, Bill, ReconCase
 from pantau.models.bank import CreditState
 from pantau.recon.cases import resolve_case
 
 RESOLVER = "bendahara"
 DETECTION_DELAY = timedelta(hours=1)
 """A condition is found by the next collector run after it arose."""
-HISTORY = timedelta(days=45)
-"""Conditions older than this were found when the demo's watch began."""
 SETTLED_AFTER = timedelta(days=3)
 """Cases detected longer ago than this are mostly resolved by ``now``."""
 SETTLED_SHARE = 0.85
+ALL_SETTLED_AFTER = timedelta(days=30)
+"""Cases detected longer ago than this are all resolved (but for the latest few): no case stays open for months."""
+LATEST_OPEN = 3
+"""The latest cases stay open however old they are, so that the queue is never empty, even in a season (or at a
+scale) where no condition arose in the last days."""
 NOTES = {
     "bank_paid_app_unpaid": "Dicocokkan dengan rekening koran; status tagihan di aplikasi diperbarui.",
     "app_paid_no_bank": "Bukti setor dari mahasiswa diterima; setoran ditemukan di mutasi hari berikutnya.",
@@ -37,42 +42,63 @@ NOTES = {
 }
 
 
-def replay_cases(engine: Engine, *, now: datetime, due_hours: float, seed: int = 42) -> dict[str, int]:
-    """Re-date the open cases and resolve the settled ones; returns how many were re-dated and resolved."""
+def replay_cases(engine: Engine, *, now: datetime, due_hours: float, lag_hours: float = 36,
+                 seed: int = 42) -> dict[str, int]:
+    """Re-date the open cases and resolve the settled ones; returns how many were re-dated and resolved.
+
+    ``lag_hours`` is the reconciliation's ``bank_lag_hours``: how long a payment in the application waits for
+    its bank credit before it is a case."""
     rng = random.Random(seed)
     due = timedelta(hours=due_hours)
-    start = now - HISTORY
     resolved = 0
     with Session(engine) as session, session.begin():
         cases = session.scalars(select(ReconCase).where(ReconCase.status == "open").order_by(ReconCase.id)).all()
-        arose = _arising(session, cases)
+        arose = _arising(session, cases, timedelta(hours=lag_hours))
         for case in cases:
-            detected = min(max(arose.get(case.id) or start, start) + DETECTION_DELAY, now)
+            moment = arose.get(case.id)
+            detected = min(moment + DETECTION_DELAY, now) if moment is not None else case.detected_at
             case.detected_at, case.due_at = detected, detected + due
-            if now - detected > SETTLED_AFTER and rng.random() < SETTLED_SHARE:
+        latest = {case.id for case in sorted(cases, key=lambda c: (c.detected_at, c.id))[-LATEST_OPEN:]}
+        for case in (case for case in cases if case.id not in latest):
+            age = now - case.detected_at
+            if age > ALL_SETTLED_AFTER or (age > SETTLED_AFTER and rng.random() < SETTLED_SHARE):
                 took = due * rng.uniform(0.1, 1.6)
                 resolve_case(session, case.id, user=RESOLVER, note=NOTES.get(case.kind, "Diselesaikan."),
-                             at=min(detected + took, now))
+                             at=min(case.detected_at + took, now))
                 resolved += 1
     return {"dated": len(cases), "resolved": resolved}
 
 
-def _arising(session: Session, cases: list[ReconCase]) -> dict[int, datetime]:
-    """When each case's condition arose: its credit's booking, else the latest credit to its bill, else the
-    bill's payment in the application."""
-    credits = {t.id: t.booked_at for t in session.execute(
-        select(BankTransaction.id, BankTransaction.booked_at)
-        .where(BankTransaction.id.in_({c.bank_transaction_id for c in cases if c.bank_transaction_id})))}
+def _arising(session: Session, cases: list[ReconCase], lag: timedelta) -> dict[int, datetime]:
+    """When Pantau could first see each case's condition: a credit's case when the credit was imported (its
+    booking when no import is known); a payment in the application with no bank credit once ``lag`` has
+    passed after it; any other bill's case when its latest credit was imported."""
+    seen = func.coalesce(BankImport.imported_at, BankTransaction.booked_at)
+    credits = dict(session.execute(
+        select(BankTransaction.id, seen).outerjoin(BankImport, BankImport.id == BankTransaction.import_id)
+        .where(BankTransaction.id.in_({c.bank_transaction_id for c in cases if c.bank_transaction_id}))).all())
     bills = {c.bill_id for c in cases if c.bill_id and not c.bank_transaction_id}
     latest_credit = dict(session.execute(
-        select(CreditState.bill_id, func.max(BankTransaction.booked_at))
+        select(CreditState.bill_id, func.max(seen))
         .join(BankTransaction, BankTransaction.id == CreditState.credit_id)
+        .outerjoin(BankImport, BankImport.id == BankTransaction.import_id)
         .where(CreditState.bill_id.in_(bills)).group_by(CreditState.bill_id)).all())
     app_paid = dict(session.execute(select(Bill.id, Bill.app_paid_at).where(Bill.id.in_(bills))).all())
     out = {}
     for case in cases:
-        moment = (credits.get(case.bank_transaction_id) if case.bank_transaction_id
-                  else latest_credit.get(case.bill_id) or app_paid.get(case.bill_id))
+        if case.bank_transaction_id:
+            moment = credits.get(case.bank_transaction_id)
+        elif case.kind == "app_paid_no_bank" and app_paid.get(case.bill_id) is not None:
+            moment = _aware(app_paid[case.bill_id]) + lag
+        else:
+            moment = latest_credit.get(case.bill_id) or app_paid.get(case.bill_id)
         if moment is not None:
-            out[case.id] = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            out[case.id] = _aware(moment)
     return out
+
+
+def _aware(moment: datetime | str) -> datetime:
+    """``moment`` in UTC (a bare time is UTC in the store; SQLite may give an aggregate's time as text)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
