@@ -32,38 +32,47 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
-from .sql import create_temp, day_number, statement
+from .sql import create_temp, day_number, fence, statement
 
 ID_SPAN = 10**12
 PREFERENCE_SPAN = 10**17
 LAST_DAY = 99_999
 
 LINK_SQL = """
-SELECT t.id AS credit_id, t.amount AS amount,
-  CAST(COALESCE(
+SELECT credit_id, amount, CAST(code % {id_span} AS BIGINT) AS bill_id,
+  CASE WHEN code / {preference} < 4 THEN 1 ELSE 0 END AS exact
+FROM (
+  SELECT t.id AS credit_id, t.amount AS amount, COALESCE(
     CASE WHEN t.bill_ref IS NOT NULL THEN
-      (SELECT b.id FROM bills b WHERE b.source_key = t.bill_ref AND b.deleted_at IS NULL) END,
+      (SELECT CASE WHEN b.amount = t.amount THEN 0 ELSE 4 END * {preference} + b.id
+       FROM bills b WHERE b.source_key = t.bill_ref AND b.deleted_at IS NULL) END,
     (SELECT MIN(
         (CASE WHEN b.amount = t.amount THEN 0 ELSE 4 END
          + CASE WHEN b.due_date >= t.value_date THEN 0 ELSE 2 END) * {preference}
         + CASE WHEN b.due_date >= t.value_date THEN {due_day} ELSE {last_day} - {due_day} END * {id_span}
         + b.id)
-     FROM bills b WHERE b.va_number = t.va_number AND b.deleted_at IS NULL) % {id_span}
-  ) AS BIGINT) AS bill_id
-FROM bank_transactions t
-WHERE t.direction = 'credit' AND t.is_reversal = false
+     FROM bills b WHERE b.va_number = t.va_number AND b.deleted_at IS NULL)
+  ) AS code
+  FROM bank_transactions t
+  WHERE t.direction = 'credit' AND t.is_reversal = false{{new}}{fence}
+) c
 """
+"""Each credit with its bill and whether it pays exactly the bill's amount. The bill is found in one
+indexed look-up that returns a code: the preference digit (4 when the amounts differ, plus 2 when
+paid after the due date), the due day and the bill's id, so MIN picks the preferred bill and the
+code says whether its amount was matched without reading the bill again. The fence keeps the inner
+query apart, so the look-up runs once per credit rather than once per use of its code."""
 
 AGG_SQL = """
-SELECT l.bill_id AS bill_id, SUM(l.amount) AS received_all, COUNT(*) AS credits_all,
-       SUM(CASE WHEN l.amount = b.amount THEN 1 ELSE 0 END) AS exact_n,
-       MIN(CASE WHEN l.amount = b.amount THEN l.credit_id END) AS first_exact, MIN(b.amount) AS bill_amount
-FROM recon_link l JOIN bills b ON b.id = l.bill_id
+SELECT l.bill_id AS bill_id, SUM(l.amount) AS received_all, COUNT(*) AS credits_all, SUM(l.exact) AS exact_n,
+       MIN(CASE WHEN l.exact = 1 THEN l.credit_id END) AS first_exact
+FROM recon_link l
+WHERE l.bill_id IS NOT NULL
 GROUP BY l.bill_id
 """
 
 SQLITE_AGG_TABLE = ("CREATE TEMPORARY TABLE recon_agg (bill_id INTEGER PRIMARY KEY, received_all, credits_all, exact_n,"
-                    " first_exact, bill_amount)")
+                    " first_exact)")
 """On SQLite the sums are keyed by the bill's id itself (the rows arrive in its order): no index to build."""
 
 RECEIVED = "COALESCE(a.received_all - CASE WHEN a.exact_n > 1 THEN (a.exact_n - 1) * b.amount ELSE 0 END, 0)"
@@ -98,16 +107,17 @@ CREDIT_CHANGES_SQL = f"""
 SELECT * FROM (
   SELECT l.credit_id AS credit_id, l.bill_id AS bill_id, l.amount AS amount, {{old}},
     CASE WHEN l.bill_id IS NULL THEN 'no_bill'
-         WHEN l.amount = a.bill_amount AND l.credit_id <> a.first_exact THEN 'duplicate'
+         WHEN l.exact = 1 AND l.credit_id <> a.first_exact THEN 'duplicate'
          ELSE bs.state END AS state,
     CASE WHEN l.bill_id IS NULL THEN 'no_match'
-         WHEN l.amount = a.bill_amount AND l.credit_id <> a.first_exact THEN 'repeat'
+         WHEN l.exact = 1 AND l.credit_id <> a.first_exact THEN 'repeat'
          ELSE bs.rule END AS rule,
-    CASE WHEN l.bill_id IS NULL OR (l.amount = a.bill_amount AND l.credit_id <> a.first_exact) THEN l.amount
-         ELSE bs.received - a.bill_amount END AS amount_diff
+    CASE WHEN l.bill_id IS NULL OR (l.exact = 1 AND l.credit_id <> a.first_exact) THEN l.amount
+         ELSE bs.received - b.amount END AS amount_diff
   FROM recon_link l
   LEFT JOIN bill_states bs ON bs.bill_id = l.bill_id
-  LEFT JOIN recon_agg a ON a.bill_id = l.bill_id{{old_join}}
+  LEFT JOIN recon_agg a ON a.bill_id = l.bill_id
+  LEFT JOIN bills b ON b.id = l.bill_id{{old_join}}
 ) x
 WHERE x.old_state IS NULL OR x.old_state <> x.state OR COALESCE(x.old_bill, 0) <> COALESCE(x.bill_id, 0)
 """
@@ -154,11 +164,12 @@ UPSERT_SQL = {
 }
 
 NEW_CREDITS = " AND NOT EXISTS (SELECT 1 FROM credit_states s WHERE s.credit_id = t.id)"
+"""Only the credits with no state yet: those a partial run links."""
 TOUCHED_SQL = "SELECT DISTINCT bill_id FROM recon_link WHERE bill_id IS NOT NULL"
 KNOWN_CREDITS_SQL = """
-INSERT INTO recon_link (credit_id, amount, bill_id)
-SELECT s.credit_id, t.amount, s.bill_id
-FROM credit_states s JOIN bank_transactions t ON t.id = s.credit_id
+INSERT INTO recon_link (credit_id, amount, bill_id, exact)
+SELECT s.credit_id, t.amount, s.bill_id, CASE WHEN t.amount = b.amount THEN 1 ELSE 0 END
+FROM credit_states s JOIN bank_transactions t ON t.id = s.credit_id JOIN bills b ON b.id = s.bill_id
 WHERE s.bill_id IN (SELECT bill_id FROM recon_touched)
 """
 TOUCHED_BILLS = " AND b.id IN (SELECT bill_id FROM recon_touched)"
@@ -179,13 +190,14 @@ def match(connection: Connection, now: datetime, *, full: bool = True) -> tuple[
     bills they reached, with those bills' earlier credits (whose links cannot have changed).
     """
     due_day = day_number(connection, "b.due_date")
-    link = LINK_SQL.format(preference=PREFERENCE_SPAN, id_span=ID_SPAN, last_day=LAST_DAY, due_day=due_day)
+    link = LINK_SQL.format(preference=PREFERENCE_SPAN, id_span=ID_SPAN, last_day=LAST_DAY, due_day=due_day,
+                           fence=fence(connection))
     if full:
         for forget in FORGET_SQL:
             connection.exec_driver_sql(forget)
-        create_temp(connection, "recon_link", link)
+        create_temp(connection, "recon_link", link.format(new=""))
     else:
-        create_temp(connection, "recon_link", link + NEW_CREDITS)
+        create_temp(connection, "recon_link", link.format(new=NEW_CREDITS))
         create_temp(connection, "recon_touched", TOUCHED_SQL)
         connection.exec_driver_sql(KNOWN_CREDITS_SQL)
     if connection.dialect.name == "sqlite":

@@ -53,6 +53,12 @@ def day_number(connection: Connection, column: str) -> str:
     return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
 
 
+def fence(connection: Connection) -> str:
+    """A clause that keeps the database from merging a subquery into the query around it (so an
+    expression the outer query uses twice is computed once): ``OFFSET 0`` (SQLite wants a LIMIT first)."""
+    return " LIMIT -1 OFFSET 0" if connection.dialect.name == "sqlite" else " OFFSET 0"
+
+
 def smaller(first: str, second: str) -> str:
     """SQL for the smaller of two values (``MIN(a, b)`` in SQLite, ``LEAST`` in PostgreSQL)."""
     return f"CASE WHEN {first} < {second} THEN {first} ELSE {second} END"
