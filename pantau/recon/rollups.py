@@ -10,8 +10,11 @@ the next rebuild folds them away.
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
+
+from pantau.models.bank import RECON_STATES
 
 from .sql import local_day, smaller, statement
 
@@ -28,31 +31,79 @@ WHERE b.deleted_at IS NULL
 GROUP BY {KEYS}, s.state
 """
 
-GROUP_KEY = "paid_on, due_date, recon_state, angkatan, semester, kind, prodi_id, app_state"
-GROUPS_SQL = f"""
-CREATE TEMPORARY TABLE recon_groups (semester, kind, prodi_id, angkatan, due_date, paid_on, app_state, recon_state,
-  bills, billed, paid, received,
-  PRIMARY KEY ({GROUP_KEY})) WITHOUT ROWID
-"""
-"""SQLite sorts a million rows to GROUP BY them; adding each bill into its group's row of this table
-(``INSERT ... ON CONFLICT DO UPDATE``, a few hundred groups) takes half the time. NULL keys are
-stored as -1 or '' so that equal groups conflict."""
-
-ADD_SQL = f"""
+PACKED_GROUPS_SQL = "CREATE TEMPORARY TABLE recon_groups (key INTEGER PRIMARY KEY, bills, billed, paid, received)"
+PACKED_ADD_SQL = """
 INSERT INTO recon_groups
-SELECT b.semester, b.kind, COALESCE(b.prodi_id, -1), COALESCE(b.angkatan, -1), b.due_date, COALESCE({{paid_on}}, ''),
-       {{app_state}}, s.state, 1, b.amount, {{paid}}, s.received
+SELECT {key}, 1, b.amount, {paid}, s.received
 FROM bills b JOIN bill_states s ON s.bill_id = b.id
 WHERE b.deleted_at IS NULL
-ON CONFLICT ({GROUP_KEY}) DO UPDATE SET bills = bills + 1, billed = billed + excluded.billed, paid = paid + excluded.paid,
+ON CONFLICT (key) DO UPDATE SET bills = bills + 1, billed = billed + excluded.billed, paid = paid + excluded.paid,
   received = received + excluded.received
 """
-
-UNGROUP_SQL = f"""{COLUMNS}
-SELECT semester, kind, NULLIF(prodi_id, -1), NULLIF(angkatan, -1), due_date, NULLIF(paid_on, ''), app_state, recon_state,
-       bills, billed, paid, received
-FROM recon_groups
+PACKED_UNGROUP_SQL = f"""{COLUMNS}
+SELECT {{columns}}, bills, billed, paid, received FROM recon_groups
 """
+"""SQLite sorts a million rows to GROUP BY them. Instead each bill's group is packed into one integer
+(``packing``) and the bill added into that group's row of a table keyed by it: a third of the time."""
+
+JDN = "CAST(julianday({}) + 0.5 AS INTEGER)"
+"""The Julian day number of a date (or of the day an instant's string falls on)."""
+MAX_KEY = 2**62
+
+
+def packing(connection: Connection, zone: str, now: datetime) -> tuple[str, list[str], dict] | None:
+    """How to pack a bill's rollup group into one integer on SQLite: the key's SQL, the SQL giving each
+    of ``bill_rollups``' group columns back from ``key``, and their parameters; None when the store's
+    range of values would not fit in 62 bits.
+
+    Each group column is a digit: semester and kind by their position among the store's values,
+    prodi and angkatan from their range (0 for none), the due day from its range, the paid day by
+    its Julian day number (0 for none), app and reconciliation state by position. The store's values
+    and ranges come from its indexes.
+    """
+    ranges = connection.exec_driver_sql(
+        "SELECT semester, MIN(due_date), MAX(due_date) FROM bills GROUP BY semester").all()
+    combos = connection.exec_driver_sql("SELECT DISTINCT kind, prodi_id, angkatan FROM bills").all()
+    if not ranges:
+        return None
+    params: dict = {}
+
+    def listed(name: str, column: str, values: list[str]) -> tuple[str, str, int]:
+        names = [f"{name}_{i}" for i in range(len(values))]
+        params.update(zip(names, values))
+        encode = f"CASE {column} " + " ".join(f"WHEN :{n} THEN {i}" for i, n in enumerate(names)) + " END"
+        decode = "CASE {d} " + " ".join(f"WHEN {i} THEN :{n}" for i, n in enumerate(names)) + " END"
+        return encode, decode, len(values)
+
+    def ranged(column: str, values: list[int]) -> tuple[str, str, int]:
+        known = [v for v in values if v is not None]
+        low = min(known, default=0) - 1
+        return f"COALESCE({column} - {low}, 0)", f"NULLIF({{d}}, 0) + {low}", max(known, default=low) - low + 1
+
+    first_due = min(r[1] for r in ranges)
+    last_due = max(r[2] for r in ranges)
+    due_low = connection.exec_driver_sql(f"SELECT {JDN.format('?')}", (first_due,)).scalar()
+    due_span = connection.exec_driver_sql(f"SELECT {JDN.format('?')}", (last_due,)).scalar() - due_low + 1
+    minutes = int(now.astimezone(ZoneInfo(zone)).utcoffset().total_seconds() // 60)
+    paid_day = JDN.format(f"b.app_paid_at, '{minutes:+d} minutes'")
+    digits = [
+        ("semester", *listed("semester", "b.semester", [r[0] for r in ranges])),
+        ("kind", *listed("kind", "b.kind", sorted({c[0] for c in combos}))),
+        ("prodi_id", *ranged("b.prodi_id", [c[1] for c in combos])),
+        ("angkatan", *ranged("b.angkatan", [c[2] for c in combos])),
+        ("due_date", f"{JDN.format('b.due_date')} - {due_low}", f"date({{d}} + {due_low})", due_span),
+        ("paid_on", f"CASE WHEN b.app_paid THEN {paid_day} ELSE 0 END", "date(NULLIF({d}, 0))", 2**22),
+        ("app_state", *listed("app", APP_STATE, ["paid", "partial", "unpaid"])),
+        ("recon_state", *listed("recon", "s.state", list(RECON_STATES))),
+    ]
+    place, key, columns = 1, [], []
+    for _, encode, decode, size in reversed(digits):
+        key.append(f"({encode}) * {place}")
+        columns.append(decode.format(d=f"(key / {place} % {size})"))
+        place *= size
+    if place > MAX_KEY:
+        return None
+    return " + ".join(key), list(reversed(columns)), params
 
 MOVE_SQL = f"""{COLUMNS}
 SELECT {KEYS}, c.old_state, -COUNT(*), -SUM(b.amount), -SUM({{paid}}), -SUM(c.old_received)
@@ -85,13 +136,15 @@ def _sql(template: str, connection: Connection, zone: str, now: datetime) -> str
 def rebuild(connection: Connection, zone: str, now: datetime) -> None:
     """Regroup every live bill into ``bill_rollups``."""
     connection.exec_driver_sql("DELETE FROM bill_rollups")
-    if connection.dialect.name != "sqlite":
+    packed = packing(connection, zone, now) if connection.dialect.name == "sqlite" else None
+    if packed is None:
         connection.execute(statement(_sql(REBUILD_SQL, connection, zone, now)))
         return
+    key, columns, params = packed
     connection.exec_driver_sql("DROP TABLE IF EXISTS recon_groups")
-    connection.exec_driver_sql(GROUPS_SQL)
-    connection.execute(statement(_sql(ADD_SQL, connection, zone, now)))
-    connection.exec_driver_sql(UNGROUP_SQL)
+    connection.exec_driver_sql(PACKED_GROUPS_SQL)
+    connection.execute(statement(PACKED_ADD_SQL.format(key=key, paid=PAID)), params)
+    connection.execute(statement(PACKED_UNGROUP_SQL.format(columns=", ".join(columns))), params)
     connection.exec_driver_sql("DROP TABLE recon_groups")
 
 
