@@ -26,6 +26,23 @@ def count_ticks(largest: float | None = None) -> dict:
     return dict(COUNT_TICKS)
 
 
+DAY_MS = 86_400_000
+
+
+def date_axis(lang: str, *, hours: bool = False) -> dict:
+    """A time axis in the pages' formats at every zoom: `22 Nov` (the day first, as Indonesians write it, where
+    Plotly would print `Nov 22`), `Nov 2026` for months, times as `14.05` (`2:05 PM` in English); the hover
+    names the full day, and the time on an axis of ``hours``."""
+    clock = "%H.%M" if lang == "id" else "%-I:%M %p"
+    stops = [
+        {"dtickrange": [None, DAY_MS], "value": f"{clock}<br>%-d %b"},
+        {"dtickrange": [DAY_MS, "M1"], "value": "%-d %b"},
+        {"dtickrange": ["M1", "M12"], "value": "%b %Y"},
+        {"dtickrange": ["M12", None], "value": "%Y"},
+    ]
+    return {"type": "date", "tickformatstops": stops, "hoverformat": f"%-d %b %Y, {clock}" if hours else "%-d %b %Y"}
+
+
 def separators(lang: str) -> str:
     """Plotly's decimal and thousands marks: `1.234,5` in Indonesian, `1,234.5` in English."""
     return ",." if lang == "id" else ".,"

@@ -48,7 +48,7 @@ def _figure(data: list[dict], title: str, height: int, **layout) -> Figure:
         "template": _template(pio.templates.default), "title": {"text": title}, "height": height,
         "separators": graph.separators(lang), "hovermode": "x unified", "margin": {"t": 48, "b": 96},
         "legend": {"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0},
-        "xaxis": {"type": "date", "title": {"text": t("Time ({zone})", zone=zone_name(tz))}},
+        "xaxis": {**graph.date_axis(lang, hours=True), "title": {"text": t("Time ({zone})", zone=zone_name(tz))}},
     }
     for key, value in layout.items():
         base[key] = {**base[key], **value} if isinstance(base.get(key), dict) else value

@@ -54,7 +54,7 @@ def stock_and_demand(days: pd.DataFrame, status: pd.DataFrame, topups: pd.DataFr
                 "rangemode": "tozero", "tickmode": "auto", **graph.count_ticks(_largest(figure, "y2"))},
         legend={"orientation": "h", "y": -0.2},
     )
-    figure.update_xaxes(title_text=t("Day"))
+    figure.update_xaxes(**graph.date_axis(lang), title_text=t("Day"))
     return graph.graph(figure)
 
 
