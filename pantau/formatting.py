@@ -93,6 +93,28 @@ def duration(span: timedelta | float | None, lang: str = "id", parts: int = 2) -
     return " ".join(words)
 
 
+_STANDARD_UNITS = {
+    "calendar_minutes": ("minute", False), "working_minutes": ("minute", True),
+    "calendar_hours": ("hour", False), "working_hours": ("hour", True),
+    "calendar_days": ("day", False), "working_days": ("day", True), "calendar_months": ("month", False),
+}
+
+
+def standard_time(value: int | None, unit: str, lang: str = "id") -> str:
+    """A step's standard time from its amount and unit (a :class:`~pantau.workcalendar.units.TimeUnit` value):
+    `15 menit`, `2 jam kerja`, `3 hari kerja` / `15 minutes`, `2 working hours`, `as scheduled`; a dash for a
+    step without one."""
+    if unit == "as_scheduled":
+        return "sesuai jadwal" if lang == "id" else "as scheduled"
+    if value is None or unit not in _STANDARD_UNITS:
+        return "–"
+    word, working = _STANDARD_UNITS[unit]
+    if lang == "id" or not working:
+        text = format_unit(value, f"duration-{word}", length="long", locale=_locale(lang))
+        return f"{text} kerja" if working else text
+    return f"{number(value, lang)} working {word}{'s' if value != 1 else ''}"
+
+
 def working_days(count: float, lang: str = "id") -> str:
     """`3 hari kerja` / `3 working days`."""
     shown = number(count, lang, 0 if float(count).is_integer() else 1)

@@ -34,11 +34,11 @@ def date_axis(lang: str, *, hours: bool = False) -> dict:
     Plotly would print `Nov 22`), `Nov 2026` for months, times as `14.05` (`2:05 PM` in English); the hover
     names the full day, and the time on an axis of ``hours``."""
     clock = "%H.%M" if lang == "id" else "%-I:%M %p"
-    stops = [
-        {"dtickrange": [None, DAY_MS], "value": f"{clock}<br>%-d %b"},
-        {"dtickrange": [DAY_MS, "M1"], "value": "%-d %b"},
-        {"dtickrange": ["M1", "M12"], "value": "%b %Y"},
+    stops = [  # Plotly takes the first stop whose range holds the tick step, ends included: widest first
         {"dtickrange": ["M12", None], "value": "%Y"},
+        {"dtickrange": ["M1", "M12"], "value": "%b %Y"},
+        {"dtickrange": [DAY_MS, "M1"], "value": "%-d %b"},
+        {"dtickrange": [None, DAY_MS], "value": f"{clock}<br>%-d %b"},
     ]
     return {"type": "date", "tickformatstops": stops, "hoverformat": f"%-d %b %Y, {clock}" if hours else "%-d %b %Y"}
 

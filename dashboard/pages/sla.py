@@ -121,7 +121,7 @@ def layout(case: str | None = None, sop: str | None = None, **_query) -> html.Di
         html.Div([heading, controls], className="d-flex flex-wrap justify-content-between align-items-center gap-2 mb-3"),
         dcc.Loading(html.Div(id=SUMMARY), delay_show=400),
         _card(t("SOPs: compliance and trend"), html.Div(id=SOPS)),
-        _card(t("Steps by month"), dcc.Graph(id=HEATMAP, config=graph.config(), figure={"data": [], "layout": {"height": 260}})),
+        _card(t("Steps by month"), html.Div(id=HEATMAP)),
         _card(t("Open steps at risk or breached"), html.Div(id=OPEN)),
         _card(t("Waiting on outside party"), html.Div(id=WAITING_BOX)),
         _card(t("Case timeline"), html.Div([
@@ -173,7 +173,7 @@ def _step_options(ctx: SlaContext, scope: Scope, code: str | None) -> list[dict]
 
 
 @dash.callback(
-    Output(SUMMARY, "children"), Output(SOPS, "children"), Output(HEATMAP, "figure"), Output(STEPS, "children"),
+    Output(SUMMARY, "children"), Output(SOPS, "children"), Output(HEATMAP, "children"), Output(STEPS, "children"),
     Output(OPEN, "children"), Output(WAITING_BOX, "children"),
     Input(SOP, "value"), Input(PERIOD, "value"), Input(TICK, "n_intervals"), Input(SAVED, "data"),
 )
@@ -202,7 +202,7 @@ def _refresh(sop, period, _tick, _saved):
         "sop": t("SOP"), "number": t("No."), "step": t("Step"), "role": t("Performer"), "standard": t("Standard time"),
         "completed": t("Completed"), "within": t("Within standard"), "median": t("Median"), "p90": "P90",
         "performers": t("By performer")}, page_size=12)
-    return (summary, blocks.sop_table(report, threshold), heat, step_table,
+    return (summary, blocks.sop_table(report, threshold), graph.graph(heat), step_table,
             _open_table(ctx, scope, now, (AT_RISK, BREACHED), OPEN_TABLE, t("No open step is at risk or breached.")),
             _open_table(ctx, scope, now, (WAITING,), ids.make(KEY, "waiting-table"),
                         t("Nothing is waiting on an outside party.")))

@@ -100,7 +100,9 @@ def step_frame(report: dict) -> pd.DataFrame:
             rows.append({
                 "sop": entry["code"], "number": f"{flows.get(step['flow'], '')}{step['number']}",
                 "step": name + (f" ({t('outside party')})" if step["outside_party"] else ""),
-                "role": label_role(step["performer_role"]), "standard": step["standard"],
+                "role": label_role(step["performer_role"]),
+                "standard": step["standard"] if lang == "id" else
+                formatting.standard_time(step["standard_value"], step["standard_unit"], lang),
                 "completed": formatting.number(step["completed"], lang),
                 "within": formatting.percent(step["compliance"], lang),
                 "median": spread(step["median_s"], step["median_ratio"]), "p90": spread(step["p90_s"], step["p90_ratio"]),

@@ -9,6 +9,7 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Engine
 
+from pantau import formatting
 from pantau.models import utcnow
 from pantau.sla.aggregates import OTHERS
 from pantau.sla.context import SlaContext
@@ -109,7 +110,8 @@ def _steps(definition: Sop, scope: Scope, steps: pd.DataFrame, performers: pd.Da
         out.append({
             "number": step.number, "key": step.key, "name": step.name, "flow": step.flow,
             "performer_role": step.performer_role.value,
-            "standard": step.time.written or (f"{step.time.value} {step.time.unit.value}" if step.time.value else "–"),
+            "standard": step.time.written or formatting.standard_time(step.time.value, step.time.unit.value),
+            "standard_value": step.time.value, "standard_unit": step.time.unit.value,
             "outside_party": step.outside_party,
             "completed": int(row.completed) if row else 0, "measured": int(row.measured) if row else 0,
             "met": int(row.met) if row else 0, "breached": int(row.breached) if row else 0,

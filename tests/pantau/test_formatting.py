@@ -46,3 +46,16 @@ def test_fmt005_durations_in_words():
     assert fmt.duration(45, "id") == "45 detik"
     assert fmt.working_days(3, "id") == "3 hari kerja"
     assert fmt.working_days(1, "en") == "1 working day"
+
+
+@pytest.mark.parametrize(("value", "unit", "indonesian", "english"), [
+    (15, "calendar_minutes", "15 menit", "15 minutes"),
+    (2, "working_hours", "2 jam kerja", "2 working hours"),
+    (1, "working_days", "1 hari kerja", "1 working day"),
+    (3, "calendar_months", "3 bulan", "3 months"),
+    (None, "as_scheduled", "sesuai jadwal", "as scheduled"),
+    (None, "none", "–", "–"),
+])
+def test_fmt006_standard_times_in_either_language(value, unit, indonesian, english):
+    assert fmt.standard_time(value, unit, "id") == indonesian
+    assert fmt.standard_time(value, unit, "en") == english
