@@ -102,7 +102,7 @@ def key_arrays(
     identity = pc.coalesce(ref_key, pc.binary_join_element_wise(line_base, _text(occurrence), "#"))
     weak_base = pc.binary_join_element_wise("va", va_number, mark, amount_text, day, ":")
     repeat = has_ref & (occurrence > 1)
-    counted = pc.is_valid(weak_base).to_numpy(zero_copy_only=False) & ~repeat
+    counted = pc.is_valid(weak_base).to_numpy(zero_copy_only=False) & ~repeat & _repeated(va_number)
     weak_occurrence = np.ones(rows, dtype=np.int64)
     weak_codes = _repeated_codes(weak_base if counted.all() else pc.filter(weak_base, pa.array(counted)))
     if weak_codes is not None:
@@ -128,6 +128,14 @@ def _increasing(values: pa.Array) -> bool:
 def _distinct(values: pa.Array) -> bool:
     """Whether no two values are equal (cheaper to learn than numbering them)."""
     return len(pc.unique(values)) == len(values)
+
+
+def _repeated(values: pa.Array) -> np.ndarray:
+    """Which rows hold a value another row holds too. A weak key names its VA, so only the rows of a
+    repeated VA can share one; counting the short VAs is cheaper than hashing every weak key."""
+    counts = pc.value_counts(values)
+    shared = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
+    return pc.is_in(values, shared).to_numpy(zero_copy_only=False)
 
 
 def _repeated_codes(keys: pa.Array) -> np.ndarray | None:

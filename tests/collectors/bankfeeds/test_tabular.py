@@ -242,6 +242,25 @@ def test_tab015_vectorised_numbering_matches_entry_numbering(tmp_path):
     assert list(frame["weak_occurrence"]) == [e.weak_occurrence for e in renumbered] == [1, 2, 3, 3, 4]
 
 
+def test_tab018_only_a_repeated_va_numbers_its_weak_keys(tmp_path):
+    path = write_csv(
+        tmp_path,
+        "date;amount;reference;va;name;description\n"
+        "2024-03-01;1.000;;111;;\n"
+        "2024-03-01;1.000;;222;;\n"
+        "2024-03-01;1.000;;111;;\n"
+        "2024-03-01;2.000;;333;;\n"
+        "2024-03-01;1.000;;;;\n"
+        "2024-03-01;1.000;;;;\n"
+        "2024-03-01;1.000;;111;;\n",
+    )
+    frame = read_tabular_frame(path)
+    renumbered = number_occurrences(parse_csv(path).entries)
+
+    assert list(frame["weak_occurrence"]) == [e.weak_occurrence for e in renumbered] == [1, 1, 2, 1, 1, 1, 3]
+    assert [k if isinstance(k, str) else None for k in frame["weak_key"]] == [e.weak_key for e in renumbered]
+
+
 def test_tab016_mapping_needs_exactly_one_amount_layout():
     with pytest.raises(pydantic.ValidationError):
         ColumnMapping(date="d")
