@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -24,8 +25,9 @@ def run_all(
     report: Callable[[str], None] = print,
 ) -> dict[str, dict[str, Measurement]]:
     """Returns {scale: {metric: Measurement}}; each scale gets its own fresh SQLite store, with a demo campus
-    of that scale when a chosen benchmark reads one, removed when the scale is done. Stores benchmarks build
-    themselves are kept under `data_dir`/bench-cache."""
+    of that scale when a chosen benchmark reads one, its log folded in (as a running installation's is), removed
+    when the scale is done. Stores benchmarks build themselves are kept under `data_dir`/bench-cache. Each
+    benchmark starts once the disk has taken every earlier write, so none pays for the one before it."""
     from pantau.demo import generate
 
     results: dict[str, dict[str, Measurement]] = {}
@@ -43,11 +45,14 @@ def run_all(
             generate(engine, scale, seed=7)
             seconds = time.perf_counter() - started
             measured["demo generation"] = Measurement("demo generation", [seconds])
+            with engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             size = (workdir / "bench.db").stat().st_size
             measured["store size"] = Measurement("store size", [size / 1e6], unit="MB")
         context = BenchContext(settings.model_copy(update={"data_dir": workdir}), engine, scale, workdir, cache)
         for name, function in benches.items():
             report(f"[{scale}] {name}…")
+            os.sync()  # the writes of what came before (the large demo's gigabytes) are flushed first, not during
             for measurement in function(context):
                 measured[measurement.metric] = measurement
         results[scale] = measured
