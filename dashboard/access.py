@@ -56,7 +56,7 @@ def register_page(
     sops: tuple[str, ...] = (),
 ) -> None:
     """Register a Dash page whose layout only renders for `roles`, and for an operator only with one of `sops`
-    assigned to their unit (others get "Tidak berwenang")."""
+    assigned to their unit (others get "Tidak berwenang"); its browser tab reads its title in the reader's language."""
     spec = PageSpec(key, path, title, group, icon, frozenset(roles), order, tuple(sops))
     PAGES[key] = spec
 
@@ -65,7 +65,10 @@ def register_page(
             return not_authorised()
         return layout(**kwargs)
 
-    dash.register_page(module, path=path, name=title, title=f"{title} · Pantau", order=order, layout=guarded_layout)
+    def tab_title(**_path_variables) -> str:
+        return f"{context.t(title)} · Pantau"
+
+    dash.register_page(module, path=path, name=title, title=tab_title, order=order, layout=guarded_layout)
 
 
 def may_see(user, key: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from selenium.webdriver.support.ui import WebDriverWait
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,6 +24,11 @@ def _log_in(dash_duo, username: str, password: str) -> None:
     dash_duo.wait_for_element("#shell-user", timeout=20)
 
 
+def _wait_for_tab_title(dash_duo, title: str) -> None:
+    WebDriverWait(dash_duo.driver, 20).until(lambda driver: driver.title == title,
+                                             f"the tab should read {title!r}")
+
+
 def test_shell001_bendahara_logs_in_and_sees_only_their_pages(dash_duo, web):
     dash_duo.start_server(web.app, navigate=False)
     _log_in(dash_duo, "user.bendahara", web.password)
@@ -33,6 +39,7 @@ def test_shell001_bendahara_logs_in_and_sees_only_their_pages(dash_duo, web):
         "Belum ada data" in dash_duo.find_element("#shell-freshness").text
     dash_duo.driver.get(f"{dash_duo.server.url}/peringatan")
     dash_duo.wait_for_element("#alerts-summary", timeout=20)
+    _wait_for_tab_title(dash_duo, "Peringatan · Pantau")
 
 
 def test_shell002_a_page_outside_the_role_says_not_authorised(dash_duo, web):
@@ -50,6 +57,8 @@ def test_shell003_admin_switches_to_english_and_back(dash_duo, web):
     dash_duo.find_element("#shell-lang-en").click()
     dash_duo.wait_for_text_to_equal("#shell-nav-admin", "Users & audit", timeout=20)
     assert "Log out" in dash_duo.find_element("#shell-logout").text
+    dash_duo.driver.get(f"{dash_duo.server.url}/peringatan")
+    _wait_for_tab_title(dash_duo, "Alerts · Pantau")
     dash_duo.find_element("#shell-lang-id").click()
     dash_duo.wait_for_text_to_equal("#shell-nav-admin", "Pengguna & Audit", timeout=20)
 
