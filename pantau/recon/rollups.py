@@ -10,13 +10,12 @@ the next rebuild folds them away.
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
 from pantau.models.bank import RECON_STATES
 
-from .sql import local_day, smaller, statement
+from .sql import local_day, smaller, statement, zone_minutes
 
 APP_STATE = "CASE WHEN b.app_paid THEN 'paid' WHEN b.app_paid_amount > 0 THEN 'partial' ELSE 'unpaid' END"
 PAID = f"CASE WHEN b.app_paid THEN b.amount ELSE {smaller('b.app_paid_amount', 'b.amount')} END"
@@ -62,7 +61,8 @@ def packing(connection: Connection, zone: str, now: datetime) -> tuple[str, list
     and ranges come from its indexes.
     """
     ranges = connection.exec_driver_sql(
-        "SELECT semester, MIN(due_date), MAX(due_date) FROM bills GROUP BY semester").all()
+        f"SELECT semester, {JDN.format('MIN(due_date)')}, {JDN.format('MAX(due_date)')} FROM bills GROUP BY semester"
+    ).all()
     combos = connection.exec_driver_sql("SELECT DISTINCT kind, prodi_id, angkatan FROM bills").all()
     if not ranges:
         return None
@@ -80,12 +80,9 @@ def packing(connection: Connection, zone: str, now: datetime) -> tuple[str, list
         low = min(known, default=0) - 1
         return f"COALESCE({column} - {low}, 0)", f"NULLIF({{d}}, 0) + {low}", max(known, default=low) - low + 1
 
-    first_due = min(r[1] for r in ranges)
-    last_due = max(r[2] for r in ranges)
-    due_low = connection.exec_driver_sql(f"SELECT {JDN.format('?')}", (first_due,)).scalar()
-    due_span = connection.exec_driver_sql(f"SELECT {JDN.format('?')}", (last_due,)).scalar() - due_low + 1
-    minutes = int(now.astimezone(ZoneInfo(zone)).utcoffset().total_seconds() // 60)
-    paid_day = JDN.format(f"b.app_paid_at, '{minutes:+d} minutes'")
+    due_low = min(r[1] for r in ranges)
+    due_span = max(r[2] for r in ranges) - due_low + 1
+    paid_day = JDN.format(f"b.app_paid_at, '{zone_minutes(zone, now):+d} minutes'")
     digits = [
         ("semester", *listed("semester", "b.semester", [r[0] for r in ranges])),
         ("kind", *listed("kind", "b.kind", sorted({c[0] for c in combos}))),

@@ -40,10 +40,15 @@ def local_day(connection: Connection, column: str, zone: str, at: datetime) -> s
 
     Indonesian zones have no daylight saving, so the zone's offset at ``at`` holds for every row.
     """
-    minutes = int(at.astimezone(ZoneInfo(zone)).utcoffset().total_seconds() // 60)
+    minutes = zone_minutes(zone, at)
     if connection.dialect.name == "postgresql":
         return f"CAST({column} + INTERVAL '{minutes} minutes' AS DATE)"
     return f"date({column}, '{minutes:+d} minutes')"
+
+
+def zone_minutes(zone: str, at: datetime) -> int:
+    """The zone's offset from UTC at ``at``, in minutes (420 for WIB)."""
+    return int(at.astimezone(ZoneInfo(zone)).utcoffset().total_seconds() // 60)
 
 
 def day_number(connection: Connection, column: str) -> str:
