@@ -119,11 +119,12 @@ def parse_camt053(path: Path, *, mapping: object = None, tz: ZoneInfo = JAKARTA)
 
 def _section(tree: _Tree, statement: ET.Element, tz: ZoneInfo) -> Section:
     account = tree.text(statement, "Acct/Id/IBAN") or tree.text(statement, "Acct/Id/Othr/Id")
-    balances: dict[str, tuple[Decimal, ET.Element]] = {}
+    balances: dict[str, tuple[Decimal, ET.Element, date | None]] = {}
     for balance in statement.findall("Bal"):
         code = tree.text(balance, "Tp/CdOrPrtry/Cd") or tree.text(balance, "Tp/CdOrPrtry/Prtry")
         amount, _ = tree.money(balance, "Amt")
-        balances[code or ""] = (amount * tree.sign(balance), balance)
+        moment = tree.moment(balance, "Dt", tz)
+        balances[code or ""] = (amount * tree.sign(balance), balance, moment.date() if moment else None)
     opening = next((balances[code] for code in _OPENING if code in balances), None)
     closing = next((balances[code] for code in _CLOSING if code in balances), None)
     if opening is None:
@@ -138,6 +139,10 @@ def _section(tree: _Tree, statement: ET.Element, tz: ZoneInfo) -> Section:
         entries=[entry for ntry in statement.findall("Ntry") for entry in _entries(tree, ntry, account, tz)],
         closing_line=tree.line(closing[1]),
         closing_field="Bal CLBD",
+        number=tree.text(statement, "ElctrncSeqNb") or tree.text(statement, "LglSeqNb")
+        or tree.text(statement, "Id"),
+        opening_date=opening[2],
+        closing_date=closing[2],
     )
 
 

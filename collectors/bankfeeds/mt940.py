@@ -123,7 +123,7 @@ def _section(path: Path, fields: list[_Field], line_count: int, tz: ZoneInfo) ->
     """One ``:20:`` block: its header fields through the package, then each ``:61:`` with its ``:86:``."""
     header = mt940.models.Transactions(tags=_TAGS, options=_OPTIONS)
     groups: list[list[_Field]] = []
-    balances: dict[str, tuple[_Field, Decimal]] = {}
+    balances: dict[str, tuple[_Field, Decimal, date]] = {}
     for item in fields:
         if item.tag == "61":
             groups.append([item])
@@ -131,7 +131,7 @@ def _section(path: Path, fields: list[_Field], line_count: int, tz: ZoneInfo) ->
             groups[-1].append(item)
         else:
             if item.tag.startswith(("60", "62", "64", "65")):
-                balances[item.tag] = (item, _balance(path, item))
+                balances[item.tag] = (item, *_balance(path, item))
             _feed(path, header, item)
     opening = next((balances[tag] for tag in _OPENING_TAGS if tag in balances), None)
     closing = next((balances[tag] for tag in _CLOSING_TAGS if tag in balances), None)
@@ -149,10 +149,21 @@ def _section(path: Path, fields: list[_Field], line_count: int, tz: ZoneInfo) ->
         entries=[_entry(path, group, header, account, tz) for group in groups],
         closing_line=closing[0].line,
         closing_field=closing[0].name,
+        number=_statement_number(header.data),
+        opening_date=opening[2],
+        closing_date=closing[2],
     )
 
 
-def _balance(path: Path, item: _Field) -> Decimal:
+def _statement_number(data: dict) -> str | None:
+    """``:28C:`` as ``number/sequence`` with leading zeros dropped (``00002/001`` is ``2/1``)."""
+    parts = [str(data.get(key) or "").strip() for key in ("statement_number", "sequence_number")]
+    parts = [part.lstrip("0") or "0" if part.isdigit() else part for part in parts if part]
+    return "/".join(parts) or None
+
+
+def _balance(path: Path, item: _Field) -> tuple[Decimal, date]:
+    """A balance field's signed amount and its date."""
     match = _BALANCE.fullmatch(item.value)
     if not match:
         reason = "not a balance (expected C|D YYMMDD currency amount)"
@@ -161,7 +172,11 @@ def _balance(path: Path, item: _Field) -> Decimal:
         amount = swift_money(match["amount"])
     except ValueError as exc:
         raise FeedError(path, item.line, f"{item.name} amount", match["amount"], str(exc)) from None
-    return -amount if match["mark"] == "D" else amount
+    try:
+        day = datetime.strptime(match["date"], "%y%m%d").date()
+    except ValueError:
+        raise FeedError(path, item.line, f"{item.name} date", match["date"], "not a date (YYMMDD)") from None
+    return (-amount if match["mark"] == "D" else amount), day
 
 
 def _feed(path: Path, transactions: mt940.models.Transactions, item: _Field) -> None:

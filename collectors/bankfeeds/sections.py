@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +14,12 @@ from .errors import BalanceMismatch
 
 @dataclass(frozen=True)
 class Section:
-    """One account statement inside a file, with where its closing balance was read."""
+    """One account statement inside a file, with where its closing balance was read.
+
+    ``number`` is the statement's place in the account's series as the bank writes it (MT940
+    ``:28C:`` ``00002/001``, camt ``ElctrncSeqNb`` or ``LglSeqNb``, else the camt ``Stmt/Id``);
+    ``opening_date`` and ``closing_date`` are the dates of its balances.
+    """
 
     account: str | None
     opening: Decimal
@@ -21,6 +27,9 @@ class Section:
     entries: list[BankEntry]
     closing_line: int
     closing_field: str
+    number: str | None = None
+    opening_date: date | None = None
+    closing_date: date | None = None
 
     def check(self, file: Path) -> None:
         """Raise :class:`BalanceMismatch` unless opening + credits - debits equals closing."""
