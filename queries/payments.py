@@ -9,6 +9,11 @@ KPI definitions (UI.md), one each, for cards, pages and reports:
   it paid on or before it; payments the application holds on bills not yet fully paid count too.
 * Tunggakan, :func:`outstanding`: Σ (billed − paid) over bills past their due date.
 * Kasus rekonsiliasi lewat 1x24 jam, :func:`overdue_cases`: open cases whose due time has passed.
+
+A bill the application marks paid without saying when (no ``paid_at``) is paid on an unknown day: its
+rollup group has ``app_state`` paid and ``paid_on`` NULL. It counts as paid, in Rupiah and in count, on
+every day the figures are asked for, as the undated payments on bills not yet fully paid do; it is placed
+on no day (not the epoch, not the due date): the collection curve shows it in a row of its own.
 """
 
 from __future__ import annotations
@@ -95,9 +100,16 @@ class Options:
 
 
 def _paid_by(as_of: date):
-    """Paid as known on ``as_of``: fully paid bills only from the day they were marked paid."""
+    """Paid as known on ``as_of``: fully paid bills only from the day they were marked paid (on every day
+    when that day is unknown)."""
     return case((BillRollup.paid_on.is_(None), BillRollup.paid),
                 (BillRollup.paid_on <= as_of, BillRollup.paid), else_=ZERO)
+
+
+def _paid_bills_by(as_of: date):
+    """The bills fully paid as known on ``as_of``, counted the way :func:`_paid_by` counts their Rupiah."""
+    return case((and_(BillRollup.app_state == "paid", or_(BillRollup.paid_on.is_(None), BillRollup.paid_on <= as_of)),
+                 BillRollup.bills), else_=0)
 
 
 def options(engine: Engine) -> Options:
@@ -131,8 +143,7 @@ def collection_rate(engine: Engine, *, as_of: date, bills: BillFilter = BillFilt
     query = select(
         func.coalesce(func.sum(BillRollup.billed), ZERO), func.coalesce(func.sum(paid), ZERO),
         func.coalesce(func.sum(BillRollup.bills), 0),
-        func.coalesce(func.sum(case((and_(BillRollup.app_state == "paid", BillRollup.paid_on <= as_of),
-                                     BillRollup.bills), else_=0)), 0),
+        func.coalesce(func.sum(_paid_bills_by(as_of)), 0),
     ).where(bills.clause(), BillRollup.due_date <= as_of)
     with engine.connect() as connection:
         billed, paid_amount, count, paid_count = connection.execute(query).one()
@@ -144,7 +155,7 @@ def collection_rates(engine: Engine, *, as_of: date, bills: BillFilter = BillFil
     paid = _paid_by(as_of)
     query = select(
         BillRollup.semester, func.sum(BillRollup.billed), func.sum(paid), func.sum(BillRollup.bills),
-        func.sum(case((and_(BillRollup.app_state == "paid", BillRollup.paid_on <= as_of), BillRollup.bills), else_=0)),
+        func.sum(_paid_bills_by(as_of)),
     ).where(bills.clause(), BillRollup.due_date <= as_of).group_by(BillRollup.semester).order_by(BillRollup.semester.desc())
     with engine.connect() as connection:
         return {semester: CollectionRate(Decimal(billed or ZERO), Decimal(paid_amount or ZERO), int(count or 0),
@@ -231,25 +242,36 @@ def paid_unpaid(engine: Engine, *, by: str, bills: BillFilter = BillFilter()) ->
 
 def collection_curve(engine: Engine, *, bills: BillFilter = BillFilter()) -> pd.DataFrame:
     """Collection against the deadline: per kind, the share of the billed Rupiah (and of the bills)
-    fully paid by each day relative to the due date (``offset`` days, negative before it)."""
+    fully paid by each day relative to the due date (``offset`` days, negative before it), in order.
+
+    Bills paid on an unknown day (see the module doc) are on no such day: each kind that has them ends
+    with a row whose ``offset`` is NaN and whose shares are theirs alone, so the last dated share plus
+    that row is what the kind has collected in full."""
+    columns = ["kind", "offset", "share", "count_share"]
     billed = read_frame(engine, select(BillRollup.kind, func.sum(BillRollup.billed).label("billed"),
                                         func.sum(BillRollup.bills).label("bills"))
                          .where(bills.clause()).group_by(BillRollup.kind))
     paid = read_frame(engine, select(BillRollup.kind, BillRollup.due_date, BillRollup.paid_on,
                                       func.sum(BillRollup.paid).label("paid"),
                                       func.sum(BillRollup.bills).label("bills"))
-                       .where(bills.clause(), BillRollup.paid_on.is_not(None))
+                       .where(bills.clause(), BillRollup.app_state == "paid")
                        .group_by(BillRollup.kind, BillRollup.due_date, BillRollup.paid_on))
+    paid = paid[paid["bills"] != 0]
     if paid.empty:
-        return pd.DataFrame(columns=["kind", "offset", "share", "count_share"])
-    paid["offset"] = (pd.to_datetime(paid["paid_on"]) - pd.to_datetime(paid["due_date"])).dt.days
-    daily = paid.groupby(["kind", "offset"], as_index=False)[["paid", "bills"]].sum().sort_values(["kind", "offset"])
+        return pd.DataFrame(columns=columns)
+    undated = paid["paid_on"].isna()
+    paid["offset"] = (pd.to_datetime(paid["paid_on"]) - pd.to_datetime(paid["due_date"])).dt.days.astype(float)
+    daily = (paid[~undated].groupby(["kind", "offset"], as_index=False)[["paid", "bills"]].sum()
+             .sort_values(["kind", "offset"]))
     daily["paid"] = daily.groupby("kind")["paid"].transform(lambda amounts: list(accumulate(amounts)))
     daily["bills"] = daily.groupby("kind")["bills"].cumsum()
-    daily = daily.merge(billed, on="kind", suffixes=("", "_total"))
-    daily["share"] = [float(p / b) if b else None for p, b in zip(daily["paid"], daily["billed"])]
-    daily["count_share"] = daily["bills"] / daily["bills_total"]
-    return daily[["kind", "offset", "share", "count_share"]]
+    unknown = paid[undated].groupby("kind", as_index=False)[["paid", "bills"]].sum().assign(offset=float("nan"))
+    curve = pd.concat([daily, unknown[daily.columns]], ignore_index=True) if not unknown.empty else daily
+    curve = (curve.merge(billed, on="kind", suffixes=("", "_total"))
+             .sort_values(["kind", "offset"], na_position="last", kind="stable", ignore_index=True))
+    curve["share"] = [float(p / b) if b else None for p, b in zip(curve["paid"], curve["billed"])]
+    curve["count_share"] = curve["bills"] / curve["bills_total"]
+    return curve[columns]
 
 
 def ageing(engine: Engine, *, as_of: date, bills: BillFilter = BillFilter()) -> pd.DataFrame:

@@ -57,8 +57,12 @@ def packing(connection: Connection, zone: str, now: datetime) -> tuple[str, list
 
     Each group column is a digit: semester and kind by their position among the store's values,
     prodi and angkatan from their range (0 for none), the due day from its range, the paid day by
-    its Julian day number (0 for none), app and reconciliation state by position. The store's values
-    and ranges come from its indexes.
+    its Julian day number (0 for none: a bill not fully paid, or one the application marked paid
+    without a date, whose app state tells them apart), app and reconciliation state by position. The
+    store's values and ranges come from its indexes.
+
+    No digit may be NULL: a NULL key is not refused but given the next free rowid, which reads back
+    as some other group.
     """
     ranges = connection.exec_driver_sql(
         f"SELECT semester, {JDN.format('MIN(due_date)')}, {JDN.format('MAX(due_date)')} FROM bills GROUP BY semester"
@@ -89,7 +93,7 @@ def packing(connection: Connection, zone: str, now: datetime) -> tuple[str, list
         ("prodi_id", *ranged("b.prodi_id", [c[1] for c in combos])),
         ("angkatan", *ranged("b.angkatan", [c[2] for c in combos])),
         ("due_date", f"{JDN.format('b.due_date')} - {due_low}", f"date({{d}} + {due_low})", due_span),
-        ("paid_on", f"CASE WHEN b.app_paid THEN {paid_day} ELSE 0 END", "date(NULLIF({d}, 0))", 2**22),
+        ("paid_on", f"CASE WHEN b.app_paid THEN COALESCE({paid_day}, 0) ELSE 0 END", "date(NULLIF({d}, 0))", 2**22),
         ("app_state", *listed("app", APP_STATE, ["paid", "partial", "unpaid"])),
         ("recon_state", *listed("recon", "s.state", list(RECON_STATES))),
     ]
