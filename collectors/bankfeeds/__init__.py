@@ -2,14 +2,14 @@
 
 Pure parsing, no storage. Every parser reads a whole file and returns a :class:`Statement`, or
 raises :class:`FeedError` naming the file, line, field and value; nothing partial is returned.
-The duplicate keys that let the same payment count once across formats are described in
+Each entry's identity, by what its channel guarantees, is described in
 :mod:`collectors.bankfeeds.entry`.
 """
 
 from .camt053 import parse_camt053
-from .dedup import number_occurrences, same_payment
+from .dedup import number_occurrences
 from .detect import FORMATS, detect_format, parse_file
-from .entry import BankEntry, Statement
+from .entry import BankEntry, Statement, StatementPart
 from .errors import BalanceMismatch, FeedError
 from .h2h import parse_bni, parse_briva, parse_snap
 from .mapping import DEFAULT_MAPPING, ColumnMapping
@@ -24,6 +24,7 @@ __all__ = [
     "ColumnMapping",
     "FeedError",
     "Statement",
+    "StatementPart",
     "detect_format",
     "number_occurrences",
     "parse_bni",
@@ -35,5 +36,4 @@ __all__ = [
     "parse_snap",
     "parse_xlsx",
     "read_tabular_frame",
-    "same_payment",
 ]

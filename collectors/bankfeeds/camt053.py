@@ -141,6 +141,7 @@ def _section(tree: _Tree, statement: ET.Element, tz: ZoneInfo) -> Section:
         closing_field="Bal CLBD",
         number=tree.text(statement, "ElctrncSeqNb") or tree.text(statement, "LglSeqNb")
         or tree.text(statement, "Id"),
+        first_line=tree.line(statement),
         opening_date=opening[2],
         closing_date=closing[2],
     )

@@ -4,36 +4,26 @@ Amounts are :class:`~decimal.Decimal` Rupiah with two places (``Decimal("1500000
 and camt files may carry sen, and a Decimal keeps sums exact. An entry's amount is always positive;
 ``direction`` says which way the money went.
 
-Duplicate detection
--------------------
-The same payment can reach Pantau twice: once as the H2H notification the payment server logged,
-once as a line of the bank statement, and a statement file can be dropped twice or overlap the
-previous one. Each entry therefore carries two keys (:attr:`BankEntry.dedup_keys`):
+Identity
+--------
+Each entry has an identity key (:attr:`BankEntry.dedup_key`) built from what its channel guarantees,
+so that the same entry read again is recognised and two genuine entries never share a key:
 
-``dedup_key`` (identity, always present)
-    * ``ref:<payment_ref>:<mark>:<amount>`` when the entry carries the payment network's own
-      reference: the BNI ``payment_ntb``, the BRIVA ``journalSeq``, the SNAP ``paymentRequestId``, or
-      an NTB / journal sequence written in a statement's narrative. A statement line and the H2H
-      notification of the same payment then have the *same* identity key.
-    * otherwise ``line:<account>:<bank_ref>:<date>:<mark>:<amount>#<n>``: the bank's reference of the
-      statement line with booking date, amount and account, numbered ``n`` among identical lines
-      of one file, so two genuine equal lines without a reference (``NONREF``) stay two payments
-      while the same file imported again, or an overlapping statement, adds nothing.
+* a **notification** (BNI eCollection, BRIVA, SNAP) by its own id: ``ntf:<format>:<id>`` with the
+  BNI ``payment_ntb``, the BRIVA ``journalSeq`` or the SNAP ``paymentRequestId``;
+* a **statement entry** (MT940, camt.053) by its place in the account's statement chain:
+  ``stmt:<statement>:<position>``, the statement being the account with the statement's number
+  (``:28C:``, ``ElctrncSeqNb``) and closing date, the position counting entries from 1;
+* a line of a **bank export** (CSV, XLSX), which has no statement number, by the bank's reference,
+  account, booking date, mark and amount, numbered ``#n`` among equal lines of the file:
+  ``line:<account>:<bank_ref>:<date>:<mark>:<amount>#<n>``.
 
-    Equal identity keys always mean the same payment, whatever the formats.
-
-``weak_key`` (only when the VA number is known)
-    ``va:<va_number>:<mark>:<amount>:<date>#<n>``, ``n`` numbering equal VA/amount/date entries of one
-    file (a repeated notification with the same reference keeps the number of its first copy).
-    Statements rarely carry the NTB, so this is what ties a statement line to its notification.
-    Equal weak keys mean the same payment only between the two channels, a ``statement`` entry
-    and a ``notification`` entry, and only when the two do not carry different payment references;
-    within one channel two entries with equal weak keys are distinct payments.
-    :func:`collectors.bankfeeds.dedup.same_payment` states the rule as code.
-
-``<mark>`` is ``C``, ``D``, ``RC`` (reversal of a credit) or ``RD``; ``<amount>`` has two decimals;
-``<date>`` is the booking date in Asia/Jakarta. A payment booked on the statement the day after the
-notification (around midnight) does not meet its notification by weak key.
+The same payment seen through two channels (a notification and a statement line, or two
+overlapping statements) keeps two identities: the store links the entries as evidence of one
+payment (:mod:`collectors.bankstore.linking`). :attr:`BankEntry.link_key` is what a notification and
+a statement line of the same payment have in common. ``<mark>`` is ``C``, ``D``, ``RC`` (reversal
+of a credit) or ``RD``; ``<amount>`` has two decimals; ``<date>`` is the booking date in
+Asia/Jakarta. docs/bank-feeds.md tells the design with its examples.
 """
 
 from __future__ import annotations
@@ -73,7 +63,8 @@ class BankEntry:
     value_date: date | None = None
     description: str | None = None
     occurrence: int = 1
-    weak_occurrence: int = 1
+    statement_key: str | None = None
+    position: int | None = None
 
     @property
     def channel(self) -> Literal["statement", "notification"]:
@@ -99,30 +90,42 @@ class BankEntry:
 
     @property
     def dedup_key(self) -> str:
-        """The identity key: equal keys are the same payment in any format (see the module doc)."""
-        amount = f"{self.amount:.2f}"
-        if self.payment_ref:
-            return f"ref:{self.payment_ref}:{self.mark}:{amount}"
+        """The identity key: equal keys are the same entry read again (see the module doc)."""
+        if self.channel == "notification":
+            return f"ntf:{self.source_format}:{self.payment_ref}"
+        if self.statement_key is not None:
+            return f"stmt:{self.statement_key}:{self.position}"
         return (
             f"line:{self.account or ''}:{self.bank_ref or ''}:{self.booking_date.isoformat()}"
-            f":{self.mark}:{amount}#{self.occurrence}"
+            f":{self.mark}:{self.amount:.2f}#{self.occurrence}"
         )
 
     @property
-    def weak_key(self) -> str | None:
-        """The VA/amount/date key tying a statement line to its notification, if the VA is known."""
+    def link_key(self) -> str | None:
+        """VA, mark, amount and booking date: what a notification and its statement line share."""
         if not self.va_number:
             return None
-        return (
-            f"va:{self.va_number}:{self.mark}:{self.amount:.2f}:{self.booking_date.isoformat()}"
-            f"#{self.weak_occurrence}"
-        )
+        return f"va:{self.va_number}:{self.mark}:{self.amount:.2f}:{self.booking_date.isoformat()}"
 
-    @property
-    def dedup_keys(self) -> tuple[str, ...]:
-        """The identity key followed by the weak key when there is one."""
-        weak = self.weak_key
-        return (self.dedup_key, weak) if weak else (self.dedup_key,)
+
+@dataclass(frozen=True, slots=True)
+class StatementPart:
+    """One account statement of a file, as the store keeps it for the balance chain.
+
+    ``key`` names it in its account's series (see :func:`statement_key`); ``fingerprint`` changes
+    when its entries do, which tells a corrected re-send from the same statement read again.
+    """
+
+    key: str
+    account: str | None
+    number: str | None
+    opening_date: date | None
+    closing_date: date | None
+    opening_balance: Decimal
+    closing_balance: Decimal
+    entries: int
+    fingerprint: str
+    first_line: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +139,7 @@ class Statement:
     opening_balance: Decimal | None = None
     closing_balance: Decimal | None = None
     lines_read: int = 0
+    parts: tuple[StatementPart, ...] = ()
 
     @property
     def payments(self) -> list[BankEntry]:

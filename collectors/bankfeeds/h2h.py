@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .dedup import number_occurrences
 from .entry import JAKARTA, BankEntry, Statement
 from .errors import FeedError
 from .source import read_text
@@ -159,7 +158,7 @@ def parse_notifications(path: Path, flavour: str, *, tz: ZoneInfo = JAKARTA) -> 
     return Statement(
         file=path,
         source_format=flavour,
-        entries=number_occurrences(entries),
+        entries=entries,
         lines_read=len(lines) - (lines[-1] == ""),
     )
 

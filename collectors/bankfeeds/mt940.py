@@ -150,6 +150,7 @@ def _section(path: Path, fields: list[_Field], line_count: int, tz: ZoneInfo) ->
         closing_line=closing[0].line,
         closing_field=closing[0].name,
         number=_statement_number(header.data),
+        first_line=first.line,
         opening_date=opening[2],
         closing_date=closing[2],
     )

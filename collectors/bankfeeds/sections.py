@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from .dedup import number_occurrences
-from .entry import BankEntry, SourceFormat, Statement
+from .entry import BankEntry, SourceFormat, Statement, StatementPart
 from .errors import BalanceMismatch
+
+MAX_KEY = 120
+"""Longest statement name kept as it is; the entry key adds ``stmt:`` and a position (160 in all)."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,7 @@ class Section:
     closing_line: int
     closing_field: str
     number: str | None = None
+    first_line: int = 0
     opening_date: date | None = None
     closing_date: date | None = None
 
@@ -51,19 +56,60 @@ class Section:
 def combine(file: Path, source_format: SourceFormat, sections: list[Section], lines_read: int) -> Statement:
     """Check every section and join them into one :class:`Statement`.
 
-    Entries are numbered across the whole file. Account and balances are those of the file when
-    all sections are of one account (opening of the first, closing of the last), else ``None``.
+    Each entry is placed in its statement (its ``statement_key`` and ``position``), which is its
+    identity. Account and balances are those of the file when all sections are of one account
+    (opening of the first, closing of the last), else ``None``.
     """
     for section in sections:
         section.check(file)
+    parts = [_part(section) for section in sections]
+    entries = [
+        dataclasses.replace(entry, statement_key=part.key, position=position)
+        for section, part in zip(sections, parts)
+        for position, entry in enumerate(section.entries, start=1)
+    ]
     accounts = {section.account for section in sections}
-    single = len(accounts) == 1
+    single = len(accounts) == 1 and bool(sections)
     return Statement(
         file=file,
         source_format=source_format,
-        entries=number_occurrences(entry for section in sections for entry in section.entries),
+        entries=entries,
         account=next(iter(accounts)) if single else None,
         opening_balance=sections[0].opening if single else None,
         closing_balance=sections[-1].closing if single else None,
         lines_read=lines_read,
+        parts=tuple(parts),
+    )
+
+
+def statement_key(account: str | None, number: str | None, opening_date: date | None,
+                  closing_date: date | None, opening: Decimal) -> str:
+    """A statement's name in its account's series: account, number and closing date, or, for a
+    statement without a number, its period and opening balance. Long names are shortened to a hash."""
+    if number:
+        key = f"{account or ''}/{number}/{closing_date or ''}"
+    else:
+        key = f"{account or ''}/-/{opening_date or ''}/{closing_date or ''}/{opening:.2f}"
+    return key if len(key) <= MAX_KEY else "h:" + hashlib.sha256(key.encode()).hexdigest()[:40]
+
+
+def _part(section: Section) -> StatementPart:
+    fingerprint = hashlib.sha256()
+    for entry in section.entries:
+        fingerprint.update(
+            f"{entry.mark}|{entry.amount:.2f}|{entry.booking_date}|{entry.value_date}|{entry.bank_ref}"
+            f"|{entry.va_number}|{entry.description}\n".encode()
+        )
+    return StatementPart(
+        key=statement_key(section.account, section.number, section.opening_date, section.closing_date,
+                          section.opening),
+        account=section.account,
+        number=section.number,
+        opening_date=section.opening_date,
+        closing_date=section.closing_date,
+        opening_balance=section.opening,
+        closing_balance=section.closing,
+        entries=len(section.entries),
+        fingerprint=fingerprint.hexdigest()[:32],
+        first_line=section.first_line,
     )

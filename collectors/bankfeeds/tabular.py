@@ -30,7 +30,7 @@ from .spreadsheet import read_sheet
 from .values import PAYMENT_REF_PATTERN, VA_PATTERN
 
 ENTRY_COLUMNS = tuple(field.name for field in dataclasses.fields(BankEntry))
-KEY_COLUMNS = ("dedup_key", "weak_key")
+KEY_COLUMNS = ("dedup_key",)
 _PANDAS_TYPES = {
     pa.string(): pd.StringDtype("pyarrow"),
     conv.MONEY: pd.ArrowDtype(conv.MONEY),
@@ -43,7 +43,7 @@ def read_tabular_frame(
 ) -> pd.DataFrame:
     """Read a CSV or XLSX export into a frame with the :class:`BankEntry` columns and keys.
 
-    Columns: ``ENTRY_COLUMNS`` plus ``dedup_key`` and ``weak_key``; ``amount`` is a two-place
+    Columns: ``ENTRY_COLUMNS`` plus ``dedup_key``; ``amount`` is a two-place
     pyarrow decimal, ``booked_at`` zone-aware, text columns pyarrow strings with ``<NA>`` for
     missing values. Raises :class:`FeedError` for the first bad row.
     """
@@ -129,10 +129,8 @@ def _table(path: Path, source_format: str, raw: RawTable, mapping: ColumnMapping
         is_credit=is_credit,
         is_reversal=is_reversal,
         day=pc.cast(pc.cast(moments, pa.date32()), pa.string()),
-        payment_ref=payment_ref,
         account=text["account"],
         bank_ref=text["reference"],
-        va_number=va,
     )
     return pa.table(
         {
@@ -151,7 +149,10 @@ def _table(path: Path, source_format: str, raw: RawTable, mapping: ColumnMapping
             "is_reversal": is_reversal,
             "value_date": pa.nulls(rows, pa.date32()),
             "description": description,
-            **keys,
+            "occurrence": keys["occurrence"],
+            "statement_key": no_text,
+            "position": pa.nulls(rows, pa.int64()),
+            "dedup_key": keys["dedup_key"],
         }
     )
 

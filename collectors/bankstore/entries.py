@@ -16,18 +16,21 @@ from collectors.bankfeeds.entry import NOTIFICATION_FORMATS
 
 ENTRY_FIELDS = (
     "source_format", "amount", "direction", "booked_at", "line_no", "bank_ref", "payment_ref", "account",
-    "va_number", "bill_ref", "payer_name", "is_reversal", "value_date", "description",
+    "va_number", "bill_ref", "payer_name", "is_reversal", "value_date", "description", "statement_key",
 )
 STORED_COLUMNS = (
-    "source_format", "bank_ref", "dedup_key", "weak_key", "account", "va_number", "bill_ref", "payer_name",
-    "amount", "direction", "is_reversal", "booked_at", "value_date", "description", "line_no",
+    "source_format", "bank_ref", "dedup_key", "payment_ref", "account", "va_number", "bill_ref", "payer_name",
+    "amount", "direction", "is_reversal", "booked_at", "value_date", "description", "line_no", "payment_id",
+    "to_check", "statement_id",
 )
 """The ``bank_transactions`` columns an import writes (besides ``import_id``), in this order."""
 
-LIMITS = {"bank_ref": 64, "dedup_key": 160, "weak_key": 160, "account": 34, "va_number": 32, "bill_ref": 40,
+LIMITS = {"bank_ref": 64, "dedup_key": 160, "payment_ref": 64, "account": 34, "va_number": 32, "bill_ref": 40,
           "payer_name": 120}
-_TEXT = ("source_format", "bank_ref", "dedup_key", "weak_key", "account", "va_number", "bill_ref", "payer_name",
+_TEXT = ("source_format", "bank_ref", "dedup_key", "payment_ref", "account", "va_number", "bill_ref", "payer_name",
          "direction", "description")
+_LINKS = {"payment_id": None, "to_check": False, "statement_id": None}
+"""What the import adds to each row before storing it, and its value for a row that says nothing."""
 
 
 def statement_frame(statement: Statement) -> pd.DataFrame:
@@ -35,7 +38,6 @@ def statement_frame(statement: Statement) -> pd.DataFrame:
     entries = statement.entries
     columns = {name: [getattr(entry, name) for entry in entries] for name in ENTRY_FIELDS}
     columns["dedup_key"] = [entry.dedup_key for entry in entries]
-    columns["weak_key"] = [entry.weak_key for entry in entries]
     frame = pd.DataFrame(columns)
     frame["booked_at"] = pd.to_datetime(frame["booked_at"], utc=True)
     return frame
@@ -44,10 +46,10 @@ def statement_frame(statement: Statement) -> pd.DataFrame:
 def check_sizes(frame: pd.DataFrame, path: Path) -> None:
     """Refuse the file at its first value too long for its store column, naming line, field and value."""
     for field, limit in LIMITS.items():
-        lengths = frame[field].str.len()
-        too_long = np.flatnonzero((lengths > limit).fillna(False).to_numpy(dtype=bool))
-        if len(too_long):
-            row = frame.iloc[int(too_long[0])]
+        lengths = pc.utf8_length(pa.array(frame[field], type=pa.string(), from_pandas=True))
+        index = pc.index(pc.fill_null(pc.greater(lengths, limit), False), True).as_py()
+        if index >= 0:
+            row = frame.iloc[index]
             raise FeedError(path, int(row["line_no"]), field, row[field], f"longer than {limit} characters")
 
 
@@ -69,6 +71,8 @@ def stored_values(frame: pd.DataFrame, tz: ZoneInfo) -> dict[str, list]:
     values["amount"] = pc.cast(pa.array(frame["amount"], from_pandas=True), pa.string()).to_pylist()
     values["is_reversal"] = frame["is_reversal"].astype(bool).tolist()
     values["line_no"] = frame["line_no"].astype("int64").tolist()
+    for name, default in _LINKS.items():
+        values[name] = _optional(frame[name], default) if name in frame else [default] * len(frame)
     booked = pd.to_datetime(frame["booked_at"], utc=True)
     values["booked_at"] = _instant_texts(booked.dt.tz_localize(None).to_numpy("datetime64[us]"))
     days = booked.dt.tz_convert(tz).dt.tz_localize(None).to_numpy("datetime64[D]")
@@ -77,6 +81,16 @@ def stored_values(frame: pd.DataFrame, tz: ZoneInfo) -> dict[str, list]:
         days = np.where(np.isnat(given), days, given)
     values["value_date"] = _day_texts(days)
     return {name: values[name] for name in STORED_COLUMNS}
+
+
+def _optional(series: pd.Series, default) -> list:
+    """A nullable column as Python values, ``default`` where missing (repeated when all are)."""
+    missing = series.isna().to_numpy(dtype=bool)
+    if missing.all():
+        return [default] * len(series)
+    values = series.astype(object).to_numpy(copy=True)
+    values[missing] = default
+    return [value.item() if hasattr(value, "item") else value for value in values]
 
 
 def _instant_texts(instants: np.ndarray) -> list[str]:

@@ -18,14 +18,22 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from collectors.bankfeeds import ColumnMapping, FeedError, detect_format, parse_file, read_tabular_frame
+from collectors.bankfeeds import (
+    ColumnMapping,
+    FeedError,
+    StatementPart,
+    detect_format,
+    parse_file,
+    read_tabular_frame,
+)
 from collectors.bankfeeds.entry import JAKARTA
 from pantau import audit
 from pantau.db import session_scope
 from pantau.models import BankImport, utcnow
 
+from . import alerts, evidence, statements
 from .entries import check_sizes, payment_mask, statement_frame, stored_values
-from .writer import insert_entries, weak_duplicates
+from .writer import insert_entries
 
 Status = Literal["imported", "already_imported", "rejected"]
 TABULAR = ("csv", "xlsx")
@@ -38,9 +46,12 @@ _LOCK_KEY = 0x70616E746175  # serialises bank imports on PostgreSQL ("pantau")
 class ImportSummary:
     """What importing one file did; ``as_dict`` is the CLI's ``--json`` output.
 
-    ``added`` counts new entries (credits, debits, reversals), ``payments_added`` the new credits
-    among them; ``duplicates`` the entries already stored (by the bank's reference, or the same
-    payment from the other channel); ``rejected`` the lines refused, all of them when the file is.
+    ``added`` counts the entries stored (credits, debits, reversals); ``payments_added`` the new
+    distinct payments among them (money not seen before); ``linked`` the entries stored as evidence of
+    a payment already known (its notification, its line on another statement); ``to_check`` the
+    entries whose link was not certain; ``duplicates`` the entries stored before (the same entry
+    read again); ``rejected`` the lines refused, all of them when the file is. ``balance`` is the
+    balance chain check of each statement in the file (None for files without balances).
     """
 
     file: str
@@ -51,6 +62,9 @@ class ImportSummary:
     payments_added: int = 0
     duplicates: int = 0
     rejected: int = 0
+    linked: int = 0
+    to_check: int = 0
+    balance: list[dict] | None = None
     import_id: int | None = None
     error: dict | None = field(default=None)
 
@@ -92,7 +106,7 @@ def import_file(
         return _already(path, earlier)
     try:
         name = detect_format(path) if fmt == "auto" else fmt
-        frame, lines_read = _read(path, name, mapping, tz)
+        frame, lines_read, parts = _read(path, name, mapping, tz)
         check_sizes(frame, path)
     except FeedError as error:
         return _refuse(engine, path, fmt, error, actor)
@@ -100,17 +114,18 @@ def import_file(
         import_id = _claim(session, path, digest, name, actor)
         if import_id is None:
             return ImportSummary(str(path), "already_imported", name)
-        summary = _store(session, import_id, path, name, frame, lines_read, tz)
+        summary = _store(session, import_id, path, name, frame, lines_read, parts, tz)
         audit.record(session, actor, "bank.import", f"bank_import:{import_id}", summary.as_dict())
     return summary
 
 
-def _read(path: Path, name: str, mapping: ColumnMapping | None, tz: ZoneInfo) -> tuple[pd.DataFrame, int]:
+def _read(path: Path, name: str, mapping: ColumnMapping | None,
+          tz: ZoneInfo) -> tuple[pd.DataFrame, int, tuple[StatementPart, ...]]:
     if name in TABULAR:
         frame = read_tabular_frame(path, mapping, tz=tz)
-        return frame, int(frame["line_no"].max()) if len(frame) else 0
+        return frame, int(frame["line_no"].max()) if len(frame) else 0, ()
     statement = parse_file(path, name, mapping=mapping, tz=tz)
-    return statement_frame(statement), statement.lines_read
+    return statement_frame(statement), statement.lines_read, statement.parts
 
 
 def _claim(session: Session, path: Path, digest: str, name: str, actor: str) -> int | None:
@@ -129,18 +144,55 @@ def _claim(session: Session, path: Path, digest: str, name: str, actor: str) -> 
 
 
 def _store(session: Session, import_id: int, path: Path, name: str, frame: pd.DataFrame, lines_read: int,
-           tz: ZoneInfo) -> ImportSummary:
+           parts: tuple[StatementPart, ...], tz: ZoneInfo) -> ImportSummary:
+    """Store the file's statements and entries, each entry linked to the payment it is evidence of."""
     connection = session.connection()
-    duplicates = weak_duplicates(connection, frame)
-    fresh = frame[~duplicates] if duplicates.any() else frame
-    payments = payment_mask(fresh)
-    payments_added = _insert(connection, import_id, _rows(fresh, payments), tz)
-    others_added = _insert(connection, import_id, _rows(fresh, ~payments), tz)
-    added = payments_added + others_added
+    plan = statements.plan(connection, parts)
+    relinked = statements.remove_replaced(connection, list(plan.corrected.values()))
+    statement_ids = statements.save(connection, import_id, plan, utcnow())
+    same = {part.key for part in plan.same}
+    fresh = frame[~frame["statement_key"].isin(same)] if same else frame
+    fresh, links = evidence.links_for(connection, fresh, plan.overlaps, tz)
+    fresh = fresh.assign(
+        payment_id=links.payment_ids(),
+        to_check=links.to_check,
+        statement_id=fresh["statement_key"].map(statement_ids).astype("Int64"),
+    )
+    known = links.known_money()
+    own_payment = payment_mask(fresh) & ~known
+    payments_added = _insert(connection, import_id, _rows(fresh, own_payment), tz)
+    linked = _insert(connection, import_id, _rows(fresh, known), tz)
+    others = _insert(connection, import_id, _rows(fresh, ~own_payment & ~known), tz)
+    relinked += evidence.adopt(connection, fresh, links)
+    added = payments_added + linked + others
+    chain = _chain(session, parts, tz)
     record = session.get(BankImport, import_id)
     record.lines_read, record.added, record.duplicates = lines_read, added, len(frame) - added
+    record.linked, record.relinked = linked, relinked
     return ImportSummary(str(path), "imported", name, lines_read, added, payments_added, len(frame) - added,
-                         import_id=import_id)
+                         linked=linked, to_check=int(links.to_check.sum()), balance=chain, import_id=import_id)
+
+
+def _chain(session: Session, parts: tuple[StatementPart, ...], tz: ZoneInfo) -> list[dict] | None:
+    """The balance check of the file's statements (None for files without balances), with an alert
+    for the bendahara at each gap in an account's chain."""
+    if not parts:
+        return None
+    links = statements.chain_of(session.connection(), {part.account for part in parts})
+    alerts.balance_gaps(session, links)
+    keys = {(part.account, part.number, part.closing_date) for part in parts}
+    return [
+        {"account": link.statement.account, "statement": link.statement.number,
+         "opening_date": _iso(link.statement.opening_date), "closing_date": _iso(link.statement.closing_date),
+         "status": link.status, "opening_balance": f"{link.statement.opening_balance:.2f}",
+         "expected_opening": None if link.expected is None else f"{link.expected:.2f}"}
+        for link in links
+        if (link.statement.account, link.statement.number, link.statement.closing_date) in keys
+    ]
+
+
+def _iso(day) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 def _insert(connection, import_id: int, frame: pd.DataFrame, tz: ZoneInfo) -> int:

@@ -28,6 +28,7 @@ from ..components.status import grade
 from ..components.tables import data_table
 from ..components.workbook import xlsx
 from . import payments_figures as figures
+from .payments_bank import bank_feed
 
 KEY = "payments"
 SEMESTER = ids.make(KEY, "semester")
@@ -112,6 +113,7 @@ def layout(semester: str | None = None, **_query) -> html.Div:
             dbc.Col(dbc.Card(dbc.CardBody(html.Div(id=AGEING)), className="mb-3"), lg=6),
         ]),
         _card(t("Bank reconciliation"), html.Div(id=RECON, children=_recon())),
+        _card(t("Bank feed"), html.Div(id=ids.make(KEY, "bank-feed"), children=bank_feed())),
         _card(t("Exception queue"), html.Div([html.Div(id=CASES, children=_cases()), _resolver()])),
         _card(t("Bills"), html.Div([
             dbc.Row([

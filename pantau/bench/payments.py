@@ -171,11 +171,12 @@ def _add_day_of_credits(store: Engine, count: int) -> None:
         serial = np.arange(1, len(unpaid) + 1).astype(str)
         BulkWriter(connection).insert(BankTransaction.__table__, {
             "source_format": np.full(len(unpaid), "snap"), "bank_ref": np.strings.add("DAY", serial),
-            "dedup_key": np.strings.add("ref:DAY", serial), "va_number": [row[0] for row in unpaid],
+            "dedup_key": np.strings.add("ntf:snap:DAY", serial), "payment_ref": np.strings.add("DAY", serial),
+            "va_number": [row[0] for row in unpaid],
             "amount": [int(row[1]) for row in unpaid], "direction": np.full(len(unpaid), "credit"),
             "is_reversal": np.zeros(len(unpaid), dtype=bool),
             "booked_at": np.full(len(unpaid), np.datetime64("2026-04-02T03:00:00")),
             "value_date": np.full(len(unpaid), np.datetime64("2026-04-02")),
-            "weak_key": np.full(len(unpaid), None, dtype=object),
+            "to_check": np.zeros(len(unpaid), dtype=bool),
         })
 

@@ -99,8 +99,8 @@ def _credits(rng: np.random.Generator, amount: np.ndarray, va: np.ndarray, paid_
     days = np.datetime_as_string(booked.astype("datetime64[D]"))
     return {
         "source_format": np.full(count, "bni"), "bank_ref": serial,
-        "dedup_key": np.strings.add("ref:", serial), "va_number": vas, "amount": amounts,
+        "dedup_key": np.strings.add("ntf:bni:", serial), "payment_ref": serial, "va_number": vas, "amount": amounts,
         "direction": np.full(count, "credit"), "is_reversal": np.zeros(count, dtype=bool),
         "booked_at": booked, "value_date": days.astype("datetime64[D]"),
-        "weak_key": np.full(count, None, dtype=object),
+        "to_check": np.zeros(count, dtype=bool),
     }

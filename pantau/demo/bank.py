@@ -54,13 +54,14 @@ def generate(ctx: DemoContext, ledger: Ledger) -> None:
     files = bankfiles.file_keys(rows["source_format"], rows["bank"], value_date)
     imports, import_id, line_no = bankfiles.imports(ctx, rows, files, value_date)
     ctx.writer.insert(BankImport.__table__, imports, step="bank imports")
-    dedup_key, weak_key = _keys(rows, np.datetime_as_string(value_date), files)
+    dedup_key, payment_ref = _keys(rows, np.datetime_as_string(value_date), files)
     ctx.writer.insert(BankTransaction.__table__, {
         "import_id": import_id,
         "source_format": rows["source_format"],
         "bank_ref": rows["bank_ref"],
         "dedup_key": dedup_key,
-        "weak_key": weak_key,
+        "payment_ref": payment_ref,
+        "to_check": np.zeros(len(order), dtype=bool),
         "account": rows["account"],
         "va_number": _or_none(rows["va_number"]),
         "bill_ref": _or_none(rows["bill_ref"]),
@@ -91,26 +92,21 @@ def _occurrence(*columns: np.ndarray) -> np.ndarray:
 
 
 def _keys(rows: dict, days: np.ndarray, files: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The identity key: the payment network's reference where the line carries one, else the statement
-    line numbered among equal lines of its file; and the VA/amount/date key, numbered likewise."""
+    """The identity key (`collectors.bankfeeds.entry`): a notification's own id, else the statement
+    line numbered among equal lines of its file; and the payment reference a notification carries."""
     mark = np.where(rows["direction"] == "credit", "C", "D")
     amount = np.strings.add(rows["amount"].astype(str), ".00")
     identity = np.empty(len(mark), dtype=object)
+    reference = np.full(len(mark), None, dtype=object)
     notified = rows["source_format"] != "mt940"
-    identity[notified] = join_text("ref:", np.strings.lstrip(rows["bank_ref"][notified], "0"), ":", mark[notified],
-                                   ":", amount[notified])
+    reference[notified] = np.strings.lstrip(rows["bank_ref"][notified], "0")
+    identity[notified] = join_text("ntf:", rows["source_format"][notified], ":", reference[notified].astype(str))
     line = ~notified
     ref_code = pd.factorize(rows["bank_ref"][line])[0]
     number = _occurrence(files[line], ref_code, rows["amount"][line], (mark[line] == "C").astype(np.int64))
     identity[line] = join_text("line:", rows["account"][line], ":", rows["bank_ref"][line], ":", days[line], ":",
                                mark[line], ":", amount[line], "#", number.astype(str))
-    weak = np.full(len(mark), None, dtype=object)
-    has_va = rows["va_number"] != ""
-    va_code = pd.factorize(rows["va_number"][has_va])[0]
-    number = _occurrence(files[has_va], va_code, rows["amount"][has_va])
-    weak[has_va] = join_text("va:", rows["va_number"][has_va], ":", mark[has_va], ":", amount[has_va], ":",
-                             days[has_va], "#", number.astype(str))
-    return identity, weak
+    return identity, reference
 
 
 def _credits_without_bill(ctx: DemoContext, rng: np.random.Generator, ledger: Ledger, count: int) -> dict:

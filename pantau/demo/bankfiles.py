@@ -91,4 +91,6 @@ def imports(ctx: DemoContext, rows: dict, keys: np.ndarray, day: np.ndarray) -> 
         "added": added[order],
         "duplicates": duplicates[order],
         "rejected": np.zeros(count, dtype=int),
+        "linked": np.zeros(count, dtype=int),
+        "relinked": np.zeros(count, dtype=int),
     }, file_id[everything.position[: len(keys)]], lines.line_no

@@ -2,7 +2,7 @@
 
 from .accounts import DigitalAccount, WebserviceAccount
 from .alerts import Alert, AlertDelivery
-from .bank import BankImport, BankTransaction, ReconCase, ReconResult
+from .bank import BankImport, BankStatement, BankTransaction, ReconCase, ReconResult
 from .base import Base, utcnow
 from .billing import Bill, Payment
 from .campus import Applicant, Prodi, Student

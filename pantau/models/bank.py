@@ -27,7 +27,12 @@ CASE_STATUSES = ("open", "resolved", "cleared")
 
 
 class BankImport(Base):
-    """One file read from a bank feed; its checksum makes a dropped-again file add nothing."""
+    """One file read from a bank feed; its checksum makes a dropped-again file add nothing.
+
+    ``added`` counts the entries stored, ``linked`` those among them that are evidence of a payment
+    already known, and ``relinked`` the stored entries this import made evidence of its own (a
+    notification arriving after its statement line), which asks the next reconciliation to run whole.
+    """
 
     __tablename__ = "bank_imports"
 
@@ -41,15 +46,47 @@ class BankImport(Base):
     added: Mapped[int] = mapped_column(default=0)
     duplicates: Mapped[int] = mapped_column(default=0)
     rejected: Mapped[int] = mapped_column(default=0)
+    linked: Mapped[int] = mapped_column(default=0)
+    relinked: Mapped[int] = mapped_column(default=0)
+
+
+class BankStatement(Base):
+    """One account statement (an MT940 ``:20:`` block, a camt ``Stmt``): its place in the account's
+    series and its balances, which chain it to the statements before and after it.
+
+    ``statement_key`` (account, number and closing date) finds the same statement again: with the
+    same ``fingerprint`` it adds nothing, with another it is a corrected re-send that replaces it.
+    """
+
+    __tablename__ = "bank_statements"
+    __table_args__ = (Index(None, "account", "closing_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_key: Mapped[str] = mapped_column(String(128), unique=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("bank_imports.id"))
+    account: Mapped[str | None] = mapped_column(String(34))
+    number: Mapped[str | None] = mapped_column(String(40))
+    opening_date: Mapped[date | None] = mapped_column(Date)
+    closing_date: Mapped[date | None] = mapped_column(Date)
+    opening_balance: Mapped[Decimal] = mapped_column(Money)
+    closing_balance: Mapped[Decimal] = mapped_column(Money)
+    entries: Mapped[int] = mapped_column(default=0)
+    fingerprint: Mapped[str] = mapped_column(String(32))
+    replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class BankTransaction(Base):
-    """A credit or debit on the institution's account, from a statement or an H2H notification log.
+    """A credit or debit on the institution's account as one channel reported it: a statement line,
+    an export line or an H2H notification. Each row is a piece of evidence; a payment is the row with
+    no ``payment_id`` and every row whose ``payment_id`` names it (the same money seen again through
+    another channel or an overlapping statement). Only payments are reconciled and counted.
 
-    ``bill_ref`` is the bill number a notification names (BNI ``trx_id``, SNAP ``trxId``), matched
-    against :attr:`Bill.source_key`; ``value_date`` is the booking date on the campus calendar.
-    Only the keys a bulk import needs are indexed: ``dedup_key`` (unique) and ``booked_at`` (the
-    range a file's weak keys are looked up in), so a million-line file stores quickly.
+    ``dedup_key`` is the entry's identity (see :mod:`collectors.bankfeeds.entry`); ``to_check`` marks
+    an entry whose link could not be made unambiguously (shown to the bendahara). ``bill_ref`` is the
+    bill number a notification names (BNI ``trx_id``, SNAP ``trxId``), matched against
+    :attr:`Bill.source_key`; ``value_date`` is the booking date on the campus calendar. Only the keys
+    a bulk import needs are indexed: ``dedup_key`` (unique) and ``booked_at`` (the range a file's
+    links are looked up in), so a million-line file stores quickly.
     """
 
     __tablename__ = "bank_transactions"
@@ -60,7 +97,10 @@ class BankTransaction(Base):
     source_format: Mapped[str] = mapped_column(String(16))
     bank_ref: Mapped[str | None] = mapped_column(String(64))
     dedup_key: Mapped[str] = mapped_column(String(160), unique=True)
-    weak_key: Mapped[str | None] = mapped_column(String(160))
+    payment_ref: Mapped[str | None] = mapped_column(String(64))
+    payment_id: Mapped[int | None] = mapped_column(BigId)
+    to_check: Mapped[bool] = mapped_column(default=False)
+    statement_id: Mapped[int | None] = mapped_column(ForeignKey("bank_statements.id"))
     account: Mapped[str | None] = mapped_column(String(34))
     va_number: Mapped[str | None] = mapped_column(String(32))
     bill_ref: Mapped[str | None] = mapped_column(String(40))

@@ -1,7 +1,9 @@
 """Matching bank credits to bills, set-based in SQL, with ordered rules in the style of Odoo's
 reconciliation models.
 
-Linking. A credit (not a reversal) belongs to the bill its notification names (``bill_ref`` =
+Only payments are reconciled: a bank row that is evidence of another (``payment_id`` set: the
+statement line of a notified payment, the same line on an overlapping statement) is not a credit of
+its own. Linking. A credit (not a reversal) belongs to the bill its notification names (``bill_ref`` =
 the bill number), else to a live bill with its VA number; when several bills share a VA, one
 with the same amount wins, then the earliest still open on the payment day, then the latest
 past due, then the oldest.
@@ -54,7 +56,7 @@ FROM (
      FROM bills b WHERE b.va_number = t.va_number AND b.deleted_at IS NULL)
   ) AS code
   FROM bank_transactions t
-  WHERE t.direction = 'credit' AND t.is_reversal = false{{new}}{fence}
+  WHERE t.direction = 'credit' AND t.is_reversal = false AND t.payment_id IS NULL{{new}}{fence}
 ) c
 """
 """Each credit with its bill and whether it pays exactly the bill's amount. The bill is found in one
@@ -194,7 +196,8 @@ TOUCHED_BILLS = " AND b.id IN (SELECT bill_id FROM recon_touched)"
 FORGET_SQL = (
     "DELETE FROM bill_states WHERE NOT EXISTS"
     " (SELECT 1 FROM bills b WHERE b.id = bill_states.bill_id AND b.deleted_at IS NULL)",
-    "DELETE FROM credit_states WHERE NOT EXISTS (SELECT 1 FROM bank_transactions t WHERE t.id = credit_states.credit_id)",
+    "DELETE FROM credit_states WHERE NOT EXISTS (SELECT 1 FROM bank_transactions t"
+    " WHERE t.id = credit_states.credit_id AND t.payment_id IS NULL)",
 )
 
 

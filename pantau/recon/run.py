@@ -47,7 +47,7 @@ def reconcile(db: Engine, settings: Settings, *, now: datetime | None = None,
     config = config or recon_settings(settings)
     with db.connect() as connection, connection.begin():
         previous = connection.scalar(select(func.max(ReconSummary.run_at)))
-        synced = _synced_since(connection, previous)
+        synced = _synced_since(connection, previous) or _relinked_since(connection, previous)
         bills_changed, credits_changed = engine.match(connection, now, full=synced)
         if synced:
             rollups.rebuild(connection, settings.timezone, now)
@@ -75,6 +75,17 @@ def _synced_since(connection, moment: datetime | None) -> bool:
         return True
     latest = connection.scalar(select(func.max(Bill.synced_at)))
     return latest is not None and latest > moment - SYNC_MARGIN
+
+
+def _relinked_since(connection, moment: datetime | None) -> bool:
+    """Whether an import since ``moment`` made stored bank rows evidence of another payment (or
+    removed a replaced statement's rows), which a run over the new credits alone would not see."""
+    if moment is None:
+        return True
+    return connection.scalar(
+        select(func.count()).select_from(BankImport).where(BankImport.imported_at > moment - SYNC_MARGIN,
+                                                           BankImport.relinked > 0)
+    ) > 0
 
 
 def is_stale(db: Engine) -> bool:

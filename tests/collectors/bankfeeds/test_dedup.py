@@ -1,4 +1,5 @@
-"""Duplicate keys: the same payment counts once across files and formats, distinct ones stay apart."""
+"""Entry identity: each channel's own key, the same entry read again has the same key, distinct
+entries never share one; the link key a notification and its statement line have in common."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from collectors.bankfeeds import BankEntry, parse_file, same_payment
+from collectors.bankfeeds import BankEntry, parse_file
 from collectors.bankfeeds.dedup import number_occurrences
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -17,71 +18,67 @@ def by_va(entries, va):
     return [entry for entry in entries if entry.va_number == va]
 
 
-def test_dup001_ntb_payment_has_one_identity_in_log_statement_and_export(bank_data, mandiri_mapping):
+def test_dup001_a_notification_is_known_by_its_own_id(bank_data):
     log = parse_file(bank_data / "bni_ecollection.jsonl").entries[0]
-    mt940 = parse_file(bank_data / "mandiri_envelope.sta").entries[0]
-    csv = parse_file(bank_data / "mandiri_mutasi.csv", mapping=mandiri_mapping).entries[0]
+    briva = parse_file(bank_data / "briva.jsonl").entries[0]
 
-    assert log.dedup_key == mt940.dedup_key == csv.dedup_key == "ref:233171:C:1500000.00"
-    assert same_payment(log, mt940) and same_payment(mt940, csv)
+    assert log.dedup_key == "ntf:bni:233171"
+    assert briva.dedup_key == "ntf:briva:4410023"
 
 
-def test_dup002_statement_without_ntb_meets_its_snap_notification_by_weak_key(bank_data):
+def test_dup002_a_statement_line_and_its_notification_share_the_link_key_not_the_identity(bank_data):
     [notification] = by_va(parse_file(bank_data / "snap_va.jsonl").entries, "9880012300005678")
     [line] = by_va(parse_file(bank_data / "mandiri_envelope.sta").entries, "9880012300005678")
 
     assert notification.dedup_key != line.dedup_key
-    assert notification.weak_key == line.weak_key == "va:9880012300005678:C:2750000.00:2024-03-01#1"
-    assert same_payment(notification, line)
+    assert notification.link_key == line.link_key == "va:9880012300005678:C:2750000.00:2024-03-01"
 
 
-def test_dup003_ntb_with_leading_zeros_meets_the_log(bank_data):
-    log = parse_file(bank_data / "bni_ecollection.jsonl").entries[-1]
-    statement = parse_file(bank_data / "bni_statement.sta").entries[-1]
+def test_dup003_a_statement_entry_is_known_by_its_place_in_the_statement_chain(bank_data):
+    statement = parse_file(bank_data / "bni_statement.sta")
+    first, second = statement.parts
 
-    assert log.dedup_key == statement.dedup_key == "ref:245501:C:750000.00"
+    assert [e.dedup_key for e in statement.entries] == [
+        f"stmt:{first.key}:1", f"stmt:{first.key}:2", f"stmt:{second.key}:1"]
+    assert (first.key, second.key) == ("0987654321/2024/3/2024-03-04", "0987654321/2024/3/2024-03-05")
 
 
-def test_dup004_briva_journal_sequence_in_camt_narrative_meets_the_log(bank_data):
+def test_dup004_the_statement_line_keeps_the_ntb_it_names_for_linking(bank_data):
     log = parse_file(bank_data / "briva.jsonl").entries[0]
     camt = parse_file(bank_data / "bri_camt053.xml").entries[0]
 
-    assert log.dedup_key == camt.dedup_key == "ref:4410023:C:3500000.00"
+    assert log.payment_ref == camt.payment_ref == "4410023"
+    assert camt.dedup_key.startswith("stmt:")
 
 
 def test_dup005_same_file_twice_gives_the_same_keys(bank_data):
-    first = [e.dedup_keys for e in parse_file(bank_data / "bni_statement.sta").entries]
-    second = [e.dedup_keys for e in parse_file(bank_data / "bni_statement.sta").entries]
+    first = [e.dedup_key for e in parse_file(bank_data / "bni_statement.sta").entries]
+    second = [e.dedup_key for e in parse_file(bank_data / "bni_statement.sta").entries]
 
     assert first == second
-    assert len({keys[0] for keys in first}) == len(first)
+    assert len(set(first)) == len(first)
 
 
-def test_dup006_equal_weak_keys_in_one_channel_are_two_payments(bank_data, bni_export_mapping):
+def test_dup006_equal_lines_of_one_statement_are_two_entries(bank_data):
     first, second = parse_file(bank_data / "bni_statement.sta").entries[:2]
-    export = parse_file(bank_data / "bni_export.csv", mapping=bni_export_mapping).entries
 
     assert first.va_number == second.va_number and first.amount == second.amount
-    assert not same_payment(first, second)
-    assert not same_payment(first, export[0])
+    assert first.dedup_key != second.dedup_key
 
 
-def test_dup007_different_payment_references_are_never_the_same_payment():
-    base = BankEntry(
-        source_format="bni", amount=Decimal("100000.00"), direction="credit",
-        booked_at=datetime(2024, 3, 1, 9, tzinfo=JAKARTA), line_no=1, va_number="123456789012",
-        payment_ref="111",
-    )
-    statement = dataclasses.replace(base, source_format="mt940", payment_ref="222", line_no=4)
+def test_dup007_a_corrected_statement_changes_its_fingerprint_not_its_key(bank_data, tmp_path):
+    original = (bank_data / "standard.sta").read_text()
+    corrected = tmp_path / "corrected.sta"
+    corrected.write_text(original.replace("PEMBAYARAN LISTRIK", "PEMBAYARAN LISTRIK PLN"))
+    [before] = parse_file(bank_data / "standard.sta").parts
+    [after] = parse_file(corrected).parts
 
-    assert base.weak_key == statement.weak_key
-    assert not same_payment(base, statement)
-    assert same_payment(base, dataclasses.replace(statement, payment_ref=None))
+    assert before.key == after.key and before.fingerprint != after.fingerprint
 
 
 def test_dup008_reversal_never_collapses_into_the_credit_it_reverses():
     credit = BankEntry(
-        source_format="mt940", amount=Decimal("500000.00"), direction="credit",
+        source_format="csv", amount=Decimal("500000.00"), direction="credit",
         booked_at=datetime(2024, 3, 1, tzinfo=JAKARTA), line_no=1, payment_ref="777", bank_ref="X",
     )
     reversal = dataclasses.replace(credit, direction="debit", is_reversal=True, line_no=2)
@@ -90,25 +87,26 @@ def test_dup008_reversal_never_collapses_into_the_credit_it_reverses():
     assert credit.dedup_key != reversal.dedup_key
 
 
-def test_dup009_repeated_notification_keeps_the_weak_number_of_its_first_copy():
-    def paid(ref, line):
+def test_dup009_a_notification_logged_twice_has_one_identity_and_export_lines_are_numbered():
+    def paid(ref, line, fmt="bni"):
         return BankEntry(
-            source_format="bni", amount=Decimal("1000.00"), direction="credit",
+            source_format=fmt, amount=Decimal("1000.00"), direction="credit",
             booked_at=datetime(2024, 3, 1, 8, tzinfo=JAKARTA), line_no=line, va_number="9880012300001234",
-            payment_ref=ref,
+            payment_ref=ref, bank_ref="R",
         )
 
-    numbered = number_occurrences([paid("1", 1), paid("1", 2), paid("2", 3)])
+    logged = [paid("1", 1), paid("1", 2), paid("2", 3)]
+    exported = number_occurrences([paid(None, 1, "csv"), paid(None, 2, "csv")])
 
-    assert [e.weak_occurrence for e in numbered] == [1, 1, 2]
-    assert [e.occurrence for e in numbered] == [1, 2, 1]
-    assert numbered[0].dedup_keys == numbered[1].dedup_keys
+    assert [e.dedup_key for e in logged] == ["ntf:bni:1", "ntf:bni:1", "ntf:bni:2"]
+    assert [e.dedup_key for e in exported] == [
+        "line::R:2024-03-01:C:1000.00#1", "line::R:2024-03-01:C:1000.00#2"]
 
 
-def test_dup010_weak_key_uses_the_jakarta_booking_date():
+def test_dup010_link_key_uses_the_jakarta_booking_date():
     late = BankEntry(
         source_format="snap", amount=Decimal("1.00"), direction="credit",
         booked_at=datetime(2024, 3, 1, 17, 30, tzinfo=ZoneInfo("UTC")), line_no=1, va_number="1234567890",
     )
 
-    assert late.weak_key == "va:1234567890:C:1.00:2024-03-02#1"
+    assert late.link_key == "va:1234567890:C:1.00:2024-03-02"

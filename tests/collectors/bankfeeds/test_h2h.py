@@ -43,7 +43,7 @@ def test_h2h001_bni_notifications(bank_data):
 def test_h2h002_bni_retry_logged_twice_has_the_same_keys(bank_data):
     entries = parse_bni(bank_data / "bni_ecollection.jsonl").entries
 
-    assert entries[0].dedup_keys == entries[2].dedup_keys
+    assert entries[0].dedup_key == entries[2].dedup_key
 
 
 def test_h2h003_briva_va_is_institution_code_plus_customer_code(bank_data):

@@ -52,7 +52,7 @@ def test_tab002_commas_english_numbers_and_debit_credit_columns(bank_data, bni_e
         ("debit", Decimal("1250.50"), "000202"),
     ]
     assert statement.entries[0].va_number == "9880012300009999"
-    assert [e.weak_occurrence for e in statement.entries[:2]] == [1, 2]
+    assert statement.entries[0].dedup_key != statement.entries[1].dedup_key
 
 
 def test_tab003_signed_amounts_in_every_indonesian_spelling(tmp_path):
@@ -196,9 +196,8 @@ def test_tab013_frame_has_entry_columns_and_the_entries_keys(bank_data, mandiri_
     frame = read_tabular_frame(bank_data / "mandiri_mutasi.csv", mandiri_mapping)
     entries = parse_csv(bank_data / "mandiri_mutasi.csv", mapping=mandiri_mapping).entries
 
-    assert list(frame.columns) == [*ENTRY_COLUMNS, "dedup_key", "weak_key"]
+    assert list(frame.columns) == [*ENTRY_COLUMNS, "dedup_key"]
     assert list(frame["dedup_key"]) == [e.dedup_key for e in entries]
-    assert [None if pd.isna(key) else key for key in frame["weak_key"]] == [e.weak_key for e in entries]
 
 
 def test_tab014_200k_generated_rows_parse(tmp_path):
@@ -236,29 +235,11 @@ def test_tab015_vectorised_numbering_matches_entry_numbering(tmp_path):
     frame = read_tabular_frame(path)
     entries = parse_csv(path).entries
 
-    renumbered = number_occurrences([dataclasses.replace(e, occurrence=9, weak_occurrence=9) for e in entries])
+    renumbered = number_occurrences([dataclasses.replace(e, occurrence=9) for e in entries])
 
-    assert list(frame["occurrence"]) == [e.occurrence for e in renumbered] == [1, 2, 1, 2, 3]
-    assert list(frame["weak_occurrence"]) == [e.weak_occurrence for e in renumbered] == [1, 2, 3, 3, 4]
-
-
-def test_tab018_only_a_repeated_va_numbers_its_weak_keys(tmp_path):
-    path = write_csv(
-        tmp_path,
-        "date;amount;reference;va;name;description\n"
-        "2024-03-01;1.000;;111;;\n"
-        "2024-03-01;1.000;;222;;\n"
-        "2024-03-01;1.000;;111;;\n"
-        "2024-03-01;2.000;;333;;\n"
-        "2024-03-01;1.000;;;;\n"
-        "2024-03-01;1.000;;;;\n"
-        "2024-03-01;1.000;;111;;\n",
-    )
-    frame = read_tabular_frame(path)
-    renumbered = number_occurrences(parse_csv(path).entries)
-
-    assert list(frame["weak_occurrence"]) == [e.weak_occurrence for e in renumbered] == [1, 1, 2, 1, 1, 1, 3]
-    assert [k if isinstance(k, str) else None for k in frame["weak_key"]] == [e.weak_key for e in renumbered]
+    assert list(frame["occurrence"]) == [e.occurrence for e in renumbered] == [1, 2, 3, 4, 5]
+    assert list(frame["dedup_key"]) == [e.dedup_key for e in renumbered]
+    assert list(frame["payment_ref"].fillna("")) == ["", "", "5555", "5555", ""]
 
 
 def test_tab016_mapping_needs_exactly_one_amount_layout():

@@ -122,12 +122,14 @@ def test_bs008_the_same_payment_by_notification_and_statement_counts_once(store)
     import_file(store, DATA / "bni_ecollection.jsonl")
     statement = import_file(store, DATA / "mandiri_envelope.sta")
     snap = import_file(store, DATA / "snap_va.jsonl")
-    assert statement.duplicates == 1 and snap.duplicates == 1
+    assert (statement.linked, snap.linked, snap.payments_added) == (1, 1, 1)
+    counted = []
     with store.connect() as connection:
-        by_ref = connection.scalar(select(func.count()).where(BankTransaction.va_number == "9880012300001234",
-                                                               BankTransaction.amount == 1_500_000))
-        by_va = connection.scalar(select(func.count()).where(BankTransaction.va_number == "9880012300005678"))
-    assert (by_ref, by_va) == (1, 1)
+        for va, amount in (("9880012300001234", 1_500_000), ("9880012300005678", 2_750_000)):
+            where = (BankTransaction.va_number == va, BankTransaction.amount == amount)
+            counted.append((connection.scalar(select(func.count()).where(*where)),
+                            connection.scalar(select(func.count()).where(*where, BankTransaction.payment_id.is_(None)))))
+    assert counted == [(2, 1), (2, 1)]
 
 
 def test_bs009_a_value_too_long_for_the_store_refuses_the_file(store, tmp_path):

@@ -20,7 +20,7 @@ KEY_COLUMNS = {
     "token_movements": ("wave_id", "channel", "occurred_at", "kind", "quantity"),
     "bills": ("id", "source_key", "amount", "va_number", "due_date", "app_paid", "app_paid_at", "app_paid_amount"),
     "payments": ("bill_id", "paid_at", "amount", "reference"),
-    "bank_transactions": ("dedup_key", "weak_key", "amount", "booked_at", "import_id"),
+    "bank_transactions": ("dedup_key", "payment_ref", "amount", "booked_at", "import_id"),
     "rollup_day": ("monitor_id", "bucket", "count", "up", "down", "maintenance", "latency_avg_ms"),
     "incidents": ("monitor_id", "started_at", "kind", "ended_at"),
     "host_metrics": ("host", "collected_at", "cpu_pct", "disks"),

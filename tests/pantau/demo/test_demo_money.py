@@ -65,12 +65,13 @@ def test_demo014_a_small_share_is_paid_at_the_bank_but_unpaid_in_the_application
 
 def test_demo015_the_bank_feed_mixes_formats_and_carries_the_deliberate_mismatches(campus):
     engine, _ = campus
-    credits = frame(engine, "SELECT source_format, va_number, dedup_key, weak_key FROM bank_transactions "
+    credits = frame(engine, "SELECT source_format, va_number, dedup_key, payment_ref FROM bank_transactions "
                             "WHERE direction = 'credit'")
     assert set(credits["source_format"]) == {"bni", "briva", "snap", "mt940"}
-    assert credits["dedup_key"].str.match(r"^(ref:\w+|line:[^:]*:\w+:\d{4}-\d\d-\d\d):C:\d+\.\d\d").all()
-    with_va = credits["va_number"].notna()
-    assert credits.loc[with_va, "weak_key"].str.match(r"^va:\d+:C:\d+\.\d\d:\d{4}-\d\d-\d\d#\d+$").all()
+    notified = credits["source_format"] != "mt940"
+    expected = "ntf:" + credits.loc[notified, "source_format"] + ":" + credits.loc[notified, "payment_ref"]
+    assert (credits.loc[notified, "dedup_key"] == expected).all()
+    assert credits.loc[~notified, "dedup_key"].str.match(r"^line:[^:]*:\w+:\d{4}-\d\d-\d\d:C:\d+\.\d\d#\d+$").all()
     no_bill = frame(engine, "SELECT COUNT(*) AS n FROM bank_transactions t WHERE direction = 'credit' AND NOT EXISTS "
                             "(SELECT 1 FROM bills b WHERE b.va_number = t.va_number)")
     assert no_bill["n"][0] >= 2

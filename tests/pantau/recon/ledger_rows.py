@@ -29,7 +29,7 @@ def add_bill(session, key: str, amount: int, *, va: str | None = None, paid: boo
 
 def add_credit(session, ref: str, amount: int, *, va: str | None = None, bill_ref: str | None = None,
                booked: datetime = PAID_AT, fmt: str = "bni", direction: str = "credit") -> BankTransaction:
-    credit = BankTransaction(source_format=fmt, bank_ref=ref, dedup_key=f"ref:{ref}:C:{amount}.00", va_number=va,
+    credit = BankTransaction(source_format=fmt, bank_ref=ref, dedup_key=f"ntf:{fmt}:{ref}", payment_ref=ref, va_number=va,
                              bill_ref=bill_ref, amount=Decimal(amount), direction=direction, is_reversal=False,
                              booked_at=booked, value_date=(booked + timedelta(hours=7)).date())
     session.add(credit)

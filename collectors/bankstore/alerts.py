@@ -1,0 +1,39 @@
+"""Alerts the bank feed raises for the bendahara: a gap in an account's balance chain."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pantau import formatting
+from pantau.alerts import LIVE_STATES, clear_condition, raise_alert
+from pantau.i18n import translate
+from pantau.models import Alert
+from pantau.recon.chain import ChainLink
+
+SOURCE = "bank-chain"
+PREFIX = "bank-balance-gap:"
+
+
+def balance_gaps(session: Session, links: list[ChainLink], language: str = "id") -> None:
+    """Raise one alert per statement that does not open with the previous closing balance, and clear
+    those of the given accounts whose gap has been filled."""
+    gaps = {f"{PREFIX}{link.statement.id}": link for link in links if link.status == "gap"}
+    for key, link in gaps.items():
+        statement = link.statement
+        raise_alert(
+            session, dedup_key=key, source=SOURCE, role="bendahara", severity="warning", link="/pembayaran",
+            title=translate("Balance chain broken: account {account}", language, account=statement.account or "?"),
+            body=translate(
+                "Statement {number} opens with {opening}, the statement before it closed with {expected}"
+                " (difference {difference}): a statement is missing or overlaps.", language,
+                number=statement.number or "-",
+                opening=formatting.rupiah(statement.opening_balance, language),
+                expected=formatting.rupiah(link.expected, language),
+                difference=formatting.rupiah(link.difference, language),
+            ),
+        )
+    statement_ids = {f"{PREFIX}{link.statement.id}" for link in links}
+    live = session.scalars(select(Alert.dedup_key).where(Alert.source == SOURCE, Alert.state.in_(LIVE_STATES)))
+    for key in set(live) & statement_ids - set(gaps):
+        clear_condition(session, key, note="balance chain continues")

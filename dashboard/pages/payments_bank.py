@@ -1,0 +1,96 @@
+"""The payments page's bank-feed section: payments counted once from their evidence, each account's
+balance chain with its gaps, and the entries whose link the bendahara should check."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from pantau import formatting
+from queries import bankfeed
+
+from .. import context, ids
+from ..components.empty import empty_state
+from ..components.tables import data_table
+
+KEY = "payments"
+CHAIN_TABLE = ids.make(KEY, "chain-table")
+CHECK_TABLE = ids.make(KEY, "check-table")
+STATUS_WORDS = {"first": "First statement", "continues": "Continues", "gap": "Gap", "overlap": "Overlap"}
+FORMAT_WORDS = {"mt940": "MT940 statement", "camt053": "camt.053 statement", "csv": "Bank export (CSV)",
+                "xlsx": "Bank export (XLSX)", "bni": "BNI eCollection notification", "briva": "BRIVA notification",
+                "snap": "SNAP notification"}
+
+
+def bank_feed() -> html.Div:
+    """The section's content, read fresh at each page load."""
+    t, lang, tz = context.t, context.lang(), context.tz()
+    engine = context.engine()
+    totals = bankfeed.feed_totals(engine)
+    if not totals.entries:
+        return empty_state(t("No bank entries yet."), t("Drop statements or notification logs in the inbox folder, "
+                                                         "or run pantau import bank FILE."), icon="bank")
+    chain = bankfeed.balance_chain(engine)
+    latest = formatting.moment(totals.latest, lang, tz) if totals.latest else "–"
+    summary = html.P(t(
+        "{payments} payments ({received}) from {entries} bank entries: {evidence} are further evidence of a "
+        "payment already counted, {to_check} to check. Latest booking {latest}.",
+        payments=formatting.number(totals.payments, lang), received=formatting.rupiah(totals.received, lang),
+        entries=formatting.number(totals.entries, lang), evidence=formatting.number(totals.evidence, lang),
+        to_check=formatting.number(totals.to_check, lang), latest=latest), className="mb-3")
+    return html.Div([summary, _chain(chain), _to_check()])
+
+
+def _chain(chain: pd.DataFrame) -> html.Div:
+    t, lang = context.t, context.lang()
+    heading = html.H3(t("Balance chain per account"), className="h6 mt-2")
+    if chain.empty:
+        return html.Div([heading, html.P(t("No statement with balances imported yet."),
+                                         className="small text-body-secondary")])
+    accounts = bankfeed.chain_by_account(chain)
+    shown = pd.DataFrame({
+        "account": accounts["account"].fillna("–"),
+        "statements": [formatting.number(v, lang) for v in accounts["statements"]],
+        "last": [f"{number or '–'} · {formatting.day(day, lang)}"
+                 for number, day in zip(accounts["number"], accounts["closing_date"])],
+        "balance": [formatting.rupiah(v, lang) for v in accounts["closing_balance"]],
+        "chain": [t("{gaps} gaps", gaps=gaps) if gaps else t("Unbroken") for gaps in accounts["gaps"]],
+    })
+    parts = [heading, data_table(CHAIN_TABLE, shown, {
+        "account": t("Account"), "statements": t("Statements"), "last": t("Latest statement"),
+        "balance": t("Closing balance"), "chain": t("Chain")}, page_size=10,
+        style_data_conditional=[{"if": {"filter_query": "{chain} != '" + t("Unbroken") + "'"},
+                                 "backgroundColor": "#fdecea"}])]
+    gaps = chain[chain["status"] == "gap"]
+    for gap in gaps.tail(5).itertuples():
+        parts.append(dbc.Alert(t(
+            "Account {account}: statement {number} of {day} opens with {opening}, but the one before closed "
+            "with {expected} (difference {difference}). A statement is missing or was booked outside the chain.",
+            account=gap.account or "–", number=gap.number or "–", day=formatting.day(gap.closing_date, lang),
+            opening=formatting.rupiah(gap.opening_balance, lang), expected=formatting.rupiah(gap.expected, lang),
+            difference=formatting.rupiah(gap.difference, lang)), color="danger", className="mt-2 mb-0 small"))
+    return html.Div(parts)
+
+
+def _to_check() -> html.Div:
+    t, lang, tz = context.t, context.lang(), context.tz()
+    heading = html.H3(t("Entries to check"), className="h6 mt-3")
+    frame = bankfeed.entries_to_check(context.engine())
+    if frame.empty:
+        return html.Div([heading, html.P(t("Every entry was linked with certainty."),
+                                         className="small text-body-secondary mb-0")])
+    shown = pd.DataFrame({
+        "booked": [formatting.moment(v.to_pydatetime(), lang, tz) for v in frame["booked_at"]],
+        "source": [t(FORMAT_WORDS.get(v, v)) for v in frame["source_format"]],
+        "va": frame["va_number"].fillna("–"),
+        "amount": [formatting.rupiah(v, lang) for v in frame["amount"]],
+        "description": frame["description"].fillna("–"),
+        "link": [t("Counted as its own payment") if pd.isna(pid)
+                 else t("Evidence of the {source} of {when}", source=t(FORMAT_WORDS.get(fmt, fmt)),
+                        when=formatting.moment(at.to_pydatetime(), lang, tz))
+                 for pid, fmt, at in zip(frame["payment_id"], frame["payment_format"], frame["payment_booked_at"])],
+    })
+    return html.Div([heading, data_table(CHECK_TABLE, shown, {
+        "booked": t("Booked"), "source": t("Source"), "va": t("VA"), "amount": t("Amount"),
+        "description": t("Description"), "link": t("Counted as")}, page_size=10)])

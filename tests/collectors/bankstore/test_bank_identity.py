@@ -1,0 +1,116 @@
+"""Money counted exactly once: each entry's identity by its channel, one payment with several pieces of
+evidence, statements read again, corrected, consecutive or overlapping (docs/bank-feeds.md)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from collectors.bankstore import import_file
+from pantau.models import Alert, BankStatement, BankTransaction
+
+from bank_files import Line, bni, evidence, mt940, payments, write
+
+
+def test_id001_equal_credits_in_consecutive_statements_are_two_payments(store, tmp_path):
+    two = write(tmp_path, "stmt2.sta", mt940(2, 100_000, [Line("261201", 10_000, "FT123", "BUDI")],
+                                             opens="261201", closes="261201"))
+    three = write(tmp_path, "stmt3.sta", mt940(3, 110_000, [Line("261201", 10_000, "FT123", "SITI")],
+                                               opens="261201", closes="261201"))
+    first, second = import_file(store, two), import_file(store, three)
+    assert (first.payments_added, second.status, second.payments_added) == (1, "imported", 1)
+    assert [link["status"] for link in second.balance] == ["continues"]
+    assert payments(store) == (2, Decimal("20000.00"))
+
+
+def test_id002_two_notifications_and_the_statement_listing_both_are_two_payments(store, tmp_path):
+    va = "9880012300000009"
+    one = write(tmp_path, "bni-1.jsonl", [bni("100001", va, 50_000, "2026-12-02 10:00:00")])
+    two = write(tmp_path, "bni-2.jsonl", [bni("100002", va, 50_000, "2026-12-02 11:00:00")])
+    lines = [Line("261202", 50_000, "FT1", f"PEMBAYARAN VA {va}"), Line("261202", 50_000, "FT2", f"PEMBAYARAN VA {va}")]
+    statement = write(tmp_path, "dec2.sta", mt940(7, 1_000_000, lines, opens="261201", closes="261202"))
+    import_file(store, one), import_file(store, two)
+    summary = import_file(store, statement)
+    assert (summary.added, summary.payments_added, summary.linked, summary.to_check) == (2, 0, 2, 0)
+    assert payments(store) == (2, Decimal("100000.00"))
+    assert sorted(evidence(store).values()) == [["bni", "mt940"], ["bni", "mt940"]]
+
+
+def test_id003_a_notification_after_its_statement_line_takes_it_as_evidence(store, tmp_path):
+    va = "9880012300000010"
+    statement = write(tmp_path, "dec2.sta", mt940(8, 0, [Line("261202", 75_000, "FT9", f"VA {va}")],
+                                                  opens="261201", closes="261202"))
+    log = write(tmp_path, "bni.jsonl", [bni("200001", va, 75_000, "2026-12-02 09:30:00", bill="INV-9")])
+    assert import_file(store, statement).payments_added == 1
+    summary = import_file(store, log)
+    assert (summary.added, summary.payments_added, summary.linked) == (1, 0, 1)
+    assert payments(store) == (1, Decimal("75000.00"))
+    with store.connect() as connection:
+        represented = connection.execute(select(BankTransaction.source_format, BankTransaction.bill_ref)
+                                         .where(BankTransaction.payment_id.is_(None))).one()
+    assert tuple(represented) == ("bni", "INV-9")
+
+
+def test_id004_a_monthly_statement_over_daily_ones_adds_only_what_they_lacked(store, tmp_path):
+    daily_one = [Line("261201", 10_000, "A1"), Line("261201", 20_000, "A2")]
+    daily_two = [Line("261202", 30_000, "B1")]
+    monthly = [*daily_one, *daily_two, Line("261203", 40_000, "C1")]
+    files = [write(tmp_path, "d1.sta", mt940(1, 0, daily_one, opens="261130", closes="261201")),
+             write(tmp_path, "d2.sta", mt940(2, 30_000, daily_two, opens="261201", closes="261202")),
+             write(tmp_path, "m.sta", mt940(12, 0, monthly, opens="261130", closes="261203"))]
+    summaries = [import_file(store, path) for path in files]
+    assert [(s.payments_added, s.linked) for s in summaries] == [(2, 0), (1, 0), (1, 3)]
+    assert payments(store) == (4, Decimal("100000.00"))
+
+
+def test_id005_the_same_statement_in_another_file_adds_nothing(store, tmp_path):
+    text = mt940(4, 0, [Line("261201", 10_000, "X1")], opens="261130", closes="261201")
+    import_file(store, write(tmp_path, "a.sta", text))
+    again = import_file(store, write(tmp_path, "b.sta", "{1:F01BNINIDJA}{4:\n" + text + "-}\n"))
+    assert (again.status, again.added, again.duplicates) == ("imported", 0, 1)
+    assert payments(store) == (1, Decimal("10000.00"))
+
+
+def test_id006_a_corrected_resend_replaces_the_statement_in_one_transaction(store, tmp_path):
+    wrong = mt940(5, 0, [Line("261201", 10_000, "X1"), Line("261201", 10_000, "X2")], opens="261130", closes="261201")
+    right = mt940(5, 0, [Line("261201", 10_000, "X1"), Line("261201", 15_000, "X2")], opens="261130", closes="261201")
+    import_file(store, write(tmp_path, "wrong.sta", wrong))
+    fixed = import_file(store, write(tmp_path, "right.sta", right))
+    assert (fixed.added, fixed.payments_added) == (2, 2)
+    assert payments(store) == (2, Decimal("25000.00"))
+    with store.connect() as connection:
+        replaced = connection.execute(select(BankStatement.replaced_at, BankStatement.closing_balance)).one()
+    assert replaced.replaced_at is not None and replaced.closing_balance == Decimal("25000.00")
+
+
+def test_id007_a_gap_in_the_balance_chain_is_reported_and_alerted(store, tmp_path):
+    import_file(store, write(tmp_path, "1.sta", mt940(1, 0, [Line("261201", 10_000)], opens="261130", closes="261201")))
+    gap = import_file(store, write(tmp_path, "3.sta", mt940(3, 50_000, [Line("261203", 10_000)],
+                                                           opens="261202", closes="261203")))
+    assert [(b["status"], b["expected_opening"]) for b in gap.balance] == [("gap", "10000.00")]
+    with store.connect() as connection:
+        alert = connection.execute(select(Alert.role, Alert.state, Alert.title)).one()
+    assert (alert.role, alert.state) == ("bendahara", "open") and "0987654321" in alert.title
+    import_file(store, write(tmp_path, "2.sta", mt940(2, 10_000, [Line("261202", 40_000)],
+                                                      opens="261201", closes="261202")))
+    with store.connect() as connection:
+        assert connection.scalar(select(Alert.state)) == "resolved"
+
+
+def test_id008_the_same_notification_twice_is_one_payment(store, tmp_path):
+    record = bni("300001", "9880012300000011", 20_000, "2026-12-02 08:00:00")
+    first = import_file(store, write(tmp_path, "a.jsonl", [record, record]))
+    second = import_file(store, write(tmp_path, "b.jsonl", [record, bni("300002", "9880012300000011", 20_000,
+                                                                         "2026-12-02 09:00:00")]))
+    assert (first.added, second.added, second.duplicates) == (1, 1, 1)
+    assert payments(store) == (2, Decimal("40000.00"))
+
+
+def test_id009_a_statement_booked_the_day_after_its_notification_is_linked_to_check(store, tmp_path):
+    va = "9880012300000012"
+    import_file(store, write(tmp_path, "n.jsonl", [bni("400001", va, 60_000, "2026-12-01 23:50:00")]))
+    summary = import_file(store, write(tmp_path, "s.sta", mt940(9, 0, [Line("261202", 60_000, "FT7", f"VA {va}")],
+                                                                opens="261201", closes="261202")))
+    assert (summary.payments_added, summary.linked, summary.to_check) == (0, 1, 1)
+    assert payments(store) == (1, Decimal("60000.00"))
