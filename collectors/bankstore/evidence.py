@@ -15,7 +15,15 @@ from collectors.bankfeeds.entry import NOTIFICATION_FORMATS
 from pantau.models import BankTransaction
 
 from . import statements
-from .linking import NEW_COLUMNS, STORED_COLUMNS, Links, link, no_links
+from .linking import (
+    EXPORT_FORMATS,
+    NEW_COLUMNS,
+    STATEMENT_FORMATS,
+    STORED_COLUMNS,
+    Links,
+    link,
+    no_links,
+)
 
 WINDOW = timedelta(days=2)
 """How far around a file's booking days stored rows are looked at (a statement books a day late)."""
@@ -64,10 +72,13 @@ def _nearby(connection: Connection, frame: pd.DataFrame, overlaps: pd.DataFrame,
                                         booked.max().to_pydatetime() + WINDOW)
     notification = _TABLE.c.source_format.in_(NOTIFICATION_FORMATS)
     credit = and_(_TABLE.c.direction == "credit", _TABLE.c.is_reversal == false())
-    if frame["source_format"].isin(NOTIFICATION_FORMATS).all():
+    formats = set(frame["source_format"].unique())
+    if formats <= NOTIFICATION_FORMATS:
         relevant = and_(~notification, credit)
     else:
-        relevant = or_(and_(notification, credit), and_(~notification, _TABLE.c.payment_id.is_not(None)))
+        other_kind = STATEMENT_FORMATS if formats <= EXPORT_FORMATS else EXPORT_FORMATS
+        relevant = or_(and_(notification, credit), and_(~notification, _TABLE.c.payment_id.is_not(None)),
+                       _TABLE.c.source_format.in_(other_kind))
         if not overlaps.empty:
             relevant = or_(relevant, _TABLE.c.statement_id.in_(overlaps["statement_id"].unique().tolist()))
     columns = [_TABLE.c[name] for name in STORED_COLUMNS if name != "day"]

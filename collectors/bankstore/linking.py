@@ -7,7 +7,8 @@ are made one-to-one, oldest first, in passes from the surest to the least sure:
    a day an overlapping statement covers is the entry of that statement with the same account, day,
    mark, amount and bank reference; failing the reference, the same account, day, mark and amount,
    marked *to check*. An entry that such a statement should hold but does not is a payment of its
-   own, also *to check*.
+   own, also *to check*. A bank export's line and a statement's line are the same entry when they
+   have the same day, mark, amount and bank reference.
 2. **Notification and statement line** of one payment, each side only while it has no evidence of
    the other channel: the same payment reference (NTB, journal sequence) and amount; else the same
    VA, amount and booking day when the statement line carries no other reference (*to check* when
@@ -27,6 +28,9 @@ import numpy as np
 import pandas as pd
 
 from collectors.bankfeeds.entry import NOTIFICATION_FORMATS
+
+EXPORT_FORMATS = frozenset({"csv", "xlsx"})
+STATEMENT_FORMATS = frozenset({"mt940", "camt053"})
 
 NEW_COLUMNS = ("source_format", "direction", "is_reversal", "amount", "day", "va_number", "payment_ref",
                "account", "bank_ref", "bill_ref", "booked_at", "line_no", "statement_key")
@@ -77,6 +81,7 @@ def link(new: pd.DataFrame, stored: pd.DataFrame, overlaps: pd.DataFrame | None 
     stored["root"] = stored["payment_id"].where(stored["payment_id"].notna(), stored["id"]).astype(np.int64)
     if overlaps is not None and not overlaps.empty:
         _link_overlaps(new, stored, overlaps, links)
+    _link_statement_and_export(new, stored, links)
     notifications = new["notification"].to_numpy(dtype=bool)
     if notifications.all():
         _adopt_statement_lines(new, stored, links)
@@ -140,6 +145,18 @@ def _link_overlaps(new: pd.DataFrame, stored: pd.DataFrame, overlaps: pd.DataFra
     loose = _pair(rest, candidates[~candidates["id"].isin(exact["id"])], keys)
     _take(loose, links, check=True)
     links.to_check[rest.loc[~rest["row"].isin(loose["row"]), "row"].to_numpy(dtype=np.int64)] = True
+
+
+def _link_statement_and_export(new: pd.DataFrame, stored: pd.DataFrame, links: Links) -> None:
+    """Pass 1b: a bank export's line and the statement's line of the same account entry (or the other
+    way round): the same day, mark, amount and bank reference."""
+    exported = new["source_format"].isin(EXPORT_FORMATS)
+    rows = new[~new["notification"] & ~links.linked & (exported if exported.any() else ~exported)]
+    kinds = STATEMENT_FORMATS if exported.any() else EXPORT_FORMATS
+    candidates = stored[stored["source_format"].isin(kinds)]
+    if rows.empty or candidates.empty:
+        return
+    _take(_pair(rows, candidates, ["day", "mark", "amount", "bank_ref"]), links, check=False)
 
 
 def _link_to_notifications(new: pd.DataFrame, stored: pd.DataFrame, links: Links) -> None:

@@ -114,3 +114,15 @@ def test_id009_a_statement_booked_the_day_after_its_notification_is_linked_to_ch
                                                                 opens="261201", closes="261202")))
     assert (summary.payments_added, summary.linked, summary.to_check) == (0, 1, 1)
     assert payments(store) == (1, Decimal("60000.00"))
+
+
+def test_id010_a_bank_export_and_the_statement_of_the_same_account_count_once(store, tmp_path):
+    statement = write(tmp_path, "s.sta", mt940(11, 0, [Line("261202", 80_000, "FT55"), Line("261202", 5_000, "FT56")],
+                                               opens="261201", closes="261202"))
+    export = write(tmp_path, "mutasi.csv", "date;amount;reference;va;name;description\n"
+                                           "2026-12-02;80.000,00;FT55;;BUDI;SETORAN\n"
+                                           "2026-12-02;7.000,00;FT57;;SITI;SETORAN\n")
+    import_file(store, statement)
+    summary = import_file(store, export)
+    assert (summary.added, summary.payments_added, summary.linked) == (2, 1, 1)
+    assert payments(store) == (3, Decimal("92000.00"))
