@@ -1,5 +1,5 @@
 """Shared fixtures: a migrated store on SQLite, on PostgreSQL, or on each in turn (`store`); a loopback
-SMTP server that keeps what it receives (`smtp_server`)."""
+SMTP server that keeps what it receives (`smtp_server`); the hypothesis profiles ("ci" by default, "long")."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -22,6 +23,16 @@ from pantau.migrate import upgrade
 from pantau.models import Base
 
 POSTGRES_URL_ENV = "PANTAU_TEST_POSTGRES_URL"
+HYPOTHESIS_PROFILE_ENV = "PANTAU_HYPOTHESIS_PROFILE"
+HYPOTHESIS_EXAMPLES_ENV = "PANTAU_HYPOTHESIS_EXAMPLES"
+
+hypothesis_settings.register_profile("ci", max_examples=25, deadline=None, database=None, print_blob=True)
+hypothesis_settings.register_profile("long", max_examples=int(os.environ.get(HYPOTHESIS_EXAMPLES_ENV, 2000)),
+                                     deadline=None, database=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get(HYPOTHESIS_PROFILE_ENV, "ci"))
+"""Property tests run a bounded number of examples ("ci", the default); PANTAU_HYPOTHESIS_PROFILE=long runs
+2000 each, or PANTAU_HYPOTHESIS_EXAMPLES. No example database is kept (a failure prints its reproduction
+blob instead)."""
 
 
 @pytest.fixture
