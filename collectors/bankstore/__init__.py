@@ -1,6 +1,7 @@
 """Storing bank feeds: import a parsed file once, dedup payments across files and formats, drain the
 watched inbox folder, and keep reconciliation current (see :mod:`collectors.bankfeeds` for parsers)."""
 
+from .alerts import check_chains
 from .config import FeedMapping, FeedSettings, feed_settings
 from .importer import ImportSummary, file_digest, import_file
 from .inbox import BankInboxCollector, drain
@@ -8,6 +9,7 @@ from .reconcile import ReconCollector
 
 __all__ = [
     "BankInboxCollector",
+    "check_chains",
     "FeedMapping",
     "FeedSettings",
     "ImportSummary",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from pantau import formatting
 from pantau.alerts import LIVE_STATES, clear_condition, raise_alert
+from pantau.db import session_scope
 from pantau.i18n import translate
 from pantau.models import Alert
 from pantau.recon.chain import ChainLink
@@ -37,3 +38,13 @@ def balance_gaps(session: Session, links: list[ChainLink], language: str = "id")
     live = session.scalars(select(Alert.dedup_key).where(Alert.source == SOURCE, Alert.state.in_(LIVE_STATES)))
     for key in set(live) & statement_ids - set(gaps):
         clear_condition(session, key, note="balance chain continues")
+
+
+def check_chains(engine: Engine, language: str = "id") -> int:
+    """Walk every account's balance chain, alert each gap and clear the filled ones; returns the gaps."""
+    from .statements import chain_of
+
+    with session_scope(engine) as session:
+        links = chain_of(session.connection())
+        balance_gaps(session, links, language)
+    return sum(link.status == "gap" for link in links)

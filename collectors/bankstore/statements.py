@@ -116,19 +116,20 @@ def save(connection: Connection, import_id: int, statements: StatementPlan, now:
     return ids
 
 
-def chain_of(connection: Connection, accounts: set[str | None]) -> list[ChainLink]:
-    """The balance chain of the given accounts, every statement in order."""
+def chain_of(connection: Connection, accounts: set[str | None] | None = None) -> list[ChainLink]:
+    """The balance chain of the given accounts (of every account when None), every statement in order."""
     return walk(_stored_rows(connection, accounts))
 
 
-def _stored_rows(connection: Connection, accounts: set[str | None]) -> list[StatementRow]:
-    named = [account for account in accounts if account is not None]
-    where = BankStatement.account.in_(named)
-    if None in accounts:
-        where = where | BankStatement.account.is_(None)
+def _stored_rows(connection: Connection, accounts: set[str | None] | None) -> list[StatementRow]:
     query = select(BankStatement.id, BankStatement.account, BankStatement.number, BankStatement.opening_date,
                    BankStatement.closing_date, BankStatement.opening_balance, BankStatement.closing_balance)
-    return [StatementRow(*row) for row in connection.execute(query.where(where))]
+    if accounts is not None:
+        where = BankStatement.account.in_([account for account in accounts if account is not None])
+        if None in accounts:
+            where = where | BankStatement.account.is_(None)
+        query = query.where(where)
+    return [StatementRow(*row) for row in connection.execute(query)]
 
 
 def _row(part: StatementPart) -> StatementRow:

@@ -28,6 +28,13 @@ def settle_demo(store: Engine, config: Settings) -> None:
     console.print(f"Reconciliation: {sum(run.bills.values()):,} bills and {sum(run.credits.values()):,} credits in "
                   f"{run.seconds:,.1f} s; {history['dated']:,} cases, {history['resolved']:,} already resolved.")
     console.print(f"KTM photos: {_check_photos(store, config)}.")
+    console.print(f"Bank balance chains: {_check_chains(store, config)} gap(s).")
+
+
+def _check_chains(store: Engine, config: Settings) -> int:
+    from collectors.bankstore import check_chains
+
+    return check_chains(store, config.language)
 
 
 def _check_photos(store: Engine, config: Settings) -> str:

@@ -2,7 +2,8 @@
 
 Every bank credit of the ledger becomes one transaction from the file it first arrived in: the
 day's H2H log of its bank (BNI eCollection, BRIVA, SNAP) or, when the push was lost, the next
-day's MT940 statement, where the credits already seen in the logs count as duplicates. The
+day's MT940 statement, where the credits already seen in the logs count as duplicates (the statements
+themselves, chained by their balances, are :mod:`pantau.demo.statements`). The
 statements also carry debits (each week's transfer to the state treasury) and a few credits that
 match no bill. Keys follow the importer (`collectors.bankfeeds.entry`). Reconciliation results are
 left to the reconciliation engine.
@@ -13,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pantau.demo import bankfiles
+from pantau.demo import bankfiles, statements
 from pantau.demo.context import DemoContext, join_text, mapped
 from pantau.demo.payments import Ledger, Transfers, references
 from pantau.models import BankImport, BankTransaction
@@ -54,6 +55,8 @@ def generate(ctx: DemoContext, ledger: Ledger) -> None:
     files = bankfiles.file_keys(rows["source_format"], rows["bank"], value_date)
     imports, import_id, line_no = bankfiles.imports(ctx, rows, files, value_date)
     ctx.writer.insert(BankImport.__table__, imports, step="bank imports")
+    statements.generate(ctx, rows, value_date, ACCOUNTS, dict(zip(imports["file_name"].tolist(),
+                                                                  imports["id"].tolist())))
     dedup_key, payment_ref = _keys(rows, np.datetime_as_string(value_date), files)
     ctx.writer.insert(BankTransaction.__table__, {
         "import_id": import_id,

@@ -139,6 +139,8 @@ def test_paypage006_in_chromium_the_bendahara_resolves_and_the_director_reads(da
     dash_duo.driver.get(f"{dash_duo.server.url}/pembayaran")
     dash_duo.wait_for_contains_text("#payments-summary", "Tingkat pelunasan", timeout=30)
     dash_duo.wait_for_element("#payments-ageing .js-plotly-plot", timeout=30)
+    dash_duo.wait_for_contains_text("#payments-bank-feed", "Rantai saldo per rekening", timeout=30)
+    assert "celah" in dash_duo.find_element("#payments-chain-table").text
     _click(dash_duo, dash_duo.wait_for_element("#payments-case-table input[type=radio]", timeout=30))
     dash_duo.find_element("#payments-note").send_keys("Dicek di Chromium")
     _click(dash_duo, dash_duo.find_element("#payments-resolve"))
@@ -169,3 +171,42 @@ def test_paypage007_all_semesters_shows_the_outstanding_the_overview_card_counts
                       [("payments-semester", "value", "all"), *FILTERS[1:], ("payments-tick", "n_intervals", None)])
     summary = str(client.post(UPDATE, json=request).json["response"]["payments-summary"]["children"])
     assert formatting.rupiah(every.amount) in summary
+
+
+@pytest.mark.parametrize("role", ["bendahara", "direktur"])
+def test_paypage008_the_bank_feed_counts_each_payment_once_and_shows_the_broken_chain(site, role):
+    from pantau import formatting
+    from queries import bankfeed
+
+    shown = site.client(role).post(UPDATE, json=page("/pembayaran")).json["response"]
+    text = str(shown["_pages_content"]["children"])
+    totals = bankfeed.feed_totals(site.engine)
+    assert "Mutasi bank" in text and "Rantai saldo per rekening" in text
+    assert f"{formatting.number(totals.payments)} pembayaran ({formatting.rupiah(totals.received)})" in text
+    assert "1 celah" in text and "selisih Rp 2.500" in text
+
+
+def test_paypage009_an_import_shows_on_the_page_as_payments_and_evidence(site, tmp_path):
+    from collectors.bankstore import import_file
+    from pantau import formatting
+    from queries import bankfeed
+
+    va = "9880019900000009"
+    logs = [tmp_path / "bni-1.jsonl", tmp_path / "bni-2.jsonl"]
+    for path, ntb, hour in zip(logs, ("700001", "700002"), (10, 11)):
+        path.write_text('{"trx_id": "INV-X", "virtual_account": "%s", "customer_name": "ANI", "trx_amount": "50000", '
+                        '"payment_amount": "50000", "cumulative_payment_amount": "50000", "payment_ntb": "%s", '
+                        '"datetime_payment": "2026-11-20 %02d:00:00"}\n' % (va, ntb, hour))
+    statement = tmp_path / "stmt.sta"
+    statement.write_text(":20:X\n:25:5550001\n:28C:00001/001\n:60F:C261119IDR0,00\n"
+                         f":61:2611201120C50000,00NTRFNONREF//FTA\n:86:PEMBAYARAN VA {va}\n"
+                         f":61:2611201120C50000,00NTRFNONREF//FTB\n:86:PEMBAYARAN VA {va}\n:62F:C261120IDR100000,00\n")
+    before = bankfeed.feed_totals(site.engine)
+    summaries = [import_file(site.engine, path) for path in (*logs, statement)]
+    after = bankfeed.feed_totals(site.engine)
+    assert [s.payments_added for s in summaries] == [1, 1, 0] and summaries[-1].linked == 2
+    assert (after.payments - before.payments, after.received - before.received) == (2, 100_000)
+    assert (after.evidence - before.evidence, after.entries - before.entries) == (2, 4)
+    text = str(site.client("bendahara").post(UPDATE, json=page("/pembayaran")).json["response"])
+    assert f"{formatting.number(after.payments)} pembayaran ({formatting.rupiah(after.received)})" in text
+    assert f"{formatting.number(after.entries)} mutasi bank" in text
