@@ -41,7 +41,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     server.before_request(guard.check_request)
 
     theme.install()
-    # Pages are executed anew for each app; drop callbacks left by an app made earlier in this process.
+    # Dash executes the pages anew for each app; drop page callbacks left by an app made earlier in this
+    # process. The shell's callbacks are Dash hooks and not in this list: every app gets them (shell.py).
     _callback.GLOBAL_CALLBACK_LIST.clear()
     _callback.GLOBAL_CALLBACK_MAP.clear()
     app = dash.Dash(

@@ -1,4 +1,9 @@
-"""The frame around every page: header with user, language and data freshness; navigation by subject."""
+"""The frame around every page: header with user, language and data freshness; navigation by subject.
+
+The shell's callbacks are Dash hooks (`dash.hooks.callback`): registered once, when this module is imported,
+and bound by Dash to every app it builds. Page callbacks go through Dash's global list instead, which
+`create_app` empties before Dash executes the pages anew for the app.
+"""
 
 from __future__ import annotations
 
@@ -62,8 +67,9 @@ def _header(user) -> dbc.Navbar:
     return dbc.Navbar(
         dbc.Container(
             [
-                html.Button(html.I(className="bi bi-list"), id=ids.SHELL_NAV_TOGGLE,
-                            className="btn btn-link text-white d-md-none", **{"aria-label": t("Menu")}),
+                html.Button(html.I(className="bi bi-list"), id=ids.SHELL_NAV_TOGGLE, type="button",
+                            className="btn btn-link text-white d-md-none",
+                            **{"aria-label": t("Menu"), "aria-controls": ids.SHELL_NAV, "aria-expanded": "false"}),
                 dbc.NavbarBrand(
                     [html.Img(src="/assets/logo.svg", height="28", alt=""), html.Span("Pantau", className="ms-2")],
                     href="/",
@@ -71,8 +77,7 @@ def _header(user) -> dbc.Navbar:
                 html.Span(context.settings().institution, className="navbar-text institution d-none d-lg-inline"),
                 html.Div(
                     [
-                        html.Span(id=ids.SHELL_FRESHNESS, className="freshness d-none d-sm-inline",
-                                  children=freshness_text()),
+                        html.Span(id=ids.SHELL_FRESHNESS, className="freshness d-none d-sm-inline"),
                         switch,
                         html.Span(
                             [html.I(className="bi bi-person-circle me-1"), user.display_name,
@@ -116,16 +121,23 @@ def freshness_text() -> str:
     return context.t("Data last updated {when}", when=when)
 
 
-@dash.callback(Output(ids.SHELL_FRESHNESS, "children"), Input(ids.SHELL_TICK, "n_intervals"))
+@dash.hooks.callback(Output(ids.SHELL_FRESHNESS, "children"), Input(ids.SHELL_TICK, "n_intervals"))
 def _refresh_freshness(_n):
+    """Fill the header's freshness on load and every minute after."""
     return freshness_text()
 
 
-@dash.callback(
+# The menu button opens and closes the navigation on narrow screens; following a link closes it again.
+dash.hooks.clientside_callback(
+    """function (clicks, pathname, isOpen) {
+        const pressed = dash_clientside.callback_context.triggered.some(t => t.prop_id.startsWith("%s."));
+        const open = pressed ? !isOpen : false;
+        return [open, open ? "true" : "false"];
+    }""" % ids.SHELL_NAV_TOGGLE,
     Output(ids.SHELL_NAV, "is_open"),
+    Output(ids.SHELL_NAV_TOGGLE, "aria-expanded"),
     Input(ids.SHELL_NAV_TOGGLE, "n_clicks"),
+    Input(ids.SHELL_LOCATION, "pathname"),
     State(ids.SHELL_NAV, "is_open"),
     prevent_initial_call=True,
 )
-def _toggle_navigation(_clicks, is_open):
-    return not is_open

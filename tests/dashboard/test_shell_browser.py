@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 
 import pytest
 from selenium.webdriver.support.ui import WebDriverWait
+
+from pantau.db import session_scope
+from pantau.models import CollectorRun
 
 pytestmark = [
     pytest.mark.browser,
@@ -70,3 +74,40 @@ def test_shell004_log_out_returns_to_the_login_form(dash_duo, web):
     dash_duo.wait_for_element("#login-form", timeout=20)
     dash_duo.driver.get(f"{dash_duo.server.url}/peringatan")
     dash_duo.wait_for_element("#login-form", timeout=20)
+
+
+def test_shell005_on_a_400px_phone_the_menu_button_opens_the_menu_and_a_link_leads_to_its_page(dash_duo, web):
+    dash_duo.start_server(web.app, navigate=False)
+    dash_duo.driver.set_window_size(400, 860)
+    _log_in(dash_duo, "user.direktur", web.password)
+    assert dash_duo.driver.execute_script("return window.innerWidth") <= 400
+    toggle, menu = dash_duo.find_element("#shell-nav-toggle"), dash_duo.find_element("#shell-nav")
+    assert toggle.is_displayed() and not menu.is_displayed(), "on a phone the menu starts closed behind its button"
+    toggle.click()
+    WebDriverWait(dash_duo.driver, 10).until(lambda _: menu.is_displayed(), "the menu button should open the menu")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    link = dash_duo.find_element("#shell-nav-alerts")
+    WebDriverWait(dash_duo.driver, 10).until(lambda _: link.is_displayed(), "the menu should finish opening")
+    link.click()
+    dash_duo.wait_for_element("#alerts-summary", timeout=20)
+    _wait_for_tab_title(dash_duo, "Peringatan · Pantau")
+    assert dash_duo.driver.current_url.endswith("/peringatan")
+    WebDriverWait(dash_duo.driver, 10).until(lambda _: not menu.is_displayed(), "following a link closes the menu")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.click()
+    WebDriverWait(dash_duo.driver, 10).until(lambda _: menu.is_displayed(), "the menu opens again")
+    toggle.click()
+    WebDriverWait(dash_duo.driver, 10).until(lambda _: not menu.is_displayed(), "and the button closes it")
+    assert dash_duo.get_logs() == []
+
+
+def test_shell006_the_header_says_when_data_last_arrived(dash_duo, web):
+    with session_scope(web.engine) as session:
+        session.add(CollectorRun(collector="probes", started_at=datetime(2026, 11, 20, 2, 58, tzinfo=UTC),
+                                 finished_at=datetime(2026, 11, 20, 2, 59, tzinfo=UTC), ok=True, items=3))
+    dash_duo.start_server(web.app, navigate=False)
+    _log_in(dash_duo, "user.kepala_it", web.password)
+    dash_duo.wait_for_text_to_equal("#shell-freshness", "Data terakhir diperbarui 20 Nov 2026 09.59 WIB", timeout=20)
+    dash_duo.find_element("#shell-lang-en").click()
+    dash_duo.wait_for_text_to_equal("#shell-freshness", "Data last updated 20 Nov 2026 9:59 AM WIB", timeout=20)
+    assert dash_duo.get_logs() == []
