@@ -4,12 +4,13 @@ balance chain, and the entries whose link to a payment was not certain."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
-from pantau.models import BankStatement, BankTransaction
+from pantau.models import BankImport, BankStatement, BankTransaction
+from pantau.models.bank import NOTIFICATION_FORMATS
 from pantau.recon.chain import StatementRow, walk
 
 from .frames import read_frame
@@ -90,4 +91,41 @@ def entries_to_check(engine: Engine, *, limit: int = 200) -> pd.DataFrame:
         .order_by(t.booked_at.desc(), t.id.desc())
         .limit(limit)
     )
+    return read_frame(engine, query)
+
+
+def statement_credits(engine: Engine, *, since: datetime, booked_within: timedelta = timedelta(days=7)) -> pd.DataFrame:
+    """The VA credits that statements and exports (not notifications) reported and Pantau saw (imported)
+    since ``since``, booked at most ``booked_within`` before it: each with its account, when Pantau saw
+    it and whether a notification reported the same payment (its payment's representative is one)."""
+    t = BankTransaction.__table__
+    root = t.alias("root")
+    imports = BankImport.__table__
+    notified = root.c.source_format.in_(NOTIFICATION_FORMATS)
+    query = (
+        select(t.c.id, t.c.account, t.c.va_number, t.c.amount, t.c.booked_at, imports.c.imported_at,
+               case((notified, True), else_=False).label("notified"))
+        .join(root, root.c.id == func.coalesce(t.c.payment_id, t.c.id))
+        .outerjoin(imports, imports.c.id == t.c.import_id)
+        .where(t.c.booked_at >= since - booked_within, func.coalesce(imports.c.imported_at, t.c.booked_at) >= since,
+               t.c.direction == "credit", t.c.is_reversal.is_(False),
+               t.c.va_number.is_not(None), t.c.source_format.not_in(NOTIFICATION_FORMATS))
+        .order_by(t.c.booked_at, t.c.id)
+    )
+    return read_frame(engine, query)
+
+
+def notification_days(engine: Engine, *, since: datetime, zone: str) -> pd.DataFrame:
+    """How many notifications arrived per booking day (campus calendar) since ``since``."""
+    t = BankTransaction.__table__
+    query = select(t.c.booked_at).where(t.c.booked_at >= since, t.c.source_format.in_(NOTIFICATION_FORMATS))
+    frame = read_frame(engine, query)
+    days = pd.to_datetime(frame["booked_at"], utc=True).dt.tz_convert(zone).dt.date
+    return days.value_counts().rename_axis("day").reset_index(name="notifications").sort_values("day")
+
+
+def latest_statements(engine: Engine) -> pd.DataFrame:
+    """Each account's latest statement closing date."""
+    query = (select(BankStatement.account, func.max(BankStatement.closing_date).label("closing_date"))
+             .group_by(BankStatement.account))
     return read_frame(engine, query)

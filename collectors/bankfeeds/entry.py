@@ -35,12 +35,13 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from pantau.models.bank import NOTIFICATION_FORMATS
+
 JAKARTA = ZoneInfo("Asia/Jakarta")
 CENT = Decimal("0.01")
 
 SourceFormat = Literal["mt940", "camt053", "csv", "xlsx", "bni", "briva", "snap"]
 Direction = Literal["credit", "debit"]
-NOTIFICATION_FORMATS = frozenset({"bni", "briva", "snap"})
 
 
 @dataclass(frozen=True, slots=True)

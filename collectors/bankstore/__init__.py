@@ -6,12 +6,14 @@ from .config import FeedMapping, FeedSettings, feed_settings
 from .importer import ImportSummary, file_digest, import_file
 from .inbox import BankInboxCollector, drain
 from .reconcile import ReconCollector
+from .stall import H2hStallCollector
 
 __all__ = [
     "BankInboxCollector",
     "check_chains",
     "FeedMapping",
     "FeedSettings",
+    "H2hStallCollector",
     "ImportSummary",
     "ReconCollector",
     "drain",

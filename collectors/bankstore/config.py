@@ -29,6 +29,12 @@ class FeedSettings(BaseModel):
     ``.error.txt`` saying why. A CSV or XLSX file is read with the first mapping whose ``files``
     pattern matches its name, else with Pantau's own export layout. A file is left alone until it
     has not changed for ``settle_s`` seconds, so a copy still in progress is not read half-way.
+
+    The ``h2h-stall`` check runs every ``stall_check_s``: an account whose day brought at least
+    ``stall_min_credits`` VA credits mostly without notification, seen ``stall_minutes`` of working
+    time ago, means the H2H link is silent; a working day's statement not there by
+    ``statement_by_hour`` o'clock of the next working day is missing. It looks ``stall_lookback_days``
+    back.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -39,6 +45,11 @@ class FeedSettings(BaseModel):
     interval_s: float = Field(60, gt=0)
     settle_s: float = Field(10, ge=0)
     mappings: dict[str, FeedMapping] = Field(default_factory=dict)
+    stall_minutes: float = Field(30, gt=0)
+    stall_min_credits: int = Field(3, ge=1)
+    statement_by_hour: float = Field(12, ge=0, le=24)
+    stall_lookback_days: float = Field(3, gt=0)
+    stall_check_s: float = Field(300, gt=0)
 
     @property
     def archive_dir(self) -> Path | None:

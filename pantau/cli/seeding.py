@@ -28,13 +28,20 @@ def settle_demo(store: Engine, config: Settings) -> None:
     console.print(f"Reconciliation: {sum(run.bills.values()):,} bills and {sum(run.credits.values()):,} credits in "
                   f"{run.seconds:,.1f} s; {history['dated']:,} cases, {history['resolved']:,} already resolved.")
     console.print(f"KTM photos: {_check_photos(store, config)}.")
-    console.print(f"Bank balance chains: {_check_chains(store, config)} gap(s).")
+    console.print(f"Bank balance chains: {_check_chains(store, config)} gap(s); H2H stall alerts: "
+                  f"{_check_stalls(store, config)} (raised in working time only).")
 
 
 def _check_chains(store: Engine, config: Settings) -> int:
     from collectors.bankstore import check_chains
 
     return check_chains(store, config.language)
+
+
+def _check_stalls(store: Engine, config: Settings) -> int:
+    from collectors.bankstore.stall import check
+
+    return check(store, config)
 
 
 def _check_photos(store: Engine, config: Settings) -> str:

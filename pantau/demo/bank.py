@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 
 from pantau.demo import bankfiles, statements
-from pantau.demo.context import DemoContext, join_text, mapped
+from pantau.demo.context import ZONE, DemoContext, join_text, mapped
 from pantau.demo.payments import Ledger, Transfers, references
 from pantau.models import BankImport, BankTransaction
+from pantau.workcalendar import WorkingCalendar
 
 ACCOUNTS = {"bni": "0987654321", "briva": "034601000123301", "snap": "7123456789"}
 NO_BILL_SHARE = 0.001
@@ -25,6 +26,7 @@ NOTIFICATION_TEXT = {"bni": "BNI eCollection NTB ", "briva": "BRIVA journalSeq "
 BILL_NUMBER_FORMATS = ("bni", "snap")
 """Notifications that name the bill number (BNI ``trx_id``, SNAP ``trxId``); BRIVA does not."""
 TREASURY = "REKENING KAS NEGARA (PNBP)"
+SILENT_FORMAT = "briva"
 
 
 def generate(ctx: DemoContext, ledger: Ledger) -> None:
@@ -51,6 +53,7 @@ def generate(ctx: DemoContext, ledger: Ledger) -> None:
     order = np.argsort(rows["booked_at"], kind="stable")
     rows = {key: values[order] for key, values in rows.items()}
     value_date = ctx.local_date(rows["booked_at"])
+    _silent_day(ctx, rows, value_date)
     rows["account"] = mapped(rows["bank"], ACCOUNTS)
     files = bankfiles.file_keys(rows["source_format"], rows["bank"], value_date)
     imports, import_id, line_no = bankfiles.imports(ctx, rows, files, value_date)
@@ -77,6 +80,16 @@ def generate(ctx: DemoContext, ledger: Ledger) -> None:
         "description": _descriptions(rows),
         "line_no": line_no,
     }, step="bank transactions")
+
+
+def _silent_day(ctx: DemoContext, rows: dict, value_date: np.ndarray) -> None:
+    """The H2H stall episode: on the last working day the statements cover, no BRIVA notification reached
+    the payment server; that day's BRIVA credits arrive only on the next morning's statement."""
+    calendar, day = WorkingCalendar(tz=ZONE.key), ctx.last_statement_day
+    while not calendar.is_working_day(day.astype(object)):
+        day -= np.timedelta64(1, "D")
+    lost = (rows["source_format"] == SILENT_FORMAT) & (value_date == day)
+    rows["source_format"][lost] = "mt940"
 
 
 def _or_none(texts: np.ndarray) -> np.ndarray:

@@ -22,6 +22,9 @@ RECON_STATES = (
 )
 """What reconciliation says about a bill or a bank credit; ``unpaid`` is a bill neither side paid."""
 
+NOTIFICATION_FORMATS = frozenset({"bni", "briva", "snap"})
+"""Bank feeds that are H2H payment notifications (the other formats are statements and exports)."""
+
 CASE_STATUSES = ("open", "resolved", "cleared")
 """A case is open until the bendahara resolves it, or cleared when its condition goes away by itself."""
 

@@ -124,3 +124,23 @@ def test_demo018_a_few_bills_were_paid_twice_at_the_bank_and_once_in_the_applica
     assert len(twice) >= 1
     assert (twice["full_credits"] == 2).all()
     assert (twice["app_paid_amount"].astype(float) == twice["amount"].astype(float)).all()
+
+
+def test_demo016_briva_stalls_on_the_last_working_day_the_statements_cover(campus):
+    engine, _ = campus
+    day = frame(engine, "SELECT DISTINCT account, value_date, source_format FROM bank_transactions "
+                        "WHERE direction = 'credit' AND account = '034601000123301' AND value_date >= '2026-11-18'")
+    day["value_date"] = day["value_date"].astype(str)
+    formats = day.groupby("value_date")["source_format"].agg(set).to_dict()
+    assert formats.pop("2026-11-20") == {"mt940"}
+    assert all("briva" in found for found in formats.values()), formats
+
+
+def test_demo017_the_statements_chain_by_their_balances_but_for_one_gap(campus):
+    from queries import bankfeed
+
+    engine, _ = campus
+    chain = bankfeed.balance_chain(engine)
+    assert set(chain["status"]) == {"first", "continues", "gap"}
+    [gap] = chain[chain["status"] == "gap"].itertuples()
+    assert (gap.account, gap.difference) == ("0987654321", 2500)
