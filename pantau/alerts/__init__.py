@@ -3,12 +3,14 @@
 from .lifecycle import (
     LIVE_STATES,
     AlertStateError,
+    ReminderWaitingError,
     UnknownAlertError,
     acknowledge,
     clear_condition,
     enqueue_reminders,
     live_alert,
     raise_alert,
+    remind,
     resolve,
 )
 from .notifier import WORDS, DeliveryReport, Message, channels_for, compose, deliver_pending
@@ -19,6 +21,7 @@ __all__ = [
     "AlertStateError",
     "DeliveryReport",
     "Message",
+    "ReminderWaitingError",
     "UnknownAlertError",
     "acknowledge",
     "channels_for",
@@ -28,5 +31,6 @@ __all__ = [
     "enqueue_reminders",
     "live_alert",
     "raise_alert",
+    "remind",
     "resolve",
 ]

@@ -27,6 +27,10 @@ class AlertStateError(ValueError):
     """A person asked for a transition the alert's state does not allow."""
 
 
+class ReminderWaitingError(AlertStateError):
+    """A reminder of the alert is queued and not sent yet."""
+
+
 class UnknownAlertError(LookupError):
     """No alert has the given id."""
 
@@ -132,6 +136,25 @@ def resolve(session: Session, alert_id: int, *, user: str, note: str, ip: str | 
     detail = {"dedup_key": alert.dedup_key, "note": alert.resolution_note}
     audit.record(session, user, "alert.resolve", f"alert:{alert.id}", detail, ip)
     return alert
+
+
+def remind(session: Session, alert_id: int, *, user: str, ip: str | None = None,
+           now: datetime | None = None) -> AlertDelivery:
+    """A person asks for a reminder of an open alert now, to its role's channels, without waiting for the cadence.
+
+    Refused for alerts someone has taken on or closed, and while an earlier reminder still waits in the outbox.
+    """
+    alert = _get(session, alert_id)
+    if alert.state != "open":
+        raise AlertStateError(f"alert {alert_id} is {alert.state}; only open alerts are reminded about")
+    waiting = session.scalar(select(AlertDelivery.id).where(
+        AlertDelivery.alert_id == alert.id, AlertDelivery.event == "reminder", AlertDelivery.sent_at.is_(None)))
+    if waiting is not None:
+        raise ReminderWaitingError(f"alert {alert_id}: a reminder is already waiting to be sent")
+    delivery = AlertDelivery(alert_id=alert.id, event="reminder", created_at=now or utcnow())
+    session.add(delivery)
+    audit.record(session, user, "alert.remind", f"alert:{alert.id}", {"dedup_key": alert.dedup_key}, ip)
+    return delivery
 
 
 def _get(session: Session, alert_id: int) -> Alert:
