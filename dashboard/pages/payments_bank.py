@@ -58,7 +58,7 @@ def _chain(chain: pd.DataFrame) -> html.Div:
         "chain": [t("{gaps} gaps", gaps=gaps) if gaps else t("Unbroken") for gaps in accounts["gaps"]],
     })
     parts = [heading, data_table(CHAIN_TABLE, shown, {
-        "account": t("Account"), "statements": t("Statements"), "last": t("Latest statement"),
+        "account": t("Account"), "statements": t("Statements received"), "last": t("Latest statement"),
         "balance": t("Closing balance"), "chain": t("Chain")}, page_size=10,
         style_data_conditional=[{"if": {"filter_query": "{chain} != '" + t("Unbroken") + "'"},
                                  "backgroundColor": "#fdecea"}])]
