@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from pantau.db import session_scope
+from pantau.lease import Lease
 from pantau.models import CollectorRun, utcnow
 from pantau.settings import Settings
 
@@ -75,14 +76,55 @@ def serve(
     engine: Engine,
     stop_event: threading.Event | None = None,
     names: Iterable[str] | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> None:
-    """Run every collector on its own interval until `stop_event` is set or SIGINT/SIGTERM arrives.
+    """Run every collector on its own interval until `stop_event` is set or SIGINT/SIGTERM arrives, while this
+    process holds the collector lease; wait as a standby while another process holds it.
 
     Each collector has its own worker thread, at most one run at a time, and runs that fell behind are
-    merged into one, so a slow or hung source never delays the others. Running jobs finish before
-    this returns.
+    merged into one, so a slow or hung source never delays the others. A run starts only while the lease is
+    fresh; losing the lease stops the schedule and makes this process a standby again. `say` hears the
+    changes of role (active, standby and who holds the lease). Running jobs finish before this returns.
     """
     stop = stop_event or threading.Event()
+    say = say or log.info
+    lease = Lease(engine, settings.collector.lease_s)
+    restore_signals = _stop_on_signals(stop)
+    try:
+        while not stop.is_set():
+            if _wait_for_lease(lease, stop, say, settings.timezone):
+                _lead(settings, engine, names, lease, stop, say)
+    finally:
+        try:
+            lease.release()
+        except SQLAlchemyError:
+            log.exception("the collector lease could not be released; it lapses by itself")
+        restore_signals()
+
+
+def _wait_for_lease(lease: Lease, stop: threading.Event, say: Callable[[str], None], zone: str) -> bool:
+    """Take the lease, or wait as a standby until it lapses and this process takes it; False once stopped."""
+    seen: str | None = None
+    while not stop.is_set():
+        try:
+            holder = lease.acquire()
+        except SQLAlchemyError as error:
+            log.warning("the collector lease could not be read: %s", error)
+            holder = None
+        if holder is not None and holder.token == lease.token:
+            say(f"Active collector ({lease.host}, pid {lease.pid}); lease period {lease.period_s:g} s.")
+            return True
+        if holder is not None and holder.token != seen:
+            seen = holder.token
+            say(f"Standby: the collector lease is held by {holder.describe(zone)}; "
+                f"taking over if it lapses (lease period {lease.period_s:g} s).")
+        stop.wait(lease.poll_every_s)
+    return False
+
+
+def _lead(settings: Settings, engine: Engine, names: Iterable[str] | None, lease: Lease, stop: threading.Event,
+          say: Callable[[str], None]) -> None:
+    """Run the schedule while the lease is ours: renew it, and stop the schedule when it is lost or on `stop`."""
     collectors = build(settings, engine, names)
     scheduler = BackgroundScheduler(
         executors={"default": ThreadPoolExecutor(max_workers=max(len(collectors), 1))},
@@ -91,25 +133,39 @@ def serve(
     )
     for collector in collectors:
         scheduler.add_job(
-            run_collector,
+            _run_if_leading,
             "interval",
-            args=[collector],
+            args=[collector, lease],
             seconds=collector.interval_s,
             id=collector.name,
             name=collector.name,
             next_run_time=utcnow(),
             misfire_grace_time=max(int(collector.interval_s), 1),
         )
-    restore_signals = _stop_on_signals(stop)
     scheduler.start()
     log.info("collecting: %s", ", ".join(repr(collector) for collector in collectors) or "nothing")
+    lost = False
     try:
-        while not stop.wait(1.0):
-            pass
+        while not stop.wait(lease.renew_every_s):
+            try:
+                if not lease.renew():
+                    lost = True
+                    break
+            except SQLAlchemyError as error:
+                log.warning("the collector lease could not be renewed: %s", error)
     finally:
         log.info("stopping collectors")
-        scheduler.shutdown(wait=True)
-        restore_signals()
+        scheduler.shutdown(wait=not lost)
+    if lost:
+        say("Lost the collector lease (it lapsed and another collector took it); standing by.")
+
+
+def _run_if_leading(collector: Collector, lease: Lease) -> RunOutcome | None:
+    """Run the collector if this process still holds a fresh lease; skip the run otherwise."""
+    if not lease.fresh():
+        log.warning("%s: run skipped, the collector lease is not confirmed", collector.name)
+        return None
+    return run_collector(collector)
 
 
 def _stop_on_signals(stop: threading.Event) -> Callable[[], None]:

@@ -54,6 +54,12 @@ def _default_thresholds() -> dict[str, KpiThreshold]:
     }
 
 
+class CollectorSettings(BaseModel):
+    """The `pantau collect` process: exactly one is active; others wait as standbys for its lease to lapse."""
+
+    lease_s: float = Field(30.0, ge=1.0, description="a standby takes over within this long after the active one dies")
+
+
 class WebSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8050
@@ -79,6 +85,7 @@ class Settings(BaseSettings):
     institution: str = "Politeknik Kesehatan Pantau"
     web: WebSettings = Field(default_factory=WebSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
+    collector: CollectorSettings = Field(default_factory=CollectorSettings)
     thresholds: dict[str, KpiThreshold] = Field(default_factory=_default_thresholds)
     monitors: list[dict[str, Any]] = Field(default_factory=list)
     monitoring: dict[str, Any] = Field(default_factory=dict)

@@ -15,7 +15,7 @@ from pantau import migrate
 from pantau.demo_users import create_demo_users, read_credentials
 from pantau.models import Prodi
 
-from .common import console, engine, settings
+from .common import console, engine, fail, settings
 from .seeding import settle_demo
 
 
@@ -60,17 +60,27 @@ def collect(
     once: bool = typer.Option(False, "--once", help="run every collector once, print what it found, exit"),
     only: list[str] = typer.Option(None, "--only", help="run only these collectors"),
 ) -> None:
-    """Run the collectors on their schedules (the one process that writes from sources)."""
+    """Run the collectors on their schedules (the one process that writes from sources).
+
+    Exactly one collector is active: it holds a lease in the store. Another `pantau collect` says who holds it
+    and waits as a standby, taking over within `collector.lease_s` seconds when the active one dies."""
     from collectors import scheduler
+    from pantau.lease import Lease
 
     config = settings()
     store = engine(config)
     migrate.upgrade(store)
     if not once:
-        console.print("Collectors running; Ctrl-C stops them.")
-        scheduler.serve(config, store)
+        say("Collectors starting; Ctrl-C stops them.")
+        scheduler.serve(config, store, names=only or None, say=say)
         return
-    outcomes = scheduler.run_once(config, store, names=only or None)
+    lease = Lease(store, config.collector.lease_s)
+    holder = lease.acquire()
+    if holder.token != lease.token:
+        fail(f"another collector is active ({holder.describe(config.timezone)}): --once would write beside it; "
+             "stop that one first", code=1)
+    with lease.kept():
+        outcomes = scheduler.run_once(config, store, names=only or None)
     table = Table("collector", "result", "items", "message")
     for outcome in outcomes:
         table.add_row(outcome.collector, "[green]ok[/]" if outcome.ok else "[red]failed[/]", f"{outcome.items:,}",
@@ -78,6 +88,12 @@ def collect(
     console.print(table)
     if not all(outcome.ok for outcome in outcomes):
         raise typer.Exit(1)
+
+
+def say(line: str) -> None:
+    """One line for the operator, written out at once (a standby's output is read while it waits)."""
+    console.print(line, highlight=False, soft_wrap=True)
+    console.file.flush()
 
 
 def run(

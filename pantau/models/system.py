@@ -21,3 +21,21 @@ class CollectorRun(Base):
     ok: Mapped[bool] = mapped_column(default=False)
     items: Mapped[int] = mapped_column(default=0)
     message: Mapped[str | None] = mapped_column(Text)
+
+
+class CollectorLease(Base):
+    """Who may run the collectors: one row per lease name, held by one process until it stops renewing it.
+
+    `holder` is the holding process's random token; `host`, `pid` and `acquired_at` say who and since when for
+    people (a standby prints them); `expires_at` is in the store's clock, so hosts' clocks do not matter.
+    """
+
+    __tablename__ = "collector_lease"
+
+    name: Mapped[str] = mapped_column(String(48), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int]
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    renewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
