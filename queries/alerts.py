@@ -5,23 +5,32 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from pantau.models import Alert
+from pantau.models import Alert, AlertDelivery
 
 from .frames import read_frame
 
 COLUMNS = ["id", "severity", "title", "body", "role", "source", "state", "opened_at", "last_seen_at",
            "acknowledged_by", "resolved_at", "resolved_by", "link"]
+TIMES = ("opened_at", "last_seen_at", "resolved_at", "reminded_at")
 
 
-def list_alerts(engine: Engine, *, roles: list[str] | None, states: list[str], limit: int = 500) -> pd.DataFrame:
-    """Newest first; `roles=None` means every role (the administrator's view)."""
-    query = select(*(getattr(Alert, c) for c in COLUMNS)).where(Alert.state.in_(states))
+def list_alerts(engine: Engine, *, roles: list[str] | None, states: list[str], limit: int = 500,
+                ids: list[int] | None = None) -> pd.DataFrame:
+    """Newest first; `roles=None` means every role (the administrator's view); `ids` keeps only those alerts.
+    `reminded_at` is when the latest reminder went out (or was queued, while it waits)."""
+    reminded = (select(AlertDelivery.alert_id, func.max(func.coalesce(AlertDelivery.sent_at, AlertDelivery.created_at))
+                       .label("at"))
+                .where(AlertDelivery.event == "reminder").group_by(AlertDelivery.alert_id).subquery())
+    query = (select(*(getattr(Alert, c) for c in COLUMNS), reminded.c.at)
+             .outerjoin(reminded, reminded.c.alert_id == Alert.id).where(Alert.state.in_(states)))
     if roles is not None:
         query = query.where(Alert.role.in_(roles))
+    if ids is not None:
+        query = query.where(Alert.id.in_(ids))
     query = query.order_by(Alert.opened_at.desc(), Alert.id.desc()).limit(limit)
     with engine.connect() as connection:
-        frame = read_frame(connection, query, COLUMNS)
-    for column in ("opened_at", "last_seen_at", "resolved_at"):
+        frame = read_frame(connection, query, [*COLUMNS, "reminded_at"])
+    for column in TIMES:
         frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame
 

@@ -1,21 +1,29 @@
-"""Peringatan: the alerts routed to the reader's role (all of them for the administrator)."""
+"""Peringatan: the alerts routed to the reader's role (all of them for the administrator), and what people do
+with them: take one on (acknowledge), close it with a note (resolve), or ask for a reminder to its role now.
+
+A row is chosen by its alert id, and the server checks it before acting: the alert must be one the reader
+sees here, in a state the action allows. Every action is audit-logged by `pantau.alerts`.
+"""
 
 from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
 import flask
+import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from pantau import formatting
-from pantau.alerts import acknowledge, resolve
+from pantau.alerts import AlertStateError, ReminderWaitingError, UnknownAlertError, acknowledge, remind, resolve
 from pantau.db import session_scope
+from pantau.models.alerts import ALERT_STATES
 from queries.alerts import count_by_state, list_alerts
 
 from .. import access, context, ids
 from ..components.empty import empty_state
 from ..components.status import label
 from ..components.tables import data_table
+from ..shell import ROLE_NAMES
 
 KEY = "alerts"
 TABLE = ids.make(KEY, "table")
@@ -23,10 +31,12 @@ STATES = ids.make(KEY, "states")
 NOTE = ids.make(KEY, "note")
 ACK = ids.make(KEY, "ack")
 RESOLVE = ids.make(KEY, "resolve")
+REMIND = ids.make(KEY, "remind")
 FEEDBACK = ids.make(KEY, "feedback")
 BODY = ids.make(KEY, "body")
 SUMMARY = ids.make(KEY, "summary")
 TICK = ids.make(KEY, "tick")
+SHOWN = ["open", "acknowledged"]
 
 
 def _roles(user) -> list[str] | None:
@@ -35,6 +45,8 @@ def _roles(user) -> list[str] | None:
 
 def layout(**_query) -> html.Div:
     t = context.t
+    button = lambda text, icon, component_id, **kwargs: dbc.Button(  # noqa: E731
+        [html.I(className=f"bi bi-{icon} me-1"), t(text)], id=component_id, **kwargs)
     return html.Div(
         [
             html.H1(t("Alerts"), className="page-title"),
@@ -44,21 +56,26 @@ def layout(**_query) -> html.Div:
                     [
                         dbc.Checklist(
                             id=STATES,
-                            options=[{"label": label(s), "value": s} for s in ("open", "acknowledged", "resolved")],
-                            value=["open", "acknowledged"],
+                            options=[{"label": label(s), "value": s} for s in ALERT_STATES],
+                            value=SHOWN,
                             inline=True,
                             className="mb-2",
                         ),
-                        html.Div(id=BODY, children=_table(["open", "acknowledged"])),
+                        html.Div(id=BODY, children=_table(SHOWN)),
                         dbc.InputGroup(
                             [
                                 dbc.Input(id=NOTE, placeholder=t("Note (required to resolve)"), maxLength=500),
-                                dbc.Button([html.I(className="bi bi-eye me-1"), t("Acknowledge")], id=ACK,
-                                           color="secondary", outline=True),
-                                dbc.Button([html.I(className="bi bi-check2-circle me-1"), t("Resolve")],
-                                           id=RESOLVE, color="success"),
+                                button("Acknowledge", "eye", ACK, color="secondary", outline=True),
+                                button("Resolve", "check2-circle", RESOLVE, color="success"),
                             ],
                             className="mt-3",
+                        ),
+                        html.Div(
+                            [button("Send a reminder now", "bell", REMIND, color="link", size="sm",
+                                    className="px-0"),
+                             html.Span(t("to the alert's role, for an open alert nobody has taken on yet"),
+                                       className="small text-body-secondary ms-1")],
+                            className="mt-1",
                         ),
                         html.Div(id=FEEDBACK, className="mt-2", role="status"),
                     ]
@@ -75,37 +92,71 @@ def _summary() -> dbc.Row:
     lang = context.lang()
     cards = [
         dbc.Col(dbc.Card(dbc.CardBody([html.Div(label(state), className="kpi-title"),
-                                       html.Div(formatting.number(counts[state], lang), className="kpi-value")])),
+                                       html.Div(formatting.number(counts[state], lang), className="kpi-value",
+                                                id=ids.make(KEY, f"count-{state}"))])),
                 md=4, className="mb-2")
-        for state in ("open", "acknowledged", "resolved")
+        for state in ALERT_STATES
     ]
     return dbc.Row(cards)
 
 
-def _table(states: list[str]):
+def _table(states: list[str], keep: list | None = None) -> html.Div:
+    """The alerts in `states`; the table is always there (hidden when empty) so the actions can read it.
+    Rows whose ids are in `keep` stay selected."""
     t, lang, tz = context.t, context.lang(), context.tz()
     frame = list_alerts(context.engine(), roles=_roles(context.user()), states=states or ["open"])
-    if frame.empty:
-        return empty_state(t("No alerts in these states."), t("Alerts appear here when a check, a feed or an SOP clock needs someone."), icon="bell-slash")
-    frame["severity"] = frame["severity"].map(label)
-    frame["state"] = frame["state"].map(label)
-    frame["opened"] = frame["opened_at"].map(lambda v: formatting.moment(v.to_pydatetime(), lang, tz))
-    frame["seen"] = frame["last_seen_at"].map(lambda v: formatting.moment(v.to_pydatetime(), lang, tz))
+    moment = lambda v: formatting.moment(v.to_pydatetime(), lang, tz) if pd.notna(v) else "–"  # noqa: E731
+    shown = pd.DataFrame({
+        "id": frame["id"],
+        "severity": frame["severity"].map(label),
+        "title": frame["title"],
+        "role": [t(ROLE_NAMES.get(role, role)) for role in frame["role"]],
+        "state": frame["state"].map(label),
+        "by": [by if isinstance(by, str) else "–" for by in frame["resolved_by"].fillna(frame["acknowledged_by"])],
+        "opened": frame["opened_at"].map(moment),
+        "seen": frame["last_seen_at"].map(moment),
+        "reminded": frame["reminded_at"].map(moment),
+        "body": frame["body"],
+    })
     columns = {"severity": t("Severity"), "title": t("Alert"), "role": t("Role"), "state": t("Status"),
-               "opened": t("Opened"), "seen": t("Last seen"), "body": t("Details")}
-    return data_table(TABLE, frame, columns, row_selectable="single", selected_rows=[],
-                      page_size=20) if not frame.empty else None
+               "by": t("By"), "opened": t("Opened"), "seen": t("Last seen"), "reminded": t("Last reminder"),
+               "body": t("Details")}
+    kept = [i for i, key in enumerate(shown["id"].tolist()) if keep and key in keep]
+    table = data_table(TABLE, shown, columns, row_id="id", row_selectable="single", selected_rows=kept,
+                       page_size=20)
+    empty = empty_state(t("No alerts in these states."),
+                        t("Alerts appear here when a check, a feed or an SOP clock needs someone."), icon="bell-slash")
+    return html.Div([empty if frame.empty else None, html.Div(table, hidden=frame.empty)])
 
 
-def _selected_id(rows, selected) -> int | None:
-    if not rows or not selected:
+@dash.callback(Output(BODY, "children"), Input(STATES, "value"), Input(TICK, "n_intervals"),
+               State(TABLE, "selected_row_ids"), prevent_initial_call=True)
+def _filter(states, _tick, selected):
+    return _table(states, keep=selected)
+
+
+def _alert(alert_id) -> pd.Series | None:
+    """The alert the browser named, if it is one the reader sees on this page (else None, whether it does
+    not exist or belongs to another role: the page does not say which)."""
+    try:
+        alert_id = int(alert_id)
+    except (TypeError, ValueError):
         return None
-    return int(rows[selected[0]]["id"])
+    found = list_alerts(context.engine(), roles=_roles(context.user()), states=list(ALERT_STATES), ids=[alert_id])
+    return None if found.empty else found.iloc[0]
 
 
-@dash.callback(Output(BODY, "children"), Input(STATES, "value"), Input(TICK, "n_intervals"))
-def _filter(states, _tick):
-    return _table(states)
+def _refusal(pressed: str, alert: pd.Series) -> str | None:
+    """Why the alert's state does not allow the action, in the reader's words (None when it does)."""
+    t = context.t
+    who = alert["resolved_by"] if alert["state"] == "resolved" else alert["acknowledged_by"]
+    if alert["state"] == "resolved":
+        return t("This alert was already resolved by {who}.", who=who or "–")
+    if alert["state"] == "acknowledged" and pressed == ACK:
+        return t("This alert was already acknowledged by {who}.", who=who or "–")
+    if alert["state"] == "acknowledged" and pressed == REMIND:
+        return t("{who} has taken this alert on; reminders stop once someone has.", who=who or "–")
+    return None
 
 
 @dash.callback(
@@ -114,32 +165,42 @@ def _filter(states, _tick):
     Output(SUMMARY, "children"),
     Input(ACK, "n_clicks"),
     Input(RESOLVE, "n_clicks"),
-    State(TABLE, "data"),
-    State(TABLE, "selected_rows"),
+    Input(REMIND, "n_clicks"),
+    State(TABLE, "selected_row_ids"),
     State(NOTE, "value"),
     State(STATES, "value"),
     prevent_initial_call=True,
 )
-def _act(_ack, _resolve, rows, selected, note, states):
-    t = context.t
-    alert_id = _selected_id(rows, selected)
-    if alert_id is None:
-        return dbc.Alert(t("Choose an alert in the table first."), color="warning"), dash.no_update, dash.no_update
-    user = context.user()
-    if alert_id not in list_alerts(context.engine(), roles=_roles(user), states=["open", "acknowledged"])["id"].tolist():
-        return dbc.Alert(t("That alert is not yours to change."), color="danger"), dash.no_update, dash.no_update
-    pressed = dash.ctx.triggered_id
+def _act(_ack, _resolve, _remind, selected, note, states):
+    t, user, pressed = context.t, context.user(), dash.ctx.triggered_id
+    warn = lambda text, colour="warning": (dbc.Alert(text, color=colour), dash.no_update, dash.no_update)  # noqa: E731
+    if not selected:
+        return warn(t("Choose an alert in the table first."))
+    alert = _alert(selected[0])
+    if alert is None:
+        return warn(t("That alert is not yours to change."), "danger")
+    if (refusal := _refusal(pressed, alert)) is not None:
+        return dbc.Alert(refusal, color="warning"), _table(states, keep=selected), _summary()
+    if pressed == RESOLVE and not (note or "").strip():
+        return warn(t("Write a note before resolving."))
+    alert_id, title = int(alert["id"]), alert["title"]
     try:
         with session_scope(context.engine()) as session:
             if pressed == RESOLVE:
-                if not (note or "").strip():
-                    return dbc.Alert(t("Write a note before resolving."), color="warning"), dash.no_update, dash.no_update
                 resolve(session, alert_id, user=user.username, note=note.strip(), ip=flask.request.remote_addr)
+                done = t("Alert resolved: {title}.", title=title)
+            elif pressed == REMIND:
+                remind(session, alert_id, user=user.username, ip=flask.request.remote_addr)
+                done = t("Reminder queued for the {role}: {title}. It goes out with the next delivery run.",
+                         role=t(ROLE_NAMES.get(alert["role"], alert["role"])), title=title)
             else:
                 acknowledge(session, alert_id, user=user.username, ip=flask.request.remote_addr)
-    except ValueError as error:
-        return dbc.Alert(str(error), color="danger"), dash.no_update, dash.no_update
-    done = t("Alert resolved.") if pressed == RESOLVE else t("Alert acknowledged.")
+                done = t("Alert acknowledged: {title}.", title=title)
+    except ReminderWaitingError:
+        return warn(t("A reminder of this alert is already waiting to be sent."))
+    except (AlertStateError, UnknownAlertError):
+        return (dbc.Alert(t("The alert changed in the meantime; the table now shows its current state."),
+                          color="warning"), _table(states, keep=selected), _summary())
     return dbc.Alert(done, color="success"), _table(states), _summary()
 
 
