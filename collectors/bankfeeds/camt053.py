@@ -49,8 +49,8 @@ class _Tree:
             with path.open("rb") as handle:
                 parser.ParseFile(handle)
         except expat.ExpatError as exc:
-            reason = f"not well-formed XML ({expat.ErrorString(exc.code)})"
-            raise FeedError(path, exc.lineno, None, None, reason) from None
+            reason, problem = "not well-formed XML ({problem})", expat.ErrorString(exc.code)
+            raise FeedError(path, exc.lineno, None, None, reason, problem=problem) from None
         self.root = builder.close()
         self.line_count = parser.CurrentLineNumber
 

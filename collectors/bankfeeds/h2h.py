@@ -62,9 +62,9 @@ class _Line:
         try:
             moment = datetime.strptime(value, fmt) if fmt else datetime.fromisoformat(value)
         except ValueError:
+            reason = "not a date and time ({expected})"
             expected = fmt or "ISO 8601"
-            reason = f"not a date and time ({expected})"
-            raise FeedError(self.path, self.number, field, value, reason) from None
+            raise FeedError(self.path, self.number, field, value, reason, expected=expected) from None
         return moment.astimezone(self.tz) if moment.tzinfo else moment.replace(tzinfo=self.tz)
 
 
@@ -151,7 +151,8 @@ def parse_notifications(path: Path, flavour: str, *, tz: ZoneInfo = JAKARTA) -> 
         try:
             record = json.loads(raw)
         except json.JSONDecodeError as exc:
-            raise FeedError(path, number, None, raw, f"not JSON ({exc.msg}, column {exc.colno})") from None
+            reason = "not JSON ({problem}, column {column})"
+            raise FeedError(path, number, None, raw, reason, problem=exc.msg, column=exc.colno) from None
         if not isinstance(record, dict):
             raise FeedError(path, number, None, raw, "not a JSON object")
         entries.append(build(_Line(path, number, record, tz)))

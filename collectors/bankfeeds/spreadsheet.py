@@ -7,6 +7,7 @@ typed and text cells reads consistently. Line numbers are sheet row numbers.
 
 from __future__ import annotations
 
+import warnings
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -25,24 +26,14 @@ _AMOUNT_FIELDS = ("amount", "credit", "debit")
 
 
 def read_sheet(path: Path, mapping: ColumnMapping) -> RawTable:
-    """Read the mapped sheet (the first one by default) into text columns."""
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise FeedError(path, None, None, None, f"not a readable XLSX workbook ({exc})") from None
-    try:
-        if mapping.sheet is not None and mapping.sheet not in workbook.sheetnames:
-            reason = f"no such sheet; found {', '.join(workbook.sheetnames)}"
-            raise FeedError(path, None, "sheet", mapping.sheet, reason)
-        sheet = workbook[mapping.sheet] if mapping.sheet else workbook.worksheets[0]
-        rows = [
-            (number, row)
-            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-            if number > mapping.skip_rows and any(cell not in (None, "") for cell in row)
-        ]
-        lines_read = sheet.max_row or 0
-    finally:
-        workbook.close()
+    """Read the mapped sheet (the first one by default) into text columns.
+
+    openpyxl's warnings (a workbook without default style, extensions it skips) are not shown: they
+    say nothing about the entries, and an import prints nothing but its summary or its error.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rows, lines_read = _sheet_rows(path, mapping)
     if mapping.skip_footer:
         rows = rows[: -mapping.skip_footer]
     if not rows:
@@ -65,6 +56,31 @@ def read_sheet(path: Path, mapping: ColumnMapping) -> RawTable:
         header_line=header_line,
         lines_read=lines_read,
     )
+
+
+def _sheet_rows(path: Path, mapping: ColumnMapping) -> tuple[list[tuple[int, tuple]], int]:
+    """The sheet's non-empty rows after ``skip_rows`` with their row numbers, and its row count."""
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except KeyError:
+        raise FeedError(path, None, None, None, "a zip file, but not an XLSX workbook") from None
+    except (InvalidFileException, OSError, ValueError) as exc:
+        reason = "not a readable XLSX workbook ({problem})"
+        raise FeedError(path, None, None, None, reason, problem=exc) from None
+    try:
+        if mapping.sheet is not None and mapping.sheet not in workbook.sheetnames:
+            reason, sheets = "no such sheet; found {sheets}", ", ".join(workbook.sheetnames)
+            raise FeedError(path, None, "sheet", mapping.sheet, reason, sheets=sheets)
+        sheet = workbook[mapping.sheet] if mapping.sheet else workbook.worksheets[0]
+        rows = [
+            (number, row)
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+            if number > mapping.skip_rows and any(cell not in (None, "") for cell in row)
+        ]
+        lines_read = sheet.max_row or 0
+    finally:
+        workbook.close()
+    return rows, lines_read
 
 
 def _text(cell: object, role: str | None, mapping: ColumnMapping) -> str:

@@ -103,15 +103,15 @@ def _table(path: Path, source_format: str, raw: RawTable, mapping: ColumnMapping
     columns = _resolve(path, raw, mapping)
     rows = len(raw.lines)
 
-    def refuse(mask: pa.Array, field: str, reason: str) -> None:
+    def refuse(mask: pa.Array, field: str, reason: str, **details: object) -> None:
         index = conv.first_index(mask)
         if index is not None:
             value = columns[field][index].as_py()
-            raise FeedError(path, int(raw.lines[index]), mapping.columns()[field], value, reason)
+            raise FeedError(path, int(raw.lines[index]), mapping.columns()[field], value, reason, **details)
 
     moments, bad_dates = conv.parse_dates(columns["date"], mapping.date_format)
     expected_date = mapping.date_format or "YYYY-MM-DD[ HH:MM[:SS]]"
-    refuse(bad_dates, "date", f"not a date in the format {expected_date}")
+    refuse(bad_dates, "date", "not a date in the format {expected}", expected=expected_date)
     magnitude, is_credit = _amounts(mapping, columns, refuse)
     text = {field: conv.clean_text(columns[field]) if field in columns else pa.nulls(rows, pa.string())
             for field in ("reference", "va", "name", "description", "account")}
@@ -164,13 +164,14 @@ def _resolve(path: Path, raw: RawTable, mapping: ColumnMapping) -> dict[str, pa.
         array = by_name.get(name.strip().lower())
         if array is None:
             header = ", ".join(raw.columns) if raw.columns else "nothing"
-            raise FeedError(path, raw.header_line, name, None, f"column missing; the header has {header}")
+            reason = "column missing; the header has {header}"
+            raise FeedError(path, raw.header_line, name, None, reason, header=header)
         resolved[field] = array
     return resolved
 
 
 def _amounts(
-    mapping: ColumnMapping, columns: dict[str, pa.Array], refuse: Callable[[pa.Array, str, str], None]
+    mapping: ColumnMapping, columns: dict[str, pa.Array], refuse: Callable[..., None]
 ) -> tuple[pa.Array, pa.Array]:
     """Amount magnitudes and the credit mask, from whichever layout the mapping uses."""
     options = {"decimal": mapping.decimal, "thousands": mapping.thousands}
@@ -184,7 +185,8 @@ def _amounts(
         credit = pc.is_in(marks, pa.array([mark.upper() for mark in mapping.credit_marks]))
         debit = pc.is_in(marks, pa.array([mark.upper() for mark in mapping.debit_marks]))
         expected = "/".join((*mapping.credit_marks, *mapping.debit_marks))
-        refuse(pc.invert(pc.or_(credit, debit)), "direction", f"not a credit or debit mark ({expected})")
+        unknown = pc.invert(pc.or_(credit, debit))
+        refuse(unknown, "direction", "not a credit or debit mark ({expected})", expected=expected)
         refuse(amounts.negative, "amount", "negative amount beside a direction column")
         return amounts.magnitude, credit
     credit = conv.parse_amounts(columns["credit"], **options)

@@ -18,6 +18,10 @@ def test_err001_message_names_every_part():
         "field": ":61: amount",
         "value": "1.500.000,x",
         "reason": "not a number",
+        "messages": {
+            "id": "statement.sta baris 14, kolom :61: amount, nilai '1.500.000,x': bukan angka",
+            "en": "statement.sta line 14, field :61: amount, value '1.500.000,x': not a number",
+        },
     }
 
 
