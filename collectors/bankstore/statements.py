@@ -42,7 +42,14 @@ def plan(connection: Connection, parts: tuple[StatementPart, ...]) -> StatementP
         select(BankStatement.id, BankStatement.statement_key, BankStatement.fingerprint)
         .where(BankStatement.statement_key.in_([part.key for part in parts]))
     )}
+    seen: dict[str, str] = {}
     for part in parts:
+        if part.key in seen:
+            if seen[part.key] != part.fingerprint:
+                raise ValueError(f"statement {part.key} appears twice in the file with different entries "
+                                 f"(line {part.first_line})")
+            continue  # the same statement again in this file: its entries have the same identities
+        seen[part.key] = part.fingerprint
         earlier = known.get(part.key)
         if earlier is None:
             result.fresh.append(part)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from collectors.bankstore import import_file
 from pantau.models import Alert, BankStatement, BankTransaction
@@ -126,3 +126,12 @@ def test_id010_a_bank_export_and_the_statement_of_the_same_account_count_once(st
     summary = import_file(store, export)
     assert (summary.added, summary.payments_added, summary.linked) == (2, 1, 1)
     assert payments(store) == (3, Decimal("92000.00"))
+
+
+def test_id011_the_same_statement_twice_in_one_file_is_stored_once(store, tmp_path):
+    text = mt940(2, 100_000, [Line("261201", 10_000, "FT123", "BUDI")], opens="261130", closes="261201")
+    summary = import_file(store, write(tmp_path, "twice.sta", text + text))
+    assert (summary.status, summary.added, summary.duplicates) == ("imported", 1, 1)
+    assert payments(store) == (1, Decimal("10000.00"))
+    with store.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(BankStatement)) == 1
