@@ -8,7 +8,7 @@ Each entry's identity, by what its channel guarantees, is described in
 
 from .camt053 import parse_camt053
 from .dedup import number_occurrences
-from .detect import FORMATS, detect_format, parse_file
+from .detect import FORMATS, detect_format, parse_file, tried_format
 from .entry import BankEntry, Statement, StatementPart
 from .errors import BalanceMismatch, FeedError
 from .h2h import parse_bni, parse_briva, parse_snap
@@ -36,4 +36,5 @@ __all__ = [
     "parse_snap",
     "parse_xlsx",
     "read_tabular_frame",
+    "tried_format",
 ]

@@ -14,6 +14,7 @@ import pyarrow.csv as pcsv
 from .conversions import RawTable
 from .errors import FeedError
 from .mapping import ColumnMapping
+from .source import utf8_lines
 
 SEPARATORS = (";", ",", "\t", "|")
 _BOM = b"\xef\xbb\xbf"
@@ -24,9 +25,10 @@ def read_csv_table(path: Path, mapping: ColumnMapping) -> RawTable:
     """Read every column as text; rows with the wrong number of fields raise :class:`FeedError`.
 
     The first ``mapping.skip_rows`` lines (a bank's preamble) and the last ``mapping.skip_footer``
-    non-empty lines (totals) are left out; empty lines are skipped but counted.
+    non-empty lines (totals) are left out; empty lines are skipped but counted. A file that is
+    Windows-1252 rather than UTF-8, or has CR-only line endings, is read all the same.
     """
-    data = path.read_bytes().removeprefix(_BOM)
+    data = utf8_lines(path.read_bytes().removeprefix(_BOM), mapping.encoding)
     body = _body(path, data, mapping)
     header = _first_line(body)
     if not header.strip():
@@ -56,9 +58,10 @@ def read_csv_table(path: Path, mapping: ColumnMapping) -> RawTable:
             row = failed[0]
             at = body.find(row.text.encode(mapping.encoding, errors="replace"))
             line = mapping.skip_rows + body.count(b"\n", 0, at) + 1 if at >= 0 else None
-            reason = f"expected {row.expected_columns} fields, found {row.actual_columns}"
-            raise FeedError(path, line, None, row.text, reason) from None
-        raise FeedError(path, None, None, None, f"cannot be read as CSV ({exc})") from None
+            reason = "expected {expected} fields, found {found}"
+            raise FeedError(path, line, None, row.text, reason, expected=row.expected_columns,
+                            found=row.actual_columns) from None
+        raise FeedError(path, None, None, None, "cannot be read as CSV ({problem})", problem=exc) from None
     columns: dict[str, pa.Array] = {}
     for index, name in enumerate(table.column_names):
         columns.setdefault(name, table.column(index).combine_chunks())
@@ -77,7 +80,8 @@ def _body(path: Path, data: bytes, mapping: ColumnMapping) -> bytes:
     for _ in range(mapping.skip_rows):
         start = data.find(b"\n", start) + 1
         if start == 0:
-            raise FeedError(path, None, None, None, f"fewer than {mapping.skip_rows} lines to skip")
+            reason = "fewer than {count} lines to skip"
+            raise FeedError(path, None, None, None, reason, count=mapping.skip_rows)
     end = len(data)
     for _ in range(mapping.skip_footer):
         while end > start and data[end - 1] in _WHITESPACE:

@@ -30,21 +30,31 @@ FORMATS: dict[str, Parser] = {
 """Every format name accepted by ``--format``, with its parser."""
 
 _SNIFF_BYTES = 64 * 1024
-_MT940_START = re.compile(r"^(?:\{1:|:20:)", re.MULTILINE)
+_MT940_START = re.compile(r"^[\x01\x03]*(?:\{1:|:(?:20|21|25|28C?|6[0-5][FM]?|86):)", re.MULTILINE)
+_LOG_SUFFIXES = (".jsonl", ".ndjson", ".json", ".log")
+_MT940_SUFFIXES = (".sta", ".mt940", ".940", ".swi", ".fin")
+_LOG_NAMES = ("briva", "snap")
 
 
 def detect_format(path: Path) -> str:
     """Guess a file's format from its first bytes.
 
-    A zip container is XLSX; ``{1:`` or a line starting ``:20:`` is MT940; an XML document with a
-    ``Document``/``BkToCstmrStmt`` root is camt.053; a first line holding a JSON object is an H2H log,
-    its keys telling BNI, BRIVA or SNAP apart; anything else is read as CSV.
+    A zip container is XLSX; ``{1:`` or a line starting with a statement's field (``:20:``, or
+    ``:25:``, ``:28C:``, ``:60F:``, ``:61:`` of a fragment without it) is MT940; an XML document
+    with a ``Document``/``BkToCstmrStmt`` root is camt.053; a first line holding a JSON object is an
+    H2H log, its keys telling BNI, BRIVA or SNAP apart; anything else is read as CSV. A file of only
+    blank lines is read by its name: an empty notification log (``.jsonl``, ``.json``, ``.log``; BNI
+    unless the name says BRIVA or SNAP, as it holds no notification either way), an MT940 statement,
+    or else a CSV export.
     """
     path = Path(path)
     if is_xlsx(path):
         return "xlsx"
     with path.open("rb") as handle:
         head = handle.read(_SNIFF_BYTES).decode("utf-8-sig", errors="replace").lstrip()
+    head = head.replace("\r\n", "\n").replace("\r", "\n")
+    if not head:
+        return _blank_format(path)
     if _MT940_START.search(head):
         return "mt940"
     if head.startswith("<") and ("<Document" in head or "BkToCstmrStmt" in head or ":Document" in head):
@@ -54,12 +64,33 @@ def detect_format(path: Path) -> str:
         try:
             record = json.loads(first)
         except json.JSONDecodeError:
-            raise FeedError(path, 1, None, first, "looks like JSON lines but is not JSON") from None
+            reason = "looks like JSON lines but is not JSON"
+            raise FeedError(path, 1, None, first, reason, format="h2h") from None
         flavour = flavour_of(record) if isinstance(record, dict) else None
         if flavour is None:
-            raise FeedError(path, 1, None, first, "a JSON notification of no known kind (BNI, BRIVA or SNAP)")
+            reason = "a JSON notification of no known kind (BNI, BRIVA or SNAP)"
+            raise FeedError(path, 1, None, first, reason, format="h2h")
         return flavour
     return "csv"
+
+
+def _blank_format(path: Path) -> str:
+    suffix, name = path.suffix.lower(), path.name.lower()
+    if suffix in _LOG_SUFFIXES:
+        return next((word for word in _LOG_NAMES if word in name), "bni")
+    return "mt940" if suffix in _MT940_SUFFIXES else "csv"
+
+
+def tried_format(error: FeedError, path: Path, fmt: str = "auto") -> FeedError:
+    """``error`` naming the format the file was read as: ``fmt``, else the one its content shows."""
+    if error.format is None and fmt != "auto":
+        error.format = fmt
+    elif error.format is None:
+        try:
+            error.format = detect_format(path)
+        except FeedError as detected:
+            error.format = detected.format
+    return error
 
 
 def parse_file(
@@ -77,6 +108,10 @@ def parse_file(
     name = detect_format(path) if fmt == "auto" else fmt
     parser = FORMATS.get(name)
     if parser is None:
-        reason = f"unknown format; expected auto or one of {', '.join(FORMATS)}"
-        raise FeedError(path, None, "format", fmt, reason)
-    return parser(path, mapping=mapping, tz=tz)
+        reason = "unknown format; expected auto or one of {formats}"
+        raise FeedError(path, None, "format", fmt, reason, formats=", ".join(FORMATS))
+    try:
+        return parser(path, mapping=mapping, tz=tz)
+    except FeedError as error:
+        tried_format(error, path, name)
+        raise
