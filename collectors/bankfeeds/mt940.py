@@ -2,10 +2,18 @@
 
 Statements from Indonesian banks deviate from the standard; these deviations import:
 
-* a SWIFT envelope (``{1:F01...}{2:...}{4:`` ... ``-}``) or non-SWIFT header lines before ``:20:``;
+* a SWIFT envelope (``{1:F01...}{2:...}{4:`` ... ``-}{5:...}``), each message possibly wrapped in
+  SOH/ETX (``\\x01`` ... ``\\x03``) or separated by ``$``, and non-SWIFT header lines (a bank's export
+  banner) before ``:20:`` or between statements;
+* a fragment without ``:20:``, starting at ``:25:``, ``:28C:`` or ``:60F:``;
 * a statement number ``:28C:`` of any shape (``00001/001``, ``1``, ``2024/03``, or none at all);
+* a blank entry date (four spaces where ``:61:`` has its ``MMDD``);
 * amounts without decimals (``1500000`` next to ``1500000,00``);
-* CRLF line endings, a byte-order mark, several statements in one file.
+* a ``:86:`` of ``?NN`` subfields (``?20``-``?29`` and ``?60``-``?63`` its narrative, ``?32``/``?33``
+  the payer), read as plain narrative (:func:`~collectors.bankfeeds.values.structured_narrative`);
+* LF, CRLF or CR line endings, a byte-order mark, Windows-1252 text, several statements in one file.
+
+A statement without entries is read as such, its opening and closing balances still checked.
 
 Each field is checked before the package parses it, so a bad line fails with its line number
 instead of being read half-way (the package alone would read ``1.500.000,00`` as ``1``). A file
@@ -15,6 +23,7 @@ opening balance plus its entries differs from its closing balance.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -29,13 +38,15 @@ from .entry import CENT, JAKARTA, BankEntry, Statement
 from .errors import FeedError
 from .sections import Section, combine
 from .source import read_text
-from .values import payment_ref_from_text, swift_money, va_from_text
+from .values import payment_ref_from_text, structured_narrative, swift_money, va_from_text
 
 _TAG = re.compile(r"^:(?P<tag>\d{2}[A-Z]?|NS):(?P<value>.*)$")
 _ENVELOPE_OPEN = re.compile(r"^(?:\{\d:[^{}]*\})*\{4:")
-_ENVELOPE_CLOSE = re.compile(r"^-\}")
+_ENVELOPE_CLOSE = re.compile(r"^-\}(?:\{\d:(?:[^{}]|\{[^{}]*\})*\})*")
+_WRAPPERS = re.compile(r"[\x01\x03]")
+_SEPARATORS = frozenset({"", "-", "$"})
 _STATEMENT_LINE = re.compile(
-    r"(?P<value_date>\d{6})(?P<entry_date>\d{4})?(?P<mark>R?[CD])(?P<funds>[A-Z](?=\d))?"
+    r"(?P<value_date>\d{6})(?P<entry_date>\d{4}| {4})?(?P<mark>R?[CD])(?P<funds>[A-Z](?=\d))?"
     r"(?P<amount>[^A-Z/]*)(?P<rest>.*)"
 )
 _BALANCE = re.compile(r"(?P<mark>[CD])(?P<date>\d{6})(?P<currency>[A-Z]{3})(?P<amount>.*)")
@@ -43,6 +54,8 @@ _VA_REFERENCE = re.compile(r"\d{10,16}")
 _MULTILINE_TAGS = frozenset({"86", "NS"})
 _OPENING_TAGS = ("60F", "60M", "60")
 _CLOSING_TAGS = ("62F", "62M", "62")
+_TRAILING_TAGS = frozenset({"64", "65", "86", "NS"})
+_INVALID = {"61": "not a valid :61: statement line", "86": "not a valid :86: narrative"}
 _OPTIONS = mt940.Options(merge_keeps_values=True, unbounded_details=True)
 
 
@@ -53,6 +66,9 @@ class _AnyStatementNumber(mt940.tags.StatementNumber):
 
 
 _TAGS = {28: _AnyStatementNumber()}
+
+logging.getLogger("mt940").setLevel(logging.CRITICAL + 1)
+"""The package logs a regex dump for every field it cannot read; :class:`FeedError` says it in one line."""
 
 
 @dataclass
@@ -78,7 +94,7 @@ def parse_mt940(path: Path, *, mapping: object = None, tz: ZoneInfo = JAKARTA) -
     and ignored.
     """
     path = Path(path)
-    lines = read_text(path).split("\n")
+    lines = _WRAPPERS.sub("", read_text(path)).split("\n")
     lines_read = len(lines) - (lines[-1] == "")
     statements = _split(path, lines)
     if not statements:
@@ -88,32 +104,42 @@ def parse_mt940(path: Path, *, mapping: object = None, tz: ZoneInfo = JAKARTA) -
 
 
 def _split(path: Path, lines: list[str]) -> list[list[_Field]]:
-    """Cut the file into statements (lists of fields), skipping envelopes and header lines."""
+    """Cut the file into statements (lists of fields), skipping envelopes and header lines.
+
+    A statement starts at ``:20:``, at the first field after an envelope or header, or at a field
+    other than ``:64:``/``:65:``/``:86:`` after a closing balance (fragments without ``:20:``).
+    """
     statements: list[list[_Field]] = []
     current: list[_Field] | None = None
     last: _Field | None = None
+    closed = False
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip()
+        ending = _ENVELOPE_CLOSE.match(line)
+        if ending:
+            line = line[ending.end():]
+            current, last = None, None
         opened = _ENVELOPE_OPEN.match(line)
         if opened:
             line = line[opened.end():]
-            last = None
-        if not line.strip() or line.strip() == "-":
-            continue
-        if _ENVELOPE_CLOSE.match(line):
             current, last = None, None
+        if line.strip() in _SEPARATORS:
             continue
         tag = _TAG.match(line)
         if tag:
-            if tag["tag"] == "20" or current is None:
-                current = []
+            name = tag["tag"]
+            if current is None or name == "20" or (closed and name not in _TRAILING_TAGS):
+                current, closed = [], False
                 statements.append(current)
-            last = _Field(tag["tag"], number, [tag["value"]])
+            last = _Field(name, number, [tag["value"]])
             current.append(last)
+            closed = closed or name in _CLOSING_TAGS
         elif last is None:
             continue
         elif last.tag in _MULTILINE_TAGS or (last.tag == "61" and len(last.lines) == 1):
             last.lines.append(line)
+        elif closed:
+            last = None
         else:
             raise FeedError(path, number, last.name, line, "unexpected line, not part of any field")
     return statements
@@ -124,10 +150,10 @@ def _section(path: Path, fields: list[_Field], line_count: int, tz: ZoneInfo) ->
     header = mt940.models.Transactions(tags=_TAGS, options=_OPTIONS)
     groups: list[list[_Field]] = []
     balances: dict[str, tuple[_Field, Decimal, date]] = {}
-    for item in fields:
+    for previous, item in zip([None, *fields], fields):
         if item.tag == "61":
             groups.append([item])
-        elif item.tag in _MULTILINE_TAGS and groups:
+        elif item.tag in _MULTILINE_TAGS and groups and previous is groups[-1][-1]:
             groups[-1].append(item)
         else:
             if item.tag.startswith(("60", "62", "64", "65")):
@@ -176,16 +202,18 @@ def _balance(path: Path, item: _Field) -> tuple[Decimal, date]:
     try:
         day = datetime.strptime(match["date"], "%y%m%d").date()
     except ValueError:
-        raise FeedError(path, item.line, f"{item.name} date", match["date"], "not a date (YYMMDD)") from None
+        reason, field = "not a date ({shape})", f"{item.name} date"
+        raise FeedError(path, item.line, field, match["date"], reason, shape="YYMMDD") from None
     return (-amount if match["mark"] == "D" else amount), day
 
 
 def _feed(path: Path, transactions: mt940.models.Transactions, item: _Field) -> None:
+    """Let the package read one field; its refusal becomes a one-line :class:`FeedError`."""
     try:
         transactions.parse(f":{item.tag}:{item.value}")
-    except (RuntimeError, ValueError, ArithmeticError) as exc:
-        detail = exc.args[0] if exc.args else type(exc).__name__
-        raise FeedError(path, item.line, item.name, item.value, f"not a valid field ({detail})") from None
+    except (RuntimeError, ValueError, ArithmeticError):
+        reason = _INVALID.get(item.tag, "not a valid {tag} field")
+        raise FeedError(path, item.line, item.name, item.value, reason, tag=item.name) from None
 
 
 def _entry(
@@ -206,15 +234,17 @@ def _entry(
         swift_money(match["amount"])
     except ValueError as exc:
         raise FeedError(path, line.line, ":61: amount", match["amount"], str(exc)) from None
+    _check_day(path, line, "value date", match["value_date"], "20", "YYMMDD")
+    if (match["entry_date"] or "").strip():
+        _check_day(path, line, "entry date", match["entry_date"], "2000", "MMDD")
     transactions = mt940.models.Transactions(tags=_TAGS, options=_OPTIONS)
     transactions.data.update(header.data)
     for item in group:
         _feed(path, transactions, item)
     data = transactions.transactions[-1].data
     mark = match["mark"]
-    details = " ".join(
-        part.strip() for part in (data.get("transaction_details"), data.get("extra_details")) if part
-    )
+    narrative, payer = _narrative(group)
+    details = " ".join(part.strip() for part in (narrative, data.get("extra_details")) if part)
     customer = (data.get("customer_reference") or "").strip()
     customer = "" if customer.upper() == "NONREF" else customer
     bank_ref = (data.get("bank_reference") or "").strip() or customer or None
@@ -234,6 +264,23 @@ def _entry(
         payment_ref=payment_ref_from_text(f"{data.get('bank_reference') or ''} {details}"),
         va_number=va_from_text(details)
         or (customer if _VA_REFERENCE.fullmatch(customer) else None),
+        payer_name=payer,
         description=details or None,
     )
+
+
+def _check_day(path: Path, line: _Field, part: str, digits: str, century: str, shape: str) -> None:
+    """Refuse a ``:61:`` date that is no day of the calendar (``century + digits`` as ``YYYYMMDD``)."""
+    try:
+        datetime.strptime(century + digits, "%Y%m%d")
+    except ValueError:
+        reason = "not a date ({shape})"
+        raise FeedError(path, line.line, f":61: {part}", digits, reason, shape=shape) from None
+
+
+def _narrative(group: list[_Field]) -> tuple[str, str | None]:
+    """The entry's ``:86:`` as plain text and the payer it names, if structured in ``?NN`` subfields."""
+    text = "\n".join(item.value for item in group[1:] if item.tag == "86")
+    structured = structured_narrative(text)
+    return structured if structured is not None else (text, None)
 

@@ -7,6 +7,9 @@ numbers only, because account numbers and VA numbers look alike:
   digits, e.g. ``PEMBAYARAN VA 9880012300001234`` or ``/VA/9880012300001234/``.
 * Payment reference: ``NTB`` or ``JOURNAL SEQ`` (also ``/NTB/``) followed by 4-32 letters or digits,
   e.g. ``NTB 233171`` or ``NTB:000233171``.
+
+An MT940 ``:86:`` may come in ``?NN`` subfields instead (``051?00SETORAN?20PEMBAYARAN VA 98800123?21...``);
+:func:`structured_narrative` turns it into the same plain narrative first.
 """
 
 from __future__ import annotations
@@ -26,6 +29,11 @@ PAYMENT_REF_PATTERN = re.compile(
     re.IGNORECASE,
 )
 _PLAIN_MONEY = re.compile(r"^\d+(?:\.\d{1,2})?$")
+_STRUCTURED = re.compile(r"^\s*(?:\d{3})?\?\d{2}")
+_SUBFIELD = re.compile(r"\?(\d{2})")
+_NARRATIVE_CODES = frozenset({*map(str, range(20, 30)), "60", "61", "62", "63"})
+_PAYER_CODES = frozenset({"32", "33"})
+_SUBFIELD_WIDTH = 27
 
 
 def normalize_va(value: object) -> str | None:
@@ -81,3 +89,30 @@ def swift_money(text: str) -> Decimal:
         return Decimal(text.replace(",", ".").rstrip(".") or "0").quantize(CENT)
     except InvalidOperation as exc:
         raise ValueError("not a number") from exc
+
+
+def structured_narrative(text: str) -> tuple[str, str | None] | None:
+    """An MT940 ``:86:`` of ``?NN`` subfields as (narrative, payer), ``None`` when it is free text.
+
+    The narrative joins ``?20``-``?29`` and ``?60``-``?63``, the payer ``?32`` and ``?33``; the
+    business code before the first ``?`` and the other subfields (``?00`` booking text, ``?10``,
+    ``?30``/``?31`` bank and account, ``?34``) are left out. Line breaks inside the field are not
+    part of the text. A subfield filled to its 27 characters runs on into the next one (a number
+    may be cut there); a shorter one ends a phrase, so a space follows it.
+    """
+    if not _STRUCTURED.match(text):
+        return None
+    parts = _SUBFIELD.split("".join(text.splitlines()))
+    subfields = list(zip(parts[1::2], parts[2::2]))
+    narrative = _join_subfields([value for code, value in subfields if code in _NARRATIVE_CODES])
+    payer = _join_subfields([value for code, value in subfields if code in _PAYER_CODES])
+    return narrative, payer or None
+
+
+def _join_subfields(values: list[str]) -> str:
+    pieces = []
+    for index, value in enumerate(values):
+        if index and len(values[index - 1]) < _SUBFIELD_WIDTH:
+            pieces.append(" ")
+        pieces.append(value)
+    return " ".join("".join(pieces).split())

@@ -140,7 +140,7 @@ def test_mt011_invalid_date_is_refused_at_its_line(tmp_path, bank_data):
     with pytest.raises(FeedError) as raised:
         parse_mt940(path)
 
-    assert (raised.value.line, raised.value.field) == (5, ":61:")
+    assert (raised.value.line, raised.value.field, raised.value.value) == (5, ":61: value date", "241306")
 
 
 def test_mt012_missing_opening_balance_is_refused(tmp_path, bank_data):

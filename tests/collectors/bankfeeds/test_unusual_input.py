@@ -4,6 +4,7 @@ send them, and refusals that name format, line and field in the UI language."""
 from __future__ import annotations
 
 import json
+import logging
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +23,7 @@ from collectors.bankfeeds import (
     tried_format,
 )
 from collectors.bankfeeds.errors import localised
+from collectors.bankfeeds.values import structured_narrative
 
 EXPORT = ColumnMapping(date="date", amount="amount", reference="reference", va="va", name="name",
                        description="description")
@@ -165,6 +167,125 @@ def test_feed012_latin1_and_bom_samples_keep_their_text(bank_data):
     assert [row[5] for row in _entries(bank_data / "export_cp1252.csv", mapping=EXPORT)] == ["ANDRÉ NAPITUPULU", None]
 
 
+def test_feed013_soh_etx_wrapped_messages_import_as_their_statements(bank_data):
+    """Two SOH/ETX-wrapped FIN messages are two statements, in one balance chain."""
+    path = bank_data / "soh_etx_wrapped.sta"
+    assert path.read_bytes().count(b"\x01") == 2 and b"\x03\x01{1:" in path.read_bytes()
+
+    statement = parse_file(path)
+
+    assert [(e.line_no, e.amount, e.va_number) for e in statement.entries] == [
+        (6, Decimal("1250000.00"), None), (8, Decimal("200000.00"), None),
+        (16, Decimal("750000.00"), "9880012300001234"),
+    ]
+    assert (statement.opening_balance, statement.closing_balance) == (Decimal("5000000.00"), Decimal("6800000.00"))
+
+
+@pytest.mark.parametrize("wrapped", [
+    "\x01:20:STARTUMS\n{rest}\x03\n",
+    "\x01{{1:F01BNINIDJAXXXX0000000000}}{{2:O9400115240307BNINIDJAXXXX}}{{4::20:STARTUMS\n{rest}\n-}}\x03",
+    "\x01\n:20:STARTUMS\n{rest}\n-\x03\n$\n",
+])
+def test_feed014_soh_etx_anywhere_around_the_message_are_not_part_of_it(tmp_path, bank_data, wrapped):
+    """SOH, ETX and $ separators around a message, with or without its envelope, are skipped."""
+    rest = "\n".join((bank_data / "standard.sta").read_text().splitlines()[1:])
+    path = tmp_path / "wrapped.sta"
+    path.write_text(wrapped.format(rest=rest))
+
+    assert detect_format(path) == "mt940"
+    assert [row[1:] for row in _entries(path)] == [row[1:] for row in _entries(bank_data / "standard.sta")]
+
+
+def test_feed015_blank_entry_date_books_on_the_value_date(bank_data):
+    """Four spaces for the entry date: the entry is booked on its value date."""
+    statement = parse_file(bank_data / "blank_entry_date.sta")
+
+    assert [(e.booking_date.isoformat(), e.value_date.isoformat(), e.amount) for e in statement.entries] == [
+        ("2024-03-06", "2024-03-06", Decimal("1250000.00")), ("2024-03-06", "2024-03-06", Decimal("200000.00")),
+    ]
+
+
+@pytest.mark.parametrize(("start", "field", "value"), [
+    (":61:2403060    C", ":61:", "2403060    C1250000,00NTRFNONREF//BR24066001"),
+    (":61:2403061345C", ":61: entry date", "1345"),
+    (":61:2402300306C", ":61: value date", "240230"),
+])
+def test_feed016_a_misplaced_or_impossible_date_is_refused_at_its_line(tmp_path, bank_data, start, field, value):
+    """A date that is misplaced or not in the calendar is refused at its line and part."""
+    path = tmp_path / "date.sta"
+    path.write_text((bank_data / "blank_entry_date.sta").read_text().replace(":61:240306    C", start, 1))
+
+    error = _refusal(path)
+
+    assert (error.format, error.line, error.field, error.value) == ("mt940", 5, field, value)
+
+
+def test_feed017_export_banner_before_and_between_statements_is_skipped(tmp_path, bank_data):
+    """A bank's banner before :20:, and again before the next statement, is skipped."""
+    statement = parse_file(bank_data / "banner_header.sta")
+    assert [(e.line_no, e.va_number) for e in statement.entries] == [(11, "9880012300002345")]
+
+    banner = (bank_data / "banner_header.sta").read_text()
+    path = tmp_path / "two.sta"
+    path.write_text(banner + "\n" + banner.replace(":28C:00005/001", ":28C:00006/001")
+                    .replace(":62F:C240306IDR255993500,00", ":62F:C240306IDR258243500,00")
+                    .replace(":60F:C240306IDR253743500,00", ":60F:C240306IDR255993500,00"))
+
+    assert len(parse_file(path).entries) == 2
+
+
+def test_feed018_structured_86_is_kept_as_readable_narrative_and_searched(bank_data):
+    """?NN subfields become one plain narrative, searched for VA and NTB, with the payer."""
+    credit, fee = parse_file(bank_data / "structured_86.sta").entries
+
+    assert credit.description == "PEMBAYARAN VA 9880012300001234 NTB 233171 HEREGISTRASI SEM GENAP NIM 2301234567"
+    assert (credit.va_number, credit.payment_ref, credit.payer_name) == ("9880012300001234", "233171", "BUDI SANTOSO")
+    assert (fee.description, fee.payer_name) == ("BIAYA ADMINISTRASI BULANAN MARET 2024", None)
+    assert "?" not in credit.description + fee.description
+
+
+def test_feed019_subfields_run_on_only_when_filled_to_27_characters():
+    """Subfields run on when filled to 27 characters, else a space follows; free text is left alone."""
+    assert structured_narrative("166?00GUTSCHRIFT?20PEMBAYARAN VA 9880012300001?21234?22SPP?32SITI?33 AMINAH") == (
+        "PEMBAYARAN VA 9880012300001234 SPP", "SITI AMINAH",
+    )
+    assert structured_narrative("?20SETORAN?60TUNAI") == ("SETORAN TUNAI", None)
+    assert structured_narrative("PEMBAYARAN VA 9880012300001234 ?20") is None
+
+
+def test_feed020_statement_narrative_after_the_closing_balance_is_no_entry_s(tmp_path, bank_data):
+    """A :86: after the closing balance belongs to the statement, not to its last entry."""
+    path = tmp_path / "info.sta"
+    trailer = ":64:C240306IDR6050000,00\n:86:INFO VA 9880012300009999\n"
+    path.write_text((bank_data / "standard.sta").read_text() + trailer)
+
+    assert [e.va_number for e in parse_file(path).entries] == [None, None]
+
+
+@pytest.mark.parametrize("start", [":25:", ":28C:", ":60F:"])
+def test_feed021_fragment_without_20_is_read_as_mt940(tmp_path, bank_data, start):
+    """A fragment starting at :25:, :28C: or :60F: is detected and read as MT940."""
+    lines = (bank_data / "fragment_no_20.sta").read_text().splitlines()
+    path = tmp_path / "fragment.sta"
+    path.write_text("\n".join(lines[next(i for i, line in enumerate(lines) if line.startswith(start)):]) + "\n")
+
+    assert detect_format(path) == "mt940"
+    [entry] = parse_file(path).entries
+    assert (entry.amount, entry.va_number, entry.account) == (
+        Decimal("2250000.00"), "9880012300002345", "1230007654321" if start == ":25:" else None)
+
+
+def test_feed022_fragment_starting_at_an_entry_is_refused_as_mt940_at_its_line(tmp_path, bank_data):
+    """A fragment starting at an entry is refused as MT940 at the balance it lacks."""
+    path = tmp_path / "fragment.sta"
+    path.write_text("\n".join((bank_data / "standard.sta").read_text().splitlines()[4:]) + "\n")
+
+    error = _refusal(path)
+
+    assert (error.format, error.line, error.field, error.reason) == ("mt940", 1, ":60F:", "opening balance missing")
+    assert str(error).startswith("fragment.sta (MT940) line 1, field :60F:")
+
+
 def test_feed023_refusal_names_the_format_tried(tmp_path, bank_data):
     """A refusal names the format tried: asked for, detected, or H2H for an unknown JSON log."""
     (tmp_path / "log.jsonl").write_text('{"payment_ntb": "1"\n')
@@ -175,6 +296,19 @@ def test_feed023_refusal_names_the_format_tried(tmp_path, bank_data):
     later = FeedError("header_only.csv", 2, "va_number", "9" * 40, "longer than {limit} characters", limit=32)
     assert tried_format(later, bank_data / "header_only.csv").format == "csv"
     assert tried_format(FeedError("x.csv", 1, None, None, "no header line"), Path("x.csv"), "xlsx").format == "xlsx"
+
+
+def test_feed024_package_refusal_is_one_plain_line_and_nothing_is_logged(tmp_path, bank_data, capsys, caplog):
+    """The mt-940 package's refusal is one plain line; its regex dump is not logged."""
+    path = tmp_path / "supplementary.sta"
+    path.write_text((bank_data / "standard.sta").read_text().replace("NONREF//BR24066001", "NON2REF/C/BR24066\n001"))
+
+    with caplog.at_level(logging.DEBUG):
+        error = _refusal(path)
+
+    assert (error.line, error.field, error.reason) == (5, ":61:", "not a valid :61: statement line")
+    assert "\n" not in str(error) and "object at" not in str(error) and "(?P<" not in str(error)
+    assert caplog.records == [] and capsys.readouterr() == ("", "")
 
 
 def test_feed025_a_zip_that_is_no_workbook_is_refused_in_plain_words(tmp_path):
