@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .entry import BankEntry, SourceFormat, Statement, StatementPart
-from .errors import BalanceMismatch
+from .errors import BalanceMismatch, FeedError
 
 MAX_KEY = 120
 """Longest statement name kept as it is; the entry key adds ``stmt:`` and a position (160 in all)."""
@@ -63,6 +63,7 @@ def combine(file: Path, source_format: SourceFormat, sections: list[Section], li
     for section in sections:
         section.check(file)
     parts = [_part(section) for section in sections]
+    _refuse_two_versions(file, source_format, parts)
     entries = [
         dataclasses.replace(entry, statement_key=part.key, position=position)
         for section, part in zip(sections, parts)
@@ -80,6 +81,17 @@ def combine(file: Path, source_format: SourceFormat, sections: list[Section], li
         lines_read=lines_read,
         parts=tuple(parts),
     )
+
+
+def _refuse_two_versions(file: Path, source_format: SourceFormat, parts: list[StatementPart]) -> None:
+    """A file may hold the same statement twice (two downloads put together), not two versions of it."""
+    seen: dict[str, StatementPart] = {}
+    for part in parts:
+        first = seen.setdefault(part.key, part)
+        if first.fingerprint != part.fingerprint:
+            raise FeedError(file, part.first_line, "statement", part.number,
+                            "the statement of line {first} appears again with other entries", format=source_format,
+                            first=first.first_line)
 
 
 def statement_key(account: str | None, number: str | None, opening_date: date | None,

@@ -135,3 +135,11 @@ def test_id011_the_same_statement_twice_in_one_file_is_stored_once(store, tmp_pa
     assert payments(store) == (1, Decimal("10000.00"))
     with store.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(BankStatement)) == 1
+
+
+def test_id012_two_versions_of_one_statement_in_one_file_refuse_the_file(store, tmp_path):
+    first = mt940(2, 100_000, [Line("261201", 10_000, "FT123")], opens="261130", closes="261201")
+    second = mt940(2, 100_000, [Line("261201", 12_000, "FT123")], opens="261130", closes="261201")
+    summary = import_file(store, write(tmp_path, "two.sta", first + second))
+    assert (summary.status, summary.error["line"], summary.error["field"]) == ("rejected", 8, "statement")
+    assert payments(store) == (0, Decimal("0.00"))
