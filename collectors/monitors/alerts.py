@@ -6,7 +6,7 @@ outage after a recovery is a new alert. Children of a down parent never get here
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -58,21 +58,51 @@ def on_transition(session: Session, monitor: str, transition: Transition, cause:
         clear_condition(session, down_key(monitor), note=note, now=transition.ended_at)
 
 
+ESCALATE_DAYS = (7.0, 1.0)
+"""Besides `cert_alert_days`, the days left at which a certificate alert escalates; at the last, and once
+expired, it is critical."""
+
+
+def certificate_stage(days_left: float, limit_days: float) -> int:
+    """0 while the certificate has more than ``limit_days`` left; then 1 (warning), 2 at 7 days (warning,
+    escalated), 3 at 1 day (critical), 4 once expired (critical)."""
+    if days_left <= 0:
+        return 4
+    if days_left > limit_days:
+        return 0
+    return 1 + sum(days_left <= bound for bound in ESCALATE_DAYS)
+
+
+_CERT_TITLES = {
+    1: "TLS certificate of {monitor} expires soon",
+    2: "TLS certificate of {monitor} expires within 7 days",
+    3: "TLS certificate of {monitor} expires within a day",
+    4: "TLS certificate of {monitor} has expired",
+}
+
+
 def certificate_alert(session: Session, monitor: str, days_left: float | None, *, limit_days: float, lang: str,
-                      now: datetime, link: str = PAGE) -> None:
-    """Alert while the TLS certificate has fewer than ``limit_days`` left; resolve once it is renewed."""
+                      now: datetime, link: str = PAGE, zone: str = "Asia/Jakarta") -> int | None:
+    """Alert from ``limit_days`` left (warning), escalate at 7 and 1 days (critical from 1 day, and once
+    expired); resolve once the certificate is renewed. Returns the stage (see :func:`certificate_stage`),
+    or None when ``days_left`` is unknown (nothing changes)."""
     if days_left is None:
-        return
-    if days_left >= limit_days:
-        clear_condition(session, certificate_key(monitor), note=translate("Certificate renewed.", lang), now=now)
-        return
+        return None
+    stage = certificate_stage(days_left, limit_days)
+    if stage == 0:
+        clear_condition(session, certificate_key(monitor), now=now, note=translate(
+            "Certificate renewed: {days} days left.", lang, days=formatting.number(days_left, lang, decimals=1)))
+        return 0
+    until = formatting.moment(now + timedelta(days=days_left), lang, zone)
+    days = formatting.number(abs(days_left), lang, decimals=1)
+    body = (translate("Expired {when}, {days} days ago.", lang, when=until, days=days) if stage == 4 else
+            translate("{days} days left, until {when}.", lang, days=days, when=until))
     raise_alert(
         session, dedup_key=certificate_key(monitor), source=MONITOR_SOURCE, role=ROLE,
-        severity="critical" if days_left < 3 else "warning",
-        title=translate("TLS certificate of {monitor} expires soon", lang, monitor=monitor),
-        body=translate("{days} days left.", lang, days=formatting.number(days_left, lang, decimals=1)),
-        link=link, now=now,
+        severity="critical" if stage >= 3 else "warning", level=stage,
+        title=translate(_CERT_TITLES[stage], lang, monitor=monitor), body=body, link=link, now=now,
     )
+    return stage
 
 
 def host_alerts(session: Session, host: str, disks: dict[str, float | None], processes: dict[str, bool], *,

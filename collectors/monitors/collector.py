@@ -14,6 +14,7 @@ from collectors.registry import register
 from pantau.db import session_scope
 from pantau.settings import Settings
 
+from .certificates import certificate_alerts
 from .checks import check_for
 from .config import MonitorConfig
 from .recorder import RoundReport, record_round
@@ -78,5 +79,8 @@ class MonitorsCollector(Collector):
         deadline = max(monitor.round_bound_s for monitor in chosen) + ROUND_SLACK_S
         results = run_round({monitor.name: check_for(monitor) for monitor in chosen}, deadline_s=deadline)
         with session_scope(self.engine) as session:
-            return record_round(session, self.monitors, results, options=self.options,
-                                zone=zone_of(self.settings), lang=self.settings.language)
+            report = record_round(session, self.monitors, results, options=self.options,
+                                  zone=zone_of(self.settings), lang=self.settings.language)
+        certificate_alerts(self.engine, limit_days=self.options.cert_alert_days, lang=self.settings.language,
+                           zone=self.settings.timezone)
+        return report

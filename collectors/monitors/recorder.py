@@ -90,9 +90,6 @@ def record_round(session: Session, monitors: list[MonitorConfig], results: dict[
         _incidents(session, row, transition, cause)
         alerts.on_transition(session, row.name, transition, cause, lang=lang, zone=zone,
                              link=f"{alerts.PAGE}?monitor={row.id}")
-        if config.check == "http":
-            alerts.certificate_alert(session, row.name, result.cert_days_left, limit_days=options.cert_alert_days,
-                                     lang=lang, now=result.checked_at, link=f"{alerts.PAGE}?monitor={row.id}")
         samples.append(_sample(row.id, result, in_maintenance))
         checked.append(Checked(row.name, result, transition, row.down_after))
     record_samples(session, samples)

@@ -34,7 +34,8 @@ def probe_http(
     first ``max_body_bytes`` of the body. ``latency_ms`` covers connect, TLS handshake, request
     and body; the whole exchange must finish within ``timeout_s``. For https the peer
     certificate's days until notAfter are reported in ``cert_days_left`` even when
-    ``verify_tls`` is off (as for a self-signed certificate).
+    ``verify_tls`` is off (as for a self-signed certificate), and when verification rejects the
+    certificate (read then from a second, unverified handshake; negative once it has expired).
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -62,7 +63,8 @@ def probe_http(
         response = connection.getresponse()
         body = _read_body(response, sock, deadline, max_body_bytes)
     except ssl.SSLCertVerificationError as exc:
-        return ProbeResult.failure(f"{url}: TLS certificate rejected: {exc.verify_message}", checked_at)
+        return ProbeResult.failure(f"{url}: TLS certificate rejected: {exc.verify_message}", checked_at,
+                                   cert_days_left=_unverified_days_left(parts.hostname, port, deadline, checked_at))
     except TimeoutError:
         return ProbeResult.failure(f"{url}: timed out after {timeout_s:g} s", checked_at, cert_days_left=cert_days_left)
     except (OSError, http.client.HTTPException) as exc:
@@ -97,6 +99,19 @@ def _days_left(der: bytes | None, now: datetime) -> float | None:
         return None
     not_after = x509.load_der_x509_certificate(der).not_valid_after_utc
     return (not_after - now).total_seconds() / 86400
+
+
+def _unverified_days_left(host: str, port: int, deadline: float, now: datetime) -> float | None:
+    """Days left on the certificate the server presents, read without verifying it: a certificate that failed
+    verification (expired, say) still has an expiry the IT head must hear about. None if it cannot be read
+    before ``deadline``."""
+    try:
+        with socket.create_connection((host, port), timeout=_remaining(deadline)) as raw:
+            raw.settimeout(_remaining(deadline))
+            with _tls_context(False).wrap_socket(raw, server_hostname=host) as tls:
+                return _days_left(tls.getpeercert(binary_form=True), now)
+    except (OSError, ValueError):
+        return None
 
 
 def _remaining(deadline: float) -> float:

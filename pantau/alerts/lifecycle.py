@@ -53,11 +53,14 @@ def raise_alert(
     severity: str = "warning",
     link: str | None = None,
     now: datetime | None = None,
+    level: int = 0,
 ) -> tuple[Alert, bool]:
     """Report that a condition holds; return its live alert and whether it was created just now.
 
-    A live alert with the same key is kept (its `last_seen_at` and body are refreshed). Otherwise a
-    new alert is opened and an "opened" delivery queued. When two writers race for the same key, the
+    A live alert with the same key is kept (its `last_seen_at` and body are refreshed); raised at a higher
+    `level` or severity than it has, it is escalated: it takes the new title, level and severity (never a
+    lower severity), opens again if someone had acknowledged it, and an "escalated" delivery is queued.
+    Otherwise a new alert is opened and an "opened" delivery queued. When two writers race for the same key, the
     store's partial unique index lets one insert win (INSERT ... ON CONFLICT DO NOTHING, atomic on both
     SQLite and PostgreSQL without a savepoint); the other gets the winner's alert back.
     """
@@ -74,6 +77,7 @@ def raise_alert(
         body=body,
         severity=severity,
         link=link,
+        level=level,
         state="open",
         opened_at=now,
         last_seen_at=now,
@@ -89,7 +93,21 @@ def raise_alert(
         if new_id is not None:
             session.add(AlertDelivery(alert_id=new_id, event="opened", created_at=now))
             return session.get(Alert, new_id), True
+    if level > existing.level or _RANK[severity] > _RANK[existing.severity]:
+        _escalate(session, existing, title=title, severity=severity, level=level, now=now)
     return _seen_again(existing, body, now), False
+
+
+_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+
+
+def _escalate(session: Session, alert: Alert, *, title: str, severity: str, level: int, now: datetime) -> None:
+    alert.title = title
+    alert.level = max(alert.level, level)
+    alert.severity = max(alert.severity, severity, key=_RANK.__getitem__)
+    if alert.state == "acknowledged":
+        alert.state, alert.acknowledged_at, alert.acknowledged_by = "open", None, None
+    session.add(AlertDelivery(alert_id=alert.id, event="escalated", created_at=now))
 
 
 def _seen_again(alert: Alert, body: str, now: datetime) -> Alert:
@@ -175,14 +193,14 @@ def _resolve(session: Session, alert: Alert, *, by: str, note: str | None, now: 
 def enqueue_reminders(session: Session, *, every: timedelta, now: datetime | None = None) -> int:
     """Queue a "reminder" for each open, unacknowledged alert last announced at least `every` ago.
 
-    An announcement is an "opened" or "reminder" message, dated when it was sent (or queued, while it
+    An announcement is an "opened", "reminder" or "escalated" message, dated when it was sent (or queued, while it
     waits), so an alert mailed late is not reminded about at once. Returns how many were queued.
     """
     now = now or utcnow()
     announced_at = func.coalesce(AlertDelivery.sent_at, AlertDelivery.created_at)
     last_announced = (
         select(AlertDelivery.alert_id, func.max(announced_at).label("at"))
-        .where(AlertDelivery.event.in_(("opened", "reminder")))
+        .where(AlertDelivery.event.in_(("opened", "reminder", "escalated")))
         .group_by(AlertDelivery.alert_id)
         .subquery()
     )

@@ -25,6 +25,7 @@ WORDS: dict[str, dict[str, str]] = {
         "warning": "PERINGATAN",
         "critical": "KRITIS",
         "reminder": "Pengingat",
+        "escalated": "Eskalasi",
         "recovered": "PULIH",
         "closed": "SELESAI",
         "since": "Sejak",
@@ -39,6 +40,7 @@ WORDS: dict[str, dict[str, str]] = {
         "warning": "WARNING",
         "critical": "CRITICAL",
         "reminder": "Reminder",
+        "escalated": "Escalated",
         "recovered": "RECOVERED",
         "closed": "CLOSED",
         "since": "Since",
@@ -76,7 +78,8 @@ class Message:
 
 
 def compose(alert: Alert, event: str, *, language: str = "id", zone: str = "Asia/Jakarta") -> Message:
-    """The title and body of the message announcing `event` ("opened", "reminder", "resolved") of `alert`."""
+    """The title and body of the message announcing `event` ("opened", "reminder", "escalated", "resolved")
+    of `alert`."""
     words = WORDS.get(language, WORDS["id"])
     tz = ZoneInfo(zone)
     lines = [alert.body] if alert.body else []
@@ -91,8 +94,8 @@ def compose(alert: Alert, event: str, *, language: str = "id", zone: str = "Asia
         notify_type = apprise.NotifyType.SUCCESS
     else:
         prefix = f"[{words[alert.severity]}]"
-        if event == "reminder":
-            prefix = f"{prefix} {words['reminder']}:"
+        if event in ("reminder", "escalated"):
+            prefix = f"{prefix} {words[event]}:"
         title = f"{prefix} {alert.title}"
         label = words["still_open"] if event == "reminder" else words["since"]
         lines.append(f"{label}: {_when(alert.opened_at, tz)}")

@@ -32,6 +32,9 @@ class Alert(Base):
     dedup_key: Mapped[str] = mapped_column(String(160))
     source: Mapped[str] = mapped_column(String(40))
     severity: Mapped[str] = mapped_column(String(8), default="warning")
+    level: Mapped[int] = mapped_column(default=0, server_default="0")
+    """How far the condition has gone (a certificate's 14, 7, 1 days, expired): raising it again at a higher
+    level escalates the alert."""
     role: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
