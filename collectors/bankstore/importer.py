@@ -25,6 +25,7 @@ from collectors.bankfeeds import (
     detect_format,
     parse_file,
     read_tabular_frame,
+    tried_format,
 )
 from collectors.bankfeeds.entry import JAKARTA
 from pantau import audit
@@ -214,8 +215,8 @@ def _already(path: Path, earlier) -> ImportSummary:
 
 def _refuse(engine: Engine, path: Path, fmt: str, error: FeedError, actor: str) -> ImportSummary:
     lines = _count_lines(path)
-    summary = ImportSummary(str(path), "rejected", None if fmt == "auto" else fmt, lines, rejected=lines,
-                            error=error.as_dict())
+    error = tried_format(error, path, fmt)
+    summary = ImportSummary(str(path), "rejected", error.format, lines, rejected=lines, error=error.as_dict())
     with session_scope(engine) as session:
         audit.record(session, actor, "bank.import.rejected", path.name, {"error": str(error)})
     return summary

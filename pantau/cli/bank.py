@@ -9,9 +9,12 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 import typer
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from collectors.bankfeeds.errors import localised
 from collectors.bankstore import feed_settings, import_file
+from pantau.i18n import translate
 
 from .common import console, engine, errors, fail, settings
 
@@ -32,7 +35,8 @@ def import_bank(
     """Import one bank file in one transaction: all of it, or nothing with the line that stopped it.
 
     Payments already stored (the same file again, or the same payment from another format) are
-    counted as duplicates and not added again. Exits 1 when the file is refused.
+    counted as duplicates and not added again. Exits 1 when the file is refused, saying why in one
+    line on stderr (or in the JSON's ``error``, its ``message`` in the configured language).
     """
     config = settings()
     try:
@@ -41,17 +45,17 @@ def import_bank(
     except ValueError as error:
         fail(str(error))
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=errors,
-                  transient=True, disable=json_out) as progress:
+                  transient=True, disable=json_out or not errors.is_terminal) as progress:
         progress.add_task(f"Importing {file.name}…")
         summary = import_file(engine(config), file, fmt=fmt, mapping=columns, actor=f"cli:{getpass.getuser()}",
                               tz=ZoneInfo(config.timezone))
+    error = localised(summary.error, config.language) if summary.error else None
     if json_out:
-        console.print_json(json.dumps(summary.as_dict()))
+        console.print_json(json.dumps({**summary.as_dict(), "error": error}))
     elif summary.status == "rejected":
-        error = summary.error or {}
-        errors.print(f"[bold red]error:[/] {Path(error.get('file', file)).name} line {error.get('line')}, "
-                     f"field {error.get('field')}, value {error.get('value')!r}: {error.get('reason')}", highlight=False)
-        errors.print("Nothing was imported.")
+        message = translate("{message}. Nothing was imported.", config.language, message=error["message"])
+        errors.print(f"[bold red]{translate('error', config.language)}:[/] {escape(message)}", highlight=False,
+                     soft_wrap=True)
     elif summary.status == "already_imported":
         console.print(f"{file.name} was imported before (import #{summary.import_id}); nothing added.")
     else:
