@@ -30,6 +30,17 @@ def settle_demo(store: Engine, config: Settings) -> None:
     console.print(f"KTM photos: {_check_photos(store, config)}.")
     console.print(f"Bank balance chains: {_check_chains(store, config)} gap(s); H2H stall alerts: "
                   f"{_check_stalls(store, config)} (raised in working time only).")
+    console.print(f"TLS certificates: {_check_certificates(store, config)} alert(s).")
+
+
+def _check_certificates(store: Engine, config: Settings) -> int:
+    """Alert on the demo's certificate readings as the monitors collector would after a round."""
+    from collectors.monitors import monitoring_settings
+    from collectors.monitors.certificates import certificate_alerts
+
+    stages = certificate_alerts(store, limit_days=monitoring_settings(config).cert_alert_days,
+                                lang=config.language, zone=config.timezone)
+    return sum(1 for stage in stages.values() if stage)
 
 
 def _check_chains(store: Engine, config: Settings) -> int:

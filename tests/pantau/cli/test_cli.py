@@ -58,6 +58,7 @@ def test_cli006_demo_leaves_every_page_something_to_show(cli, tmp_path):
 
     assert result.exit_code == 0, result.output
     assert "cases measured" in result.output and "already resolved" in result.output
+    assert "TLS certificates: 0 alert(s)." in result.output  # the small campus's one certificate has 47 days
     with session_scope(make_engine(f"sqlite:///{tmp_path / 'pantau.db'}")) as session:
         assert session.scalar(select(StepResult.id).limit(1)) is not None
         assert session.scalar(select(ReconSummary.items).limit(1)) is not None
