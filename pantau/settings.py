@@ -55,9 +55,34 @@ def _default_thresholds() -> dict[str, KpiThreshold]:
 
 
 class CollectorSettings(BaseModel):
-    """The `pantau collect` process: exactly one is active; others wait as standbys for its lease to lapse."""
+    """The `pantau collect` process: exactly one is active; others wait as standbys for its lease to lapse.
+
+    The active one reports to the store at least every `heartbeat_s` seconds; every page shows a banner when
+    it has not reported within two of them. It also picks up the sources page's "check now" requests."""
 
     lease_s: float = Field(30.0, ge=1.0, description="a standby takes over within this long after the active one dies")
+    heartbeat_s: float = Field(15.0, ge=0.2, le=3600, description="the active collector reports at least this often")
+
+
+def _default_failures() -> dict[str, int]:
+    return {"collector": 3, "bill_source": 3, "bank_inbox": 3, "event_source": 3, "agent": 3}
+
+
+class SourceStatusSettings(BaseModel):
+    """Watching the sources themselves (`pantau.sources`): after `failures[kind]` failed attempts in a row a
+    source's owner gets one alert (0 turns a kind's alerts off); a host agent counts as failing for each
+    `agent_every_s` it stays silent beyond two of them (the agent's `--interval`, 60 s by default)."""
+
+    failures: dict[str, int] = Field(default_factory=_default_failures)
+    agent_every_s: float = Field(60.0, ge=5)
+
+    @field_validator("failures")
+    @classmethod
+    def _counts(cls, value: dict[str, int]) -> dict[str, int]:
+        bad = {kind: count for kind, count in value.items() if count < 0}
+        if bad:
+            raise ValueError(f"failures must be 0 (no alert) or more, got {bad}")
+        return {**_default_failures(), **value}
 
 
 class WebSettings(BaseModel):
@@ -86,6 +111,7 @@ class Settings(BaseSettings):
     web: WebSettings = Field(default_factory=WebSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     collector: CollectorSettings = Field(default_factory=CollectorSettings)
+    source_status: SourceStatusSettings = Field(default_factory=SourceStatusSettings)
     thresholds: dict[str, KpiThreshold] = Field(default_factory=_default_thresholds)
     monitors: list[dict[str, Any]] = Field(default_factory=list)
     monitoring: dict[str, Any] = Field(default_factory=dict)

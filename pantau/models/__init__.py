@@ -17,7 +17,7 @@ from .monitoring import (
     RollupHour,
     RollupMinute,
 )
-from .system import CollectorLease, CollectorRun
+from .system import CollectorLease, CollectorRun, SourceStatus
 from .tokens import AdmissionWave, PaymentPeriodExtension, TokenMovement
 from .users import ApiToken, AuditEntry, User
 from .workflow import SopCase, StepEvent

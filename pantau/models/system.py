@@ -39,3 +39,32 @@ class CollectorLease(Base):
     acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
     renewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SourceStatus(Base):
+    """How each source fared, one row per kind and name (see `pantau.sources`): a collector, a monitor, a bill
+    source, the bank inbox, an event source, a host agent, and the collector process itself (kind "process").
+
+    `interval_s` is how often data is expected (a source older than two of them shows as having no recent
+    data); `consecutive_failures` and `failing_since` count the current run of failed attempts, which alerts
+    the source's owner after a configured number. `check_requested_at` is the sources page's "check now",
+    picked up and cleared by the active collector. `pushed` sources (agents, the events API) send data
+    themselves and cannot be checked from here.
+    """
+
+    __tablename__ = "source_status"
+
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    interval_s: Mapped[float | None]
+    pushed: Mapped[bool] = mapped_column(default=False)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error_kind: Mapped[str | None] = mapped_column(String(24))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_message: Mapped[str | None] = mapped_column(Text)
+    consecutive_failures: Mapped[int] = mapped_column(default=0)
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    check_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    check_requested_by: Mapped[str | None] = mapped_column(String(80))
