@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pyarrow as pa
-from openpyxl.utils.exceptions import InvalidFileException
 
 from .conversions import RawTable
 from .entry import CENT
@@ -26,14 +25,8 @@ _AMOUNT_FIELDS = ("amount", "credit", "debit")
 
 
 def read_sheet(path: Path, mapping: ColumnMapping) -> RawTable:
-    """Read the mapped sheet (the first one by default) into text columns.
-
-    openpyxl's warnings (a workbook without default style, extensions it skips) are not shown: they
-    say nothing about the entries, and an import prints nothing but its summary or its error.
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        rows, lines_read = _sheet_rows(path, mapping)
+    """Read the mapped sheet (the first one by default) into text columns."""
+    rows, lines_read = _sheet_rows(path, mapping)
     if mapping.skip_footer:
         rows = rows[: -mapping.skip_footer]
     if not rows:
@@ -59,14 +52,26 @@ def read_sheet(path: Path, mapping: ColumnMapping) -> RawTable:
 
 
 def _sheet_rows(path: Path, mapping: ColumnMapping) -> tuple[list[tuple[int, tuple]], int]:
-    """The sheet's non-empty rows after ``skip_rows`` with their row numbers, and its row count."""
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except KeyError:
-        raise FeedError(path, None, None, None, "a zip file, but not an XLSX workbook") from None
-    except (InvalidFileException, OSError, ValueError) as exc:
-        reason = "not a readable XLSX workbook ({problem})"
-        raise FeedError(path, None, None, None, reason, problem=exc) from None
+    """The sheet's non-empty rows after ``skip_rows`` with their row numbers, and its row count.
+
+    Whatever openpyxl raises on a damaged workbook is a refusal, and its warnings (a workbook without
+    default style, extensions it skips) are not shown: an import prints nothing but its summary or error.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return _read_rows(path, mapping)
+        except FeedError:
+            raise
+        except KeyError:
+            raise FeedError(path, None, None, None, "a zip file, but not an XLSX workbook") from None
+        except Exception as exc:  # noqa: BLE001 - openpyxl passes on whatever its zip and XML readers raise
+            reason = "not a readable XLSX workbook ({problem})"
+            raise FeedError(path, None, None, None, reason, problem=str(exc) or type(exc).__name__) from None
+
+
+def _read_rows(path: Path, mapping: ColumnMapping) -> tuple[list[tuple[int, tuple]], int]:
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         if mapping.sheet is not None and mapping.sheet not in workbook.sheetnames:
             reason, sheets = "no such sheet; found {sheets}", ", ".join(workbook.sheetnames)

@@ -312,7 +312,7 @@ def test_feed024_package_refusal_is_one_plain_line_and_nothing_is_logged(tmp_pat
 
 
 def test_feed025_a_zip_that_is_no_workbook_is_refused_in_plain_words(tmp_path):
-    """A zip that holds no workbook is refused in words, not an exception's repr."""
+    """A zip that holds no workbook, or a damaged one, is refused in words, not a traceback or repr."""
     with zipfile.ZipFile(tmp_path / "mutasi.xlsx", "w") as archive:
         archive.writestr("mutasi.csv", "date,amount\n")
 
@@ -320,6 +320,8 @@ def test_feed025_a_zip_that_is_no_workbook_is_refused_in_plain_words(tmp_path):
 
     assert str(error) == "mutasi.xlsx (XLSX): a zip file, but not an XLSX workbook"
     assert error.message("id") == "mutasi.xlsx (XLSX): file zip, tetapi bukan workbook XLSX"
+    (tmp_path / "rusak.xlsx").write_bytes(b"PK\x03\x04" + bytes(range(60)))
+    assert _refusal(tmp_path / "rusak.xlsx").reason.startswith("not a readable XLSX workbook (")
 
 
 @pytest.mark.parametrize(("name", "fmt"), [
