@@ -32,6 +32,8 @@ from .registry import register
 log = logging.getLogger(__name__)
 
 SOURCE = "accounts"
+WS_SOP = "WS"
+"""Webservice accounts are the WS SOP's: its page part and its alerts go to whom that SOP is assigned."""
 EVERY_ACCOUNT = 1_000_000
 
 
@@ -102,7 +104,7 @@ def expiry_alerts(engine: Engine, settings: Settings, config: AccountSettings, n
     with session_scope(engine) as session:
         for key, (severity, title, body) in sorted(wanted.items()):
             raise_alert(session, dedup_key=key, source=SOURCE, role=config.role, title=title, body=body,
-                        severity=severity, link="/akun", now=now)
+                        severity=severity, link="/akun", now=now, sop_code=WS_SOP)
         live = session.scalars(select(Alert.dedup_key).where(Alert.source == SOURCE, Alert.state.in_(LIVE_STATES)))
         note = translate("The account was renewed, or expired without further use.", lang)
         for key in sorted(set(live) - wanted.keys()):

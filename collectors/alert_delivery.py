@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from pantau.alerts import deliver_pending, enqueue_reminders
 from pantau.db import session_scope
+from pantau.sla.context import sla_context
 
 from .base import Collector, CollectorResult
 from .registry import register
@@ -27,7 +28,8 @@ class AlertsCollector(Collector):
             reminders = enqueue_reminders(session, every=timedelta(minutes=config.reminder_minutes))
         with session_scope(self.engine) as session:
             report = deliver_pending(
-                session, config.channels, language=self.settings.language, zone=self.settings.timezone
+                session, config.channels, language=self.settings.language, zone=self.settings.timezone,
+                catalogue=sla_context(self.settings).catalogue,
             )
         return CollectorResult(
             items=report.sent,

@@ -174,7 +174,8 @@ def save_check(session: Session, intake: int, config: KtmPhotoSettings, nim_sour
 
 def sync_alerts(session: Session, intake: int, blocked: dict[int | None, list[str]], folder: Path,
                 language: str) -> int:
-    """One alert per blocked batch to the operators; alerts of batches no longer blocked are cleared."""
+    """One alert per blocked batch to the operators of units the KTM SOP is assigned to; alerts of batches no
+    longer blocked are cleared."""
     prefix = f"{SOURCE}:{intake}:"
     wanted = {}
     for batch, nims in blocked.items():
@@ -187,7 +188,8 @@ def sync_alerts(session: Session, intake: int, blocked: dict[int | None, list[st
         link = f"/ktm?intake={intake}" + ("" if batch is None else f"&batch={batch}")
         wanted[key] = (title, body, link)
     for key, (title, body, link) in sorted(wanted.items()):
-        raise_alert(session, dedup_key=key, source=SOURCE, role="operator", title=title, body=body, link=link)
+        raise_alert(session, dedup_key=key, source=SOURCE, role="operator", title=title, body=body, link=link,
+                    sop_code=ktm_queries.SOP)
     live = session.scalars(select(Alert.dedup_key).where(Alert.source == SOURCE, Alert.state.in_(LIVE_STATES),
                                                          Alert.dedup_key.startswith(prefix)))
     note = translate("Every student of the batch has a photo now, or the batch went to the bank.", language)

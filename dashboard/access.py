@@ -84,15 +84,24 @@ def visible_pages(user) -> list[PageSpec]:
 
 
 def assigned_sops(user, codes: tuple[str, ...]) -> list[str]:
-    """Which of these SOPs `user` may see by unit: an operator only those assigned to their unit (it owns the
-    SOP or performs one of its steps, as `pantau.sla.scope` reads it); other roles are not limited by unit."""
-    if getattr(user, "role", None) != "operator":
+    """Which of these SOPs `user` may see by unit (`pantau.sla.scope.assigned_sops`, the rule alerts follow too):
+    an operator only those assigned to their unit; other roles are not limited by unit."""
+    role = getattr(user, "role", None)
+    if role != "operator":
         return list(codes)
     from pantau.sla.context import sla_context
-    from pantau.sla.scope import visible_steps
+    from pantau.sla.scope import assigned_sops as assigned
 
-    scope = visible_steps(sla_context(context.settings()).catalogue, "operator", getattr(user, "unit", None))
-    return [code for code in codes if code in scope]
+    return assigned(sla_context(context.settings()).catalogue, role, getattr(user, "unit", None), codes)
+
+
+def alert_audience(user):
+    """Whom the alerts page shows `user` as: their role, and for SOP alerts the SOPs and steps their pages
+    offer them (`pantau.alerts.audience`, the rule the notifier routes by too)."""
+    from pantau.alerts.audience import audience
+    from pantau.sla.context import sla_context
+
+    return audience(sla_context(context.settings()).catalogue, user.role, getattr(user, "unit", None))
 
 
 def landing_path(user) -> str | None:

@@ -22,10 +22,13 @@ ROLES: tuple[str, ...] = ("direktur", "kepala_it", "bendahara", "operator", "adm
 
 
 class AlertChannel(BaseModel):
-    """An apprise URL and the roles whose alerts it carries (all roles when empty)."""
+    """An apprise URL and the roles whose alerts it carries (every alert when empty). An operators' channel
+    names its `units`: it carries the alerts about SOPs assigned to one of them, as the alerts page shows an
+    operator of that unit (without units, only operator alerts about no SOP)."""
 
     url: str
     roles: list[Role] = Field(default_factory=list)
+    units: list[str] = Field(default_factory=list)
     name: str = ""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
+from pantau.alerts.audience import Audience, where_visible
 from pantau.models import Alert, AlertDelivery
 
 from .frames import read_frame
@@ -14,17 +15,17 @@ COLUMNS = ["id", "severity", "title", "body", "role", "source", "state", "opened
 TIMES = ("opened_at", "last_seen_at", "resolved_at", "reminded_at")
 
 
-def list_alerts(engine: Engine, *, roles: list[str] | None, states: list[str], limit: int = 500,
+def list_alerts(engine: Engine, *, audience: Audience | None, states: list[str], limit: int = 500,
                 ids: list[int] | None = None) -> pd.DataFrame:
-    """Newest first; `roles=None` means every role (the administrator's view); `ids` keeps only those alerts.
-    `reminded_at` is when the latest reminder went out (or was queued, while it waits)."""
+    """Newest first, the alerts `audience` may see (`pantau.alerts.audience`: its role's, about what it may
+    open; None or the administrator: all); `ids` keeps only those alerts. `reminded_at` is when the latest
+    reminder went out (or was queued, while it waits)."""
     reminded = (select(AlertDelivery.alert_id, func.max(func.coalesce(AlertDelivery.sent_at, AlertDelivery.created_at))
                        .label("at"))
                 .where(AlertDelivery.event == "reminder").group_by(AlertDelivery.alert_id).subquery())
     query = (select(*(getattr(Alert, c) for c in COLUMNS), reminded.c.at)
-             .outerjoin(reminded, reminded.c.alert_id == Alert.id).where(Alert.state.in_(states)))
-    if roles is not None:
-        query = query.where(Alert.role.in_(roles))
+             .outerjoin(reminded, reminded.c.alert_id == Alert.id)
+             .where(Alert.state.in_(states), where_visible(audience)))
     if ids is not None:
         query = query.where(Alert.id.in_(ids))
     query = query.order_by(Alert.opened_at.desc(), Alert.id.desc()).limit(limit)
@@ -35,11 +36,9 @@ def list_alerts(engine: Engine, *, roles: list[str] | None, states: list[str], l
     return frame
 
 
-def count_by_state(engine: Engine, *, roles: list[str] | None) -> dict[str, int]:
-    """Number of alerts in each state (open, acknowledged, resolved)."""
-    query = select(Alert.state, func.count()).group_by(Alert.state)
-    if roles is not None:
-        query = query.where(Alert.role.in_(roles))
+def count_by_state(engine: Engine, *, audience: Audience | None) -> dict[str, int]:
+    """Number of alerts `audience` may see in each state (open, acknowledged, resolved)."""
+    query = select(Alert.state, func.count()).where(where_visible(audience)).group_by(Alert.state)
     with engine.connect() as connection:
         counts = dict(connection.execute(query).all())
     return {state: counts.get(state, 0) for state in ("open", "acknowledged", "resolved")}

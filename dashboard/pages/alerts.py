@@ -39,8 +39,9 @@ TICK = ids.make(KEY, "tick")
 SHOWN = ["open", "acknowledged"]
 
 
-def _roles(user) -> list[str] | None:
-    return None if user.role == "admin" else [user.role]
+def _audience(user):
+    """The reader's role, narrowed to what their pages offer them (operators: their units' SOPs and steps)."""
+    return access.alert_audience(user)
 
 
 def layout(**_query) -> html.Div:
@@ -88,7 +89,7 @@ def layout(**_query) -> html.Div:
 
 
 def _summary() -> dbc.Row:
-    counts = count_by_state(context.engine(), roles=_roles(context.user()))
+    counts = count_by_state(context.engine(), audience=_audience(context.user()))
     lang = context.lang()
     cards = [
         dbc.Col(dbc.Card(dbc.CardBody([html.Div(label(state), className="kpi-title"),
@@ -104,7 +105,7 @@ def _table(states: list[str], keep: list | None = None) -> html.Div:
     """The alerts in `states`; the table is always there (hidden when empty) so the actions can read it.
     Rows whose ids are in `keep` stay selected."""
     t, lang, tz = context.t, context.lang(), context.tz()
-    frame = list_alerts(context.engine(), roles=_roles(context.user()), states=states or ["open"])
+    frame = list_alerts(context.engine(), audience=_audience(context.user()), states=states or ["open"])
     moment = lambda v: formatting.moment(v.to_pydatetime(), lang, tz) if pd.notna(v) else "–"  # noqa: E731
     shown = pd.DataFrame({
         "id": frame["id"],
@@ -142,7 +143,7 @@ def _alert(alert_id) -> pd.Series | None:
         alert_id = int(alert_id)
     except (TypeError, ValueError):
         return None
-    found = list_alerts(context.engine(), roles=_roles(context.user()), states=list(ALERT_STATES), ids=[alert_id])
+    found = list_alerts(context.engine(), audience=_audience(context.user()), states=list(ALERT_STATES), ids=[alert_id])
     return None if found.empty else found.iloc[0]
 
 

@@ -54,13 +54,17 @@ def raise_alert(
     link: str | None = None,
     now: datetime | None = None,
     level: int = 0,
+    sop_code: str | None = None,
+    step_key: str | None = None,
 ) -> tuple[Alert, bool]:
     """Report that a condition holds; return its live alert and whether it was created just now.
 
     A live alert with the same key is kept (its `last_seen_at` and body are refreshed); raised at a higher
     `level` or severity than it has, it is escalated: it takes the new title, level and severity (never a
     lower severity), opens again if someone had acknowledged it, and an "escalated" delivery is queued.
-    Otherwise a new alert is opened and an "opened" delivery queued. When two writers race for the same key, the
+    Otherwise a new alert is opened and an "opened" delivery queued. An alert about an SOP names it
+    (`sop_code`, and `step_key` for one step): who sees and hears of it follows the pages' rule
+    (`pantau.alerts.audience`). When two writers race for the same key, the
     store's partial unique index lets one insert win (INSERT ... ON CONFLICT DO NOTHING, atomic on both
     SQLite and PostgreSQL without a savepoint); the other gets the winner's alert back.
     """
@@ -78,6 +82,8 @@ def raise_alert(
         severity=severity,
         link=link,
         level=level,
+        sop_code=sop_code,
+        step_key=step_key,
         state="open",
         opened_at=now,
         last_seen_at=now,
@@ -95,6 +101,8 @@ def raise_alert(
             return session.get(Alert, new_id), True
     if level > existing.level or _RANK[severity] > _RANK[existing.severity]:
         _escalate(session, existing, title=title, severity=severity, level=level, now=now)
+    if sop_code is not None and existing.sop_code is None:
+        existing.sop_code, existing.step_key = sop_code, step_key
     return _seen_again(existing, body, now), False
 
 

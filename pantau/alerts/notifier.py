@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -14,7 +14,10 @@ from sqlalchemy.orm import Session
 
 from pantau.models import Alert, AlertDelivery, utcnow
 from pantau.settings import AlertChannel
+from pantau.sla.context import catalogue as builtin_catalogue
+from pantau.sops import Sop
 
+from .audience import audience, sees
 from .lifecycle import SYSTEM_ACTOR
 
 log = logging.getLogger(__name__)
@@ -114,6 +117,21 @@ def channels_for(role: str, channels: Sequence[AlertChannel]) -> list[AlertChann
     return [channel for channel in channels if not channel.roles or role in channel.roles]
 
 
+def channels_for_alert(alert: Alert, channels: Sequence[AlertChannel], catalogue: Mapping[str, Sop]) -> list[AlertChannel]:
+    """The channels that carry `alert`: a channel without roles carries every alert (like the administrator);
+    a channel of the alert's role carries it when that role may see it (`pantau.alerts.audience`), an operator
+    channel as an operator of one of its `units` would."""
+    def carries(channel: AlertChannel) -> bool:
+        if not channel.roles:
+            return True
+        if alert.role not in channel.roles:
+            return False
+        return any(sees(audience(catalogue, alert.role, unit), alert.role, alert.sop_code, alert.step_key)
+                   for unit in channel.units or [None])
+
+    return [channel for channel in channels if carries(channel)]
+
+
 def deliver_pending(
     session: Session,
     channels: Sequence[AlertChannel],
@@ -122,15 +140,18 @@ def deliver_pending(
     zone: str = "Asia/Jakarta",
     now: datetime | None = None,
     max_attempts: int = 5,
+    catalogue: Mapping[str, Sop] | None = None,
 ) -> DeliveryReport:
     """Send every unsent delivery that has attempts left; record success, or the error and the attempt.
 
-    A delivery goes to all channels of its alert's role and counts as sent when every one accepted it;
+    A delivery goes to all channels that carry its alert (`channels_for_alert`, with the SOP `catalogue`:
+    the built-in one unless given) and counts as sent when every one accepted it;
     otherwise it stays pending and is tried again on the next drain, up to `max_attempts` times. A
     delivery whose role no channel carries is closed with that reason: the alert still shows in the app.
     Sending happens before any write, so the store is not locked while a mail server is slow.
     """
     now = now or utcnow()
+    catalogue = builtin_catalogue() if catalogue is None else catalogue
     pending = session.execute(
         select(AlertDelivery, Alert)
         .join(Alert, Alert.id == AlertDelivery.alert_id)
@@ -139,10 +160,12 @@ def deliver_pending(
     ).all()
     sent = failed = unrouted = 0
     for delivery, alert in pending:
-        targets = channels_for(alert.role, channels)
+        targets = channels_for_alert(alert, channels, catalogue)
         if not targets:
-            log.warning("alert %s: no channel for role %s; shown in the app only", alert.id, alert.role)
-            delivery.sent_at, delivery.error = now, f"no channel for role {alert.role}"
+            reason = f"no channel for role {alert.role}" + (f" that may see SOP {alert.sop_code}" if alert.sop_code
+                                                             else "")
+            log.warning("alert %s: %s; shown in the app only", alert.id, reason)
+            delivery.sent_at, delivery.error = now, reason
             unrouted += 1
             continue
         message = compose(alert, delivery.event, language=language, zone=zone)

@@ -39,6 +39,10 @@ class Alert(Base):
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
     link: Mapped[str | None] = mapped_column(String(200))
+    sop_code: Mapped[str | None] = mapped_column(String(16))
+    """The SOP the alert is about, if any (with `step_key`, one step of it): operators see it only when it is
+    assigned to their unit, as its pages (`pantau.alerts.audience`)."""
+    step_key: Mapped[str | None] = mapped_column(String(48))
     state: Mapped[str] = mapped_column(String(12), default="open")
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

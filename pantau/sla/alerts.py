@@ -1,4 +1,5 @@
-"""Alerts for open steps at risk or breached, to the role that performs the step.
+"""Alerts for open steps at risk or breached, to the role that performs the step (operators: those of the
+units the step is assigned to, as the SLA page shows it).
 
 One alert per step of a case and state: `sla:<case id>:<step key>:at_risk` is cleared when the
 step completes, or when it is breached and `...:breached` opens instead. Steps an outside party
@@ -51,7 +52,7 @@ def sync_alerts(session: Session, ctx: SlaContext, *, now: datetime | None = Non
         title, body = _words(ctx, row, language)
         raise_alert(session, dedup_key=key, source=SOURCE, role=row.performer_role, title=title, body=body,
                     severity="critical" if row.state == BREACHED else "warning", link=f"/sla?case={row.case_id}",
-                    now=now)
+                    now=now, sop_code=row.sop_code, step_key=row.step_key)
     gone = sorted(live - wanted.keys())
     note = translate("The step was completed, or its state changed.", language)
     for key in gone:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from pantau.sops import Sop
 
@@ -34,6 +34,16 @@ def visible_steps(catalogue: Mapping[str, Sop], role: str, unit: str | None = No
         if keys:
             scope[code] = keys
     return scope
+
+
+def assigned_sops(catalogue: Mapping[str, Sop], role: str, unit: str | None, codes: Iterable[str]) -> list[str]:
+    """Which of `codes` a user may open pages and alerts about, by unit: an operator only the SOPs assigned to
+    their unit (it owns the SOP or performs one of its steps, as `visible_steps` reads it); other roles are not
+    limited by unit (their pages are limited by role)."""
+    if role != "operator":
+        return list(codes)
+    scope = visible_steps(catalogue, role, unit)
+    return [code for code in codes if code in scope]
 
 
 def visible_sops(catalogue: Mapping[str, Sop], scope: Scope) -> list[str]:
