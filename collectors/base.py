@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import ClassVar
@@ -9,6 +10,7 @@ from typing import ClassVar
 from sqlalchemy import Engine
 
 from pantau.settings import Settings
+from pantau.sources import SourceRef
 
 
 @dataclass(frozen=True)
@@ -19,8 +21,18 @@ class CollectorResult:
     message: str = ""
 
 
+class SourceFailures(RuntimeError):
+    """Some of a collector's sources failed, each recorded on its own source's status (with its own alert):
+    the run failed, but the collector itself ran."""
+
+
 class Collector(ABC):
-    """One kind of source. Subclasses set `name`, implement `run`, and may read their interval from settings."""
+    """One kind of source. Subclasses set `name`, implement `run`, and may read their interval from settings.
+
+    A collector that reads several sources (monitors, bill sources, event sources, the bank inbox) lists them
+    in `sources`, records each one's attempts (`pantau.sources.record_attempt`) and may check one alone in
+    `check_source` (the sources page's "check now"); the scheduler records the collector's own runs.
+    """
 
     name: ClassVar[str]
     default_interval_s: ClassVar[float] = 60
@@ -28,6 +40,8 @@ class Collector(ABC):
     def __init__(self, settings: Settings, engine: Engine) -> None:
         self.settings = settings
         self.engine = engine
+        self.run_lock = threading.Lock()
+        """Held by the scheduler for each run or requested check, so they never overlap."""
 
     @property
     def interval_s(self) -> float:
@@ -37,6 +51,14 @@ class Collector(ABC):
     @abstractmethod
     def run(self) -> CollectorResult:
         """Collect once. Raise on failure: the scheduler records the error and runs again next interval."""
+
+    def sources(self) -> list[SourceRef]:
+        """The sources this collector reads, each with its expected interval (none besides itself by default)."""
+        return []
+
+    def check_source(self, kind: str, name: str) -> CollectorResult:
+        """Check one of `sources()` now; by default the whole collector runs."""
+        return self.run()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r} every {self.interval_s:g}s>"

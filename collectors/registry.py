@@ -13,7 +13,8 @@ from .base import Collector
 
 BUILTIN_MODULES: tuple[str, ...] = ("collectors.alert_delivery", "collectors.monitors", "collectors.workflow",
                                    "collectors.ktm_photos", "collectors.ktm_pipeline", "collectors.accounts_expiry",
-                                   "collectors.monthly_report", "collectors.bankstore", "collectors.bills")
+                                   "collectors.monthly_report", "collectors.bankstore", "collectors.bills",
+                                   "collectors.source_watch")
 
 _registry: dict[str, type[Collector]] = {}
 

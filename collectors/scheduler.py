@@ -15,12 +15,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from pantau import sources
 from pantau.db import session_scope
 from pantau.lease import Lease
 from pantau.models import CollectorRun, utcnow
 from pantau.settings import Settings
 
-from .base import Collector
+from .base import Collector, SourceFailures
+from .on_request import CheckRequests
 from .registry import build
 
 log = logging.getLogger(__name__)
@@ -39,36 +41,73 @@ class RunOutcome:
 
 
 def run_collector(collector: Collector) -> RunOutcome:
-    """Run one collector once and record the run; an exception becomes a failed run, never a crash."""
-    started = utcnow()
-    try:
-        result = collector.run()
-        ok, items, message = True, result.items, result.message
-        log.info("%s: %d items. %s", collector.name, items, message)
-    except Exception as exc:
-        ok, items, message = False, 0, traceback.format_exception_only(exc)[-1].strip()
-        log.exception("%s failed", collector.name)
-    outcome = RunOutcome(collector.name, ok, items, message, started, utcnow())
-    try:
-        with session_scope(collector.engine) as session:
-            session.add(
-                CollectorRun(
-                    collector=outcome.collector,
-                    started_at=outcome.started_at,
-                    finished_at=outcome.finished_at,
-                    ok=outcome.ok,
-                    items=outcome.items,
-                    message=outcome.message,
+    """Run one collector once and record the run, and the collector's status as a source; an exception becomes
+    a failed run, never a crash. Runs of one collector never overlap (scheduled, requested or once)."""
+    with collector.run_lock:
+        started = utcnow()
+        failure: Exception | None = None
+        try:
+            result = collector.run()
+            ok, items, message = True, result.items, result.message
+            log.info("%s: %d items. %s", collector.name, items, message)
+        except SourceFailures as exc:
+            ok, items, message = False, 0, str(exc)
+            log.warning("%s: some sources failed: %s", collector.name, exc)
+        except Exception as exc:
+            ok, items, message = False, 0, traceback.format_exception_only(exc)[-1].strip()
+            failure = exc
+            log.exception("%s failed", collector.name)
+        outcome = RunOutcome(collector.name, ok, items, message, started, utcnow())
+        try:
+            with session_scope(collector.engine) as session:
+                session.add(
+                    CollectorRun(
+                        collector=outcome.collector,
+                        started_at=outcome.started_at,
+                        finished_at=outcome.finished_at,
+                        ok=outcome.ok,
+                        items=outcome.items,
+                        message=outcome.message,
+                    )
                 )
-            )
+                sources.record_attempt(session, collector.settings, sources.COLLECTOR, collector.name,
+                                       ok=failure is None, at=outcome.finished_at, error=failure,
+                                       message=outcome.message, interval_s=_interval(collector))
+        except SQLAlchemyError:
+            log.exception("%s: the run could not be recorded", collector.name)
+        return outcome
+
+
+def _interval(collector: Collector) -> float | None:
+    try:
+        return float(collector.interval_s)
+    except ValueError:  # a bad configuration: its runs say so
+        return None
+
+
+def declare_sources(settings: Settings, engine: Engine, collectors: list[Collector], *, retire: bool) -> None:
+    """List every collector and the sources each reads in the store (the sources page shows them before their
+    first attempt); with `retire`, sources no longer read go, unless a collector could not list its own."""
+    refs, complete = [], True
+    for collector in collectors:
+        refs.append(sources.SourceRef(sources.COLLECTOR, collector.name, _interval(collector)))
+        try:
+            refs += collector.sources()
+        except Exception:  # noqa: BLE001 - a bad configuration fails the collector's runs with its message
+            log.warning("%s: its sources could not be listed", collector.name, exc_info=True)
+            complete = False
+    try:
+        with session_scope(engine) as session:
+            sources.declare(session, refs, retire=retire and complete, lang=settings.language)
     except SQLAlchemyError:
-        log.exception("%s: the run could not be recorded", collector.name)
-    return outcome
+        log.exception("the sources could not be listed in the store")
 
 
 def run_once(settings: Settings, engine: Engine, names: Iterable[str] | None = None) -> list[RunOutcome]:
     """Run each collector (all registered ones unless `names` are given) once, in turn."""
-    return [run_collector(collector) for collector in build(settings, engine, names)]
+    collectors = build(settings, engine, names)
+    declare_sources(settings, engine, collectors, retire=False)
+    return [run_collector(collector) for collector in collectors]
 
 
 def serve(
@@ -126,8 +165,13 @@ def _lead(settings: Settings, engine: Engine, names: Iterable[str] | None, lease
           say: Callable[[str], None]) -> None:
     """Run the schedule while the lease is ours: renew it, and stop the schedule when it is lost or on `stop`."""
     collectors = build(settings, engine, names)
+    declare_sources(settings, engine, collectors, retire=names is None)
+    requests = CheckRequests(collectors, run_collector)
+    who = f"host {lease.host}, pid {lease.pid}"
+    tick = min(lease.renew_every_s, settings.collector.heartbeat_s)
+    _beat(engine, settings, who)
     scheduler = BackgroundScheduler(
-        executors={"default": ThreadPoolExecutor(max_workers=max(len(collectors), 1))},
+        executors={"default": ThreadPoolExecutor(max_workers=len(collectors) + 2)},
         job_defaults={"max_instances": 1, "coalesce": True},
         timezone=timezone.utc,
     )
@@ -146,18 +190,46 @@ def _lead(settings: Settings, engine: Engine, names: Iterable[str] | None, lease
     log.info("collecting: %s", ", ".join(repr(collector) for collector in collectors) or "nothing")
     lost = False
     try:
-        while not stop.wait(lease.renew_every_s):
+        while not stop.wait(tick):
             try:
                 if not lease.renew():
                     lost = True
                     break
             except SQLAlchemyError as error:
                 log.warning("the collector lease could not be renewed: %s", error)
+            if lease.fresh():
+                _beat(engine, settings, who)
+                _take_requests(requests, scheduler)
     finally:
         log.info("stopping collectors")
         scheduler.shutdown(wait=not lost)
+        if not lost:
+            _stopped(engine, who)
     if lost:
         say("Lost the collector lease (it lapsed and another collector took it); standing by.")
+
+
+def _beat(engine: Engine, settings: Settings, who: str) -> None:
+    """Report this active collector alive (pages show a banner when it has not for two heartbeats)."""
+    try:
+        sources.heartbeat(engine, interval_s=settings.collector.heartbeat_s, who=who)
+    except SQLAlchemyError as error:
+        log.warning("the collector's heartbeat could not be written: %s", error)
+
+
+def _stopped(engine: Engine, who: str) -> None:
+    try:
+        sources.stopped(engine, who=who)
+    except SQLAlchemyError as error:
+        log.warning("the collector's stop could not be written: %s", error)
+
+
+def _take_requests(requests: CheckRequests, scheduler: BackgroundScheduler) -> None:
+    """Start the checks people asked for on the sources page, each in a worker thread of its own job."""
+    try:
+        requests.poll(lambda function, *args: scheduler.add_job(function, args=list(args), misfire_grace_time=None))
+    except SQLAlchemyError as error:
+        log.warning("the sources' check requests could not be read: %s", error)
 
 
 def _run_if_leading(collector: Collector, lease: Lease) -> RunOutcome | None:

@@ -1,7 +1,9 @@
 """POST /api/v1/agent/metrics: `pantau agent` on another server pushes its psutil readings here.
 
 Only a live bearer token of purpose "agent" is accepted (`pantau tokens add NAME --purpose agent`).
-The reading is stored as it came; the collector process alerts on it (disk, processes).
+The reading is stored as it came; the collector process alerts on it (disk, processes). Each push is the
+agent's attempt as a source (`pantau.sources`, kind "agent", named by the host): a refused reading is a failed
+one, and the collector counts an agent that stops pushing as failing.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collectors.monitors.hosts import HostReading, store_reading
 from pantau import audit
 from pantau.db import session_scope
 from pantau.models import AuditEntry
+from pantau.sources import AGENT, record_attempt
 
 from . import context
 from .api import blueprint, require_token
@@ -37,13 +40,31 @@ def agent_metrics(source: str):
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "(body)"
-        return flask.jsonify(error=f"field {field}: {first['msg']}"), 422
+        problem = f"field {field}: {first['msg']}"
+        _record(_host_named(payload, source), error=ValueError(f"reading refused, {problem}"))
+        return flask.jsonify(error=problem), 422
     with session_scope(context.engine()) as session:
         store_reading(session, reading)
+        record_attempt(session, context.settings(), AGENT, reading.hostname, ok=True, pushed=True,
+                       interval_s=context.settings().source_status.agent_every_s,
+                       message=f"reading of {reading.taken_at.isoformat(timespec='seconds')} (token {source})")
         if _first_push(session, source, reading.hostname):
             audit.record(session, f"agent:{source}", "agent.first_push", reading.hostname, {},
                          flask.request.remote_addr)
     return flask.jsonify(stored=1, host=reading.hostname), 201
+
+
+def _host_named(payload: dict, source: str) -> str:
+    """The host a refused reading names, if it names one plainly; else the token's name."""
+    host = payload.get("hostname")
+    return host if isinstance(host, str) and 0 < len(host) <= 80 else source
+
+
+def _record(host: str, *, error: Exception) -> None:
+    settings = context.settings()
+    with session_scope(context.engine()) as session:
+        record_attempt(session, settings, AGENT, host, ok=False, error=error, pushed=True,
+                       interval_s=settings.source_status.agent_every_s)
 
 
 def _first_push(session: Session, source: str, host: str) -> bool:

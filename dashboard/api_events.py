@@ -20,6 +20,7 @@ from collectors.workflow.store import EventConflict, store_events
 from pantau import audit
 from pantau.db import session_scope
 from pantau.sla.context import sla_context
+from pantau.sources import EVENT_SOURCE, record_attempt
 
 from . import context
 from .api import blueprint, require_token
@@ -54,11 +55,23 @@ def post_events(source: str):
             continue
         records.append(record if record.channel else replace(record, channel="api"))
     if errors:
+        first = errors[0]
+        _record(source, error=ValueError(f"{len(errors)} of {len(items)} events refused; event {first['index']}, "
+                                         f"field {first['field']}: {first['reason']}"))
         return flask.jsonify(error="some events are not valid; nothing was stored", errors=errors), 422
     try:
         with session_scope(context.engine()) as session:
             report = store_events(session, records, ctx, prefix=f"api:{source}", recorded_by=source[:64], source="api")
             audit.record(session, f"token:{source}", "events.api", source, report.as_dict(), flask.request.remote_addr)
+            record_attempt(session, context.settings(), EVENT_SOURCE, source, ok=True, pushed=True,
+                           message=f"{report.received} events pushed, {report.stored} new")
     except EventConflict as conflict:
+        _record(source, error=ValueError(f"events refused: {conflict}"))
         return flask.jsonify(error=str(conflict), index=conflict.index), 409
     return flask.jsonify(report.as_dict())
+
+
+def _record(source: str, *, error: Exception) -> None:
+    """A push refused whole is the event source's failed attempt."""
+    with session_scope(context.engine()) as session:
+        record_attempt(session, context.settings(), EVENT_SOURCE, source, ok=False, error=error, pushed=True)

@@ -13,6 +13,7 @@ from collectors.probes import run_round
 from collectors.registry import register
 from pantau.db import session_scope
 from pantau.settings import Settings
+from pantau.sources import MONITOR, SourceRef, record_attempt
 
 from .certificates import certificate_alerts
 from .checks import check_for
@@ -67,6 +68,20 @@ class MonitorsCollector(Collector):
                 self._due[monitor.name] = max(previous + monitor.interval_s, now + monitor.interval_s / 2)
         return CollectorResult(len(report.checked), report.summary())
 
+    def sources(self) -> list[SourceRef]:
+        if self.error is not None:
+            raise self.error
+        return [SourceRef(MONITOR, monitor.name, monitor.interval_s) for monitor in self.monitors]
+
+    def check_source(self, kind: str, name: str) -> CollectorResult:
+        """Check one monitor now (the sources page's "check now"), recorded like any round."""
+        if self.error is not None:
+            raise self.error
+        if kind != MONITOR or name not in {monitor.name for monitor in self.monitors}:
+            raise LookupError(f"no monitor {name!r} is configured")
+        report = self.check([name])
+        return CollectorResult(len(report.checked), report.summary())
+
     def check(self, names: list[str] | None = None) -> RoundReport:
         """Check the named monitors (all when None) now, concurrently, and write the round."""
         chosen = [m for m in self.monitors if names is None or m.name in names]
@@ -81,6 +96,11 @@ class MonitorsCollector(Collector):
         with session_scope(self.engine) as session:
             report = record_round(session, self.monitors, results, options=self.options,
                                   zone=zone_of(self.settings), lang=self.settings.language)
+            intervals = {monitor.name: monitor.interval_s for monitor in chosen}
+            for item in report.checked:
+                record_attempt(session, self.settings, MONITOR, item.name, ok=item.result.ok, at=item.result.checked_at,
+                               error=None if item.result.ok else item.result.message, message=item.describe(),
+                               interval_s=intervals.get(item.name))
         certificate_alerts(self.engine, limit_days=self.options.cert_alert_days, lang=self.settings.language,
                            zone=self.settings.timezone)
         return report

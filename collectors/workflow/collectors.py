@@ -6,15 +6,17 @@ from pantau.db import session_scope
 from pantau.sla.alerts import sync_alerts
 from pantau.sla.context import sla_context
 from pantau.sla.engine import evaluate_pending
+from pantau.sources import EVENT_SOURCE, SourceRef, record_attempt
 
-from ..base import Collector, CollectorResult
+from ..base import Collector, CollectorResult, SourceFailures
 from ..registry import register
 from .source_db import read_source
 
 
 @register
 class WorkflowSourcesCollector(Collector):
-    """Read every `[[sops.sources]]` database through its mapping query."""
+    """Read every `[[sops.sources]]` database through its mapping query; each source's attempt is recorded
+    on its status (one failing several times in a row alerts the administrator)."""
 
     name = "workflow-sources"
 
@@ -23,23 +25,43 @@ class WorkflowSourcesCollector(Collector):
         sources = self.settings.sops.sources
         return min((source.every_s for source in sources), default=300)
 
+    def sources(self) -> list[SourceRef]:
+        every = self.interval_s
+        return [SourceRef(EVENT_SOURCE, source.name, every) for source in self.settings.sops.sources]
+
     def run(self) -> CollectorResult:
+        return self._read(list(self.settings.sops.sources))
+
+    def check_source(self, kind: str, name: str) -> CollectorResult:
+        chosen = [source for source in self.settings.sops.sources if source.name == name]
+        if kind != EVENT_SOURCE or not chosen:
+            raise LookupError(f"no event source {name!r} is configured")
+        return self._read(chosen)
+
+    def _read(self, sources) -> CollectorResult:
         ctx = sla_context(self.settings)
         stored, lines, failures = 0, [], []
-        for source in self.settings.sops.sources:
+        for source in sources:
             try:
                 read = read_source(self.engine, source, ctx)
             except Exception as error:  # noqa: BLE001 - one source down must not stop the others
                 failures.append(f"{source.name}: {str(error).splitlines()[0]}")
+                self._record(source.name, error=error)
                 continue
             stored += read.report.stored
             line = f"{source.name}: {read.report.stored} new events of {read.report.received}"
             if read.skipped:
                 line += f", {len(read.skipped)} rows skipped ({read.skipped[0]})"
             lines.append(line)
+            self._record(source.name, message=line)
         if failures:
-            raise RuntimeError("; ".join(failures + lines))
+            raise SourceFailures("; ".join(failures + lines))
         return CollectorResult(stored, "; ".join(lines) or "no sources configured")
+
+    def _record(self, name: str, *, message: str | None = None, error: Exception | None = None) -> None:
+        with session_scope(self.engine) as session:
+            record_attempt(session, self.settings, EVENT_SOURCE, name, ok=error is None, error=error,
+                           message=message, interval_s=self.interval_s)
 
 
 @register
