@@ -50,7 +50,8 @@ def check_sizes(frame: pd.DataFrame, path: Path) -> None:
         index = pc.index(pc.fill_null(pc.greater(lengths, limit), False), True).as_py()
         if index >= 0:
             row = frame.iloc[index]
-            raise FeedError(path, int(row["line_no"]), field, row[field], f"longer than {limit} characters")
+            raise FeedError(path, int(row["line_no"]), field, row[field], "longer than {limit} characters",
+                            limit=limit)
 
 
 def payment_mask(frame: pd.DataFrame) -> np.ndarray:

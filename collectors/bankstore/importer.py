@@ -90,11 +90,13 @@ def import_file(
     mapping: ColumnMapping | None = None,
     actor: str = "system",
     tz: ZoneInfo = JAKARTA,
+    language: str = "id",
 ) -> ImportSummary:
     """Import ``path`` (``fmt`` or its detected format) and say what happened; never raises FeedError.
 
     CSV and XLSX exports go through the vectorised reader (a million lines in seconds), the other
     formats through their parsers. ``mapping`` describes a CSV/XLSX layout (Pantau's own by default).
+    ``language`` is the one alerts raised by the import (a broken balance chain) are written in.
     """
     path = Path(path)
     digest = file_digest(path)
@@ -115,7 +117,7 @@ def import_file(
         import_id = _claim(session, path, digest, name, actor)
         if import_id is None:
             return ImportSummary(str(path), "already_imported", name)
-        summary = _store(session, import_id, path, name, frame, lines_read, parts, tz)
+        summary = _store(session, import_id, path, name, frame, lines_read, parts, tz, language)
         audit.record(session, actor, "bank.import", f"bank_import:{import_id}", summary.as_dict())
     return summary
 
@@ -124,7 +126,7 @@ def _read(path: Path, name: str, mapping: ColumnMapping | None,
           tz: ZoneInfo) -> tuple[pd.DataFrame, int, tuple[StatementPart, ...]]:
     if name in TABULAR:
         frame = read_tabular_frame(path, mapping, tz=tz)
-        return frame, int(frame["line_no"].max()) if len(frame) else 0, ()
+        return frame, int(frame["line_no"].max()) if len(frame) else _count_lines(path), ()
     statement = parse_file(path, name, mapping=mapping, tz=tz)
     return statement_frame(statement), statement.lines_read, statement.parts
 
@@ -145,7 +147,7 @@ def _claim(session: Session, path: Path, digest: str, name: str, actor: str) -> 
 
 
 def _store(session: Session, import_id: int, path: Path, name: str, frame: pd.DataFrame, lines_read: int,
-           parts: tuple[StatementPart, ...], tz: ZoneInfo) -> ImportSummary:
+           parts: tuple[StatementPart, ...], tz: ZoneInfo, language: str) -> ImportSummary:
     """Store the file's statements and entries, each entry linked to the payment it is evidence of."""
     connection = session.connection()
     plan = statements.plan(connection, parts)
@@ -166,7 +168,7 @@ def _store(session: Session, import_id: int, path: Path, name: str, frame: pd.Da
     others = _insert(connection, import_id, _rows(fresh, ~own_payment & ~known), tz)
     relinked += evidence.adopt(connection, fresh, links)
     added = payments_added + linked + others
-    chain = _chain(session, parts, tz)
+    chain = _chain(session, parts, language)
     record = session.get(BankImport, import_id)
     record.lines_read, record.added, record.duplicates = lines_read, added, len(frame) - added
     record.linked, record.relinked = linked, relinked
@@ -174,13 +176,13 @@ def _store(session: Session, import_id: int, path: Path, name: str, frame: pd.Da
                          linked=linked, to_check=int(links.to_check.sum()), balance=chain, import_id=import_id)
 
 
-def _chain(session: Session, parts: tuple[StatementPart, ...], tz: ZoneInfo) -> list[dict] | None:
+def _chain(session: Session, parts: tuple[StatementPart, ...], language: str) -> list[dict] | None:
     """The balance check of the file's statements (None for files without balances), with an alert
     for the bendahara at each gap in an account's chain."""
     if not parts:
         return None
     links = statements.chain_of(session.connection(), {part.account for part in parts})
-    alerts.balance_gaps(session, links)
+    alerts.balance_gaps(session, links, language)
     keys = {(part.account, part.number, part.closing_date) for part in parts}
     return [
         {"account": link.statement.account, "statement": link.statement.number,

@@ -14,6 +14,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from collectors.bankfeeds.errors import localised
 from collectors.bankstore import feed_settings, import_file
+from pantau import formatting
 from pantau.i18n import translate
 
 from .common import console, engine, errors, fail, settings
@@ -48,7 +49,7 @@ def import_bank(
                   transient=True, disable=json_out or not errors.is_terminal) as progress:
         progress.add_task(f"Importing {file.name}…")
         summary = import_file(engine(config), file, fmt=fmt, mapping=columns, actor=f"cli:{getpass.getuser()}",
-                              tz=ZoneInfo(config.timezone))
+                              tz=ZoneInfo(config.timezone), language=config.language)
     error = localised(summary.error, config.language) if summary.error else None
     if json_out:
         console.print_json(json.dumps({**summary.as_dict(), "error": error}))
@@ -57,11 +58,25 @@ def import_bank(
         errors.print(f"[bold red]{translate('error', config.language)}:[/] {escape(message)}", highlight=False,
                      soft_wrap=True)
     elif summary.status == "already_imported":
-        console.print(f"{file.name} was imported before (import #{summary.import_id}); nothing added.")
+        console.print(translate("{name} was imported before (import #{number}); nothing added.", config.language,
+                                name=file.name, number=summary.import_id))
     else:
-        console.print(
-            f"{file.name} ({summary.format}): {summary.lines_read:,} lines read, {summary.added:,} entries added "
-            f"({summary.payments_added:,} payments), {summary.duplicates:,} duplicates skipped."
-        )
+        console.print(_imported(file.name, summary, config.language), highlight=False)
     if summary.status == "rejected":
         raise typer.Exit(1)
+
+
+def _imported(name: str, summary, language: str) -> str:
+    """One line saying what an import stored, and a second per statement off its balance chain."""
+    line = translate(
+        "{name} ({format}): {lines} lines read, {added} entries stored: {payments} new payments, {linked} further "
+        "evidence of payments already known ({to_check} to check), {duplicates} already stored.", language,
+        name=name, format=summary.format, lines=formatting.number(summary.lines_read, language),
+        added=formatting.number(summary.added, language), payments=formatting.number(summary.payments_added, language),
+        linked=formatting.number(summary.linked, language), to_check=formatting.number(summary.to_check, language),
+        duplicates=formatting.number(summary.duplicates, language))
+    breaks = [translate("Balance chain: statement {number} of account {account} opens with {opening}, expected "
+                        "{expected}.", language, number=link["statement"] or "-", account=link["account"] or "-",
+                        opening=link["opening_balance"], expected=link["expected_opening"])
+              for link in summary.balance or () if link["status"] == "gap"]
+    return "\n".join([line, *breaks])

@@ -125,3 +125,25 @@ def test_feed033_unusual_but_sound_files_import_whole(tmp_path, name, added, pay
     assert (result.exit_code, result.stderr) == (0, ""), result.output
     summary = json.loads(result.stdout)
     assert (summary["status"], summary["added"], summary["payments_added"]) == ("imported", added, payments)
+
+
+def test_ic003_json_reports_links_and_the_balance_chain_and_the_text_says_them(tmp_path):
+    from bank_files import Line, bni, mt940, write
+
+    va = "9880012300000009"
+    logs = [write(tmp_path, f"bni-{n}.jsonl", [bni(f"10000{n}", va, 50_000, f"2026-12-02 1{n}:00:00")]) for n in (1, 2)]
+    lines = [Line("261202", 50_000, "FT1", f"VA {va}"), Line("261202", 50_000, "FT2", f"VA {va}")]
+    statement = write(tmp_path, "dec2.sta", mt940(7, 1_000_000, lines, opens="261201", closes="261202"))
+    env = _env(tmp_path)
+    for log in logs:
+        assert CliRunner().invoke(app, ["import", "bank", str(log)], env=env).exit_code == 0
+    summary = json.loads(CliRunner().invoke(app, ["import", "bank", str(statement), "--json"], env=env).stdout)
+    assert {key: summary[key] for key in ("added", "payments_added", "linked", "to_check", "duplicates")} == {
+        "added": 2, "payments_added": 0, "linked": 2, "to_check": 0, "duplicates": 0}
+    assert [(b["statement"], b["status"], b["opening_balance"]) for b in summary["balance"]] == [
+        ("7/1", "first", "1000000.00")]
+    gap = write(tmp_path, "dec4.sta", mt940(9, 5, [Line("261204", 1_000, "FT9")], opens="261203", closes="261204"))
+    said = CliRunner().invoke(app, ["import", "bank", str(gap)], env=env)
+    assert said.exit_code == 0, said.output
+    assert "1 mutasi disimpan: 1 pembayaran baru, 0 bukti tambahan" in said.stdout
+    assert "Rantai saldo: rekening koran 9/1 rekening 0987654321 dibuka dengan 5.00, seharusnya 1100000.00." in said.stdout
