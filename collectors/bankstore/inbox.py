@@ -15,12 +15,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from collectors.base import Collector, CollectorResult
+from collectors.bankfeeds.errors import localised
+from collectors.base import Collector, CollectorResult, SourceFailures
 from collectors.registry import register
 from pantau.alerts import raise_alert
 from pantau.db import session_scope
 from pantau.i18n import translate
 from pantau.recon import reconcile
+from pantau.sources import BANK_INBOX, SourceRef, record_attempt
 
 from .config import FeedSettings, feed_settings
 from .importer import ImportSummary, file_digest, import_file
@@ -66,8 +68,7 @@ def _move(path: Path, folder: Path) -> Path:
 
 
 def _reject(engine: Engine, path: Path, folder: Path, digest: str, summary: ImportSummary, language: str) -> None:
-    error = summary.error or {}
-    reason = f"{path.name}: line {error.get('line')}, field {error.get('field')}: {error.get('reason')}"
+    reason = localised(summary.error, language)["message"]
     moved = _move(path, folder)
     moved.with_name(moved.name + ".error.txt").write_text(reason + "\n", encoding="utf-8")
     with session_scope(engine) as session:
@@ -78,7 +79,9 @@ def _reject(engine: Engine, path: Path, folder: Path, digest: str, summary: Impo
 
 @register
 class BankInboxCollector(Collector):
-    """Drain ``[feeds] inbox`` every ``interval_s``; reconcile when something new was stored."""
+    """Drain ``[feeds] inbox`` every ``interval_s``; reconcile when something new was stored. The inbox's
+    attempts are recorded on its status: a folder that is gone or unreadable fails the run and, several
+    times in a row, alerts the bendahara (a refused file is the file's own alert, not the inbox failing)."""
 
     name = "bank-inbox"
 
@@ -86,15 +89,30 @@ class BankInboxCollector(Collector):
     def interval_s(self) -> float:
         return feed_settings(self.settings).interval_s
 
+    def sources(self) -> list[SourceRef]:
+        feeds = feed_settings(self.settings)
+        return [SourceRef(BANK_INBOX, str(feeds.inbox), feeds.interval_s)] if feeds.inbox is not None else []
+
     def run(self) -> CollectorResult:
         feeds = feed_settings(self.settings)
         if feeds.inbox is None:
             return CollectorResult(0, "no inbox folder configured ([feeds] inbox)")
-        summaries = drain(self.engine, feeds, ZoneInfo(self.settings.timezone), self.settings.language)
+        try:
+            if not feeds.inbox.is_dir():
+                raise FileNotFoundError(f"inbox folder {feeds.inbox} does not exist or is not a folder")
+            summaries = drain(self.engine, feeds, ZoneInfo(self.settings.timezone), self.settings.language)
+        except OSError as error:
+            self._record(feeds, error=error)
+            raise SourceFailures(str(error)) from error
         added = sum(summary.added for summary in summaries)
         refused = sum(summary.status == "rejected" for summary in summaries)
         if added:
             reconcile(self.engine, self.settings)
-        return CollectorResult(
-            added, f"{len(summaries)} files: {added} entries added, {refused} files refused"
-        )
+        message = f"{len(summaries)} files: {added} entries added, {refused} files refused"
+        self._record(feeds, message=message)
+        return CollectorResult(added, message)
+
+    def _record(self, feeds: FeedSettings, *, message: str | None = None, error: Exception | None = None) -> None:
+        with session_scope(self.engine) as session:
+            record_attempt(session, self.settings, BANK_INBOX, str(feeds.inbox), ok=error is None, error=error,
+                           message=message, interval_s=feeds.interval_s)
