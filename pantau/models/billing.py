@@ -73,7 +73,8 @@ class BillRollup(Base):
 
     ``paid`` counts what the application received up to the bill's amount (an overpayment does not
     lift the collection rate above 100 %); ``received`` is what the bank received; ``paid_on`` is
-    the day (campus calendar) the application marked the bills paid, NULL for bills not fully paid.
+    the day (campus calendar) the application marked the bills paid, NULL for bills not fully paid
+    or paid on a day the application did not record.
     ``app_state`` is one of :data:`APP_STATES`, ``recon_state`` the reconciliation state.
     """
 

@@ -94,7 +94,9 @@ ON CONFLICT (bill_id) DO UPDATE SET
 BY would first sort the million links, which takes about twice as long). A credit of the exact amount
 after another adds nothing: every such credit has the same amount, so which one counts does not matter."""
 
-RECEIVED = "COALESCE(a.received, 0)"
+RECEIVED = "ROUND(COALESCE(a.received, 0), 2)"
+"""What the bank received for a bill, to the sen: SQLite adds money as binary floating point
+(50 000,10 + 50 000,20 is 100 000,30000000002), so the sum is rounded before it is compared."""
 CREDITS = "COALESCE(a.credits, 0)"
 
 BILL_CHANGES_SQL = f"""

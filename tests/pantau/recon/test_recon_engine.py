@@ -178,3 +178,23 @@ def _rollup_totals(engine) -> dict:
              .group_by(BillRollup.recon_state, BillRollup.app_state).having(func.sum(BillRollup.bills) > 0))
     with engine.connect() as connection:
         return {(state, app): (int(count), Decimal(received)) for state, app, count, received in connection.execute(query)}
+
+
+def test_rc013_sen_instalments_add_up_to_the_bill_exactly(store):
+    from decimal import Decimal as D
+
+    from pantau.db import session_scope
+    from pantau.models import Bill
+    from pantau.recon import reconcile
+    from pantau.settings import Settings
+
+    with session_scope(store) as session:
+        bill = add_bill(session, "TG-SEN", 0, va="9880000000000777")
+        session.get(Bill, bill.id).amount = D("100000.30")
+        add_credit(session, "S1", 0, va="9880000000000777")
+        add_credit(session, "S2", 0, va="9880000000000777")
+    with store.begin() as connection:
+        connection.exec_driver_sql("UPDATE bank_transactions SET amount = CASE bank_ref WHEN 'S1' THEN 50000.10 "
+                                   "ELSE 50000.20 END")
+    reconcile(store, Settings(), now=NOW)
+    assert bill_state(store, bill.id) == ("bank_paid_app_unpaid", D("100000.30"))
