@@ -17,6 +17,7 @@ def matching(owner: str, name: str, index) -> dict:
 
 SHELL_LOCATION = make("shell", "location")
 SHELL_FRESHNESS = make("shell", "freshness")
+SHELL_BANNER = make("shell", "banner")
 SHELL_TICK = make("shell", "tick")
 SHELL_NAV_TOGGLE = make("shell", "nav-toggle")
 SHELL_NAV = make("shell", "nav")

@@ -15,6 +15,7 @@ from dash import Input, Output, State, dcc, html
 
 from pantau import formatting
 from queries.freshness import last_update
+from queries.sources import heartbeat
 
 from . import access, context, ids
 
@@ -36,12 +37,13 @@ def layout() -> html.Div:
     return html.Div(
         [
             dcc.Location(id=ids.SHELL_LOCATION),
-            dcc.Interval(id=ids.SHELL_TICK, interval=60_000),
+            dcc.Interval(id=ids.SHELL_TICK, interval=tick_ms()),
             _header(user),
             html.Div(
                 [
                     dbc.Collapse(_navigation(user), id=ids.SHELL_NAV, className="shell-nav d-md-block"),
-                    html.Main(dash.page_container, className="shell-main"),
+                    html.Main([html.Div(id=ids.SHELL_BANNER, role="status"), dash.page_container],
+                              className="shell-main"),
                 ],
                 className="shell-body",
             ),
@@ -121,10 +123,37 @@ def freshness_text() -> str:
     return context.t("Data last updated {when}", when=when)
 
 
-@dash.hooks.callback(Output(ids.SHELL_FRESHNESS, "children"), Input(ids.SHELL_TICK, "n_intervals"))
+def tick_ms() -> int:
+    """How often the header and the banner refresh: every heartbeat of the collector, between 5 s and 1 min."""
+    return int(min(max(context.settings().collector.heartbeat_s, 5.0), 60.0) * 1000)
+
+
+def banner() -> dbc.Alert | None:
+    """On every page, while the collector process has not reported within two of its heartbeats: since when
+    nothing has been collected, so no figure is taken for current."""
+    beat = heartbeat(context.engine())
+    if not beat.silent:
+        return None
+    t, lang, tz = context.t, context.lang(), context.tz()
+    if beat.last_seen is None:
+        text = t("The collector has never reported: no figure is being refreshed. Start `pantau collect`.")
+    elif beat.stopped_at is not None:
+        text = t("The collector was stopped at {when}: figures have not been refreshed since.",
+                 when=formatting.moment(beat.stopped_at, lang, tz))
+    else:
+        text = t("The collector has not reported since {when}: figures on this page may be out of date.",
+                 when=formatting.moment(beat.last_seen, lang, tz))
+    more = (dcc.Link(t("Data sources"), href="/sumber", className="alert-link ms-2")
+            if access.may_see(context.user(), "sources") else None)
+    return dbc.Alert([html.I(className="bi bi-plug me-2", **{"aria-hidden": "true"}), text, more],
+                     color="secondary", className="py-2 mb-3 collector-banner", id="shell-collector-banner")
+
+
+@dash.hooks.callback(Output(ids.SHELL_FRESHNESS, "children"), Output(ids.SHELL_BANNER, "children"),
+                     Input(ids.SHELL_TICK, "n_intervals"))
 def _refresh_freshness(_n):
-    """Fill the header's freshness on load and every minute after."""
-    return freshness_text()
+    """Fill the header's freshness and the collector banner on load and every heartbeat after."""
+    return freshness_text(), banner()
 
 
 # The menu button opens and closes the navigation on narrow screens; following a link closes it again.

@@ -30,6 +30,11 @@ STATUSES = {
     "info": ("Info", "info", "info-circle-fill"),
     "warning": ("Warning", "warning", "exclamation-triangle-fill"),
     "critical": ("Critical", "danger", "x-octagon-fill"),
+    "stale": ("No recent data", "secondary", "clock-history"),
+    "never": ("Not checked yet", "secondary", "hourglass"),
+    "failing": ("Failing", "danger", "x-octagon-fill"),
+    "ok": ("OK", "success", "check-circle-fill"),
+    "requested": ("Check requested", "info", "arrow-repeat"),
 }
 
 

@@ -11,16 +11,18 @@ from datetime import timedelta
 
 import dash
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import ALL, Input, Output, dcc, html
 from dash.exceptions import PreventUpdate
 
 import queries.servers as servers
+from queries.sources import is_stale as servers_stale
 from collectors.monitors.settings import MonitoringSettings, monitoring_settings
 from pantau.models import utcnow
 from pantau.settings import KpiThreshold
 
 from .. import access, context, ids
-from ..components import graph
+from ..components import freshness, graph
 from ..components.empty import empty_state
 from . import server_blocks as blocks
 from . import server_figures as figures
@@ -46,6 +48,8 @@ FULL_ROLES = ("kepala_it", "admin")
 REFRESH_MS = 30_000
 RANGE_NAMES = {"1h": "1 hour", "24h": "24 hours", "7d": "7 days", "30d": "30 days", "1y": "1 year"}
 LEVEL_NAMES = {"sample": "every check", "minute": "per minute", "hour": "per hour", "day": "per day"}
+LEVEL_STEPS = {"minute": 60, "hour": 3600, "day": 86_400}
+"""Seconds between two points of a rollup level; raw checks come every monitor's own interval."""
 DEFAULT_TARGET = KpiThreshold(good=0.995, warn=0.98)
 INCIDENT_LIMIT = 200
 """The newest incidents of a range shown in its timeline and table."""
@@ -125,11 +129,12 @@ def layout(monitor: str | None = None, host: str | None = None, range: str | Non
 
 @dash.callback(Output(TILES, "children"), Output(UPTIME, "children"), Input(TICK, "n_intervals"))
 def _overview(_tick):
-    engine = context.engine()
+    engine, now = context.engine(), utcnow()
     known = servers.monitors(engine)
-    uptime = servers.uptime(engine, known["id"].tolist(), retention=_options().rollup_retention())
+    uptime = servers.uptime(engine, known["id"].tolist(), now=now, retention=_options().rollup_retention())
     target = context.settings().thresholds.get("availability_30d", DEFAULT_TARGET)
-    return blocks.tiles(known, uptime, clickable=_full_view()), blocks.uptime_table(known, uptime, target)
+    return (blocks.tiles(known, uptime, clickable=_full_view(), now=now),
+            blocks.uptime_table(known, uptime, target, now=now))
 
 
 @dash.callback(
@@ -149,10 +154,15 @@ def _history(_tick, monitor_id, range_key):
     if monitor_id in names:
         series = servers.latency(engine, monitor_id, range_key, now)
         windows = servers.maintenance(engine, start, now, tz, monitor_ids=[monitor_id])
-        latency = (graph.graph(figures.latency_figure(series, names[monitor_id], t(RANGE_NAMES[range_key]), windows))
-                   if not series.empty else empty_state(t("No checks of this monitor in this range."),
-                                                        t("Pick a longer range, or check that `pantau collect` runs."),
-                                                        icon="graph-up"))
+        monitor = _monitor_row(engine, monitor_id)
+        step = LEVEL_STEPS.get(picked.level) or monitor["interval_s"]
+        latency = (html.Div([
+            graph.graph(figures.latency_figure(series, names[monitor_id], t(RANGE_NAMES[range_key]), windows,
+                                               step_s=step, end=now)),
+            _series_freshness(monitor, now),
+        ]) if not series.empty else empty_state(t("No checks of this monitor in this range."),
+                                                t("Pick a longer range, or check that `pantau collect` runs."),
+                                                icon="graph-up"))
     else:
         latency = empty_state(t("No monitor picked."), t("Monitors come from [[monitors]] in the configuration."))
     incidents = servers.incidents(engine, start, now, monitor_ids=list(names), limit=INCIDENT_LIMIT)
@@ -175,7 +185,8 @@ def _host(_tick, host, range_key):
     history = servers.host_history(engine, host, range_key) if reading is not None else None
     chart = (graph.graph(figures.host_figure(history, host, t(RANGE_NAMES[range_key])))
              if history is not None and not history.empty else None)
-    return chart, blocks.host_now(reading, _options().disk_alert_percent)
+    every = max(_options().host_every_s, context.settings().source_status.agent_every_s)
+    return chart, blocks.host_now(reading, _options().disk_alert_percent, every)
 
 
 @dash.callback(Output(ALERTS, "children"), Output(CERTIFICATES, "children"), Input(TICK, "n_intervals"))
@@ -183,7 +194,28 @@ def _side(_tick):
     if not _full_view():
         raise PreventUpdate
     engine = context.engine()
-    return blocks.alert_list(servers.server_alerts(engine)), blocks.certificate_list(servers.certificates(engine))
+    intervals = dict(zip(*(servers.monitors(engine)[column].tolist() for column in ("id", "interval_s"))))
+    return (blocks.alert_list(servers.server_alerts(engine)),
+            blocks.certificate_list(servers.certificates(engine), intervals, utcnow()))
+
+
+def _monitor_row(engine, monitor_id: int) -> dict:
+    """The monitor's newest check and interval (60 s when unknown)."""
+    known = servers.monitors(engine)
+    found = known.loc[known["id"] == monitor_id]
+    if found.empty:
+        return {"checked_at": None, "interval_s": 60.0}
+    row = found.iloc[0]
+    return {"checked_at": row["checked_at"], "interval_s": float(row["interval_s"] or 60.0)}
+
+
+def _series_freshness(monitor: dict, now) -> html.Div | None:
+    """Under the chart: when the monitor was last checked, or that it has had no check for two intervals."""
+    newest = monitor["checked_at"]
+    if servers_stale(newest, monitor["interval_s"], now):
+        return freshness.stale_line(newest, now, className="small fw-semibold text-secondary-emphasis chart-stale")
+    return freshness.line(freshness.Freshness(pd.Timestamp(newest).to_pydatetime()), now,
+                          label="Newest check {when}", className="small text-body-secondary chart-fresh")
 
 
 @dash.callback(Output(MONITOR, "value"), Input(ids.matching(KEY, "tile", ALL), "n_clicks"), prevent_initial_call=True)

@@ -13,8 +13,10 @@ from dash import html
 from pantau import formatting
 from pantau.models import utcnow
 from pantau.settings import KpiThreshold
+from queries.sources import Freshness, is_stale
 
 from .. import context, ids
+from ..components import freshness
 from ..components.empty import empty_state
 from ..components.status import STATUSES, badge, grade
 from ..components.tables import data_table
@@ -53,71 +55,131 @@ def _since(value) -> str:
                      duration=formatting.duration(utcnow() - started, context.lang()))
 
 
-def tiles(monitors: pd.DataFrame, uptime: pd.DataFrame, clickable: bool = True) -> html.Div:
-    """One tile per monitor: its status in words and colour, since when, the newest check, 24 h availability.
+def tiles(monitors: pd.DataFrame, uptime: pd.DataFrame, clickable: bool = True,
+          now: datetime | None = None) -> html.Div:
+    """One tile per monitor: its status in words and colour, since when, when it was last checked, 24 h
+    availability (and the time without checks in it).
 
+    A monitor whose newest check is older than two of its intervals shows no status at all: a neutral tile
+    saying since when there is no recent data (its last known state is history, not the present).
     Clickable tiles pick their monitor for the charts below.
     """
-    t, lang = context.t, context.lang()
-    availability = uptime.loc[uptime["window"] == "24h"].set_index("monitor_id")["availability"].to_dict()
+    t = context.t
+    now = now or utcnow()
+    day = uptime.loc[uptime["window"] == "24h"].set_index("monitor_id")
     if monitors.empty:
         return empty_state(t("No monitors yet."), t("Add [[monitors]] to the configuration file and start "
                                                     "`pantau collect`."), icon="hdd-network")
     cards = []
     for row in monitors.itertuples():
-        if row.status == "unreachable" and row.parent:
-            detail = t("{parent} is down", parent=row.parent)
-        elif pd.notna(row.latency_ms) and row.ok:
-            detail = t("Latency {ms} ms, loss {loss}", ms=formatting.number(row.latency_ms, lang, 1),
-                       loss=formatting.percent(row.loss, lang, 0))
-        else:
-            detail = (row.message or "")[:90]
-        failing = (t("{n} of {limit} checks failed", n=row.failures, limit=row.down_after)
-                   if row.status in ("up", "degraded", "pending") and row.failures else None)
-        day = availability.get(row.id)
+        stale = monitor_stale(row, now)
         body = [
-            html.Div([html.Span(row.name, className="fw-semibold"), badge(row.status)],
+            html.Div([html.Span(row.name, className="fw-semibold"), badge("stale" if stale else row.status)],
                      className="d-flex justify-content-between align-items-start gap-2"),
             html.Div(t(ROLE_NAMES.get(row.role, row.role)), className="small text-body-secondary"),
-            html.Div(_since(row.status_since), className="small mt-1"),
-            html.Div(detail, className="small text-body-secondary text-truncate", title=row.message or ""),
-            html.Div(failing, className="small text-warning-emphasis") if failing else None,
-            html.Div(t("24 h availability {value}", value=formatting.percent(day, lang, 2)) if day is not None
-                     and not pd.isna(day) else "", className="small mt-1"),
+            *(_stale_body(row, now) if stale else _live_body(row, now)),
+            _tile_availability(day.loc[row.id] if row.id in day.index else None, row.interval_s),
         ]
         extra = {"id": ids.matching(KEY, "tile", int(row.id)), "style": {"cursor": "pointer"}} if clickable else {}
+        grade_ = "none" if stale else _tile_grade(row.status)
         cards.append(dbc.Col(
-            dbc.Card(dbc.CardBody(body), className=f"h-100 kpi-card kpi-{_tile_grade(row.status)}", **extra),
+            dbc.Card(dbc.CardBody(body), className=f"h-100 kpi-card kpi-{grade_}" + (" kpi-stale" if stale else ""),
+                     **extra),
             xs=12, sm=6, xl=3,
         ))
     return dbc.Row(cards, className="g-3")
+
+
+def monitor_stale(row, now: datetime) -> bool:
+    """No check within two of the monitor's intervals (or none ever, once it should have had one)."""
+    return is_stale(row.checked_at, row.interval_s, now)
+
+
+def _live_body(row, now: datetime) -> list:
+    t, lang = context.t, context.lang()
+    if row.status == "unreachable" and row.parent:
+        detail = t("{parent} is down", parent=row.parent)
+    elif pd.notna(row.latency_ms) and row.ok:
+        detail = t("Latency {ms} ms, loss {loss}", ms=formatting.number(row.latency_ms, lang, 1),
+                   loss=formatting.percent(row.loss, lang, 0))
+    else:
+        detail = (row.message or "")[:90]
+    failing = (t("{n} of {limit} checks failed", n=row.failures, limit=row.down_after)
+               if row.status in ("up", "degraded", "pending") and row.failures else None)
+    return [
+        html.Div(_since(row.status_since), className="small mt-1"),
+        html.Div(detail, className="small text-body-secondary text-truncate", title=row.message or ""),
+        html.Div(failing, className="small text-warning-emphasis") if failing else None,
+        html.Div([html.I(className="bi bi-clock me-1", **{"aria-hidden": "true"}),
+                  t("Checked {when}", when=freshness.ago_text(row.checked_at, now))],
+                 className="small text-body-secondary tile-checked"),
+    ]
+
+
+def _stale_body(row, now: datetime) -> list:
+    hint = (context.t("Is `pantau collect` running, with this monitor in its configuration?"))
+    return [freshness.stale_line(row.checked_at, now, className="small fw-semibold text-secondary-emphasis mt-1 "
+                                                                "tile-stale"),
+            html.Div(hint, className="small text-body-secondary")]
+
+
+def _tile_availability(day, interval_s) -> html.Div:
+    t, lang = context.t, context.lang()
+    if day is None or pd.isna(day["availability"]):
+        return html.Div(t("24 h availability: no checks") if day is not None else "", className="small mt-1")
+    text = t("24 h availability {value}", value=formatting.percent(day["availability"], lang, 2))
+    gap = unknown_text(day["unknown_s"], interval_s)
+    return html.Div([text, html.Span(f" · {gap}", className="text-secondary-emphasis") if gap else None],
+                    className="small mt-1")
 
 
 def _tile_grade(status: str) -> str:
     return {"up": "good", "degraded": "warn", "down": "bad"}.get(status, "none")
 
 
-def uptime_table(monitors: pd.DataFrame, uptime: pd.DataFrame, target: KpiThreshold) -> html.Div:
-    """Availability per monitor and window, each graded against the configured target."""
+def unknown_text(unknown_s: float, interval_s: float | None) -> str | None:
+    """`6 jam tanpa data` when the checks miss more than two intervals of a window, else None."""
+    if unknown_s is None or pd.isna(unknown_s) or unknown_s <= 2 * float(interval_s or 60):
+        return None
+    return context.t("{duration} without data", duration=duration_text(int(unknown_s), context.lang()))
+
+
+def uptime_table(monitors: pd.DataFrame, uptime: pd.DataFrame, target: KpiThreshold,
+                 now: datetime | None = None) -> html.Div:
+    """Availability per monitor and window, each graded against the configured target; time without checks
+    is shown beside it as unknown, never counted as up."""
     t, lang = context.t, context.lang()
+    now = now or utcnow()
     if monitors.empty:
         return empty_state(t("No availability yet."), t("It is computed from the checks once monitors run."))
     header = html.Thead(html.Tr([html.Th(t("Monitor"))] + [html.Th(t(WINDOW_NAMES[w]), className="text-end")
                                                            for w in WINDOW_NAMES]))
-    values = uptime.set_index(["monitor_id", "window"])["availability"]
+    table = uptime.set_index(["monitor_id", "window"])
     rows = []
     for row in monitors.itertuples():
-        cells = [html.Td(row.name)]
+        cells = [html.Td([row.name, html.Div(freshness.stale_text(row.checked_at, now),
+                                             className="small text-secondary-emphasis")
+                          if monitor_stale(row, now) else None])]
         for window in WINDOW_NAMES:
-            value = values.get((row.id, window))
-            value = None if value is None or pd.isna(value) else float(value)
-            cells.append(html.Td(_graded(value, grade(value, target.good, target.warn, target.higher_is_better)),
+            found = table.loc[(row.id, window)] if (row.id, window) in table.index else None
+            value = None if found is None or pd.isna(found["availability"]) else float(found["availability"])
+            gap = unknown_text(found["unknown_s"], row.interval_s) if found is not None else None
+            cells.append(html.Td([_graded(value, grade(value, target.good, target.warn, target.higher_is_better)),
+                                  html.Div(gap, className="small text-secondary-emphasis uptime-gap") if gap else None],
                                  className="text-end text-nowrap"))
         rows.append(html.Tr(cells))
     note = t("Target: {good} (needs attention below, poor under {warn}); maintenance is not counted.",
              good=formatting.percent(target.good, lang, 1), warn=formatting.percent(target.warn, lang, 1))
+    gaps = t("Time without checks is unknown: it is shown beside each figure and counted neither up nor down.")
+    newest = monitors["checked_at"].max() if "checked_at" in monitors else None
     return html.Div([dbc.Table([header, html.Tbody(rows)], size="sm", responsive=True, className="mb-1"),
-                     html.Div(note, className="small text-body-secondary")])
+                     html.Div(note, className="small text-body-secondary"),
+                     html.Div(gaps, className="small text-body-secondary"),
+                     freshness.line(Freshness(freshness_at(newest)), now, label="Newest check {when}")])
+
+
+def freshness_at(value):
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).to_pydatetime()
 
 
 def _graded(value: float | None, mark: str) -> html.Span:
@@ -151,8 +213,10 @@ def incident_table(incidents: pd.DataFrame) -> html.Div:
     return data_table(ids.make(KEY, "incident-table"), shown, columns, page_size=8)
 
 
-def host_now(reading: pd.Series | None, disk_limit: float) -> html.Div:
-    """The newest reading of a host: disks against the alert limit, watched processes, when it was read."""
+def host_now(reading: pd.Series | None, disk_limit: float, interval_s: float | None = None,
+             now: datetime | None = None) -> html.Div:
+    """The newest reading of a host: disks against the alert limit, watched processes, when it was read (or,
+    when it is older than two reading intervals, that there is no recent reading)."""
     t, lang = context.t, context.lang()
     if reading is None:
         return empty_state(t("No host readings yet."), t("`pantau collect` reads its own host; run `pantau agent "
@@ -176,9 +240,14 @@ def host_now(reading: pd.Series | None, disk_limit: float) -> html.Div:
     ]
     uptime = (t("up for {duration}", duration=formatting.duration(timedelta(seconds=reading.uptime_s), lang))
               if pd.notna(reading.uptime_s) else "")
+    now = now or utcnow()
+    read = (freshness.stale_line(reading.collected_at, now, className="small fw-semibold text-secondary-emphasis "
+                                                                      "mb-2 host-stale")
+            if is_stale(reading.collected_at, interval_s, now) else
+            html.Div(t("Read {when}", when=freshness.ago_text(reading.collected_at, now))
+                     + (f" · {uptime}" if uptime else ""), className="small text-body-secondary mb-2"))
     return html.Div([
-        html.Div(t("Read {when}", when=_moment(reading.collected_at)) + (f" · {uptime}" if uptime else ""),
-                 className="small text-body-secondary mb-2"),
+        read,
         html.H3(t("Disks"), className="h6"), html.Div(disks or t("none reported")),
         html.H3(t("Network"), className="h6 mt-2"),
         html.Div(t("in {received}/s, out {sent}/s", received=_bytes(reading.net_rx_bps),
@@ -197,19 +266,23 @@ def _bytes(rate: float | None) -> str:
     return f"{formatting.number(rate / 1e3, context.lang(), 1)} kB"
 
 
-def certificate_list(certificates: pd.DataFrame) -> html.Div:
+def certificate_list(certificates: pd.DataFrame, intervals: dict[int, float] | None = None,
+                     now: datetime | None = None) -> html.Div:
+    """Days left on each certificate, graded; one whose monitor has no recent check says so instead."""
     t, lang = context.t, context.lang()
+    now, intervals = now or utcnow(), intervals or {}
     if certificates.empty:
         return empty_state(t("No https monitors."), t("Certificates are read by http checks of https:// addresses."),
                            icon="shield-lock")
-    items = [
-        html.Li([html.Span(row.monitor, className="fw-semibold me-2"),
-                 badge(grade(row.days_left, *CERT_BANDS)),
-                 html.Div(t("{days} days left, checked {when}", days=formatting.number(row.days_left, lang, 0),
-                            when=_moment(row.checked_at)), className="small text-body-secondary")],
-                className="mb-2")
-        for row in certificates.itertuples()
-    ]
+    items = []
+    for row in certificates.itertuples():
+        stale = is_stale(row.checked_at, intervals.get(row.monitor_id), now)
+        days = t("{days} days left, checked {when}", days=formatting.number(row.days_left, lang, 0),
+                 when=_moment(row.checked_at))
+        items.append(html.Li([html.Span(row.monitor, className="fw-semibold me-2"),
+                              badge("stale" if stale else grade(row.days_left, *CERT_BANDS)),
+                              html.Div(days, className="small text-body-secondary"),
+                              freshness.stale_line(row.checked_at, now) if stale else None], className="mb-2"))
     return html.Ul(items, className="list-unstyled mb-0")
 
 

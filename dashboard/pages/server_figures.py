@@ -59,10 +59,39 @@ def _hover(name: str, number: str) -> str:
     return f"{number}<extra>{name}</extra>"
 
 
-def latency_figure(series: pd.DataFrame, monitor: str, range_label: str, windows: pd.DataFrame) -> Figure:
+GAP_LABEL_SHARE = 0.04
+"""A gap is labelled when it is at least this share of the chart's range wide."""
+
+
+def gaps(series: pd.DataFrame, step_s: float, end: datetime) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """Spans without data: between points more than two steps apart, and from the last point to `end`."""
+    if series.empty or not step_s:
+        return []
+    step = pd.Timedelta(seconds=step_s)
+    at = series["at"].reset_index(drop=True)
+    found = [(before + step, after) for before, after in zip(at[:-1], at[1:]) if after - before > 2 * step]
+    last = at.iloc[-1]
+    if pd.Timestamp(end) - last > 2 * step:
+        found.append((last + step, pd.Timestamp(end)))
+    return found
+
+
+def _broken(series: pd.DataFrame, spans: list) -> pd.DataFrame:
+    """The series with an empty row at the start of each gap, so that lines break there."""
+    if not spans:
+        return series
+    holes = pd.DataFrame({"at": [start for start, _ in spans]})
+    return pd.concat([series, holes], ignore_index=True).sort_values("at", kind="stable").reset_index(drop=True)
+
+
+def latency_figure(series: pd.DataFrame, monitor: str, range_label: str, windows: pd.DataFrame,
+                   step_s: float | None = None, end: datetime | None = None) -> Figure:
     """Average latency with the band from the fastest to the slowest answer, packet loss as bars on the
-    right axis, maintenance windows shaded."""
+    right axis, maintenance windows shaded, and time without checks (gaps of more than two steps of
+    `step_s` seconds, up to `end`) shaded and labelled as having no data, the lines broken there."""
     t, tz = context.t, context.tz()
+    spans = gaps(series, step_s or 0, end) if end is not None else []
+    series = _broken(series, spans)
     at = _local(series["at"], tz)
     data = [
         {"type": "bar", "x": at, "y": _values(series["loss"] * 100), "name": t("Packet loss"), "yaxis": "y2",
@@ -81,8 +110,21 @@ def latency_figure(series: pd.DataFrame, monitor: str, range_label: str, windows
          "fillcolor": COLOURS["muted"], "opacity": 0.12, "line": {"width": 0}, "layer": "below"}
         for opens, closes in zip(_local(windows["starts_at"], tz), _local(windows["ends_at"], tz))
     ]
+    shapes += [
+        {"type": "rect", "xref": "x", "yref": "paper", "x0": _naive(a, tz), "x1": _naive(b, tz), "y0": 0, "y1": 1,
+         "fillcolor": COLOURS["muted"], "opacity": 0.22, "line": {"width": 0}, "layer": "below",
+         "name": "no-data"}
+        for a, b in spans
+    ]
+    whole = (pd.Timestamp(end) - series["at"].min()) if end is not None and not series.empty else pd.Timedelta(0)
+    notes = [
+        {"xref": "x", "yref": "paper", "x": _naive(a + (b - a) / 2, tz), "y": 1, "yanchor": "bottom",
+         "showarrow": False, "text": t("No data"), "font": {"size": 11, "color": COLOURS["muted"]}}
+        for a, b in spans if whole > pd.Timedelta(0) and (b - a) >= whole * GAP_LABEL_SHARE
+    ]
     return _figure(
         data, t("Latency of {monitor} over {range}", monitor=monitor, range=range_label), 340, shapes=shapes,
+        annotations=notes,
         yaxis={"title": {"text": t("Latency (ms)")}, "rangemode": "tozero"},
         yaxis2={"title": {"text": t("Packet loss (%)")}, "overlaying": "y", "side": "right", "range": [0, 100],
                 "tickmode": "linear", "dtick": 25, "showgrid": False},
@@ -125,7 +167,7 @@ def incident_figure(incidents: pd.DataFrame, windows: pd.DataFrame, start: datet
 
 
 def _naive(moment: datetime, tz: str) -> str:
-    return moment.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M:%S")
+    return pd.Timestamp(moment).to_pydatetime().astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def host_figure(history: pd.DataFrame, host: str, range_label: str) -> Figure:

@@ -133,7 +133,7 @@ def test_sp003_it_head_gets_tiles_history_hosts_alerts_and_certificates(web, mon
     assert "Tidak terjangkau (induk mati)" in tiles and "h2h-server mati" in tiles
     assert "'type': 'server-tile'" in tiles
     assert "Tingkat ringkasan: per menit" == detail["server-level"]["children"]
-    figure = detail["server-latency"]["children"]["props"]["figure"]
+    figure = detail["server-latency"]["children"]["props"]["children"][0]["props"]["figure"]
     assert [trace["name"] for trace in figure["data"]] == ["Paket hilang", "Paling lambat", "Tercepat – paling lambat",
                                                            "Latensi rata-rata"]
     assert "Latensi h2h-server selama 24 jam" == figure["layout"]["title"]["text"]

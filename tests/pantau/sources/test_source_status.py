@@ -225,4 +225,5 @@ def test_src010_failures_are_said_in_plain_words_without_sql_or_traceback(error,
 def test_src011_a_failure_in_words_names_the_source_and_what_failed_in_both_languages():
     assert failure_text(BILL_SOURCE, "keuangan", "unreachable", "timed out", "id") == \
         "Sumber tagihan keuangan tidak dapat dihubungi: timed out"
-    assert failure_text(BANK_INBOX, "/srv/bank/masuk", "not_found", "", "en") == "Bank inbox /srv/bank/masuk was not found"
+    assert failure_text(BANK_INBOX, "/srv/bank/masuk", "not_found", "", "en") == \
+        "Bank inbox /srv/bank/masuk was not found"

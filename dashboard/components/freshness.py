@@ -1,0 +1,68 @@
+"""How old a figure's data is, said the same way on every card: "checked 14.05 WIB (2 minutes ago)", or, once
+its source has had nothing for two of its intervals, "No recent data since 03.59 WIB" in a neutral colour."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from dash import html
+
+from pantau import formatting
+from pantau.models import utcnow
+from queries.sources import Freshness
+
+from .. import context
+
+
+def _aware(at) -> datetime | None:
+    if at is None or pd.isna(at):
+        return None
+    moment = pd.Timestamp(at)
+    return (moment.tz_localize("UTC") if moment.tzinfo is None else moment).to_pydatetime()
+
+
+def when_text(at, now: datetime | None = None) -> str:
+    """The time alone on the reader's day (`03.59 WIB`), with the date on another day (`20 Nov 2026 09.59 WIB`)."""
+    at, now = _aware(at), now or utcnow()
+    if at is None:
+        return "–"
+    lang, tz = context.lang(), context.tz()
+    same_day = formatting.local(at, tz).date() == formatting.local(now, tz).date()
+    return formatting.clock(at, lang, tz) if same_day else formatting.moment(at, lang, tz)
+
+
+def ago_text(at, now: datetime | None = None) -> str:
+    """`14.05 WIB (2 menit lalu)`."""
+    at, now = _aware(at), now or utcnow()
+    if at is None:
+        return "–"
+    return context.t("{when} ({duration} ago)", when=when_text(at, now),
+                     duration=formatting.duration(max(now - at, now - now), context.lang()))
+
+
+def stale_text(at, now: datetime | None = None) -> str:
+    """`No recent data since 03.59 WIB`, or `No data yet` when nothing ever came."""
+    if _aware(at) is None:
+        return context.t("No data yet")
+    return context.t("No recent data since {when}", when=when_text(at, now))
+
+
+def line(freshness: Freshness | None, now: datetime | None = None, *, label: str = "Data as of {when}",
+         **kwargs) -> html.Div | None:
+    """A small line under a card or chart: its data's age, or that it has no recent data (neutral, with an
+    icon, never a status colour)."""
+    if freshness is None or (freshness.at is None and not freshness.stale):
+        return None
+    if freshness.stale:
+        return stale_line(freshness.since, now, **kwargs)
+    kwargs.setdefault("className", "small text-body-secondary freshness-line")
+    return html.Div([html.I(className="bi bi-clock me-1", **{"aria-hidden": "true"}),
+                     context.t(label, when=ago_text(freshness.at, now))], **kwargs)
+
+
+def stale_line(since, now: datetime | None = None, **kwargs) -> html.Div:
+    """`No recent data since 03.59 WIB`, neutral, with a clock icon."""
+    kwargs.setdefault("className", "small fw-semibold text-secondary-emphasis freshness-stale")
+    return html.Div([html.I(className="bi bi-clock-history me-1", **{"aria-hidden": "true"}),
+                     stale_text(since, now)], **kwargs)
