@@ -7,7 +7,8 @@ are made one-to-one, oldest first, in passes from the surest to the least sure:
    a day an overlapping statement covers is the entry of that statement with the same account, day,
    mark, amount and bank reference; failing the reference, the same account, day, mark and amount,
    marked *to check*. An entry that such a statement should hold but does not is a payment of its
-   own, also *to check*. A bank export's line and a statement's line are the same entry when they
+   own, also *to check*. Two statements that only touch on a day (their opening balances dated by
+   different conventions) share that day's entries by reference only. A bank export's line and a statement's line are the same entry when they
    have the same day, mark, amount and bank reference.
 2. **Notification and statement line** of one payment, each side only while it has no evidence of
    the other channel: the same payment reference (NTB, journal sequence) and amount; else the same
@@ -71,7 +72,7 @@ def link(new: pd.DataFrame, stored: pd.DataFrame, overlaps: pd.DataFrame | None 
 
     ``overlaps`` lists, for statement files, which stored statements cover which days of the new
     rows' statements: columns ``statement_key`` (new), ``statement_id`` (stored), ``first_day`` and
-    ``last_day`` (ISO text).
+    ``last_day`` (ISO text), and ``certain`` (false when they may share those days' entries only).
     """
     links = no_links(len(new))
     if not len(new) or stored.empty:
@@ -141,6 +142,9 @@ def _link_overlaps(new: pd.DataFrame, stored: pd.DataFrame, overlaps: pd.DataFra
     keys = ["account", "day", "mark", "amount"]
     exact = _pair(rows, candidates, [*keys, "bank_ref"])
     _take(exact, links, check=False)
+    certain = covered[covered["certain"].astype(bool)]
+    rows = certain.drop_duplicates("row")
+    candidates = candidates[candidates["statement_id"].isin(certain["statement_id"])]
     rest = rows[~rows["row"].isin(exact["row"])]
     loose = _pair(rest, candidates[~candidates["id"].isin(exact["id"])], keys)
     _take(loose, links, check=True)

@@ -17,9 +17,9 @@ from sqlalchemy import Connection, delete, insert, select, update
 from collectors.bankfeeds import StatementPart
 from pantau.models import BankStatement, BankTransaction
 from pantau.models.bank import CreditState, ReconCase, ReconResult
-from pantau.recon.chain import ChainLink, StatementRow, disjoint, walk
+from pantau.recon.chain import ChainLink, StatementRow, apart, disjoint, walk
 
-OVERLAP_COLUMNS = ["statement_key", "statement_id", "first_day", "last_day"]
+OVERLAP_COLUMNS = ["statement_key", "statement_id", "first_day", "last_day", "certain"]
 
 
 @dataclass
@@ -63,16 +63,20 @@ def plan(connection: Connection, parts: tuple[StatementPart, ...]) -> StatementP
 
 
 def _overlaps(connection: Connection, parts: list[StatementPart], replaced: set[int]) -> pd.DataFrame:
+    """The stored statements each new one may share entries with, and the days they may share;
+    ``certain`` is false for two that only touch on a day without carrying the balance over (an
+    opening balance dated the statement's first day next to one dated the day before, see
+    :mod:`pantau.recon.chain`), whose entries of that day are the same only with the same reference."""
     rows = []
     stored = _stored_rows(connection, {part.account for part in parts})
     for part in parts:
         mine = _row(part)
         for other in stored:
-            if other.account != part.account or other.id in replaced or disjoint(mine, other):
+            if other.account != part.account or other.id in replaced or apart(mine, other):
                 continue
             first = max(part.opening_date, other.opening_date)
             last = min(part.closing_date, other.closing_date)
-            rows.append((part.key, other.id, first.isoformat(), last.isoformat()))
+            rows.append((part.key, other.id, first.isoformat(), last.isoformat(), not disjoint(mine, other)))
     return pd.DataFrame(rows, columns=OVERLAP_COLUMNS)
 
 

@@ -6,6 +6,11 @@ rather than counted again.
 Two statements are *disjoint* when their dates are apart, or when one closes on the day the other
 opens and either the balance carries over or both span more than that day (a daily statement's
 closing date is often the next one's opening date).
+
+Banks date an opening balance either the day before the statement's first day (the closing day of
+the statement before it, usual in MT940) or the first day itself (usual in camt.053). Two statements
+that touch on a day without carrying the balance over may therefore still share that day's entries;
+they are only *apart* when their dates are apart or the balance carries over.
 """
 
 from __future__ import annotations
@@ -49,15 +54,22 @@ class ChainLink:
 
 def disjoint(first: StatementRow, second: StatementRow) -> bool:
     """Whether the two statements cover no entry in common (see the module doc)."""
+    if apart(first, second):
+        return True
+    return any(before.closing_date == after.opening_date and before.opening_date < before.closing_date
+               and after.opening_date < after.closing_date
+               for before, after in ((first, second), (second, first)))
+
+
+def apart(first: StatementRow, second: StatementRow) -> bool:
+    """Whether the two statements can share no entry however their opening balances are dated: their
+    dates are apart, or one opens with the balance the other closed with on the day it closed."""
     if None in (first.opening_date, first.closing_date, second.opening_date, second.closing_date):
         return True
     for before, after in ((first, second), (second, first)):
         if before.closing_date < after.opening_date:
             return True
-        if before.closing_date == after.opening_date and (
-            before.closing_balance == after.opening_balance
-            or (before.opening_date < before.closing_date and after.opening_date < after.closing_date)
-        ):
+        if before.closing_date == after.opening_date and before.closing_balance == after.opening_balance:
             return True
     return False
 

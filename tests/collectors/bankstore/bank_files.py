@@ -1,4 +1,4 @@
-"""Writing small bank files for the identity tests: MT940 statements and BNI notification logs."""
+"""Writing small bank files for the identity tests: MT940 and camt.053 statements and BNI notification logs."""
 
 from __future__ import annotations
 
@@ -34,6 +34,30 @@ def mt940(number: int, opening: int, lines: list[Line], *, opens: str, closes: s
                  f":86:{line.narrative}"]
     text.append(f":62F:C{closes}IDR{closing},00")
     return "\n".join(text) + "\n"
+
+
+def camt(number: int, opening: int, lines: list[Line], *, opens: str, closes: str, account: str = ACCOUNT) -> str:
+    """A one-statement camt.053 document (``opens`` and ``closes`` as YYMMDD, the dates of its opening
+    and closing balances) whose closing balance follows from its lines."""
+    closing = opening + sum(line.amount if line.mark == "C" else -line.amount for line in lines)
+
+    def day(text: str) -> str:
+        return f"20{text[:2]}-{text[2:4]}-{text[4:]}"
+
+    def balance(code: str, amount: int, on: str) -> str:
+        return (f"<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy=\"IDR\">{amount}.00</Amt>"
+                f"<CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>{day(on)}</Dt></Dt></Bal>")
+
+    entries = "".join(
+        f"<Ntry><Amt Ccy=\"IDR\">{line.amount}.00</Amt><CdtDbtInd>{'CRDT' if line.mark == 'C' else 'DBIT'}</CdtDbtInd>"
+        f"<Sts>BOOK</Sts><BookgDt><Dt>{day(line.day)}</Dt></BookgDt><AcctSvcrRef>{line.ref}</AcctSvcrRef>"
+        f"<AddtlNtryInf>{line.narrative}</AddtlNtryInf></Ntry>\n" for line in lines)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>\n'
+            f"<Stmt><Id>S{number}</Id><ElctrncSeqNb>{number}</ElctrncSeqNb>"
+            f"<Acct><Id><Othr><Id>{account}</Id></Othr></Id></Acct>\n"
+            f"{balance('OPBD', opening, opens)}{balance('CLBD', closing, closes)}\n{entries}"
+            "</Stmt></BkToCstmrStmt></Document>\n")
 
 
 def bni(ntb: str, va: str, amount: int, moment: str, bill: str = "INV-1") -> dict:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from collectors.bankstore import import_file
 from pantau.models import Alert, BankStatement, BankTransaction
 
-from bank_files import Line, bni, evidence, mt940, payments, write
+from bank_files import Line, bni, camt, evidence, mt940, payments, write
 
 
 def test_id001_equal_credits_in_consecutive_statements_are_two_payments(store, tmp_path):
@@ -143,3 +144,14 @@ def test_id012_two_versions_of_one_statement_in_one_file_refuse_the_file(store, 
     summary = import_file(store, write(tmp_path, "two.sta", first + second))
     assert (summary.status, summary.error["line"], summary.error["field"]) == ("rejected", 8, "statement")
     assert payments(store) == (0, Decimal("0.00"))
+
+
+@pytest.mark.parametrize("monthly_first", [False, True])
+def test_id013_a_monthly_statement_dated_from_its_first_day_over_a_daily_one_adds_nothing(store, tmp_path,
+                                                                                          monthly_first):
+    lines = [Line("200101", 50_000, "FT1", "VA 9880012300000001"), Line("200101", 50_000, "FT2", "VA 9880012300000001")]
+    daily = write(tmp_path, "d1.sta", mt940(1, 0, lines, opens="191231", closes="200101"))
+    monthly = write(tmp_path, "m.xml", camt(501, 0, lines, opens="200101", closes="200102"))
+    summaries = [import_file(store, path) for path in ((monthly, daily) if monthly_first else (daily, monthly))]
+    assert [(s.payments_added, s.linked, s.to_check) for s in summaries] == [(2, 0, 0), (0, 2, 0)]
+    assert payments(store) == (2, Decimal("100000.00"))
