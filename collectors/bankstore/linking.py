@@ -8,8 +8,8 @@ are made one-to-one, oldest first, in passes from the surest to the least sure:
    mark, amount and bank reference; failing the reference, the same account, day, mark and amount,
    marked *to check*. An entry that such a statement should hold but does not is a payment of its
    own, also *to check*. Two statements that only touch on a day (their opening balances dated by
-   different conventions) share that day's entries by reference only. A bank export's line and a statement's line are the same entry when they
-   have the same day, mark, amount and bank reference.
+   different conventions) share that day's entries by reference only. A bank export's line and a
+   statement's line are the same entry when they have the same day, mark, amount and bank reference.
 2. **Notification and statement line** of one payment, each side only while it has no evidence of
    the other channel: the same payment reference (NTB, journal sequence) and amount; else the same
    VA, amount and booking day when the statement line carries no other reference (*to check* when
