@@ -118,6 +118,9 @@ class Lease:
             started = self.clock()
             with self.engine.begin() as connection:
                 now = store_now(connection)
+                seen = _read(connection, self.name)
+                if seen is not None and seen.token != self.token and seen.expires_at > now:
+                    return seen  # held and live: a standby only reads, and takes no write lock
                 values = self._values(now)
                 insert = _INSERTS[connection.dialect.name](CollectorLease).values(name=self.name, **values)
                 taken = connection.execute(insert.on_conflict_do_nothing(index_elements=["name"])).rowcount == 1
