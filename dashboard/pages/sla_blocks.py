@@ -212,6 +212,7 @@ def download_frames(report: dict, open_steps: pd.DataFrame, names: dict[tuple[st
     opened = open_steps.copy()
     if not opened.empty:
         opened["step"] = [names.get((s, k), k) for s, k in zip(opened["sop_code"], opened["step_key"])]
-        for column in ("started_at", "due_at"):
+    for column in ("started_at", "due_at"):
+        if column in opened and isinstance(opened[column].dtype, pd.DatetimeTZDtype):
             opened[column] = opened[column].dt.tz_convert(tz).dt.tz_localize(None)
     return {"steps": pd.DataFrame(steps), "performers": pd.DataFrame(performers), "open": opened}

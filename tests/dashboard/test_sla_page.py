@@ -156,6 +156,18 @@ def test_slap007_downloads_are_csv_and_xlsx_of_the_visible_steps(seeded):
     assert [row[1] for row in workbook["steps"].iter_rows(min_row=2, values_only=True)].count("KTM") == 5
 
 
+def test_slap009_the_xlsx_download_works_when_no_step_is_open(web):
+    """Found by the click-everything suite: with no open step the empty sheet kept its time-zone-aware
+    columns and the workbook writer refused them (HTTP 500)."""
+    xlsx = call(web, web.client("direktur"), "sla-download.data", [("sla-download-csv", "n_clicks", None),
+                                                                    ("sla-download-xlsx", "n_clicks", 1)],
+                [("sla-sop", "value", "__all__"), ("sla-period", "value", "2026-H1")])
+    assert xlsx.status_code == 200, xlsx.text
+    workbook = load_workbook(io.BytesIO(base64.b64decode(xlsx.json["response"]["sla-download"]["data"]["content"])))
+    assert workbook.sheetnames == ["steps", "performers", "open"]
+    assert [cell.value for cell in next(workbook["open"].iter_rows(max_row=1))][:2] == ["case_id", "case_ref"]
+
+
 @pytest.mark.browser
 def test_slap008_page_in_chromium_drills_down_from_an_open_step_to_its_timeline(seeded):
     if not (shutil.which("chromium") and shutil.which("chromedriver")):
