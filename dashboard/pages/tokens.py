@@ -190,16 +190,21 @@ def _summary(status: pd.DataFrame, wave) -> dbc.Row:
 
 
 def _history(topups: pd.DataFrame, extensions: pd.DataFrame):
+    """Top-ups and extensions, newest first: what was just recorded is the first row."""
     t, lang, tz = context.t, context.lang(), context.tz()
-    rows = [{"when": formatting.moment(row.occurred_at, lang, tz), "what": t("Initial stock") if row.kind == "initial"
-             else t("Token top-up"), "detail": f"{row.channel}: +{formatting.number(row.quantity, lang)}",
+    rows = [{"at": row.occurred_at, "when": formatting.moment(row.occurred_at, lang, tz),
+             "what": t("Initial stock") if row.kind == "initial" else t("Token top-up"),
+             "detail": f"{row.channel}: +{formatting.number(row.quantity, lang)}",
              "who": row.recorded_by, "note": row.note or ""} for row in topups.itertuples()]
-    rows += [{"when": formatting.moment(row.recorded_at, lang, tz), "what": t("Payment-period extension"),
+    rows += [{"at": row.recorded_at, "when": formatting.moment(row.recorded_at, lang, tz),
+              "what": t("Payment-period extension"),
               "detail": f"{formatting.day(row.previous_deadline, lang)} → {formatting.day(row.new_deadline, lang)}",
               "who": row.recorded_by, "note": row.note or ""} for row in extensions.itertuples()]
     if not rows:
         return empty_state(t("No top-up or extension recorded for this wave."), icon="clock-history")
-    return data_table(ids.make(KEY, "history-table"), pd.DataFrame(rows), {
+    frame = pd.DataFrame(rows)
+    frame["at"] = pd.to_datetime(frame["at"], utc=True)
+    return data_table(ids.make(KEY, "history-table"), frame.sort_values("at", ascending=False, kind="stable"), {
         "when": t("When"), "what": t("What"), "detail": t("Change"), "who": t("Recorded by"), "note": t("Note")},
         page_size=10)
 

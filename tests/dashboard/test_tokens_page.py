@@ -97,6 +97,17 @@ def test_tokpage004_the_bendahara_records_a_topup_and_an_extension(site):
         assert {"tokens.topup", "tokens.extension"} <= actions
 
 
+def test_tokpage006_the_history_lists_the_newest_change_first(site):
+    """Found by the click-everything suite: the history was oldest first, ten to a page, so a top-up just
+    recorded sat on the last page, out of sight."""
+    client = site.client("admin")
+    wave = _wave(site)
+    assert "Penambahan token dicatat." in client.post(UPDATE, json=record(wave.id, quantity=7)).text
+    history = client.post(UPDATE, json=refresh(wave.id)).json["response"]["tokens-history"]["children"]
+    rows = history["props"]["data"]
+    assert (rows[0]["what"], rows[0]["detail"], rows[0]["who"]) == ("Penambahan token", "online: +7", "user.admin")
+
+
 @pytest.mark.browser
 @pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("chromedriver")),
                     reason="browser tests need Debian's chromium and chromium-driver")
