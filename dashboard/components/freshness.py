@@ -66,3 +66,13 @@ def stale_line(since, now: datetime | None = None, **kwargs) -> html.Div:
     kwargs.setdefault("className", "small fw-semibold text-secondary-emphasis freshness-stale")
     return html.Div([html.I(className="bi bi-clock-history me-1", **{"aria-hidden": "true"}),
                      stale_text(since, now)], **kwargs)
+
+
+def subject_line(subject: str, now: datetime | None = None) -> html.Div | None:
+    """Under a page's title: how old the data of its subject is (`queries.sources.freshness`), or since when
+    it has had no recent data."""
+    from queries.sources import freshness
+
+    now = now or utcnow()
+    return line(freshness(context.engine(), subject, now), now, id=f"{subject}-freshness",
+                className="small text-body-secondary page-freshness")

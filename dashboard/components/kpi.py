@@ -8,8 +8,11 @@ from typing import Sequence
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from queries.sources import Freshness
+
 from .. import context
 from ..theme import COLORWAY, COLOURS
+from . import freshness as age
 from . import status
 
 LINE_COLOURS = {"good": COLOURS["good"], "warn": COLOURS["warn"], "bad": COLOURS["bad"]}
@@ -40,15 +43,23 @@ def kpi_card(
     href: str | None = None,
     note: str | None = None,
     card_id: str | None = None,
+    fresh: Freshness | None = None,
 ) -> dbc.Card:
-    """`grade` is good / warn / bad / none; the card always pairs it with a word and an icon."""
+    """`grade` is good / warn / bad / none; the card always pairs it with a word and an icon. With `fresh`, the
+    card says how old its data is; once a source behind it has had nothing for two of its intervals it says
+    since when instead, in a neutral colour, and shows no grade."""
+    stale = fresh is not None and fresh.stale
+    grade = "none" if stale else grade
     body = [
-        html.Div([html.Span(title, className="kpi-title"), status.badge(grade)],
+        html.Div([html.Span(title, className="kpi-title"), status.badge("stale" if stale else grade)],
                  className="d-flex justify-content-between align-items-start gap-2"),
         html.Div(value, className="kpi-value"),
         html.Div(change, className="kpi-change small text-body-secondary") if change else None,
         sparkline(trend, grade=grade) if len(trend) > 1 else None,
         html.Div(note, className="small text-body-secondary") if note else None,
+        age.line(fresh, className="small text-body-secondary kpi-fresh") if fresh and not stale else None,
+        age.stale_line(fresh.since, className="small fw-semibold text-secondary-emphasis kpi-stale-line")
+        if stale else None,
     ]
     if href:
         body.append(dcc.Link([context.t("Details"), html.I(className="bi bi-arrow-right ms-1")], href=href,

@@ -23,7 +23,7 @@ from pantau.models import utcnow
 from queries import accounts as queries
 
 from .. import access, context, ids
-from ..components import graph
+from ..components import freshness, graph
 from ..components.empty import empty_state
 from ..components.kpi import kpi_card
 from ..components.tables import data_table
@@ -69,7 +69,8 @@ def layout(**_query) -> html.Div:
     if not parts:
         return access.not_authorised()
     t = context.t
-    blocks: list = [html.H1(t("Digital accounts & webservice"), className="page-title mb-3")]
+    blocks: list = [html.H1(t("Digital accounts & webservice"), className="page-title mb-1"),
+                    html.Div(freshness.subject_line("accounts"), className="mb-3")]
     if WS in parts:
         blocks += [html.Div(id=WS_SUMMARY), _card(t("Webservice accounts and their one-year validity"),
                                                   html.Div(id=WEBSERVICE))]

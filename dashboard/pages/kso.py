@@ -25,7 +25,7 @@ from pantau.sla.context import sla_context
 from queries import kso as queries
 
 from .. import access, context, ids
-from ..components import graph
+from ..components import freshness, graph
 from ..components.empty import empty_state
 from ..components.kpi import kpi_card
 from ..components.status import label
@@ -78,7 +78,7 @@ def layout(period: str | None = None, **_query) -> html.Div:
     t = context.t
     if not _sees_invoices():
         return access.not_authorised()
-    heading = html.H1(t("KSO / SKP"), className="page-title mb-0")
+    heading = html.Div([html.H1(t("KSO / SKP"), className="page-title mb-0"), freshness.subject_line("kso")])
     picker = dcc.Dropdown(id=PERIOD, clearable=False, value=period if period in PERIODS else "12m",
                           options=[{"label": t(name), "value": key} for key, name in PERIODS.items()],
                           style={"minWidth": "14rem"})

@@ -21,7 +21,7 @@ from collectors.ktm_photos import STORE_LIST
 from queries import ktm as queries
 
 from .. import access, context, ids
-from ..components import graph
+from ..components import freshness, graph
 from ..components.empty import empty_state
 from ..components.kpi import kpi_card
 from ..components.status import badge, grade, label
@@ -56,7 +56,8 @@ def _card(title: str, body) -> dbc.Card:
 def layout(intake: str | None = None, batch: str | None = None, **_query) -> html.Div:
     """The page; ``?intake=<year>&batch=<n>`` preselect the pickers."""
     t = context.t
-    heading = html.H1(t("Student ID cards (KTM)"), className="page-title mb-0")
+    heading = html.Div([html.H1(t("Student ID cards (KTM)"), className="page-title mb-0"),
+                        freshness.subject_line("ktm")])
     years = queries.intakes(context.engine())
     if not years:
         return html.Div([heading, empty_state(

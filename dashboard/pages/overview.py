@@ -18,6 +18,8 @@ from pantau.reports import monthly
 from pantau.sla.context import sla_context
 from pantau.sla.scope import visible_steps
 from queries import overview as queries
+from queries import servers
+from queries.sources import Freshness, freshness, is_stale
 
 from .. import access, context, ids
 from ..components.empty import empty_state
@@ -69,6 +71,7 @@ def _refresh(_tick):
     groups = groups_for(user)
     scope = visible_steps(sla_context(settings).catalogue, user.role, getattr(user, "unit", None))
     kpis = queries.overview(context.engine(), settings, now, groups, scope)
+    ages = freshness_of(kpis, now)
     stamp = t("Figures as of {moment}", moment=formatting.moment(now, lang, tz))
     if not kpis:
         return empty_state(t("No figures to show yet."),
@@ -76,31 +79,63 @@ def _refresh(_tick):
                            icon="speedometer2"), None, stamp
     sections = []
     for title, members in monthly.SECTIONS:
-        cards = [card(kpi) for kpi in kpis if kpi.group in members]
+        cards = [card(kpi, ages.get(kpi.key)) for kpi in kpis if kpi.group in members]
         if cards:
             sections += [html.H2(t(title), className="h6 text-body-secondary text-uppercase mt-2 mb-2"),
                          dbc.Row([dbc.Col(c, xs=12, sm=6, lg=4, xxl=3, className="mb-3") for c in cards])]
-    return html.Div(sections), attention(kpis), stamp
+    return html.Div(sections), attention(kpis, ages), stamp
 
 
-def attention(kpis: list[queries.Kpi]) -> dbc.Alert | None:
-    """One line naming the KPIs that need attention, worst first."""
-    t = context.t
-    poor = [k for k in kpis if k.grade == "bad"] + [k for k in kpis if k.grade == "warn"]
+SUBJECTS = {"payments": "payments", "tokens": "tokens", "sla": "sla", "ktm": "ktm", "kso": "kso"}
+
+
+def freshness_of(kpis: list[queries.Kpi], now) -> dict[str, Freshness]:
+    """How old each card's data is: its subject's sources, and for a server's availability its monitor's newest
+    check against the monitor's interval."""
+    engine = context.engine()
+    by_subject = {group: freshness(engine, subject, now) for group, subject in SUBJECTS.items()
+                  if any(kpi.group == group for kpi in kpis)}
+    ages = {kpi.key: by_subject[kpi.group] for kpi in kpis if kpi.group in by_subject}
+    if any(kpi.group == "servers" for kpi in kpis):
+        for row in servers.monitors(engine).itertuples():
+            at = None if row.checked_at is None or row.checked_at != row.checked_at else row.checked_at.to_pydatetime()
+            ages[f"availability:{row.name}"] = Freshness(at, is_stale(at, row.interval_s, now), at)
+    return ages
+
+
+def attention(kpis: list[queries.Kpi], ages: dict[str, Freshness] | None = None) -> html.Div | dbc.Alert:
+    """One line naming the KPIs that need attention, worst first; and, when some have no recent data, one more
+    naming those (their figures are neither within nor beyond a threshold: unknown)."""
+    t, lang = context.t, context.lang()
+    ages = ages or {}
+    stale = [k for k in kpis if ages.get(k.key) is not None and ages[k.key].stale]
+    current = [k for k in kpis if k not in stale]
+    poor = [k for k in current if k.grade == "bad"] + [k for k in current if k.grade == "warn"]
     if not poor:
-        return dbc.Alert([html.I(className="bi bi-check-circle-fill me-2"), t("Every KPI is within its threshold.")],
-                         color="success", className="py-2")
-    names = ", ".join(monthly.title_text(k, context.lang()) for k in poor)
-    return dbc.Alert([html.I(className="bi bi-exclamation-triangle-fill me-2"),
-                      t("Needs attention: {names}", names=names)], color="warning", className="py-2")
+        words = t("Every KPI with recent data is within its threshold.") if stale else \
+            t("Every KPI is within its threshold.")
+        verdict = dbc.Alert([html.I(className="bi bi-check-circle-fill me-2"), words], color="success",
+                            className="py-2")
+    else:
+        names = ", ".join(monthly.title_text(k, lang) for k in poor)
+        verdict = dbc.Alert([html.I(className="bi bi-exclamation-triangle-fill me-2"),
+                             t("Needs attention: {names}", names=names)], color="warning", className="py-2")
+    if not stale:
+        return verdict
+    unknown = dbc.Alert([html.I(className="bi bi-clock-history me-2"), t(
+        "No recent data: {names}", names=", ".join(monthly.title_text(k, lang) for k in stale))],
+        color="secondary", className="py-2", id=ids.make(KEY, "stale"))
+    return html.Div([verdict, unknown])
 
 
-def card(kpi: queries.Kpi) -> dbc.Card:
-    """The KPI's card: value, change, trend line in its status colour, note, and the link to its page."""
+def card(kpi: queries.Kpi, fresh: Freshness | None = None) -> dbc.Card:
+    """The KPI's card: value, change, trend line in its status colour, note, how old its data is, and the link
+    to its page; neutral, saying since when, when its data is not recent."""
     lang = context.lang()
     return kpi_card(monthly.title_text(kpi, lang), monthly.value_text(kpi.kind, kpi.value, lang), kpi.grade,
                     change=monthly.change_text(kpi, lang), trend=kpi.trend, href=href(kpi),
-                    note=monthly.note_text(kpi, lang), card_id=ids.make(KEY, "card-" + kpi.key.replace(":", "-")))
+                    note=monthly.note_text(kpi, lang), card_id=ids.make(KEY, "card-" + kpi.key.replace(":", "-")),
+                    fresh=fresh)
 
 
 def href(kpi: queries.Kpi) -> str | None:

@@ -30,7 +30,7 @@ from pantau.sla.scope import Scope, narrow, visible_sops, visible_steps
 from queries import sla as queries
 
 from .. import access, context, ids
-from ..components import graph
+from ..components import freshness, graph
 from ..components.empty import empty_state
 from ..components.status import label
 from ..components.tables import data_table
@@ -96,7 +96,7 @@ def layout(case: str | None = None, sop: str | None = None, **_query) -> html.Di
     t, lang = context.t, context.lang()
     ctx, scope = _scope()
     codes = visible_sops(ctx.catalogue, scope)
-    heading = html.H1(t("SLA compliance"), className="page-title mb-0")
+    heading = html.Div([html.H1(t("SLA compliance"), className="page-title mb-0"), freshness.subject_line("sla")])
     if not codes:
         return html.Div([heading, empty_state(t("No SOP steps are assigned to you."),
                                               t("Ask an administrator to set your unit."), icon="diagram-3")])

@@ -22,6 +22,7 @@ from pantau.tokens import MANAGERS, TokenError, channels, record_extension, reco
 from queries import tokens as queries
 
 from .. import access, context, ids
+from ..components import freshness
 from ..components.empty import empty_state
 from ..components.kpi import kpi_card
 from ..components.status import grade
@@ -64,7 +65,8 @@ def layout(wave: str | None = None, **_query) -> html.Div:
     its payments perhaps still coming in, else the next to open)."""
     t = context.t
     waves = queries.waves(context.engine())
-    title = html.H1(t("Payment tokens"), className="page-title")
+    title = html.Div([html.H1(t("Payment tokens"), className="page-title mb-1"), freshness.subject_line("tokens")],
+                     className="mb-2")
     if waves.empty:
         return html.Div([title, empty_state(t("No admission wave yet."), t("Waves, applicants and token stock come "
                                                                             "from the admission system, or pantau demo."),
