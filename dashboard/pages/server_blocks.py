@@ -80,13 +80,13 @@ def tiles(monitors: pd.DataFrame, uptime: pd.DataFrame, clickable: bool = True,
             *(_stale_body(row, now) if stale else _live_body(row, now)),
             _tile_availability(day.loc[row.id] if row.id in day.index else None, row.interval_s),
         ]
-        extra = {"id": ids.matching(KEY, "tile", int(row.id)), "style": {"cursor": "pointer"}} if clickable else {}
         grade_ = "none" if stale else _tile_grade(row.status)
-        cards.append(dbc.Col(
-            dbc.Card(dbc.CardBody(body), className=f"h-100 kpi-card kpi-{grade_}" + (" kpi-stale" if stale else ""),
-                     **extra),
-            xs=12, sm=6, xl=3,
-        ))
+        tile = dbc.Card(dbc.CardBody(body), className=f"h-100 kpi-card kpi-{grade_}" + (" kpi-stale" if stale else ""))
+        if clickable:  # a Card has no n_clicks: the click is counted on a wrapper
+            tile = html.Div(tile, id=ids.matching(KEY, "tile", int(row.id)), n_clicks=0, role="button", tabIndex="0",
+                            title=t("Show {monitor} in the charts below", monitor=row.name), className="h-100",
+                            style={"cursor": "pointer"})
+        cards.append(dbc.Col(tile, xs=12, sm=6, xl=3))
     return dbc.Row(cards, className="g-3")
 
 
