@@ -9,8 +9,10 @@ closing date is often the next one's opening date).
 
 Banks date an opening balance either the day before the statement's first day (the closing day of
 the statement before it, usual in MT940) or the first day itself (usual in camt.053). Two statements
-that touch on a day without carrying the balance over may therefore still share that day's entries;
-they are only *apart* when their dates are apart or the balance carries over.
+that touch on a day may therefore still share that day's entries, even when the balance carries over
+(the day's entries may add up to nothing); they are only *apart* when their dates are apart, or when
+both are statements of that one day and one opens with the balance the other closed with (two
+statements of one day in a row).
 """
 
 from __future__ import annotations
@@ -63,13 +65,15 @@ def disjoint(first: StatementRow, second: StatementRow) -> bool:
 
 def apart(first: StatementRow, second: StatementRow) -> bool:
     """Whether the two statements can share no entry however their opening balances are dated: their
-    dates are apart, or one opens with the balance the other closed with on the day it closed."""
+    dates are apart, or both cover one and the same day and one opens with the balance the other
+    closed with."""
     if None in (first.opening_date, first.closing_date, second.opening_date, second.closing_date):
         return True
     for before, after in ((first, second), (second, first)):
         if before.closing_date < after.opening_date:
             return True
-        if before.closing_date == after.opening_date and before.closing_balance == after.opening_balance:
+        one_day = before.opening_date == before.closing_date == after.opening_date == after.closing_date
+        if one_day and before.closing_balance == after.opening_balance:
             return True
     return False
 

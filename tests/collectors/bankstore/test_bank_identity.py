@@ -155,3 +155,15 @@ def test_id013_a_monthly_statement_dated_from_its_first_day_over_a_daily_one_add
     summaries = [import_file(store, path) for path in ((monthly, daily) if monthly_first else (daily, monthly))]
     assert [(s.payments_added, s.linked, s.to_check) for s in summaries] == [(2, 0, 0), (0, 2, 0)]
     assert payments(store) == (2, Decimal("100000.00"))
+
+
+@pytest.mark.parametrize("monthly_first", [False, True])
+def test_id014_a_monthly_statement_over_a_day_whose_entries_add_up_to_nothing_adds_only_the_rest(store, tmp_path,
+                                                                                                 monthly_first):
+    day = [Line("200101", 50_000, "FT1", "VA 9880012300000001"), Line("200101", 50_000, "FT2", "BIAYA", mark="D")]
+    daily = write(tmp_path, "d1.sta", mt940(1, 14, day, opens="191231", closes="200101"))
+    monthly = write(tmp_path, "m.xml", camt(501, 14, [*day, Line("200102", 75_000, "FT3")], opens="200101",
+                                            closes="200102"))
+    for path in (monthly, daily) if monthly_first else (daily, monthly):
+        import_file(store, path)
+    assert payments(store) == (2, Decimal("125000.00"))
