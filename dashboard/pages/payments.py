@@ -22,6 +22,7 @@ from pantau.recon import RESOLVERS, CaseError, resolve_case
 from queries import payments as queries
 
 from .. import access, context, ids
+from ..components import freshness
 from ..components.empty import empty_state
 from ..components.kpi import kpi_card
 from ..components.status import grade
@@ -81,7 +82,8 @@ def layout(semester: str | None = None, **_query) -> html.Div:
     if not found.semesters:
         return html.Div([html.H1(t("Payments & reconciliation"), className="page-title"), empty_state(
             t("No bills yet."), t("Configure the payment application's database or export under sources.bills, "
-                                 "or run pantau demo."), icon="receipt")])
+                                 "or run pantau demo."), icon="receipt"),
+            _card(t("Bank feed"), html.Div(id=ids.make(KEY, "bank-feed"), children=bank_feed()))])
     chosen = (semester if semester in (*found.semesters, ALL_SEMESTERS)
               else queries.current_semester(context.engine(), _today()))
     filters = dbc.Row([
@@ -96,7 +98,8 @@ def layout(semester: str | None = None, **_query) -> html.Div:
             {"label": str(year), "value": int(year)} for year in found.angkatan]), md=3),
     ], className="g-2 mb-3")
     return html.Div([
-        html.H1(t("Payments & reconciliation"), className="page-title"),
+        html.H1(t("Payments & reconciliation"), className="page-title mb-1"),
+        freshness.subject_line("payments"),
         filters,
         dcc.Loading(html.Div(id=SUMMARY), delay_show=400),
         _card(t("Paid and unpaid"), html.Div([

@@ -210,3 +210,15 @@ def test_paypage009_an_import_shows_on_the_page_as_payments_and_evidence(site, t
     text = str(site.client("bendahara").post(UPDATE, json=page("/pembayaran")).json["response"])
     assert f"{formatting.number(after.payments)} pembayaran ({formatting.rupiah(after.received)})" in text
     assert f"{formatting.number(after.entries)} mutasi bank" in text
+
+
+def test_paypage010_without_bills_the_bank_feed_still_shows_what_was_imported(web, tmp_path):
+    from collectors.bankstore import import_file
+
+    log = tmp_path / "bni.jsonl"
+    log.write_text('{"trx_id": "INV-1", "virtual_account": "9880019900000001", "customer_name": "ANI", '
+                   '"trx_amount": "75000", "payment_amount": "75000", "cumulative_payment_amount": "75000", '
+                   '"payment_ntb": "800001", "datetime_payment": "2026-11-20 10:00:00"}\n')
+    assert import_file(web.engine, log).payments_added == 1
+    text = str(web.client("bendahara").post(UPDATE, json=page("/pembayaran")).json["response"])
+    assert "Belum ada tagihan." in text and "1 pembayaran (Rp 75.000) dari 1 mutasi bank" in text
