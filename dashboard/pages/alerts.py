@@ -14,7 +14,14 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from pantau import formatting
-from pantau.alerts import AlertStateError, ReminderWaitingError, UnknownAlertError, acknowledge, remind, resolve
+from pantau.alerts import (
+    AlertStateError,
+    ReminderWaitingError,
+    UnknownAlertError,
+    acknowledge,
+    remind,
+    resolve,
+)
 from pantau.db import session_scope
 from pantau.models.alerts import ALERT_STATES
 from queries.alerts import count_by_state, list_alerts

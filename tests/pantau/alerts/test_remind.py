@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -20,9 +20,9 @@ from pantau.alerts import (
 from pantau.db import session_scope
 from pantau.models import AlertDelivery, AuditEntry
 
-T0 = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
-DOWN = dict(dedup_key="monitor:h2h:down", source="monitors", role="kepala_it", title="Mati: server-h2h",
-            severity="critical")
+T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+DOWN = {"dedup_key": "monitor:h2h:down", "source": "monitors", "role": "kepala_it", "title": "Mati: server-h2h",
+            "severity": "critical"}
 
 
 def events(session, alert_id: int) -> list[tuple[str, bool]]:
