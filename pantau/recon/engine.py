@@ -85,18 +85,18 @@ SQLITE_AGG_SQL = """
 INSERT INTO recon_agg
 SELECT bill_id, amount, 1, CASE WHEN exact = 1 THEN credit_id END FROM recon_link WHERE bill_id IS NOT NULL
 ON CONFLICT (bill_id) DO UPDATE SET
-  received = received + CASE WHEN excluded.first_exact IS NOT NULL AND first_exact IS NOT NULL THEN 0
-                             ELSE excluded.received END,
+  received = ROUND(received + CASE WHEN excluded.first_exact IS NOT NULL AND first_exact IS NOT NULL THEN 0
+                                   ELSE excluded.received END, 2),
   credits = credits + CASE WHEN excluded.first_exact IS NOT NULL AND first_exact IS NOT NULL THEN 0 ELSE 1 END,
   first_exact = COALESCE(MIN(first_exact, excluded.first_exact), first_exact, excluded.first_exact)
 """
 """The same sums on SQLite, kept by adding each credit into its bill's row keyed by the bill's id (GROUP
 BY would first sort the million links, which takes about twice as long). A credit of the exact amount
-after another adds nothing: every such credit has the same amount, so which one counts does not matter."""
+after another adds nothing: every such credit has the same amount, so which one counts does not matter.
+SQLite adds money as binary floating point (50 000,10 + 50 000,20 is 100 000,30000000002), so each sum
+of two or more credits is rounded to the sen; a bill's first credit is stored as it was read."""
 
-RECEIVED = "ROUND(COALESCE(a.received, 0), 2)"
-"""What the bank received for a bill, to the sen: SQLite adds money as binary floating point
-(50 000,10 + 50 000,20 is 100 000,30000000002), so the sum is rounded before it is compared."""
+RECEIVED = "COALESCE(a.received, 0)"
 CREDITS = "COALESCE(a.credits, 0)"
 
 BILL_CHANGES_SQL = f"""
