@@ -266,11 +266,20 @@ def test_click030_server_range_monitor_tile_and_host_pickers(as_reader):
     reader.wait_text("#server-host-chart", f"Beban {chosen} selama 1 tahun")
     reader.find("#server-host-now .progress")
     reader.find("#server-incident-table")
-    column = "monitor"
     first = reader.rows("#server-incident-table")[0][0]
-    reader.filter_table("#server-incident-table", column, first)
+    reader.filter_table("#server-incident-table", "monitor", first)
     reader.settle()
     done(reader, "server")
+    reader.driver.set_window_size(400, 860)  # on a phone the page scrolls down, never sideways
+    try:
+        reader.driver.refresh()
+        reader.find("#server-uptime table")
+        reader.settle()
+        assert reader.driver.execute_script(
+            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"), \
+            "at 400 px the server page is wider than the screen"
+    finally:
+        reader.driver.set_window_size(1366, 900)
 
 
 # --- Sumber Data ----------------------------------------------------------------------------------------------
