@@ -64,6 +64,8 @@ F_SAVE, F_FEEDBACK = ids.make(KEY, "form-save"), ids.make(KEY, "form-feedback")
 
 ALL = "__all__"
 CHANNELS = {"whatsapp": "WhatsApp", "email": "E-mail", "letter": "Letter"}
+FIELD_LABELS = {"sop": "SOP", "case_ref": "Case number", "step": "Step", "started_at": "Started",
+                "completed_at": "Completed", "outcome": "Outcome", "channel": "Channel"}
 OPEN_LIMIT = 100
 DOWNLOAD_LIMIT = 10_000
 
@@ -317,10 +319,18 @@ def _record(_clicks, code, case_ref, step_key, channel, started, completed, outc
                          {"channel": channel, "started_at": started, "completed_at": completed, "outcome": outcome},
                          flask.request.remote_addr)
     except (EventProblem, EventConflict) as problem:
-        return refuse(t("Not recorded: {problem}", problem=str(problem)))
+        return refuse(t("Not recorded: {problem}", problem=_problem_text(problem)))
     case_id = queries.find_case(context.engine(), record.case_ref, [record.sop_code])
     done = t("Recorded step {step} of case {case}.", step=ctx.catalogue[code].step(step_key).number, case=record.case_ref)
     return dbc.Alert(done, color="success"), utcnow().isoformat(), _case(case_id)
+
+
+def _problem_text(problem: EventProblem | EventConflict) -> str:
+    """What is wrong with the form, in the reader's words: the field's label on the form and the reason (the
+    reasons the form can meet are translated; the event parser writes them for the CLI and the API)."""
+    if not isinstance(problem, EventProblem):
+        return str(problem)
+    return f"{context.t(FIELD_LABELS.get(problem.field, problem.field))}: {context.t(problem.reason)}"
 
 
 access.register_page(

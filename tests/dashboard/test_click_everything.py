@@ -420,7 +420,8 @@ def test_click060_sla_pickers_open_step_drill_down_case_lookup_downloads_and_rec
     step = reader.pick("#sla-form-step", index=0)
     reader.choose("#sla-form-channel", tr("E-mail"))
     reader.click("#sla-form-save")
-    reader.wait_text("#sla-form-feedback", tr("give the time the step was completed"))
+    reader.wait_text("#sla-form-feedback", tr("Not recorded: {problem}", problem=tr("Completed") + ": " +
+                                              tr("give the time the step was completed")))
     reader.set_value("#sla-form-completed", (utcnow() + timedelta(hours=7) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
     if reader.find("#sla-form-outcome").get_attribute("disabled") is None:
         reader.pick("#sla-form-outcome", index=0)

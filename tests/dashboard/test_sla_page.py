@@ -136,7 +136,11 @@ def test_slap006_form_refuses_steps_outside_scope_and_bad_times(seeded):
     refused = shown(record(seeded, seeded.client("operator"), "KTM", "pendaftaran", case="KTM-1"))
     assert "Pilih salah satu tahap SOP Anda" in refused
     future = shown(record(seeded, seeded.client("operator"), "WS", "buat_akun", completed="2099-01-01T09:00"))
-    assert "Tidak tercatat" in future and "in the future" in future
+    assert "Tidak tercatat: Selesai: di masa depan" in future
+    early = shown(record(seeded, seeded.client("operator"), "WS", "buat_akun", completed=""))
+    assert "Tidak tercatat: Selesai: isi waktu tahap selesai" in early, "the form's words, not the parser's field names"
+    nameless = shown(record(seeded, seeded.client("operator"), "WS", "buat_akun", case=""))
+    assert "Tidak tercatat: Nomor kasus: belum diisi" in nameless
     with seeded.engine.connect() as connection:
         assert connection.scalar(select(StepEvent.id).where(StepEvent.step_key.in_(["pendaftaran", "buat_akun"]))) is None
 
