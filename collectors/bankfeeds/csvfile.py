@@ -35,7 +35,11 @@ def read_csv_table(path: Path, mapping: ColumnMapping) -> RawTable:
         raise FeedError(path, mapping.skip_rows + 1, None, None, "no header line")
     header_text = header.decode(mapping.encoding, errors="replace")
     separator = mapping.separator or max(SEPARATORS, key=header_text.count)
-    names = next(csv.reader([header_text], delimiter=separator))
+    try:
+        names = next(csv.reader([header_text], delimiter=separator))
+    except csv.Error as exc:
+        raise FeedError(path, mapping.skip_rows + 1, None, header_text, "not a CSV header ({detail})",
+                        format="csv", detail=str(exc)) from None
     failed: list[pcsv.InvalidRow] = []
 
     def refuse(row: pcsv.InvalidRow) -> str:

@@ -80,7 +80,6 @@ UNDETECTED: set[tuple[str, str]] = set()
 """Re-writings (format, ending) the format detector does not recognise yet: imported with their format named."""
 BACKGROUND = "background"
 KNOWN_CRASHES = {
-    "prop014": ("Error", "new-line character seen in unquoted field", "csvfile.py"),
 }
 """Parser crashes already written down as failing examples (the xfail tests named): an import ending in one of
 them is counted (as a hypothesis event), not failed, so that the properties keep looking for new ones."""
@@ -417,10 +416,6 @@ def test_prop013_a_damaged_xlsx_export_is_refused(engine, tmp_path, damage):
     assert import_file(engine, path).status == "rejected"
 
 
-@pytest.mark.xfail(strict=True, reason="parser bug: a CSV export whose header line holds a lone CR among LF line "
-                                       "endings crashes the CSV reader (csv.Error 'new-line character seen in "
-                                       "unquoted field' from csv.reader on the header in csvfile.read_csv_table); "
-                                       "CR-only files are read since 5145af3, mixed endings are not")
 def test_prop014_a_csv_export_with_a_lone_cr_in_its_header_is_imported_or_refused(engine, tmp_path):
     """A CSV export with a CR inside its header line (LF elsewhere) is imported or refused, not a crash."""
     path = tmp_path / "mutasi.csv"
