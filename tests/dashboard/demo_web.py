@@ -12,7 +12,7 @@ from collectors.ktm_pipeline import refresh
 from pantau import migrate
 from pantau.accounts import create_user
 from pantau.db import make_engine, session_scope
-from pantau.demo import generate
+from app.demo import generate
 from pantau.settings import ROLES, Settings
 from pantau.sla.engine import evaluate_pending
 

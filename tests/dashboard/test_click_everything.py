@@ -31,7 +31,7 @@ from selenium.webdriver.support.ui import Select
 from collectors.workflow.records import parse_event
 from collectors.workflow.store import store_events
 from pantau.alerts import raise_alert
-from pantau.cli.seeding import settle_demo
+from app.cli.seeding import settle_demo
 from pantau.db import session_scope
 from pantau.i18n import translate
 from pantau.models import CollectorRun, utcnow
@@ -270,14 +270,25 @@ def test_click030_server_range_monitor_tile_and_host_pickers(as_reader):
     reader.filter_table("#server-incident-table", "monitor", first)
     reader.settle()
     done(reader, "server")
-    reader.driver.set_window_size(400, 860)  # on a phone the page scrolls down, never sideways
+    at_phone_width(reader, "#server-uptime table", "server")
+
+
+def at_phone_width(reader, ready: str, where: str) -> None:
+    """On a phone (400 px) the page scrolls down, never sideways: reloaded at that width, it is no wider than
+    the screen, naming the widest element beyond it when it is."""
+    reader.driver.set_window_size(400, 860)
     try:
         reader.driver.refresh()
-        reader.find("#server-uptime table")
+        reader.find(ready)
         reader.settle()
-        assert reader.driver.execute_script(
-            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"), \
-            "at 400 px the server page is wider than the screen"
+        sizes = reader.driver.execute_script("""
+            const width = document.documentElement.clientWidth;
+            const beyond = [...document.querySelectorAll('body *')].filter(e => {
+                const box = e.getBoundingClientRect();
+                return box.width > 0 && box.right > width + 1 && !e.closest('.table-responsive, .dash-spreadsheet-container, .js-plotly-plot');
+            }).map(e => `${e.tagName.toLowerCase()}.${String(e.className.baseVal ?? e.className).split(' ').join('.')}`);
+            return [document.documentElement.scrollWidth, width, beyond.slice(0, 5)];""")
+        assert sizes[0] <= sizes[1], f"at 400 px the {where} page is {sizes[0]} px wide for {sizes[1]}: {sizes[2]}"
     finally:
         reader.driver.set_window_size(1366, 900)
 
@@ -454,6 +465,7 @@ def test_click070_ktm_intake_and_batch_pickers(as_reader):
     reader.find("#ktm-batch-table")
     reader.filter_table("#ktm-batch-table", "batch", batch)
     done(reader, "ktm")
+    at_phone_width(reader, "#ktm-summary .kpi-card", "KTM")
 
 
 # --- KSO / SKP -----------------------------------------------------------------------------------------------

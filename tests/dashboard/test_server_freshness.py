@@ -155,7 +155,7 @@ def test_fresh006_the_demo_whose_collector_has_no_monitors_shows_every_tile_with
     collector reports "no monitors configured"; hours later the tiles said "Normal" and 100 %."""
     from collectors.monitors.collector import MonitorsCollector
     from collectors.scheduler import run_collector
-    from pantau.demo import generate
+    from app.demo import generate
 
     generate(web.engine, "small", seed=7, now=utcnow() - timedelta(hours=5))
     outcome = run_collector(MonitorsCollector(web.settings, web.engine))

@@ -180,7 +180,7 @@ def test_slap008_page_in_chromium_drills_down_from_an_open_step_to_its_timeline(
     from selenium.webdriver.support import expected_conditions as ready
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from pantau.bench.web import chromium, log_in, serving
+    from app.bench.web import chromium, log_in, serving
 
     with serving(seeded.settings, seeded.engine) as url, chromium() as browser:
         log_in(browser, url, "user.direktur", seeded.password)

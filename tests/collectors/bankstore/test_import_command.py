@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pantau.cli import app
+from app.cli import app
 from pantau.migrate import upgrade
 from pantau.db import make_engine
 

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from collectors.probes import host_snapshot
 from pantau.api_tokens import issue_token, revoke_token
-from pantau.bench.web import serving
-from pantau.cli import app as cli
+from app.bench.web import serving
+from app.cli import app as cli
 from pantau.db import session_scope
 from pantau.models import HostMetric
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from collectors.workflow.files import EventFileError, import_file, parse_file
-from pantau.cli import app
+from app.cli import app
 from pantau.db import make_engine
 from pantau.migrate import upgrade
 from pantau.models import AuditEntry, SopCase, StepEvent

@@ -105,7 +105,7 @@ def test_rcs005_overdue_cases_raise_one_bendahara_alert_until_none_is_left(store
 
 
 def test_rcs006_the_demo_campus_reconciles_with_its_planted_mismatches(engine):
-    from pantau.demo import generate
+    from app.demo import generate
 
     generate(engine, "small", seed=3, now=NOW)
     run = reconcile(engine, SETTINGS, now=NOW)

@@ -116,7 +116,7 @@ def test_report007_the_command_prints_writes_and_sends_a_month(tmp_path, monkeyp
     from typer.testing import CliRunner
 
     from pantau import migrate
-    from pantau.cli import app
+    from app.cli import app
     from pantau.db import make_engine
 
     monkeypatch.setenv("PANTAU_DATA_DIR", str(tmp_path))

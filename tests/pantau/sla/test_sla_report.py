@@ -8,7 +8,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from pantau.cli import app
+from app.cli import app
 from pantau.db import make_engine
 from pantau.migrate import upgrade
 from pantau.sla.context import SlaContext

@@ -1,0 +1,67 @@
+"""What follows a demo's generation in `pantau demo` and `pantau run`: its cases measured against their SOPs,
+its bank feed reconciled with the queue's history replayed, and a KTM photo folder checked, so every page is
+populated on first view."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from pantau.settings import Settings
+
+from .common import console
+
+
+def settle_demo(store: Engine, config: Settings) -> None:
+    from app.demo.casehistory import replay_cases
+    from pantau.models import utcnow
+    from pantau.recon import reconcile
+    from pantau.recon.config import recon_settings
+    from pantau.sla.engine import evaluate_pending
+
+    with console.status("Measuring the demo cases against their SOPs…"):
+        evaluation = evaluate_pending(store, config)
+    console.print(f"SLA: {evaluation.cases:,} cases measured in {evaluation.seconds:,.1f} s.")
+    with console.status("Reconciling the demo bank feed…"):
+        run = reconcile(store, config)
+        recon = recon_settings(config)
+        history = replay_cases(store, now=utcnow(), due_hours=recon.case_due_hours, lag_hours=recon.bank_lag_hours)
+    console.print(f"Reconciliation: {sum(run.bills.values()):,} bills and {sum(run.credits.values()):,} credits in "
+                  f"{run.seconds:,.1f} s; {history['dated']:,} cases, {history['resolved']:,} already resolved.")
+    console.print(f"KTM photos: {_check_photos(store, config)}.")
+    console.print(f"Bank balance chains: {_check_chains(store, config)} gap(s); H2H stall alerts: "
+                  f"{_check_stalls(store, config)} (raised in working time only).")
+    console.print(f"TLS certificates: {_check_certificates(store, config)} alert(s).")
+
+
+def _check_certificates(store: Engine, config: Settings) -> int:
+    """Alert on the demo's certificate readings as the monitors collector would after a round."""
+    from collectors.monitors import monitoring_settings
+    from collectors.monitors.certificates import certificate_alerts
+
+    stages = certificate_alerts(store, limit_days=monitoring_settings(config).cert_alert_days,
+                                lang=config.language, zone=config.timezone)
+    return sum(1 for stage in stages.values() if stage)
+
+
+def _check_chains(store: Engine, config: Settings) -> int:
+    from collectors.bankstore import check_chains
+
+    return check_chains(store, config.language)
+
+
+def _check_stalls(store: Engine, config: Settings) -> int:
+    from collectors.bankstore.stall import check
+
+    return check(store, config)
+
+
+def _check_photos(store: Engine, config: Settings) -> str:
+    """Write the demo's photo folder under the data directory and check it once, as `ktm-photos` would if
+    `[ktm] photo_dir` named it."""
+    from collectors.ktm_photos import KtmPhotosCollector
+    from app.demo.photos import write_photo_folder
+
+    folder = config.data_dir / "demo-ktm-photos"
+    write_photo_folder(store, folder)
+    pointed = config.model_copy(update={"ktm": {**config.ktm, "photo_dir": str(folder)}})
+    return KtmPhotosCollector(pointed, store).run().message

@@ -1,3 +1,0 @@
-from pantau.cli import main
-
-main()
