@@ -19,7 +19,7 @@ from pantau import audit
 from pantau.alerts import channels_for
 from pantau.db import session_scope
 from pantau.models import AuditEntry, utcnow
-from pantau.reports import monthly
+from queries import monthly_report as monthly
 from pantau.settings import AlertChannel, Role, Settings
 
 from .base import Collector, CollectorResult

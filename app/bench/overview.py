@@ -14,7 +14,7 @@ import time
 
 from collectors.ktm_pipeline import refresh
 from pantau.recon import reconcile
-from pantau.reports import monthly
+from queries import monthly_report as monthly
 from pantau.sla.engine import evaluate_pending
 
 from .registry import BenchContext, Measurement, benchmark

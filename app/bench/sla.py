@@ -22,7 +22,7 @@ from pantau.models.workflow import StepResult
 from pantau.settings import Settings
 from pantau.sla.context import sla_context
 from pantau.sla.periods import months_of
-from pantau.sla.report import build_report, default_period
+from queries.sla_report import build_report, default_period
 from queries.sla import open_steps, sop_compliance
 
 from .registry import BenchContext, Measurement, benchmark

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from collectors.monthly_report import deliver
-from pantau.reports import monthly
+from queries import monthly_report as monthly
 
 from .common import console, engine, fail, settings
 from .report import app

@@ -11,7 +11,7 @@ from pantau import formatting
 from pantau.i18n import translate
 from pantau.sla.context import sla_context
 from pantau.sla.periods import half_label, is_half
-from pantau.sla.report import GOOD, build_report
+from queries.sla_report import GOOD, build_report
 
 from .common import console, engine, fail, settings
 

@@ -14,7 +14,7 @@ from dash import Input, Output, dcc, html
 
 from pantau import formatting
 from pantau.models import utcnow
-from pantau.reports import monthly
+from queries import monthly_report as monthly
 from pantau.sla.context import sla_context
 from pantau.sla.scope import visible_steps
 from queries import overview as queries

@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
 
 from pantau.models import utcnow
-from pantau.reports import monthly
+from queries import monthly_report as monthly
 from pantau.sla.periods import month_label, month_of, months_until
 
 from .. import access, context, ids

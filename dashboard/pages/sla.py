@@ -25,7 +25,7 @@ from pantau.models import utcnow
 from pantau.sla.context import SlaContext, sla_context
 from pantau.sla.measure import AT_RISK, BREACHED, WAITING
 from pantau.sla.periods import half_label, months_of, months_until, previous_half
-from pantau.sla.report import build_report, default_period
+from queries.sla_report import build_report, default_period
 from pantau.sla.scope import Scope, narrow, visible_sops, visible_steps
 from queries import sla as queries
 

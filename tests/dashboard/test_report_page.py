@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from pantau.models import utcnow
-from pantau.reports.monthly import previous_month
+from queries.monthly_report import previous_month
 
 from demo_web import UPDATE, page, payload
 

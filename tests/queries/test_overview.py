@@ -14,7 +14,7 @@ from pantau.db import session_scope
 from pantau.models import AdmissionWave, Applicant, Monitor, Prodi, ReconCase, Student, TokenMovement
 from pantau.models.billing import BillRollup
 from pantau.models.workflow import SlaMonthly
-from pantau.reports import monthly
+from queries import monthly_report as monthly
 from pantau.settings import KpiThreshold, Settings
 from queries.overview import grade, kso_kpi, ktm_kpi, overview, payment_kpis, server_kpis, sla_kpis, token_kpis
 

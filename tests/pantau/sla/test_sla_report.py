@@ -12,7 +12,7 @@ from app.cli import app
 from pantau.db import make_engine
 from pantau.migrate import upgrade
 from pantau.sla.context import SlaContext
-from pantau.sla.report import build_report, verdict
+from queries.sla_report import build_report, verdict
 from sla_helpers import feed, wib
 
 WS = [

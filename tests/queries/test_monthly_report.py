@@ -13,7 +13,7 @@ from collectors.scheduler import run_once
 from pantau.db import session_scope
 from pantau.models import AuditEntry, SopCase, utcnow
 from pantau.models.workflow import SlaMonthly, StepResult
-from pantau.reports import monthly
+from queries import monthly_report as monthly
 from pantau.settings import AlertChannel, AlertSettings, Settings
 
 ZONE = "Asia/Jakarta"
