@@ -31,8 +31,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         SECRET_KEY=settings.resolved_secret_key(),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.web.secure_cookie,
         REMEMBER_COOKIE_SAMESITE="Lax",
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        REMEMBER_COOKIE_SECURE=settings.web.secure_cookie,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.web.session_max_hours),
     )
     server.extensions[context.EXTENSION] = context.AppContext(settings, engine)
     auth.login_manager.init_app(server)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import flask
 from flask_login import current_user
 
-from . import access
+from . import access, auth
 
-PUBLIC_PREFIXES = ("/login", "/lang/", "/assets/", "/_favicon.ico", "/api/")
+PUBLIC_PREFIXES = ("/login", "/logout", "/lang/", "/assets/", "/_favicon.ico", "/api/")
 CALLBACK_PATH = "/_dash-update-component"
 
 
@@ -30,6 +30,13 @@ def callback_outputs(payload: dict) -> list:
     return [i for i in ids if i]
 
 
+def timer_only(payload: dict) -> bool:
+    """Did only timers (`dcc.Interval`) fire this callback? Such refreshes do not keep a session alive."""
+    changed = payload.get("changedPropIds")
+    return bool(changed) and isinstance(changed, list) and all(
+        isinstance(prop, str) and prop.endswith(".n_intervals") for prop in changed)
+
+
 def check_request():
     """Flask `before_request` hook: refuse anonymous users and callbacks outside the user's pages."""
     path = flask.request.path
@@ -40,9 +47,14 @@ def check_request():
             return flask.redirect(f"/login?next={flask.request.full_path.rstrip('?')}")
         return flask.jsonify(error="login required"), 401
     if path == CALLBACK_PATH and flask.request.method == "POST":
-        payload = flask.request.get_json(silent=True) or {}
+        payload = flask.request.get_json(silent=True)
+        payload = payload if isinstance(payload, dict) else {}
         if not access.may_call(current_user, callback_outputs(payload)):
             return flask.jsonify(error="not authorised for this callback"), 403
+        if not timer_only(payload):
+            auth.mark_active()
+    else:
+        auth.mark_active()
     if path == "/" and flask.request.method == "GET":
         landing = access.landing_path(current_user)
         if landing and landing != "/":

@@ -17,7 +17,7 @@ from pantau import formatting
 from queries.freshness import last_update
 from queries.sources import heartbeat
 
-from . import access, context, ids
+from . import access, auth, context, ids
 
 GROUP_ORDER = ("Overview", "Operations", "Finance", "Services & SOPs", "Administration")
 ROLE_NAMES = {
@@ -86,8 +86,12 @@ def _header(user) -> dbc.Navbar:
                              html.Small(f" · {t(ROLE_NAMES.get(user.role, user.role))}", className="opacity-75")],
                             className="user-name", id="shell-user",
                         ),
-                        html.A([html.I(className="bi bi-box-arrow-right me-1"), t("Log out")], href="/logout",
-                               className="btn btn-sm btn-outline-light", id="shell-logout"),
+                        html.Form(
+                            [dcc.Input(type="hidden", name="csrf", value=auth.csrf_token(), id="shell-logout-csrf"),
+                             html.Button([html.I(className="bi bi-box-arrow-right me-1"), t("Log out")],
+                                         type="submit", className="btn btn-sm btn-outline-light", id="shell-logout")],
+                            method="post", action="/logout", className="d-inline m-0", id="shell-logout-form",
+                        ),
                     ],
                     className="header-tools",
                 ),

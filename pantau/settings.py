@@ -89,11 +89,43 @@ class SourceStatusSettings(BaseModel):
 
 
 class WebSettings(BaseModel):
+    """The web process. Log-in throttling counts failures per (user name, address) inside the window, and
+    more softly per address alone (a campus NAT puts many people behind one). `trusted_proxies` are the
+    addresses (or networks) of reverse proxies whose `X-Forwarded-For` / `-Proto` are believed, over
+    `proxy_hops` of them; from anyone else those headers are ignored. The session cookie is `Secure` when
+    `cookie_secure` says so, or by default when a trusted (TLS-terminating) proxy is configured."""
+
     host: str = "127.0.0.1"
     port: int = 8050
     workers: int = 2
-    login_max_failures: int = 5
-    login_window_minutes: int = 15
+    login_max_failures: int = Field(5, ge=1, description="failures of one name from one address before a wait")
+    login_address_max_failures: int = Field(50, ge=1, description="failures from one address, any names")
+    login_window_minutes: int = Field(15, ge=1)
+    session_idle_minutes: int = Field(60, ge=1, description="a session unused this long must log in again")
+    session_max_hours: int = Field(12, ge=1)
+    cookie_secure: bool | None = None
+    trusted_proxies: list[str] = Field(default_factory=list)
+    proxy_hops: int = Field(1, ge=1, le=5)
+    max_body_bytes: int = Field(4 * 1024 * 1024, ge=1024, description="largest request body on any route")
+    agent_max_bytes: int = Field(64 * 1024, ge=1024, description="largest host reading pushed by an agent")
+    events_max_bytes: int = Field(2 * 1024 * 1024, ge=1024, description="largest body pushed to /api/v1/events")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"trusted_proxies: {item!r} is not an address or network") from exc
+        return value
+
+    @property
+    def secure_cookie(self) -> bool:
+        """Whether the session cookie carries `Secure`: as configured, else on behind a trusted proxy."""
+        return bool(self.trusted_proxies) if self.cookie_secure is None else self.cookie_secure
 
 
 class Settings(BaseSettings):

@@ -8,7 +8,7 @@ import flask
 from dash import Input, Output, State, html
 
 from pantau import formatting
-from pantau.accounts import create_user, set_active
+from pantau.accounts import create_user, end_sessions, set_active
 from pantau.db import session_scope
 from pantau.settings import ROLES
 from queries.admin import audit_log, list_users
@@ -26,6 +26,7 @@ ROLE = ids.make(KEY, "role")
 UNIT = ids.make(KEY, "unit")
 ADD = ids.make(KEY, "add")
 TOGGLE = ids.make(KEY, "toggle")
+LOGOUT_ALL = ids.make(KEY, "logout-everywhere")
 FEEDBACK = ids.make(KEY, "feedback")
 AUDIT = ids.make(KEY, "audit")
 AUDIT_FILTER = ids.make(KEY, "audit-filter")
@@ -54,8 +55,13 @@ def layout(**_query) -> html.Div:
                 form,
                 html.Div(id=FEEDBACK, className="mt-2", role="status"),
                 html.Div(id=USERS_BODY, children=_users_table(), className="mt-3"),
-                dbc.Button(t("Enable / disable selected user"), id=TOGGLE, color="secondary", outline=True,
-                           size="sm", className="mt-2"),
+                html.Div([
+                    dbc.Button(t("Enable / disable selected user"), id=TOGGLE, color="secondary", outline=True,
+                               size="sm"),
+                    dbc.Button([html.I(className="bi bi-box-arrow-right me-1"), t("Log out everywhere")],
+                               id=LOGOUT_ALL, color="danger", outline=True, size="sm",
+                               title=t("End every session of the selected user, on every device")),
+                ], className="d-flex flex-wrap gap-2 mt-2"),
             ])),
             dbc.Card(dbc.CardBody([
                 html.H2(t("Audit log"), className="h5"),
@@ -106,6 +112,7 @@ def _filter_audit(prefix):
     Output(AUDIT_BODY, "children", allow_duplicate=True),
     Input(ADD, "n_clicks"),
     Input(TOGGLE, "n_clicks"),
+    Input(LOGOUT_ALL, "n_clicks"),
     State(NAME, "value"),
     State(FULL_NAME, "value"),
     State(ROLE, "value"),
@@ -115,7 +122,7 @@ def _filter_audit(prefix):
     State(AUDIT_FILTER, "value"),
     prevent_initial_call=True,
 )
-def _change_users(_add, _toggle, name, full_name, role, unit, rows, selected, prefix):
+def _change_users(_add, _toggle, _logout, name, full_name, role, unit, rows, selected, prefix):
     t = context.t
     actor = context.user().username
     ip = flask.request.remote_addr
@@ -130,8 +137,13 @@ def _change_users(_add, _toggle, name, full_name, role, unit, rows, selected, pr
                 if not rows or not selected:
                     return dbc.Alert(t("Choose a user in the table first."), color="warning"), dash.no_update, dash.no_update
                 row = rows[selected[0]]
-                set_active(session, row["username"], row["status"] != t("Active"), actor=actor, ip=ip)
-                message = dbc.Alert(t("User updated."), color="success")
+                if dash.ctx.triggered_id == LOGOUT_ALL:
+                    end_sessions(session, row["username"], actor=actor, ip=ip)
+                    message = dbc.Alert(t("Every session of {user} has ended; they must log in again.",
+                                          user=row["username"]), color="success")
+                else:
+                    set_active(session, row["username"], row["status"] != t("Active"), actor=actor, ip=ip)
+                    message = dbc.Alert(t("User updated."), color="success")
     except ValueError as error:
         return dbc.Alert(str(error), color="danger"), dash.no_update, dash.no_update
     return message, _users_table(), _audit_table(prefix or "")

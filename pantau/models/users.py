@@ -22,6 +22,9 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Raised by log-out, a password change, disabling and "log out everywhere": a session cookie carrying an
+    older version is refused (`dashboard.auth`)."""
 
 
 class ApiToken(Base):

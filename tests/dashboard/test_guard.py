@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from pantau.models import AuditEntry
@@ -119,7 +121,9 @@ def test_guard013_login_never_redirects_off_site(web):
 
 def test_guard014_logout_ends_the_session_and_is_audited(web):
     client = web.client("kepala_it")
-    assert client.get("/logout").status_code == 302
+    layout = client.get("/_dash-layout").text
+    token = re.search(r'"value":\s*"([^"]+)"[^{}]*"id":\s*"shell-logout-csrf"', layout).group(1)
+    assert client.post("/logout", data={"csrf": token}).status_code == 302
     assert client.get("/peringatan").status_code == 302
     assert _audit_actions(web.engine)[-1] == "logout"
 

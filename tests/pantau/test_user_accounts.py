@@ -7,9 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from pantau.accounts import authenticate, create_user, set_active
+from pantau.accounts import Throttle, authenticate, create_user, set_active
 from pantau.db import session_scope
 from pantau.models import AuditEntry, User
+
+THREE = Throttle(per_pair=3, per_address=50, window=timedelta(minutes=15))
 
 
 def _make(store, name="bendahara1", role="bendahara", password="rahasia-123"):
@@ -42,13 +44,14 @@ def test_acct004_throttle_after_repeated_failures_even_with_the_right_password(s
     _make(store)
     for _ in range(3):
         with session_scope(store) as session:
-            assert authenticate(session, "bendahara1", "salah", ip="10.0.0.9", max_failures=3).user is None
+            assert authenticate(session, "bendahara1", "salah", ip="10.0.0.9", throttle=THREE).user is None
     with session_scope(store) as session:
-        outcome = authenticate(session, "bendahara1", "rahasia-123", ip="10.0.0.9", max_failures=3)
+        outcome = authenticate(session, "bendahara1", "rahasia-123", ip="10.0.0.9", throttle=THREE)
     assert outcome.throttled and outcome.user is None
+    assert 0 < outcome.retry_after <= 15 * 60
     with session_scope(store) as session:
-        assert authenticate(session, "bendahara1", "rahasia-123", max_failures=3,
-                            window=timedelta(seconds=0)).user is not None
+        assert authenticate(session, "bendahara1", "rahasia-123", ip="10.0.0.9",
+                            throttle=Throttle(3, 50, timedelta(seconds=0))).user is not None
 
 
 def test_acct005_disabled_users_cannot_log_in_and_changes_are_audited(store):
