@@ -274,6 +274,12 @@ def collection_curve(engine: Engine, *, bills: BillFilter = BillFilter()) -> pd.
     return curve[columns]
 
 
+def bill_count(engine: Engine, *, bills: BillFilter = BillFilter()) -> int:
+    """How many bills the filters match, paid or not."""
+    with engine.connect() as connection:
+        return int(connection.scalar(select(func.coalesce(func.sum(BillRollup.bills), 0)).where(bills.clause())))
+
+
 def ageing(engine: Engine, *, as_of: date, bills: BillFilter = BillFilter()) -> pd.DataFrame:
     """Unpaid money by how long past due on ``as_of``: ``bucket, bills, outstanding`` in bucket order
     (see :data:`AGE_BUCKETS`), every bucket present."""

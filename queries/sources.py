@@ -16,7 +16,16 @@ from sqlalchemy import Engine, case, func, select
 
 from pantau.lease import store_now
 from pantau.models import CollectorRun, Monitor, ProbeSample, SourceStatus, utcnow
-from pantau.sources import BANK_INBOX, BILL_SOURCE, EVENT_SOURCE, KINDS, MONITOR, PROCESS, PROCESS_NAME
+from pantau.sources import (
+    BANK_INBOX,
+    BILL_SOURCE,
+    COLLECTOR,
+    EVENT_SOURCE,
+    KINDS,
+    MONITOR,
+    PROCESS,
+    PROCESS_NAME,
+)
 
 from .frames import read_frame
 
@@ -135,46 +144,68 @@ class Freshness:
     since: datetime | None = None
 
 
-SUBJECT_KINDS = {
-    "payments": (BILL_SOURCE, BANK_INBOX),
-    "tokens": (BILL_SOURCE,),
-    "sla": (EVENT_SOURCE,),
-    "ktm": (EVENT_SOURCE,),
-    "kso": (EVENT_SOURCE,),
-    "accounts": (),
-    "servers": (MONITOR,),
+@dataclass(frozen=True)
+class Feed:
+    """What a figure is read from: kinds of source (their status rows, sources that push excepted), and
+    collectors by name (their status rows; their newest successful run when no status row says more, the
+    demo's "demo:<subject>" runs in a demo). `collectors` None: any collector."""
+
+    kinds: tuple[str, ...] = ()
+    collectors: tuple[str, ...] | None = ()
+
+
+_BILLS = ("bills", "demo:billing")
+_BANK = ("bank-inbox", "demo:bank")
+_EVENTS = ("workflow-sources", "sla", "demo:workflow")
+FEEDS = {
+    "bills": Feed((BILL_SOURCE,), _BILLS),
+    "bank": Feed((BANK_INBOX,), _BANK),
+    "reconciliation": Feed((BILL_SOURCE, BANK_INBOX), ("reconciliation", *_BILLS, *_BANK)),
+    "tokens": Feed((BILL_SOURCE,), ("token-stock", "bills", "demo:tokens")),
+    "workflow": Feed((EVENT_SOURCE,), _EVENTS),
+    "ktm": Feed((EVENT_SOURCE,), ("ktm-pipeline", "demo:workflow")),
+    "ktm-photos": Feed((), ("ktm-photos", "demo:workflow")),
+    "accounts": Feed((), ("accounts-expiry", "demo:accounts")),
+    "access-requests": Feed((EVENT_SOURCE,), (*_EVENTS, "demo:accounts")),
+    "alerts": Feed((PROCESS,), None),
+    "servers": Feed((MONITOR,), ("monitors", "demo:monitoring")),
 }
-SUBJECT_COLLECTORS = {
-    "payments": ("bills", "bank-inbox", "reconciliation", "demo:billing", "demo:bank"),
-    "tokens": ("token-stock", "bills", "demo:tokens"),
-    "sla": ("workflow-sources", "sla", "demo:workflow"),
-    "ktm": ("ktm-pipeline", "ktm-photos", "demo:workflow"),
-    "kso": ("workflow-sources", "sla", "demo:workflow"),
-    "accounts": ("accounts-expiry", "demo:accounts"),
-    "servers": ("monitors", "demo:monitoring"),
-}
+"""The feeds figures are drawn from, by name: each card and chart says how old the data of its feed is."""
+SUBJECT_FEEDS = {"payments": "reconciliation", "tokens": "tokens", "sla": "workflow", "ktm": "ktm", "kso": "workflow",
+                 "accounts": "accounts", "servers": "servers"}
+"""The feed of a whole subject (the overview's cards, the line under a page's title)."""
 
 
 def freshness(engine: Engine, subject: str, now: datetime | None = None) -> Freshness:
-    """The freshness of a subject's figures: from the status of the sources it is read from (as fresh as the
-    stalest of them), else from its collectors' newest successful run (the demo's, in a demo)."""
+    """The freshness of a subject's figures (`SUBJECT_FEEDS`)."""
+    return feed_freshness(engine, FEEDS[SUBJECT_FEEDS[subject]] if subject in SUBJECT_FEEDS else Feed(), now)
+
+
+def feed_freshness(engine: Engine, feed: Feed | str, now: datetime | None = None) -> Freshness:
+    """How old a feed's data is: from the status of the sources and collectors it is read from (as fresh as the
+    stalest of them; stale when one has had nothing within two of its intervals), else from its collectors'
+    newest successful run (unknown when none ran)."""
     now = now or utcnow()
-    kinds = SUBJECT_KINDS.get(subject, ())
+    feed = FEEDS[feed] if isinstance(feed, str) else feed
+    kinds = tuple(feed.kinds) + ((COLLECTOR,) if feed.collectors else ())
     if kinds:
         rows = statuses(engine, now, kinds)
-        rows = rows[~rows["pushed"].astype(bool)] if not rows.empty else rows
+        if not rows.empty:
+            named = rows["kind"] != COLLECTOR
+            if feed.collectors:
+                named |= rows["name"].isin(feed.collectors)
+            rows = rows[named & ~rows["pushed"].astype(bool)]
         if not rows.empty:
             stale = rows[[is_stale(at, every, now) for at, every in zip(rows["last_success_at"], rows["interval_s"])]]
-            newest = rows["last_success_at"].max()
-            oldest = rows["last_success_at"].min()
             if not stale.empty:
-                since = stale["last_success_at"].min()
-                return Freshness(_moment(newest), True, _moment(since))
-            return Freshness(_moment(oldest))
-    names = SUBJECT_COLLECTORS.get(subject, ())
+                return Freshness(_moment(rows["last_success_at"].max()), True,
+                                 _moment(stale["last_success_at"].min()))
+            return Freshness(_moment(rows["last_success_at"].min()))
+    query = select(func.max(CollectorRun.finished_at)).where(CollectorRun.ok.is_(True))
+    if feed.collectors is not None:
+        query = query.where(CollectorRun.collector.in_(feed.collectors))
     with engine.connect() as connection:
-        latest = connection.scalar(select(func.max(CollectorRun.finished_at))
-                                   .where(CollectorRun.ok.is_(True), CollectorRun.collector.in_(names)))
+        latest = connection.scalar(query)
     return Freshness(_moment(latest))
 
 

@@ -48,24 +48,58 @@ def stale_text(at, now: datetime | None = None) -> str:
     return context.t("No recent data since {when}", when=when_text(at, now))
 
 
+AGE = "data-age"
+"""The class every age line carries (fresh, stale or unknown), whatever else its place gives it."""
+
+
+def _classes(kwargs: dict, default: str, form: str) -> dict:
+    kwargs.setdefault("className", default)
+    kwargs["className"] = f"{kwargs['className']} {AGE} {AGE}-{form}"
+    return kwargs
+
+
 def line(freshness: Freshness | None, now: datetime | None = None, *, label: str = "Data as of {when}",
          **kwargs) -> html.Div | None:
-    """A small line under a card or chart: its data's age, or that it has no recent data (neutral, with an
-    icon, never a status colour)."""
-    if freshness is None or (freshness.at is None and not freshness.stale):
+    """A small line under a card or chart: its data's age, that it has no recent data (neutral, with an icon,
+    never a status colour), or that its age is unknown (no source nor collector has said). None without a
+    `freshness`."""
+    if freshness is None:
         return None
     if freshness.stale:
         return stale_line(freshness.since, now, **kwargs)
-    kwargs.setdefault("className", "small text-body-secondary freshness-line")
+    if freshness.at is None:
+        kwargs = _classes(kwargs, "small text-body-secondary freshness-unknown", "unknown")
+        return html.Div([html.I(className="bi bi-question-circle me-1", **{"aria-hidden": "true"}),
+                         context.t("Age of the data unknown")], **kwargs)
+    kwargs = _classes(kwargs, "small text-body-secondary freshness-line", "fresh")
     return html.Div([html.I(className="bi bi-clock me-1", **{"aria-hidden": "true"}),
                      context.t(label, when=ago_text(freshness.at, now))], **kwargs)
 
 
 def stale_line(since, now: datetime | None = None, **kwargs) -> html.Div:
     """`No recent data since 03.59 WIB`, neutral, with a clock icon."""
-    kwargs.setdefault("className", "small fw-semibold text-secondary-emphasis freshness-stale")
+    kwargs = _classes(kwargs, "small fw-semibold text-secondary-emphasis freshness-stale", "stale")
     return html.Div([html.I(className="bi bi-clock-history me-1", **{"aria-hidden": "true"}),
                      stale_text(since, now)], **kwargs)
+
+
+def feeds(*names: str, now: datetime | None = None) -> dict[str, Freshness]:
+    """How old the data of each named feed is (`queries.sources.FEEDS`), read once for a callback's figures."""
+    from queries.sources import feed_freshness
+
+    now = now or utcnow()
+    return {name: feed_freshness(context.engine(), name, now) for name in dict.fromkeys(names)}
+
+
+def feed(name: str, now: datetime | None = None) -> Freshness:
+    """How old the data of one feed is."""
+    return feeds(name, now=now)[name]
+
+
+def aged(body, fresh: Freshness | None, now: datetime | None = None, **kwargs) -> html.Div:
+    """A chart, table or empty state with its data's age on a line under it."""
+    kwargs.setdefault("className", "small text-body-secondary mt-1 figure-age")
+    return html.Div([body, line(fresh, now, **kwargs)])
 
 
 def subject_line(subject: str, now: datetime | None = None) -> html.Div | None:

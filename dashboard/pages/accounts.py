@@ -90,20 +90,22 @@ def _webservice(_tick):
     warning = _warning()
     counts = queries.ws_counts(engine, now, warning)
     days = warning.days
+    fresh = freshness.feed("accounts", now)
     cards = [
         kpi_card(t("Valid webservice accounts"), formatting.number(counts["active"] + counts["expiring"], lang), "info",
-                 note=t("Each is valid for one year")),
+                 note=t("Each is valid for one year"), fresh=fresh),
         kpi_card(t("Expiring within {days} days", days=days), formatting.number(counts["expiring"], lang),
-                 "warn" if counts["expiring"] else "good", note=t("The IT head is alerted; contacts are told where set")),
+                 "warn" if counts["expiring"] else "good", note=t("The IT head is alerted; contacts are told where set"), fresh=fresh),
         kpi_card(t("Expired, still in use"), formatting.number(counts["expired_in_use"], lang),
-                 "bad" if counts["expired_in_use"] else "good", note=t("Used after the validity ended")),
-        kpi_card(t("Expired"), formatting.number(counts["expired"], lang), "none", note=t("Not used since")),
+                 "bad" if counts["expired_in_use"] else "good", note=t("Used after the validity ended"), fresh=fresh),
+        kpi_card(t("Expired"), formatting.number(counts["expired"], lang), "none", note=t("Not used since"), fresh=fresh),
     ]
     summary = dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
     frame = queries.ws_accounts(engine, now, warning, limit=500)
     if frame.empty:
-        return summary, empty_state(t("No webservice accounts yet."),
-                                    t("Accounts are created by step 3 of the webservice SOP (Divisi PSI)."), icon="key")
+        return summary, freshness.aged(empty_state(
+            t("No webservice accounts yet."), t("Accounts are created by step 3 of the webservice SOP (Divisi PSI)."),
+            icon="key"), fresh, now)
     shown = pd.DataFrame({
         "status": [t(WS_WORDS[s]) for s in frame["state"]],
         "unit": frame["unit"], "contact": [f"{n} · {e}" for n, e in zip(frame["contact_name"], frame["email"])],
@@ -118,7 +120,7 @@ def _webservice(_tick):
         style_data_conditional=[{"if": {"filter_query": f'{{status}} = "{t(WS_WORDS[s])}"', "column_id": "status"},
                                  "color": colour, "fontWeight": "600"}
                                 for s, colour in (("expired_in_use", COLOURS["bad"]), ("expiring", COLOURS["warn"]))])
-    return summary, table
+    return summary, freshness.aged(table, fresh, now)
 
 
 def _left(span: timedelta) -> str:
@@ -135,21 +137,25 @@ def _akun(_tick):
     t, lang, engine, now = context.t, context.lang(), context.engine(), utcnow()
     decided = queries.access_decisions(engine, now - YEAR, now)
     size = queries.register_size(engine)
+    ages = freshness.feeds("accounts", "access-requests", now=now)
+    register, requests = ages["accounts"], ages["access-requests"]
     cards = [
         kpi_card(t("Accounts in the register"), formatting.number(size, lang), "info",
-                 note=t("Digital service accounts the unit manages")),
+                 note=t("Digital service accounts the unit manages"), fresh=register),
         kpi_card(t("Access requests"), formatting.number(decided.requests, lang), "info",
                  note=t("{granted} granted, {rejected} rejected, {pending} waiting",
                         granted=formatting.number(decided.granted, lang), rejected=formatting.number(decided.rejected, lang),
-                        pending=formatting.number(decided.pending, lang))),
+                        pending=formatting.number(decided.pending, lang)), fresh=requests),
         kpi_card(t("Time to decision"), formatting.duration(decided.median_s, lang), "info",
-                 note=t("Median; P90 {p90}", p90=formatting.duration(decided.p90_s, lang))),
+                 note=t("Median; P90 {p90}", p90=formatting.duration(decided.p90_s, lang)),
+                 fresh=requests),
         kpi_card(t("Granted"), formatting.percent(decided.grant_rate, lang), "none" if decided.grant_rate is None
-                 else "info", note=t("Of the decided requests")),
+                 else "info", note=t("Of the decided requests"), fresh=requests),
     ]
     summary = dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
-    return summary, _requests(queries.access_requests(engine, now - YEAR, now)), _services(queries.services(engine)), \
-        _register(queries.register(engine, limit=1000), size)
+    return (summary, freshness.aged(_requests(queries.access_requests(engine, now - YEAR, now)), requests, now),
+            freshness.aged(_services(queries.services(engine)), register, now),
+            freshness.aged(_register(queries.register(engine, limit=1000), size), register, now))
 
 
 def _requests(frame: pd.DataFrame):

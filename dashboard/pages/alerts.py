@@ -27,6 +27,7 @@ from pantau.models.alerts import ALERT_STATES
 from queries.alerts import count_by_state, list_alerts
 
 from .. import access, context, ids
+from ..components import freshness
 from ..components.empty import empty_state
 from ..components.status import label
 from ..components.tables import data_table
@@ -97,11 +98,13 @@ def layout(**_query) -> html.Div:
 
 def _summary() -> dbc.Row:
     counts = count_by_state(context.engine(), audience=_audience(context.user()))
-    lang = context.lang()
+    lang, fresh = context.lang(), freshness.feed("alerts")
     cards = [
         dbc.Col(dbc.Card(dbc.CardBody([html.Div(label(state), className="kpi-title"),
                                        html.Div(formatting.number(counts[state], lang), className="kpi-value",
-                                                id=ids.make(KEY, f"count-{state}"))])),
+                                                id=ids.make(KEY, f"count-{state}")),
+                                       freshness.line(fresh, className="small text-body-secondary kpi-fresh")]),
+                         className="kpi-card h-100"),
                 md=4, className="mb-2")
         for state in ALERT_STATES
     ]
@@ -134,7 +137,8 @@ def _table(states: list[str], keep: list | None = None) -> html.Div:
                        page_size=20)
     empty = empty_state(t("No alerts in these states."),
                         t("Alerts appear here when a check, a feed or an SOP clock needs someone."), icon="bell-slash")
-    return html.Div([empty if frame.empty else None, html.Div(table, hidden=frame.empty)])
+    return html.Div([empty if frame.empty else None, html.Div(table, hidden=frame.empty),
+                     freshness.line(freshness.feed("alerts"), className="small text-body-secondary mt-1 figure-age")])
 
 
 @dash.callback(Output(BODY, "children"), Input(STATES, "value"), Input(TICK, "n_intervals"),

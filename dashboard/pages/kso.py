@@ -117,21 +117,23 @@ def _refresh(period):
     leads = queries.lead_times(engine, since, until)
     waiting = queries.waiting_on_kolegium(engine, [now])[0]
     median = leads["lead_s"].median() if not leads.empty else None
+    fresh = freshness.feed("workflow", now)
+    aged = lambda body: freshness.aged(body, fresh, now)  # noqa: E731
     cards = [
         kpi_card(t("Requests received"), formatting.number(decided.requests, lang), "info",
-                 note=t("{decided} decided by the kolegium", decided=formatting.number(decided.decided, lang))),
+                 note=t("{decided} decided by the kolegium", decided=formatting.number(decided.decided, lang)), fresh=fresh),
         kpi_card(t("Approved"), formatting.percent(decided.approval_rate, lang), "none" if decided.approval_rate is None
                  else "info", note=t("Rejected: {share} ({count})", share=formatting.percent(decided.rejection_rate, lang),
-                                     count=formatting.number(decided.rejected, lang))),
-        kpi_card(t("Lead time to the activity"), _days(median), "info", note=t("Median, request to activity")),
+                                     count=formatting.number(decided.rejected, lang)), fresh=fresh),
+        kpi_card(t("Lead time to the activity"), _days(median), "info", note=t("Median, request to activity"), fresh=fresh),
         kpi_card(t("Waiting on the kolegium"), formatting.number(waiting, lang), "info",
-                 note=t("Outside party; tracked apart from the institution's own time")),
+                 note=t("Outside party; tracked apart from the institution's own time"), fresh=fresh),
     ]
     summary = dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
     listed = queries.requests(engine, since, until, now)
     options = [{"label": f"{row.case_ref} · {row.title or ''}"[:90], "value": int(row.case_id)} for row in listed.itertuples()]
-    return (summary, _lead_figure(leads), _waiting(queries.waiting_list(engine), now), _requests(listed),
-            options, options[0]["value"] if options else None)
+    return (summary, aged(_lead_figure(leads)), aged(_waiting(queries.waiting_list(engine), now)),
+            aged(_requests(listed)), options, options[0]["value"] if options else None)
 
 
 def _days(seconds) -> str:
@@ -210,9 +212,11 @@ def _timeline(case_id):
         return empty_state(t("Choose a request to see its steps."), icon="bar-chart-steps")
     now = utcnow()
     steps = queries.timeline(context.engine(), int(case_id), now)
+    fresh = freshness.feed("workflow", now)
     if steps.empty:
-        return empty_state(t("This request has no measured steps yet."), icon="bar-chart-steps")
-    return graph.graph(gantt(steps, _step_names(), now))
+        return freshness.aged(empty_state(t("This request has no measured steps yet."), icon="bar-chart-steps"),
+                              fresh, now)
+    return freshness.aged(graph.graph(gantt(steps, _step_names(), now)), fresh, now)
 
 
 def gantt(steps: pd.DataFrame, names: dict[str, str], now: datetime) -> go.Figure:
@@ -256,17 +260,21 @@ def _invoices(period):
     since, until = period_bounds(period, now, tz)
     totals = queries.invoice_totals(engine, since, until, now)
     count = lambda n: t("{count} invoices", count=formatting.number(n, lang))  # noqa: E731
+    fresh = freshness.feed("workflow", now)
     cards = [
-        kpi_card(t("Invoices issued"), formatting.rupiah(totals.issued_amount, lang), "info", note=count(totals.issued)),
+        kpi_card(t("Invoices issued"), formatting.rupiah(totals.issued_amount, lang), "info", note=count(totals.issued),
+                 fresh=fresh),
         kpi_card(t("Paid"), formatting.rupiah(totals.paid_amount, lang), "good" if totals.paid == totals.issued else "info",
-                 note=count(totals.paid)),
+                 note=count(totals.paid), fresh=fresh),
         kpi_card(t("Overdue"), formatting.rupiah(totals.overdue_amount, lang), "bad" if totals.overdue else "good",
-                 note=t("{invoices}, unpaid past the payment step's standard time", invoices=count(totals.overdue))),
+                 note=t("{invoices}, unpaid past the payment step's standard time", invoices=count(totals.overdue)),
+                 fresh=fresh),
     ]
     summary = dbc.Row([dbc.Col(card, xs=12, md=4, className="mb-3") for card in cards])
     frame = queries.invoices(engine, since, until, now)
     if frame.empty:
-        return summary, empty_state(t("No invoice was issued for the requests of this period."), icon="receipt")
+        return summary, freshness.aged(empty_state(t("No invoice was issued for the requests of this period."),
+                                                   icon="receipt"), fresh, now)
     shown = pd.DataFrame({
         "case_ref": frame["case_ref"], "title": frame["title"].fillna(""), "organiser": frame["organiser"].fillna(""),
         "participants": [formatting.number(v, lang) if pd.notna(v) else "–" for v in frame["participants"]],
@@ -278,7 +286,7 @@ def _invoices(period):
     table = data_table(ids.make(KEY, "invoice-table"), shown, {
         "case_ref": t("Request"), "title": t("Training"), "organiser": t("Organiser"), "participants": t("Participants"),
         "amount": t("Amount"), "issued": t("Issued"), "paid": t("Paid on"), "state": t("Status")}, page_size=10)
-    return summary, table
+    return summary, freshness.aged(table, fresh, now)
 
 
 access.register_page(

@@ -83,7 +83,7 @@ def layout(semester: str | None = None, **_query) -> html.Div:
         return html.Div([html.H1(t("Payments & reconciliation"), className="page-title"), empty_state(
             t("No bills yet."), t("Configure the payment application's database or export under sources.bills, "
                                  "or run pantau demo."), icon="receipt"),
-            _card(t("Bank feed"), html.Div(id=ids.make(KEY, "bank-feed"), children=bank_feed()))])
+            _card(t("Bank feed"), html.Div(id=ids.make(KEY, "bank-feed"), children=_bank_feed()))])
     chosen = (semester if semester in (*found.semesters, ALL_SEMESTERS)
               else queries.current_semester(context.engine(), _today()))
     filters = dbc.Row([
@@ -115,8 +115,9 @@ def layout(semester: str | None = None, **_query) -> html.Div:
             dbc.Col(dbc.Card(dbc.CardBody(html.Div(id=CURVE)), className="mb-3"), lg=6),
             dbc.Col(dbc.Card(dbc.CardBody(html.Div(id=AGEING)), className="mb-3"), lg=6),
         ]),
-        _card(t("Bank reconciliation"), html.Div(id=RECON, children=_recon())),
-        _card(t("Bank feed"), html.Div(id=ids.make(KEY, "bank-feed"), children=bank_feed())),
+        _card(t("Bank reconciliation"), html.Div(id=RECON, children=freshness.aged(_recon(), freshness.feed(
+            "reconciliation")))),
+        _card(t("Bank feed"), html.Div(id=ids.make(KEY, "bank-feed"), children=_bank_feed())),
         _card(t("Exception queue"), html.Div([html.Div(id=CASES, children=_cases()), _resolver()])),
         _card(t("Bills"), html.Div([
             dbc.Row([
@@ -148,29 +149,33 @@ def _refresh(semester, kinds, prodi, angkatan, _tick):
     counts = queries.case_counts(engine, now=now)
     thresholds = context.settings().thresholds
     rate_band, late_band = thresholds["collection_rate"], thresholds["recon_overdue"]
+    ages = freshness.feeds("bills", "reconciliation", now=now)
     cards = [
         kpi_card(t("Collection rate"), formatting.percent(rate.rate, lang),
                  grade(rate.rate, rate_band.good, rate_band.warn),
                  note=t("{paid} of {bills} bills due by today ({count})", paid=formatting.number(rate.paid_bills, lang),
-                        bills=formatting.number(rate.bills, lang), count=formatting.percent(rate.count_rate, lang))),
+                        bills=formatting.number(rate.bills, lang), count=formatting.percent(rate.count_rate, lang)),
+                 fresh=ages["bills"]),
         kpi_card(t("Outstanding"), formatting.rupiah(owed.amount, lang), "info",
-                 note=t("{bills} bills past their due date", bills=formatting.number(owed.bills, lang))),
+                 note=t("{bills} bills past their due date", bills=formatting.number(owed.bills, lang)),
+                 fresh=ages["bills"]),
         kpi_card(t("Reconciliation cases past 1x24 jam"), formatting.number(counts["overdue"], lang),
                  grade(counts["overdue"], late_band.good, late_band.warn, late_band.higher_is_better),
-                 note=t("{open} cases open", open=formatting.number(counts["open"], lang))),
+                 note=t("{open} cases open", open=formatting.number(counts["open"], lang)), fresh=ages["reconciliation"]),
         kpi_card(t("Billed"), formatting.rupiah(rate.billed, lang), "info",
-                 note=t("Collected {paid}", paid=formatting.rupiah(rate.paid, lang))),
+                 note=t("Collected {paid}", paid=formatting.rupiah(rate.paid, lang)), fresh=ages["bills"]),
     ]
     summary = dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
-    return (summary, figures.collection_curve(queries.collection_curve(engine, bills=bills)),
-            figures.ageing(queries.ageing(engine, as_of=today, bills=bills)))
+    ageing = figures.ageing(queries.ageing(engine, as_of=today, bills=bills), queries.bill_count(engine, bills=bills))
+    return (summary, freshness.aged(figures.collection_curve(queries.collection_curve(engine, bills=bills)),
+                                    ages["bills"], now), freshness.aged(ageing, ages["bills"], now))
 
 
 @dash.callback(Output(PAID, "children"), *FILTERS, Input(GROUPING, "value"), Input(MEASURE, "value"))
 def _paid(semester, kinds, prodi, angkatan, grouping, measure):
     bills = _bills(None if grouping == "semester" else semester, kinds, prodi, angkatan)
     frame = queries.paid_unpaid(context.engine(), by=grouping, bills=bills)
-    return figures.paid_unpaid(frame, grouping, measure)
+    return freshness.aged(figures.paid_unpaid(frame, grouping, measure), freshness.feed("bills"))
 
 
 def _recon():
@@ -201,7 +206,16 @@ def _recon():
     ])
 
 
+def _bank_feed() -> html.Div:
+    return freshness.aged(bank_feed(), freshness.feed("bank"))
+
+
 def _cases():
+    """The exception queue, with the age of the reconciliation behind it."""
+    return freshness.aged(_case_table(), freshness.feed("reconciliation"))
+
+
+def _case_table():
     t, lang, tz, now = context.t, context.lang(), context.tz(), utcnow()
     frame = queries.cases(context.engine(), now=now)
     if frame.empty:
@@ -263,12 +277,13 @@ def _drill(semester, kinds, prodi, angkatan, state, search):
     frame = queries.bill_rows(context.engine(), bills=_bills(semester, kinds, prodi, angkatan), state=state,
                               search=search, limit=DRILL_ROWS)
     if frame.empty:
-        return empty_state(t("No bills match these filters."), icon="search")
+        return freshness.aged(empty_state(t("No bills match these filters."), icon="search"), freshness.feed("bills"))
     shown = _readable(frame)
     note = t("The first {rows} bills, soonest due first; the downloads hold up to {most}.",
              rows=formatting.number(DRILL_ROWS, context.lang()), most=formatting.number(DOWNLOAD_ROWS, context.lang()))
     return html.Div([data_table(ids.make(KEY, "bill-table"), shown, _columns(), page_size=15),
-                     html.P(note, className="small text-body-secondary mt-2 mb-0")])
+                     html.P(note, className="small text-body-secondary mt-2 mb-0"),
+                     freshness.line(freshness.feed("bills"), className="small text-body-secondary figure-age")])
 
 
 def _columns() -> dict[str, str]:

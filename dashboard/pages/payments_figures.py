@@ -81,9 +81,12 @@ def collection_curve(frame: pd.DataFrame):
     return graph.graph(_layout(figure, t("Collection against the deadline")))
 
 
-def ageing(frame: pd.DataFrame):
-    """Outstanding Rupiah of unpaid bills by how late they are."""
+def ageing(frame: pd.DataFrame, matched: int):
+    """Outstanding Rupiah of unpaid bills by how late they are; `matched` bills of the filters in all."""
     t, lang = context.t, context.lang()
+    if not matched:
+        return empty_state(t("No bills match these filters."), t("Choose another semester, bill kind, study "
+                                                                   "programme or intake year."), icon="search")
     if frame["bills"].sum() == 0:
         return empty_state(t("Every bill of these filters is paid."), icon="check2-circle")
     colours = [COLOURS["muted"], COLOURS["warn"], COLOURS["warn"], COLOURS["bad"], COLOURS["bad"]]

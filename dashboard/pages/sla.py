@@ -187,11 +187,13 @@ def _refresh(sop, period, _tick, _saved):
     threshold = context.settings().thresholds["sla_compliance"]
     report = build_report(engine, ctx, period=period, scope=scope, now=now)
     months = months_of(report["period"])
+    fresh = freshness.feed("workflow", now)
+    aged = lambda body: freshness.aged(body, fresh, now)  # noqa: E731
     trend = queries.monthly_compliance(engine, months, scope, by="all")["compliance"].dropna().tolist()
     summary = blocks.kpi_row(queries.overall_compliance(engine, months, scope),
                              queries.overall_compliance(engine, months_of(previous_half(report["period"])), scope),
                              trend, queries.open_counts(engine, now, scope), threshold, report["period"],
-                             ctx.at_risk_share)
+                             ctx.at_risk_share, fresh)
     year = months_until(months[-1], 12)
     labels = {(code, step.key): (f"{code} · " if len(report["sops"]) > 1 else "") + _short(ctx, code, step)
               for code in (e["code"] for e in report["sops"]) for step in ctx.catalogue[code].steps
@@ -204,10 +206,11 @@ def _refresh(sop, period, _tick, _saved):
         "sop": t("SOP"), "number": t("No."), "step": t("Step"), "role": t("Performer"), "standard": t("Standard time"),
         "completed": t("Completed"), "within": t("Within standard"), "median": t("Median"), "p90": "P90",
         "performers": t("By performer")}, page_size=12)
-    return (summary, blocks.sop_table(report, threshold), graph.graph(heat), step_table,
-            _open_table(ctx, scope, now, (AT_RISK, BREACHED), OPEN_TABLE, t("No open step is at risk or breached.")),
-            _open_table(ctx, scope, now, (WAITING,), ids.make(KEY, "waiting-table"),
-                        t("Nothing is waiting on an outside party.")))
+    return (summary, aged(blocks.sop_table(report, threshold)), aged(graph.graph(heat)), aged(step_table),
+            aged(_open_table(ctx, scope, now, (AT_RISK, BREACHED), OPEN_TABLE,
+                             t("No open step is at risk or breached."))),
+            aged(_open_table(ctx, scope, now, (WAITING,), ids.make(KEY, "waiting-table"),
+                             t("Nothing is waiting on an outside party."))))
 
 
 def _open_table(ctx: SlaContext, scope: Scope, now: datetime, states: tuple[str, ...], table_id: str, empty: str):
@@ -237,7 +240,8 @@ def _case(case_id: int) -> html.Div:
     states["done"] = t("Done")
     title = t("Case {case}: steps over time", case=info["case_ref"])
     return html.Div([blocks.case_header(info, names),
-                     graph.graph(figures.timeline(steps, names, title, states, now))])
+                     freshness.aged(graph.graph(figures.timeline(steps, names, title, states, now)),
+                                    freshness.feed("workflow", now), now)])
 
 
 @dash.callback(Output(CASE, "children"), Input(OPEN_TABLE, "selected_rows"), State(OPEN_TABLE, "data"),

@@ -41,21 +41,22 @@ def points(now: float | None, before: float | None) -> str | None:
 
 
 def kpi_row(overall: float | None, previous: float | None, trend: list[float], counts: dict[str, int],
-            threshold, period: str, at_risk_share: float) -> dbc.Row:
-    """The answer first: compliance over the half-year, then what needs someone now."""
+            threshold, period: str, at_risk_share: float, fresh=None) -> dbc.Row:
+    """The answer first: compliance over the half-year, then what needs someone now; each card with the age of
+    its data (`fresh`, the workflow feed's)."""
     t, lang = context.t, context.lang()
     cards = [
         kpi_card(t("SLA compliance"), formatting.percent(overall, lang),
                  grade(overall, threshold.good, threshold.warn, threshold.higher_is_better),
                  change=points(overall, previous), card_id=ids.make("sla", "kpi-compliance"),
-                 note=[figures.sparkline(trend) if len(trend) > 1 else None, half_label(period, lang)]),
+                 note=[figures.sparkline(trend) if len(trend) > 1 else None, half_label(period, lang)], fresh=fresh),
         kpi_card(t("At risk"), formatting.number(counts["at_risk"], lang), "warn" if counts["at_risk"] else "good",
                  note=t("Open steps past {share} of their standard time",
-                        share=formatting.percent(at_risk_share, lang, 0))),
+                        share=formatting.percent(at_risk_share, lang, 0)), fresh=fresh),
         kpi_card(t("Breached, still open"), formatting.number(counts["breached"], lang),
-                 "bad" if counts["breached"] else "good", note=t("Open steps past their due time")),
+                 "bad" if counts["breached"] else "good", note=t("Open steps past their due time"), fresh=fresh),
         kpi_card(t("Waiting on outside party"), formatting.number(counts["waiting"], lang), "info",
-                 note=t("Tracked apart from the institution's own time")),
+                 note=t("Tracked apart from the institution's own time"), fresh=fresh),
     ]
     return dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
 
@@ -215,4 +216,12 @@ def download_frames(report: dict, open_steps: pd.DataFrame, names: dict[tuple[st
     for column in ("started_at", "due_at"):
         if column in opened and isinstance(opened[column].dtype, pd.DatetimeTZDtype):
             opened[column] = opened[column].dt.tz_convert(tz).dt.tz_localize(None)
-    return {"steps": pd.DataFrame(steps), "performers": pd.DataFrame(performers), "open": opened}
+    return {"steps": pd.DataFrame(steps, columns=STEP_COLUMNS),
+            "performers": pd.DataFrame(performers, columns=PERFORMER_COLUMNS), "open": opened}
+
+
+STEP_COLUMNS = ["period", "sop", "flow", "number", "step", "performer_role", "standard", "outside_party", "completed",
+                "measured", "met", "breached", "within_standard", "median_s", "p90_s", "median_of_standard",
+                "p90_of_standard"]
+PERFORMER_COLUMNS = ["period", "sop", "number", "step", "performer", "completed", "met", "within_standard"]
+"""The downloads' columns, written as the header even when no step matches the filters."""

@@ -88,7 +88,8 @@ def layout(wave: str | None = None, **_query) -> html.Div:
             html.Details([html.Summary(t("How the forecast works")), html.P(method, className="small mb-0")],
                          className="small text-body-secondary mt-2"),
         ])),
-        _card(t("Days left per open wave"), html.Div(id=OPEN, children=_open_table())),
+        _card(t("Days left per open wave"), html.Div(id=OPEN, children=freshness.aged(_open_table(),
+                                                                                     freshness.feed("tokens")))),
         _forms(chosen[0]),
         _card(t("Top-ups and extensions"), html.Div(id=HISTORY)),
         dcc.Store(id=SAVED),
@@ -163,10 +164,12 @@ def _refresh(wave_id, _saved):
     days = queries.daily(engine, wave_id, zone=zone, now=now)
     topups, extensions = queries.topups(engine, wave_id), queries.extensions(engine, wave_id)
     chart = figures.stock_and_demand(days, status, topups, extensions, wave, _today())
-    return _summary(status, wave), chart, _history(topups, extensions)
+    fresh = freshness.feed("tokens", now)
+    return (_summary(status, wave, fresh), freshness.aged(chart, fresh, now),
+            freshness.aged(_history(topups, extensions), fresh, now))
 
 
-def _summary(status: pd.DataFrame, wave) -> dbc.Row:
+def _summary(status: pd.DataFrame, wave, fresh=None) -> dbc.Row:
     t, lang = context.t, context.lang()
     band = context.settings().thresholds["token_days_left"]
     known = status[status["days_left"].notna()]
@@ -178,15 +181,16 @@ def _summary(status: pd.DataFrame, wave) -> dbc.Row:
                  note=None if first is None else t("{channel}: {low}–{high} days, {level} interval", channel=first["channel"],
                                                   low=formatting.number(first["low"], lang, 1),
                                                   high=formatting.number(first["high"], lang, 1),
-                                                  level=formatting.percent(first["forecast"].level, lang, 0))),
+                                                  level=formatting.percent(first["forecast"].level, lang, 0)),
+                 fresh=fresh),
         kpi_card(t("Stock"), formatting.number(int(status["stock"].sum()) if not status.empty else 0, lang), "info",
-                 note=t("Payment deadline {day}", day=formatting.day(wave.payment_deadline, lang))),
+                 note=t("Payment deadline {day}", day=formatting.day(wave.payment_deadline, lang)), fresh=fresh),
         kpi_card(t("Demand a day"), formatting.number(float(status["demand"].sum()) if not status.empty else 0, lang, 1),
-                 "info", note=t("Applicants arriving, recent days")),
+                 "info", note=t("Applicants arriving, recent days"), fresh=fresh),
         kpi_card(t("Applicants waiting for a token"), formatting.number(int(status["waiting"].sum())
                                                                         if not status.empty else 0, lang),
                  "bad" if not status.empty and status["waiting"].sum() else "good",
-                 note=t("Arrived recently without a token")),
+                 note=t("Arrived recently without a token"), fresh=fresh),
     ]
     return dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
 

@@ -42,12 +42,12 @@ def test_accpage003_both_parts_with_expiry_states_and_decisions(site, who):
     webservice = client.post(UPDATE, json=WEBSERVICE).json["response"]
     summary = str(webservice["accounts-ws-summary"]["children"])
     assert "Berakhir dalam 30 hari" in summary and "Berakhir, masih dipakai" in summary
-    rows = webservice["accounts-webservice"]["children"]["props"]["data"]
+    rows = webservice["accounts-webservice"]["children"]["props"]["children"][0]["props"]["data"]
     states = [row["status"] for row in rows]
     assert states[0] == "Berakhir, masih dipakai" and "Segera berakhir" in states
     register = client.post(UPDATE, json=REGISTER).json["response"]
     assert "Waktu sampai keputusan" in str(register["accounts-akun-summary"]["children"])
-    services = register["accounts-services"]["children"]["props"]["figure"]["layout"]
+    services = register["accounts-services"]["children"]["props"]["children"][0]["props"]["figure"]["layout"]
     assert services["title"]["text"] == "Akun per layanan" and services["xaxis"]["tickformat"] == ",d"
 
 

@@ -51,7 +51,7 @@ def test_ksopage003_the_page_with_rates_waits_and_a_timeline_beside_the_standard
     assert "Permohonan diterima" in summary and "Disetujui" in summary and "Menunggu kolegium" in summary
     chosen = parts["kso-request"]["value"]
     assert chosen == parts["kso-request"]["options"][0]["value"]
-    figure = client.post(UPDATE, json=timeline(chosen)).json["response"]["kso-gantt"]["children"]["props"]["figure"]
+    figure = client.post(UPDATE, json=timeline(chosen)).json["response"]["kso-gantt"]["children"]["props"]["children"][0]["props"]["figure"]
     assert [trace["name"] for trace in figure["data"]] == ["Waktu baku", "Waktu dipakai"]
     assert any("(pihak luar)" in row for row in figure["data"][1]["y"])
     assert figure["layout"]["barmode"] == "group"

@@ -73,13 +73,13 @@ def test_paypage002_the_answer_first_then_the_figures(site, role):
     parts = client.post(UPDATE, json=REFRESH).json["response"]
     summary = str(parts["payments-summary"]["children"])
     assert "Tingkat pelunasan" in summary and "Tunggakan" in summary and "Kasus rekonsiliasi lewat 1x24 jam" in summary
-    ageing = parts["payments-ageing"]["children"]["props"]["figure"]
+    ageing = parts["payments-ageing"]["children"]["props"]["children"][0]["props"]["figure"]
     assert ageing["layout"]["title"]["text"] == "Umur tagihan belum lunas"
-    bars = client.post(UPDATE, json=PAID).json["response"]["payments-paid"]["children"]["props"]["figure"]
+    bars = client.post(UPDATE, json=PAID).json["response"]["payments-paid"]["children"]["props"]["children"][0]["props"]["figure"]
     assert [trace["name"] for trace in bars["data"]] == ["Lunas", "Dibayar sebagian", "Belum lunas"]
     assert bars["layout"]["yaxis"]["title"]["text"] == "Ditagihkan (Rp)"
     assert bars["layout"]["yaxis"]["tickformat"] == ",.0f"
-    counted = client.post(UPDATE, json=PAID_COUNT).json["response"]["payments-paid"]["children"]["props"]["figure"]
+    counted = client.post(UPDATE, json=PAID_COUNT).json["response"]["payments-paid"]["children"]["props"]["children"][0]["props"]["figure"]
     # Whole bills with the reader's thousands mark (10.000), never Plotly's SI suffix (10k).
     assert counted["layout"]["yaxis"]["title"]["text"] == "Tagihan" and counted["layout"]["separators"] == ",."
     assert counted["layout"]["yaxis"]["tickformat"] == ",d"

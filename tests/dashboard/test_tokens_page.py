@@ -60,7 +60,7 @@ def test_tokpage002_stock_against_demand_with_the_forecast_and_the_method(site):
     assert "Cara prakiraan dihitung" in shown and "Sisa hari per gelombang yang dibuka" in shown
     parts = client.post(UPDATE, json=refresh(_wave(site).id)).json["response"]
     assert "Sisa hari token" in str(parts["tokens-summary"]["children"])
-    figure = parts["tokens-chart"]["children"]["props"]["figure"]
+    figure = parts["tokens-chart"]["children"]["props"]["children"][0]["props"]["figure"]
     names = [trace.get("name") for trace in figure["data"]]
     assert "Permintaan (calon pendaftar per hari)" in names
     assert any(name and name.startswith("Stok ") for name in names)
@@ -104,7 +104,7 @@ def test_tokpage006_the_history_lists_the_newest_change_first(site):
     wave = _wave(site)
     assert "Penambahan token dicatat." in client.post(UPDATE, json=record(wave.id, quantity=7)).text
     history = client.post(UPDATE, json=refresh(wave.id)).json["response"]["tokens-history"]["children"]
-    rows = history["props"]["data"]
+    rows = history["props"]["children"][0]["props"]["data"]
     assert (rows[0]["what"], rows[0]["detail"], rows[0]["who"]) == ("Penambahan token", "online: +7", "user.admin")
 
 
