@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from pantau.db import make_engine
 from pantau.settings import Settings, load_settings
 
-from . import api, auth, context, guard, shell, theme
+from . import api, auth, context, guard, security, shell, theme
 from . import api_agent  # noqa: F401  (adds the agent push route to the API blueprint)
 from . import api_events  # noqa: F401  (adds the workflow events route to the API blueprint)
 
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.layout = shell.layout
+    security.install(app, settings.web)
     return app
 
 

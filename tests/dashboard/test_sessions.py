@@ -5,6 +5,7 @@ X-Forwarded-For only from trusted proxies, and refuses over-long names without t
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pytest
 from sqlalchemy import select
@@ -13,12 +14,18 @@ from typer.testing import CliRunner
 from pantau import accounts
 from pantau.db import session_scope
 from pantau.models import AuditEntry, User
+from pantau.security import hash_password
 from pantau.settings import ROLES, Settings
 
-from conftest import PASSWORD, Web, _password_hash
+from demo_web import PASSWORD, DemoWeb as Web
 from test_guard import AUDIT_CALLBACK, callback_payload
 
 PAGE = "/peringatan"
+
+
+@lru_cache(maxsize=1)
+def _password_hash() -> str:
+    return hash_password(PASSWORD)
 
 
 def _web(engine, tmp_path, **web) -> Web:
