@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 from dash import dcc
 
 from .. import context
@@ -53,5 +56,35 @@ def config() -> dict:
     return {"displayModeBar": False, "responsive": True, "locale": context.lang()}
 
 
+MARKUP = re.compile(r"<(?!(?:br\s*/?|extra|/extra)>)", re.IGNORECASE)
+"""A `<` that does not open the only markup the pages write into figures: `<br>` and hover's `<extra>`."""
+
+
+def plain(text: str) -> str:
+    """Text shown as written: Plotly reads a subset of HTML in titles, hover text, tick labels and
+    annotations (`<a href>` becomes a link), so every other `<` is written as `&lt;`, which Plotly shows
+    as `<` without reading a tag."""
+    return MARKUP.sub("&lt;", text)
+
+
+def _plain(value):
+    if isinstance(value, str):
+        return plain(value) if "<" in value else value
+    if isinstance(value, dict):
+        return {key: (item if key == "template" else _plain(item)) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, np.ndarray) and value.dtype == object:
+        return np.array([_plain(item) for item in value.tolist()], dtype=object).reshape(value.shape)
+    return value
+
+
+def safe_figure(figure) -> dict:
+    """The figure as plain data with every text value made `plain`: names of steps, hosts, waves, payers or
+    case references that came from users or source systems never become markup, wherever a figure puts them."""
+    data = figure.to_plotly_json() if hasattr(figure, "to_plotly_json") else figure
+    return _plain(data)
+
+
 def graph(figure, **attributes) -> dcc.Graph:
-    return dcc.Graph(figure=figure, config=config(), **attributes)
+    return dcc.Graph(figure=safe_figure(figure), config=config(), **attributes)

@@ -27,7 +27,7 @@ from ..components.empty import empty_state
 from ..components.kpi import kpi_card
 from ..components.status import grade
 from ..components.tables import data_table
-from ..components.workbook import xlsx
+from ..components.workbook import csv_download, xlsx
 from . import payments_figures as figures
 from .payments_bank import bank_feed
 
@@ -315,7 +315,7 @@ def _download(_csv, _xlsx, semester, kinds, prodi, angkatan, state, search):
     frame = frame.rename(columns=_columns())[list(_columns().values())]
     name = f"tagihan-{'semua' if semester in (None, ALL_SEMESTERS) else semester}"
     if dash.ctx.triggered_id == DL_CSV:
-        return dcc.send_data_frame(frame.to_csv, f"{name}.csv", index=False)
+        return csv_download(frame, f"{name}.csv")
     return dcc.send_bytes(xlsx({name: frame}), f"{name}.xlsx")
 
 
