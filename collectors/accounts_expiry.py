@@ -10,11 +10,10 @@ when an expiring account has expired unused.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import apprise
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 import pandas as pd
 from sqlalchemy import Engine, select, update
 
@@ -23,7 +22,8 @@ from pantau.alerts import LIVE_STATES, clear_condition, raise_alert
 from pantau.db import session_scope
 from pantau.i18n import translate
 from pantau.models import Alert, WebserviceAccount, utcnow
-from pantau.settings import Role, Settings
+from pantau.settings import Settings
+from pantau.ws_accounts import AccountSettings, account_settings
 from queries.accounts import EXPIRED_IN_USE, EXPIRING, ws_accounts
 
 from .base import Collector, CollectorResult
@@ -35,42 +35,6 @@ SOURCE = "accounts"
 WS_SOP = "WS"
 """Webservice accounts are the WS SOP's: its page part and its alerts go to whom that SOP is assigned."""
 EVERY_ACCOUNT = 1_000_000
-
-
-class AccountSettings(BaseModel):
-    """The `[accounts]` section.
-
-    `contact_mail_url` is an apprise e-mail URL (e.g. `mailtos://user:pass@smtp.kampus.ac.id?from=pantau@kampus.ac.id`);
-    the contact's address is added as its `to`. Without it, contacts are not e-mailed. `contact_units`
-    limits the e-mails to these requesting units (every unit when empty).
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    expiry_warning_days: int = Field(30, ge=1, le=365)
-    every_s: int = Field(3600, ge=60)
-    role: Role = "kepala_it"
-    contact_mail_url: str | None = None
-    contact_units: list[str] = Field(default_factory=list)
-
-    @property
-    def warning(self) -> timedelta:
-        return timedelta(days=self.expiry_warning_days)
-
-    def mails(self, unit: str) -> bool:
-        """Whether the contact of a requesting unit is e-mailed."""
-        wanted = {name.strip().casefold() for name in self.contact_units}
-        return bool(self.contact_mail_url) and (not wanted or unit.strip().casefold() in wanted)
-
-
-def account_settings(settings: Settings) -> AccountSettings:
-    """The typed `[accounts]` section; ValueError names the field that is wrong."""
-    try:
-        return AccountSettings.model_validate(settings.accounts)
-    except ValidationError as error:
-        first = error.errors()[0]
-        name = ".".join(str(part) for part in first["loc"]) or "(section)"
-        raise ValueError(f"[accounts] field {name}: {first['msg']} (got {first['input']!r})") from None
 
 
 def contact_url(base: str, address: str) -> str:

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -28,7 +27,7 @@ from pantau.alerts import LIVE_STATES, clear_condition, raise_alert
 from pantau.db import session_scope
 from pantau.i18n import translate
 from pantau.models import Alert, KtmPhotoCheck, SopCase, Student, utcnow
-from pantau.settings import Settings
+from pantau.ktm import STORE_LIST, KtmPhotoSettings, ktm_settings
 from queries import ktm as ktm_queries
 
 from .base import Collector, CollectorResult
@@ -38,41 +37,6 @@ SOURCE = "ktm-photos"
 SIGNATURES = {"jpeg": (b"\xff\xd8\xff",), "png": (b"\x89PNG\r\n\x1a\n",)}
 EXTENSIONS = {"jpg": "jpeg", "jpeg": "jpeg", "png": "png"}
 LISTED_IN_ALERT = 20
-STORE_LIST = "students"
-"""The `nim_source` of a check against the intake's students in the store (else the CSV's path)."""
-
-
-class KtmPhotoSettings(BaseModel):
-    """The `[ktm]` section: where the photos are, whose NIMs to expect, and how often to look."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    photo_dir: Path | None = None
-    nim_csv: Path | None = None
-    intake: int | None = Field(None, ge=1900, le=2200)
-    nim_pattern: str = r"^P\d{11,12}$"
-    every_s: int = Field(3600, ge=60)
-
-    @field_validator("nim_pattern")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as error:
-            raise ValueError(f"not a regular expression: {error}") from None
-        return value
-
-
-def ktm_settings(settings: Settings) -> KtmPhotoSettings:
-    """The typed `[ktm]` section; ValueError names the field that is wrong."""
-    try:
-        return KtmPhotoSettings.model_validate(settings.ktm)
-    except ValidationError as error:
-        first = error.errors()[0]
-        name = ".".join(str(part) for part in first["loc"]) or "(section)"
-        raise ValueError(f"[ktm] field {name}: {first['msg']} (got {first['input']!r})") from None
-
-
 @dataclass
 class PhotoCheck:
     """What one comparison found; `unusable` are listed NIMs without a usable photo (missing or bad)."""

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collectors.monitors.hosts import HostReading, store_reading
+from pantau.monitoring.readings import HostReading, store_reading
 from pantau import audit
 from pantau.db import session_scope
 from pantau.models import AuditEntry

@@ -1,7 +1,7 @@
 """POST /api/v1/events: source systems push workflow step events with their own bearer token.
 
 The body is one event object, a list of them, or `{"events": [...]}` (at most `MAX_EVENTS`). Fields
-are those of `collectors.workflow.records.FIELDS`; each event should carry the source's own
+are those of `pantau.workflow.records.FIELDS`; each event should carry the source's own
 `event_id`, which makes a resend harmless. A batch is stored whole or not at all.
 
 Answers: 200 with counts (`received`, `stored`, `duplicates`, `cases`, `steps`); 400 for a body
@@ -15,8 +15,8 @@ from dataclasses import replace
 
 import flask
 
-from collectors.workflow.records import EventProblem, parse_event
-from collectors.workflow.store import EventConflict, store_events
+from pantau.workflow.records import EventProblem, parse_event
+from pantau.workflow.store import EventConflict, store_events
 from pantau import audit
 from pantau.db import session_scope
 from pantau.sla.context import sla_context

@@ -161,7 +161,7 @@ def token_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]:
 def server_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]:
     """30-day availability of each payment and H2H server (queries.servers.uptime), against the 30 days before,
     with its daily availability over the last 30 days (day rollups) as the trend."""
-    from collectors.monitors.settings import monitoring_settings
+    from pantau.monitoring.settings import monitoring_settings
 
     try:
         retention = monitoring_settings(settings).rollup_retention()

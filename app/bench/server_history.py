@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from sqlalchemy import Engine, insert
 
-from collectors.monitors.settings import MonitoringSettings
+from pantau.monitoring.settings import MonitoringSettings
 from pantau.models import HostMetric, Incident, Monitor, ProbeSample, RollupDay, RollupHour, RollupMinute
 
 ROLES = ("payment-server", "h2h-server", "bank-link", "router", "other")

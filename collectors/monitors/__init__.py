@@ -5,11 +5,11 @@ Importing the package registers the ``monitors``, ``host-metrics`` and ``monitor
 """
 
 from .collector import MonitorsCollector
-from .config import MonitorConfig, MonitorConfigError, parse_monitors
+from pantau.monitoring.config import MonitorConfig, MonitorConfigError, parse_monitors
 from .hosts import HostMetricsCollector, HostReading, check_hosts, store_reading
 from .recorder import RoundReport, record_round
 from .retention import RetentionCollector, purge
-from .settings import MonitoringSettings, load_monitors, monitoring_settings
+from pantau.monitoring.settings import MonitoringSettings, load_monitors, monitoring_settings
 
 __all__ = [
     "HostMetricsCollector",

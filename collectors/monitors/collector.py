@@ -17,9 +17,9 @@ from pantau.sources import MONITOR, SourceRef, record_attempt
 
 from .certificates import certificate_alerts
 from .checks import check_for
-from .config import MonitorConfig
+from pantau.monitoring.config import MonitorConfig
 from .recorder import RoundReport, record_round
-from .settings import load_monitors, monitoring_settings, zone_of
+from pantau.monitoring.settings import load_monitors, monitoring_settings, zone_of
 from .sync import sync_monitors
 
 ROUND_SLACK_S = 2.0

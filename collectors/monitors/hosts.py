@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -18,47 +17,13 @@ from collectors.registry import register
 from pantau import formatting
 from pantau.db import session_scope
 from pantau.models import HostMetric, utcnow
+from pantau.monitoring.readings import HostReading, store_reading
+from pantau.monitoring.settings import monitoring_settings
 
 from .alerts import host_alerts
-from .settings import monitoring_settings
 
 STALE_AFTER = timedelta(minutes=15)
 """A host whose newest reading is older than this is not alerted on (its readings are shown as old)."""
-
-
-class HostReading(BaseModel):
-    """One reading of a host, as the agent pushes it (``HostSnapshot.to_dict()``); unknown keys are ignored."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    hostname: str = Field(min_length=1, max_length=80)
-    taken_at: AwareDatetime
-    cpu_percent: float = Field(ge=0, le=100)
-    load_1: float | None = Field(None, ge=0)
-    load_5: float | None = Field(None, ge=0)
-    load_15: float | None = Field(None, ge=0)
-    memory_percent: float = Field(ge=0, le=100)
-    disk_percent: dict[str, float | None] = Field(default_factory=dict, max_length=64)
-    net_sent_per_s: float | None = Field(None, ge=0)
-    net_recv_per_s: float | None = Field(None, ge=0)
-    processes: dict[str, bool] = Field(default_factory=dict, max_length=64)
-    uptime_s: float | None = Field(None, ge=0)
-
-    @classmethod
-    def of(cls, snapshot: HostSnapshot) -> HostReading:
-        return cls.model_validate(snapshot.to_dict())
-
-
-def store_reading(session: Session, reading: HostReading) -> HostMetric:
-    """Add one reading to ``host_metrics``."""
-    row = HostMetric(
-        host=reading.hostname, collected_at=reading.taken_at, cpu_pct=reading.cpu_percent,
-        load1=reading.load_1, load5=reading.load_5, load15=reading.load_15, mem_pct=reading.memory_percent,
-        net_rx_bps=reading.net_recv_per_s, net_tx_bps=reading.net_sent_per_s, uptime_s=reading.uptime_s,
-        disks=reading.disk_percent, processes=reading.processes,
-    )
-    session.add(row)
-    return row
 
 
 def check_hosts(session: Session, *, disk_limit: float, lang: str, now: datetime | None = None) -> list[str]:
@@ -105,7 +70,7 @@ class HostMetricsCollector(Collector):
         mounts = list(options.host_mounts) if options.host_mounts is not None else None
         snapshot = host_snapshot(mounts, options.host_processes, self._previous)
         self._previous = snapshot
-        reading = HostReading.of(snapshot)
+        reading = HostReading.model_validate(snapshot.to_dict())
         with session_scope(self.engine) as session:
             store_reading(session, reading)
             session.flush()

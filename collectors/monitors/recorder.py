@@ -14,10 +14,10 @@ from pantau.models import Incident, MaintenanceWindow, Monitor
 
 from . import alerts
 from .checks import is_degraded
-from .config import MonitorConfig, ordered_by_dependency
-from .maintenance import Window, parse_rule
+from pantau.monitoring.config import MonitorConfig, ordered_by_dependency
+from pantau.monitoring.maintenance import Window, parse_rule
 from .rollups import record_samples
-from .settings import MonitoringSettings
+from pantau.monitoring.settings import MonitoringSettings
 from .state import MonitorState, Observation, Parent, Transition, advance
 
 

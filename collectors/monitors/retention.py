@@ -18,7 +18,7 @@ from pantau.db import session_scope
 from pantau.models import HostMetric, ProbeSample, utcnow
 
 from .rollups import LEVELS
-from .settings import MonitoringSettings, monitoring_settings
+from pantau.monitoring.settings import MonitoringSettings, monitoring_settings
 
 
 BATCH_ROWS = 5000

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from pantau.models import MaintenanceWindow, Monitor
 
-from .config import MonitorConfig, ordered_by_dependency
+from pantau.monitoring.config import MonitorConfig, ordered_by_dependency
 
 
 def sync_monitors(session: Session, monitors: list[MonitorConfig]) -> dict[str, int]:

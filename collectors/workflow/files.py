@@ -24,8 +24,8 @@ from pantau.db import session_scope
 from pantau.settings import Settings
 from pantau.sla.context import SlaContext, sla_context
 
-from .records import FIELDS, EventProblem, EventRecord, normalise_keys, parse_event
-from .store import EventConflict, IngestReport, store_events
+from pantau.workflow.records import FIELDS, EventProblem, EventRecord, normalise_keys, parse_event
+from pantau.workflow.store import EventConflict, IngestReport, store_events
 
 MAX_PROBLEMS = 20
 _REQUIRED = ("case_ref", "step")

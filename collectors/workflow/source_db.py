@@ -20,8 +20,8 @@ from pantau.models import StepEvent, utcnow
 from pantau.sla.config import WorkflowSource
 from pantau.sla.context import SlaContext
 
-from .records import EventProblem, parse_event
-from .store import EventConflict, IngestReport, store_events
+from pantau.workflow.records import EventProblem, parse_event
+from pantau.workflow.store import EventConflict, IngestReport, store_events
 
 log = logging.getLogger(__name__)
 

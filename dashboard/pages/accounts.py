@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, dcc, html
 
-from collectors.accounts_expiry import account_settings
+from pantau.ws_accounts import account_settings
 from pantau import formatting
 from pantau.models import utcnow
 from queries import accounts as queries

@@ -17,7 +17,7 @@ from dash import Input, Output, dcc, html
 from pantau import formatting
 from pantau.models import utcnow
 from pantau.sla.context import sla_context
-from collectors.ktm_photos import STORE_LIST
+from pantau.ktm import STORE_LIST
 from queries import ktm as queries
 
 from .. import access, context, ids

@@ -17,7 +17,7 @@ from dash.exceptions import PreventUpdate
 
 import queries.servers as servers
 from queries.sources import is_stale as servers_stale
-from collectors.monitors.settings import MonitoringSettings, monitoring_settings
+from pantau.monitoring.settings import MonitoringSettings, monitoring_settings
 from pantau.models import utcnow
 from pantau.settings import KpiThreshold
 

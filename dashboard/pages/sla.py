@@ -17,8 +17,8 @@ import flask
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
-from collectors.workflow.records import EventProblem, parse_event
-from collectors.workflow.store import EventConflict, store_events
+from pantau.workflow.records import EventProblem, parse_event
+from pantau.workflow.store import EventConflict, store_events
 from pantau import audit
 from pantau.db import session_scope
 from pantau.models import utcnow

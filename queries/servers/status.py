@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import aliased
 
-from collectors.monitors.maintenance import Window, parse_rule
+from pantau.monitoring.maintenance import Window, parse_rule
 from pantau.alerts import LIVE_STATES
 from pantau.models import Alert, MaintenanceWindow, Monitor, ProbeSample
 

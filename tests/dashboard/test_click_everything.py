@@ -28,8 +28,8 @@ from openpyxl import load_workbook
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from collectors.workflow.records import parse_event
-from collectors.workflow.store import store_events
+from pantau.workflow.records import parse_event
+from pantau.workflow.store import store_events
 from pantau.alerts import raise_alert
 from app.cli.seeding import settle_demo
 from pantau.db import session_scope

@@ -14,8 +14,8 @@ from dash import _callback
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from collectors.workflow.records import parse_event
-from collectors.workflow.store import store_events
+from pantau.workflow.records import parse_event
+from pantau.workflow.store import store_events
 from pantau.db import session_scope
 from pantau.models import AuditEntry, StepEvent
 from pantau.sla.context import sla_context

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from collectors.accounts_expiry import AccountSettings
-from collectors.ktm_photos import ktm_settings
+from pantau.ws_accounts import AccountSettings
+from pantau.ktm import ktm_settings
 from collectors.monthly_report import report_settings
 from pantau.settings import load_settings
 

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from collectors.workflow.records import parse_event
-from collectors.workflow.store import store_events
+from pantau.workflow.records import parse_event
+from pantau.workflow.store import store_events
 from pantau.db import session_scope
 from pantau.settings import Settings
 from pantau.sla.context import sla_context

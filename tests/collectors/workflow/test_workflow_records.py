@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from collectors.workflow.records import EventProblem, parse_event
+from pantau.workflow.records import EventProblem, parse_event
 
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=WIB)

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select
 
-from collectors.workflow.records import parse_event
-from collectors.workflow.store import IngestReport, store_events
+from pantau.workflow.records import parse_event
+from pantau.workflow.store import IngestReport, store_events
 from pantau.db import session_scope
 from pantau.models import SopCase
 from pantau.models.workflow import StepResult

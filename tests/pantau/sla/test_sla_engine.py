@@ -8,7 +8,7 @@ import random
 import pytest
 from sqlalchemy import insert, select, update
 
-from collectors.workflow.store import EventConflict
+from pantau.workflow.store import EventConflict
 from pantau.models import SopCase, StepEvent
 from pantau.models.workflow import SlaMonthly, SlaPerformer, SlaQuantile, StepResult
 from pantau.settings import Settings

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from collectors.monitors.config import MonitorConfigError, ordered_by_dependency, parse_monitors
-from collectors.monitors.settings import monitoring_settings
+from pantau.monitoring.config import MonitorConfigError, ordered_by_dependency, parse_monitors
+from pantau.monitoring.settings import monitoring_settings
 from pantau.settings import Settings
 
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from collectors.monitors.maintenance import Window, active_window, parse_rule
+from pantau.monitoring.maintenance import Window, active_window, parse_rule
 
 WIB = ZoneInfo("Asia/Jakarta")
 
