@@ -10,11 +10,10 @@ mismatches between the two sides.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from app.demo import payments
+from app.demo.bill_arrays import Bills, concat
 from app.demo.campus import Campus
 from app.demo.context import DemoContext, join_text, mapped
 from app.demo.semesters import billing_opens, due_date, nth_semester
@@ -26,31 +25,6 @@ KIND_PREFIX = {"registrasi": "REG", "herregistrasi": "HER", "sipenmatu": "SPM"}
 VA_PREFIX = {"bni": "9881071", "briva": "77241", "snap": "8808315"}
 PAYMENT_CHANNEL = {"bni": "bni-va", "briva": "bri-va", "snap": "bsi-va"}
 SOURCE = "demo"
-
-
-@dataclass
-class Bills:
-    """Bills as parallel arrays, positions 0..n-1 (ids are position + 1)."""
-
-    kind: np.ndarray
-    student: np.ndarray
-    applicant: np.ndarray
-    payer: np.ndarray
-    prodi: np.ndarray
-    angkatan: np.ndarray
-    semester: np.ndarray
-    amount: np.ndarray
-    bank: np.ndarray
-    person_digits: np.ndarray
-    opens: np.ndarray
-    due: np.ndarray
-    token_at: np.ndarray
-    never_pays: np.ndarray
-    source_key: np.ndarray
-    va: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.kind)
 
 
 def bill_numbers(kind: np.ndarray, semester: np.ndarray, bank: np.ndarray,
@@ -126,11 +100,6 @@ def applicant_bills(admissions: Admissions, prodi_ids: np.ndarray, rng: np.rando
         source_key=source_key,
         va=va,
     )
-
-
-def concat(parts: list[Bills]) -> Bills:
-    fields = Bills.__dataclass_fields__
-    return Bills(**{name: np.concatenate([getattr(part, name) for part in parts]) for name in fields})
 
 
 def generate(ctx: DemoContext, campus: Campus, admissions: Admissions) -> payments.Ledger:

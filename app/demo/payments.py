@@ -10,14 +10,11 @@ stopped after the first instalment.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from app.demo.bill_arrays import Bills
 from app.demo.context import DAY, DAYTIME_HOURS, DemoContext, join_text, spread_local_times
-
-if TYPE_CHECKING:
-    from app.demo.billing import Bills
 
 BANK_PAID_APP_UNPAID = 0.007
 APP_PAID_NO_BANK = 0.002
