@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from pantau.db import session_scope
 from pantau.models import Alert
-from pantau.sla.alerts import sync_alerts
+from pantau.alerts.sla import sync_alerts
 from sla_helpers import case_row, feed, wib
 
 WS_START = [
