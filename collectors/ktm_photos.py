@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 from pantau.alerts import LIVE_STATES, clear_condition, raise_alert
 from pantau.db import session_scope
 from pantau.i18n import translate
-from pantau.models import Alert, KtmPhotoCheck, SopCase, Student, utcnow
 from pantau.ktm import STORE_LIST, KtmPhotoSettings, ktm_settings
+from pantau.models import Alert, KtmPhotoCheck, SopCase, Student, utcnow
 from queries import ktm as ktm_queries
 
 from .base import Collector, CollectorResult
@@ -118,7 +118,8 @@ def _image_problem(path: Path, extension: str) -> str | None:
 
 def newest_intake(session: Session) -> int | None:
     """The newest intake with KTM cases, else the newest intake in the student register."""
-    newest = session.scalar(select(func.max(ktm_queries.intake_key("intake"))).where(SopCase.sop_code == ktm_queries.SOP))
+    newest = session.scalar(select(func.max(ktm_queries.intake_key("intake")))
+                            .where(SopCase.sop_code == ktm_queries.SOP))
     return int(newest) if newest is not None else session.scalar(select(func.max(Student.angkatan)))
 
 

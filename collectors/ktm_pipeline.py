@@ -27,7 +27,8 @@ from .base import Collector, CollectorResult
 from .registry import register
 
 ALL_BATCHES = 0
-COLUMNS = ["case_id", "batch", "step_key", "completed", "overdue", "elapsed_s", "allowed_s", "state", "measured", "month"]
+COLUMNS = ["case_id", "batch", "step_key", "completed", "overdue", "elapsed_s", "allowed_s", "state", "measured",
+           "month"]
 
 
 def nearest_rank(values: pd.Series, share: float) -> int | None:
@@ -93,7 +94,8 @@ def count_intake(session: Session, intake: int, now: datetime) -> KtmIntake:
             stages += _stage_rows(intake, int(batch), members, members["case_id"].nunique(), starts)
     registered = session.scalar(select(func.count()).select_from(Student).where(Student.angkatan == intake)) or 0
     cases = int(rows["case_id"].nunique())
-    distributed = next((s["completed"] for s in stages if s["batch"] == ALL_BATCHES and s["step_key"] == DISTRIBUTED_STEP), 0)
+    distributed = next((s["completed"] for s in stages if s["batch"] == ALL_BATCHES
+                        and s["step_key"] == DISTRIBUTED_STEP), 0)
     session.execute(delete(KtmStage).where(KtmStage.intake == intake))
     session.execute(delete(KtmIntake).where(KtmIntake.intake == intake))
     if stages:
@@ -107,7 +109,8 @@ def count_intake(session: Session, intake: int, now: datetime) -> KtmIntake:
 def stale_intakes(session: Session) -> list[int]:
     """Intakes to count again: without counts, with cases measured since, or with students still in a step."""
     counted = dict(session.execute(select(KtmIntake.intake, KtmIntake.evaluated_through)).all())
-    known = {int(year) for year in session.scalars(select(intake_key("intake")).where(SopCase.sop_code == SOP).distinct())
+    known = {int(year)
+             for year in session.scalars(select(intake_key("intake")).where(SopCase.sop_code == SOP).distinct())
              if year is not None}
     touched: set[int] = set()
     if counted:

@@ -19,8 +19,8 @@ from pantau import audit
 from pantau.alerts import channels_for
 from pantau.db import session_scope
 from pantau.models import AuditEntry, utcnow
-from queries import monthly_report as monthly
 from pantau.settings import AlertChannel, Role, Settings
+from queries import monthly_report as monthly
 
 from .base import Collector, CollectorResult
 from .registry import register
@@ -82,7 +82,7 @@ def send(report: monthly.MonthlyReport, channels: list[AlertChannel], settings: 
             continue
         warnings: list[str] = []
         if not notifier.notify(title=title, body=body, body_format=apprise.NotifyFormat.HTML,
-                               log_callback=lambda entry, _plugin: warnings.append(entry.message)):
+                               log_callback=lambda entry, _plugin, sink=warnings: sink.append(entry.message)):
             errors.append(f"{channel.name or notifier[0].url(privacy=True)}: {'; '.join(warnings) or 'not delivered'}")
     return errors
 

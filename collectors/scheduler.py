@@ -8,7 +8,7 @@ import threading
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -173,7 +173,7 @@ def _lead(settings: Settings, engine: Engine, names: Iterable[str] | None, lease
     scheduler = BackgroundScheduler(
         executors={"default": ThreadPoolExecutor(max_workers=len(collectors) + 2)},
         job_defaults={"max_instances": 1, "coalesce": True},
-        timezone=timezone.utc,
+        timezone=UTC,
     )
     for collector in collectors:
         scheduler.add_job(

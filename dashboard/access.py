@@ -7,8 +7,9 @@ Anything not traced to a page the user may see is refused: deny by default.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import dash
 from dash import html

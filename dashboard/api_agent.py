@@ -13,10 +13,10 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pantau.monitoring.readings import HostReading, store_reading
 from pantau import audit
 from pantau.db import session_scope
 from pantau.models import AuditEntry
+from pantau.monitoring.readings import HostReading, store_reading
 from pantau.sources import AGENT, record_attempt
 
 from . import context

@@ -15,12 +15,12 @@ from dataclasses import replace
 
 import flask
 
-from pantau.workflow.records import EventProblem, parse_event
-from pantau.workflow.store import EventConflict, store_events
 from pantau import audit
 from pantau.db import session_scope
 from pantau.sla.context import sla_context
 from pantau.sources import EVENT_SOURCE, record_attempt
+from pantau.workflow.records import EventProblem, parse_event
+from pantau.workflow.store import EventConflict, store_events
 
 from . import context
 from .api import blueprint, require_token

@@ -13,9 +13,17 @@ from sqlalchemy import Engine
 from pantau.db import make_engine
 from pantau.settings import Settings, load_settings
 
-from . import api, auth, context, guard, security, shell, theme
-from . import api_agent  # noqa: F401  (adds the agent push route to the API blueprint)
-from . import api_events  # noqa: F401  (adds the workflow events route to the API blueprint)
+from . import (
+    api,
+    api_agent,  # noqa: F401  (adds the agent push route to the API blueprint)
+    api_events,  # noqa: F401  (adds the workflow events route to the API blueprint)
+    auth,
+    context,
+    guard,
+    security,
+    shell,
+    theme,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSETS = ROOT / "assets"

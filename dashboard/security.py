@@ -21,8 +21,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from pantau.settings import WebSettings
 
-from . import context
-
 AGENT_PATH = "/api/v1/agent/metrics"
 EVENTS_PATH = "/api/v1/events"
 

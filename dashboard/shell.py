@@ -166,7 +166,7 @@ dash.hooks.clientside_callback(
         const pressed = dash_clientside.callback_context.triggered.some(t => t.prop_id.startsWith("%s."));
         const open = pressed ? !isOpen : false;
         return [open, open ? "true" : "false"];
-    }""" % ids.SHELL_NAV_TOGGLE,
+    }""" % ids.SHELL_NAV_TOGGLE,  # noqa: UP031  (the JavaScript's own braces stay plain)
     Output(ids.SHELL_NAV, "is_open"),
     Output(ids.SHELL_NAV_TOGGLE, "aria-expanded"),
     Input(ids.SHELL_NAV_TOGGLE, "n_clicks"),

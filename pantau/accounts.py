@@ -14,7 +14,6 @@ from .models import AuditEntry, User, utcnow
 from .security import generate_password, hash_password, needs_rehash, verify_password
 from .settings import ROLES
 
-
 USERNAME_MAX = 64
 """Longest user name (the column's width): a longer one is refused before any query."""
 PASSWORD_MAX = 1024

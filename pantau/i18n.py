@@ -6,7 +6,7 @@ own catalogue file. Missing translations fall back to the English text.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -16,7 +16,7 @@ LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang: str) -> dict[str, str]:
     """The merged translations of one language (empty for English, the source language)."""
     merged: dict[str, str] = {}

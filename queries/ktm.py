@@ -231,7 +231,8 @@ def batch_members(engine: Engine, intake: int) -> pd.DataFrame:
     return frame
 
 
-CHECK_COLUMNS = ["intake", "checked_at", "nim_source", "photo_dir", "students", "photos", "missing", "extra", "mismatched",
+CHECK_COLUMNS = ["intake", "checked_at", "nim_source", "photo_dir", "students", "photos", "missing", "extra",
+                 "mismatched",
                  "blocked_batches", "issues"]
 
 

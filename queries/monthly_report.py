@@ -143,7 +143,8 @@ def heading(report: MonthlyReport, lang: str, zone: str) -> tuple[str, str]:
 
 
 STYLE = """
-body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif; color: #212529; margin: 24px; }
+body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif;
+       color: #212529; margin: 24px; }
 h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 15px; margin: 20px 0 6px; }
 p.sub { color: #6c757d; margin: 0 0 12px; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }

@@ -39,8 +39,8 @@ RECON_DAYS, WEEK_DAYS = 14, 7
 class Kpi:
     """One KPI as of a moment: `value` in its `kind` (share, rupiah, count or days), the `previous` period's
     value, a `trend` (oldest first), its status `grade` (good, warn, bad, none, or info without thresholds),
-    and the `page` (key) and `query` its card links to. `title`, `note` and `previous_label` are English message ids filled with
-    `words`."""
+    and the `page` (key) and `query` its card links to. `title`, `note` and `previous_label` are English message
+    ids filled with `words`."""
 
     key: str
     group: str
@@ -74,8 +74,8 @@ def _share(value) -> float | None:
 
 
 def payment_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]:
-    """Tingkat pelunasan of this semester (else the newest with bills due) against the semester before, tunggakan against
-    the start of the month (trend: the last two month starts and now), and reconciliation cases open beyond
+    """Tingkat pelunasan of this semester (else the newest with bills due) against the semester before, tunggakan
+    against the start of the month (trend: the last two month starts and now), and reconciliation cases open beyond
     1x24 h against a week ago (trend: the same time of day over the last two weeks), through queries.payments
     in one read each; nothing before any bill has come due."""
     from queries import payments
@@ -95,13 +95,15 @@ def payment_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]
         key="collection_rate", group="payments", title="Collection rate, semester {semester}", kind="share",
         value=current.rate, grade=grade(current.rate, settings.thresholds.get("collection_rate")),
         page="payments", query=f"?semester={semester}", previous=previous[1].rate if previous else None,
-        previous_label="semester {previous_semester}", trend=tuple(r.rate for _, r in reversed(rates) if r.rate is not None),
+        previous_label="semester {previous_semester}",
+        trend=tuple(r.rate for _, r in reversed(rates) if r.rate is not None),
         note="{paid_bills} of {bills} bills paid ({count_share}); {paid} of {billed}",
         words={"semester": semester, "previous_semester": previous[0] if previous else "",
                "paid_bills": current.paid_bills, "bills": current.bills, "count_share": current.count_rate,
                "paid": current.paid, "billed": current.billed},
     )]
-    *owed, current_owed = payments.outstanding_on(engine, [start.date() for start in _month_starts(now, zone, 2)] + [today])
+    *owed, current_owed = payments.outstanding_on(engine,
+                                                  [start.date() for start in _month_starts(now, zone, 2)] + [today])
     out.append(Kpi(
         key="outstanding", group="payments", title="Outstanding", kind="rupiah", value=current_owed.amount,
         grade=grade(current_owed.amount, settings.thresholds.get("outstanding")), page="payments",
@@ -182,7 +184,8 @@ def server_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]:
         out.append(Kpi(
             key=f"availability:{row.name}", group="servers", title="30-day availability: {server}", kind="share",
             value=value, grade=grade(value, settings.thresholds.get("availability_30d")),
-            page="server", query=f"?monitor={int(row.id)}&range=30d", previous=_share(before.loc[row.id, "availability"]),
+            page="server", query=f"?monitor={int(row.id)}&range=30d",
+            previous=_share(before.loc[row.id, "availability"]),
             previous_label="the 30 days before", trend=trend, note=SERVER_ROLES[row.role],
             words={"server": row.name},
         ))

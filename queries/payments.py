@@ -115,7 +115,8 @@ def _paid_bills_by(as_of: date):
 def options(engine: Engine) -> Options:
     """Semesters (newest first), bill kinds, study programmes and intake years that have bills."""
     with engine.connect() as connection:
-        semesters = list(connection.scalars(select(BillRollup.semester).distinct().order_by(BillRollup.semester.desc())))
+        newest_first = select(BillRollup.semester).distinct().order_by(BillRollup.semester.desc())
+        semesters = list(connection.scalars(newest_first))
         kinds = list(connection.scalars(select(BillRollup.kind).distinct().order_by(BillRollup.kind)))
         years = list(connection.scalars(select(BillRollup.angkatan).where(BillRollup.angkatan.is_not(None))
                                         .distinct().order_by(BillRollup.angkatan.desc())))
@@ -156,7 +157,8 @@ def collection_rates(engine: Engine, *, as_of: date, bills: BillFilter = BillFil
     query = select(
         BillRollup.semester, func.sum(BillRollup.billed), func.sum(paid), func.sum(BillRollup.bills),
         func.sum(_paid_bills_by(as_of)),
-    ).where(bills.clause(), BillRollup.due_date <= as_of).group_by(BillRollup.semester).order_by(BillRollup.semester.desc())
+    ).where(bills.clause(),
+            BillRollup.due_date <= as_of).group_by(BillRollup.semester).order_by(BillRollup.semester.desc())
     with engine.connect() as connection:
         return {semester: CollectionRate(Decimal(billed or ZERO), Decimal(paid_amount or ZERO), int(count or 0),
                                          int(paid_count or 0))

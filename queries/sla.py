@@ -213,7 +213,8 @@ def _open_states(now: datetime, scope: Scope, *columns):
     )
 
 
-CASE_COLUMNS = ["step_key", "step_number", "performer_role", "unit", "performer", "outcome", "outside_party", "implicit",
+CASE_COLUMNS = ["step_key", "step_number", "performer_role", "unit", "performer", "outcome", "outside_party",
+                "implicit",
                 "started_at", "completed_at", "due_at", "elapsed_s", "allowed_s", "state"]
 
 

@@ -90,7 +90,8 @@ def build_report(
             "verdict": verdict(compliance, threshold),
             "monthly": {r.month: _number(r.compliance) for r in trend[trend["sop_code"] == code].itertuples()},
             "open": opened[code],
-            "steps": _steps(definition, scope, steps[steps["sop_code"] == code], performers[performers["sop_code"] == code]),
+            "steps": _steps(definition, scope, steps[steps["sop_code"] == code],
+                            performers[performers["sop_code"] == code]),
         })
     return {"period": period, "previous_period": previous, "generated_at": now.isoformat(), "sops": entries}
 
@@ -98,7 +99,8 @@ def build_report(
 def _steps(definition: Sop, scope: Scope, steps: pd.DataFrame, performers: pd.DataFrame) -> list[dict]:
     """Every visible step of the SOP in its file's order, with its figures (zero without completions)."""
     stats = {row.step_key: row for row in steps.itertuples()}
-    by_step = {key: [{"performer": None if p.performer in ("", OTHERS) else p.performer, "others": p.performer == OTHERS,
+    by_step = {key: [{"performer": None if p.performer in ("", OTHERS) else p.performer,
+                      "others": p.performer == OTHERS,
                       "completed": int(p.completed), "met": int(p.met), "compliance": _number(p.compliance)}
                      for p in group.itertuples()]
                for key, group in performers.groupby("step_key", sort=False)}
@@ -116,7 +118,8 @@ def _steps(definition: Sop, scope: Scope, steps: pd.DataFrame, performers: pd.Da
             "completed": int(row.completed) if row else 0, "measured": int(row.measured) if row else 0,
             "met": int(row.met) if row else 0, "breached": int(row.breached) if row else 0,
             "compliance": _number(row.compliance) if row else None,
-            "median_s": _whole(row.median_elapsed_s) if row else None, "p90_s": _whole(row.p90_elapsed_s) if row else None,
+            "median_s": _whole(row.median_elapsed_s) if row else None, "p90_s": _whole(row.p90_elapsed_s) if row
+            else None,
             "median_ratio": _number(row.median_ratio) if row else None,
             "p90_ratio": _number(row.p90_ratio) if row else None,
             "performers": by_step.get(step.key, []),

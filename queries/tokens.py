@@ -134,18 +134,21 @@ def status_with_days(engine: Engine, *, now: datetime, zone: str, window_days: i
         days = frames[int(wave.id)] = daily(engine, wave.id, zone=zone, now=now)
         waiting = _waiting(engine, wave.id, now - timedelta(hours=arriving_hours), now)
         for channel, series in days.groupby("channel"):
-            recent = series[(series["day"] < today) & (series["day"] >= max(wave.opens_on, today - timedelta(days=window_days)))]
+            recent = series[(series["day"] < today) & (series["day"] >= max(wave.opens_on,
+                                                                            today - timedelta(days=window_days)))]
             stock = int(series["stock"].iloc[-1])
             predicted = forecast(stock, recent["arrivals"].tolist(), level)
             rows.append({
                 "wave_id": wave.id, "wave": wave.code, "name": wave.name, "channel": channel, "stock": stock,
                 "demand": predicted.mean_daily, "demand_sd": predicted.std_daily, "days_left": predicted.days_left,
                 "low": predicted.low, "high": predicted.high,
-                "stockout_on": None if predicted.days_left is None else today + timedelta(days=int(np.floor(predicted.days_left))),
+                "stockout_on": None if predicted.days_left is None
+                else today + timedelta(days=int(np.floor(predicted.days_left))),
                 "closes_on": wave.closes_on, "waiting": waiting.get(channel, 0), "forecast": predicted,
             })
     return pd.DataFrame(rows, columns=["wave_id", "wave", "name", "channel", "stock", "demand", "demand_sd",
-                                       "days_left", "low", "high", "stockout_on", "closes_on", "waiting", "forecast"]), frames
+                                       "days_left", "low", "high", "stockout_on", "closes_on", "waiting",
+                                       "forecast"]), frames
 
 
 def _waiting(engine: Engine, wave_id: int, since: datetime, now: datetime) -> dict[str, int]:
@@ -171,7 +174,8 @@ def days_left(engine: Engine, *, now: datetime, zone: str, window_days: int = 14
 def forecast_cone(predicted: Forecast, start: date, horizon: int = 30) -> pd.DataFrame:
     """The expected stock and its interval for each day from ``start`` until it reaches zero."""
     return pd.DataFrame(
-        [(start + timedelta(days=step), expected, lower, upper) for step, expected, lower, upper in cone(predicted, horizon)],
+        [(start + timedelta(days=step), expected, lower, upper) for step, expected, lower,
+         upper in cone(predicted, horizon)],
         columns=["day", "expected", "lower", "upper"],
     )
 

@@ -14,8 +14,8 @@ import time
 
 from collectors.ktm_pipeline import refresh
 from pantau.recon import reconcile
-from queries import monthly_report as monthly
 from pantau.sla.engine import evaluate_pending
+from queries import monthly_report as monthly
 
 from .registry import BenchContext, Measurement, benchmark
 from .web import bench_user

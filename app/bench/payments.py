@@ -23,10 +23,10 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, text
 
+from app.demo.bulk import BulkWriter
 from collectors.bankstore import import_file
 from pantau import migrate
 from pantau.db import make_engine
-from app.demo.bulk import BulkWriter
 from pantau.models import BankTransaction
 from pantau.recon import reconcile
 from queries.payments import current_semester
@@ -123,7 +123,8 @@ def _page_requests(store: Engine, zone: str) -> list[dict]:
     for outputs, inputs in shapes:
         named = [f"payments-{output}" for output in outputs]
         requests.append({
-            "output": named[0] + ".children" if len(named) == 1 else ".." + "...".join(f"{n}.children" for n in named) + "..",
+            "output": named[0] + ".children" if len(named) == 1
+            else ".." + "...".join(f"{n}.children" for n in named) + "..",
             "outputs": ({"id": named[0], "property": "children"} if len(named) == 1
                         else [{"id": n, "property": "children"} for n in named]),
             "inputs": inputs, "changedPropIds": [f"{inputs[0]['id']}.value"], "state": [],

@@ -15,8 +15,8 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from sqlalchemy import Engine, insert
 
-from pantau.monitoring.settings import MonitoringSettings
 from pantau.models import HostMetric, Incident, Monitor, ProbeSample, RollupDay, RollupHour, RollupMinute
+from pantau.monitoring.settings import MonitoringSettings
 
 ROLES = ("payment-server", "h2h-server", "bank-link", "router", "other")
 LEVELS = ((RollupMinute, 60), (RollupHour, 3600), (RollupDay, 86_400))

@@ -22,8 +22,8 @@ from pantau.models.workflow import StepResult
 from pantau.settings import Settings
 from pantau.sla.context import sla_context
 from pantau.sla.periods import months_of
-from queries.sla_report import build_report, default_period
 from queries.sla import open_steps, sop_compliance
+from queries.sla_report import build_report, default_period
 
 from .registry import BenchContext, Measurement, benchmark
 from .sla_data import sla_store
@@ -109,7 +109,8 @@ def _page_callbacks(settings: Settings, engine: Engine, period: str) -> dict[str
         f"refresh, one SOP ({busiest})": refresh(busiest),
         "case timeline (look-up)": _request(keys, "sla-case.children@", [("sla-case-find", "n_clicks", 1)],
                                             [("sla-case-ref", "value", case_ref), ("sla-sop", "value", "__all__")]),
-        "case timeline (open step picked)": _request(keys, "sla-case.children.", [("sla-open-table", "selected_rows", [0])],
+        "case timeline (open step picked)": _request(keys, "sla-case.children.",
+                                                     [("sla-open-table", "selected_rows", [0])],
                                                      [("sla-open-table", "data", picked)]),
         "CSV download": download("csv"),
         "XLSX download": download("xlsx"),
@@ -147,7 +148,8 @@ def _page_load() -> dict:
 
 def _request(keys: list[str], fragment: str, inputs: list[tuple], state: list[tuple] = ()) -> dict:
     key = next(key for key in keys if fragment in key or key == fragment.rstrip("."))
-    outputs = [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]} for part in key.strip(".").split("...")]
+    outputs = [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
+               for part in key.strip(".").split("...")]
     return {
         "output": key,
         "outputs": outputs if key.startswith("..") else outputs[0],

@@ -18,12 +18,12 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from pantau import migrate
-from pantau.db import make_engine
 from app.demo import ANALYSIS_ROWS, billing, campus, tokens, workflow
 from app.demo.bulk import BulkWriter
 from app.demo.context import DemoContext
 from app.demo.scales import get_scale
+from pantau import migrate
+from pantau.db import make_engine
 from pantau.models import Base, SopCase
 from pantau.settings import Settings
 from pantau.sla.engine import evaluate_pending
@@ -90,7 +90,8 @@ def fill(engine: Engine, settings: Settings, cases: int, now: datetime | None = 
     share = cases / _large_cases()
     scale = replace(large, name=f"sla-{cases}", students_per_cohort=max(1, round(large.students_per_cohort * share)),
                     applicants_per_cycle=max(1, round(large.applicants_per_cycle * share)),
-                    kso_cases=max(2, round(large.kso_cases * share)), akun_cases=max(3, round(large.akun_cases * share)),
+                    kso_cases=max(2, round(large.kso_cases * share)),
+                    akun_cases=max(3, round(large.akun_cases * share)),
                     ws_cases=max(2, round(large.ws_cases * share)),
                     h2h_problem_cases=max(1, round(large.h2h_problem_cases * share)))
     moment = now or datetime.now(UTC)

@@ -7,8 +7,8 @@ import shutil
 import socket
 import threading
 import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from sqlalchemy import Engine
 from werkzeug.serving import make_server

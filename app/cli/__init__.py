@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from . import agent, bench, imports, recon, report, services, store, tokens, users
-from . import monthly  # noqa: F401  (adds `pantau report monthly` to the report group)
+from . import (
+    agent,
+    bench,
+    imports,
+    monthly,  # noqa: F401  (adds `pantau report monthly` to the report group)
+    recon,
+    report,
+    services,
+    store,
+    tokens,
+    users,
+)
 
 app = typer.Typer(help="Pantau: dashboards for a polytechnic's money, servers and SOPs.", no_args_is_help=True,
                   pretty_exceptions_show_locals=False)

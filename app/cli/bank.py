@@ -30,7 +30,8 @@ def import_bank(
     file: Path = typer.Argument(..., help="an MT940, camt.053, CSV/XLSX export or H2H JSON-lines log",
                                 exists=True, dir_okay=False),
     fmt: Format = typer.Option("auto", "--format", help="the file's format; auto reads it from the content"),
-    mapping: str = typer.Option(None, "--mapping", help="a CSV/XLSX column mapping named under feeds.mappings in the config"),
+    mapping: str = typer.Option(None, "--mapping",
+                                help="a CSV/XLSX column mapping named under feeds.mappings in the config"),
     json_out: bool = typer.Option(False, "--json", help="print the summary as JSON"),
 ) -> None:
     """Import one bank file in one transaction: all of it, or nothing with the line that stopped it.

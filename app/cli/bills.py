@@ -46,7 +46,8 @@ def import_bills(
     except BillDataError as error:
         if json_out:
             console.print_json(json.dumps({"file": str(file), "status": "rejected", "row": error.row,
-                                           "field": error.field, "value": None if error.value is None else str(error.value),
+                                           "field": error.field, "value": None if error.value is None
+                                           else str(error.value),
                                            "reason": error.reason}))
         else:
             errors.print(f"[bold red]error:[/] {error}", highlight=False)

@@ -19,7 +19,8 @@ def register(app: typer.Typer) -> None:
 
 
 def import_events(
-    file: Path = typer.Argument(..., help="a .csv or .xlsx file with one step event a row", exists=True, dir_okay=False),
+    file: Path = typer.Argument(..., help="a .csv or .xlsx file with one step event a row", exists=True,
+                                dir_okay=False),
     sop: str = typer.Option(..., "--sop", help="the code of the SOP the events belong to (e.g. KTM)"),
     json_out: bool = typer.Option(False, "--json", help="print the outcome as JSON"),
 ) -> None:

@@ -58,8 +58,8 @@ def _check_stalls(store: Engine, config: Settings) -> int:
 def _check_photos(store: Engine, config: Settings) -> str:
     """Write the demo's photo folder under the data directory and check it once, as `ktm-photos` would if
     `[ktm] photo_dir` named it."""
-    from collectors.ktm_photos import KtmPhotosCollector
     from app.demo.photos import write_photo_folder
+    from collectors.ktm_photos import KtmPhotosCollector
 
     folder = config.data_dir / "demo-ktm-photos"
     write_photo_folder(store, folder)

@@ -11,8 +11,8 @@ import typer
 from rich.table import Table
 from sqlalchemy import func, select
 
-from pantau import migrate
 from app.demo_users import create_demo_users, read_credentials
+from pantau import migrate
 from pantau.models import Prodi
 
 from .common import console, engine, fail, settings

@@ -7,8 +7,8 @@ from typing import Literal
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from pantau import migrate
 from app.demo_users import create_demo_users
+from pantau import migrate
 
 from .common import console, engine, settings
 from .seeding import settle_demo

@@ -30,7 +30,8 @@ def add(
                                        actor="cli")
     except ValueError as error:
         fail(str(error))
-    console.print(f"User [bold]{name}[/] ({role}) created." + ("" if password else f" Password: [bold]{new.password}[/]"))
+    console.print(f"User [bold]{name}[/] ({role}) created." + ("" if password
+                                                               else f" Password: [bold]{new.password}[/]"))
 
 
 @app.command("list")
@@ -38,13 +39,15 @@ def list_() -> None:
     """List users and their roles."""
     table = Table("username", "name", "role", "unit", "active", "last log-in")
     for row in list_users(engine()).itertuples():
-        last = row.last_login_at.strftime("%Y-%m-%d %H:%M UTC") if row.last_login_at == row.last_login_at and row.last_login_at is not None else "-"
+        logged_in = row.last_login_at == row.last_login_at and row.last_login_at is not None
+        last = row.last_login_at.strftime("%Y-%m-%d %H:%M UTC") if logged_in else "-"
         table.add_row(row.username, row.full_name, row.role, row.unit or "", "yes" if row.active else "no", last)
     console.print(table)
 
 
 @app.command("passwd")
-def passwd(name: str, password: str = typer.Option(..., prompt=True, confirmation_prompt=True, hide_input=True)) -> None:
+def passwd(name: str,
+           password: str = typer.Option(..., prompt=True, confirmation_prompt=True, hide_input=True)) -> None:
     """Set a user's password."""
     try:
         with session_scope(engine()) as session:

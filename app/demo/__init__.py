@@ -27,7 +27,8 @@ __all__ = [
 
 DEMO_TABLES = (
     "prodi", "students", "admission_waves", "payment_extensions", "applicants", "token_movements", "bills",
-    "payments", "bank_imports", "bank_statements", "bank_transactions", "monitors", "maintenance_windows", "probe_samples",
+    "payments", "bank_imports", "bank_statements", "bank_transactions", "monitors", "maintenance_windows",
+    "probe_samples",
     "rollup_minute", "rollup_hour", "rollup_day", "incidents", "host_metrics", "sop_cases", "step_events",
     "digital_accounts", "webservice_accounts",
 )

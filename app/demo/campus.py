@@ -85,7 +85,9 @@ def generate(ctx: DemoContext) -> Campus:
     weights = weights / weights.mean()
     growth = np.linspace(0.92, 1.08, INTAKES)
     jitter = rng.uniform(0.9, 1.1, (len(PRODI), INTAKES))
-    sizes = np.maximum(1, np.round(ctx.scale.students_per_cohort * weights[:, None] * growth[None, :] * jitter)).astype(int)
+    sizes = np.maximum(1,
+                       np.round(ctx.scale.students_per_cohort * weights[:, None] * growth[None,
+                                                                                          :] * jitter)).astype(int)
     prodi = np.repeat(np.repeat(np.arange(len(PRODI)), INTAKES), sizes.ravel())
     angkatan = np.repeat(np.tile(intakes, len(PRODI)), sizes.ravel())
     seq = np.concatenate([np.arange(1, n + 1) for n in sizes.ravel()])

@@ -225,7 +225,10 @@ def _h2h(ctx: DemoContext, rng: np.random.Generator, campus: Campus, ledger: Led
     periods = [(code, kind) for code in opened_semesters(ctx.today)
                for kind in (("registrasi", "herregistrasi") if code.endswith("1") else ("herregistrasi",))]
     periods = [(c, k) for c, k in periods if billing_opens(c) >= ctx.today - np.timedelta64(400, "D")]
-    seconds = lambda day: int(np.datetime64(day, "s").astype(np.int64)) - int(ctx.offset.astype(np.int64))
+
+    def seconds(day) -> int:
+        return int(np.datetime64(day, "s").astype(np.int64)) - int(ctx.offset.astype(np.int64))
+
     opened = np.array([seconds(billing_opens(c) - np.timedelta64(16, "D")) + 9 * 3600 for c, _ in periods], np.int64)
     due_s = np.array([seconds(due_date(c, k) + np.timedelta64(1, "D")) for c, k in periods], np.int64)
     setup = CaseBatch(

@@ -15,8 +15,8 @@ from statistics import NormalDist
 import numpy as np
 
 from app.demo import cases as planners
-from app.demo.cases import CaseBatch
 from app.demo.campus import Campus
+from app.demo.cases import CaseBatch
 from app.demo.context import DemoContext
 from app.demo.payments import Ledger
 from app.demo.worktime import WORKING_DAY_MINUTES, WorkClock

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-
 _COLUMN_FIELDS = (
     "date", "amount", "direction", "credit", "debit", "reference", "va", "name", "description", "account"
 )

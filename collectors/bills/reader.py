@@ -35,7 +35,8 @@ def source_engine(source: BillSource) -> Engine:
     return engine
 
 
-def read_changed(engine: Engine, source: BillSource, since: datetime | None, zone: str) -> tuple[pd.DataFrame, list[str]]:
+def read_changed(engine: Engine, source: BillSource, since: datetime | None, zone: str) -> tuple[pd.DataFrame,
+                                                                                                 list[str]]:
     """Rows of the mapping query changed at or after ``since`` (all rows when None)."""
     query = f"SELECT * FROM ({source.query}) src"
     params = {}

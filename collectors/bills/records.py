@@ -9,7 +9,7 @@ Times without an offset are in the source's zone.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
@@ -70,7 +70,7 @@ def _value(name: str, value: object, tz: ZoneInfo, source: str, row: str):
     except ValueError as error:
         raise BillDataError(source, row, name, value, str(error)) from None
     if isinstance(parsed, datetime):
-        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)).astimezone(timezone.utc)
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)).astimezone(UTC)
     return parsed
 
 

@@ -4,12 +4,13 @@ and alerts; host metrics of the collector's machine and of agents; retention of 
 Importing the package registers the ``monitors``, ``host-metrics`` and ``monitor-retention`` collectors.
 """
 
-from .collector import MonitorsCollector
 from pantau.monitoring.config import MonitorConfig, MonitorConfigError, parse_monitors
+from pantau.monitoring.settings import MonitoringSettings, load_monitors, monitoring_settings
+
+from .collector import MonitorsCollector
 from .hosts import HostMetricsCollector, HostReading, check_hosts, store_reading
 from .recorder import RoundReport, record_round
 from .retention import RetentionCollector, purge
-from pantau.monitoring.settings import MonitoringSettings, load_monitors, monitoring_settings
 
 __all__ = [
     "HostMetricsCollector",

@@ -6,7 +6,6 @@ from functools import partial
 
 from collectors.probes import Check, ProbeResult, probe_http, probe_icmp, probe_tcp
 from collectors.probes.http import DEFAULT_STATUS
-
 from pantau.monitoring.config import ICMP_SPACING_S, MonitorConfig
 
 

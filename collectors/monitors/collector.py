@@ -12,14 +12,14 @@ from collectors.base import Collector, CollectorResult
 from collectors.probes import run_round
 from collectors.registry import register
 from pantau.db import session_scope
+from pantau.monitoring.config import MonitorConfig
+from pantau.monitoring.settings import load_monitors, monitoring_settings, zone_of
 from pantau.settings import Settings
 from pantau.sources import MONITOR, SourceRef, record_attempt
 
 from .certificates import certificate_alerts
 from .checks import check_for
-from pantau.monitoring.config import MonitorConfig
 from .recorder import RoundReport, record_round
-from pantau.monitoring.settings import load_monitors, monitoring_settings, zone_of
 from .sync import sync_monitors
 
 ROUND_SLACK_S = 2.0

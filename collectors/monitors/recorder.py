@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 
 from collectors.probes import ProbeResult
 from pantau.models import Incident, MaintenanceWindow, Monitor
+from pantau.monitoring.config import MonitorConfig, ordered_by_dependency
+from pantau.monitoring.maintenance import Window, parse_rule
+from pantau.monitoring.settings import MonitoringSettings
 
 from . import alerts
 from .checks import is_degraded
-from pantau.monitoring.config import MonitorConfig, ordered_by_dependency
-from pantau.monitoring.maintenance import Window, parse_rule
 from .rollups import record_samples
-from pantau.monitoring.settings import MonitoringSettings
 from .state import MonitorState, Observation, Parent, Transition, advance
 
 

@@ -16,10 +16,9 @@ from collectors.base import Collector, CollectorResult
 from collectors.registry import register
 from pantau.db import session_scope
 from pantau.models import HostMetric, ProbeSample, utcnow
-
-from .rollups import LEVELS
 from pantau.monitoring.settings import MonitoringSettings, monitoring_settings
 
+from .rollups import LEVELS
 
 BATCH_ROWS = 5000
 """Rows deleted per transaction at most (plus any sharing the last one's time)."""

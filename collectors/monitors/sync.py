@@ -6,7 +6,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from pantau.models import MaintenanceWindow, Monitor
-
 from pantau.monitoring.config import MonitorConfig, ordered_by_dependency
 
 

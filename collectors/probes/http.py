@@ -47,7 +47,8 @@ def probe_http(
     https = parts.scheme == "https"
     port = parts.port or (443 if https else 80)
     if https:
-        connection = http.client.HTTPSConnection(parts.hostname, port, timeout=timeout_s, context=_tls_context(verify_tls))
+        connection = http.client.HTTPSConnection(parts.hostname, port, timeout=timeout_s,
+                                                 context=_tls_context(verify_tls))
     else:
         connection = http.client.HTTPConnection(parts.hostname, port, timeout=timeout_s)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pantau.db import session_scope
 from pantau.alerts.sla import sync_alerts
+from pantau.db import session_scope
 from pantau.sla.context import sla_context
 from pantau.sla.engine import evaluate_pending
 from pantau.sources import EVENT_SOURCE, SourceRef, record_attempt

@@ -23,7 +23,6 @@ from pantau import audit
 from pantau.db import session_scope
 from pantau.settings import Settings
 from pantau.sla.context import SlaContext, sla_context
-
 from pantau.workflow.records import FIELDS, EventProblem, EventRecord, normalise_keys, parse_event
 from pantau.workflow.store import EventConflict, IngestReport, store_events
 
@@ -63,10 +62,12 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     elif suffix in (".csv", ".txt"):
         yield from _csv_rows(path)
     else:
-        raise EventFileError(path, [(None, None, None, f"unknown file type {path.suffix!r}; give a .csv or .xlsx file")])
+        raise EventFileError(path,
+                             [(None, None, None, f"unknown file type {path.suffix!r}; give a .csv or .xlsx file")])
 
 
-def parse_file(path: Path, sop_code: str, ctx: SlaContext, *, now: datetime | None = None) -> tuple[list[EventRecord], list[int]]:
+def parse_file(path: Path, sop_code: str, ctx: SlaContext, *, now: datetime | None = None) -> tuple[list[EventRecord],
+                                                                                                    list[int]]:
     """Every event of the file with its line number; `EventFileError` listing the problems otherwise."""
     path = Path(path)
     if sop_code.upper() not in ctx.catalogue:
@@ -132,7 +133,9 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             header = [cell.strip() for cell in cells]
             continue
         if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header):]):
-            raise EventFileError(path, [(reader.line_num, None, None, f"{len(cells)} cells, but the header has {len(header)}")])
+            raise EventFileError(path,
+                                 [(reader.line_num, None, None,
+                                   f"{len(cells)} cells, but the header has {len(header)}")])
         yield reader.line_num, {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header) if name}
     if header is None:
         raise EventFileError(path, [(None, None, None, "the file is empty")])

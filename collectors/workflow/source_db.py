@@ -19,7 +19,6 @@ from pantau.db import session_scope
 from pantau.models import StepEvent, utcnow
 from pantau.sla.config import WorkflowSource
 from pantau.sla.context import SlaContext
-
 from pantau.workflow.records import EventProblem, parse_event
 from pantau.workflow.store import EventConflict, IngestReport, store_events
 

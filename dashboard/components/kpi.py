@@ -3,7 +3,7 @@ status, a link."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -30,7 +30,8 @@ def sparkline(values: Sequence[float], component_id: str | None = None, grade: s
                    "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"},
     }
     extra = {"id": component_id} if component_id else {}
-    return dcc.Graph(figure=figure, config={"displayModeBar": False, "staticPlot": True}, className="sparkline", **extra)
+    return dcc.Graph(figure=figure, config={"displayModeBar": False, "staticPlot": True}, className="sparkline",
+                     **extra)
 
 
 def kpi_card(

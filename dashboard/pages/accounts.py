@@ -17,9 +17,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, dcc, html
 
-from pantau.ws_accounts import account_settings
 from pantau import formatting
 from pantau.models import utcnow
+from pantau.ws_accounts import account_settings
 from queries import accounts as queries
 
 from .. import access, context, ids
@@ -95,10 +95,12 @@ def _webservice(_tick):
         kpi_card(t("Valid webservice accounts"), formatting.number(counts["active"] + counts["expiring"], lang), "info",
                  note=t("Each is valid for one year"), fresh=fresh),
         kpi_card(t("Expiring within {days} days", days=days), formatting.number(counts["expiring"], lang),
-                 "warn" if counts["expiring"] else "good", note=t("The IT head is alerted; contacts are told where set"), fresh=fresh),
+                 "warn" if counts["expiring"] else "good",
+                 note=t("The IT head is alerted; contacts are told where set"), fresh=fresh),
         kpi_card(t("Expired, still in use"), formatting.number(counts["expired_in_use"], lang),
                  "bad" if counts["expired_in_use"] else "good", note=t("Used after the validity ended"), fresh=fresh),
-        kpi_card(t("Expired"), formatting.number(counts["expired"], lang), "none", note=t("Not used since"), fresh=fresh),
+        kpi_card(t("Expired"), formatting.number(counts["expired"], lang), "none", note=t("Not used since"),
+                 fresh=fresh),
     ]
     summary = dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
     frame = queries.ws_accounts(engine, now, warning, limit=500)
@@ -144,7 +146,8 @@ def _akun(_tick):
                  note=t("Digital service accounts the unit manages"), fresh=register),
         kpi_card(t("Access requests"), formatting.number(decided.requests, lang), "info",
                  note=t("{granted} granted, {rejected} rejected, {pending} waiting",
-                        granted=formatting.number(decided.granted, lang), rejected=formatting.number(decided.rejected, lang),
+                        granted=formatting.number(decided.granted, lang),
+                        rejected=formatting.number(decided.rejected, lang),
                         pending=formatting.number(decided.pending, lang)), fresh=requests),
         kpi_card(t("Time to decision"), formatting.duration(decided.median_s, lang), "info",
                  note=t("Median; P90 {p90}", p90=formatting.duration(decided.p90_s, lang)),
@@ -181,7 +184,8 @@ def _services(frame: pd.DataFrame):
         return empty_state(t("The register is empty."), icon="card-list")
     shown = frame.head(15).iloc[::-1]
     figure = go.Figure([
-        go.Bar(y=shown["service"], x=shown["active"], orientation="h", name=t("Active"), marker_color=COLOURS["primary"]),
+        go.Bar(y=shown["service"], x=shown["active"], orientation="h", name=t("Active"),
+               marker_color=COLOURS["primary"]),
         go.Bar(y=shown["service"], x=shown["accounts"] - shown["active"], orientation="h", name=t("Inactive"),
                marker_color=COLOURS["muted"]),
     ])
@@ -199,7 +203,8 @@ def _register(frame: pd.DataFrame, size: int):
                            t("Accounts are added by step 4 of the digital accounts SOP."), icon="card-list")
     shown = pd.DataFrame({
         "service": frame["service"], "account": frame["account_name"], "custodian": frame["custodian"],
-        "unit": frame["unit"], "registered": [formatting.day(v.to_pydatetime(), lang, tz) for v in frame["registered_at"]],
+        "unit": frame["unit"],
+        "registered": [formatting.day(v.to_pydatetime(), lang, tz) for v in frame["registered_at"]],
         "status": [t("Active") if s == "aktif" else t("Inactive") for s in frame["status"]],
     })
     note = (html.Div(t("Showing the newest {count} of {total}.", count=formatting.number(len(frame), lang),

@@ -135,7 +135,8 @@ def _change_users(_add, _toggle, _logout, name, full_name, role, unit, rows, sel
                                      html.Code(created.password, id=ids.make(KEY, "new-password"))], color="success")
             else:
                 if not rows or not selected:
-                    return dbc.Alert(t("Choose a user in the table first."), color="warning"), dash.no_update, dash.no_update
+                    return dbc.Alert(t("Choose a user in the table first."),
+                                     color="warning"), dash.no_update, dash.no_update
                 row = rows[selected[0]]
                 if dash.ctx.triggered_id == LOGOUT_ALL:
                     end_sessions(session, row["username"], actor=actor, ip=ip)

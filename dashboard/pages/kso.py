@@ -83,7 +83,8 @@ def layout(period: str | None = None, **_query) -> html.Div:
                           options=[{"label": t(name), "value": key} for key, name in PERIODS.items()],
                           style={"minWidth": "14rem"})
     invoices = [html.Div(id=INVOICE_SUMMARY), _card(t("Invoices"), html.Div(id=INVOICES))]
-    top = html.Div([heading, picker], className="d-flex flex-wrap justify-content-between align-items-center gap-2 mb-3")
+    top = html.Div([heading, picker],
+                   className="d-flex flex-wrap justify-content-between align-items-center gap-2 mb-3")
     if not _sees_requests():
         return html.Div([top, html.P(t("Invoices of the KSO requests received in the period."),
                                      className="text-body-secondary"), *invoices])
@@ -121,17 +122,21 @@ def _refresh(period):
     aged = lambda body: freshness.aged(body, fresh, now)  # noqa: E731
     cards = [
         kpi_card(t("Requests received"), formatting.number(decided.requests, lang), "info",
-                 note=t("{decided} decided by the kolegium", decided=formatting.number(decided.decided, lang)), fresh=fresh),
+                 note=t("{decided} decided by the kolegium", decided=formatting.number(decided.decided, lang)),
+                 fresh=fresh),
         kpi_card(t("Approved"), formatting.percent(decided.approval_rate, lang), "none" if decided.approval_rate is None
-                 else "info", note=t("Rejected: {share} ({count})", share=formatting.percent(decided.rejection_rate, lang),
+                 else "info",
+                 note=t("Rejected: {share} ({count})", share=formatting.percent(decided.rejection_rate, lang),
                                      count=formatting.number(decided.rejected, lang)), fresh=fresh),
-        kpi_card(t("Lead time to the activity"), _days(median), "info", note=t("Median, request to activity"), fresh=fresh),
+        kpi_card(t("Lead time to the activity"), _days(median), "info", note=t("Median, request to activity"),
+                 fresh=fresh),
         kpi_card(t("Waiting on the kolegium"), formatting.number(waiting, lang), "info",
                  note=t("Outside party; tracked apart from the institution's own time"), fresh=fresh),
     ]
     summary = dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
     listed = queries.requests(engine, since, until, now)
-    options = [{"label": f"{row.case_ref} · {row.title or ''}"[:90], "value": int(row.case_id)} for row in listed.itertuples()]
+    options = [{"label": f"{row.case_ref} · {row.title or ''}"[:90], "value": int(row.case_id)}
+               for row in listed.itertuples()]
     return (summary, aged(_lead_figure(leads)), aged(_waiting(queries.waiting_list(engine), now)),
             aged(_requests(listed)), options, options[0]["value"] if options else None)
 
@@ -187,7 +192,8 @@ def _requests(frame: pd.DataFrame):
     shown = pd.DataFrame({
         "case_ref": frame["case_ref"], "title": frame["title"].fillna(""), "organiser": frame["organiser"].fillna(""),
         "received": [formatting.day(v.to_pydatetime(), lang, tz) for v in frame["opened_at"]],
-        "now": [f"{names.get(step, step)} · {label(state if state != 'open' else 'in_progress')}" if isinstance(step, str)
+        "now": [f"{names.get(step, step)} · {label(state if state != 'open' else 'in_progress')}"
+                if isinstance(step, str)
                 else (outcomes.get(outcome, t("Closed")) if isinstance(outcome, str) else "–")
                 for step, state, outcome in zip(frame["current_step"], frame["state"], frame["outcome"])],
     })
@@ -239,7 +245,8 @@ def gantt(steps: pd.DataFrame, names: dict[str, str], now: datetime) -> go.Figur
         marker={"color": [STATE_COLOURS.get(s, COLOURS["muted"]) for s in steps["state"]],
                 "pattern": {"shape": ["/" if o else "" for o in steps["outside_party"]]}},
         hovertext=[f"{row}<br>{t('Started')}: {formatting.moment(a.to_pydatetime(), lang, tz)}<br>{t('Time taken')}: "
-                   f"{formatting.duration((b - a).total_seconds(), lang)}<br>{label(s if s != 'open' else 'in_progress')}"
+                   f"{formatting.duration((b - a).total_seconds(), lang)}"
+                   f"<br>{label(s if s != 'open' else 'in_progress')}"
                    for row, a, b, s in zip(rows, steps["started_at"], end.dt.tz_localize(tz), steps["state"])],
         hoverinfo="text"))
     figure.update_layout(title=t("Steps of the request: standard time beside the time taken"), barmode="group",
@@ -264,7 +271,8 @@ def _invoices(period):
     cards = [
         kpi_card(t("Invoices issued"), formatting.rupiah(totals.issued_amount, lang), "info", note=count(totals.issued),
                  fresh=fresh),
-        kpi_card(t("Paid"), formatting.rupiah(totals.paid_amount, lang), "good" if totals.paid == totals.issued else "info",
+        kpi_card(t("Paid"), formatting.rupiah(totals.paid_amount, lang), "good" if totals.paid == totals.issued
+                 else "info",
                  note=count(totals.paid), fresh=fresh),
         kpi_card(t("Overdue"), formatting.rupiah(totals.overdue_amount, lang), "bad" if totals.overdue else "good",
                  note=t("{invoices}, unpaid past the payment step's standard time", invoices=count(totals.overdue)),
@@ -284,7 +292,8 @@ def _invoices(period):
         "state": [t(INVOICE_STATES[s]) for s in frame["state"]],
     })
     table = data_table(ids.make(KEY, "invoice-table"), shown, {
-        "case_ref": t("Request"), "title": t("Training"), "organiser": t("Organiser"), "participants": t("Participants"),
+        "case_ref": t("Request"), "title": t("Training"), "organiser": t("Organiser"),
+        "participants": t("Participants"),
         "amount": t("Amount"), "issued": t("Issued"), "paid": t("Paid on"), "state": t("Status")}, page_size=10)
     return summary, freshness.aged(table, fresh, now)
 

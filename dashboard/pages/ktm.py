@@ -15,9 +15,9 @@ import plotly.graph_objects as go
 from dash import Input, Output, dcc, html
 
 from pantau import formatting
+from pantau.ktm import STORE_LIST
 from pantau.models import utcnow
 from pantau.sla.context import sla_context
-from pantau.ktm import STORE_LIST
 from queries import ktm as queries
 
 from .. import access, context, ids
@@ -74,7 +74,8 @@ def layout(intake: str | None = None, batch: str | None = None, **_query) -> htm
                      options=_batch_options(numbers)),
     ], className="d-flex flex-wrap gap-2")
     return html.Div([
-        html.Div([heading, controls], className="d-flex flex-wrap justify-content-between align-items-center gap-2 mb-3"),
+        html.Div([heading, controls],
+                 className="d-flex flex-wrap justify-content-between align-items-center gap-2 mb-3"),
         dcc.Loading(html.Div(id=SUMMARY), delay_show=400),
         dbc.Row([
             dbc.Col(_card(t("Students through the stages"), html.Div(id=FUNNEL)), lg=6),
@@ -98,7 +99,8 @@ def _batches_of(intake):
 
 
 @dash.callback(
-    Output(SUMMARY, "children"), Output(FUNNEL, "children"), Output(STAGE_CHART, "children"), Output(STAGES, "children"),
+    Output(SUMMARY, "children"), Output(FUNNEL, "children"), Output(STAGE_CHART, "children"),
+    Output(STAGES, "children"),
     Output(BATCHES, "children"),
     Output(PHOTOS, "children"), Output(STUCK, "children"),
     Input(INTAKE, "value"), Input(BATCH, "value"),
@@ -163,13 +165,16 @@ def _funnel(intake: int, batch: int | None, done: queries.Completion, funnel: pd
     if funnel.empty:
         return empty_state(t("No student of this batch has started yet."), icon="funnel")
     counts = funnel.set_index("step_key")
-    order = [s.key for s in steps if s.key in counts.index] + [k for k in counts.index if k not in {s.key for s in steps}]
+    order = [s.key for s in steps if s.key in counts.index] + [k for k in counts.index
+                                                               if k not in {s.key for s in steps}]
     top = done.students if batch is None else int(counts["reached"].max())
-    labels = [t("Students of the intake") if batch is None else t("Students of the batch")] + [_name(steps, k) for k in order]
+    labels = [t("Students of the intake") if batch is None else t("Students of the batch")] + [_name(steps, k)
+                                                                                               for k in order]
     values = [top] + [int(counts.loc[k, "completed"]) for k in order]
     hover = [t("{count} students", count=formatting.number(top, lang))] + [
         t("{done} completed, {open} in this stage ({late} past the standard)",
-          done=formatting.number(int(counts.loc[k, "completed"]), lang), open=formatting.number(int(counts.loc[k, "open"]), lang),
+          done=formatting.number(int(counts.loc[k, "completed"]), lang),
+          open=formatting.number(int(counts.loc[k, "open"]), lang),
           late=formatting.number(int(counts.loc[k, "open_breached"]), lang)) for k in order]
     figure = go.Figure(go.Funnel(y=labels, x=values, textinfo="value+percent initial", hovertext=hover,
                                  hoverinfo="text", marker={"color": COLOURS["primary"]}))
@@ -206,8 +211,10 @@ def _stages(times: pd.DataFrame, steps: list):
     table = pd.DataFrame([{
         "stage": _name(steps, k), "standard": standards.get(k, "–"),
         "completed": formatting.number(int(rows.loc[k, "completed"]), lang),
-        "within": formatting.percent(rows.loc[k, "met"] / rows.loc[k, "measured"] if rows.loc[k, "measured"] else None, lang),
-        "median": formatting.duration(rows.loc[k, "median_s"], lang), "p90": formatting.duration(rows.loc[k, "p90_s"], lang),
+        "within": formatting.percent(rows.loc[k, "met"] / rows.loc[k, "measured"] if rows.loc[k, "measured"] else None,
+                                     lang),
+        "median": formatting.duration(rows.loc[k, "median_s"], lang),
+        "p90": formatting.duration(rows.loc[k, "p90_s"], lang),
         "breached": formatting.number(int(rows.loc[k, "breached"]), lang),
     } for k in order])
     return graph.graph(figure), data_table(ids.make(KEY, "stage-table"), table, {
@@ -245,11 +252,13 @@ def _photos(photo: dict | None):
     counts = html.P(t("Checked {when} against {source}: {students} students, {photos} files; {missing} missing, "
                       "{extra} extra, {mismatched} mismatched.", when=formatting.moment(photo["checked_at"], lang, tz),
                       source=source, students=formatting.number(photo["students"], lang),
-                      photos=formatting.number(photo["photos"], lang), missing=formatting.number(photo["missing"], lang),
+                      photos=formatting.number(photo["photos"], lang),
+                      missing=formatting.number(photo["missing"], lang),
                       extra=formatting.number(photo["extra"], lang),
                       mismatched=formatting.number(photo["mismatched"], lang)), className="small")
     blocked = (dbc.Alert([html.I(className="bi bi-exclamation-triangle-fill me-2"),
-                          t("Batches held back by missing photos: {batches}", batches=", ".join(map(str, photo["blocked_batches"])))],
+                          t("Batches held back by missing photos: {batches}",
+                            batches=", ".join(map(str, photo["blocked_batches"])))],
                          color="warning", className="py-2") if photo["blocked_batches"] else None)
     if not photo["issues"]:
         return html.Div([counts, badge("good"), " ", t("Every student has one usable photo.")])
@@ -265,14 +274,16 @@ def _stuck(frame: pd.DataFrame, steps: list, now):
     if frame.empty:
         return empty_state(t("No student is waiting in a stage."), icon="check2-circle")
     shown = pd.DataFrame({
-        "nim": frame["nim"], "student": frame["subject"].fillna(""), "batch": frame["batch"].astype("Int64").astype(str),
+        "nim": frame["nim"], "student": frame["subject"].fillna(""),
+        "batch": frame["batch"].astype("Int64").astype(str),
         "stage": [_name(steps, k) for k in frame["step_key"]],
         "since": [formatting.moment(v.to_pydatetime(), lang, tz) for v in frame["started_at"]],
         "waiting": [formatting.duration(now - v.to_pydatetime(), lang) for v in frame["started_at"]],
         "status": [label(s if s != "open" else "in_progress") for s in frame["state"]],
     })
     return data_table(ids.make(KEY, "stuck-table"), shown, {
-        "nim": "NIM", "student": t("Student"), "batch": t("Batch"), "stage": t("Stage"), "since": t("In this stage since"),
+        "nim": "NIM", "student": t("Student"), "batch": t("Batch"), "stage": t("Stage"),
+        "since": t("In this stage since"),
         "waiting": t("Waiting"), "status": t("Status")}, page_size=10)
 
 

@@ -14,9 +14,9 @@ from dash import Input, Output, dcc, html
 
 from pantau import formatting
 from pantau.models import utcnow
-from queries import monthly_report as monthly
 from pantau.sla.context import sla_context
 from pantau.sla.scope import visible_steps
+from queries import monthly_report as monthly
 from queries import overview as queries
 from queries import servers
 from queries.sources import Freshness, freshness, is_stale

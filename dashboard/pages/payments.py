@@ -161,7 +161,8 @@ def _refresh(semester, kinds, prodi, angkatan, _tick):
                  fresh=ages["bills"]),
         kpi_card(t("Reconciliation cases past 1x24 jam"), formatting.number(counts["overdue"], lang),
                  grade(counts["overdue"], late_band.good, late_band.warn, late_band.higher_is_better),
-                 note=t("{open} cases open", open=formatting.number(counts["open"], lang)), fresh=ages["reconciliation"]),
+                 note=t("{open} cases open", open=formatting.number(counts["open"], lang)),
+                 fresh=ages["reconciliation"]),
         kpi_card(t("Billed"), formatting.rupiah(rate.billed, lang), "info",
                  note=t("Collected {paid}", paid=formatting.rupiah(rate.paid, lang)), fresh=ages["bills"]),
     ]
@@ -233,7 +234,8 @@ def _case_table():
                 for v, late in zip(frame["due_at"], frame["overdue"])],
     })
     return data_table(CASE_TABLE, shown, {
-        "id": t("No."), "kind": t("Case"), "bill": t("Bill"), "payer": t("Payer"), "va": t("VA"), "difference": t("Difference"),
+        "id": t("No."), "kind": t("Case"), "bill": t("Bill"), "payer": t("Payer"), "va": t("VA"),
+        "difference": t("Difference"),
         "detected": t("Detected"), "due": t("Due")}, page_size=10, row_selectable="single", selected_rows=[],
         style_data_conditional=[{"if": {"filter_query": "{due} contains '⚠'"}, "backgroundColor": "#fdecea"}])
 
@@ -252,7 +254,8 @@ def _resolver():
     ])
 
 
-@dash.callback(Output(FEEDBACK, "children"), Output(CASES, "children"), Input(RESOLVE, "n_clicks"), State(CASE_TABLE, "data"), State(CASE_TABLE, "selected_rows"),
+@dash.callback(Output(FEEDBACK, "children"), Output(CASES, "children"), Input(RESOLVE, "n_clicks"),
+               State(CASE_TABLE, "data"), State(CASE_TABLE, "selected_rows"),
                State(NOTE, "value"), prevent_initial_call=True)
 def _resolve(_clicks, rows, selected, note):
     user = context.user()

@@ -44,7 +44,8 @@ def paid_unpaid(frame: pd.DataFrame, by: str, measure: str):
     t, lang = context.t, context.lang()
     if frame.empty:
         return empty_state(t("No bills match these filters."), t("Bills arrive from the payment application's "
-                                                                   "database or export (sources.bills)."), icon="receipt")
+                                                                   "database or export (sources.bills)."),
+                                                                   icon="receipt")
     groups = frame["group"].map(lambda g: semester_label(g) if by == "semester" else ("–" if pd.isna(g) else str(g)))
     figure = go.Figure()
     for state, (name, colour) in APP_STATES.items():

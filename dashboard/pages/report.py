@@ -11,8 +11,8 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
 
 from pantau.models import utcnow
-from queries import monthly_report as monthly
 from pantau.sla.periods import month_label, month_of, months_until
+from queries import monthly_report as monthly
 
 from .. import access, context, ids
 from ..components.status import badge
@@ -35,7 +35,8 @@ def layout(month: str | None = None, **_query) -> html.Div:
     default = monthly.previous_month(now, context.tz())
     controls = html.Div([
         dcc.Dropdown(id=MONTH, clearable=False, value=month if month in choices else default,
-                     options=[{"label": month_label(m, lang), "value": m} for m in choices], style={"minWidth": "12rem"}),
+                     options=[{"label": month_label(m, lang), "value": m} for m in choices],
+                     style={"minWidth": "12rem"}),
         dbc.Button([html.I(className="bi bi-printer me-1"), t("Print")], id=PRINT, color="secondary", outline=True,
                    size="sm"),
         dcc.Store(id=PRINTED),

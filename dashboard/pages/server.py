@@ -16,10 +16,10 @@ from dash import ALL, Input, Output, dcc, html
 from dash.exceptions import PreventUpdate
 
 import queries.servers as servers
-from queries.sources import is_stale as servers_stale
-from pantau.monitoring.settings import MonitoringSettings, monitoring_settings
 from pantau.models import utcnow
+from pantau.monitoring.settings import MonitoringSettings, monitoring_settings
 from pantau.settings import KpiThreshold
+from queries.sources import is_stale as servers_stale
 
 from .. import access, context, ids
 from ..components import freshness, graph

@@ -17,17 +17,17 @@ import flask
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
-from pantau.workflow.records import EventProblem, parse_event
-from pantau.workflow.store import EventConflict, store_events
 from pantau import audit
 from pantau.db import session_scope
 from pantau.models import utcnow
 from pantau.sla.context import SlaContext, sla_context
 from pantau.sla.measure import AT_RISK, BREACHED, WAITING
 from pantau.sla.periods import half_label, months_of, months_until, previous_half
-from queries.sla_report import build_report, default_period
 from pantau.sla.scope import Scope, narrow, visible_sops, visible_steps
+from pantau.workflow.records import EventProblem, parse_event
+from pantau.workflow.store import EventConflict, store_events
 from queries import sla as queries
+from queries.sla_report import build_report, default_period
 
 from .. import access, context, ids
 from ..components import freshness, graph
@@ -120,7 +120,8 @@ def layout(case: str | None = None, sop: str | None = None, **_query) -> html.Di
     ], className="d-flex gap-2 mb-2")
     chosen_case = int(case) if case and case.isdigit() else None
     return html.Div([
-        html.Div([heading, controls], className="d-flex flex-wrap justify-content-between align-items-center gap-2 mb-3"),
+        html.Div([heading, controls],
+                 className="d-flex flex-wrap justify-content-between align-items-center gap-2 mb-3"),
         dcc.Loading(html.Div(id=SUMMARY), delay_show=400),
         _card(t("SOPs: compliance and trend"), html.Div(id=SOPS)),
         _card(t("Steps by month"), html.Div(id=HEATMAP)),
@@ -155,7 +156,8 @@ def _form(ctx: SlaContext, scope: Scope, codes: list[str]) -> html.Div:
         ]),
         dbc.Row([
             field(t("Channel"), dbc.RadioItems(id=F_CHANNEL, value="whatsapp", inline=True,
-                                               options=[{"label": t(name), "value": key} for key, name in CHANNELS.items()]), 3),
+                                               options=[{"label": t(name), "value": key}
+                                                        for key, name in CHANNELS.items()]), 3),
             field(t("Started (optional)"), dbc.Input(id=F_STARTED, type="datetime-local"), 3),
             field(t("Completed"), dbc.Input(id=F_COMPLETED, type="datetime-local"), 3),
             field(t("Outcome"), dcc.Dropdown(id=F_OUTCOME, disabled=True), 3),
@@ -201,7 +203,8 @@ def _refresh(sop, period, _tick, _saved):
     heat = figures.heat_map(queries.monthly_compliance(engine, year, scope, by="step"), year, labels)
     steps = blocks.step_frame(report)
     step_table = empty_state(t("No steps were completed in this half-year."),
-                             t("Import events with `pantau import events`, connect a source database, or record a step below."),
+                             t("Import events with `pantau import events`, connect a source database, "
+                               "or record a step below."),
                              icon="clipboard-data") if steps.empty else data_table(STEP_TABLE, steps, {
         "sop": t("SOP"), "number": t("No."), "step": t("Step"), "role": t("Performer"), "standard": t("Standard time"),
         "completed": t("Completed"), "within": t("Within standard"), "median": t("Median"), "p90": "P90",
@@ -319,13 +322,15 @@ def _record(_clicks, code, case_ref, step_key, channel, started, completed, outc
         record = parse_event(raw, ctx.catalogue, ctx.calendar.zone, sop=code)
         with session_scope(context.engine()) as session:
             store_events(session, [record], ctx, prefix="web", recorded_by=user.username, source="web")
-            audit.record(session, user.username, "events.record", f"{record.sop_code}/{record.case_ref}/{record.step_key}",
+            audit.record(session, user.username, "events.record",
+                         f"{record.sop_code}/{record.case_ref}/{record.step_key}",
                          {"channel": channel, "started_at": started, "completed_at": completed, "outcome": outcome},
                          flask.request.remote_addr)
     except (EventProblem, EventConflict) as problem:
         return refuse(t("Not recorded: {problem}", problem=_problem_text(problem)))
     case_id = queries.find_case(context.engine(), record.case_ref, [record.sop_code])
-    done = t("Recorded step {step} of case {case}.", step=ctx.catalogue[code].step(step_key).number, case=record.case_ref)
+    done = t("Recorded step {step} of case {case}.", step=ctx.catalogue[code].step(step_key).number,
+             case=record.case_ref)
     return dbc.Alert(done, color="success"), utcnow().isoformat(), _case(case_id)
 
 

@@ -106,7 +106,8 @@ def step_frame(report: dict) -> pd.DataFrame:
                 formatting.standard_time(step["standard_value"], step["standard_unit"], lang),
                 "completed": formatting.number(step["completed"], lang),
                 "within": formatting.percent(step["compliance"], lang),
-                "median": spread(step["median_s"], step["median_ratio"]), "p90": spread(step["p90_s"], step["p90_ratio"]),
+                "median": spread(step["median_s"], step["median_ratio"]),
+                "p90": spread(step["p90_s"], step["p90_ratio"]),
                 "performers": ", ".join(f"{who(p)}: {formatting.number(p['completed'], lang)}"
                                         for p in step["performers"][:4]),
             })
@@ -195,13 +196,15 @@ def case_header(info: dict, names: dict[str, str]) -> html.Div:
     return html.Div(parts, className="mb-2")
 
 
-def download_frames(report: dict, open_steps: pd.DataFrame, names: dict[tuple[str, str], str]) -> dict[str, pd.DataFrame]:
+def download_frames(report: dict, open_steps: pd.DataFrame, names: dict[tuple[str, str], str]) -> dict[str,
+                                                                                                       pd.DataFrame]:
     """Plain values (shares as fractions, seconds as numbers) for CSV and XLSX downloads, by sheet."""
     tz = context.tz()
     steps, performers = [], []
     for entry in report["sops"]:
         for step in entry["steps"]:
-            steps.append({"period": report["period"], "sop": entry["code"], "flow": step["flow"], "number": step["number"],
+            steps.append({"period": report["period"], "sop": entry["code"], "flow": step["flow"],
+                          "number": step["number"],
                           "step": step["name"], "performer_role": step["performer_role"], "standard": step["standard"],
                           "outside_party": step["outside_party"], "completed": step["completed"],
                           "measured": step["measured"], "met": step["met"], "breached": step["breached"],

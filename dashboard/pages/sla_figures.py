@@ -52,7 +52,8 @@ def heat_map(frame: pd.DataFrame, months: list[str], labels: dict[tuple[str, str
     trace = {
         "type": "heatmap", "z": z, "x": [month_label(month, lang) for month in months], "y": positions,
         "text": text, "texttemplate": "%{text}", "customdata": hover, "zmin": 0, "zmax": 1, "colorscale": SCALE,
-        "xgap": 2, "ygap": 2, "hoverongaps": False, "hovertemplate": "%{customdata[0]}<br>%{x}: %{customdata[1]}<extra></extra>",
+        "xgap": 2, "ygap": 2, "hoverongaps": False,
+        "hovertemplate": "%{customdata[0]}<br>%{x}: %{customdata[1]}<extra></extra>",
         "colorbar": {"title": {"text": t("Within standard")}, "tickformat": ".0%", "len": 0.8},
     }
     layout = {
@@ -93,7 +94,8 @@ def timeline(steps: pd.DataFrame, names: dict[str, str], title: str, labels: dic
         end = rows["completed_at"].dt.tz_convert(tz).dt.tz_localize(None).fillna(now_local)
         hover = [
             f"{names.get(row.step_key, row.step_key)}<br>{t('Started')}: {formatting.moment(row.started_at, lang, tz)}"
-            f"<br>{t('Completed')}: {formatting.moment(row.completed_at, lang, tz) if pd.notna(row.completed_at) else '–'}"
+            f"<br>{t('Completed')}: "
+            f"{formatting.moment(row.completed_at, lang, tz) if pd.notna(row.completed_at) else '–'}"
             f"<br>{t('Due')}: {formatting.moment(row.due_at, lang, tz) if pd.notna(row.due_at) else '–'}"
             f"<br>{labels.get(state, state)}"
             for row in rows.itertuples()

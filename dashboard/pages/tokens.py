@@ -68,9 +68,10 @@ def layout(wave: str | None = None, **_query) -> html.Div:
     title = html.Div([html.H1(t("Payment tokens"), className="page-title mb-1"), freshness.subject_line("tokens")],
                      className="mb-2")
     if waves.empty:
-        return html.Div([title, empty_state(t("No admission wave yet."), t("Waves, applicants and token stock come "
-                                                                            "from the admission system, or pantau demo."),
-                                            icon="ticket-perforated")])
+        return html.Div([title, empty_state(
+            t("No admission wave yet."),
+            t("Waves, applicants and token stock come from the admission system, or pantau demo."),
+            icon="ticket-perforated")])
     today = _today()
     chosen = (waves[waves["code"] == wave]["id"].tolist() or queries.open_waves(context.engine(), today)["id"].tolist()
               or waves[waves["opens_on"] <= today]["id"].tolist() or waves["id"].tolist())
@@ -178,14 +179,16 @@ def _summary(status: pd.DataFrame, wave, fresh=None) -> dbc.Row:
     cards = [
         kpi_card(t("Token days left"), "–" if days is None else formatting.number(days, lang, 1),
                  grade(days, band.good, band.warn, band.higher_is_better),
-                 note=None if first is None else t("{channel}: {low}–{high} days, {level} interval", channel=first["channel"],
+                 note=None if first is None
+                 else t("{channel}: {low}–{high} days, {level} interval", channel=first["channel"],
                                                   low=formatting.number(first["low"], lang, 1),
                                                   high=formatting.number(first["high"], lang, 1),
                                                   level=formatting.percent(first["forecast"].level, lang, 0)),
                  fresh=fresh),
         kpi_card(t("Stock"), formatting.number(int(status["stock"].sum()) if not status.empty else 0, lang), "info",
                  note=t("Payment deadline {day}", day=formatting.day(wave.payment_deadline, lang)), fresh=fresh),
-        kpi_card(t("Demand a day"), formatting.number(float(status["demand"].sum()) if not status.empty else 0, lang, 1),
+        kpi_card(t("Demand a day"),
+                 formatting.number(float(status["demand"].sum()) if not status.empty else 0, lang, 1),
                  "info", note=t("Applicants arriving, recent days"), fresh=fresh),
         kpi_card(t("Applicants waiting for a token"), formatting.number(int(status["waiting"].sum())
                                                                         if not status.empty else 0, lang),

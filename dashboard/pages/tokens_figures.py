@@ -17,7 +17,6 @@ from ..components.empty import empty_state
 from ..theme import COLORWAY, COLOURS
 
 
-
 def stock_and_demand(days: pd.DataFrame, status: pd.DataFrame, topups: pd.DataFrame, extensions: pd.DataFrame,
                      wave, today: date):
     """Lines of stock per channel, bars of applicants per day, the cone from today, and the events."""

@@ -117,7 +117,8 @@ def channels_for(role: str, channels: Sequence[AlertChannel]) -> list[AlertChann
     return [channel for channel in channels if not channel.roles or role in channel.roles]
 
 
-def channels_for_alert(alert: Alert, channels: Sequence[AlertChannel], catalogue: Mapping[str, Sop]) -> list[AlertChannel]:
+def channels_for_alert(alert: Alert, channels: Sequence[AlertChannel],
+                       catalogue: Mapping[str, Sop]) -> list[AlertChannel]:
     """The channels that carry `alert`: a channel without roles carries every alert (like the administrator);
     a channel of the alert's role carries it when that role may see it (`pantau.alerts.audience`), an operator
     channel as an operator of one of its `units` would."""

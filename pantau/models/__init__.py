@@ -22,4 +22,10 @@ from .tokens import AdmissionWave, PaymentPeriodExtension, TokenMovement
 from .users import ApiToken, AuditEntry, User
 from .workflow import SopCase, StepEvent
 
-__all__ = [name for name in dir() if name[0].isupper()] + ["utcnow"]
+__all__ = [
+    "AdmissionWave", "Alert", "AlertDelivery", "ApiToken", "Applicant", "AuditEntry", "BankImport", "BankStatement",
+    "BankTransaction", "Base", "Bill", "CollectorLease", "CollectorRun", "DigitalAccount", "HostMetric", "Incident",
+    "KtmIntake", "KtmPhotoCheck", "KtmStage", "MaintenanceWindow", "Monitor", "Payment", "PaymentPeriodExtension",
+    "ProbeSample", "Prodi", "ReconCase", "ReconResult", "RollupDay", "RollupHour", "RollupMinute", "SopCase",
+    "SourceStatus", "StepEvent", "Student", "TokenMovement", "User", "WebserviceAccount", "utcnow",
+]

@@ -53,7 +53,8 @@ class CaseChanges:
 def sync_cases(connection: Connection, config: ReconSettings, now: datetime) -> CaseChanges:
     """Bring ``recon_cases`` in line with the bills' and credits' current states."""
     states = set(config.case_states)
-    sql = OPEN_SQL.format(bill_states=_listed(states - set(CREDIT_CASES)), credit_states=_listed(states & set(CREDIT_CASES)))
+    sql = OPEN_SQL.format(bill_states=_listed(states - set(CREDIT_CASES)),
+                          credit_states=_listed(states & set(CREDIT_CASES)))
     create_temp(connection, "recon_open", sql, lagged=now - timedelta(hours=config.bank_lag_hours))
     due = now + timedelta(hours=config.case_due_hours)
     opened = connection.execute(statement(

@@ -124,9 +124,9 @@ SELECT * FROM (
 WHERE x.old_state IS NULL OR x.old_state <> x.state OR x.old_received <> x.received
 """
 
-CREDIT_CHANGES_SQL = f"""
+CREDIT_CHANGES_SQL = """
 SELECT * FROM (
-  SELECT l.credit_id AS credit_id, l.bill_id AS bill_id, l.amount AS amount, {{old}},
+  SELECT l.credit_id AS credit_id, l.bill_id AS bill_id, l.amount AS amount, {old},
     CASE WHEN l.bill_id IS NULL THEN 'no_bill'
          WHEN l.exact = 1 AND l.credit_id <> a.first_exact THEN 'duplicate'
          ELSE bs.state END AS state,
@@ -138,7 +138,7 @@ SELECT * FROM (
   FROM recon_link l
   LEFT JOIN bill_states bs ON bs.bill_id = l.bill_id
   LEFT JOIN recon_agg a ON a.bill_id = l.bill_id
-  LEFT JOIN bills b ON b.id = l.bill_id{{old_join}}
+  LEFT JOIN bills b ON b.id = l.bill_id{old_join}
 ) x
 WHERE x.old_state IS NULL OR x.old_state <> x.state OR COALESCE(x.old_bill, 0) <> COALESCE(x.bill_id, 0)
 """

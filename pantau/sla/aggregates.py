@@ -47,7 +47,8 @@ def refresh_aggregates(session: Session, groups: Iterable[Group]) -> int:
 
 def _rebuild_months(session: Session, groups: Sequence[Group]) -> None:
     connection = session.connection()
-    connection.execute(delete(_MONTHLY).where(tuple_(_MONTHLY.c.sop_code, _MONTHLY.c.step_key, _MONTHLY.c.month).in_(groups)))
+    connection.execute(delete(_MONTHLY).where(tuple_(_MONTHLY.c.sop_code, _MONTHLY.c.step_key,
+                                                     _MONTHLY.c.month).in_(groups)))
     rows = connection.execute(
         select(
             StepResult.sop_code, StepResult.step_key, StepResult.month, StepResult.outside_party, func.count(),
@@ -113,7 +114,8 @@ def _quantiles(frame: pd.DataFrame, half: str) -> list[dict]:
     summary = pd.DataFrame({
         "measured": grouped.size(),
         "median_ratio": grouped["ratio"].median(), "p90_ratio": grouped["ratio"].quantile(0.9),
-        "median_elapsed_s": grouped["elapsed"].median().round(), "p90_elapsed_s": grouped["elapsed"].quantile(0.9).round(),
+        "median_elapsed_s": grouped["elapsed"].median().round(),
+        "p90_elapsed_s": grouped["elapsed"].quantile(0.9).round(),
         "median_allowed_s": grouped["allowed"].median().round(),
     }).reset_index()
     return [dict(sop_code=r.sop_code, step_key=r.step_key, period=half, measured=int(r.measured),

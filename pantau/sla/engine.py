@@ -150,9 +150,11 @@ def sync_fingerprints(session: Session, ctx: SlaContext) -> list[str]:
     return changed
 
 
-def _evaluate(session: Session, ids: Sequence[int], ctx: SlaContext, now: datetime, *, mark: bool) -> tuple[set[Group], int]:
+def _evaluate(session: Session, ids: Sequence[int], ctx: SlaContext, now: datetime, *, mark: bool) -> tuple[set[Group],
+                                                                                                            int]:
     cases = session.execute(
-        select(SopCase.id, SopCase.sop_code, SopCase.opened_at, SopCase.flow, SopCase.closed_at, SopCase.outcome).where(SopCase.id.in_(ids))
+        select(SopCase.id, SopCase.sop_code, SopCase.opened_at, SopCase.flow, SopCase.closed_at,
+               SopCase.outcome).where(SopCase.id.in_(ids))
     ).all()
     events: dict[int, list[EventRow]] = defaultdict(list)
     for row in session.execute(

@@ -83,7 +83,7 @@ def _risk_at(
 ) -> datetime:
     """The moment `share` of the standard is used: on the wall clock, or in whole working minutes."""
     if clock is Clock.CALENDAR:
-        return calendar.local((start.astimezone(UTC) + (due - start) * share))
+        return calendar.local(start.astimezone(UTC) + (due - start) * share)
     minutes = math.floor(allowed.total_seconds() * share / 60)
     return calendar.add(start, minutes, TimeUnit.WORKING_MINUTES)
 

@@ -108,7 +108,8 @@ def _start_by_flow(
 ) -> datetime:
     """When a step without a start of its own began: its predecessor's completion, else the latest
     completion of an earlier step, else the case's opening."""
-    predecessors = [completions[p.key] for p in steps if p.key in completions and step.key in _index(sop).successors[p.key]]
+    predecessors = [completions[p.key] for p in steps if p.key in completions
+                    and step.key in _index(sop).successors[p.key]]
     if predecessors:
         return max(predecessors)
     earlier = [completions[p.key] for p in steps if p.key in completions and p.number < step.number]
@@ -128,7 +129,8 @@ def _index(sop: Sop) -> _Index:
     """Steps and successors by key, remembered per SOP object (the catalogue's SOPs are immutable)."""
     cached = _INDEXES.get(id(sop))
     if cached is None or cached[0] is not sop:
-        index = _Index({step.key: step for step in sop.steps}, {step.key: sop.successors(step.key) for step in sop.steps})
+        index = _Index({step.key: step for step in sop.steps},
+                       {step.key: sop.successors(step.key) for step in sop.steps})
         cached = _INDEXES[id(sop)] = (sop, index)
     return cached[1]
 

@@ -62,7 +62,8 @@ def record_extension(session: Session, *, wave_id: int, new_deadline: date, acto
                                        note=_clean(note))
     session.add(extension)
     audit.record(session, actor, "tokens.extension", f"wave:{wave.code}",
-                 {"from": wave.payment_deadline.isoformat(), "to": new_deadline.isoformat(), "note": extension.note}, ip)
+                 {"from": wave.payment_deadline.isoformat(), "to": new_deadline.isoformat(), "note": extension.note},
+                 ip)
     wave.payment_deadline = new_deadline
     return extension
 

@@ -14,8 +14,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pantau.sops import Sop, Step
 from pantau.sla.timeline import branch_key
+from pantau.sops import Sop, Step
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "sop": ("sop", "sop_code", "kode_sop"),
@@ -203,7 +203,8 @@ def _step(sop: Sop, value: Any) -> Step:
         key = text.casefold()
         match = next((step for step in sop.steps if step.key == key), None)
         if match is None:
-            raise EventProblem("step", text, f"SOP {sop.code} has no such step; keys: {', '.join(s.key for s in sop.steps)}")
+            raise EventProblem("step", text,
+                               f"SOP {sop.code} has no such step; keys: {', '.join(s.key for s in sop.steps)}")
         return match
     matches = [step for step in sop.steps if step.number == number]
     if not matches:

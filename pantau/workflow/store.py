@@ -73,7 +73,8 @@ def store_events(
         if known is None:
             new.append(index)
         elif known != records[index].content():
-            raise EventConflict(index, f"event {records[index].event_id or uids[index]} is already stored with other content")
+            raise EventConflict(index,
+                                f"event {records[index].event_id or uids[index]} is already stored with other content")
     cases = _cases(session, [records[i] for i in new], new, source)
     rows = [
         dict(event_uid=uids[i], case_id=cases[(records[i].sop_code, records[i].case_ref)], step_key=records[i].step_key,
@@ -83,7 +84,8 @@ def store_events(
     ]
     insert = _INSERTS[session.get_bind().dialect.name]
     for start in range(0, len(rows), _CHUNK):
-        session.execute(insert(StepEvent).on_conflict_do_nothing(index_elements=["event_uid"]), rows[start : start + _CHUNK])
+        session.execute(insert(StepEvent).on_conflict_do_nothing(index_elements=["event_uid"]),
+                        rows[start : start + _CHUNK])
     touched = sorted(set(cases.values()))
     steps = evaluate_cases(session, touched, ctx, now=now) if touched else 0
     return IngestReport(len(records), len(new), len(records) - len(new), len(touched), steps)
@@ -147,7 +149,8 @@ def _cases(session: Session, records: list[EventRecord], indexes: list[int], sou
             items = wanted[key]
             for index, record in items:
                 if row.flow is not None and record.flow != row.flow:
-                    raise EventConflict(index, f"case {row.case_ref} follows flow {row.flow}; step {record.step_key} is in flow {record.flow}")
+                    raise EventConflict(index, f"case {row.case_ref} follows flow {row.flow}; "
+                                               f"step {record.step_key} is in flow {record.flow}")
             first = min(moment for _, record in items for moment in record.times)
             changes = {}
             if first < row.opened_at:

@@ -10,9 +10,9 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import aliased
 
-from pantau.monitoring.maintenance import Window, parse_rule
 from pantau.alerts import LIVE_STATES
 from pantau.models import Alert, MaintenanceWindow, Monitor, ProbeSample
+from pantau.monitoring.maintenance import Window, parse_rule
 
 from ..frames import read_frame
 

@@ -12,8 +12,8 @@ import time
 import pytest
 from sqlalchemy import select
 
-from collectors.base import Collector, CollectorResult, SourceFailures
 from collectors.bankstore.inbox import BankInboxCollector
+from collectors.base import Collector, CollectorResult, SourceFailures
 from collectors.bills.collector import BillsCollector
 from collectors.monitors.collector import MonitorsCollector
 from collectors.registry import register, unregister

@@ -8,11 +8,11 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from app.demo import generate
 from collectors.ktm_pipeline import refresh
 from pantau import migrate
 from pantau.accounts import create_user
 from pantau.db import make_engine, session_scope
-from app.demo import generate
 from pantau.settings import ROLES, Settings
 from pantau.sla.engine import evaluate_pending
 

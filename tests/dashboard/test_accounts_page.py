@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from demo_web import UPDATE, browser_log_in, demo_web, page, payload
 
 TICK = ("accounts-tick", "n_intervals", None)

@@ -28,16 +28,16 @@ from openpyxl import load_workbook
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from pantau.workflow.records import parse_event
-from pantau.workflow.store import store_events
-from pantau.alerts import raise_alert
 from app.cli.seeding import settle_demo
+from pantau.alerts import raise_alert
 from pantau.db import session_scope
 from pantau.i18n import translate
 from pantau.models import CollectorRun, utcnow
 from pantau.sla.context import sla_context
 from pantau.sla.engine import evaluate_pending
 from pantau.sources import BILL_SOURCE, MONITOR, record_attempt
+from pantau.workflow.records import parse_event
+from pantau.workflow.store import store_events
 
 pytestmark = [
     pytest.mark.browser,
@@ -109,7 +109,8 @@ def _late_steps(site) -> None:
             "H2H": [{"case": "KLIK-H2H-1", "step": 1, "started": local(30), "completed": local(30)}]}
     with session_scope(site.engine) as session:
         for code, events in rows.items():
-            events = [{**row, **{k: v.strftime("%Y-%m-%d %H:%M") for k, v in row.items() if k in ("started", "completed")},
+            events = [{**row,
+                       **{k: v.strftime("%Y-%m-%d %H:%M") for k, v in row.items() if k in ("started", "completed")},
                        "performer": "uji klik"} for row in events]
             store_events(session, [parse_event(row, ctx.catalogue, ZoneInfo(site.settings.timezone), sop=code)
                                    for row in events], ctx, prefix="klik", recorded_by="test")
@@ -203,7 +204,8 @@ def test_click010_overview_every_card_link_opens_its_page_with_the_filter(as_rea
     # filters, each already opened from the administrator's cards).
     for link in dict.fromkeys(links) if reader.role == "admin" else links[:1]:
         reader.click(f"#_pages_content a[href='{link}']")
-        reader.until(lambda link=link: reader.driver.current_url == reader.url + link, f"the link should lead to {link}")
+        reader.until(lambda link=link: reader.driver.current_url == reader.url + link,
+                     f"the link should lead to {link}")
         reader.find("#_pages_content .page-title, #report-body h1")
         assert not reader.driver.find_elements(By.ID, "shell-not-authorised"), f"{link} refused the card's reader"
         reader.settle()
@@ -285,8 +287,10 @@ def at_phone_width(reader, ready: str, where: str) -> None:
             const width = document.documentElement.clientWidth;
             const beyond = [...document.querySelectorAll('body *')].filter(e => {
                 const box = e.getBoundingClientRect();
-                return box.width > 0 && box.right > width + 1 && !e.closest('.table-responsive, .dash-spreadsheet-container, .js-plotly-plot');
-            }).map(e => `${e.tagName.toLowerCase()}.${String(e.className.baseVal ?? e.className).split(' ').join('.')}`);
+                return box.width > 0 && box.right > width + 1
+                    && !e.closest('.table-responsive, .dash-spreadsheet-container, .js-plotly-plot');
+            }).map(e => `${e.tagName.toLowerCase()}.`
+                        + `${String(e.className.baseVal ?? e.className).split(' ').join('.')}`);
             return [document.documentElement.scrollWidth, width, beyond.slice(0, 5)];""")
         assert sizes[0] <= sizes[1], f"at 400 px the {where} page is {sizes[0]} px wide for {sizes[1]}: {sizes[2]}"
     finally:
@@ -433,7 +437,8 @@ def test_click060_sla_pickers_open_step_drill_down_case_lookup_downloads_and_rec
     reader.click("#sla-form-save")
     reader.wait_text("#sla-form-feedback", tr("Not recorded: {problem}", problem=tr("Completed") + ": " +
                                               tr("give the time the step was completed")))
-    reader.set_value("#sla-form-completed", (utcnow() + timedelta(hours=7) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
+    reader.set_value("#sla-form-completed",
+                     (utcnow() + timedelta(hours=7) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
     if reader.find("#sla-form-outcome").get_attribute("disabled") is None:
         reader.pick("#sla-form-outcome", index=0)
     reader.click("#sla-form-save")

@@ -9,11 +9,11 @@ import io
 
 import pandas as pd
 import pytest
+from demo_web import UPDATE, demo_web, payload
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from dashboard.components.workbook import defuse, defused, xlsx
-from demo_web import UPDATE, demo_web, payload
 from pantau.db import session_scope
 from pantau.models import Bill
 

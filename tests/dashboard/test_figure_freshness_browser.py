@@ -34,7 +34,8 @@ PAGES = {
 }
 FIGURES = """
     const figures = [...document.querySelectorAll('#_pages_content .card')].filter(card =>
-        (card.matches('.kpi-card') || card.querySelector('.js-plotly-plot, .dash-spreadsheet-container, table, .empty-state'))
+        (card.matches('.kpi-card')
+         || card.querySelector('.js-plotly-plot, .dash-spreadsheet-container, table, .empty-state'))
         && !card.querySelector('.card'));
     return figures.map(card => {
         const title = (card.querySelector('h2, .kpi-title') || card).innerText.split('\\n')[0];

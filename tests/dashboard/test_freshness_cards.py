@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-
 from demo_web import NOW, UPDATE, demo_web, page, payload
+
 from pantau import formatting
 from pantau.db import session_scope
 from pantau.models import SourceStatus, utcnow

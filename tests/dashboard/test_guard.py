@@ -9,7 +9,6 @@ from sqlalchemy import select
 from pantau.models import AuditEntry
 
 
-
 def callback_payload(output_id: str, prop: str, inputs: list[dict]) -> dict:
     """The JSON body Dash's renderer POSTs to /_dash-update-component for a one-output callback."""
     return {

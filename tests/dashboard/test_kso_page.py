@@ -6,13 +6,13 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from demo_web import UPDATE, browser_log_in, demo_web, page, payload
 
 OVERVIEW = payload([("kso-summary", "children"), ("kso-lead", "children"), ("kso-waiting", "children"),
                     ("kso-requests", "children"), ("kso-request", "options"), ("kso-request", "value")],
                    [("kso-period", "value", "12m")])
-INVOICES = payload([("kso-invoice-summary", "children"), ("kso-invoices", "children")], [("kso-period", "value", "12m")])
+INVOICES = payload([("kso-invoice-summary", "children"), ("kso-invoices", "children")],
+                   [("kso-period", "value", "12m")])
 
 
 def timeline(case_id) -> dict:
@@ -51,7 +51,8 @@ def test_ksopage003_the_page_with_rates_waits_and_a_timeline_beside_the_standard
     assert "Permohonan diterima" in summary and "Disetujui" in summary and "Menunggu kolegium" in summary
     chosen = parts["kso-request"]["value"]
     assert chosen == parts["kso-request"]["options"][0]["value"]
-    figure = client.post(UPDATE, json=timeline(chosen)).json["response"]["kso-gantt"]["children"]["props"]["children"][0]["props"]["figure"]
+    figure = client.post(UPDATE,
+                         json=timeline(chosen)).json["response"]["kso-gantt"]["children"]["props"]["children"][0]["props"]["figure"]
     assert [trace["name"] for trace in figure["data"]] == ["Waktu baku", "Waktu dipakai"]
     assert any("(pihak luar)" in row for row in figure["data"][1]["y"])
     assert figure["layout"]["barmode"] == "group"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from demo_web import UPDATE, browser_log_in, demo_web, page, payload
 
 REFRESH = payload([("ktm-summary", "children"), ("ktm-funnel", "children"), ("ktm-stage-chart", "children"),

@@ -7,12 +7,12 @@ import re
 import shutil
 
 import pytest
-
 from demo_web import UPDATE, browser_log_in, demo_web, page, payload
 
 CARDS = payload([("overview-cards", "children"), ("overview-attention", "children"), ("overview-stamp", "children")],
                 [("overview-tick", "n_intervals", None)])
-EVERY_CARD = [  # besides the finance cards, which come with the payments and tokens pages"availability-h2h-server", "availability-payment-server", "kso_waiting", "ktm_done", "sla-AKUN",
+# besides the finance cards, which come with the payments and tokens pages
+EVERY_CARD = ["availability-h2h-server", "availability-payment-server", "kso_waiting", "ktm_done", "sla-AKUN",
               "sla-H2H", "sla-KSO", "sla-KTM", "sla-WS"]
 
 

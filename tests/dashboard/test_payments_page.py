@@ -10,14 +10,13 @@ import shutil
 from datetime import datetime
 
 import pytest
+from demo_web import NOW, UPDATE, browser_log_in, demo_web, page, payload
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from pantau.db import session_scope
 from pantau.models import AuditEntry, ReconCase
 from pantau.recon import reconcile
-
-from demo_web import NOW, UPDATE, browser_log_in, demo_web, page, payload
 
 FILTERS = [("payments-semester", "value", None), ("payments-kinds", "value", None),
            ("payments-prodi", "value", None), ("payments-angkatan", "value", None)]
@@ -33,13 +32,15 @@ def resolve(case_id: int | None, note: str) -> dict:
     rows = [] if case_id is None else [{"id": case_id}]
     return payload([("payments-feedback", "children"), ("payments-cases", "children")],
                    [("payments-resolve", "n_clicks", 1)],
-                   [("payments-case-table", "data", rows), ("payments-case-table", "selected_rows", [0] if rows else []),
+                   [("payments-case-table", "data", rows),
+                    ("payments-case-table", "selected_rows", [0] if rows else []),
                     ("payments-note", "value", note)])
 
 
 def download(kind: str) -> dict:
     return payload([("payments-download", "data")], [(f"payments-download-{kind}", "n_clicks", 1),
-                                                    ("payments-download-xlsx" if kind == "csv" else "payments-download-csv",
+                                                    ("payments-download-xlsx" if kind == "csv"
+                                                     else "payments-download-csv",
                                                      "n_clicks", None)],
                    [*FILTERS, ("payments-state", "value", "bank_paid_app_unpaid"), ("payments-search", "value", None)])
 
@@ -75,11 +76,13 @@ def test_paypage002_the_answer_first_then_the_figures(site, role):
     assert "Tingkat pelunasan" in summary and "Tunggakan" in summary and "Kasus rekonsiliasi lewat 1x24 jam" in summary
     ageing = parts["payments-ageing"]["children"]["props"]["children"][0]["props"]["figure"]
     assert ageing["layout"]["title"]["text"] == "Umur tagihan belum lunas"
-    bars = client.post(UPDATE, json=PAID).json["response"]["payments-paid"]["children"]["props"]["children"][0]["props"]["figure"]
+    bars = client.post(UPDATE,
+                       json=PAID).json["response"]["payments-paid"]["children"]["props"]["children"][0]["props"]["figure"]
     assert [trace["name"] for trace in bars["data"]] == ["Lunas", "Dibayar sebagian", "Belum lunas"]
     assert bars["layout"]["yaxis"]["title"]["text"] == "Ditagihkan (Rp)"
     assert bars["layout"]["yaxis"]["tickformat"] == ",.0f"
-    counted = client.post(UPDATE, json=PAID_COUNT).json["response"]["payments-paid"]["children"]["props"]["children"][0]["props"]["figure"]
+    counted = client.post(UPDATE,
+                          json=PAID_COUNT).json["response"]["payments-paid"]["children"]["props"]["children"][0]["props"]["figure"]
     # Whole bills with the reader's thousands mark (10.000), never Plotly's SI suffix (10k).
     assert counted["layout"]["yaxis"]["title"]["text"] == "Tagihan" and counted["layout"]["separators"] == ",."
     assert counted["layout"]["yaxis"]["tickformat"] == ",d"
@@ -167,7 +170,8 @@ def test_paypage007_all_semesters_shows_the_outstanding_the_overview_card_counts
     shown = client.post(UPDATE, json=page("/pembayaran", "?semester=all")).text
     assert "Semua semester" in shown
     every = payments.outstanding(site.engine, as_of=datetime.now(ZoneInfo("Asia/Jakarta")).date())
-    request = payload([("payments-summary", "children"), ("payments-curve", "children"), ("payments-ageing", "children")],
+    request = payload([("payments-summary", "children"), ("payments-curve", "children"),
+                       ("payments-ageing", "children")],
                       [("payments-semester", "value", "all"), *FILTERS[1:], ("payments-tick", "n_intervals", None)])
     summary = str(client.post(UPDATE, json=request).json["response"]["payments-summary"]["children"])
     assert formatting.rupiah(every.amount) in summary
@@ -194,7 +198,7 @@ def test_paypage009_an_import_shows_on_the_page_as_payments_and_evidence(site, t
     va = "9880019900000009"
     logs = [tmp_path / "bni-1.jsonl", tmp_path / "bni-2.jsonl"]
     for path, ntb, hour in zip(logs, ("700001", "700002"), (10, 11)):
-        path.write_text('{"trx_id": "INV-X", "virtual_account": "%s", "customer_name": "ANI", "trx_amount": "50000", '
+        path.write_text('{"trx_id": "INV-X", "virtual_account": "%s", "customer_name": "ANI", "trx_amount": "50000", '  # noqa: UP031 (JSON braces)
                         '"payment_amount": "50000", "cumulative_payment_amount": "50000", "payment_ntb": "%s", '
                         '"datetime_payment": "2026-11-20 %02d:00:00"}\n' % (va, ntb, hour))
     statement = tmp_path / "stmt.sta"

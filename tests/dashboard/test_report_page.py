@@ -5,11 +5,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from demo_web import UPDATE, page, payload
 
 from pantau.models import utcnow
 from queries.monthly_report import previous_month
-
-from demo_web import UPDATE, page, payload
 
 
 def render(month: str) -> dict:

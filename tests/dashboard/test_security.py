@@ -12,14 +12,13 @@ import re
 import threading
 
 import pytest
+from test_guard import AUDIT_CALLBACK
 from werkzeug.serving import make_server
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 from werkzeug.wrappers import Response
 
 from pantau.api_tokens import issue_token
 from pantau.db import session_scope
-
-from test_guard import AUDIT_CALLBACK
 
 
 def _csp(response) -> dict[str, list[str]]:

@@ -6,9 +6,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from selenium.webdriver.support.ui import WebDriverWait
-
 from demo_web import PASSWORD, demo_web
+from selenium.webdriver.support.ui import WebDriverWait
 
 pytestmark = [
     pytest.mark.browser,

@@ -5,7 +5,7 @@ checked. The banner on every page says when the collector has not reported withi
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -153,9 +153,9 @@ def test_fresh005_a_banner_on_every_page_while_the_collector_has_not_reported_wi
 def test_fresh006_the_demo_whose_collector_has_no_monitors_shows_every_tile_without_recent_data(web):
     """The fault as filed: `make run` seeds monitors whose probe samples end when the demo was made, and its
     collector reports "no monitors configured"; hours later the tiles said "Normal" and 100 %."""
+    from app.demo import generate
     from collectors.monitors.collector import MonitorsCollector
     from collectors.scheduler import run_collector
-    from app.demo import generate
 
     generate(web.engine, "small", seed=7, now=utcnow() - timedelta(hours=5))
     outcome = run_collector(MonitorsCollector(web.settings, web.engine))

@@ -8,7 +8,10 @@ import re
 from functools import lru_cache
 
 import pytest
+from demo_web import PASSWORD
+from demo_web import DemoWeb as Web
 from sqlalchemy import select
+from test_guard import AUDIT_CALLBACK, callback_payload
 from typer.testing import CliRunner
 
 from pantau import accounts
@@ -16,9 +19,6 @@ from pantau.db import session_scope
 from pantau.models import AuditEntry, User
 from pantau.security import hash_password
 from pantau.settings import ROLES, Settings
-
-from demo_web import PASSWORD, DemoWeb as Web
-from test_guard import AUDIT_CALLBACK, callback_payload
 
 PAGE = "/peringatan"
 

@@ -14,11 +14,11 @@ from dash import _callback
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from pantau.workflow.records import parse_event
-from pantau.workflow.store import store_events
 from pantau.db import session_scope
 from pantau.models import AuditEntry, StepEvent
 from pantau.sla.context import sla_context
+from pantau.workflow.records import parse_event
+from pantau.workflow.store import store_events
 
 UPDATE = "/_dash-update-component"
 WIB = ZoneInfo("Asia/Jakarta")
@@ -28,7 +28,8 @@ EVENTS = {
         {"case": "WS-1", "step": 2, "completed": "2026-05-08 10:12", "performer": "Adm"},
     ],
     "KTM": [
-        {"case": "KTM-1", "step": 1, "started": "2026-04-06 08:00", "completed": "2026-04-06 08:08", "performer": "Yandu"},
+        {"case": "KTM-1", "step": 1, "started": "2026-04-06 08:00", "completed": "2026-04-06 08:08",
+         "performer": "Yandu"},
     ],
 }
 
@@ -107,10 +108,12 @@ def test_slap003_forged_sop_outside_the_operators_scope_shows_nothing_of_it(seed
 
 def test_slap004_case_lookup_opens_the_timeline_within_scope(seeded):
     found = call(seeded, seeded.client("direktur"), "sla-case.children@",
-                 [("sla-case-find", "n_clicks", 1)], [("sla-case-ref", "value", "WS-1"), ("sla-sop", "value", "__all__")])
+                 [("sla-case-find", "n_clicks", 1)],
+                 [("sla-case-ref", "value", "WS-1"), ("sla-sop", "value", "__all__")])
     assert "Kasus WS-1: tahap dari waktu ke waktu" in shown(found)
     hidden = call(seeded, seeded.client("operator"), "sla-case.children@",
-                  [("sla-case-find", "n_clicks", 1)], [("sla-case-ref", "value", "KTM-1"), ("sla-sop", "value", "__all__")])
+                  [("sla-case-find", "n_clicks", 1)],
+                  [("sla-case-ref", "value", "KTM-1"), ("sla-sop", "value", "__all__")])
     assert "Kasus itu tidak ada di SOP Anda" in shown(hidden)
 
 
@@ -142,12 +145,14 @@ def test_slap006_form_refuses_steps_outside_scope_and_bad_times(seeded):
     nameless = shown(record(seeded, seeded.client("operator"), "WS", "buat_akun", case=""))
     assert "Tidak tercatat: Nomor kasus: belum diisi" in nameless
     with seeded.engine.connect() as connection:
-        assert connection.scalar(select(StepEvent.id).where(StepEvent.step_key.in_(["pendaftaran", "buat_akun"]))) is None
+        assert connection.scalar(select(StepEvent.id).where(StepEvent.step_key.in_(["pendaftaran",
+                                                                                    "buat_akun"]))) is None
 
 
 def test_slap007_downloads_are_csv_and_xlsx_of_the_visible_steps(seeded):
     client = seeded.client("direktur")
-    csv = call(seeded, client, "sla-download.data", [("sla-download-csv", "n_clicks", 1), ("sla-download-xlsx", "n_clicks", None)],
+    csv = call(seeded, client, "sla-download.data",
+               [("sla-download-csv", "n_clicks", 1), ("sla-download-xlsx", "n_clicks", None)],
                [("sla-sop", "value", "WS"), ("sla-period", "value", "2026-H1")])
     content = csv.json["response"]["sla-download"]["data"]
     assert content["filename"] == "sla-2026-H1-WS.csv"

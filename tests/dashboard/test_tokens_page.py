@@ -6,12 +6,11 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from demo_web import UPDATE, browser_log_in, demo_web, page, payload
 from sqlalchemy import func, select
 
 from pantau.db import session_scope
 from pantau.models import AdmissionWave, AuditEntry, PaymentPeriodExtension, TokenMovement
-
-from demo_web import UPDATE, browser_log_in, demo_web, page, payload
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +35,8 @@ def record(wave_id: int, *, quantity=None, deadline=None, which: str = "topup") 
                     ("tokens-extension-save" if which == "topup" else "tokens-topup-save", "n_clicks", None)],
                    [("tokens-wave", "value", wave_id), ("tokens-topup-channel", "value", "online"),
                     ("tokens-topup-quantity", "value", quantity), ("tokens-topup-note", "value", "Dari bank"),
-                    ("tokens-extension-deadline", "date", deadline), ("tokens-extension-note", "value", "Bank gangguan")])
+                    ("tokens-extension-deadline", "date", deadline),
+                    ("tokens-extension-note", "value", "Bank gangguan")])
 
 
 def _topups(site) -> int:
@@ -89,7 +89,8 @@ def test_tokpage004_the_bendahara_records_a_topup_and_an_extension(site):
     assert "Perpanjangan dicatat." in client.post(UPDATE, json=record(wave.id, deadline=later, which="extension")).text
     with session_scope(site.engine) as session:
         movement = session.scalars(select(TokenMovement).where(TokenMovement.recorded_by == "user.bendahara")).one()
-        assert (movement.kind, movement.quantity, movement.channel, movement.note) == ("topup", 40, "online", "Dari bank")
+        assert (movement.kind, movement.quantity, movement.channel, movement.note) == ("topup", 40, "online",
+                                                                                       "Dari bank")
         extension = session.scalars(select(PaymentPeriodExtension)
                                     .where(PaymentPeriodExtension.recorded_by == "user.bendahara")).one()
         assert extension.new_deadline.isoformat() == later

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from pantau import formatting as fmt
 
-MOMENT = datetime(2026, 11, 22, 7, 5, tzinfo=timezone.utc)
+MOMENT = datetime(2026, 11, 22, 7, 5, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -61,7 +61,7 @@ def test_schema005_money_is_exact_and_instants_come_back_in_utc(store):
     with session_scope(store) as session:
         bill = session.scalars(select(Bill)).one()
         assert bill.amount == Decimal("4500000.10")
-        assert bill.app_paid_at == paid and bill.app_paid_at.tzinfo == timezone.utc
+        assert bill.app_paid_at == paid and bill.app_paid_at.tzinfo == UTC
 
 
 def test_schema006_naive_datetimes_are_refused(store):

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from pantau.ws_accounts import AccountSettings
-from pantau.ktm import ktm_settings
 from collectors.monthly_report import report_settings
+from pantau.ktm import ktm_settings
 from pantau.settings import load_settings
+from pantau.ws_accounts import AccountSettings
 
 EXAMPLE = Path(__file__).parents[2] / "pantau.example.toml"
 

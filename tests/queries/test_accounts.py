@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sop_rows import NOW, Step, add_case, wib
 
 from pantau.db import session_scope
 from pantau.models import DigitalAccount, WebserviceAccount
 from queries import accounts
-
-from sop_rows import NOW, Step, add_case, wib
 
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
 SINCE, UNTIL = wib(2026, 1, 1), wib(2026, 12, 1)

@@ -8,11 +8,10 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from sop_rows import NOW, Step, add_case, wib
 
 from pantau.db import session_scope
 from queries import kso
-
-from sop_rows import NOW, Step, add_case, wib
 
 KEYS = ["permohonan", "dokumen_kso", "unggah_siaksi", "verifikasi_skp", "informasi_hasil", "publikasi",
         "pelaksanaan_kegiatan", "invoice", "pembayaran", "surat_keterangan_pembayaran"]

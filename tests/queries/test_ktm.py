@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sop_rows import NOW, Step, add_case, wib
 
+from collectors.ktm_pipeline import refresh
 from pantau.db import session_scope
 from pantau.models import Prodi, Student
-from collectors.ktm_pipeline import refresh
 from queries import ktm
-
-from sop_rows import NOW, Step, add_case, wib
 
 MIN = timedelta(minutes=1)
 
@@ -37,7 +36,8 @@ def intake(store):
     with session_scope(store) as session:
         session.add(Prodi(id=1, code="D3-KEP", name="D3 Keperawatan", jenjang="D3", jurusan="Keperawatan"))
         session.flush()
-        session.add_all(Student(nim=f"P2722026010{n:02d}", name=f"Mhs {n}", prodi_id=1, angkatan=2026) for n in range(5))
+        session.add_all(Student(nim=f"P2722026010{n:02d}", name=f"Mhs {n}", prodi_id=1, angkatan=2026)
+                        for n in range(5))
         session.add(Student(nim="P272202501001", name="Lama", prodi_id=1, angkatan=2025))
         cases = {
             "A": (1, _steps(wib(2026, 9, 1, 9), [100, 300, 1800, 200, 3600])),
@@ -137,7 +137,8 @@ def test_ktm010_an_empty_store_has_no_intakes_and_empty_frames(store):
 
 def test_ktm011_completions_as_at_a_past_moment_and_month_by_month(intake):
     now = ktm.completions(intake, as_of=NOW)
-    assert [(c.intake, c.share, c.monthly) for c in now] == [(2026, 0.2, (("2026-09", 1),)), (2025, 1.0, (("2025-09", 1),))]
+    assert [(c.intake, c.share, c.monthly) for c in now] == [(2026, 0.2, (("2026-09", 1),)),
+                                                             (2025, 1.0, (("2025-09", 1),))]
     assert now[0].cumulative_shares() == (0.2,)
     before = ktm.completions(intake, as_of=wib(2026, 8, 31, 23))
     assert [(c.intake, c.distributed, c.share) for c in before] == [(2025, 1, 1.0)]

@@ -13,8 +13,8 @@ from collectors.scheduler import run_once
 from pantau.db import session_scope
 from pantau.models import AuditEntry, SopCase, utcnow
 from pantau.models.workflow import SlaMonthly, StepResult
-from queries import monthly_report as monthly
 from pantau.settings import AlertChannel, AlertSettings, Settings
+from queries import monthly_report as monthly
 
 ZONE = "Asia/Jakarta"
 
@@ -87,11 +87,13 @@ def test_report004_the_collector_mails_last_months_report_to_directors_once(tmp_
     assert (mail["To"], mail["Subject"]) == ("direktur@kampus.ac.id", expected)
     assert "KSO menunggu kolegium" in mail.get_body(preferencelist=("html",)).get_content()
     with session_scope(engine) as session:
-        assert session.scalars(select(AuditEntry.target).where(AuditEntry.action == "report.monthly.sent")).all() == [month]
+        sent = select(AuditEntry.target).where(AuditEntry.action == "report.monthly.sent")
+        assert session.scalars(sent).all() == [month]
 
 
 def test_report005_no_director_channel_or_no_server_leaves_the_month_unsent(tmp_path, engine, unused_tcp_port):
-    treasurer = AlertSettings(channels=[AlertChannel(url="mailto://127.0.0.1:1?to=b@kampus.ac.id", roles=["bendahara"])])
+    treasurer = AlertSettings(channels=[AlertChannel(url="mailto://127.0.0.1:1?to=b@kampus.ac.id",
+                                                     roles=["bendahara"])])
     [quiet] = run_once(Settings(data_dir=tmp_path, alerts=treasurer, reports={"hour": 0}), engine,
                        names=["monthly-report"])
     down = f"mailto://127.0.0.1:{unused_tcp_port}?from=pantau@kampus.ac.id&to=d@kampus.ac.id&mode=insecure"
@@ -115,8 +117,8 @@ def test_report006_a_report_is_due_from_its_day_and_hour(tmp_path):
 def test_report007_the_command_prints_writes_and_sends_a_month(tmp_path, monkeypatch, smtp_server):
     from typer.testing import CliRunner
 
-    from pantau import migrate
     from app.cli import app
+    from pantau import migrate
     from pantau.db import make_engine
 
     monkeypatch.setenv("PANTAU_DATA_DIR", str(tmp_path))
@@ -131,7 +133,8 @@ def test_report007_the_command_prints_writes_and_sends_a_month(tmp_path, monkeyp
     written = runner.invoke(app, ["report", "monthly", "--month", "2026-10", "--html", str(tmp_path / "okt.html")])
     wrong = runner.invoke(app, ["report", "monthly", "--month", "2026-13"])
     unsent = runner.invoke(app, ["report", "monthly", "--month", "2026-10", "--send"])
-    monkeypatch.setenv("PANTAU_ALERTS", '{"channels": [{"url": "%s", "roles": ["direktur"]}]}'
+    monkeypatch.setenv("PANTAU_ALERTS",
+                       '{"channels": [{"url": "%s", "roles": ["direktur"]}]}'  # noqa: UP031 (JSON braces)
                        % smtp_server.mailto("direktur@kampus.ac.id"))
     sent = runner.invoke(app, ["report", "monthly", "--month", "2026-10", "--send"])
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from sop_rows import NOW, Step, add_case, wib
 
 from collectors.ktm_pipeline import refresh
 from collectors.monitors.rollups import record_samples
@@ -14,11 +15,9 @@ from pantau.db import session_scope
 from pantau.models import AdmissionWave, Applicant, Monitor, Prodi, ReconCase, Student, TokenMovement
 from pantau.models.billing import BillRollup
 from pantau.models.workflow import SlaMonthly
-from queries import monthly_report as monthly
 from pantau.settings import KpiThreshold, Settings
+from queries import monthly_report as monthly
 from queries.overview import grade, kso_kpi, ktm_kpi, overview, payment_kpis, server_kpis, sla_kpis, token_kpis
-
-from sop_rows import NOW, Step, add_case, wib
 
 SETTINGS = Settings()
 
@@ -44,7 +43,8 @@ def test_ov001_sla_compliance_per_sop_over_the_half_year_so_far(compliance):
     kpis = {k.key: k for k in sla_kpis(compliance, SETTINGS, NOW)}
     ktm = kpis["sla:KTM"]
     assert (ktm.value, ktm.previous, ktm.grade) == (0.95, 0.5, "good")
-    assert ktm.trend == (0.5, 0.9, 1.0) and (ktm.page, ktm.query) == ("sla", "?sop=KTM") and ktm.words["half"] == "2026-H2"
+    assert ktm.trend == (0.5, 0.9, 1.0) and (ktm.page, ktm.query) == ("sla",
+                                                                      "?sop=KTM") and ktm.words["half"] == "2026-H2"
     assert (kpis["sla:KSO"].value, kpis["sla:KSO"].grade) == (0.75, "warn")
     assert (kpis["sla:WS"].value, kpis["sla:WS"].previous, kpis["sla:WS"].grade) == (None, 0.8, "none")
 
@@ -100,7 +100,8 @@ def test_ov005_availability_of_payment_and_h2h_servers_from_rollups(store):
         record_samples(session, [{"monitor_id": monitor.id, "checked_at": NOW - timedelta(minutes=minute),
                                   "ok": minute > 12 or monitor is router, "in_maintenance": False, "latency_ms": 5.0,
                                   "latency_min_ms": 4.0, "latency_max_ms": 6.0, "loss": 0.0, "jitter_ms": None,
-                                  "status_code": None, "cert_days_left": None, "message": None} for minute in range(120, 0, -1) for monitor in (payment, router)])
+                                  "status_code": None, "cert_days_left": None, "message": None}
+                                  for minute in range(120, 0, -1) for monitor in (payment, router)])
 
     [kpi] = server_kpis(store, SETTINGS, NOW)
 
@@ -153,7 +154,8 @@ def test_ov014_collection_rate_is_this_semesters_even_when_next_years_admissions
 
     rate = next(k for k in payment_kpis(store, SETTINGS, NOW) if k.key == "collection_rate")
 
-    assert (rate.words["semester"], rate.words["previous_semester"], rate.query) == ("20261", "20252", "?semester=20261")
+    assert (rate.words["semester"], rate.words["previous_semester"], rate.query) == ("20261", "20252",
+                                                                                     "?semester=20261")
     assert monthly.title_text(rate, "id") == "Tingkat pelunasan, semester 2026/2027 ganjil"
     assert monthly.change_text(rate, "en") == "+0.0 points against semester 2025/2026 even"
 

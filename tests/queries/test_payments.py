@@ -41,12 +41,14 @@ def ledger(store):
         ]
         for key, kind, semester, amount, due, paid_at, paid, credit in rows:
             session.add(Bill(source="test", source_key=key, kind=kind, payer_name=f"Mahasiswa {key}", semester=semester,
-                             prodi_id=prodi.id, angkatan=2024, amount=Decimal(amount), va_number=f"VA{key}", due_date=due,
+                             prodi_id=prodi.id, angkatan=2024, amount=Decimal(amount), va_number=f"VA{key}",
+                             due_date=due,
                              app_paid=paid_at is not None, app_paid_at=paid_at, app_paid_amount=Decimal(paid),
                              synced_at=NOW - timedelta(days=1)))
             if credit:
                 moment = paid_at or _wib(2026, 2, 20)
-                session.add(BankTransaction(source_format="bni", bank_ref=f"N{key}", dedup_key=f"ref:N{key}", va_number=f"VA{key}",
+                session.add(BankTransaction(source_format="bni", bank_ref=f"N{key}", dedup_key=f"ref:N{key}",
+                                            va_number=f"VA{key}",
                                             amount=Decimal(credit), direction="credit", booked_at=moment,
                                             value_date=moment.date()))
         session.add(BankTransaction(source_format="mt940", bank_ref="X", dedup_key="line:X", va_number="VAZZZ",
@@ -58,7 +60,8 @@ def ledger(store):
 
 def test_qp001_collection_rate_counts_bills_due_by_the_day_and_paid_by_it(ledger):
     today = payments.collection_rate(ledger, as_of=date(2026, 3, 10), bills=SPRING)
-    assert (today.billed, today.paid, today.bills, today.paid_bills) == (Decimal("8500000.00"), Decimal("4000000.00"), 4, 2)
+    assert (today.billed, today.paid, today.bills, today.paid_bills) == (Decimal("8500000.00"), Decimal("4000000.00"),
+                                                                         4, 2)
     assert today.rate == pytest.approx(4 / 8.5) and today.count_rate == 0.5
     earlier = payments.collection_rate(ledger, as_of=date(2026, 3, 3), bills=SPRING)
     assert (earlier.paid, earlier.paid_bills) == (Decimal("1500000.00"), 1)
@@ -76,7 +79,8 @@ def test_qp003_overdue_cases_are_open_ones_past_their_due_time(ledger):
     assert payments.overdue_cases(ledger, now=NOW + timedelta(hours=25)) == 1
     assert payments.case_counts(ledger, now=NOW + timedelta(hours=25)) == {"open": 1, "overdue": 1}
     [case] = payments.cases(ledger, now=NOW).itertuples()
-    assert (case.kind, case.credit_va, case.credit_amount, case.overdue) == ("no_bill", "VAZZZ", Decimal("75000.00"), False)
+    assert (case.kind, case.credit_va, case.credit_amount, case.overdue) == ("no_bill", "VAZZZ", Decimal("75000.00"),
+                                                                             False)
 
 
 def test_qp004_paid_and_unpaid_by_kind_and_by_prodi(ledger):
@@ -118,7 +122,8 @@ def test_qp007_reconciliation_summary_and_drill_down(ledger):
 
 def test_qp008_filter_options_and_the_semester_the_page_opens_on(ledger):
     found = payments.options(ledger)
-    assert (found.semesters, found.kinds, found.angkatan) == (["20252", "20251"], ["herregistrasi", "registrasi"], [2024])
+    assert (found.semesters, found.kinds, found.angkatan) == (["20252", "20251"], ["herregistrasi", "registrasi"],
+                                                              [2024])
     assert list(found.prodi["code"]) == ["D3-KEP"]
     assert payments.current_semester(ledger, date(2026, 3, 10)) == "20252"
     assert payments.current_semester(ledger, date(2025, 9, 20)) == "20251"
@@ -139,7 +144,8 @@ def test_qp010_overdue_cases_at_past_moments_count_cases_then_open_and_late(ledg
 
     from pantau.models import ReconCase
 
-    moments = [NOW - timedelta(hours=1), NOW + timedelta(hours=23), NOW + timedelta(hours=25), NOW + timedelta(hours=30)]
+    moments = [NOW - timedelta(hours=1), NOW + timedelta(hours=23), NOW + timedelta(hours=25),
+               NOW + timedelta(hours=30)]
     assert payments.overdue_cases_at(ledger, moments) == [0, 0, 1, 1]
     with session_scope(ledger) as session:
         session.execute(update(ReconCase).values(status="resolved", resolved_at=NOW + timedelta(hours=28)))

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pantau.workflow.records import parse_event
-from pantau.workflow.store import store_events
 from pantau.db import session_scope
 from pantau.settings import Settings
 from pantau.sla.context import sla_context
 from pantau.sla.scope import visible_steps
+from pantau.workflow.records import parse_event
+from pantau.workflow.store import store_events
 from queries import sla
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -71,7 +71,8 @@ def test_qs002_monthly_compliance_by_step_and_all(seeded):
 
 
 def test_qs003_step_stats_with_median_p90_and_outside_party_flag(seeded):
-    frame = sla.step_stats(seeded, "2026-H1", ["2026-0" + str(m) for m in range(1, 7)]).set_index(["sop_code", "step_key"])
+    frame = sla.step_stats(seeded, "2026-H1",
+                           ["2026-0" + str(m) for m in range(1, 7)]).set_index(["sop_code", "step_key"])
     registered = frame.loc[("WS", "surat_permohonan")]
     assert (registered["completed"], registered["median_elapsed_s"], registered["p90_elapsed_s"]) == (2, 270, 294)
     assert registered["median_ratio"] == pytest.approx(0.9)

@@ -1,14 +1,14 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23 20:02:10.985115
 """
 
-from alembic import op
 import sqlalchemy as sa
-import pantau.models.base
+from alembic import op
 
+import pantau.models.base
 
 revision = '0001'
 down_revision = None
@@ -49,8 +49,11 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_alerts'))
     )
     with op.batch_alter_table('alerts', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_alerts_role_state_opened_at'), ['role', 'state', 'opened_at'], unique=False)
-        batch_op.create_index('uq_alerts_live_dedup_key', ['dedup_key'], unique=True, sqlite_where=sa.text("state != 'resolved'"), postgresql_where=sa.text("state != 'resolved'"))
+        batch_op.create_index(batch_op.f('ix_alerts_role_state_opened_at'), ['role', 'state', 'opened_at'],
+                              unique=False)
+        batch_op.create_index('uq_alerts_live_dedup_key', ['dedup_key'], unique=True,
+                              sqlite_where=sa.text("state != 'resolved'"),
+                              postgresql_where=sa.text("state != 'resolved'"))
 
     op.create_table('api_tokens',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -129,7 +132,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_collector_runs'))
     )
     with op.batch_alter_table('collector_runs', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_collector_runs_collector_finished_at'), ['collector', 'finished_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collector_runs_collector_finished_at'), ['collector', 'finished_at'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_collector_runs_finished_at'), ['finished_at'], unique=False)
 
     op.create_table('credit_states',
@@ -286,7 +290,8 @@ def upgrade() -> None:
     sa.Column('measured', sa.Integer(), nullable=False),
     sa.Column('met', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sla_performers')),
-    sa.UniqueConstraint('sop_code', 'step_key', 'period', 'performer', name=op.f('uq_sla_performers_sop_code_step_key_period_performer'))
+    sa.UniqueConstraint('sop_code', 'step_key', 'period', 'performer',
+                        name=op.f('uq_sla_performers_sop_code_step_key_period_performer'))
     )
     op.create_table('sla_quantiles',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -360,11 +365,13 @@ def upgrade() -> None:
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('sent_at', pantau.models.base.UTCDateTime(), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),
-    sa.ForeignKeyConstraint(['alert_id'], ['alerts.id'], name=op.f('fk_alert_deliveries_alert_id_alerts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['alert_id'], ['alerts.id'], name=op.f('fk_alert_deliveries_alert_id_alerts'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_alert_deliveries'))
     )
     with op.batch_alter_table('alert_deliveries', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_alert_deliveries_sent_at_created_at'), ['sent_at', 'created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_alert_deliveries_sent_at_created_at'), ['sent_at', 'created_at'],
+                              unique=False)
 
     op.create_table('applicants',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -382,7 +389,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('applicants', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_applicants_wave_id_arrived_at'), ['wave_id', 'arrived_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_applicants_wave_id_channel_arrived_at'), ['wave_id', 'channel', 'arrived_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_applicants_wave_id_channel_arrived_at'),
+                              ['wave_id', 'channel', 'arrived_at'], unique=False)
 
     op.create_table('bank_transactions',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -402,7 +410,8 @@ def upgrade() -> None:
     sa.Column('value_date', sa.Date(), nullable=True),
     sa.Column('description', sa.Text(), nullable=True),
     sa.Column('line_no', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['import_id'], ['bank_imports.id'], name=op.f('fk_bank_transactions_import_id_bank_imports')),
+    sa.ForeignKeyConstraint(['import_id'], ['bank_imports.id'],
+                            name=op.f('fk_bank_transactions_import_id_bank_imports')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_bank_transactions')),
     sa.UniqueConstraint('dedup_key', name=op.f('uq_bank_transactions_dedup_key'))
     )
@@ -416,11 +425,13 @@ def upgrade() -> None:
     sa.Column('started_at', pantau.models.base.UTCDateTime(), nullable=False),
     sa.Column('ended_at', pantau.models.base.UTCDateTime(), nullable=True),
     sa.Column('cause', sa.Text(), nullable=True),
-    sa.ForeignKeyConstraint(['monitor_id'], ['monitors.id'], name=op.f('fk_incidents_monitor_id_monitors'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['monitor_id'], ['monitors.id'], name=op.f('fk_incidents_monitor_id_monitors'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_incidents'))
     )
     with op.batch_alter_table('incidents', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_incidents_monitor_id_started_at'), ['monitor_id', 'started_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_incidents_monitor_id_started_at'), ['monitor_id', 'started_at'],
+                              unique=False)
 
     op.create_table('maintenance_windows',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -429,7 +440,8 @@ def upgrade() -> None:
     sa.Column('ends_at', pantau.models.base.UTCDateTime(), nullable=True),
     sa.Column('weekly_rule', sa.String(length=40), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
-    sa.ForeignKeyConstraint(['monitor_id'], ['monitors.id'], name=op.f('fk_maintenance_windows_monitor_id_monitors'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['monitor_id'], ['monitors.id'], name=op.f('fk_maintenance_windows_monitor_id_monitors'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_maintenance_windows'))
     )
     op.create_table('payment_extensions',
@@ -440,7 +452,8 @@ def upgrade() -> None:
     sa.Column('recorded_by', sa.String(length=64), nullable=False),
     sa.Column('recorded_at', pantau.models.base.UTCDateTime(), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),
-    sa.ForeignKeyConstraint(['wave_id'], ['admission_waves.id'], name=op.f('fk_payment_extensions_wave_id_admission_waves')),
+    sa.ForeignKeyConstraint(['wave_id'], ['admission_waves.id'],
+                            name=op.f('fk_payment_extensions_wave_id_admission_waves')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_payment_extensions'))
     )
     op.create_table('probe_samples',
@@ -457,11 +470,13 @@ def upgrade() -> None:
     sa.Column('status_code', sa.Integer(), nullable=True),
     sa.Column('cert_days_left', sa.Double(), nullable=True),
     sa.Column('message', sa.Text(), nullable=True),
-    sa.ForeignKeyConstraint(['monitor_id'], ['monitors.id'], name=op.f('fk_probe_samples_monitor_id_monitors'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['monitor_id'], ['monitors.id'], name=op.f('fk_probe_samples_monitor_id_monitors'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_probe_samples'))
     )
     with op.batch_alter_table('probe_samples', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_probe_samples_monitor_id_checked_at'), ['monitor_id', 'checked_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_probe_samples_monitor_id_checked_at'), ['monitor_id', 'checked_at'],
+                              unique=False)
 
     op.create_table('rollup_day',
     sa.Column('monitor_id', sa.Integer(), nullable=False),
@@ -474,7 +489,8 @@ def upgrade() -> None:
     sa.Column('latency_avg_ms', sa.Double(), nullable=True),
     sa.Column('latency_max_ms', sa.Double(), nullable=True),
     sa.Column('loss_avg', sa.Double(), nullable=True),
-    sa.ForeignKeyConstraint(['monitor_id'], ['monitors.id'], name=op.f('fk_rollup_day_monitor_id_monitors'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['monitor_id'], ['monitors.id'], name=op.f('fk_rollup_day_monitor_id_monitors'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('monitor_id', 'bucket', name=op.f('pk_rollup_day'))
     )
     op.create_table('rollup_hour',
@@ -488,7 +504,8 @@ def upgrade() -> None:
     sa.Column('latency_avg_ms', sa.Double(), nullable=True),
     sa.Column('latency_max_ms', sa.Double(), nullable=True),
     sa.Column('loss_avg', sa.Double(), nullable=True),
-    sa.ForeignKeyConstraint(['monitor_id'], ['monitors.id'], name=op.f('fk_rollup_hour_monitor_id_monitors'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['monitor_id'], ['monitors.id'], name=op.f('fk_rollup_hour_monitor_id_monitors'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('monitor_id', 'bucket', name=op.f('pk_rollup_hour'))
     )
     op.create_table('rollup_minute',
@@ -502,7 +519,8 @@ def upgrade() -> None:
     sa.Column('latency_avg_ms', sa.Double(), nullable=True),
     sa.Column('latency_max_ms', sa.Double(), nullable=True),
     sa.Column('loss_avg', sa.Double(), nullable=True),
-    sa.ForeignKeyConstraint(['monitor_id'], ['monitors.id'], name=op.f('fk_rollup_minute_monitor_id_monitors'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['monitor_id'], ['monitors.id'], name=op.f('fk_rollup_minute_monitor_id_monitors'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('monitor_id', 'bucket', name=op.f('pk_rollup_minute'))
     )
     op.create_table('step_events',
@@ -517,14 +535,16 @@ def upgrade() -> None:
     sa.Column('channel', sa.String(length=16), nullable=True),
     sa.Column('recorded_by', sa.String(length=64), nullable=True),
     sa.Column('received_at', pantau.models.base.UTCDateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['case_id'], ['sop_cases.id'], name=op.f('fk_step_events_case_id_sop_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['case_id'], ['sop_cases.id'], name=op.f('fk_step_events_case_id_sop_cases'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_step_events')),
     sa.UniqueConstraint('event_uid', name=op.f('uq_step_events_event_uid'))
     )
     with op.batch_alter_table('step_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_step_events_case_id_step_key'), ['case_id', 'step_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_step_events_completed_at'), ['completed_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_step_events_recorded_by_completed_at'), ['recorded_by', 'completed_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_step_events_recorded_by_completed_at'), ['recorded_by', 'completed_at'],
+                              unique=False)
 
     op.create_table('step_results',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -549,13 +569,18 @@ def upgrade() -> None:
     sa.Column('state', sa.String(length=12), nullable=False),
     sa.Column('month', sa.String(length=7), nullable=True),
     sa.Column('evaluated_at', pantau.models.base.UTCDateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['case_id'], ['sop_cases.id'], name=op.f('fk_step_results_case_id_sop_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['case_id'], ['sop_cases.id'], name=op.f('fk_step_results_case_id_sop_cases'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_step_results')),
     sa.UniqueConstraint('case_id', 'step_key', name=op.f('uq_step_results_case_id_step_key'))
     )
     with op.batch_alter_table('step_results', schema=None) as batch_op:
-        batch_op.create_index('ix_step_results_open', ['sop_code', 'step_key', 'due_at', 'risk_at', 'outside_party', 'case_id', 'completed_at'], unique=False, sqlite_where=sa.text('completed_at IS NULL'), postgresql_where=sa.text('completed_at IS NULL'))
-        batch_op.create_index(batch_op.f('ix_step_results_sop_code_month_step_key'), ['sop_code', 'month', 'step_key'], unique=False)
+        batch_op.create_index('ix_step_results_open',
+                              ['sop_code', 'step_key', 'due_at', 'risk_at', 'outside_party', 'case_id', 'completed_at'],
+                              unique=False, sqlite_where=sa.text('completed_at IS NULL'),
+                              postgresql_where=sa.text('completed_at IS NULL'))
+        batch_op.create_index(batch_op.f('ix_step_results_sop_code_month_step_key'), ['sop_code', 'month', 'step_key'],
+                              unique=False)
 
     op.create_table('students',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -582,11 +607,13 @@ def upgrade() -> None:
     sa.Column('recorded_by', sa.String(length=64), nullable=False),
     sa.Column('recorded_at', pantau.models.base.UTCDateTime(), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),
-    sa.ForeignKeyConstraint(['wave_id'], ['admission_waves.id'], name=op.f('fk_token_movements_wave_id_admission_waves')),
+    sa.ForeignKeyConstraint(['wave_id'], ['admission_waves.id'],
+                            name=op.f('fk_token_movements_wave_id_admission_waves')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_token_movements'))
     )
     with op.batch_alter_table('token_movements', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_token_movements_wave_id_channel_occurred_at'), ['wave_id', 'channel', 'occurred_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_token_movements_wave_id_channel_occurred_at'),
+                              ['wave_id', 'channel', 'occurred_at'], unique=False)
 
     op.create_table('bills',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -616,10 +643,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('bills', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_bills_app_paid_due_date'), ['app_paid', 'due_date'], unique=False)
-        batch_op.create_index(batch_op.f('ix_bills_kind_prodi_id_angkatan'), ['kind', 'prodi_id', 'angkatan'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bills_kind_prodi_id_angkatan'), ['kind', 'prodi_id', 'angkatan'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_bills_semester_due_date'), ['semester', 'due_date'], unique=False)
-        batch_op.create_index(batch_op.f('ix_bills_source_source_updated_at'), ['source', 'source_updated_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_bills_va_number_deleted_at_amount_due_date'), ['va_number', 'deleted_at', 'amount', 'due_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bills_source_source_updated_at'), ['source', 'source_updated_at'],
+                              unique=False)
+        batch_op.create_index(batch_op.f('ix_bills_va_number_deleted_at_amount_due_date'),
+                              ['va_number', 'deleted_at', 'amount', 'due_date'], unique=False)
 
     op.create_table('payments',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -649,7 +679,8 @@ def upgrade() -> None:
     sa.Column('resolved_by', sa.String(length=64), nullable=True),
     sa.Column('resolution_note', sa.Text(), nullable=True),
     sa.Column('details', sa.JSON(), nullable=False),
-    sa.ForeignKeyConstraint(['bank_transaction_id'], ['bank_transactions.id'], name=op.f('fk_recon_cases_bank_transaction_id_bank_transactions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['bank_transaction_id'], ['bank_transactions.id'],
+                            name=op.f('fk_recon_cases_bank_transaction_id_bank_transactions'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['bill_id'], ['bills.id'], name=op.f('fk_recon_cases_bill_id_bills'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_recon_cases')),
     sa.UniqueConstraint('case_key', name=op.f('uq_recon_cases_case_key'))
@@ -667,7 +698,8 @@ def upgrade() -> None:
     sa.Column('rule', sa.String(length=32), nullable=False),
     sa.Column('amount', pantau.models.base.Money(precision=18, scale=2), nullable=False),
     sa.Column('amount_diff', pantau.models.base.Money(precision=18, scale=2), nullable=False),
-    sa.ForeignKeyConstraint(['bank_transaction_id'], ['bank_transactions.id'], name=op.f('fk_recon_results_bank_transaction_id_bank_transactions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['bank_transaction_id'], ['bank_transactions.id'],
+                            name=op.f('fk_recon_results_bank_transaction_id_bank_transactions'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['bill_id'], ['bills.id'], name=op.f('fk_recon_results_bill_id_bills'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_recon_results'))
     )
@@ -714,7 +746,8 @@ def downgrade() -> None:
     op.drop_table('students')
     with op.batch_alter_table('step_results', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_step_results_sop_code_month_step_key'))
-        batch_op.drop_index('ix_step_results_open', sqlite_where=sa.text('completed_at IS NULL'), postgresql_where=sa.text('completed_at IS NULL'))
+        batch_op.drop_index('ix_step_results_open', sqlite_where=sa.text('completed_at IS NULL'),
+                            postgresql_where=sa.text('completed_at IS NULL'))
 
     op.drop_table('step_results')
     with op.batch_alter_table('step_events', schema=None) as batch_op:
@@ -796,7 +829,8 @@ def downgrade() -> None:
     op.drop_table('audit_log')
     op.drop_table('api_tokens')
     with op.batch_alter_table('alerts', schema=None) as batch_op:
-        batch_op.drop_index('uq_alerts_live_dedup_key', sqlite_where=sa.text("state != 'resolved'"), postgresql_where=sa.text("state != 'resolved'"))
+        batch_op.drop_index('uq_alerts_live_dedup_key', sqlite_where=sa.text("state != 'resolved'"),
+                            postgresql_where=sa.text("state != 'resolved'"))
         batch_op.drop_index(batch_op.f('ix_alerts_role_state_opened_at'))
 
     op.drop_table('alerts')

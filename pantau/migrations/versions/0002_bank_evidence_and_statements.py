@@ -10,10 +10,10 @@ Revises: 0001
 Create Date: 2026-12-06 02:21:48.563107
 """
 
-from alembic import op
 import sqlalchemy as sa
-import pantau.models.base
+from alembic import op
 
+import pantau.models.base
 
 revision = '0002'
 down_revision = '0001'
@@ -40,7 +40,8 @@ def upgrade() -> None:
     sa.UniqueConstraint('statement_key', name=op.f('uq_bank_statements_statement_key'))
     )
     with op.batch_alter_table('bank_statements', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_bank_statements_account_closing_date'), ['account', 'closing_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bank_statements_account_closing_date'), ['account', 'closing_date'],
+                              unique=False)
 
     with op.batch_alter_table('bank_imports', schema=None) as batch_op:
         batch_op.add_column(sa.Column('linked', sa.Integer(), nullable=False, server_default='0'))
@@ -48,10 +49,12 @@ def upgrade() -> None:
 
     with op.batch_alter_table('bank_transactions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('payment_ref', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('payment_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True))
+        batch_op.add_column(sa.Column('payment_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'),
+                                      nullable=True))
         batch_op.add_column(sa.Column('to_check', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('statement_id', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_bank_transactions_statement_id_bank_statements'), 'bank_statements', ['statement_id'], ['id'])
+        batch_op.create_foreign_key(batch_op.f('fk_bank_transactions_statement_id_bank_statements'), 'bank_statements',
+                                    ['statement_id'], ['id'])
         batch_op.drop_column('weak_key')
 
     reference = ("split_part(dedup_key, ':', 2)" if op.get_bind().dialect.name == "postgresql"

@@ -8,10 +8,10 @@ Revises: 0002
 Create Date: 2026-12-07 09:00:00
 """
 
-from alembic import op
 import sqlalchemy as sa
-import pantau.models.base
+from alembic import op
 
+import pantau.models.base
 
 revision = '0003'
 down_revision = '0002'

@@ -9,10 +9,10 @@ Revises: 0004
 Create Date: 2026-12-07 11:00:00
 """
 
-from alembic import op
 import sqlalchemy as sa
-import pantau.models.base
+from alembic import op
 
+import pantau.models.base
 
 revision = '0005'
 down_revision = '0004'

@@ -14,12 +14,11 @@ import threading
 import time
 
 import pytest
+from test_collect_lease import Collect, store_url
 
 from pantau.accounts import create_user
 from pantau.db import session_scope
 from pantau.settings import Settings
-
-from test_collect_lease import Collect, store_url
 
 INTERVAL_S, HEARTBEAT_S, LEASE_S = 5, 1.0, 3.0
 MARGIN_S = 1.5

@@ -8,8 +8,8 @@ import pytest
 from demo_helpers import NOW
 from sqlalchemy import Engine
 
-from pantau.db import make_engine
 from app.demo import DemoSummary, generate
+from pantau.db import make_engine
 from pantau.migrate import upgrade
 
 

@@ -40,7 +40,8 @@ def test_dch001_cases_are_dated_from_their_condition_and_the_settled_ones_resolv
     assert min(case.detected_at for case in cases) < NOW - timedelta(days=365)
     by_time = sorted(cases, key=lambda case: (case.detected_at, case.id))
     assert all(case.status == "open" for case in by_time[-LATEST_OPEN:])
-    assert all(case.status == "resolved" for case in by_time[:-LATEST_OPEN] if NOW - case.detected_at > ALL_SETTLED_AFTER)
+    assert all(case.status == "resolved" for case in by_time[:-LATEST_OPEN]
+               if NOW - case.detected_at > ALL_SETTLED_AFTER)
     with Session(engine) as session:
         imported = dict(session.execute(select(BankTransaction.id, BankImport.imported_at)
                                         .join(BankImport, BankImport.id == BankTransaction.import_id)).all())

@@ -80,8 +80,8 @@ def test_demo007_progress_reports_rows_written_per_step(engine):
 
 
 def test_demo005_replacing_the_campus_empties_what_the_engines_derived_from_the_old_one(store):
-    from collectors.ktm_pipeline import refresh
     from app.demo import DERIVED_TABLES
+    from collectors.ktm_pipeline import refresh
     from pantau.models import Base
     from pantau.recon import reconcile
     from pantau.settings import Settings
@@ -96,4 +96,5 @@ def test_demo005_replacing_the_campus_empties_what_the_engines_derived_from_the_
 
     generate(store, "small", seed=7, now=NOW, replace=True)
 
-    assert {name: _count(store, Base.metadata.tables[name]) for name in DERIVED_TABLES} == dict.fromkeys(DERIVED_TABLES, 0)
+    assert {name: _count(store, Base.metadata.tables[name]) for name in DERIVED_TABLES} == dict.fromkeys(DERIVED_TABLES,
+                                                                                                         0)

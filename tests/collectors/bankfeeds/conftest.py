@@ -58,7 +58,8 @@ def xlsx_export(tmp_path: Path) -> Path:
     sheet.title = "Mutasi"
     sheet.append(["Mutasi Rekening 1230007654321"])
     sheet.append(["Tanggal", "Keterangan", "No. VA", "Kredit", "Debet"])
-    sheet.append([datetime(2024, 3, 1, 9, 15, 32), "PEMBAYARAN VA 9880012300001234 NTB 233171", "9880012300001234", 1500000, None])
+    sheet.append([datetime(2024, 3, 1, 9, 15, 32), "PEMBAYARAN VA 9880012300001234 NTB 233171", "9880012300001234",
+                  1500000, None])
     sheet.append([datetime(2024, 3, 1, 10, 2, 11), "TRANSFER SITI AMINAH", 9880012300005678, "2.750.000,00", "-"])
     sheet.append([])
     sheet.append([datetime(2024, 3, 1, 16, 0), "BIAYA ADMINISTRASI", None, None, 6500.5])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -72,7 +72,7 @@ def test_h2h005_snap_va_padding_and_offsets(bank_data):
         ("9880012300005678", Decimal("2750000.00"), "20240301PRQ0000042", "SPM-2024-000077"),
         ("9880012300007777", Decimal("1000000.00"), "20240301PRQ0000043", "SPM-2024-000078"),
     ]
-    assert entries[1].booked_at == datetime(2024, 3, 1, 3, 30, tzinfo=timezone.utc)
+    assert entries[1].booked_at == datetime(2024, 3, 1, 3, 30, tzinfo=UTC)
     assert entries[1].booked_at.tzinfo == JAKARTA
 
 

@@ -7,7 +7,6 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-import pandas as pd
 import pydantic
 import pytest
 

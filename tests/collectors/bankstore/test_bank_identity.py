@@ -6,12 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from bank_files import Line, bni, camt, evidence, mt940, payments, write
 from sqlalchemy import func, select
 
 from collectors.bankstore import import_file
 from pantau.models import Alert, BankStatement, BankTransaction
-
-from bank_files import Line, bni, camt, evidence, mt940, payments, write
 
 
 def test_id001_equal_credits_in_consecutive_statements_are_two_payments(store, tmp_path):

@@ -128,7 +128,8 @@ def test_bs008_the_same_payment_by_notification_and_statement_counts_once(store)
         for va, amount in (("9880012300001234", 1_500_000), ("9880012300005678", 2_750_000)):
             where = (BankTransaction.va_number == va, BankTransaction.amount == amount)
             counted.append((connection.scalar(select(func.count()).where(*where)),
-                            connection.scalar(select(func.count()).where(*where, BankTransaction.payment_id.is_(None)))))
+                            connection.scalar(select(func.count()).where(*where,
+                                                                         BankTransaction.payment_id.is_(None)))))
     assert counted == [(2, 1), (2, 1)]
 
 

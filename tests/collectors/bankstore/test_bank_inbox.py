@@ -61,7 +61,8 @@ def test_bi003_a_refused_file_goes_aside_with_its_reason_and_alerts_the_bendahar
     [summary] = drain(engine, FeedSettings(inbox=inbox, rejected=rejected), ZONE)
     assert summary.status == "rejected"
     reason = (rejected / "mt940-bni-20260301.sta.error.txt").read_text()
-    assert reason == "mt940-bni-20260301.sta (MT940) baris 8, kolom :62F:: saldo akhir tidak ada (apakah file terpotong?)\n"
+    assert reason == ("mt940-bni-20260301.sta (MT940) baris 8, kolom :62F:: "
+                      "saldo akhir tidak ada (apakah file terpotong?)\n")
     with session_scope(engine) as session:
         alert = session.scalars(select(Alert)).one()
         assert (alert.role, alert.source, alert.link) == ("bendahara", "bank-inbox", "/pembayaran")

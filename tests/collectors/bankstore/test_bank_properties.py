@@ -36,16 +36,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import event as hypothesis_event
-from hypothesis import strategies as st
-from hypothesis.control import currently_in_test_context
-from sqlalchemy import delete, func, select
-
-from collectors.bankfeeds import detect_format, parse_file, read_tabular_frame
-from collectors.bankstore import import_file
-from pantau.models import AuditEntry, Base, BankImport, BankStatement, BankTransaction
-
 from bank_files import Line, bni, mt940, payments, write
 from bank_strategies import (
     ENCODINGS,
@@ -61,6 +51,15 @@ from bank_strategies import (
     valid_files,
     workbook_bytes,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import event as hypothesis_event
+from hypothesis import strategies as st
+from hypothesis.control import currently_in_test_context
+from sqlalchemy import delete, func, select
+
+from collectors.bankfeeds import detect_format, parse_file, read_tabular_frame
+from collectors.bankstore import import_file
+from pantau.models import AuditEntry, BankImport, BankStatement, BankTransaction, Base
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "bank"
 LONG = os.environ.get("PANTAU_HYPOTHESIS_PROFILE") == "long"

@@ -6,14 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bank_files import Line, bni, mt940, write
 from sqlalchemy import select, update
 
 from collectors.bankstore import import_file
 from collectors.bankstore.stall import check
 from pantau.models import Alert, BankImport
 from pantau.settings import Settings
-
-from bank_files import Line, bni, mt940, write
 
 WIB = ZoneInfo("Asia/Jakarta")
 VAS = ("9880012300000101", "9880012300000102", "9880012300000103")

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from app.cli import app
-from pantau.migrate import upgrade
 from pantau.db import make_engine
+from pantau.migrate import upgrade
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "bank"
 
@@ -146,4 +146,5 @@ def test_ic003_json_reports_links_and_the_balance_chain_and_the_text_says_them(t
     said = CliRunner().invoke(app, ["import", "bank", str(gap)], env=env)
     assert said.exit_code == 0, said.output
     assert "1 mutasi disimpan: 1 pembayaran baru, 0 bukti tambahan" in said.stdout
-    assert "Rantai saldo: rekening koran 9/1 rekening 0987654321 dibuka dengan 5.00, seharusnya 1100000.00." in said.stdout
+    assert ("Rantai saldo: rekening koran 9/1 rekening 0987654321 dibuka dengan 5.00, seharusnya 1100000.00."
+            in said.stdout)

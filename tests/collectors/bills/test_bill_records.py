@@ -20,7 +20,8 @@ def _one(**values) -> dict:
 
 
 @pytest.mark.parametrize(("written", "amount"), [
-    ("Rp 1.500.000,00", Decimal("1500000.00")), ("1.500.000", Decimal("1500000.00")), ("1500000.5", Decimal("1500000.50")),
+    ("Rp 1.500.000,00", Decimal("1500000.00")), ("1.500.000", Decimal("1500000.00")),
+    ("1500000.5", Decimal("1500000.50")),
     ("IDR 750.000,5", Decimal("750000.50")), (2250000, Decimal("2250000.00")), (Decimal("99.99"), Decimal("99.99")),
 ])
 def test_br001_amounts_in_every_written_form(written, amount):

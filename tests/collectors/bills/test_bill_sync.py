@@ -10,15 +10,14 @@ import openpyxl
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
+from tagihan_app import QUERY
 
-from collectors.bills import BillDataError, BillSource, BillsCollector, sync_source
+from collectors.bills import BillDataError, BillsCollector, BillSource, sync_source
 from collectors.bills.reader import source_engine
 from pantau.db import session_scope
 from pantau.models import AuditEntry, Bill, Prodi, Student
 from pantau.models.bank import BillState
 from pantau.settings import Settings
-
-from tagihan_app import QUERY
 
 ZONE = "Asia/Jakarta"
 T1 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -160,7 +159,8 @@ def test_bsy008_an_xlsx_export_with_typed_cells_is_synced(engine, tmp_path):
     assert report.written == 1
     with engine.connect() as connection:
         row = connection.execute(select(Bill.kind, Bill.amount, Bill.due_date, Bill.app_paid_at)).one()
-    assert tuple(row) == ("sipenmatu", Decimal("250000.00"), date(2026, 12, 7), datetime(2026, 11, 20, 3, 15, tzinfo=UTC))
+    assert tuple(row) == ("sipenmatu", Decimal("250000.00"), date(2026, 12, 7),
+                          datetime(2026, 11, 20, 3, 15, tzinfo=UTC))
 
 
 def test_bsy009_a_wrong_source_section_names_the_source_and_field(tmp_path):

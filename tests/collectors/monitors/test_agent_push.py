@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from collectors.probes import host_snapshot
-from pantau.api_tokens import issue_token, revoke_token
 from app.bench.web import serving
 from app.cli import app as cli
+from collectors.probes import host_snapshot
+from pantau.api_tokens import issue_token, revoke_token
 from pantau.db import session_scope
 from pantau.models import HostMetric
 

@@ -82,7 +82,8 @@ def test_ic010_concurrent_probes_credit_each_reply_to_its_own_host(test_network,
     test_network.set_link(dead, up=False)
     hosts = {"slow": slow, "fast": fast, "dead": dead}
     checks = [
-        (f"{label}-{n}", lambda address=host.address: probe_icmp(address, count=5, timeout_s=1.0, interval_s=0.02, mode="raw"))
+        (f"{label}-{n}",
+         lambda address=host.address: probe_icmp(address, count=5, timeout_s=1.0, interval_s=0.02, mode="raw"))
         for n in range(8)
         for label, host in hosts.items()
     ]
@@ -145,7 +146,8 @@ DGRAM_SCRIPT = """
 import json, sys
 from collectors.probes import probe_icmp, run_round
 targets = sys.argv[1:]
-checks = [(f"{t}#{n}", lambda t=t: probe_icmp(t, count=3, interval_s=0.02, mode="dgram")) for t in targets for n in range(5)]
+checks = [(f"{t}#{n}", lambda t=t: probe_icmp(t, count=3, interval_s=0.02, mode="dgram"))
+          for t in targets for n in range(5)]
 print(json.dumps({name: [r.ok, r.loss, r.message] for name, r in run_round(checks).items()}))
 """
 

@@ -11,8 +11,8 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from collectors.workflow.files import EventFileError, import_file, parse_file
 from app.cli import app
+from collectors.workflow.files import EventFileError, import_file, parse_file
 from pantau.db import make_engine
 from pantau.migrate import upgrade
 from pantau.models import AuditEntry, SopCase, StepEvent
@@ -99,8 +99,10 @@ def test_file005_missing_column_unknown_type_and_empty_file(ctx, tmp_path):
 
 def test_file006_event_id_reused_with_other_content_names_its_line(store, ctx, tmp_path):
     import_file(store, write(tmp_path, "a.csv", "case,step,completed,event_id\nK,1,2026-03-02 10:00,E1\n"), "KSO", ctx)
-    changed = write(tmp_path, "b.csv", "case,step,completed,event_id\nK,2,2026-03-02 11:00,E2\nK,1,2026-03-02 10:30,E1\n")
-    with pytest.raises(EventFileError, match="b.csv line 3, field event_id: event E1 is already stored with other content"):
+    changed = write(tmp_path, "b.csv",
+                    "case,step,completed,event_id\nK,2,2026-03-02 11:00,E2\nK,1,2026-03-02 10:30,E1\n")
+    with pytest.raises(EventFileError,
+                       match="b.csv line 3, field event_id: event E1 is already stored with other content"):
         import_file(store, changed, "KSO", ctx)
     assert count(store, StepEvent) == 1
 

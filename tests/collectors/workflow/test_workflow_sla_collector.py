@@ -16,7 +16,8 @@ def test_slac001_scheduled_run_measures_pending_cases_and_alerts_the_performer_r
     opened = utcnow() - timedelta(days=10)
     with store.begin() as connection:
         case_id = connection.execute(insert(SopCase).values(
-            sop_code="H2H", case_ref="H2H-77", opened_at=opened, source="demo", attrs={}).returning(SopCase.id)).scalar_one()
+            sop_code="H2H", case_ref="H2H-77", opened_at=opened, source="demo",
+            attrs={}).returning(SopCase.id)).scalar_one()
         connection.execute(insert(StepEvent).values(
             event_uid="demo:1", case_id=case_id, step_key="pembayaran", started_at=opened,
             completed_at=opened + timedelta(minutes=30), outcome="ya", received_at=opened))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import event, func, select
@@ -21,7 +21,7 @@ from pantau.alerts import (
 from pantau.db import session_scope
 from pantau.models import Alert, AlertDelivery, AuditEntry
 
-T0 = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 DOWN = dict(
     dedup_key="monitor:h2h:down", source="monitors", role="kepala_it", title="Mati: server-h2h", severity="critical"
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -19,7 +19,7 @@ from pantau.db import session_scope
 from pantau.models import AlertDelivery
 from pantau.settings import AlertChannel
 
-T0 = datetime(2025, 3, 2, 1, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 3, 2, 1, 0, tzinfo=UTC)
 DOWN = dict(
     dedup_key="monitor:h2h:down",
     source="monitors",

@@ -14,7 +14,8 @@ NOW = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)
 PAID_AT = NOW - timedelta(days=5)
 
 
-def add_bill(session, key: str, amount: int, *, va: str | None = None, paid: bool = False, paid_amount: int | None = None,
+def add_bill(session, key: str, amount: int, *, va: str | None = None, paid: bool = False,
+             paid_amount: int | None = None,
              paid_at: datetime | None = PAID_AT, due: date = date(2026, 3, 1), semester: str = "20252",
              kind: str = "herregistrasi") -> Bill:
     bill = Bill(source="test", source_key=key, kind=kind, payer_name=f"Mahasiswa {key}", semester=semester,
@@ -29,7 +30,8 @@ def add_bill(session, key: str, amount: int, *, va: str | None = None, paid: boo
 
 def add_credit(session, ref: str, amount: int, *, va: str | None = None, bill_ref: str | None = None,
                booked: datetime = PAID_AT, fmt: str = "bni", direction: str = "credit") -> BankTransaction:
-    credit = BankTransaction(source_format=fmt, bank_ref=ref, dedup_key=f"ntf:{fmt}:{ref}", payment_ref=ref, va_number=va,
+    credit = BankTransaction(source_format=fmt, bank_ref=ref, dedup_key=f"ntf:{fmt}:{ref}", payment_ref=ref,
+                             va_number=va,
                              bill_ref=bill_ref, amount=Decimal(amount), direction=direction, is_reversal=False,
                              booked_at=booked, value_date=(booked + timedelta(hours=7)).date())
     session.add(credit)
@@ -39,7 +41,8 @@ def add_credit(session, ref: str, amount: int, *, va: str | None = None, bill_re
 
 def bill_state(engine, bill_id: int) -> tuple[str, Decimal] | None:
     with engine.connect() as connection:
-        row = connection.execute(select(BillState.state, BillState.received).where(BillState.bill_id == bill_id)).first()
+        row = connection.execute(select(BillState.state,
+                                        BillState.received).where(BillState.bill_id == bill_id)).first()
     return None if row is None else (row.state, row.received)
 
 

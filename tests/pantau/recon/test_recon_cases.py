@@ -6,14 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from ledger_rows import NOW, PAID_AT, add_bill, add_credit
 from sqlalchemy import select
 
 from pantau.db import session_scope
 from pantau.models import Alert, AuditEntry, Bill, ReconCase
 from pantau.recon import CaseError, ReconSettings, overdue_alert, reconcile, resolve_case
 from pantau.settings import Settings
-
-from ledger_rows import NOW, PAID_AT, add_bill, add_credit
 
 SETTINGS = Settings()
 
@@ -29,7 +28,8 @@ def test_rcs001_a_case_is_due_1x24_jam_after_detection_or_as_configured(store):
         add_credit(session, "C1", 3_000_000, va="988102001")
     reconcile(store, SETTINGS, now=NOW)
     [case] = _cases(store)
-    assert (case.kind, case.status, case.due_at - case.detected_at) == ("bank_paid_app_unpaid", "open", timedelta(hours=24))
+    assert (case.kind, case.status, case.due_at - case.detected_at) == ("bank_paid_app_unpaid", "open",
+                                                                        timedelta(hours=24))
     with session_scope(store) as session:
         add_credit(session, "C2", 50_000, va="000000")
     reconcile(store, SETTINGS, now=NOW + timedelta(hours=1), config=ReconSettings(case_due_hours=8))

@@ -6,14 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from ledger_rows import NOW, add_bill, add_credit, bill_state, credit_state
 from sqlalchemy import func, select
 
 from pantau.db import session_scope
 from pantau.models import Bill, ReconResult
 from pantau.recon import reconcile
 from pantau.settings import Settings
-
-from ledger_rows import NOW, add_bill, add_credit, bill_state, credit_state
 
 SETTINGS = Settings()
 
@@ -111,7 +110,8 @@ def test_rc009_a_rerun_writes_only_changes_and_keeps_their_history(store):
     assert (later.bills_changed, later.credits_changed) == (1, 1)
     with store.connect() as connection:
         history = connection.execute(select(ReconResult.previous_state, ReconResult.state)
-                                     .where(ReconResult.bill_id == bill, ReconResult.bank_transaction_id.is_(None))).all()
+                                     .where(ReconResult.bill_id == bill,
+                                            ReconResult.bank_transaction_id.is_(None))).all()
     assert [tuple(row) for row in history] == [("unpaid", "bank_paid_app_unpaid")]
 
 
@@ -174,10 +174,12 @@ def test_rc012_a_run_without_a_sync_revisits_only_the_bills_new_credits_reach_an
 def _rollup_totals(engine) -> dict:
     from pantau.models.billing import BillRollup
 
-    query = (select(BillRollup.recon_state, BillRollup.app_state, func.sum(BillRollup.bills), func.sum(BillRollup.received))
+    query = (select(BillRollup.recon_state, BillRollup.app_state, func.sum(BillRollup.bills),
+                    func.sum(BillRollup.received))
              .group_by(BillRollup.recon_state, BillRollup.app_state).having(func.sum(BillRollup.bills) > 0))
     with engine.connect() as connection:
-        return {(state, app): (int(count), Decimal(received)) for state, app, count, received in connection.execute(query)}
+        return {(state, app): (int(count), Decimal(received)) for state, app, count,
+                received in connection.execute(query)}
 
 
 def test_rc013_sen_instalments_add_up_to_the_bill_exactly(store):

@@ -23,6 +23,7 @@ import pandas as pd
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
+from ledger_rows import NOW, add_bill, add_credit
 from sqlalchemy import select
 
 from pantau.db import session_scope
@@ -31,8 +32,6 @@ from pantau.models.bank import BillState, CreditState, ReconSummary
 from pantau.models.billing import BillRollup
 from pantau.recon import reconcile, rollups
 from pantau.settings import Settings
-
-from ledger_rows import NOW, add_bill, add_credit
 
 SETTINGS = Settings()
 ZONE = ZoneInfo(SETTINGS.timezone)

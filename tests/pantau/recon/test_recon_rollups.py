@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from ledger_rows import NOW, add_bill, add_credit
 from sqlalchemy import select
 
 from pantau.db import session_scope
@@ -13,8 +14,6 @@ from pantau.models.billing import BillRollup
 from pantau.models.campus import Prodi
 from pantau.recon import reconcile, rollups
 from pantau.settings import Settings
-
-from ledger_rows import NOW, add_bill, add_credit
 
 SETTINGS = Settings()
 LATE_EVENING_WIB = datetime(2026, 3, 4, 16, 30, tzinfo=UTC)

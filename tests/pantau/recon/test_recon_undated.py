@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from ledger_rows import NOW, PAID_AT, add_bill, add_credit
 from sqlalchemy import select
 
 from pantau.db import session_scope
@@ -18,8 +19,6 @@ from pantau.models.billing import BillRollup
 from pantau.recon import reconcile, rollups
 from pantau.settings import Settings
 from queries import payments
-
-from ledger_rows import NOW, PAID_AT, add_bill, add_credit
 
 SETTINGS = Settings()
 DUE = date(2026, 3, 1)

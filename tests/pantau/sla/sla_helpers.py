@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select
 
-from pantau.workflow.records import parse_event
-from pantau.workflow.store import IngestReport, store_events
 from pantau.db import session_scope
 from pantau.models import SopCase
 from pantau.models.workflow import StepResult
 from pantau.sla.context import SlaContext
+from pantau.workflow.records import parse_event
+from pantau.workflow.store import IngestReport, store_events
 
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2026, 7, 1, 9, 0, tzinfo=WIB)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from sla_helpers import case_row, feed, wib
 from sqlalchemy import select
 
+from pantau.alerts.sla import sync_alerts
 from pantau.db import session_scope
 from pantau.models import Alert
-from pantau.alerts.sla import sync_alerts
-from sla_helpers import case_row, feed, wib
 
 WS_START = [
     {"case": "WS-7", "step": "surat_permohonan", "started": "2026-05-11 09:00", "completed": "2026-05-11 09:03"},

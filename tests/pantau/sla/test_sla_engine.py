@@ -6,19 +6,20 @@ from __future__ import annotations
 import random
 
 import pytest
+from sla_helpers import NOW, case_row, feed, results, wib
 from sqlalchemy import insert, select, update
 
-from pantau.workflow.store import EventConflict
 from pantau.models import SopCase, StepEvent
 from pantau.models.workflow import SlaMonthly, SlaPerformer, SlaQuantile, StepResult
 from pantau.settings import Settings
 from pantau.sla.context import SlaContext, sla_context
 from pantau.sla.engine import evaluate_pending, rebuild
 from pantau.sops import BUILTIN_DIR
-from sla_helpers import NOW, case_row, feed, results, wib
+from pantau.workflow.store import EventConflict
 
 KTM_EVENTS = [
-    {"case": "K", "step": "sosialisasi", "started": "2026-04-06 08:00", "completed": "2026-04-06 08:08", "event_id": "1"},
+    {"case": "K", "step": "sosialisasi", "started": "2026-04-06 08:00", "completed": "2026-04-06 08:08",
+     "event_id": "1"},
     {"case": "K", "step": "pendaftaran", "started": "2026-04-06 08:10", "event_id": "2"},
     {"case": "K", "step": "pendaftaran", "completed": "2026-04-06 08:25", "performer": "Ani", "event_id": "3"},
     {"case": "K", "step": "pembuatan_rekening", "completed": "2026-04-06 09:40", "event_id": "4"},
@@ -121,7 +122,8 @@ def test_en006_monthly_counts_and_half_year_quantiles_follow_the_results(store, 
             select(SlaPerformer.performer, SlaPerformer.completed, SlaPerformer.met)
             .where(SlaPerformer.step_key == "surat_permohonan").order_by(SlaPerformer.performer)
         ).all()
-        spread = connection.execute(select(SlaQuantile).where(SlaQuantile.step_key == "surat_permohonan")).mappings().one()
+        quantiles = select(SlaQuantile).where(SlaQuantile.step_key == "surat_permohonan")
+        spread = connection.execute(quantiles).mappings().one()
     assert [tuple(r) for r in monthly] == [("2026-05", 5, 3, 2)]
     assert [tuple(r) for r in performers] == [("Adm", 3, 3), ("Helpdesk", 2, 0)]
     assert spread["period"] == "2026-H1"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from sla_helpers import wib
+
 from pantau.sla.measure import measure
 from pantau.sla.timeline import StepSpan
 from pantau.workcalendar import WorkingCalendar
-from sla_helpers import wib
 
 
 def span(ctx, sop, key, started, completed=None):
@@ -34,7 +35,8 @@ def test_ms003_outside_party_open_step_is_waiting(ctx):
 
 
 def test_ms004_step_without_standard_is_done_on_the_wall_clock(ctx):
-    measured = measure(span(ctx, "KSO", "pelaksanaan_kegiatan", wib(2026, 4, 1, 9), wib(2026, 4, 3, 9)), ctx.calendar, 0.8)
+    measured = measure(span(ctx, "KSO", "pelaksanaan_kegiatan", wib(2026, 4, 1, 9), wib(2026, 4, 3, 9)), ctx.calendar,
+                       0.8)
     assert (measured.due_at, measured.state, measured.elapsed_s, measured.month) == (None, "done", 2 * 86400, "2026-04")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from sla_helpers import feed, wib
 from typer.testing import CliRunner
 
 from app.cli import app
@@ -13,7 +14,6 @@ from pantau.db import make_engine
 from pantau.migrate import upgrade
 from pantau.sla.context import SlaContext
 from queries.sla_report import build_report, verdict
-from sla_helpers import feed, wib
 
 WS = [
     {"case": "W1", "step": 1, "started": "2026-05-11 09:00", "completed": "2026-05-11 09:04", "performer": "Adm"},

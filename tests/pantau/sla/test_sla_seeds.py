@@ -58,7 +58,8 @@ def test_seed002_h2h_problem_payment_is_checked_within_24_wall_clock_hours(store
         wib(2026, 3, 13, 14, 30), wib(2026, 3, 14, 14, 30), "open", True)
     feed(store, ctx, "H2H", [{"case": "H2H-1", "step": 4, "completed": "2026-03-16 09:00", "performer": "Bendahara"}])
     check = results(store, "H2H", "H2H-1")["pengecekan_pembayaran"]
-    assert (check["state"], check["implicit"], check["elapsed_s"]) == ("breached", False, (2 * 24 * 60 + 18 * 60 + 30) * 60)
+    assert (check["state"], check["implicit"], check["elapsed_s"]) == ("breached", False,
+                                                                       (2 * 24 * 60 + 18 * 60 + 30) * 60)
     assert case_row(store, "H2H", "H2H-1")["outcome"] == "ya"
     no_problem = case_row(store, "H2H", "H2H-2")
     assert (no_problem["closed_at"], no_problem["outcome"]) == (wib(2026, 3, 13, 14, 10), "tidak")
@@ -139,7 +140,8 @@ def test_seed004_akun_two_flows_end_in_access_granted_or_rejected(store, ctx):
     assert granted["pertimbangan_akses"]["due_at"] == wib(2026, 5, 12, 13, 5)
     assert granted["pertimbangan_akses"]["state"] == "met"
     opened = granted["akses_diberikan"]
-    assert (opened["implicit"], opened["started_at"], opened["due_at"]) == (True, wib(2026, 5, 12, 13, 0), wib(2026, 5, 12, 13, 15))
+    assert (opened["implicit"], opened["started_at"], opened["due_at"]) == (True, wib(2026, 5, 12, 13, 0),
+                                                                            wib(2026, 5, 12, 13, 15))
 
 
 def test_seed005_webservice_one_x_24_jam_hari_kerja_over_the_weekend(store, ctx):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from itertools import permutations
 
-from pantau.sla.timeline import EventRow, trace
 from sla_helpers import wib
+
+from pantau.sla.timeline import EventRow, trace
 
 OPENED = wib(2026, 4, 6, 8, 0)
 
@@ -23,7 +24,8 @@ def test_tl001_events_of_one_step_merge_to_earliest_start_and_latest_completion(
         EventRow("c", "sosialisasi", None, wib(2026, 4, 6, 8, 9), "Sari"),
     ]
     first = trace(ktm, OPENED, events).spans[0]
-    assert (first.started_at, first.completed_at, first.performer) == (wib(2026, 4, 6, 8, 0), wib(2026, 4, 6, 8, 9), "Sari")
+    assert (first.started_at, first.completed_at, first.performer) == (wib(2026, 4, 6, 8, 0), wib(2026, 4, 6, 8, 9),
+                                                                       "Sari")
 
 
 def test_tl002_any_arrival_order_gives_the_same_trace(ctx):
@@ -35,7 +37,8 @@ def test_tl002_any_arrival_order_gives_the_same_trace(ctx):
         EventRow("4", "unggah_siaksi", None, wib(2026, 4, 6, 10, 30), "TI"),
         EventRow("5", "dokumen_kso", None, wib(2026, 4, 6, 9, 40), "UPK"),
     ]
-    traces = {(tuple(spans(trace(kso, OPENED, order))), trace(kso, OPENED, order).closed_at) for order in permutations(events)}
+    traces = {(tuple(spans(trace(kso, OPENED, order))), trace(kso, OPENED, order).closed_at)
+              for order in permutations(events)}
     assert len(traces) == 1
     (only, _), = traces
     assert [key for key, *_ in only] == ["permohonan", "dokumen_kso", "unggah_siaksi", "verifikasi_skp"]
