@@ -23,15 +23,13 @@ from . import context
 from .api import blueprint, require_token
 
 AGENT_PATH = "/agent/metrics"
-MAX_BYTES = 64 * 1024
 
 
 @blueprint.post(AGENT_PATH)
 @require_token("agent")
 def agent_metrics(source: str):
-    """Store one host reading; 201 with the host name, 400/422 saying what is wrong with the body."""
-    if (flask.request.content_length or 0) > MAX_BYTES:
-        return flask.jsonify(error=f"body larger than {MAX_BYTES} bytes"), 413
+    """Store one host reading; 201 with the host name, 400/422 saying what is wrong with the body, 413 for a
+    body over the settings' `web.agent_max_bytes` (counted on the bytes read: `dashboard.security`)."""
     payload = flask.request.get_json(silent=True)
     if not isinstance(payload, dict):
         return flask.jsonify(error="expected a JSON object (HostSnapshot.to_dict())"), 400
@@ -40,7 +38,7 @@ def agent_metrics(source: str):
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "(body)"
-        problem = f"field {field}: {first['msg']}"
+        problem = f"field {field[:80]}: {first['msg'][:200]}"
         _record(_host_named(payload, source), error=ValueError(f"reading refused, {problem}"))
         return flask.jsonify(error=problem), 422
     with session_scope(context.engine()) as session:

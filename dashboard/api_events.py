@@ -6,7 +6,9 @@ are those of `pantau.workflow.records.FIELDS`; each event should carry the sourc
 
 Answers: 200 with counts (`received`, `stored`, `duplicates`, `cases`, `steps`); 400 for a body
 that is not JSON; 401 without a valid `events` token; 409 when an event id is already stored with
-other content; 413 for too many events; 422 naming each bad event's index, field and reason.
+other content; 413 for too many events or a body over `web.events_max_bytes` (counted on the bytes read,
+chunked bodies too: `dashboard.security`); 422 naming the first `LISTED` bad events' index, field and reason,
+values cut to `VALUE_CHARS`, and how many were refused in all.
 """
 
 from __future__ import annotations
@@ -26,6 +28,16 @@ from . import context
 from .api import blueprint, require_token
 
 MAX_EVENTS = 1000
+LISTED = 5
+VALUE_CHARS = 80
+
+
+def _cut(value: object, most: int = VALUE_CHARS) -> str | None:
+    """A submitted value as it may be echoed back: text, at most `most` characters."""
+    if value is None:
+        return None
+    text = str(value)
+    return text if len(text) <= most else text[:most - 1] + "…"
 
 
 @blueprint.post("/events")
@@ -50,15 +62,16 @@ def post_events(source: str):
         try:
             record = parse_event(item, ctx.catalogue, ctx.calendar.zone, strict=True)
         except EventProblem as problem:
-            errors.append({"index": index, "field": problem.field,
-                           "value": None if problem.value is None else str(problem.value), "reason": problem.reason})
+            errors.append({"index": index, "field": _cut(problem.field), "value": _cut(problem.value),
+                           "reason": _cut(problem.reason, 4 * VALUE_CHARS)})
             continue
         records.append(record if record.channel else replace(record, channel="api"))
     if errors:
         first = errors[0]
         _record(source, error=ValueError(f"{len(errors)} of {len(items)} events refused; event {first['index']}, "
                                          f"field {first['field']}: {first['reason']}"))
-        return flask.jsonify(error="some events are not valid; nothing was stored", errors=errors), 422
+        return flask.jsonify(error=f"{len(errors)} of {len(items)} events are not valid; nothing was stored",
+                             errors=errors[:LISTED], refused=len(errors)), 422
     try:
         with session_scope(context.engine()) as session:
             report = store_events(session, records, ctx, prefix=f"api:{source}", recorded_by=source[:64], source="api")

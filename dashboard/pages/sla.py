@@ -34,7 +34,7 @@ from ..components import freshness, graph
 from ..components.empty import empty_state
 from ..components.status import label
 from ..components.tables import data_table
-from ..components.workbook import xlsx
+from ..components.workbook import csv_download, xlsx
 from . import sla_blocks as blocks
 from . import sla_figures as figures
 
@@ -270,15 +270,27 @@ def _find(_clicks, case_ref, sop):
                State(SOP, "value"), State(PERIOD, "value"), prevent_initial_call=True)
 def _download(_csv, _xlsx, sop, period):
     ctx, scope = _scope()
+    period = period if _is_half(period) else None
     engine, now = context.engine(), utcnow()
     scope = narrow(scope, ctx.catalogue, None if sop in (None, ALL) else sop)
     report = build_report(engine, ctx, period=period, scope=scope, now=now)
-    name = f"sla-{report['period']}" + ("" if sop in (None, ALL) else f"-{sop}")
+    name = f"sla-{report['period']}" + ("" if sop in (None, ALL) or ctx.catalogue.get(sop) is None else f"-{sop}")
     if dash.ctx.triggered_id == DL_CSV:
         steps = blocks.download_frames(report, pd.DataFrame(), _names(ctx))["steps"]
-        return dcc.send_data_frame(steps.to_csv, f"{name}.csv", index=False)
+        return csv_download(steps, f"{name}.csv")
     opened = queries.open_steps(engine, now, scope, states=(AT_RISK, BREACHED, WAITING), limit=DOWNLOAD_LIMIT)
     return dcc.send_bytes(xlsx(blocks.download_frames(report, opened, _names(ctx))), f"{name}.xlsx")
+
+
+def _is_half(period) -> bool:
+    """A half-year as the period menu offers it (`2026-H2`); anything else means the default period."""
+    if not isinstance(period, str):
+        return False
+    try:
+        months_of(period)
+    except ValueError:
+        return False
+    return True
 
 
 @dash.callback(Output(F_STEP, "options"), Output(F_STEP, "value"), Input(F_SOP, "value"), prevent_initial_call=True)
