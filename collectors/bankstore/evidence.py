@@ -15,18 +15,14 @@ from collectors.bankfeeds.entry import NOTIFICATION_FORMATS
 from pantau.models import BankTransaction
 
 from . import statements
-from .linking import (
-    EXPORT_FORMATS,
-    NEW_COLUMNS,
-    STATEMENT_FORMATS,
-    STORED_COLUMNS,
-    Links,
-    link,
-    no_links,
-)
+from .linking import EXPORT_FORMATS, NEW_COLUMNS, STATEMENT_FORMATS, STORED_COLUMNS, link
+from .links import Links, no_links
 
 WINDOW = timedelta(days=2)
 """How far around a file's booking days stored rows are looked at (a statement books a day late)."""
+PAIRING_WINDOW = timedelta(days=5)
+"""How far around them stored credits are read for pairing by VA (:data:`.vapairing.NOTES_REACH`
+days of notifications, a day more of lines, and a day for the time zone)."""
 KEY_BATCH = 500
 _TABLE = BankTransaction.__table__
 
@@ -41,28 +37,52 @@ def links_for(connection: Connection, frame: pd.DataFrame, overlaps: pd.DataFram
     if frame.empty:
         return frame, no_links(0)
     stored = _nearby(connection, frame, overlaps, tz)
-    if stored.empty:
+    credits = _credits_around(connection, frame, tz) if frame["va_number"].notna().any() else pd.DataFrame()
+    if stored.empty and credits.empty:
         return frame, no_links(len(frame))
     frame = frame.drop_duplicates("dedup_key").reset_index(drop=True)
     frame = frame[~_known(connection, frame["dedup_key"])].reset_index(drop=True)
     new = frame.reindex(columns=[column for column in NEW_COLUMNS if column != "day"])
     new["day"] = _days(frame["booked_at"], tz)
-    return frame, link(new, stored, overlaps)
+    return frame, link(new, stored, overlaps, credits)
 
 
-def adopt(connection: Connection, frame: pd.DataFrame, links: Links) -> int:
-    """Make the statement lines each new notification links to its evidence; returns how many."""
-    if not links.adopted:
+def move(connection: Connection, frame: pd.DataFrame, links: Links) -> int:
+    """Store the links' moves (after ``frame``'s rows are stored); returns how many rows changed payment."""
+    if not links.moves:
         return 0
     keys = frame["dedup_key"].to_numpy()
-    ids = dict(connection.execute(select(_TABLE.c.dedup_key, _TABLE.c.id)
-                                  .where(_TABLE.c.dedup_key.in_([keys[row] for row in links.adopted]))).all())
+    wanted = [keys[move.to_row] for move in links.moves if move.to_row is not None]
+    ids = dict(connection.execute(select(_TABLE.c.dedup_key, _TABLE.c.id).where(_TABLE.c.dedup_key.in_(wanted))).all())
     moved = 0
-    for row, members in links.adopted.items():
-        connection.execute(update(_TABLE).where(_TABLE.c.id.in_(members)).values(payment_id=ids[keys[row]]))
+    for change in links.moves:
+        members = list(change.members)
+        if change.freed:
+            others = [member for member in members if member != change.line]
+            connection.execute(update(_TABLE).where(_TABLE.c.id.in_(others)).values(payment_id=change.line))
+            connection.execute(update(_TABLE).where(_TABLE.c.id == change.line).values(payment_id=None))
+        else:
+            target = ids[keys[change.to_row]] if change.to_row is not None else change.to_id
+            connection.execute(update(_TABLE).where(_TABLE.c.id.in_(members)).values(payment_id=target))
+            if change.check and change.to_row is None:
+                connection.execute(update(_TABLE).where(_TABLE.c.id == change.line).values(to_check=True))
         statements.forget(connection, members)
         moved += len(members)
     return moved
+
+
+def _credits_around(connection: Connection, frame: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
+    """Every stored credit within :data:`PAIRING_WINDOW` of the file's days, for pairing by VA."""
+    booked = pd.to_datetime(frame["booked_at"], utc=True)
+    columns = [_TABLE.c[name] for name in STORED_COLUMNS if name != "day"] + [_TABLE.c.dedup_key]
+    rows = connection.execute(select(*columns).where(
+        _TABLE.c.booked_at.between(booked.min().to_pydatetime() - PAIRING_WINDOW,
+                                   booked.max().to_pydatetime() + PAIRING_WINDOW),
+        _TABLE.c.direction == "credit", _TABLE.c.is_reversal == false())).all()
+    credits = pd.DataFrame(rows, columns=[column.name for column in columns])
+    if not credits.empty:
+        credits["day"] = _days(credits["booked_at"], tz)
+    return credits
 
 
 def _nearby(connection: Connection, frame: pd.DataFrame, overlaps: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:

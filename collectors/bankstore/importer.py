@@ -166,8 +166,9 @@ def _store(session: Session, import_id: int, path: Path, name: str, frame: pd.Da
     payments_added = _insert(connection, import_id, _rows(fresh, own_payment), tz)
     linked = _insert(connection, import_id, _rows(fresh, known), tz)
     others = _insert(connection, import_id, _rows(fresh, ~own_payment & ~known), tz)
-    relinked += evidence.adopt(connection, fresh, links)
+    relinked += evidence.move(connection, fresh, links)
     added = payments_added + linked + others
+    payments_added += links.stored_payments_change()
     chain = _chain(session, parts, language)
     record = session.get(BankImport, import_id)
     record.lines_read, record.added, record.duplicates = lines_read, added, len(frame) - added

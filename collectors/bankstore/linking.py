@@ -10,85 +10,70 @@ are made one-to-one, oldest first, in passes from the surest to the least sure:
    own, also *to check*. Two statements that only touch on a day (their opening balances dated by
    different conventions) share that day's entries by reference only. A bank export's line and a
    statement's line are the same entry when they have the same day, mark, amount and bank reference.
-2. **Notification and statement line** of one payment, each side only while it has no evidence of
-   the other channel: the same payment reference (NTB, journal sequence) and amount; else the same
-   VA, amount and booking day when the statement line carries no other reference (*to check* when
-   the candidates name different bills); else the statement booked the day after the
-   notification (around midnight), *to check*.
+2. **Notification and statement line** of one payment by the same payment reference (NTB, journal
+   sequence) and amount.
+3. **By VA**: the notifications and the lines without a payment reference of one VA and amount
+   near the file's days are paired again as a whole (:mod:`.vapairing`), so a pair made by an
+   earlier import may change; the stored lines that change payment are the links' ``moves``.
 
 A notification is always the payment's representative (it names the bill and the minute): when one
-links to a statement line already stored, that line and its own evidence become the notification's
-(``adopted``). Everything here is plain pandas over the new rows and the stored rows near them.
+links to a statement line already stored, that line and its own evidence become the notification's.
+Everything here is plain pandas over the new rows and the stored rows near them.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from collectors.bankfeeds.entry import NOTIFICATION_FORMATS
 
+from . import vapairing
+from .links import Links, Move, no_links
+
 EXPORT_FORMATS = frozenset({"csv", "xlsx"})
 STATEMENT_FORMATS = frozenset({"mt940", "camt053"})
 
 NEW_COLUMNS = ("source_format", "direction", "is_reversal", "amount", "day", "va_number", "payment_ref",
-               "account", "bank_ref", "bill_ref", "booked_at", "line_no", "statement_key")
+               "account", "bank_ref", "bill_ref", "booked_at", "line_no", "statement_key", "dedup_key")
 STORED_COLUMNS = ("id", "source_format", "direction", "is_reversal", "amount", "day", "va_number", "payment_ref",
                   "account", "bank_ref", "bill_ref", "booked_at", "payment_id", "statement_id")
 
 
-@dataclass
-class Links:
-    """For each new row: the stored payment it is evidence of (or -1) and whether to check it; and
-    for new notifications, the stored rows they take over as their evidence."""
-
-    payment_id: np.ndarray
-    to_check: np.ndarray
-    adopted: dict[int, list[int]] = field(default_factory=dict)
-
-    @property
-    def linked(self) -> np.ndarray:
-        return self.payment_id >= 0
-
-    def known_money(self) -> np.ndarray:
-        """The rows that are evidence of money already stored: linked, or taking stored lines over."""
-        known = self.linked.copy()
-        known[list(self.adopted)] = True
-        return known
-
-    def payment_ids(self) -> pd.arrays.IntegerArray:
-        """``payment_id`` as a nullable column (missing for the rows that are payments of their own)."""
-        return pd.arrays.IntegerArray(np.where(self.linked, self.payment_id, 0), ~self.linked)
-
-
-def no_links(rows: int) -> Links:
-    return Links(np.full(rows, -1, dtype=np.int64), np.zeros(rows, dtype=bool))
-
-
-def link(new: pd.DataFrame, stored: pd.DataFrame, overlaps: pd.DataFrame | None = None) -> Links:
+def link(new: pd.DataFrame, stored: pd.DataFrame, overlaps: pd.DataFrame | None = None,
+         nearby: pd.DataFrame | None = None) -> Links:
     """Link the ``new`` rows (``NEW_COLUMNS``, positional) to the ``stored`` rows (``STORED_COLUMNS``).
 
     ``overlaps`` lists, for statement files, which stored statements cover which days of the new
     rows' statements: columns ``statement_key`` (new), ``statement_id`` (stored), ``first_day`` and
     ``last_day`` (ISO text), and ``certain`` (false when they may share those days' entries only).
+    ``nearby`` holds every stored credit within a few days of the new rows (``STORED_COLUMNS`` and
+    ``dedup_key``), for pairing notifications and lines by VA as a whole.
     """
     links = no_links(len(new))
-    if not len(new) or stored.empty:
+    if not len(new):
         return links
     new = _prepared(new)
-    stored = _prepared(stored)
-    stored["root"] = stored["payment_id"].where(stored["payment_id"].notna(), stored["id"]).astype(np.int64)
-    if overlaps is not None and not overlaps.empty:
-        _link_overlaps(new, stored, overlaps, links)
-    _link_statement_and_export(new, stored, links)
-    notifications = new["notification"].to_numpy(dtype=bool)
-    if notifications.all():
-        _adopt_statement_lines(new, stored, links)
-    elif not notifications.any():
-        _link_to_notifications(new, stored, links)
+    displaced: set[int] = set()
+    if not stored.empty:
+        stored = _with_roots(_prepared(stored))
+        if overlaps is not None and not overlaps.empty:
+            _link_overlaps(new, stored, overlaps, links)
+        _link_statement_and_export(new, stored, links)
+        notifications = new["notification"].to_numpy(dtype=bool)
+        if notifications.all():
+            _adopt_by_reference(new, stored, links)
+        elif not notifications.any():
+            displaced = _link_by_reference(new, stored, links)
+    if nearby is not None and not nearby.empty and new["notification"].nunique() == 1:
+        vapairing.relink(new, _with_roots(_prepared(nearby)), links, displaced)
     return links
+
+
+def _with_roots(stored: pd.DataFrame) -> pd.DataFrame:
+    """``root``: the payment each stored row counts towards (its own id when it is one)."""
+    stored["root"] = stored["payment_id"].where(stored["payment_id"].notna(), stored["id"]).astype(np.int64)
+    return stored
 
 
 def _prepared(frame: pd.DataFrame) -> pd.DataFrame:
@@ -163,53 +148,30 @@ def _link_statement_and_export(new: pd.DataFrame, stored: pd.DataFrame, links: L
     _take(_pair(rows, candidates, ["day", "mark", "amount", "bank_ref"]), links, check=False)
 
 
-def _link_to_notifications(new: pd.DataFrame, stored: pd.DataFrame, links: Links) -> None:
-    """Pass 2 for statement lines: the stored notification of the same payment, if it has no line yet."""
-    evidenced = stored.loc[~stored["notification"] & stored["payment_id"].notna(), "payment_id"]
-    notes = stored[stored["notification"] & stored["payment"] & ~stored["id"].isin(evidenced)].copy()
-    lines = new[new["payment"] & ~links.linked]
-    if notes.empty or lines.empty:
-        return
-    notes["next_day"] = _next_day(notes["day"])
-    for keys, right_on, check in (
-        (["payment_ref", "amount"], None, False),
-        (["va_number", "amount", "day"], None, None),
-        (["va_number", "amount", "day"], ["va_number", "amount", "next_day"], True),
-    ):
-        left = lines if keys[0] == "payment_ref" else lines[lines["payment_ref"].isna()]
-        pairs = _pair(left, notes, keys, right_on)
-        _take(pairs, links, check=_ambiguous(pairs) if check is None else check)
-        lines = lines[~lines["row"].isin(pairs["row"])]
-        notes = notes[~notes["id"].isin(pairs["id"])]
+def _link_by_reference(new: pd.DataFrame, stored: pd.DataFrame, links: Links) -> set[int]:
+    """Pass 2 for statement lines: the stored notification of the same payment reference and amount,
+    unless a line naming that reference is its evidence already. Returns the notifications taken that
+    had a line paired by VA only: that line is paired again (see :mod:`.vapairing`)."""
+    lines = stored[~stored["notification"] & stored["payment_id"].notna()]
+    sure = set(lines.loc[lines["payment_ref"].notna(), "payment_id"].astype(np.int64))
+    notes = stored[stored["notification"] & stored["payment"] & ~stored["id"].isin(sure)]
+    rows = new[new["payment"] & ~links.linked]
+    if notes.empty or rows.empty:
+        return set()
+    pairs = _pair(rows, notes, ["payment_ref", "amount"])
+    _take(pairs, links, check=False)
+    return set(pairs["id"].astype(np.int64)) & set(lines["payment_id"].astype(np.int64))
 
 
-def _adopt_statement_lines(new: pd.DataFrame, stored: pd.DataFrame, links: Links) -> None:
-    """Pass 2 for notifications: a stored statement line that is no notification's evidence yet."""
-    roots = stored[~stored["notification"] & stored["payment_id"].isna() & stored["payment"]].copy()
+def _adopt_by_reference(new: pd.DataFrame, stored: pd.DataFrame, links: Links) -> None:
+    """Pass 2 for notifications: a stored line of the same payment reference and amount that is a
+    payment of its own takes the new notification as its payment, with its evidence."""
+    roots = stored[~stored["notification"] & stored["payment_id"].isna() & stored["payment"]]
     notes = new[new["payment"]]
     if roots.empty or notes.empty:
         return
-    notes = notes.assign(next_day=_next_day(notes["day"]))
-    members = stored.groupby("root")["id"].agg(list)
-    for keys, right_on, check in (
-        (["payment_ref", "amount"], None, False),
-        (["va_number", "amount", "day"], None, None),
-        (["va_number", "amount", "next_day"], ["va_number", "amount", "day"], True),
-    ):
-        right = roots if keys[0] == "payment_ref" else roots[roots["payment_ref"].isna()]
-        pairs = _pair(notes, right, keys, right_on)
-        checks = _ambiguous(pairs) if check is None else np.full(len(pairs), check)
-        for (row, root), flagged in zip(pairs[["row", "root"]].itertuples(index=False), checks):
-            links.adopted[int(row)] = [int(member) for member in members.get(root, [root])]
-            links.to_check[int(row)] |= bool(flagged)
-        notes = notes[~notes["row"].isin(pairs["row"])]
-        roots = roots[~roots["id"].isin(pairs["id"])]
-
-
-def _ambiguous(pairs: pd.DataFrame) -> np.ndarray:
-    """A link is to be checked when its candidates were several and named different bills."""
-    return ((pairs["candidates"] > 1) & (pairs["bills"] > 1)).to_numpy(dtype=bool)
-
-
-def _next_day(days: pd.Series) -> pd.Series:
-    return (pd.to_datetime(days) + pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d")
+    members = stored.groupby("root")["id"].agg(tuple)
+    pairs = _pair(notes, roots, ["payment_ref", "amount"])
+    for row, root in pairs[["row", "root"]].itertuples(index=False):
+        links.moves.append(Move(int(root), tuple(int(member) for member in members.get(root, (root,))),
+                                was_payment=True, to_row=int(row)))

@@ -3,7 +3,9 @@ evidence, statements read again, corrected, consecutive or overlapping (docs/ban
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
+from itertools import permutations
 
 import pytest
 from bank_files import Line, bni, camt, evidence, mt940, payments, write
@@ -168,12 +170,8 @@ def test_id014_a_monthly_statement_over_a_day_whose_entries_add_up_to_nothing_ad
     assert payments(store) == (2, Decimal("125000.00"))
 
 
-@pytest.mark.xfail(strict=True, reason="linking bug: notifications and statement lines are linked by passes (same "
-                                       "day, then next day) one import at a time and the links are kept, which is "
-                                       "not always a largest matching: the line of 9 Oct is linked to the 23.50 "
-                                       "notification of 9 Oct, so the 23.32 notification of 8 Oct (whose line that "
-                                       "was) and the line of 10 Oct stay payments of their own: 3 for 2")
-@pytest.mark.parametrize("order", [("n1", "n2", "s"), ("s", "n2", "n1"), ("n1", "n2", "s1", "s2")])
+@pytest.mark.parametrize("order", [*permutations(("n1", "n2", "s")), *permutations(("n1", "n2", "s1", "s2"))],
+                         ids="-".join)
 def test_id015_two_late_night_payments_of_one_va_on_consecutive_nights_booked_next_day_count_once(store, tmp_path,
                                                                                                   order):
     va = "9880012300000002"
@@ -188,3 +186,38 @@ def test_id015_two_late_night_payments_of_one_va_on_consecutive_nights_booked_ne
     for name in order:
         import_file(store, files[name])
     assert payments(store) == (2, Decimal("100000.00"))
+    assert sorted(evidence(store).values()) == [["bni", "mt940"], ["bni", "mt940"]]
+
+
+@pytest.mark.parametrize("order", permutations(("n", "a", "b")), ids="-".join)
+def test_id016_a_line_naming_the_notification_takes_it_from_a_line_paired_by_va_only(store, tmp_path, order):
+    va = "9880012300000003"
+    files = {
+        "n": write(tmp_path, "n.jsonl", [bni("500001", va, 40_000, "2029-10-08 09:00:00")]),
+        "a": write(tmp_path, "a.sta", mt940(1, 0, [Line("291008", 40_000, "FT1", f"VA {va}")],
+                                            opens="291007", closes="291008")),
+        "b": write(tmp_path, "b.csv", "date;amount;reference;va;name;description\n"
+                                      f"2029-10-08;40.000,00;FT2;{va};ANI;VA {va} NTB 500001\n"),
+    }
+    for name in order:
+        import_file(store, files[name])
+    assert payments(store) == (2, Decimal("80000.00"))
+    assert sorted(evidence(store).values()) == [["bni", "csv"], ["mt940"]]
+
+
+@pytest.mark.parametrize("order", random.Random(17).sample(list(permutations(("n1", "n2", "s1", "s2", "m"))), 12),
+                         ids="-".join)
+def test_id017_a_monthly_statement_over_daily_ones_keeps_late_night_pairs_whole(store, tmp_path, order):
+    va = "9880012300000004"
+    lines = [Line("291009", 50_000, "FT4", f"VA {va}"), Line("291010", 50_000, "FT7", f"VA {va}")]
+    files = {
+        "n1": write(tmp_path, "n1.jsonl", [bni("100004", va, 50_000, "2029-10-08 23:32:00", bill="INV-4")]),
+        "n2": write(tmp_path, "n2.jsonl", [bni("100007", va, 50_000, "2029-10-09 23:50:00", bill="INV-7")]),
+        "s1": write(tmp_path, "s1.sta", mt940(2, 0, lines[:1], opens="291008", closes="291009")),
+        "s2": write(tmp_path, "s2.sta", mt940(3, 50_000, lines[1:], opens="291009", closes="291010")),
+        "m": write(tmp_path, "m.sta", mt940(10, 0, lines, opens="291008", closes="291010")),
+    }
+    for name in order:
+        import_file(store, files[name])
+    assert payments(store) == (2, Decimal("100000.00"))
+    assert sorted(evidence(store).values()) == [["bni", "mt940", "mt940"], ["bni", "mt940", "mt940"]]

@@ -485,7 +485,8 @@ def _describe(world: World, chosen: list[int], sequence: list[tuple[int, bool]])
 @given(world=bank_worlds(min_payments=1), data=st.data())
 def test_prop020_any_files_in_any_order_any_number_of_times_give_each_payment_once(store, world, data):
     """The payments of a subset of a world's files, imported shuffled with repeats, equal those of the subset
-    imported once in canonical order, and the world's payments the subset shows."""
+    imported once in canonical order, and the world's payments the subset shows (fewer by at most the
+    notifications the subset cannot tell from another payment's line, see ``World.unsure``)."""
     chosen, sequence = _order(world, data.draw)
     _describe(world, chosen, sequence)
     with _folder() as folder:
@@ -496,4 +497,9 @@ def test_prop020_any_files_in_any_order_any_number_of_times_give_each_payment_on
         _import_all(store, Path(folder), world, sequence, "any")
         again = stored_payments(store)
     assert again == once, "the order or repeats of the files changed the payments"
-    assert once == world.truth([world.files[index] for index in chosen]), "not each payment shown counted once"
+    files = [world.files[index] for index in chosen]
+    unsure = world.unsure(files)
+    if unsure:
+        assert world.truth(files)[0] - unsure <= once[0] <= world.truth(files)[0], "more payments than shown, or lost"
+    else:
+        assert once == world.truth(files), "not each payment shown counted once"
