@@ -1,5 +1,10 @@
-"""Shared fixtures: a migrated store on SQLite, on PostgreSQL, or on each in turn (`store`); a loopback
-SMTP server that keeps what it receives (`smtp_server`); the hypothesis profiles ("ci" by default, "long")."""
+"""Shared fixtures: a migrated store on SQLite, on PostgreSQL, or on each in turn (`store`); the SLA context
+the SLA, alert, workflow-record and SLA-report tests measure with (`ctx`); a loopback SMTP server that keeps
+what it receives (`smtp_server`); the hypothesis profiles ("ci" by default, "long").
+
+`sla_helpers.py` beside this file feeds hand-written step events through the real ingestion path; this
+folder is on the import path (pytest's prepend mode puts a root conftest's folder there), so any test
+imports it as `from sla_helpers import feed, wib`."""
 
 from __future__ import annotations
 
@@ -21,6 +26,8 @@ from sqlalchemy.engine import make_url
 from pantau.db import make_engine
 from pantau.migrate import upgrade
 from pantau.models import Base
+from pantau.settings import Settings
+from pantau.sla.context import SlaContext, sla_context
 
 POSTGRES_URL_ENV = "PANTAU_TEST_POSTGRES_URL"
 HYPOTHESIS_PROFILE_ENV = "PANTAU_HYPOTHESIS_PROFILE"
@@ -81,6 +88,12 @@ def store(request) -> Engine:
     return request.getfixturevalue("engine" if request.param == "sqlite" else "pg_engine")
 
 
+@pytest.fixture(scope="session")
+def ctx() -> SlaContext:
+    """The built-in SOP catalogue and the default working calendar."""
+    return sla_context(Settings())
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -118,12 +131,12 @@ def smtp_server() -> Iterator[SmtpServer]:
     controller.stop()
 
 
-MUST_RUN_MARKERS = ("browser", "postgres", "netns")
+MUST_RUN_MARKERS = ("browser", "postgres", "netns", "mariadb")
 _marker_outcomes: dict[str, dict[str, str]] = {marker: {} for marker in MUST_RUN_MARKERS}
 
 
 def pytest_runtest_logreport(report) -> None:
-    """Remember how each browser, PostgreSQL and network-namespace test ended (CI checks none was skipped); an
+    """Remember how each browser, PostgreSQL, network-namespace and MariaDB test ended (CI checks none was skipped); an
     expected failure (xfail, a known fault written down) ran and is counted as such, not as skipped."""
     for marker in MUST_RUN_MARKERS:
         if marker not in report.keywords:
