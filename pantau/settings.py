@@ -68,7 +68,7 @@ class CollectorSettings(BaseModel):
 
 
 def _default_failures() -> dict[str, int]:
-    return {"collector": 3, "bill_source": 3, "bank_inbox": 3, "event_source": 3, "agent": 3}
+    return {"collector": 3, "bill_source": 3, "bank_inbox": 3, "event_source": 3, "agent": 3, "file_import": 3}
 
 
 class SourceStatusSettings(BaseModel):

@@ -18,6 +18,7 @@ from pantau import formatting
 from pantau.i18n import translate
 
 from .common import console, engine, errors, fail, settings
+from .import_status import record_import
 
 Format = Literal["auto", "mt940", "camt053", "csv", "xlsx", "bni", "briva", "snap"]
 
@@ -49,9 +50,15 @@ def import_bank(
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=errors,
                   transient=True, disable=json_out or not errors.is_terminal) as progress:
         progress.add_task(f"Importing {file.name}…")
-        summary = import_file(engine(config), file, fmt=fmt, mapping=columns, actor=f"cli:{getpass.getuser()}",
-                              tz=ZoneInfo(config.timezone), language=config.language)
+        store = engine(config)
+        try:
+            summary = import_file(store, file, fmt=fmt, mapping=columns, actor=f"cli:{getpass.getuser()}",
+                                  tz=ZoneInfo(config.timezone), language=config.language)
+        except Exception as failure:
+            record_import(config, store, "bank", ok=False, error=failure)
+            raise
     error = localised(summary.error, config.language) if summary.error else None
+    _record(config, store, file.name, summary, error)
     if json_out:
         console.print_json(json.dumps({**summary.as_dict(), "error": error}))
     elif summary.status == "rejected":
@@ -65,6 +72,19 @@ def import_bank(
         console.print(_imported(file.name, summary, config.language), highlight=False)
     if summary.status == "rejected":
         raise typer.Exit(1)
+
+
+def _record(config, store, name: str, summary, error: dict | None) -> None:
+    """The import on the sources page: refused in the words printed, else what it stored."""
+    if summary.status == "rejected":
+        message = translate("{message}. Nothing was imported.", config.language, message=error["message"])
+        record_import(config, store, "bank", ok=False, refused=message)
+    elif summary.status == "already_imported":
+        record_import(config, store, "bank", ok=True, message=translate(
+            "{name} was imported before (import #{number}); nothing added.", config.language, name=name,
+            number=summary.import_id))
+    else:
+        record_import(config, store, "bank", ok=True, message=_imported(name, summary, config.language))
 
 
 def _imported(name: str, summary, language: str) -> str:

@@ -11,6 +11,7 @@ import typer
 from collectors.bills import BillDataError, BillSource, bill_sources, sync_source
 
 from .common import console, engine, errors, fail, settings
+from .import_status import record_import
 
 EXPORT = "export"
 """The source name of bills imported without `--source`: the file's headers are Pantau's field names."""
@@ -41,9 +42,11 @@ def import_bills(
              "mark the bills it lacks deleted. Import it without --source, or configure a file source for it.")
     base = known[source] if source else BillSource(name=EXPORT, file=file)
     chosen = base.model_copy(update={"file": file, "url": None, "query": None})
+    store = engine(config)
     try:
-        report = sync_source(engine(config), chosen, config.timezone, actor=f"cli:{getpass.getuser()}")
+        report = sync_source(store, chosen, config.timezone, actor=f"cli:{getpass.getuser()}")
     except BillDataError as error:
+        record_import(config, store, "bills", ok=False, refused=f"{error}. Nothing was imported.")
         if json_out:
             console.print_json(json.dumps({"file": str(file), "status": "rejected", "row": error.row,
                                            "field": error.field, "value": None if error.value is None
@@ -53,9 +56,14 @@ def import_bills(
             errors.print(f"[bold red]error:[/] {error}", highlight=False)
             errors.print("Nothing was imported.")
         raise typer.Exit(1) from None
+    except Exception as error:
+        record_import(config, store, "bills", ok=False, error=error)
+        raise
+    summary = (f"{file.name} (source {report.source}): {report.read:,} bills read, {report.written:,} new or "
+               f"changed, {report.deleted:,} marked deleted.")
+    record_import(config, store, "bills", ok=True, message=summary)
     if json_out:
         console.print_json(json.dumps({"file": str(file), "status": "imported", "source": report.source,
                                        "rows_read": report.read, "written": report.written, "deleted": report.deleted}))
     else:
-        console.print(f"{file.name} (source {report.source}): {report.read:,} bills read, {report.written:,} new or "
-                      f"changed, {report.deleted:,} marked deleted.")
+        console.print(summary)

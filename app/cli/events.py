@@ -12,6 +12,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from collectors.workflow.files import EventFileError, import_file
 
 from .common import console, engine, errors, settings
+from .import_status import record_import
 
 
 def register(app: typer.Typer) -> None:
@@ -39,6 +40,7 @@ def import_events(
             progress.add_task(f"Importing {file.name} and measuring its cases…")
             report = import_file(store, file, sop.upper(), config, actor=actor)
     except EventFileError as error:
+        record_import(config, store, "events", ok=False, refused=_refusal(error))
         if json_out:
             console.print_json(json.dumps({"ok": False, "file": str(file), "errors": error.as_dicts()}))
         else:
@@ -46,10 +48,20 @@ def import_events(
                 errors.print(f"[bold red]error:[/] {line}", highlight=False)
             errors.print("Nothing was imported.")
         raise typer.Exit(1) from None
+    except Exception as error:
+        record_import(config, store, "events", ok=False, error=error)
+        raise
+    summary = (f"{file.name}: {report.received:,} events read, {report.stored:,} new, {report.duplicates:,} already "
+               f"known; {report.cases:,} cases measured ({report.steps:,} steps).")
+    record_import(config, store, "events", ok=True, message=f"{sop.upper()} {summary}")
     if json_out:
         console.print_json(json.dumps({"ok": True, "file": str(file), "sop": sop.upper(), **report.as_dict()}))
         return
-    console.print(
-        f"{file.name}: {report.received:,} events read, {report.stored:,} new, {report.duplicates:,} already known; "
-        f"{report.cases:,} cases measured ({report.steps:,} steps)."
-    )
+    console.print(summary)
+
+
+def _refusal(error: EventFileError) -> str:
+    """The first problem on one line (it names the file, line and field) and how many more there are."""
+    lines = str(error).splitlines() or [error.path.name]
+    more = f" (and {len(lines) - 1} more)" if len(lines) > 1 else ""
+    return f"{lines[0]}{more}. Nothing was imported."

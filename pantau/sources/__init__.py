@@ -5,13 +5,14 @@ The write side lives here, in the core, so the scheduler, the collectors and the
 read side is `queries.sources`.
 """
 
-from .errors import describe_error
+from .errors import REFUSED, describe_error
 from .kinds import (
     AGENT,
     BANK_INBOX,
     BILL_SOURCE,
     COLLECTOR,
     EVENT_SOURCE,
+    FILE_IMPORT,
     KIND_NAMES,
     KINDS,
     MONITOR,
@@ -39,8 +40,8 @@ from .status import (
 )
 
 __all__ = [
-    "AGENT", "ALERT_SOURCE", "BANK_INBOX", "BILL_SOURCE", "COLLECTOR", "EVENT_SOURCE", "KINDS", "KIND_NAMES",
-    "MONITOR", "PROCESS", "PROCESS_NAME", "NotCheckable", "SourceRef", "alert_key", "check_silent", "declare",
-    "describe_error", "failure_text", "finish_check", "forget", "heartbeat", "owner", "pending_checks",
-    "record_attempt", "request_check", "source_label", "stopped", "threshold",
+    "AGENT", "ALERT_SOURCE", "BANK_INBOX", "BILL_SOURCE", "COLLECTOR", "EVENT_SOURCE", "FILE_IMPORT", "KINDS",
+    "KIND_NAMES", "MONITOR", "PROCESS", "PROCESS_NAME", "REFUSED", "NotCheckable", "SourceRef", "alert_key",
+    "check_silent", "declare", "describe_error", "failure_text", "finish_check", "forget", "heartbeat", "owner",
+    "pending_checks", "record_attempt", "request_check", "source_label", "stopped", "threshold",
 ]

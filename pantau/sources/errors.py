@@ -6,17 +6,20 @@ from __future__ import annotations
 import re
 import socket
 
-KINDS = ("unreachable", "login", "not_found", "permission", "data", "silent", "other")
+KINDS = ("unreachable", "login", "not_found", "permission", "data", "refused", "silent", "other")
 WORDS = {
     "unreachable": "could not be reached",
     "login": "refused the log-in",
     "not_found": "was not found",
     "permission": "refused access",
     "data": "sent data that could not be read",
+    "refused": "refused the file",
     "silent": "has sent nothing",
     "other": "failed",
 }
-"""English message ids of what failed, said of the source ("Bill source keuangan could not be reached")."""
+"""English message ids of what failed, said of the source ("Bill source keuangan could not be reached"). A file
+import's refusal ("refused") is never guessed from an error: its caller names it (`record_attempt(error_kind=)`)."""
+REFUSED = "refused"
 
 _PATTERNS = (
     ("login", re.compile(r"access denied for user|password authentication failed|authentication failed|"

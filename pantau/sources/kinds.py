@@ -3,7 +3,8 @@ that alert links.
 
 Decided where the issue was silent: a collector belongs to the subject it feeds (server collectors to the IT
 head, money collectors to the bendahara, the rest to the administrator); the collector process itself is
-the administrator's. A monitor's failures are its own down alert (`collectors.monitors.alerts`: N checks in
+the administrator's; a file import (`pantau import bank|bills|events`, run by hand or from cron) belongs to the
+subject its files feed. A monitor's failures are its own down alert (`collectors.monitors.alerts`: N checks in
 a row, per monitor, to the IT head, resolved with the outage's length), so monitors get no second alert.
 """
 
@@ -18,8 +19,9 @@ BILL_SOURCE = "bill_source"
 BANK_INBOX = "bank_inbox"
 EVENT_SOURCE = "event_source"
 AGENT = "agent"
+FILE_IMPORT = "file_import"
 
-KINDS: tuple[str, ...] = (PROCESS, COLLECTOR, MONITOR, BILL_SOURCE, BANK_INBOX, EVENT_SOURCE, AGENT)
+KINDS: tuple[str, ...] = (PROCESS, COLLECTOR, MONITOR, BILL_SOURCE, BANK_INBOX, EVENT_SOURCE, AGENT, FILE_IMPORT)
 """In the order the sources page lists them."""
 
 KIND_NAMES = {
@@ -30,17 +32,20 @@ KIND_NAMES = {
     BANK_INBOX: "Bank inbox",
     EVENT_SOURCE: "Event source",
     AGENT: "Host agent",
+    FILE_IMPORT: "File import",
 }
 """English message ids (`pantau/locale/id/LC_MESSAGES/sources.po`)."""
 
 OWNERS = {PROCESS: "admin", COLLECTOR: "admin", MONITOR: "kepala_it", BILL_SOURCE: "bendahara",
-          BANK_INBOX: "bendahara", EVENT_SOURCE: "admin", AGENT: "kepala_it"}
+          BANK_INBOX: "bendahara", EVENT_SOURCE: "admin", AGENT: "kepala_it", FILE_IMPORT: "admin"}
 COLLECTOR_OWNERS = {
     "monitors": "kepala_it", "host-metrics": "kepala_it", "monitor-retention": "kepala_it",
     "bills": "bendahara", "token-stock": "bendahara", "bank-inbox": "bendahara", "reconciliation": "bendahara",
     "h2h-stall": "bendahara",
 }
-ALERTED = (COLLECTOR, BILL_SOURCE, BANK_INBOX, EVENT_SOURCE, AGENT)
+IMPORT_OWNERS = {"pantau import bank": "bendahara", "pantau import bills": "bendahara"}
+"""A file import (a source named after its command, `pantau import bank`) belongs to the subject it feeds."""
+ALERTED = (COLLECTOR, BILL_SOURCE, BANK_INBOX, EVENT_SOURCE, AGENT, FILE_IMPORT)
 """Kinds whose failures alert their owner (see the module's docstring for monitors)."""
 PAGE = "/sumber"
 ROLE_PAGES = {"bendahara": "/pembayaran"}
@@ -65,6 +70,8 @@ def owner(kind: str, name: str) -> str:
     """The role that owns a source: the one its failing-source alert goes to."""
     if kind == COLLECTOR:
         return COLLECTOR_OWNERS.get(name, "admin")
+    if kind == FILE_IMPORT:
+        return IMPORT_OWNERS.get(name, "admin")
     return OWNERS.get(kind, "admin")
 
 

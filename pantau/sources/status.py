@@ -44,10 +44,12 @@ def _ensure(session: Session, kind: str, name: str, **values) -> SourceStatus:
 
 def record_attempt(session: Session, settings: Settings, kind: str, name: str, *, ok: bool,
                    at: datetime | None = None, error: BaseException | str | None = None, message: str | None = None,
-                   interval_s: float | None = None, pushed: bool | None = None) -> SourceStatus:
+                   interval_s: float | None = None, pushed: bool | None = None,
+                   error_kind: str | None = None) -> SourceStatus:
     """Record one attempt to read (or one push from) a source: a success clears its run of failures (and
     resolves its failing alert, saying how long the outage lasted); a failure is kept in plain words and,
-    after the kind's configured number in a row, alerts the source's owner once."""
+    after the kind's configured number in a row, alerts the source's owner once. `error_kind` (one of
+    `errors.KINDS`) says what failed where the caller knows better than the error's text (a refused file)."""
     at = at or utcnow()
     row = _ensure(session, kind, name)
     if interval_s is not None:
@@ -62,6 +64,7 @@ def record_attempt(session: Session, settings: Settings, kind: str, name: str, *
         row.consecutive_failures, row.failing_since = 0, None
         return row
     row.last_error_kind, row.last_error = describe_error(error)
+    row.last_error_kind = error_kind or row.last_error_kind
     row.last_error_at = at
     row.failing_since = row.failing_since or at
     row.consecutive_failures += 1
