@@ -10,6 +10,9 @@ optional  ``payer_name``, ``nim``, ``reg_no``, ``prodi`` (programme code), ``ang
           ``paid_at``, ``paid_amount``, and ``updated_at`` (the change time the sync follows;
           named by ``updated_column``)
 
+A bill is identified by (key space, ``source_key``); the key space is the source's name, so the same
+number in two sources is two bills, unless sources declare a shared ``key_space``. See docs/sources.md.
+
 Example::
 
     [sources.bills.keuangan]
@@ -40,6 +43,7 @@ class BillSource(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = ""
+    key_space: str | None = None
     url: str | None = None
     query: str | None = None
     file: Path | None = None
@@ -55,12 +59,19 @@ class BillSource(BaseModel):
             raise ValueError("give either url (with query) or file")
         if self.url is not None and not (self.query or "").strip():
             raise ValueError("a database source needs a mapping query")
+        if self.key_space is not None and not (IDENTIFIER.match(self.key_space) and len(self.key_space) <= 32):
+            raise ValueError(f"key_space {self.key_space!r} is not a plain name of at most 32 characters")
         if not IDENTIFIER.match(self.updated_column):
             raise ValueError(f"updated_column {self.updated_column!r} is not a plain column name")
         unknown = sorted(set(self.columns) - set(REQUIRED) - set(OPTIONAL))
         if unknown:
             raise ValueError(f"columns maps unknown fields {', '.join(unknown)}")
         return self
+
+    @property
+    def space(self) -> str:
+        """The key space of the source's bill numbers: its own name unless it declares a shared one."""
+        return self.key_space or self.name
 
     @property
     def is_database(self) -> bool:

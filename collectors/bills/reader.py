@@ -9,11 +9,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, bindparam, create_engine, event, text
 
 from .config import OPTIONAL, REQUIRED, BillSource
 from .records import BillDataError
 
+KEY_BATCH = 1_000
 _READ_ONLY = {
     "mysql": "SET SESSION TRANSACTION READ ONLY",
     "mariadb": "SET SESSION TRANSACTION READ ONLY",
@@ -46,15 +47,34 @@ def read_changed(engine: Engine, source: BillSource, since: datetime | None, zon
     with engine.connect() as connection:
         result = connection.execute(text(query), params)
         frame = pd.DataFrame(result.all(), columns=list(result.keys()), dtype=object)
+    return _named(frame, source)
+
+
+def read_rows(engine: Engine, source: BillSource, keys: list) -> tuple[pd.DataFrame, list[str]]:
+    """The rows of the mapping query whose bill numbers are ``keys`` (as the source gave them), whatever
+    their change time: bills that came back, and numbers given twice."""
+    frames = []
+    statement = text(f"SELECT * FROM ({source.query}) src WHERE src.source_key IN :keys").bindparams(
+        bindparam("keys", expanding=True))
+    with engine.connect() as connection:
+        for first in range(0, len(keys), KEY_BATCH):
+            result = connection.execute(statement, {"keys": keys[first:first + KEY_BATCH]})
+            frames.append(pd.DataFrame(result.all(), columns=list(result.keys()), dtype=object))
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(dtype=object)
+    return _named(frame, source)
+
+
+def _named(frame: pd.DataFrame, source: BillSource) -> tuple[pd.DataFrame, list[str]]:
     frame = frame.rename(columns={source.updated_column: "updated_at"})
     return frame, [f"bill {key!r}" for key in frame.get("source_key", pd.Series([None] * len(frame)))]
 
 
-def read_keys(engine: Engine, source: BillSource) -> set[str]:
-    """Every bill number the mapping query gives now (deleted bills are the ones missing)."""
+def read_keys(engine: Engine, source: BillSource) -> list:
+    """Every bill number the mapping query gives now, as the source gives it and as often as it gives it
+    (deleted bills are the ones missing; a number given twice is refused)."""
     with engine.connect() as connection:
         keys = connection.execute(text(f"SELECT src.source_key FROM ({source.query}) src")).scalars()
-        return {str(key).strip() for key in keys if key is not None}
+        return [key for key in keys if key is not None]
 
 
 def read_export(source: BillSource) -> tuple[pd.DataFrame, list[str]]:
@@ -74,3 +94,27 @@ def read_export(source: BillSource) -> tuple[pd.DataFrame, list[str]]:
     renamed = {by_header[header.lower()]: field for field, header in wanted.items() if header.lower() in by_header}
     frame = frame[list(renamed)].rename(columns=renamed)
     return frame, [f"{path.name} line {number}" for number in range(2, len(frame) + 2)]
+
+
+def source_keys(values) -> list[str]:
+    """Bill numbers as the store keeps them (text, trimmed; a whole float without its ``.0``)."""
+    return [str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
+            for value in values]
+
+
+def name_repeated(frame: pd.DataFrame, rows: list[str], repeated: set[str]) -> list[str]:
+    """Row names that tell apart the rows giving the same bill number: by the values in which they differ
+    (``bill 'TGH-1' (amount 1000000.00, kind registrasi)``), or by their order when they are equal."""
+    if not repeated or frame.empty:
+        return rows
+    named = list(rows)
+    keys = source_keys(frame["source_key"])
+    for key in repeated:
+        at = [index for index, value in enumerate(keys) if value == key]
+        group = frame.iloc[at]
+        differing = [column for column in group.columns
+                     if column != "source_key" and group[column].astype(str).nunique(dropna=False) > 1][:3]
+        for copy, index in enumerate(at, start=1):
+            shown = ", ".join(f"{column} {frame.iloc[index][column]}" for column in differing)
+            named[index] = f"bill {key!r} ({shown or f'copy {copy}'})"
+    return named

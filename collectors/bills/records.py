@@ -53,7 +53,10 @@ def normalise(frame: pd.DataFrame, source: str, zone: str, rows: list[str]) -> p
     duplicated = out["source_key"].duplicated()
     if duplicated.any():
         at = int(duplicated.to_numpy().nonzero()[0][0])
-        raise BillDataError(source, rows[at], "source_key", out["source_key"].iloc[at], "the same bill twice")
+        key = out["source_key"].iloc[at]
+        first = int((out["source_key"] == key).to_numpy().nonzero()[0][0])
+        raise BillDataError(source, rows[at], "source_key", key,
+                            f"the same bill number twice in one sync: {rows[first]} and {rows[at]}")
     paid_amount = [amount if flag and given is None else (given or Decimal(0))
                    for flag, amount, given in zip(out["paid"], out["amount"], out["paid_amount"])]
     out["paid_amount"] = pd.Series(paid_amount, index=frame.index, dtype=object)

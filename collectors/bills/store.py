@@ -21,21 +21,24 @@ def watermark(connection: Connection, source: str) -> datetime | None:
     return connection.scalar(select(func.max(Bill.source_updated_at)).where(Bill.source == source))
 
 
-def upsert(connection: Connection, records: pd.DataFrame, source: str, now: datetime) -> int:
-    """Insert or update ``records`` (from :func:`records.normalise`); returns the bills written.
+def upsert(connection: Connection, records: pd.DataFrame, source: str, now: datetime,
+           space: str | None = None) -> int:
+    """Insert or update ``records`` (from :func:`records.normalise`) as bills of ``source`` in the key
+    space ``space`` (the source's own when None); returns the bills written.
 
-    An existing bill is rewritten only when one of its fields differs, so a sync that reads a row
-    again (at its watermark, or a whole export) writes nothing for it. A bill that was deleted and
-    comes back is live again.
+    A bill is its number in its key space: the same number from a source of another key space is
+    another bill. An existing bill is rewritten only when one of its fields differs, so a sync that
+    reads a row again (at its watermark, or a whole export) writes nothing for it. A bill that was
+    deleted and comes back is live again.
     """
     if records.empty:
         return 0
-    rows = _rows(connection, records, source, now)
+    rows = _rows(connection, records, source, space or source, now)
     insert = _INSERTS[connection.dialect.name](Bill)
     changed = [getattr(Bill, name).is_distinct_from(getattr(insert.excluded, name)) for name in MUTABLE]
     changed.append(Bill.deleted_at.is_not(None))
     statement = insert.on_conflict_do_update(
-        index_elements=["source_key"],
+        index_elements=["source_key", "key_space"],
         set_={**{name: getattr(insert.excluded, name) for name in MUTABLE}, "source": insert.excluded.source,
               "synced_at": insert.excluded.synced_at, "deleted_at": None},
         where=or_(*changed),
@@ -46,28 +49,37 @@ def upsert(connection: Connection, records: pd.DataFrame, source: str, now: date
     return written
 
 
-def mark_deleted(connection: Connection, source: str, present: set[str], now: datetime) -> int:
-    """Mark the live bills of ``source`` whose numbers are not in ``present`` as deleted."""
-    live = connection.scalars(select(Bill.source_key).where(Bill.source == source, Bill.deleted_at.is_(None)))
-    gone = sorted(set(live) - present)
+def mark_deleted(connection: Connection, source: str, present: set[str], now: datetime,
+                 space: str | None = None) -> int:
+    """Mark the live bills of ``source`` whose numbers are not in ``present`` as deleted, and those it wrote
+    in another key space than ``space`` (before its key space setting changed)."""
+    space = space or source
+    live = connection.execute(select(Bill.id, Bill.source_key, Bill.key_space)
+                              .where(Bill.source == source, Bill.deleted_at.is_(None)))
+    gone = sorted(bill for bill, key, key_space in live if key_space != space or key not in present)
     for first in range(0, len(gone), BATCH):
-        connection.execute(update(Bill).where(Bill.source_key.in_(gone[first:first + BATCH]))
+        connection.execute(update(Bill).where(Bill.id.in_(gone[first:first + BATCH]))
                            .values(deleted_at=now, synced_at=now))
     return len(gone)
+
+
+def live_keys(connection: Connection, space: str) -> set[str]:
+    """The numbers of the live bills of a key space (of whichever source wrote them)."""
+    return set(connection.scalars(select(Bill.source_key).where(Bill.key_space == space, Bill.deleted_at.is_(None))))
 
 
 def live_count(connection: Connection, source: str) -> int:
     return connection.scalar(select(func.count()).where(Bill.source == source, Bill.deleted_at.is_(None)))
 
 
-def _rows(connection: Connection, records: pd.DataFrame, source: str, now: datetime) -> list[dict]:
+def _rows(connection: Connection, records: pd.DataFrame, source: str, space: str, now: datetime) -> list[dict]:
     students = _lookup(connection, Student.nim, Student.id, records["nim"])
     applicants = _lookup(connection, Applicant.reg_no, Applicant.id, records["reg_no"])
     prodi = _lookup(connection, Prodi.code, Prodi.id, records["prodi"])
     rows = []
     for record in records.itertuples(index=False):
         rows.append({
-            "source": source, "source_key": record.source_key, "kind": record.kind,
+            "source": source, "key_space": space, "source_key": record.source_key, "kind": record.kind,
             "student_id": students.get(record.nim), "applicant_id": applicants.get(record.reg_no),
             "payer_name": record.payer_name or record.nim or record.reg_no or record.source_key,
             "prodi_id": prodi.get(record.prodi), "angkatan": record.angkatan, "semester": record.semester,

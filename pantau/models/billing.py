@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, String
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, BigId, Money, UTCDateTime, utcnow
@@ -15,12 +15,19 @@ APP_STATES = ("paid", "partial", "unpaid")
 """A bill in the payment application: fully paid, paid in part, or not paid at all."""
 
 
+def _own_space(context) -> str:
+    """A bill inserted without a key space is in its source's own."""
+    return context.get_current_parameters().get("source") or "demo"
+
+
 class Bill(Base):
     """A bill as the payment application holds it, synced read-only from its database or an export.
 
-    ``source`` names the configured bill source the row came from; ``source_updated_at`` is the
-    source's own change time, the watermark of the next incremental sync. Its reconciliation state
-    is in :class:`~pantau.models.bank.BillState`.
+    A bill is identified by its number in its key space, ``(key_space, source_key)``: the key space is
+    the source's name unless the source's settings declare one it shares with other sources, so the
+    same number in two sources is two bills. ``source`` names the configured bill source that last
+    wrote the row; ``source_updated_at`` is the source's own change time, the watermark of the next
+    incremental sync. Its reconciliation state is in :class:`~pantau.models.bank.BillState`.
     """
 
     __tablename__ = "bills"
@@ -30,11 +37,13 @@ class Bill(Base):
         Index(None, "app_paid", "due_date"),
         Index(None, "kind", "prodi_id", "angkatan"),
         Index(None, "source", "source_updated_at"),
+        UniqueConstraint("source_key", "key_space"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     source: Mapped[str] = mapped_column(String(32), default="demo", server_default="demo")
-    source_key: Mapped[str] = mapped_column(String(40), unique=True)
+    key_space: Mapped[str] = mapped_column(String(32), default=_own_space, server_default="demo")
+    source_key: Mapped[str] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(16))
     student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"))
     applicant_id: Mapped[int | None] = mapped_column(ForeignKey("applicants.id"))

@@ -46,7 +46,7 @@ SELECT credit_id, amount, CAST(code % {id_span} AS BIGINT) AS bill_id,
 FROM (
   SELECT t.id AS credit_id, t.amount AS amount, COALESCE(
     CASE WHEN t.bill_ref IS NOT NULL THEN
-      (SELECT CASE WHEN b.amount = t.amount THEN 0 ELSE 4 END * {preference} + b.id
+      (SELECT MIN(CASE WHEN b.amount = t.amount THEN 0 ELSE 4 END * {preference} + b.id)
        FROM bills b WHERE b.source_key = t.bill_ref AND b.deleted_at IS NULL) END,
     (SELECT MIN(
         (CASE WHEN b.amount = t.amount THEN 0 ELSE 4 END
@@ -62,7 +62,8 @@ FROM (
 """Each credit with its bill and whether it pays exactly the bill's amount. The bill is found in one
 indexed look-up that returns a code: the preference digit (4 when the amounts differ, plus 2 when
 paid after the due date), the due day and the bill's id, so MIN picks the preferred bill and the
-code says whether its amount was matched without reading the bill again. The fence keeps the inner
+code says whether its amount was matched without reading the bill again. A bill number two sources both
+use (two bills) gives the one of the credit's amount, else the older one. The fence keeps the inner
 query apart, so the look-up runs once per credit rather than once per use of its code."""
 
 AGG_SQL = """

@@ -27,3 +27,21 @@ CREATE TABLE tagihan (
 QUERY = """SELECT no_tagihan AS source_key, jenis_tagihan AS kind, nim, nama AS payer_name, kode_prodi AS prodi,
 thn_angkatan AS angkatan, kd_semester AS semester, nominal AS amount, no_va AS va_number,
 tgl_jatuh_tempo AS due_date, status_bayar AS paid, tgl_bayar AS paid_at, diubah FROM tagihan"""
+
+PG_TABLE = """
+CREATE TABLE invoice (
+  invoice_no TEXT PRIMARY KEY,
+  charge_type TEXT NOT NULL,
+  student_no TEXT NULL,
+  term TEXT NOT NULL,
+  total NUMERIC(14, 2) NULL,
+  va TEXT NOT NULL,
+  due DATE NOT NULL,
+  settled BOOLEAN NOT NULL DEFAULT false,
+  settled_on TEXT NULL,
+  modified TIMESTAMP NOT NULL
+)
+"""
+
+PG_QUERY = """SELECT invoice_no AS source_key, charge_type AS kind, student_no AS nim, term AS semester,
+total AS amount, va AS va_number, due AS due_date, settled AS paid, settled_on AS paid_at, modified FROM invoice"""

@@ -67,5 +67,6 @@ def test_br006_a_missing_column_and_a_repeated_bill_are_refused():
     with pytest.raises(BillDataError, match="field semester: column missing"):
         normalise(pd.DataFrame([{k: v for k, v in BASE.items() if k != "semester"}]), "ekspor", "Asia/Jakarta", ["x"])
     twice = pd.DataFrame([BASE, BASE], dtype=object)
-    with pytest.raises(BillDataError, match="line 3, field source_key, value 'TGH-1': the same bill twice"):
+    with pytest.raises(BillDataError, match="line 3, field source_key, value .TGH-1.: the same bill number twice in "
+                                            "one sync: line 2 and line 3"):
         normalise(twice, "ekspor", "Asia/Jakarta", ["line 2", "line 3"])
