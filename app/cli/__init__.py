@@ -13,6 +13,7 @@ from . import (
     report,
     services,
     store,
+    sync,
     tokens,
     users,
 )
@@ -25,6 +26,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(imports.app, name="import")
 app.add_typer(report.app, name="report")
+app.add_typer(sync.app, name="sync")
 bench.register(app)
 recon.register(app)
 agent.register(app)

@@ -4,15 +4,17 @@ mapping query, or its CSV/XLSX export; and the token-stock alerts of the admissi
 from .collector import BillsCollector
 from .config import BillSource, bill_sources
 from .records import BillDataError, normalise
-from .sync import SyncReport, sync_source
+from .sync import SourceUnreadable, SyncReport, TooManyBadRows, sync_source
 from .tokens import TokenStockCollector, check_stock
 
 __all__ = [
     "BillDataError",
     "BillSource",
     "BillsCollector",
+    "SourceUnreadable",
     "SyncReport",
     "TokenStockCollector",
+    "TooManyBadRows",
     "bill_sources",
     "check_stock",
     "normalise",

@@ -1,18 +1,59 @@
-"""The ``bills`` collector: sync every configured bill source, then reconcile if anything changed."""
+"""The ``bills`` collector: sync every configured bill source, then reconcile if anything changed. The same
+run serves `pantau sync bills`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from collectors.base import Collector, CollectorResult, SourceFailures
 from collectors.registry import register
 from pantau.db import session_scope
 from pantau.recon import reconcile
-from pantau.sources import BILL_SOURCE, SourceRef, record_attempt
+from pantau.settings import Settings
+from pantau.sources import BILL_SOURCE, SourceRef, describe_error, record_attempt
 
 from .config import BillSource, bill_sources
 from .records import BillDataError
-from .sync import SyncReport, sync_source
+from .sync import ACTOR, SourceUnreadable, SyncReport, sync_source
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One source's sync: its report, or the one line saying why it failed."""
+
+    source: str
+    report: SyncReport | None = None
+    error: str | None = None
+
+
+def sync_sources(engine: Engine, settings: Settings, sources: list[BillSource], *, actor: str = ACTOR,
+                 interval_s: float | None = None) -> list[Outcome]:
+    """Sync each source in turn with quarantine (a source that fails does not stop the others), record each
+    attempt on the source's status, and reconcile once if any bill changed."""
+    outcomes = []
+    for source in sources:
+        try:
+            report = sync_source(engine, source, settings.timezone, actor=actor, quarantine=True)
+        except (BillDataError, SourceUnreadable, OSError, SQLAlchemyError) as error:
+            outcomes.append(Outcome(source.name, error=failure_line(source.name, error)))
+            _record(engine, settings, source.name, interval_s, error=error)
+            continue
+        outcomes.append(Outcome(source.name, report=report))
+        _record(engine, settings, source.name, interval_s, report=report)
+    if any(outcome.report and outcome.report.changed for outcome in outcomes):
+        reconcile(engine, settings)
+    return outcomes
+
+
+def failure_line(name: str, error: BaseException) -> str:
+    """One line naming the source, never a driver's traceback or SQL."""
+    if isinstance(error, (BillDataError, SourceUnreadable)):
+        return str(error)
+    kind, detail = describe_error(error)
+    return f"bill source {name!r} failed: {detail or kind}"
 
 
 @register
@@ -45,28 +86,22 @@ class BillsCollector(Collector):
         return self._sync([source])
 
     def _sync(self, sources: list[BillSource]) -> CollectorResult:
-        reports, failures = [], []
-        for source in sources:
-            try:
-                report = sync_source(self.engine, source, self.settings.timezone)
-            except (BillDataError, OSError, SQLAlchemyError) as error:
-                failures.append(str(error))
-                self._record(source.name, error=error)
-                continue
-            reports.append(report)
-            self._record(source.name, report=report)
-        changed = sum(report.changed for report in reports)
-        if changed:
-            reconcile(self.engine, self.settings)
+        outcomes = sync_sources(self.engine, self.settings, sources, interval_s=self.interval_s)
+        failures = [outcome.error for outcome in outcomes if outcome.error]
+        reports = [outcome.report for outcome in outcomes if outcome.report]
         if failures:
             raise SourceFailures("; ".join(failures))
-        return CollectorResult(changed, "; ".join(_line(report) for report in reports))
-
-    def _record(self, name: str, *, report: SyncReport | None = None, error: Exception | None = None) -> None:
-        with session_scope(self.engine) as session:
-            record_attempt(session, self.settings, BILL_SOURCE, name, ok=error is None, error=error,
-                           message=_line(report) if report else None, interval_s=self.interval_s)
+        return CollectorResult(sum(report.changed for report in reports), "; ".join(map(summary, reports)))
 
 
-def _line(report: SyncReport) -> str:
-    return f"{report.source}: {report.read} read, {report.written} written, {report.deleted} deleted"
+def _record(engine: Engine, settings: Settings, name: str, interval_s: float | None, *,
+            report: SyncReport | None = None, error: Exception | None = None) -> None:
+    with session_scope(engine) as session:
+        record_attempt(session, settings, BILL_SOURCE, name, ok=error is None, error=error,
+                       message=summary(report) if report else None, interval_s=interval_s)
+
+
+def summary(report: SyncReport) -> str:
+    """``keuangan: 10 read, 9 written, 0 deleted`` (and ``, 1 set aside`` when rows were quarantined)."""
+    line = f"{report.source}: {report.read} read, {report.written} written, {report.deleted} deleted"
+    return f"{line}, {len(report.quarantined)} set aside" if report.quarantined else line

@@ -52,6 +52,7 @@ class BillSource(BaseModel):
     timezone: str | None = None
     interval_s: float = Field(300, gt=0)
     allow_empty: bool = False
+    max_bad_percent: float = Field(5.0, ge=0, le=100)
 
     @model_validator(mode="after")
     def _one_kind(self) -> BillSource:

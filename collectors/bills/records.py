@@ -30,37 +30,88 @@ _MOMENT_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d-%m-%Y %H:%M:%S")
 
 
 class BillDataError(ValueError):
-    """A bill row that cannot be stored; nothing of the sync is stored then."""
+    """A bill row that cannot be stored (set aside in quarantine, or nothing of the sync is stored), or a
+    whole source refused. Names the source, the query (a database source's mapping query) or file, the row,
+    the field and the source's column when its name differs."""
 
-    def __init__(self, source: str, row: str, field: str, value: object, reason: str) -> None:
+    def __init__(self, source: str, row: str, field: str, value: object, reason: str, *, query: str | None = None,
+                 column: str | None = None, key: str | None = None) -> None:
         self.source, self.row, self.field, self.value, self.reason = source, row, field, value, reason
+        self.query, self.column, self.key = query, column or field, key
         shown = "" if value is None else f", value {str(value)[:80]!r}"
-        super().__init__(f"bill source {source!r} {row}, field {field}{shown}: {reason}")
+        where = f" {query}," if query else ""
+        named = f" (column {column})" if column and column != field else ""
+        super().__init__(f"bill source {source!r}{where} {row}, field {field}{named}{shown}: {reason}")
+
+    def as_dict(self) -> dict:
+        """The row's problem as `pantau sync bills --json` and the quarantine list give it."""
+        return {"row": self.row, "source_key": self.key, "query": self.query, "column": self.column,
+                "field": self.field, "value": None if self.value is None else str(self.value)[:200],
+                "reason": self.reason}
 
 
-def normalise(frame: pd.DataFrame, source: str, zone: str, rows: list[str]) -> pd.DataFrame:
-    """Bill records from ``frame`` (columns named as the bill fields); ``rows`` names each row in errors."""
+def normalise(frame: pd.DataFrame, source: str, zone: str, rows: list[str], *,
+              quarantine: list[BillDataError] | None = None, query: str | None = None,
+              columns: dict[str, str] | None = None) -> pd.DataFrame:
+    """Bill records from ``frame`` (columns named as the bill fields); ``rows`` names each row in errors,
+    ``query`` and ``columns`` (field -> the source's column) name where they came from.
+
+    Without ``quarantine`` the first bad row raises :class:`BillDataError`; with it, each bad row (its
+    first bad value) is appended there and left out, and the other rows are returned. A number given by
+    two rows is a bad value of both, naming both rows. A missing column always raises.
+    """
+    columns = columns or {}
     missing = [name for name in REQUIRED if name not in frame.columns]
     if missing:
         found = ", ".join(map(str, frame.columns)) or "nothing"
-        raise BillDataError(source, "header", missing[0], None, f"column missing; the source gives {found}")
+        raise BillDataError(source, "header", missing[0], None, f"column missing; the source gives {found}",
+                            query=query, column=columns.get(missing[0]))
     tz = ZoneInfo(zone)
+    keys = frame["source_key"].tolist()
+    bad: dict[int, BillDataError] = {}
     out = pd.DataFrame(index=frame.index)
     for name in (*REQUIRED, *OPTIONAL):
         values = frame[name].tolist() if name in frame.columns else [None] * len(frame)
-        out[name] = pd.Series([_value(name, value, tz, source, row) for value, row in zip(values, rows)],
-                              index=frame.index, dtype=object)
-    duplicated = out["source_key"].duplicated()
-    if duplicated.any():
-        at = int(duplicated.to_numpy().nonzero()[0][0])
-        key = out["source_key"].iloc[at]
-        first = int((out["source_key"] == key).to_numpy().nonzero()[0][0])
-        raise BillDataError(source, rows[at], "source_key", key,
-                            f"the same bill number twice in one sync: {rows[first]} and {rows[at]}")
+        parsed = []
+        for at, (value, row) in enumerate(zip(values, rows)):
+            try:
+                parsed.append(_value(name, value, tz, source, row))
+            except BillDataError as error:
+                parsed.append(None)
+                bad.setdefault(at, BillDataError(source, row, name, value, error.reason, query=query,
+                                                 column=columns.get(name), key=_key(keys[at])))
+        out[name] = pd.Series(parsed, index=frame.index, dtype=object)
+    first_row: dict[str, int] = {}
+    for at, key in enumerate(out["source_key"].tolist()):
+        if key is None:
+            continue
+        if key in first_row:
+            reason = f"the same bill number twice in one sync: {rows[first_row[key]]} and {rows[at]}"
+            for index in (first_row[key], at):
+                bad.setdefault(index, BillDataError(source, rows[index], "source_key", key, reason, query=query,
+                                                    column=columns.get("source_key"), key=key))
+        else:
+            first_row[key] = at
+    if bad:
+        if quarantine is None:
+            raise bad[min(bad)] if not _twice(bad) else bad[max(bad)]
+        quarantine.extend(bad[at] for at in sorted(bad))
+        out = out[[at not in bad for at in range(len(out))]]
     paid_amount = [amount if flag and given is None else (given or Decimal(0))
                    for flag, amount, given in zip(out["paid"], out["amount"], out["paid_amount"])]
-    out["paid_amount"] = pd.Series(paid_amount, index=frame.index, dtype=object)
+    out["paid_amount"] = pd.Series(paid_amount, index=out.index, dtype=object)
     return out
+
+
+def _twice(bad: dict[int, BillDataError]) -> bool:
+    """Whether the first problem is a number given twice (then the later row is the one named first)."""
+    return bad[min(bad)].reason.startswith("the same bill number twice")
+
+
+def _key(value: object) -> str | None:
+    if _empty(value):
+        return None
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()[:40]
 
 
 def _value(name: str, value: object, tz: ZoneInfo, source: str, row: str):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, func, or_, select, update
+from sqlalchemy import Connection, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from pantau.models import Applicant, Bill, Prodi, Student
+from pantau.models import Applicant, Bill, BillQuarantine, Prodi, Student
 
 BATCH = 5_000
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -96,3 +96,25 @@ def _lookup(connection: Connection, key, value, wanted: pd.Series) -> dict:
     for first in range(0, len(needed), BATCH):
         found.update(connection.execute(select(key, value).where(key.in_(needed[first:first + BATCH]))).all())
     return found
+
+
+def quarantined_keys(connection: Connection, source: str) -> set[str]:
+    """The numbers of the source's rows set aside by its latest sync (read again by the next)."""
+    return set(connection.scalars(select(BillQuarantine.source_key).where(
+        BillQuarantine.source == source, BillQuarantine.source_key.is_not(None))))
+
+
+def replace_quarantine(connection: Connection, source: str, problems: list, now: datetime) -> None:
+    """The source's quarantine becomes ``problems`` (:class:`records.BillDataError`); a row already set aside
+    for the same field keeps the time it was first seen."""
+    seen = dict(((row, field), first) for row, field, first in connection.execute(
+        select(BillQuarantine.row, BillQuarantine.field, BillQuarantine.first_seen_at)
+        .where(BillQuarantine.source == source)))
+    connection.execute(delete(BillQuarantine).where(BillQuarantine.source == source))
+    rows = [{"source": source, "query": (problem.query or "")[:64] or None, "row": problem.row[:200],
+             "source_key": problem.key, "field": problem.field[:32], "column": str(problem.column)[:64],
+             "value": None if problem.value is None else str(problem.value)[:200], "reason": problem.reason[:400],
+             "first_seen_at": seen.get((problem.row[:200], problem.field[:32]), now), "last_seen_at": now}
+            for problem in problems]
+    for first in range(0, len(rows), BATCH):
+        connection.execute(BillQuarantine.__table__.insert(), rows[first:first + BATCH])

@@ -1,83 +1,139 @@
-"""One sync of one bill source, in one transaction: changed rows in, vanished bills marked deleted."""
+"""One sync of one bill source, in one transaction: changed rows in, vanished bills marked deleted, bad rows set
+aside in quarantine (or the whole sync refused when too many are bad)."""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from pantau import audit
 from pantau.models import utcnow
+from pantau.sources.errors import WORDS, describe_error
 
 from .config import BillSource
 from .reader import name_repeated, read_changed, read_export, read_keys, read_rows, source_engine, source_keys
 from .records import BillDataError, normalise
-from .store import live_count, live_keys, mark_deleted, upsert, watermark
+from .store import (
+    live_count,
+    live_keys,
+    mark_deleted,
+    quarantined_keys,
+    replace_quarantine,
+    upsert,
+    watermark,
+)
 
 ACTOR = "bill-sync"
+QUERY = "mapping query"
+"""How errors name a database source's query (the bill rows' mapping query)."""
 
 
 @dataclass(frozen=True)
 class SyncReport:
-    """What a sync read and wrote."""
+    """What a sync read and wrote, and the rows it set aside."""
 
     source: str
     read: int
     written: int
     deleted: int
+    quarantined: list[BillDataError] = field(default_factory=list)
 
     @property
     def changed(self) -> int:
         return self.written + self.deleted
 
 
+class SourceUnreadable(Exception):
+    """A source that could not be read (unreachable, log-in refused, a mapping query the database refuses):
+    one line naming the source and the query, the driver's words without its traceback or SQL."""
+
+    def __init__(self, source: str, query: str, error: BaseException) -> None:
+        self.source, self.query = source, query
+        self.orig = getattr(error, "orig", None) or error
+        kind, detail = describe_error(error)
+        self.kind, self.detail = kind, detail
+        super().__init__(f"bill source {source!r} {WORDS.get(kind, WORDS['other'])} ({query}): {detail}")
+
+
+class TooManyBadRows(BillDataError):
+    """More of a source's rows are bad than its ``max_bad_percent``: nothing of the sync is stored."""
+
+    def __init__(self, source: BillSource, bad: list[BillDataError], total: int) -> None:
+        share = 100 * len(bad) / max(total, 1)
+        reason = (f"{len(bad)} of {total} rows are bad ({share:.1f} %), more than max_bad_percent "
+                  f"{source.max_bad_percent:g} %; nothing was synced. First: {bad[0]}")
+        super().__init__(source.name, "all rows", bad[0].field, None, reason)
+        self.problems = bad
+
+
 def sync_source(store: Engine, source: BillSource, default_zone: str, *, now: datetime | None = None,
-                actor: str = ACTOR) -> SyncReport:
+                actor: str = ACTOR, quarantine: bool = False) -> SyncReport:
     """Bring the store's bills of ``source`` up to date with it.
 
     A database source is read incrementally: the rows whose change time is at or after the newest one
     stored, plus the list of every bill number to notice deletions; the rows of numbers the source gives
-    that are not live in the store (a bill that came back, whatever its change time) and of numbers given
-    twice are read as well. An export file is read whole. Bills are those of the source's key space.
-    Raises :class:`BillDataError` (nothing stored) for a bad row, and for a source that suddenly
-    gives no bills at all while the store has some, unless ``allow_empty`` is set. The audit log names
-    ``actor`` (the collector, or the person at the command line).
+    that are not live in the store (a bill that came back, whatever its change time), of numbers set aside
+    by the last sync and of numbers given twice are read as well. An export file is read whole. Bills are
+    those of the source's key space.
+
+    With ``quarantine`` (the collector, `pantau sync bills`) a bad row is set aside with its reason (the
+    source's quarantine list is replaced) and the good rows land, unless more than ``max_bad_percent`` of
+    the source's rows are bad: then :class:`TooManyBadRows` (the list is still kept). Without it, a bad
+    row raises :class:`BillDataError` and nothing is stored. Either way a source that suddenly gives no
+    bills at all while the store has some is refused unless ``allow_empty`` is set, and a source that
+    cannot be read raises :class:`SourceUnreadable`. The audit log names ``actor``.
     """
     now = now or utcnow()
     zone = source.zone(default_zone)
+    problems: list[BillDataError] | None = [] if quarantine else None
     if source.is_database:
-        frame, rows, present = _read_database(store, source, zone)
-        records = normalise(frame, source.name, zone, rows)
+        frame, rows, present, total = _read_database(store, source, zone)
+        columns = {"updated_at": source.updated_column}
+        records = normalise(frame, source.name, zone, rows, quarantine=problems, query=QUERY, columns=columns)
     else:
         frame, rows = read_export(source)
-        records = normalise(frame, source.name, zone, rows)
-        present = set(records["source_key"])
+        records = normalise(frame, source.name, zone, rows, quarantine=problems, columns=dict(source.columns))
+        present = set(records["source_key"]) | {problem.key for problem in problems or () if problem.key}
+        total = len(frame)
+    bad = problems or []
+    if bad and len(bad) * 100 > source.max_bad_percent * max(total, 1):
+        with store.begin() as connection:
+            replace_quarantine(connection, source.name, bad, now)
+        raise TooManyBadRows(source, bad, total)
     with store.begin() as connection:
         if not present and not source.allow_empty and live_count(connection, source.name):
             raise BillDataError(source.name, "all rows", "source_key", None,
                                 "the source gave no bills at all; not marking every bill deleted (allow_empty)")
         written = upsert(connection, records, source.name, now, source.space)
         deleted = mark_deleted(connection, source.name, present, now, source.space)
-        report = SyncReport(source.name, len(records), written, deleted)
-        if report.changed:
+        if quarantine:
+            replace_quarantine(connection, source.name, bad, now)
+        report = SyncReport(source.name, len(records) + len(bad), written, deleted, bad)
+        if report.changed or bad:
             with Session(bind=connection) as session:
                 audit.record(session, actor, "bills.sync", f"source:{source.name}",
-                             {"read": report.read, "written": written, "deleted": deleted})
+                             {"read": report.read, "written": written, "deleted": deleted, "quarantined": len(bad)})
                 session.flush()
     return report
 
 
-def _read_database(store: Engine, source: BillSource, zone: str) -> tuple[pd.DataFrame, list[str], set[str]]:
-    """The rows to sync from a database source, their names, and every bill number it gives now."""
-    database = source_engine(source)
+def _read_database(store: Engine, source: BillSource, zone: str) -> tuple[pd.DataFrame, list[str], set[str], int]:
+    """The rows to sync from a database source, their names, every bill number it gives now, and how many
+    rows it gives."""
+    try:
+        database = source_engine(source)
+    except SQLAlchemyError as error:
+        raise SourceUnreadable(source.name, QUERY, error) from None
     try:
         with store.connect() as connection:
             since = watermark(connection, source.name)
-            live = live_keys(connection, source.space)
+            live = live_keys(connection, source.space) - quarantined_keys(connection, source.name)
         given = read_keys(database, source)
         keys = source_keys(given)
         repeated = {key for key, count in Counter(keys).items() if count > 1}
@@ -93,6 +149,8 @@ def _read_database(store: Engine, source: BillSource, zone: str) -> tuple[pd.Dat
             frame = pd.concat([frame, more], ignore_index=True) if not frame.empty else more
             rows = rows + more_rows
         rows = name_repeated(frame, rows, repeated)
+    except SQLAlchemyError as error:
+        raise SourceUnreadable(source.name, QUERY, error) from None
     finally:
         database.dispose()
-    return frame, rows, set(keys)
+    return frame, rows, set(keys), len(keys)

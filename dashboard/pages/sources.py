@@ -26,6 +26,7 @@ from .. import access, context, ids
 from ..components import freshness
 from ..components.empty import empty_state
 from ..components.status import badge
+from .sources_quarantine import quarantine_block
 
 KEY = "sources"
 TICK = ids.make(KEY, "tick")
@@ -58,6 +59,7 @@ def layout(**_query) -> html.Div:
         html.Div(id=PROCESS_LINE, className="mb-2"),
         html.Div(id=FEEDBACK, role="status", **{"aria-live": "polite"}),
         dbc.Card(dbc.CardBody(html.Div(id=TABLE)), className="mb-3"),
+        quarantine_block(),
         dcc.Store(id=ASKED),
         dcc.Interval(id=TICK, interval=REFRESH_MS),
         dcc.Interval(id=SOON, interval=WAITING_MS, disabled=True),

@@ -4,7 +4,7 @@ from .accounts import DigitalAccount, WebserviceAccount
 from .alerts import Alert, AlertDelivery
 from .bank import BankImport, BankStatement, BankTransaction, ReconCase, ReconResult
 from .base import Base, utcnow
-from .billing import Bill, Payment
+from .billing import Bill, BillQuarantine, Payment
 from .campus import Applicant, Prodi, Student
 from .ktm import KtmIntake, KtmPhotoCheck, KtmStage
 from .monitoring import (
@@ -24,8 +24,9 @@ from .workflow import SopCase, StepEvent
 
 __all__ = [
     "AdmissionWave", "Alert", "AlertDelivery", "ApiToken", "Applicant", "AuditEntry", "BankImport", "BankStatement",
-    "BankTransaction", "Base", "Bill", "CollectorLease", "CollectorRun", "DigitalAccount", "HostMetric", "Incident",
-    "KtmIntake", "KtmPhotoCheck", "KtmStage", "MaintenanceWindow", "Monitor", "Payment", "PaymentPeriodExtension",
-    "ProbeSample", "Prodi", "ReconCase", "ReconResult", "RollupDay", "RollupHour", "RollupMinute", "SopCase",
-    "SourceStatus", "StepEvent", "Student", "TokenMovement", "User", "WebserviceAccount", "utcnow",
+    "BankTransaction", "Base", "Bill", "BillQuarantine", "CollectorLease", "CollectorRun", "DigitalAccount",
+    "HostMetric", "Incident", "KtmIntake", "KtmPhotoCheck", "KtmStage", "MaintenanceWindow", "Monitor", "Payment",
+    "PaymentPeriodExtension", "ProbeSample", "Prodi", "ReconCase", "ReconResult", "RollupDay", "RollupHour",
+    "RollupMinute", "SopCase", "SourceStatus", "StepEvent", "Student", "TokenMovement", "User", "WebserviceAccount",
+    "utcnow",
 ]

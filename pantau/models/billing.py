@@ -62,6 +62,27 @@ class Bill(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class BillQuarantine(Base):
+    """A row of a bill source set aside by its latest sync (a missing amount, an unknown kind, a date that
+    cannot be read, a number given twice), with where it came from and why; the source's other rows were
+    synced. Each sync of a source replaces its rows here, so the list is what is wrong at the source now."""
+
+    __tablename__ = "bill_quarantine"
+    __table_args__ = (Index(None, "source", "source_key"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))
+    query: Mapped[str | None] = mapped_column(String(64))
+    row: Mapped[str] = mapped_column(String(200))
+    source_key: Mapped[str | None] = mapped_column(String(40))
+    field: Mapped[str] = mapped_column(String(32))
+    column: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(String(400))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Payment(Base):
     """A payment the payment application recorded against a bill (its side of the H2H exchange)."""
 

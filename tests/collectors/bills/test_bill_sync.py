@@ -106,7 +106,8 @@ def test_bsy004_a_bad_row_stores_nothing_and_names_the_row_and_field(payment_app
     _add(payment_app, "TGH-0002", "-5.00")
     with pytest.raises(BillDataError) as caught:
         sync_source(engine, _source(payment_app), ZONE, now=T1)
-    assert str(caught.value) == "bill source 'keuangan' bill 'TGH-0002', field amount, value '-5.00': negative amount"
+    assert str(caught.value) == ("bill source 'keuangan' mapping query, bill 'TGH-0002', field amount, value '-5.00': "
+                                 "negative amount")
     assert _bills(engine) == {}
 
 
