@@ -10,6 +10,10 @@ optional  ``payer_name``, ``nim``, ``reg_no``, ``prodi`` (programme code), ``ang
           ``paid_at``, ``paid_amount``, and ``updated_at`` (the change time the sync follows;
           named by ``updated_column``)
 
+Times without an offset are in the source's ``timezone`` (WIB, WITA, WIT, UTC or an IANA name; default the
+campus's); a MariaDB/MySQL source's session is set to that zone, so its TIMESTAMP columns (kept in UTC) read
+right. ``date_formats`` (strptime) are tried before ``YYYY-MM-DD``, ``DD/MM/YYYY`` and ``DD-MM-YYYY``.
+
 A bill is identified by (key space, ``source_key``); the key space is the source's name, so the same
 number in two sources is two bills, unless sources declare a shared ``key_space``. See docs/sources.md.
 
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -50,6 +55,7 @@ class BillSource(BaseModel):
     columns: dict[str, str] = Field(default_factory=dict)
     updated_column: str = "updated_at"
     timezone: str | None = None
+    date_formats: list[str] = Field(default_factory=list)
     interval_s: float = Field(300, gt=0)
     allow_empty: bool = False
     max_bad_percent: float = Field(5.0, ge=0, le=100)
@@ -64,6 +70,11 @@ class BillSource(BaseModel):
             raise ValueError(f"key_space {self.key_space!r} is not a plain name of at most 32 characters")
         if not IDENTIFIER.match(self.updated_column):
             raise ValueError(f"updated_column {self.updated_column!r} is not a plain column name")
+        if self.timezone is not None:
+            self.timezone = _zone_name(self.timezone)
+        for fmt in self.date_formats:
+            if "%" not in fmt:
+                raise ValueError(f"date_formats {fmt!r} is not a strptime format (e.g. '%d/%m/%Y')")
         unknown = sorted(set(self.columns) - set(REQUIRED) - set(OPTIONAL))
         if unknown:
             raise ValueError(f"columns maps unknown fields {', '.join(unknown)}")
@@ -79,8 +90,22 @@ class BillSource(BaseModel):
         return self.url is not None
 
     def zone(self, default: str) -> str:
-        """The zone of the source's times without an offset."""
-        return self.timezone or default
+        """The zone of the source's times without an offset (an IANA name)."""
+        return self.timezone or _zone_name(default)
+
+
+ZONES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura", "UTC": "UTC"}
+"""Indonesia's three zones (and UTC) by the names campuses use."""
+
+
+def _zone_name(name: str) -> str:
+    zone = ZONES.get(name.strip().upper(), name.strip())
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"timezone {name!r} is not WIB, WITA, WIT, UTC or an IANA zone such as "
+                         "Asia/Makassar") from None
+    return zone
 
 
 def bill_sources(settings: Settings) -> dict[str, BillSource]:

@@ -23,17 +23,29 @@ _READ_ONLY = {
 }
 
 
-def source_engine(source: BillSource) -> Engine:
-    """An engine on the source's database whose sessions refuse to write."""
+def source_engine(source: BillSource, zone: str | None = None) -> Engine:
+    """An engine on the source's database whose sessions refuse to write; on MariaDB/MySQL the session's
+    time zone is ``zone``'s offset, so TIMESTAMP values (kept in UTC) come back as that zone's wall time,
+    like the DATETIME values the sync reads in it."""
     engine = create_engine(source.url, pool_pre_ping=True)
-    statement = _READ_ONLY.get(engine.dialect.name)
-    if statement:
+    statements = [_READ_ONLY[engine.dialect.name]] if engine.dialect.name in _READ_ONLY else []
+    if zone and engine.dialect.name in ("mysql", "mariadb"):
+        statements.append(f"SET time_zone = '{_offset(zone)}'")
+    if statements:
         @event.listens_for(engine, "connect")
-        def _read_only(dbapi_connection, _record) -> None:
+        def _session(dbapi_connection, _record) -> None:
             cursor = dbapi_connection.cursor()
-            cursor.execute(statement)
+            for statement in statements:
+                cursor.execute(statement)
             cursor.close()
     return engine
+
+
+def _offset(zone: str) -> str:
+    """``+07:00`` for WIB (Indonesia's zones keep no summer time; elsewhere today's offset)."""
+    minutes = int(datetime.now(ZoneInfo(zone)).utcoffset().total_seconds() // 60)
+    sign, minutes = ("+" if minutes >= 0 else "-"), abs(minutes)
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def read_changed(engine: Engine, source: BillSource, since: datetime | None, zone: str) -> tuple[pd.DataFrame,

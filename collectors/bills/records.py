@@ -2,7 +2,8 @@
 
 Values may arrive typed (from the application's database) or as text (from an export): amounts
 as numbers, ``1500000.00`` or Indonesian ``1.500.000,00`` (with or without ``Rp``), dates as dates
-or ``YYYY-MM-DD`` / ``DD/MM/YYYY``, the paid flag as 1/0, ya/tidak, lunas/belum, true/false.
+or ``YYYY-MM-DD`` / ``DD/MM/YYYY`` (or the source's ``date_formats``), paid times also as a date alone
+(its midnight) or with ``HH:MM[:SS]``, the paid flag as 1/0, ya/tidak, lunas/belum, true/false.
 Times without an offset are in the source's zone.
 """
 
@@ -25,8 +26,9 @@ TRUE = {"1", "y", "ya", "yes", "true", "t", "lunas", "sudah", "paid", "l"}
 FALSE = {"0", "n", "no", "tidak", "false", "f", "belum", "unpaid", "b", ""}
 _INDONESIAN = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?$|^\d+,\d{1,2}$")
 _PLAIN = re.compile(r"^\d+(?:\.\d{1,2})?$")
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
-_MOMENT_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d-%m-%Y %H:%M:%S")
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
+"""The dates every source may give (after its own ``date_formats``); a time may follow a date."""
+_TIMES = ("", " %H:%M:%S", " %H:%M", "T%H:%M:%S", "T%H:%M")
 
 
 class BillDataError(ValueError):
@@ -52,9 +54,10 @@ class BillDataError(ValueError):
 
 def normalise(frame: pd.DataFrame, source: str, zone: str, rows: list[str], *,
               quarantine: list[BillDataError] | None = None, query: str | None = None,
-              columns: dict[str, str] | None = None) -> pd.DataFrame:
+              columns: dict[str, str] | None = None, date_formats: tuple[str, ...] = ()) -> pd.DataFrame:
     """Bill records from ``frame`` (columns named as the bill fields); ``rows`` names each row in errors,
-    ``query`` and ``columns`` (field -> the source's column) name where they came from.
+    ``query`` and ``columns`` (field -> the source's column) name where they came from; ``date_formats``
+    (strptime formats, the source's own) are tried before :data:`DATE_FORMATS` for dates and paid times.
 
     Without ``quarantine`` the first bad row raises :class:`BillDataError`; with it, each bad row (its
     first bad value) is appended there and left out, and the other rows are returned. A number given by
@@ -67,6 +70,7 @@ def normalise(frame: pd.DataFrame, source: str, zone: str, rows: list[str], *,
         raise BillDataError(source, "header", missing[0], None, f"column missing; the source gives {found}",
                             query=query, column=columns.get(missing[0]))
     tz = ZoneInfo(zone)
+    formats = (*date_formats, *(fmt for fmt in DATE_FORMATS if fmt not in date_formats))
     keys = frame["source_key"].tolist()
     bad: dict[int, BillDataError] = {}
     out = pd.DataFrame(index=frame.index)
@@ -75,7 +79,7 @@ def normalise(frame: pd.DataFrame, source: str, zone: str, rows: list[str], *,
         parsed = []
         for at, (value, row) in enumerate(zip(values, rows)):
             try:
-                parsed.append(_value(name, value, tz, source, row))
+                parsed.append(_value(name, value, tz, source, row, formats))
             except BillDataError as error:
                 parsed.append(None)
                 bad.setdefault(at, BillDataError(source, row, name, value, error.reason, query=query,
@@ -114,13 +118,14 @@ def _key(value: object) -> str | None:
     return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()[:40]
 
 
-def _value(name: str, value: object, tz: ZoneInfo, source: str, row: str):
+def _value(name: str, value: object, tz: ZoneInfo, source: str, row: str, formats: tuple[str, ...] = DATE_FORMATS):
     if _empty(value):
         if name in REQUIRED:
             raise BillDataError(source, row, name, None, "required value missing")
         return False if name == "paid" else None
     try:
-        parsed = PARSERS.get(name, _text)(value, name)
+        parser = PARSERS.get(name, _text)
+        parsed = parser(value, name, formats) if parser in (_day, _moment) else parser(value, name)
     except ValueError as error:
         raise BillDataError(source, row, name, value, str(error)) from None
     if isinstance(parsed, datetime):
@@ -187,22 +192,23 @@ def _flag(value: object, name: str) -> bool:
     raise ValueError("not a paid flag (1/0, ya/tidak, lunas/belum)")
 
 
-def _day(value: object, name: str) -> date:
+def _day(value: object, name: str, formats: tuple[str, ...] = DATE_FORMATS) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    text = str(value).strip()[:10]
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError("not a date (YYYY-MM-DD or DD/MM/YYYY)")
+    text = str(value).strip()
+    for fmt in formats:
+        for time in _TIMES:
+            try:
+                return datetime.strptime(text, fmt + time).date()
+            except ValueError:
+                continue
+    raise ValueError(f"not a date ({_shown(formats)})")
 
 
-def _moment(value: object, name: str) -> datetime:
-    """A datetime, naive when the source gave no offset."""
+def _moment(value: object, name: str, formats: tuple[str, ...] = DATE_FORMATS) -> datetime:
+    """A datetime, naive when the source gave no offset; a date alone is its midnight."""
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
     if isinstance(value, datetime):
@@ -210,16 +216,27 @@ def _moment(value: object, name: str) -> datetime:
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
     text = str(value).strip()
+    for fmt in formats:
+        for time in _TIMES:
+            try:
+                return datetime.strptime(text, fmt + time)
+            except ValueError:
+                continue
     try:
         return datetime.fromisoformat(text)
     except ValueError:
         pass
-    for fmt in _MOMENT_FORMATS:
-        try:
-            return datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-    raise ValueError("not a date and time (ISO 8601 or DD/MM/YYYY HH:MM)")
+    raise ValueError(f"not a date and time ({_shown(formats)}, a time HH:MM[:SS] may follow, or ISO 8601)")
+
+
+def _shown(formats: tuple[str, ...]) -> str:
+    words = {"%Y": "YYYY", "%m": "MM", "%d": "DD", "%y": "YY", "%H": "HH", "%M": "MM", "%S": "SS", "%b": "Mon"}
+    shown = []
+    for fmt in formats:
+        for code, word in words.items():
+            fmt = fmt.replace(code, word)
+        shown.append(fmt)
+    return ", ".join(shown)
 
 
 def _year(value: object, name: str) -> int:

@@ -95,10 +95,12 @@ def sync_source(store: Engine, source: BillSource, default_zone: str, *, now: da
     if source.is_database:
         frame, rows, present, total = _read_database(store, source, zone)
         columns = {"updated_at": source.updated_column}
-        records = normalise(frame, source.name, zone, rows, quarantine=problems, query=QUERY, columns=columns)
+        records = normalise(frame, source.name, zone, rows, quarantine=problems, query=QUERY, columns=columns,
+                            date_formats=tuple(source.date_formats))
     else:
         frame, rows = read_export(source)
-        records = normalise(frame, source.name, zone, rows, quarantine=problems, columns=dict(source.columns))
+        records = normalise(frame, source.name, zone, rows, quarantine=problems, columns=dict(source.columns),
+                            date_formats=tuple(source.date_formats))
         present = set(records["source_key"]) | {problem.key for problem in problems or () if problem.key}
         total = len(frame)
     bad = problems or []
@@ -127,7 +129,7 @@ def _read_database(store: Engine, source: BillSource, zone: str) -> tuple[pd.Dat
     """The rows to sync from a database source, their names, every bill number it gives now, and how many
     rows it gives."""
     try:
-        database = source_engine(source)
+        database = source_engine(source, zone)
     except SQLAlchemyError as error:
         raise SourceUnreadable(source.name, QUERY, error) from None
     try:
