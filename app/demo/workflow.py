@@ -4,25 +4,27 @@ Cases are planned per SOP in `app.demo.cases` as batches that share one path thr
 Each step takes a random share of its standard time in the step's own clock (working minutes,
 working days, calendar months...): most finish within it, some breach it, and breaches were more
 common a year ago than now. Whatever would happen after `now` has not happened yet: such steps are
-open, and their cases too.
+open, and their cases too. A few cases of each SOP run live (`app.demo.livecases`): timed back from `now` on
+the working calendar so that, as seeded, some open steps are in progress, some at risk and some breached.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from statistics import NormalDist
 
 import numpy as np
 
 from app.demo import cases as planners
+from app.demo import livecases
 from app.demo.campus import Campus
 from app.demo.cases import CaseBatch
-from app.demo.context import DemoContext
+from app.demo.context import ZONE, DemoContext
 from app.demo.payments import Ledger
 from app.demo.worktime import WORKING_DAY_MINUTES, WorkClock
 from pantau.models import SopCase, StepEvent
 from pantau.sops.catalogue import END, Sop, Step, load_catalogue
-from pantau.workcalendar import TimeUnit
+from pantau.workcalendar import TimeUnit, WorkingCalendar
 
 SPREAD = 0.6
 """Spread (log scale) of how long a step takes relative to its standard."""
@@ -58,11 +60,17 @@ def generate(ctx: DemoContext, campus: Campus, ledger: Ledger) -> Planned:
     clock = WorkClock(ctx.today - np.timedelta64(2 * 365 + 60, "D"), ctx.today + np.timedelta64(400, "D"))
     staff = planners.staff(ctx, catalogue)
     batches = planners.plan(ctx, rng, campus, ledger, catalogue)
+    live_rng = ctx.rng("workflow-live")
+    batches, live = livecases.split(live_rng, batches)
     planned = Planned()
     next_id = 1
     for batch in batches:
         check_path(catalogue[batch.sop], batch.path)
         next_id = _write(ctx, rng, clock, catalogue[batch.sop], batch, staff, now_s, next_id, planned)
+    calendar = WorkingCalendar(tz=ZONE.key)
+    for batch in live:
+        check_path(catalogue[batch.sop], batch.path)
+        next_id = _write_live(ctx, live_rng, calendar, catalogue[batch.sop], batch, staff, now_s, next_id, planned)
     return planned
 
 
@@ -106,6 +114,36 @@ def _write(ctx: DemoContext, rng: np.random.Generator, clock: WorkClock, sop: So
     timeline = _simulate(rng, clock, sop, batch, staff, now_s, ids, planned)
     _write_cases(ctx, sop, batch, ids, timeline.completed[-len(ids):], now_s)
     _write_events(ctx, rng, batch, first_id, timeline, now_s)
+    for ref, attrs in zip(batch.refs, batch.attrs):
+        planned.attrs[(batch.sop, ref)] = attrs
+    return first_id + len(ids)
+
+
+def _write_live(ctx: DemoContext, rng: np.random.Generator, calendar: WorkingCalendar, sop: Sop, batch: CaseBatch,
+                staff: dict[str, list[str]], now_s: int, first_id: int, planned: Planned) -> int:
+    """Write a live batch (`app.demo.livecases`): each case's steps up to its open one; return the next case id."""
+    ids = np.arange(first_id, first_id + len(batch.refs))
+    cases = livecases.plan(rng, calendar, sop, batch, ctx.now)
+    branches = dict(batch.path)
+    parts: dict[str, list] = {name: [] for name in Timeline.__dataclass_fields__}
+    for number, (case_id, live) in enumerate(zip(ids.tolist(), cases)):
+        given = [batch.performers[number]] if batch.performers else None
+        for step, start, end in zip(live.steps, live.starts, live.ends):
+            done = end is not None
+            if batch.result_attr and batch.result_attr[0] == step.key:
+                batch.attrs[number][batch.result_attr[1]] = branches[step.key] if done else None
+            if done and step.key in ("buat_akun", "catat_akun"):
+                (planned.ws_created if step.key == "buat_akun" else planned.akun_registered)[batch.refs[number]] = end
+            for name, value in (("case", case_id), ("step", step.key), ("started", start),
+                                ("completed", end if done else now_s + NEVER_S),
+                                ("performer", _performers(rng, step, staff, 1, given)[0]),
+                                ("outcome", branches[step.key] if done else None)):
+                parts[name].append(value)
+    timeline = Timeline(**{name: np.asarray(values, dtype=object if name in ("performer", "outcome") else None)
+                           for name, values in parts.items()})
+    opened = replace(batch, opened=np.array([live.opened for live in cases], dtype=np.int64))
+    _write_cases(ctx, sop, opened, ids, np.full(len(ids), now_s + NEVER_S), now_s)
+    _write_events(ctx, rng, opened, first_id, timeline, now_s)
     for ref, attrs in zip(batch.refs, batch.attrs):
         planned.attrs[(batch.sop, ref)] = attrs
     return first_id + len(ids)
