@@ -18,6 +18,7 @@ from . import (
     api_agent,  # noqa: F401  (adds the agent push route to the API blueprint)
     api_events,  # noqa: F401  (adds the workflow events route to the API blueprint)
     auth,
+    callback_errors,
     context,
     guard,
     security,
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     server.register_blueprint(auth.blueprint)
     server.register_blueprint(api.blueprint)
     server.before_request(guard.check_request)
+    callback_errors.install(server)
 
     theme.install()
     # Dash executes the pages anew for each app; drop page callbacks left by an app made earlier in this
