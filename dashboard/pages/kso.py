@@ -8,7 +8,6 @@ operators see the page when their unit is assigned the KSO SOP (checked in the l
 
 from __future__ import annotations
 
-import math
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,7 +15,6 @@ import dash
 import dash_bootstrap_components as dbc
 import flask
 import pandas as pd
-import plotly.graph_objects as go
 from dash import Input, Output, dcc, html
 
 from pantau import formatting
@@ -28,9 +26,9 @@ from .. import access, context, ids
 from ..components import freshness, graph
 from ..components.empty import empty_state
 from ..components.kpi import kpi_card
-from ..components.status import label
 from ..components.tables import data_table
-from ..theme import COLOURS
+from . import kso_blocks as blocks
+from . import kso_figures as figures
 
 KEY = "kso"
 SOP = "KSO"
@@ -45,8 +43,6 @@ INVOICE_SUMMARY = ids.make(KEY, "invoice-summary")
 INVOICES = ids.make(KEY, "invoices")
 PERIODS = {"12m": "Last 12 months", "year": "This year", "last-year": "Last year"}
 INVOICE_STATES = {"paid": "Paid", "unpaid": "Unpaid", "overdue": "Overdue"}
-STATE_COLOURS = {"met": COLOURS["good"], "breached": COLOURS["bad"], "at_risk": COLOURS["warn"],
-                 "open": COLOURS["primary"], "waiting": "#56B4E9", "done": COLOURS["muted"]}
 
 
 def _sees_requests() -> bool:
@@ -137,69 +133,14 @@ def _refresh(period):
     listed = queries.requests(engine, since, until, now)
     options = [{"label": f"{row.case_ref} · {row.title or ''}"[:90], "value": int(row.case_id)}
                for row in listed.itertuples()]
-    return (summary, aged(_lead_figure(leads)), aged(_waiting(queries.waiting_list(engine), now)),
-            aged(_requests(listed)), options, options[0]["value"] if options else None)
+    return (summary, aged(figures.lead_figure(leads)), aged(blocks.waiting_table(queries.waiting_list(engine), now)),
+            aged(blocks.request_table(listed, _step_names())), options, options[0]["value"] if options else None)
 
 
 def _days(seconds) -> str:
     if seconds is None or pd.isna(seconds):
         return "–"
     return context.t("{days} days", days=formatting.number(seconds / 86_400, context.lang(), 0))
-
-
-def _lead_figure(leads: pd.DataFrame):
-    t, lang = context.t, context.lang()
-    if leads.empty:
-        return empty_state(t("No activity has started for the requests of this period."), icon="calendar-event")
-    days = leads["lead_s"] / 86_400
-    start = math.floor(days.min() / 7) * 7
-    tallest = float(((days - start) // 7).value_counts().max())
-    figure = go.Figure(go.Histogram(x=days, xbins={"start": start, "size": 7}, marker_color=COLOURS["primary"],
-                                    hovertemplate=t("%{x} days: %{y} requests") + "<extra></extra>"))
-    figure.add_vline(x=float(days.median()), line_dash="dash", line_color=COLOURS["muted"],
-                     annotation_text=t("Median"), annotation_position="top")
-    figure.update_layout(title=t("Requests by days from request to activity"), height=300, bargap=0.05,
-                         separators=graph.separators(lang), margin={"l": 48, "r": 8, "t": 48, "b": 48})
-    figure.update_xaxes(title_text=t("Days from request to activity"))
-    figure.update_yaxes(title_text=t("Requests"), **graph.count_ticks(tallest))
-    return graph.graph(figure)
-
-
-def _waiting(frame: pd.DataFrame, now: datetime):
-    t, lang, tz = context.t, context.lang(), context.tz()
-    if frame.empty:
-        return empty_state(t("No request is waiting on the kolegium."), icon="check2-circle")
-    shown = pd.DataFrame({
-        "case_ref": frame["case_ref"], "title": frame["title"].fillna(""),
-        "since": [formatting.day(v.to_pydatetime(), lang, tz) for v in frame["started_at"]],
-        "waited": [formatting.duration(now - v.to_pydatetime(), lang, 1) for v in frame["started_at"]],
-        "standard": [t("past the standard") if pd.notna(due) and due.to_pydatetime() < now else t("within the standard")
-                     for due in frame["due_at"]],
-    })
-    return data_table(ids.make(KEY, "waiting-table"), shown, {
-        "case_ref": t("Request"), "title": t("Training"), "since": t("Sent to the kolegium"), "waited": t("Waiting"),
-        "standard": t("Standard time (1 month)")}, page_size=8)
-
-
-def _requests(frame: pd.DataFrame):
-    t, lang, tz = context.t, context.lang(), context.tz()
-    if frame.empty:
-        return empty_state(t("No KSO request was received in this period."),
-                           t("Requests arrive through `pantau import events`, the events API or the SLA page's form."),
-                           icon="inbox")
-    names = _step_names()
-    outcomes = {"setuju": t("Approved"), "ditolak": t("Rejected")}
-    shown = pd.DataFrame({
-        "case_ref": frame["case_ref"], "title": frame["title"].fillna(""), "organiser": frame["organiser"].fillna(""),
-        "received": [formatting.day(v.to_pydatetime(), lang, tz) for v in frame["opened_at"]],
-        "now": [f"{names.get(step, step)} · {label(state if state != 'open' else 'in_progress')}"
-                if isinstance(step, str)
-                else (outcomes.get(outcome, t("Closed")) if isinstance(outcome, str) else "–")
-                for step, state, outcome in zip(frame["current_step"], frame["state"], frame["outcome"])],
-    })
-    return data_table(ids.make(KEY, "request-table"), shown, {
-        "case_ref": t("Request"), "title": t("Training"), "organiser": t("Organiser"), "received": t("Received"),
-        "now": t("Where it is")}, page_size=10)
 
 
 def _step_names() -> dict[str, str]:
@@ -222,41 +163,7 @@ def _timeline(case_id):
     if steps.empty:
         return freshness.aged(empty_state(t("This request has no measured steps yet."), icon="bar-chart-steps"),
                               fresh, now)
-    return freshness.aged(graph.graph(gantt(steps, _step_names(), now)), fresh, now)
-
-
-def gantt(steps: pd.DataFrame, names: dict[str, str], now: datetime) -> go.Figure:
-    """Per step two bars from its start: its standard time (grey) and the time it took (by state; to now while
-    open); the kolegium's wait is hatched and marked as an outside party's."""
-    t, lang, tz = context.t, context.lang(), context.tz()
-    local = lambda column: steps[column].dt.tz_convert(tz).dt.tz_localize(None)  # noqa: E731
-    start, due = local("started_at"), local("due_at")
-    end = local("completed_at").fillna(pd.Timestamp(now).tz_convert(tz).tz_localize(None))
-    rows = [names.get(k, k) + (f" ({t('outside party')})" if outside else "")
-            for k, outside in zip(steps["step_key"], steps["outside_party"])]
-    standard = (due - start).dt.total_seconds() * 1000
-    figure = go.Figure()
-    figure.add_trace(go.Bar(
-        y=rows, base=start, x=standard, orientation="h", name=t("Standard time"), marker_color="#ced4da",
-        hovertext=[f"{row}<br>{t('Standard time')}: {formatting.duration(s / 1000, lang) if pd.notna(s) else '–'}"
-                   for row, s in zip(rows, standard)], hoverinfo="text"))
-    figure.add_trace(go.Bar(
-        y=rows, base=start, x=(end - start).dt.total_seconds() * 1000, orientation="h", name=t("Time taken"),
-        marker={"color": [STATE_COLOURS.get(s, COLOURS["muted"]) for s in steps["state"]],
-                "pattern": {"shape": ["/" if o else "" for o in steps["outside_party"]]}},
-        hovertext=[f"{row}<br>{t('Started')}: {formatting.moment(a.to_pydatetime(), lang, tz)}<br>{t('Time taken')}: "
-                   f"{formatting.duration((b - a).total_seconds(), lang)}"
-                   f"<br>{label(s if s != 'open' else 'in_progress')}"
-                   for row, a, b, s in zip(rows, steps["started_at"], end.dt.tz_localize(tz), steps["state"])],
-        hoverinfo="text"))
-    figure.update_layout(title=t("Steps of the request: standard time beside the time taken"), barmode="group",
-                         height=max(260, 110 + 48 * len(rows)), bargap=0.25, separators=graph.separators(lang),
-                         margin={"l": 8, "r": 8, "t": 72, "b": 56},
-                         legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"})
-    figure.update_xaxes(**graph.date_axis(lang, hours=True),
-                        title_text=t("Date ({zone})", zone=pd.Timestamp(now).tz_convert(tz).tzname()))
-    figure.update_yaxes(autorange="reversed", automargin=True)
-    return figure
+    return freshness.aged(graph.graph(figures.gantt(steps, _step_names(), now)), fresh, now)
 
 
 @dash.callback(Output(INVOICE_SUMMARY, "children"), Output(INVOICES, "children"), Input(PERIOD, "value"))

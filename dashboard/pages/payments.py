@@ -12,7 +12,6 @@ from datetime import date
 import dash
 import dash_bootstrap_components as dbc
 import flask
-import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from pantau import formatting
@@ -24,10 +23,9 @@ from queries import payments as queries
 from .. import access, context, ids
 from ..components import freshness
 from ..components.empty import empty_state
-from ..components.kpi import kpi_card
-from ..components.status import grade
 from ..components.tables import data_table
 from ..components.workbook import csv_download, xlsx
+from . import payments_blocks as blocks
 from . import payments_figures as figures
 from .payments_bank import bank_feed
 
@@ -142,31 +140,13 @@ def layout(semester: str | None = None, **_query) -> html.Div:
 @dash.callback(Output(SUMMARY, "children"), Output(CURVE, "children"), Output(AGEING, "children"), *FILTERS,
                Input(TICK, "n_intervals"))
 def _refresh(semester, kinds, prodi, angkatan, _tick):
-    t, lang, engine, now = context.t, context.lang(), context.engine(), utcnow()
+    engine, now = context.engine(), utcnow()
     bills, today = _bills(semester, kinds, prodi, angkatan), _today()
     rate = queries.collection_rate(engine, as_of=today, bills=bills)
     owed = queries.outstanding(engine, as_of=today, bills=bills)
     counts = queries.case_counts(engine, now=now)
-    thresholds = context.settings().thresholds
-    rate_band, late_band = thresholds["collection_rate"], thresholds["recon_overdue"]
     ages = freshness.feeds("bills", "reconciliation", now=now)
-    cards = [
-        kpi_card(t("Collection rate"), formatting.percent(rate.rate, lang),
-                 grade(rate.rate, rate_band.good, rate_band.warn),
-                 note=t("{paid} of {bills} bills due by today ({count})", paid=formatting.number(rate.paid_bills, lang),
-                        bills=formatting.number(rate.bills, lang), count=formatting.percent(rate.count_rate, lang)),
-                 fresh=ages["bills"]),
-        kpi_card(t("Outstanding"), formatting.rupiah(owed.amount, lang), "info",
-                 note=t("{bills} bills past their due date", bills=formatting.number(owed.bills, lang)),
-                 fresh=ages["bills"]),
-        kpi_card(t("Reconciliation cases past 1x24 jam"), formatting.number(counts["overdue"], lang),
-                 grade(counts["overdue"], late_band.good, late_band.warn, late_band.higher_is_better),
-                 note=t("{open} cases open", open=formatting.number(counts["open"], lang)),
-                 fresh=ages["reconciliation"]),
-        kpi_card(t("Billed"), formatting.rupiah(rate.billed, lang), "info",
-                 note=t("Collected {paid}", paid=formatting.rupiah(rate.paid, lang)), fresh=ages["bills"]),
-    ]
-    summary = dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
+    summary = blocks.summary(rate, owed, counts, context.settings().thresholds, ages)
     ageing = figures.ageing(queries.ageing(engine, as_of=today, bills=bills), queries.bill_count(engine, bills=bills))
     return (summary, freshness.aged(figures.collection_curve(queries.collection_curve(engine, bills=bills)),
                                     ages["bills"], now), freshness.aged(ageing, ages["bills"], now))
@@ -179,32 +159,8 @@ def _paid(semester, kinds, prodi, angkatan, grouping, measure):
     return freshness.aged(figures.paid_unpaid(frame, grouping, measure), freshness.feed("bills"))
 
 
-def _recon():
-    t, lang, tz = context.t, context.lang(), context.tz()
-    frame = queries.recon_summary(context.engine())
-    if frame.empty:
-        return empty_state(t("No reconciliation yet."), t("It runs after each bank import and bill sync, or with "
-                                                          "pantau reconcile."), icon="arrow-left-right")
-    bills = frame[frame["subject"] == "bill"].set_index("state")
-    credits = frame[frame["subject"] == "credit"].set_index("state")
-    rows = []
-    for state in figures.RECON_STATES:
-        if state not in bills.index and state not in credits.index:
-            continue
-        rows.append({
-            "state": figures.recon_label(state),
-            "bills": formatting.number(bills["items"].get(state), lang) if state in bills.index else "–",
-            "billed": formatting.rupiah(bills["amount"].get(state), lang) if state in bills.index else "–",
-            "credits": formatting.number(credits["items"].get(state), lang) if state in credits.index else "–",
-            "received": formatting.rupiah(credits["amount"].get(state), lang) if state in credits.index else "–",
-        })
-    ran = formatting.moment(frame["run_at"].max(), lang, tz)
-    return html.Div([
-        data_table(ids.make(KEY, "recon-table"), pd.DataFrame(rows), {
-            "state": t("State"), "bills": t("Bills"), "billed": t("Billed"), "credits": t("Bank credits"),
-            "received": t("Received")}, page_size=10),
-        html.P(t("Reconciled {when}.", when=ran), className="small text-body-secondary mt-2 mb-0"),
-    ])
+def _recon() -> html.Div:
+    return blocks.recon_table(queries.recon_summary(context.engine()))
 
 
 def _bank_feed() -> html.Div:
@@ -217,27 +173,7 @@ def _cases():
 
 
 def _case_table():
-    t, lang, tz, now = context.t, context.lang(), context.tz(), utcnow()
-    frame = queries.cases(context.engine(), now=now)
-    if frame.empty:
-        return empty_state(t("No open case."), t("Bank credits and bills that do not match appear here."),
-                           icon="check2-circle")
-    shown = pd.DataFrame({
-        "id": frame["id"],
-        "kind": frame["kind"].map(figures.recon_label),
-        "bill": frame["bill"].fillna("–"),
-        "payer": frame["payer_name"].fillna(frame["credit_payer"]).fillna("–"),
-        "va": frame["bill_va"].fillna(frame["credit_va"]).fillna("–"),
-        "difference": [formatting.rupiah(v, lang) for v in frame["amount_diff"]],
-        "detected": [formatting.moment(v.to_pydatetime(), lang, tz) for v in frame["detected_at"]],
-        "due": [("⚠ " + t("Overdue") + " · " if late else "") + formatting.moment(v.to_pydatetime(), lang, tz)
-                for v, late in zip(frame["due_at"], frame["overdue"])],
-    })
-    return data_table(CASE_TABLE, shown, {
-        "id": t("No."), "kind": t("Case"), "bill": t("Bill"), "payer": t("Payer"), "va": t("VA"),
-        "difference": t("Difference"),
-        "detected": t("Detected"), "due": t("Due")}, page_size=10, row_selectable="single", selected_rows=[],
-        style_data_conditional=[{"if": {"filter_query": "{due} contains '⚠'"}, "backgroundColor": "#fdecea"}])
+    return blocks.case_table(queries.cases(context.engine(), now=utcnow()), CASE_TABLE)
 
 
 def _resolver():
@@ -281,32 +217,12 @@ def _drill(semester, kinds, prodi, angkatan, state, search):
                               search=search, limit=DRILL_ROWS)
     if frame.empty:
         return freshness.aged(empty_state(t("No bills match these filters."), icon="search"), freshness.feed("bills"))
-    shown = _readable(frame)
+    shown = blocks.readable(frame)
     note = t("The first {rows} bills, soonest due first; the downloads hold up to {most}.",
              rows=formatting.number(DRILL_ROWS, context.lang()), most=formatting.number(DOWNLOAD_ROWS, context.lang()))
-    return html.Div([data_table(ids.make(KEY, "bill-table"), shown, _columns(), page_size=15),
+    return html.Div([data_table(ids.make(KEY, "bill-table"), shown, blocks.bill_columns(), page_size=15),
                      html.P(note, className="small text-body-secondary mt-2 mb-0"),
                      freshness.line(freshness.feed("bills"), className="small text-body-secondary figure-age")])
-
-
-def _columns() -> dict[str, str]:
-    t = context.t
-    return {"bill": t("Bill"), "payer_name": t("Payer"), "va_number": t("VA"), "prodi": t("Study programme"),
-            "angkatan": t("Intake year"), "semester": t("Semester"), "kind": t("Kind"), "amount": t("Amount"),
-            "app_paid_amount": t("Paid in the app"), "bank_received": t("Received by the bank"),
-            "due_date": t("Due date"), "recon_state": t("Reconciliation")}
-
-
-def _readable(frame: pd.DataFrame) -> pd.DataFrame:
-    lang = context.lang()
-    shown = frame.copy()
-    for column in ("amount", "app_paid_amount", "bank_received"):
-        shown[column] = [formatting.rupiah(v, lang) if v is not None and not pd.isna(v) else "–" for v in frame[column]]
-    shown["due_date"] = [formatting.day(v, lang) for v in frame["due_date"]]
-    shown["semester"] = frame["semester"].map(figures.semester_label)
-    shown["recon_state"] = frame["recon_state"].map(figures.recon_label)
-    shown["angkatan"] = frame["angkatan"].map(lambda v: "–" if pd.isna(v) else str(int(v)))
-    return shown.fillna("–")
 
 
 @dash.callback(Output(DOWNLOAD, "data"), Input(DL_CSV, "n_clicks"), Input(DL_XLSX, "n_clicks"),
@@ -315,7 +231,7 @@ def _readable(frame: pd.DataFrame) -> pd.DataFrame:
 def _download(_csv, _xlsx, semester, kinds, prodi, angkatan, state, search):
     frame = queries.bill_rows(context.engine(), bills=_bills(semester, kinds, prodi, angkatan), state=state,
                               search=search, limit=DOWNLOAD_ROWS)
-    frame = frame.rename(columns=_columns())[list(_columns().values())]
+    frame = frame.rename(columns=blocks.bill_columns())[list(blocks.bill_columns().values())]
     name = f"tagihan-{'semua' if semester in (None, ALL_SEMESTERS) else semester}"
     if dash.ctx.triggered_id == DL_CSV:
         return csv_download(frame, f"{name}.csv")

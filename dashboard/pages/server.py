@@ -26,6 +26,7 @@ from ..components import freshness, graph
 from ..components.empty import empty_state
 from . import server_blocks as blocks
 from . import server_figures as figures
+from . import server_panels as panels
 
 KEY = "server"
 TICK = ids.make(KEY, "tick")
@@ -167,11 +168,11 @@ def _history(_tick, monitor_id, range_key):
         latency = empty_state(t("No monitor picked."), t("Monitors come from [[monitors]] in the configuration."))
     incidents = servers.incidents(engine, start, now, monitor_ids=list(names), limit=INCIDENT_LIMIT)
     windows = servers.maintenance(engine, start, now, tz, monitor_ids=list(names))
-    kinds = {kind: t(name) for kind, name in blocks.KIND_NAMES.items()}
+    kinds = {kind: t(name) for kind, name in panels.KIND_NAMES.items()}
     timeline = (graph.graph(figures.incident_figure(incidents, windows, start, now, kinds))
                 if not (incidents.empty and windows.empty) else None)
     upcoming = servers.maintenance(engine, now, now + timedelta(days=7), tz, monitor_ids=list(names))
-    return latency, level, timeline, blocks.incident_table(incidents), blocks.maintenance_list(upcoming)
+    return latency, level, timeline, panels.incident_table(incidents), panels.maintenance_list(upcoming)
 
 
 @dash.callback(Output(HOST_CHART, "children"), Output(HOST_NOW, "children"),
@@ -186,7 +187,7 @@ def _host(_tick, host, range_key):
     chart = (graph.graph(figures.host_figure(history, host, t(RANGE_NAMES[range_key])))
              if history is not None and not history.empty else None)
     every = max(_options().host_every_s, context.settings().source_status.agent_every_s)
-    return chart, blocks.host_now(reading, _options().disk_alert_percent, every)
+    return chart, panels.host_now(reading, _options().disk_alert_percent, every)
 
 
 @dash.callback(Output(ALERTS, "children"), Output(CERTIFICATES, "children"), Input(TICK, "n_intervals"))
@@ -195,8 +196,8 @@ def _side(_tick):
         raise PreventUpdate
     engine = context.engine()
     intervals = dict(zip(*(servers.monitors(engine)[column].tolist() for column in ("id", "interval_s"))))
-    return (blocks.alert_list(servers.server_alerts(engine)),
-            blocks.certificate_list(servers.certificates(engine), intervals, utcnow()))
+    return (panels.alert_list(servers.server_alerts(engine)),
+            panels.certificate_list(servers.certificates(engine), intervals, utcnow()))
 
 
 def _monitor_row(engine, monitor_id: int) -> dict:

@@ -37,6 +37,7 @@ from ..components.tables import data_table
 from ..components.workbook import csv_download, xlsx
 from . import sla_blocks as blocks
 from . import sla_figures as figures
+from . import sla_form as step_form
 
 KEY = "sla"
 SOP = ids.make(KEY, "sop")
@@ -57,15 +58,8 @@ CASE_FIND = ids.make(KEY, "case-find")
 DL_CSV = ids.make(KEY, "download-csv")
 DL_XLSX = ids.make(KEY, "download-xlsx")
 DOWNLOAD = ids.make(KEY, "download")
-F_SOP, F_CASE, F_STEP = ids.make(KEY, "form-sop"), ids.make(KEY, "form-case"), ids.make(KEY, "form-step")
-F_CHANNEL, F_STARTED = ids.make(KEY, "form-channel"), ids.make(KEY, "form-started")
-F_COMPLETED, F_OUTCOME = ids.make(KEY, "form-completed"), ids.make(KEY, "form-outcome")
-F_SAVE, F_FEEDBACK = ids.make(KEY, "form-save"), ids.make(KEY, "form-feedback")
 
 ALL = "__all__"
-CHANNELS = {"whatsapp": "WhatsApp", "email": "E-mail", "letter": "Letter"}
-FIELD_LABELS = {"sop": "SOP", "case_ref": "Case number", "step": "Step", "started_at": "Started",
-                "completed_at": "Completed", "outcome": "Outcome", "channel": "Channel"}
 OPEN_LIMIT = 100
 DOWNLOAD_LIMIT = 10_000
 
@@ -74,19 +68,6 @@ def _scope() -> tuple[SlaContext, Scope]:
     ctx = sla_context(context.settings())
     user = context.user()
     return ctx, visible_steps(ctx.catalogue, user.role, getattr(user, "unit", None))
-
-
-def _names(ctx: SlaContext) -> dict[tuple[str, str], str]:
-    return {(code, step.key): f"{step.number}. {step.name[:60]}" + ("…" if len(step.name) > 60 else "")
-            for code, sop in ctx.catalogue.items() for step in sop.steps}
-
-
-def _short(ctx: SlaContext, code: str, step) -> str:
-    """A heat-map row label: number, a short name, and the flow where an SOP has several."""
-    name = step.name if len(step.name) <= 40 else step.name[:39] + "…"
-    flows = [flow.key for flow in ctx.catalogue[code].flows]
-    number = f"{chr(ord('a') + flows.index(step.flow))}.{step.number}" if step.flow in flows else str(step.number)
-    return f"{number}. {name}"
 
 
 def _card(title: str, body, **kwargs) -> dbc.Card:
@@ -137,43 +118,10 @@ def layout(case: str | None = None, sop: str | None = None, **_query) -> html.Di
                             className="text-body-secondary small mb-0")),
         ])),
         _card(t("Steps and their standard times"), html.Div([downloads, html.Div(id=STEPS)])),
-        _card(t("Record a step done by WhatsApp, e-mail or letter"), _form(ctx, scope, codes)),
+        _card(t("Record a step done by WhatsApp, e-mail or letter"), step_form.form(ctx, scope, codes)),
         dcc.Store(id=SAVED),
         dcc.Interval(id=TICK, interval=120_000),
     ])
-
-
-def _form(ctx: SlaContext, scope: Scope, codes: list[str]) -> html.Div:
-    t = context.t
-    field = lambda text, component, width=6: dbc.Col([dbc.Label(text, html_for=component.id, className="small mb-1"),  # noqa: E731
-                                                       component], md=width, className="mb-2")
-    return html.Div([
-        dbc.Row([
-            field(t("SOP"), dcc.Dropdown(id=F_SOP, clearable=False, value=codes[0],
-                                         options=[{"label": code, "value": code} for code in codes]), 3),
-            field(t("Case number"), dbc.Input(id=F_CASE, maxLength=64), 3),
-            field(t("Step"), dcc.Dropdown(id=F_STEP, options=_step_options(ctx, scope, codes[0])), 6),
-        ]),
-        dbc.Row([
-            field(t("Channel"), dbc.RadioItems(id=F_CHANNEL, value="whatsapp", inline=True,
-                                               options=[{"label": t(name), "value": key}
-                                                        for key, name in CHANNELS.items()]), 3),
-            field(t("Started (optional)"), dbc.Input(id=F_STARTED, type="datetime-local"), 3),
-            field(t("Completed"), dbc.Input(id=F_COMPLETED, type="datetime-local"), 3),
-            field(t("Outcome"), dcc.Dropdown(id=F_OUTCOME, disabled=True), 3),
-        ]),
-        dbc.Button([html.I(className="bi bi-check2-circle me-1"), t("Record step")], id=F_SAVE, color="primary"),
-        html.Div(id=F_FEEDBACK, className="mt-2", role="status"),
-    ])
-
-
-def _step_options(ctx: SlaContext, scope: Scope, code: str | None) -> list[dict]:
-    sop = ctx.catalogue.get(code or "")
-    if sop is None or (scope is not None and code not in scope):
-        return []
-    keys = None if scope is None else scope[code]
-    return [{"label": f"{step.number}. {step.name[:70]}" + (f" ({step.flow})" if step.flow else ""), "value": step.key}
-            for step in sop.steps if keys is None or step.key in keys]
 
 
 @dash.callback(
@@ -197,7 +145,7 @@ def _refresh(sop, period, _tick, _saved):
                              trend, queries.open_counts(engine, now, scope), threshold, report["period"],
                              ctx.at_risk_share, fresh)
     year = months_until(months[-1], 12)
-    labels = {(code, step.key): (f"{code} · " if len(report["sops"]) > 1 else "") + _short(ctx, code, step)
+    labels = {(code, step.key): (f"{code} · " if len(report["sops"]) > 1 else "") + blocks.short_label(ctx, code, step)
               for code in (e["code"] for e in report["sops"]) for step in ctx.catalogue[code].steps
               if step.time.unit.measurable and (scope is None or step.key in scope.get(code, ()))}
     heat = figures.heat_map(queries.monthly_compliance(engine, year, scope, by="step"), year, labels)
@@ -217,17 +165,8 @@ def _refresh(sop, period, _tick, _saved):
 
 
 def _open_table(ctx: SlaContext, scope: Scope, now: datetime, states: tuple[str, ...], table_id: str, empty: str):
-    t = context.t
     frame = queries.open_steps(context.engine(), now, scope, states=states, limit=OPEN_LIMIT)
-    if frame.empty:
-        return empty_state(empty, icon="check2-circle")
-    shown = blocks.open_frame(frame, _names(ctx), now)
-    columns = {"case_ref": t("Case"), "sop_code": t("SOP"), "step": t("Step"), "unit": t("Unit"),
-               "started": t("Started"), "due": t("Due"), "status": t("Status"), "left": t("Time")}
-    note = html.Div(t("Showing the first {count}, soonest due first.", count=OPEN_LIMIT),
-                    className="small text-body-secondary") if len(frame) == OPEN_LIMIT else None
-    return html.Div([data_table(table_id, shown, columns, page_size=10, row_selectable="single", selected_rows=[]),
-                     note])
+    return blocks.open_table(frame, blocks.step_names(ctx), now, table_id, empty, OPEN_LIMIT)
 
 
 def _case(case_id: int) -> html.Div:
@@ -238,7 +177,7 @@ def _case(case_id: int) -> html.Div:
     steps = queries.case_steps(engine, case_id, now, scope) if info else pd.DataFrame()
     if info is None or steps.empty:
         return empty_state(t("No such case among your SOPs."), icon="search")
-    names = {key: name for (code, key), name in _names(ctx).items() if code == info["sop_code"]}
+    names = {key: name for (code, key), name in blocks.step_names(ctx).items() if code == info["sop_code"]}
     states = {state: label(state if state != "open" else "in_progress") for state in steps["state"].unique()}
     states["done"] = t("Done")
     title = t("Case {case}: steps over time", case=info["case_ref"])
@@ -270,37 +209,28 @@ def _find(_clicks, case_ref, sop):
                State(SOP, "value"), State(PERIOD, "value"), prevent_initial_call=True)
 def _download(_csv, _xlsx, sop, period):
     ctx, scope = _scope()
-    period = period if _is_half(period) else None
+    period = period if blocks.is_half(period) else None
     engine, now = context.engine(), utcnow()
     scope = narrow(scope, ctx.catalogue, None if sop in (None, ALL) else sop)
     report = build_report(engine, ctx, period=period, scope=scope, now=now)
     name = f"sla-{report['period']}" + ("" if sop in (None, ALL) or ctx.catalogue.get(sop) is None else f"-{sop}")
     if dash.ctx.triggered_id == DL_CSV:
-        steps = blocks.download_frames(report, pd.DataFrame(), _names(ctx))["steps"]
+        steps = blocks.download_frames(report, pd.DataFrame(), blocks.step_names(ctx))["steps"]
         return csv_download(steps, f"{name}.csv")
     opened = queries.open_steps(engine, now, scope, states=(AT_RISK, BREACHED, WAITING), limit=DOWNLOAD_LIMIT)
-    return dcc.send_bytes(xlsx(blocks.download_frames(report, opened, _names(ctx))), f"{name}.xlsx")
+    return dcc.send_bytes(xlsx(blocks.download_frames(report, opened, blocks.step_names(ctx))), f"{name}.xlsx")
 
 
-def _is_half(period) -> bool:
-    """A half-year as the period menu offers it (`2026-H2`); anything else means the default period."""
-    if not isinstance(period, str):
-        return False
-    try:
-        months_of(period)
-    except ValueError:
-        return False
-    return True
-
-
-@dash.callback(Output(F_STEP, "options"), Output(F_STEP, "value"), Input(F_SOP, "value"), prevent_initial_call=True)
+@dash.callback(Output(step_form.F_STEP, "options"), Output(step_form.F_STEP, "value"), Input(step_form.F_SOP, "value"),
+               prevent_initial_call=True)
 def _form_steps(code):
     ctx, scope = _scope()
-    return _step_options(ctx, scope, code), None
+    return step_form.step_options(ctx, scope, code), None
 
 
-@dash.callback(Output(F_OUTCOME, "options"), Output(F_OUTCOME, "disabled"), Output(F_OUTCOME, "value"),
-               Input(F_STEP, "value"), State(F_SOP, "value"), prevent_initial_call=True)
+@dash.callback(Output(step_form.F_OUTCOME, "options"), Output(step_form.F_OUTCOME, "disabled"),
+               Output(step_form.F_OUTCOME, "value"), Input(step_form.F_STEP, "value"), State(step_form.F_SOP, "value"),
+               prevent_initial_call=True)
 def _form_outcomes(step_key, code):
     ctx, _ = _scope()
     sop = ctx.catalogue.get(code or "")
@@ -311,10 +241,11 @@ def _form_outcomes(step_key, code):
 
 
 @dash.callback(
-    Output(F_FEEDBACK, "children"), Output(SAVED, "data"), Output(CASE, "children", allow_duplicate=True),
-    Input(F_SAVE, "n_clicks"),
-    State(F_SOP, "value"), State(F_CASE, "value"), State(F_STEP, "value"), State(F_CHANNEL, "value"),
-    State(F_STARTED, "value"), State(F_COMPLETED, "value"), State(F_OUTCOME, "value"),
+    Output(step_form.F_FEEDBACK, "children"), Output(SAVED, "data"), Output(CASE, "children", allow_duplicate=True),
+    Input(step_form.F_SAVE, "n_clicks"),
+    State(step_form.F_SOP, "value"), State(step_form.F_CASE, "value"), State(step_form.F_STEP, "value"),
+    State(step_form.F_CHANNEL, "value"), State(step_form.F_STARTED, "value"), State(step_form.F_COMPLETED, "value"),
+    State(step_form.F_OUTCOME, "value"),
     prevent_initial_call=True,
 )
 def _record(_clicks, code, case_ref, step_key, channel, started, completed, outcome):
@@ -324,7 +255,7 @@ def _record(_clicks, code, case_ref, step_key, channel, started, completed, outc
     refuse = lambda message: (dbc.Alert(message, color="warning"), dash.no_update, dash.no_update)  # noqa: E731
     if scope is not None and step_key not in scope.get(code or "", ()):
         return refuse(t("Choose one of your SOP's steps."))
-    if channel not in CHANNELS:
+    if channel not in step_form.CHANNELS:
         return refuse(t("Choose how the step was done: WhatsApp, e-mail or letter."))
     raw = {"sop": code, "case": case_ref, "step": step_key, "started_at": started, "completed_at": completed,
            "outcome": outcome, "channel": channel, "performer": user.display_name}
@@ -339,19 +270,11 @@ def _record(_clicks, code, case_ref, step_key, channel, started, completed, outc
                          {"channel": channel, "started_at": started, "completed_at": completed, "outcome": outcome},
                          flask.request.remote_addr)
     except (EventProblem, EventConflict) as problem:
-        return refuse(t("Not recorded: {problem}", problem=_problem_text(problem)))
+        return refuse(t("Not recorded: {problem}", problem=step_form.problem_text(problem)))
     case_id = queries.find_case(context.engine(), record.case_ref, [record.sop_code])
     done = t("Recorded step {step} of case {case}.", step=ctx.catalogue[code].step(step_key).number,
              case=record.case_ref)
     return dbc.Alert(done, color="success"), utcnow().isoformat(), _case(case_id)
-
-
-def _problem_text(problem: EventProblem | EventConflict) -> str:
-    """What is wrong with the form, in the reader's words: the field's label on the form and the reason (the
-    reasons the form can meet are translated; the event parser writes them for the CLI and the API)."""
-    if not isinstance(problem, EventProblem):
-        return str(problem)
-    return f"{context.t(FIELD_LABELS.get(problem.field, problem.field))}: {context.t(problem.reason)}"
 
 
 access.register_page(

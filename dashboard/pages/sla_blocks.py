@@ -1,5 +1,5 @@
 """Building blocks of the SLA compliance page: KPI cards, the SOP table, the step and open-step
-tables, the case header and the frames behind the downloads."""
+tables, step names and heat-map labels, the case header, and the frames (and period) behind the downloads."""
 
 from __future__ import annotations
 
@@ -13,17 +13,34 @@ import pandas as pd
 from dash import html
 
 from pantau import formatting
-from pantau.sla.periods import half_label
+from pantau.sla.context import SlaContext
+from pantau.sla.periods import half_label, months_of
 
 from .. import context, ids
+from ..components.empty import empty_state
 from ..components.kpi import kpi_card
 from ..components.status import badge, grade, label
+from ..components.tables import data_table
 from . import sla_figures as figures
 
 MINUTE = timedelta(minutes=1)
 VERDICT_WORDS = {"good": ("Running well", "success", "check-circle-fill"),
                  "poor": ("Not running well", "danger", "x-octagon-fill"),
                  None: ("No data", "secondary", "dash-circle")}
+
+
+def step_names(ctx: SlaContext) -> dict[tuple[str, str], str]:
+    """Each step of every SOP as ``(code, key) -> "number. name"``, the name cut at 60 characters."""
+    return {(code, step.key): f"{step.number}. {step.name[:60]}" + ("…" if len(step.name) > 60 else "")
+            for code, sop in ctx.catalogue.items() for step in sop.steps}
+
+
+def short_label(ctx: SlaContext, code: str, step) -> str:
+    """A heat-map row label: number, a short name, and the flow where an SOP has several."""
+    name = step.name if len(step.name) <= 40 else step.name[:39] + "…"
+    flows = [flow.key for flow in ctx.catalogue[code].flows]
+    number = f"{chr(ord('a') + flows.index(step.flow))}.{step.number}" if step.flow in flows else str(step.number)
+    return f"{number}. {name}"
 
 
 def share(value) -> float | None:
@@ -158,6 +175,22 @@ def open_frame(frame: pd.DataFrame, names: dict[tuple[str, str], str], now) -> p
     return out
 
 
+def open_table(frame: pd.DataFrame, names: dict[tuple[str, str], str], now, table_id: str, empty: str,
+               limit: int) -> html.Div:
+    """Open steps as a selectable table (a row opens its case), saying so when only the first `limit` are shown;
+    `empty` when there are none."""
+    t = context.t
+    if frame.empty:
+        return empty_state(empty, icon="check2-circle")
+    shown = open_frame(frame, names, now)
+    columns = {"case_ref": t("Case"), "sop_code": t("SOP"), "step": t("Step"), "unit": t("Unit"),
+               "started": t("Started"), "due": t("Due"), "status": t("Status"), "left": t("Time")}
+    note = html.Div(t("Showing the first {count}, soonest due first.", count=limit),
+                    className="small text-body-secondary") if len(frame) == limit else None
+    return html.Div([data_table(table_id, shown, columns, page_size=10, row_selectable="single", selected_rows=[]),
+                     note])
+
+
 def moment(value: datetime, lang: str, tz: str) -> str:
     """`formatting.moment`, with its day and its clock time each formatted once per process."""
     local = value.astimezone(ZoneInfo(tz))
@@ -221,6 +254,17 @@ def download_frames(report: dict, open_steps: pd.DataFrame, names: dict[tuple[st
             opened[column] = opened[column].dt.tz_convert(tz).dt.tz_localize(None)
     return {"steps": pd.DataFrame(steps, columns=STEP_COLUMNS),
             "performers": pd.DataFrame(performers, columns=PERFORMER_COLUMNS), "open": opened}
+
+
+def is_half(period) -> bool:
+    """A half-year as the period menu offers it (`2026-H2`); anything else means the default period."""
+    if not isinstance(period, str):
+        return False
+    try:
+        months_of(period)
+    except ValueError:
+        return False
+    return True
 
 
 STEP_COLUMNS = ["period", "sop", "flow", "number", "step", "performer_role", "standard", "outside_party", "completed",

@@ -1,0 +1,118 @@
+"""Blocks of the payments page: the KPI row, the reconciliation summary, the exception queue's table and the
+bill table's rows and column titles (no queries here: each takes what the page read)."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from pantau import formatting
+
+from .. import context, ids
+from ..components.empty import empty_state
+from ..components.kpi import kpi_card
+from ..components.status import grade
+from ..components.tables import data_table
+from . import payments_figures as figures
+
+KEY = "payments"
+
+
+def summary(rate, owed, counts: dict[str, int], thresholds, ages: dict) -> dbc.Row:
+    """The answer first: collection rate, outstanding, reconciliation cases past 1x24 jam and the amount
+    billed, each card with the age of its feed (`ages`, by feed)."""
+    t, lang = context.t, context.lang()
+    rate_band, late_band = thresholds["collection_rate"], thresholds["recon_overdue"]
+    cards = [
+        kpi_card(t("Collection rate"), formatting.percent(rate.rate, lang),
+                 grade(rate.rate, rate_band.good, rate_band.warn),
+                 note=t("{paid} of {bills} bills due by today ({count})", paid=formatting.number(rate.paid_bills, lang),
+                        bills=formatting.number(rate.bills, lang), count=formatting.percent(rate.count_rate, lang)),
+                 fresh=ages["bills"]),
+        kpi_card(t("Outstanding"), formatting.rupiah(owed.amount, lang), "info",
+                 note=t("{bills} bills past their due date", bills=formatting.number(owed.bills, lang)),
+                 fresh=ages["bills"]),
+        kpi_card(t("Reconciliation cases past 1x24 jam"), formatting.number(counts["overdue"], lang),
+                 grade(counts["overdue"], late_band.good, late_band.warn, late_band.higher_is_better),
+                 note=t("{open} cases open", open=formatting.number(counts["open"], lang)),
+                 fresh=ages["reconciliation"]),
+        kpi_card(t("Billed"), formatting.rupiah(rate.billed, lang), "info",
+                 note=t("Collected {paid}", paid=formatting.rupiah(rate.paid, lang)), fresh=ages["bills"]),
+    ]
+    return dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
+
+
+def recon_table(frame: pd.DataFrame) -> html.Div:
+    """Bills and bank credits by reconciliation state, in numbers and Rupiah, and when it last ran."""
+    t, lang, tz = context.t, context.lang(), context.tz()
+    if frame.empty:
+        return empty_state(t("No reconciliation yet."), t("It runs after each bank import and bill sync, or with "
+                                                          "pantau reconcile."), icon="arrow-left-right")
+    bills = frame[frame["subject"] == "bill"].set_index("state")
+    credits = frame[frame["subject"] == "credit"].set_index("state")
+    rows = []
+    for state in figures.RECON_STATES:
+        if state not in bills.index and state not in credits.index:
+            continue
+        rows.append({
+            "state": figures.recon_label(state),
+            "bills": formatting.number(bills["items"].get(state), lang) if state in bills.index else "–",
+            "billed": formatting.rupiah(bills["amount"].get(state), lang) if state in bills.index else "–",
+            "credits": formatting.number(credits["items"].get(state), lang) if state in credits.index else "–",
+            "received": formatting.rupiah(credits["amount"].get(state), lang) if state in credits.index else "–",
+        })
+    ran = formatting.moment(frame["run_at"].max(), lang, tz)
+    return html.Div([
+        data_table(ids.make(KEY, "recon-table"), pd.DataFrame(rows), {
+            "state": t("State"), "bills": t("Bills"), "billed": t("Billed"), "credits": t("Bank credits"),
+            "received": t("Received")}, page_size=10),
+        html.P(t("Reconciled {when}.", when=ran), className="small text-body-secondary mt-2 mb-0"),
+    ])
+
+
+def case_table(frame: pd.DataFrame, table_id: str):
+    """The open reconciliation cases, one selectable row each (the page resolves the selected one); the
+    overdue ones marked."""
+    t, lang, tz = context.t, context.lang(), context.tz()
+    if frame.empty:
+        return empty_state(t("No open case."), t("Bank credits and bills that do not match appear here."),
+                           icon="check2-circle")
+    shown = pd.DataFrame({
+        "id": frame["id"],
+        "kind": frame["kind"].map(figures.recon_label),
+        "bill": frame["bill"].fillna("–"),
+        "payer": frame["payer_name"].fillna(frame["credit_payer"]).fillna("–"),
+        "va": frame["bill_va"].fillna(frame["credit_va"]).fillna("–"),
+        "difference": [formatting.rupiah(v, lang) for v in frame["amount_diff"]],
+        "detected": [formatting.moment(v.to_pydatetime(), lang, tz) for v in frame["detected_at"]],
+        "due": [("⚠ " + t("Overdue") + " · " if late else "") + formatting.moment(v.to_pydatetime(), lang, tz)
+                for v, late in zip(frame["due_at"], frame["overdue"])],
+    })
+    return data_table(table_id, shown, {
+        "id": t("No."), "kind": t("Case"), "bill": t("Bill"), "payer": t("Payer"), "va": t("VA"),
+        "difference": t("Difference"),
+        "detected": t("Detected"), "due": t("Due")}, page_size=10, row_selectable="single", selected_rows=[],
+        style_data_conditional=[{"if": {"filter_query": "{due} contains '⚠'"}, "backgroundColor": "#fdecea"}])
+
+
+def bill_columns() -> dict[str, str]:
+    """The bill table's and the downloads' column titles, by column."""
+    t = context.t
+    return {"bill": t("Bill"), "payer_name": t("Payer"), "va_number": t("VA"), "prodi": t("Study programme"),
+            "angkatan": t("Intake year"), "semester": t("Semester"), "kind": t("Kind"), "amount": t("Amount"),
+            "app_paid_amount": t("Paid in the app"), "bank_received": t("Received by the bank"),
+            "due_date": t("Due date"), "recon_state": t("Reconciliation")}
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Bill rows as the table shows them: Rupiah, days, semester and state in words, "–" for nothing."""
+    lang = context.lang()
+    shown = frame.copy()
+    for column in ("amount", "app_paid_amount", "bank_received"):
+        shown[column] = [formatting.rupiah(v, lang) if v is not None and not pd.isna(v) else "–" for v in frame[column]]
+    shown["due_date"] = [formatting.day(v, lang) for v in frame["due_date"]]
+    shown["semester"] = frame["semester"].map(figures.semester_label)
+    shown["recon_state"] = frame["recon_state"].map(figures.recon_label)
+    shown["angkatan"] = frame["angkatan"].map(lambda v: "–" if pd.isna(v) else str(int(v)))
+    return shown.fillna("–")
