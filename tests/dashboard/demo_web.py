@@ -8,6 +8,9 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
 from app.demo import generate
 from collectors.ktm_pipeline import refresh
 from pantau import migrate
@@ -85,10 +88,39 @@ def page(path: str, search: str = "") -> dict:
     }
 
 
+PENDING_CALLBACKS = """
+const state = window.store && window.store.getState();
+if (!state) { return 0; }
+const lists = Object.assign({}, state.callbacks);
+delete lists.stored;
+delete lists.completed;
+return Object.values(lists).reduce((count, list) => count + list.length, 0);
+"""
+"""How many callbacks Dash's renderer has requested and not yet finished (0 on a page that is not Dash's)."""
+
+
+def browser_log_out(driver, url: str, timeout: float = 20) -> None:
+    """Log out as a reader does: press the header's "Log out", whose form POSTs the session's token (a GET of
+    /logout logs nobody out and answers 405). A browser showing no page of the app opens its front page first;
+    with nobody logged in that is the log-in form, and there is nothing to end.
+
+    The page's callbacks finish first: one still running at the log-out answers with the old session's cookie
+    after it, and the log-in form's token then no longer matches the cookie (400 "invalid form token")."""
+    if not driver.find_elements(By.ID, "shell-logout"):
+        driver.get(f"{url}/")
+        WebDriverWait(driver, timeout).until(
+            lambda d: d.find_elements(By.ID, "shell-logout") or d.find_elements(By.ID, "login-form"))
+    if buttons := driver.find_elements(By.ID, "shell-logout"):
+        WebDriverWait(driver, timeout).until(lambda d: d.execute_script(PENDING_CALLBACKS) == 0)
+        buttons[0].click()
+        WebDriverWait(driver, timeout).until(lambda d: d.find_elements(By.ID, "login-form"))
+
+
 def browser_log_in(dash_duo, username: str) -> None:
-    """Log out whoever is logged in, then log `username` in through the form (a role means `user.<role>`)."""
+    """Log out whoever is logged in (with the header's button), then log `username` in through the form (a role
+    means `user.<role>`)."""
     name = username if "." in username else f"user.{username}"
-    dash_duo.driver.get(f"{dash_duo.server.url}/logout")
+    browser_log_out(dash_duo.driver, dash_duo.server.url)
     dash_duo.driver.get(f"{dash_duo.server.url}/login")
     dash_duo.wait_for_element("#login-form", timeout=20)
     dash_duo.find_element("#username").send_keys(name)
