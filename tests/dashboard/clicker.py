@@ -204,9 +204,13 @@ class Clicker:
 
     def filter_table(self, table: str, column: str, text: str) -> list[str]:
         """Type `text` into a DataTable column's filter and return the rows left; each must contain it."""
-        box = self.find(f"{table} th.dash-filter[data-dash-column='{column}'] input")
-        self.click(box)
-        box.send_keys(text + Keys.ENTER)
+        self.settle()
+
+        def type_in():
+            box = self.find(f"{table} th.dash-filter[data-dash-column='{column}'] input")
+            self.click(box)
+            box.send_keys(text + Keys.ENTER)
+        self._again(type_in)
         self.until(lambda: self.rows(table) and all(text.lower() in " ".join(row).lower() for row in self.rows(table)),
                    f"{table} should keep only rows with {text!r} in {column}")
         return self.rows(table)

@@ -414,6 +414,7 @@ def test_click060_sla_pickers_open_step_drill_down_case_lookup_downloads_and_rec
                      "another half-year gives its figures")
         reader.pick("#sla-period", index=0)
     late = "KLIK-H2H-1" if reader.role == "bendahara" else "KLIK-WS-1"
+    reader.filter_table("#sla-open-table", "case_ref", late)  # the demo's own late steps fill the first pages
     assert reader.select_row("#sla-open-table", containing=late)[0] == late
     reader.wait_text("#sla-case", tr("Case {case}: steps over time", case=late))
     other = "KLIK-WS-1" if late != "KLIK-WS-1" else "KLIK-H2H-1"
