@@ -26,7 +26,7 @@ from .. import access, context, ids
 from ..components import freshness
 from ..components.empty import empty_state
 from ..components.status import badge
-from .sources_quarantine import quarantine_block
+from .sources_quarantine import QUARANTINE, quarantine_block, quarantine_card
 
 KEY = "sources"
 TICK = ids.make(KEY, "tick")
@@ -75,6 +75,13 @@ def _refresh(_tick, _asked, _soon):
     frame = statuses(engine, now, unconfigured=True)
     waiting = bool(frame["check_requested_at"].notna().any()) if not frame.empty else False
     return source_table(frame, now), process_line(now), not waiting
+
+
+@dash.callback(Output(QUARANTINE, "children"), Input(TICK, "n_intervals"))
+def _refresh_quarantine(_tick):
+    if not access.may_see(context.user(), KEY):
+        raise PreventUpdate
+    return quarantine_card()
 
 
 @dash.callback(Output(FEEDBACK, "children"), Output(ASKED, "data"),

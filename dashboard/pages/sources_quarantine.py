@@ -3,14 +3,12 @@ reason, so the bendahara's IT colleague can fix them at the source (the other ro
 
 from __future__ import annotations
 
-import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, html
-from dash.exceptions import PreventUpdate
+from dash import html
 
 from queries.bill_quarantine import quarantine_counts, quarantined
 
-from .. import access, context, ids
+from .. import context, ids
 
 KEY = "sources"
 QUARANTINE = ids.make(KEY, "quarantine")
@@ -20,13 +18,6 @@ SHOWN = 50
 def quarantine_block() -> html.Div:
     """The list's place on the page, filled by the page's refresh tick."""
     return html.Div(id=QUARANTINE)
-
-
-@dash.callback(Output(QUARANTINE, "children"), Input(ids.make(KEY, "tick"), "n_intervals"))
-def _refresh(_tick):
-    if not access.may_see(context.user(), KEY):
-        raise PreventUpdate
-    return quarantine_card()
 
 
 def quarantine_card():

@@ -228,3 +228,39 @@ def test_srcpage006_other_roles_in_chromium_find_no_menu_entry_and_a_refusal(das
     assert "keuangan" not in dash_duo.driver.page_source
     assert "Pengumpul data belum pernah melapor" in dash_duo.find_element("#shell-banner").text
     assert dash_duo.get_logs() == []
+
+
+QUARANTINE = {
+    "output": "sources-quarantine.children",
+    "outputs": {"id": "sources-quarantine", "property": "children"},
+    "inputs": [{"id": "sources-tick", "property": "n_intervals", "value": 1}],
+    "changedPropIds": ["sources-tick.n_intervals"], "state": [],
+}
+
+
+@pytest.fixture
+def set_aside(web):
+    """The latest sync of bill source keuangan set one row aside: its amount could not be read."""
+    from pantau.models import BillQuarantine
+
+    now = utcnow()
+    with session_scope(web.engine) as session:
+        session.add(BillQuarantine(source="keuangan", query="bills", row="baris 7", source_key="INV-7", field="amount",
+                                   column="nominal", value="dua juta", reason="jumlah tidak dapat dibaca",
+                                   first_seen_at=now, last_seen_at=now))
+
+
+@pytest.mark.parametrize("role", ["kepala_it", "admin"])
+def test_srcpage007_rows_a_bill_sync_set_aside_are_listed_with_source_column_value_and_reason(web, set_aside, role):
+    card = str(web.client(role).post(UPDATE, json=QUARANTINE).json["response"]["sources-quarantine"]["children"])
+
+    for words in ("Baris tagihan yang disisihkan", "keuangan: 1", "baris 7", "nominal", "dua juta",
+                  "jumlah tidak dapat dibaca"):
+        assert words in card, words
+
+
+@pytest.mark.parametrize("role", ["direktur", "bendahara", "operator"])
+def test_srcpage008_other_roles_do_not_get_the_set_aside_rows(web, set_aside, role):
+    answer = web.client(role).post(UPDATE, json=QUARANTINE)
+
+    assert answer.status_code == 403 and "dua juta" not in answer.text
