@@ -19,8 +19,9 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/pantau run
 
+# Two processes (pytest-xdist): a module's tests stay together, the network-namespace tests share one worker.
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # The import contract (pyproject.toml [tool.importlinter], docs/architecture.md) and ruff's rules.
 lint: $(STAMP)

@@ -156,7 +156,7 @@ def pytest_runtest_logreport(report) -> None:
 def pytest_sessionfinish(session, exitstatus) -> None:
     """Write the must-run summary to $PANTAU_TEST_MARKER_REPORT when it is set."""
     target = os.environ.get("PANTAU_TEST_MARKER_REPORT")
-    if not target:
+    if not target or _WORKER:  # a worker's share; the controller hears every test's outcome and writes the whole
         return
     import json
 
@@ -172,3 +172,25 @@ def pytest_sessionfinish(session, exitstatus) -> None:
         }
     with open(target, "w") as handle:
         json.dump(summary, handle, indent=2)
+
+
+# --- Running in two processes (pytest-xdist, `make test` uses -n 2 --dist loadgroup) ----------------------------
+
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def pytest_configure(config) -> None:
+    """Each worker's browser tests serve the app on ports of their own (dash.testing counts up from 58050 in every
+    process alike)."""
+    if _WORKER.startswith("gw"):
+        from dash.testing.application_runners import BaseDashRunner
+
+        BaseDashRunner._next_port = 20000 + 1000 * int(_WORKER[2:])
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """A module's tests stay in one worker (its module-scoped fixtures, a seeded demo campus, are built once); the
+    network-namespace tests share one worker (their namespaces and addresses have fixed names)."""
+    for item in items:
+        group = "netns" if item.get_closest_marker("netns") else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
