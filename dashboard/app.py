@@ -10,7 +10,7 @@ import flask
 from dash import _callback
 from sqlalchemy import Engine
 
-from pantau.db import make_engine
+from pantau.db import engine_for
 from pantau.settings import Settings, load_settings
 
 from . import (
@@ -21,6 +21,7 @@ from . import (
     callback_errors,
     context,
     guard,
+    metrics,
     security,
     shell,
     theme,
@@ -34,7 +35,7 @@ PAGES = Path(__file__).with_name("pages")
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> dash.Dash:
     """Build the web app. The web process only reads the store; collectors run elsewhere."""
     settings = settings or load_settings()
-    engine = engine or make_engine(settings.resolved_database_url)
+    engine = engine or engine_for(settings)
     server = flask.Flask("pantau", template_folder=str(Path(__file__).with_name("templates")))
     server.config.update(
         SECRET_KEY=settings.resolved_secret_key(),
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.layout = shell.layout
     security.install(app, settings.web)
+    metrics.install(app, settings.metrics)
     return app
 
 

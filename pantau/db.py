@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from pantau.settings import Settings
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -21,6 +25,16 @@ def make_engine(url: str, **kwargs) -> Engine:
     engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def engine_for(settings: Settings) -> Engine:
+    """The configured store. A server database gets a pool of `database_pool_size` connections (plus
+    `database_max_overflow` at a peak), more than the collector process's threads, which each hold one while
+    they run; connections open only when needed, so a web worker keeps few."""
+    url = settings.resolved_database_url
+    if make_url(url).get_backend_name() == "sqlite":
+        return make_engine(url)
+    return make_engine(url, pool_size=settings.database_pool_size, max_overflow=settings.database_max_overflow)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

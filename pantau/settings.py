@@ -128,6 +128,27 @@ class WebSettings(BaseModel):
         return bool(self.trusted_proxies) if self.cookie_secure is None else self.cookie_secure
 
 
+class MetricsSettings(BaseModel):
+    """`/metrics` for Prometheus: answered to a peer address in `allow_from` (addresses or networks, the address
+    as seen after a trusted proxy) or to a request bearing `token` (`Authorization: Bearer …`, from the
+    environment as `PANTAU_METRICS__TOKEN`); refused to anyone else."""
+
+    allow_from: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1"])
+    token: str = ""
+
+    @field_validator("allow_from")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"metrics.allow_from: {item!r} is not an address or network") from exc
+        return value
+
+
 class Settings(BaseSettings):
     """Everything Pantau can be told. See `pantau.example.toml` for a commented example."""
 
@@ -138,12 +159,15 @@ class Settings(BaseSettings):
     config: Path | None = None
     data_dir: Path = Path("var")
     database_url: str = ""
+    database_pool_size: int = Field(20, ge=1, description="connections a process keeps open to PostgreSQL")
+    database_max_overflow: int = Field(5, ge=0, description="extra connections a process may open at a peak")
     redis_url: str | None = None
     secret_key: str = ""
     timezone: str = "Asia/Jakarta"
     language: Literal["id", "en"] = "id"
     institution: str = "Politeknik Kesehatan Pantau"
     web: WebSettings = Field(default_factory=WebSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     collector: CollectorSettings = Field(default_factory=CollectorSettings)
     source_status: SourceStatusSettings = Field(default_factory=SourceStatusSettings)

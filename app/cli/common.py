@@ -7,7 +7,7 @@ import sys
 from rich.console import Console
 from sqlalchemy import Engine
 
-from pantau.db import make_engine
+from pantau.db import engine_for
 from pantau.settings import Settings, load_settings
 
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -22,7 +22,7 @@ def settings() -> Settings:
 
 
 def engine(config: Settings | None = None) -> Engine:
-    return make_engine((config or settings()).resolved_database_url)
+    return engine_for(config or settings())
 
 
 def fail(message: str, code: int = 2):
