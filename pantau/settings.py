@@ -178,6 +178,7 @@ class Settings(BaseSettings):
     sources: dict[str, Any] = Field(default_factory=dict)
     recon: dict[str, Any] = Field(default_factory=dict)
     tokens: dict[str, Any] = Field(default_factory=dict)
+    status: dict[str, Any] = Field(default_factory=dict)
     ktm: dict[str, Any] = Field(default_factory=dict)
     accounts: dict[str, Any] = Field(default_factory=dict)
     reports: dict[str, Any] = Field(default_factory=dict)

@@ -17,6 +17,7 @@ from .monitoring import (
     RollupHour,
     RollupMinute,
 )
+from .status import StatusIncident, StatusService, StatusUpdate
 from .system import CollectorLease, CollectorRun, SourceStatus
 from .tokens import AdmissionWave, PaymentPeriodExtension, TokenMovement
 from .users import ApiToken, AuditEntry, User
@@ -27,6 +28,7 @@ __all__ = [
     "BankTransaction", "Base", "Bill", "BillQuarantine", "CollectorLease", "CollectorRun", "DigitalAccount",
     "HostMetric", "Incident", "KtmIntake", "KtmPhotoCheck", "KtmStage", "MaintenanceWindow", "Monitor", "Payment",
     "PaymentPeriodExtension", "ProbeSample", "Prodi", "ReconCase", "ReconResult", "RollupDay", "RollupHour",
-    "RollupMinute", "SopCase", "SourceStatus", "StepEvent", "Student", "TokenMovement", "User", "WebserviceAccount",
+    "RollupMinute", "SopCase", "SourceStatus", "StatusIncident", "StatusService", "StatusUpdate", "StepEvent",
+    "Student", "TokenMovement", "User", "WebserviceAccount",
     "utcnow",
 ]
