@@ -6,6 +6,7 @@ import typer
 
 from . import (
     agent,
+    backup,
     bench,
     imports,
     monthly,  # noqa: F401  (adds `pantau report monthly` to the report group)
@@ -30,6 +31,7 @@ app.add_typer(sync.app, name="sync")
 bench.register(app)
 recon.register(app)
 agent.register(app)
+backup.register(app)
 
 
 def main() -> None:
