@@ -26,11 +26,14 @@ _READ_ONLY = {
 def source_engine(source: BillSource, zone: str | None = None) -> Engine:
     """An engine on the source's database whose sessions refuse to write; on MariaDB/MySQL the session's
     time zone is ``zone``'s offset, so TIMESTAMP values (kept in UTC) come back as that zone's wall time,
-    like the DATETIME values the sync reads in it."""
+    like the DATETIME values the sync reads in it; on PostgreSQL the session's TimeZone is ``zone``, so the
+    watermark (naive, in ``zone``) compares right with ``timestamptz`` change times."""
     engine = create_engine(source.url, pool_pre_ping=True)
     statements = [_READ_ONLY[engine.dialect.name]] if engine.dialect.name in _READ_ONLY else []
     if zone and engine.dialect.name in ("mysql", "mariadb"):
         statements.append(f"SET time_zone = '{_offset(zone)}'")
+    if zone and engine.dialect.name == "postgresql":
+        statements.append(f"SET TIME ZONE '{ZoneInfo(zone).key}'")
     if statements:
         @event.listens_for(engine, "connect")
         def _session(dbapi_connection, _record) -> None:
@@ -38,6 +41,7 @@ def source_engine(source: BillSource, zone: str | None = None) -> Engine:
             for statement in statements:
                 cursor.execute(statement)
             cursor.close()
+            dbapi_connection.commit()  # PostgreSQL: a session SET in a transaction rolled back is undone
     return engine
 
 
