@@ -22,6 +22,7 @@ from . import (
     context,
     guard,
     metrics,
+    public_status,
     security,
     shell,
     theme,
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     auth.login_manager.init_app(server)
     server.register_blueprint(auth.blueprint)
     server.register_blueprint(api.blueprint)
+    server.register_blueprint(public_status.blueprint)
     server.before_request(guard.check_request)
     callback_errors.install(server)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import flask
 from flask_login import current_user
 
-from . import access, auth
+from . import access, auth, public_status
 
 PUBLIC_PREFIXES = ("/login", "/logout", "/lang/", "/assets/", "/_favicon.ico", "/api/")
+PUBLIC_PATHS = frozenset(public_status.PATHS)
+"""The public status page and its feeds: exact paths, so no page under them becomes public by its prefix."""
 CALLBACK_PATH = "/_dash-update-component"
 
 
@@ -40,7 +42,7 @@ def timer_only(payload: dict) -> bool:
 def check_request():
     """Flask `before_request` hook: refuse anonymous users and callbacks outside the user's pages."""
     path = flask.request.path
-    if path.startswith(PUBLIC_PREFIXES):
+    if path.startswith(PUBLIC_PREFIXES) or path in PUBLIC_PATHS:
         return None
     if not current_user.is_authenticated:
         if flask.request.method == "GET" and not path.startswith("/_dash"):
