@@ -78,13 +78,16 @@ def daily(engine: Engine, wave_id: int, *, zone: str, now: datetime) -> pd.DataF
 
 def _arrivals(connection: Connection, wave_id: int, zone: ZoneInfo, now: datetime) -> list[tuple[date, str, int]]:
     """Applicants arrived by ``now`` per local day and channel: each (day, channel) is counted over its own stretch
-    of the (wave, channel, arrival) index, so the cost follows the days and channels, not the applicants."""
+    of the (wave, channel, arrival) index, so the cost follows the days and channels, not the applicants. The days
+    run from the wave's first arrival to its last (by ``now``), never on to today: a wave closed a year ago costs
+    what it cost the day it closed (days with no arrival are filled in by :func:`_fill_days`)."""
     mine = (Applicant.wave_id == wave_id, Applicant.arrived_at <= now)
-    first = connection.scalar(select(func.min(Applicant.arrived_at)).where(*mine))
+    first, latest = connection.execute(select(func.min(Applicant.arrived_at), func.max(Applicant.arrived_at))
+                                       .where(*mine)).one()
     if first is None:
         return []
     channels = list(connection.scalars(select(Applicant.channel).where(Applicant.wave_id == wave_id).distinct()))
-    day, last = first.astimezone(zone).date(), now.astimezone(zone).date()
+    day, last = first.astimezone(zone).date(), latest.astimezone(zone).date()
     rows = []
     while day <= last:
         since = datetime.combine(day, time(), zone)

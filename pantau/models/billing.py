@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, column, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, BigId, Money, UTCDateTime, utcnow
@@ -18,6 +18,14 @@ APP_STATES = ("paid", "partial", "unpaid")
 def _own_space(context) -> str:
     """A bill inserted without a key space is in its source's own."""
     return context.get_current_parameters().get("source") or "demo"
+
+
+def _search_indexes() -> list[Index]:
+    """The bill list's search, a case-insensitive prefix match on number, VA and payer name (`text_pattern_ops`
+    on PostgreSQL, so `LIKE 'x%'` uses them whatever the database's collation)."""
+    return [Index(f"ix_bills_search_{name}", func.lower(column(name)).label(f"{name}_lower"),
+                  postgresql_ops={f"{name}_lower": "text_pattern_ops"})
+            for name in ("source_key", "va_number", "payer_name")]
 
 
 class Bill(Base):
@@ -33,6 +41,8 @@ class Bill(Base):
     __tablename__ = "bills"
     __table_args__ = (
         Index(None, "semester", "due_date"),
+        Index(None, "due_date", "id"),  # the bill list's order
+        *_search_indexes(),
         Index(None, "va_number", "deleted_at", "amount", "due_date"),  # covers reconciliation's VA lookup
         Index(None, "app_paid", "due_date"),
         Index(None, "kind", "prodi_id", "angkatan"),

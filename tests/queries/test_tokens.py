@@ -100,3 +100,29 @@ def test_qt006_a_past_moment_leaves_out_what_happened_later_and_the_days_come_wi
     assert days[wave_id].equals(tokens.daily(store, wave_id, zone=ZONE, now=earlier))
     assert days[wave_id]["day"].max() == date(2026, 3, 7)
     assert tokens.status(store, now=NOW, zone=ZONE).set_index("channel").loc["bank-bni", "stock"] == 8 + 30
+
+
+def test_qt007_a_closed_wave_costs_the_same_a_month_or_a_year_later(wave):
+    """The arrivals are counted over the wave's days of arrivals only: the statement's bound parameters do not
+    grow with the days since, and the figures of the days after are zeros filled in."""
+    from sqlalchemy import event
+
+    store, wave_id = wave
+    sent: list[int] = []
+
+    def count(_conn, _cursor, statement, parameters, _context, _many):
+        if "spans" in statement:
+            sent.append(len(parameters))
+
+    event.listen(store, "before_cursor_execute", count)
+    try:
+        month = tokens.daily(store, wave_id, zone=ZONE, now=NOW + timedelta(days=30))
+        year = tokens.daily(store, wave_id, zone=ZONE, now=NOW + timedelta(days=400))
+    finally:
+        event.remove(store, "before_cursor_execute", count)
+
+    assert len(sent) == 2 and sent[0] == sent[1] > 0
+    assert len(year) - len(month) == 2 * 370
+    assert year["arrivals"].sum() == month["arrivals"].sum() == 6 * (4 + 2)
+    later = year[year["day"] > date(2026, 3, 9)]
+    assert (later["arrivals"] == 0).all() and len(later) == 2 * 401
