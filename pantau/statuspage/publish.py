@@ -18,6 +18,7 @@ from pantau.models.status import PUBLIC_STATES
 LABEL_MAX = 80
 TITLE_MAX = 120
 NOTE_MAX = 2000
+POSITION_MAX = 999
 
 
 class PublishError(ValueError):
@@ -27,7 +28,9 @@ class PublishError(ValueError):
 def publish_service(session: Session, *, monitor_id: int, label: str, label_en: str | None = None,
                     published: bool = True, position: int = 0, actor: str, ip: str | None = None) -> StatusService:
     """Show (or hide) a monitor on the public page under `label` (and `label_en` in English)."""
-    monitor = session.get(Monitor, monitor_id)
+    if not 0 <= position <= POSITION_MAX:
+        raise PublishError(f"the order must be a number from 0 to {POSITION_MAX}")
+    monitor = session.get(Monitor, monitor_id) if 0 < monitor_id < 2**31 else None
     if monitor is None:
         raise PublishError(f"no monitor has id {monitor_id}")
     label, label_en = _text(label, LABEL_MAX, "label"), _optional(label_en, LABEL_MAX, "English label")
@@ -46,7 +49,7 @@ def publish_service(session: Session, *, monitor_id: int, label: str, label_en: 
 def post_incident(session: Session, *, incident_id: int, title: str, title_en: str | None = None, state: str,
                   note: str, note_en: str | None = None, actor: str, ip: str | None = None) -> StatusIncident:
     """Post about an incident of a published monitor, with its first public note."""
-    incident = session.get(Incident, incident_id)
+    incident = session.get(Incident, incident_id) if 0 < incident_id < 2**31 else None
     if incident is None:
         raise PublishError(f"no incident has id {incident_id}")
     shown = session.scalar(select(StatusService.published).where(StatusService.monitor_id == incident.monitor_id))

@@ -47,11 +47,11 @@ pytestmark = [
 
 ROLE_PAGES = {
     "direktur": ["overview", "report", "server", "payments", "tokens", "sla", "ktm", "kso", "accounts", "alerts"],
-    "kepala_it": ["overview", "server", "sources", "sla", "accounts", "alerts"],
+    "kepala_it": ["overview", "server", "publish", "sources", "sla", "accounts", "alerts"],
     "bendahara": ["overview", "payments", "tokens", "sla", "kso", "alerts"],
     "operator": ["sla", "accounts", "alerts"],
-    "admin": ["overview", "report", "server", "sources", "payments", "tokens", "sla", "ktm", "kso", "accounts",
-              "alerts", "admin"],
+    "admin": ["overview", "report", "server", "publish", "sources", "payments", "tokens", "sla", "ktm", "kso",
+              "accounts", "alerts", "admin"],
 }
 """What each role's menu offers (UI.md's table; the operator is of UPT TIK), in the menu's order."""
 LANDING = {"direktur": "/ringkasan", "kepala_it": "/server", "bendahara": "/pembayaran", "operator": "/sla",

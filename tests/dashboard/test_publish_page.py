@@ -1,0 +1,95 @@
+"""The publishing page (/publikasi-status) and its callbacks, called as the browser calls them: the administrator
+publishes services and posts, the IT head posts only, other roles get neither page nor callbacks; a publication
+reaches the public page at once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from demo_web import UPDATE, payload
+from sqlalchemy import func, select
+
+from pantau.db import session_scope
+from pantau.models import AuditEntry, Incident, Monitor, ProbeSample, StatusService, StatusUpdate, utcnow
+
+
+@pytest.fixture
+def campus(web):
+    now = utcnow()
+    with session_scope(web.engine) as session:
+        link = Monitor(name="h2h-bni-link", role="bank-link", check="tcp", target="10.20.30.40:8443", status="down")
+        session.add(link)
+        session.flush()
+        session.add(ProbeSample(monitor_id=link.id, checked_at=now, ok=False))
+        session.add(Incident(monitor_id=link.id, kind="down", started_at=now - timedelta(minutes=5)))
+        session.flush()
+        return {"monitor": link.id, "incident": session.scalar(select(Incident.id))}
+
+
+def save(monitor, label, shown=True):
+    return payload([("publish-feedback", "children"), ("publish-services-body", "children")],
+                   [("publish-save", "n_clicks", 1)],
+                   [("publish-monitor", "value", str(monitor)), ("publish-label", "value", label),
+                    ("publish-label-en", "value", None), ("publish-position", "value", 1),
+                    ("publish-shown", "value", shown)])
+
+
+def post(incident, state, note, title="Pembayaran VA BNI terganggu"):
+    return payload([("publish-post-feedback", "children"), ("publish-incidents-body", "children")],
+                   [("publish-post", "n_clicks", 1)],
+                   [("publish-incident", "value", str(incident)), ("publish-state", "value", state),
+                    ("publish-title", "value", title), ("publish-title-en", "value", None),
+                    ("publish-note", "value", note), ("publish-note-en", "value", None)])
+
+
+def test_publ001_the_admin_publishes_a_service_and_the_public_page_shows_it_at_once(web, campus):
+    public = web.client()
+    assert "Belum ada layanan" in public.get("/status").text  # cached now
+    answer = web.client("admin").post(UPDATE, json=save(campus["monitor"], "Pembayaran VA BNI"))
+    assert answer.status_code == 200 and "Layanan disimpan" in answer.text
+    assert "Pembayaran VA BNI" in public.get("/status").text
+    with session_scope(web.engine) as session:
+        assert session.scalar(select(AuditEntry.actor).where(AuditEntry.action == "status.service")) == "user.admin"
+
+
+@pytest.mark.parametrize("role", ["admin", "kepala_it"])
+def test_publ002_admin_and_it_head_post_and_update_an_incident(web, campus, role):
+    with session_scope(web.engine) as session:
+        session.add(StatusService(monitor_id=campus["monitor"], label="Pembayaran VA BNI", updated_by="admin"))
+    client = web.client(role)
+    assert web.client().get("/status.json").get_json()["incidents"] == []
+    first = client.post(UPDATE, json=post(campus["incident"], "investigating", "Kami sedang memeriksa."))
+    assert first.status_code == 200 and "Terkirim" in first.text
+    again = client.post(UPDATE, json=post(campus["incident"], "resolved", "Sudah normal kembali."))
+    assert again.status_code == 200 and "Terkirim" in again.text
+    [incident] = web.client().get("/status.json").get_json()["incidents"]
+    assert (incident["title"], incident["state"], incident["updates"][0]["note"]) == (
+        "Pembayaran VA BNI terganggu", "resolved", "Sudah normal kembali.")
+    with session_scope(web.engine) as session:
+        assert session.scalar(select(func.count()).select_from(AuditEntry)
+                              .where(AuditEntry.actor == f"user.{role}")) >= 3  # log-in, post, update
+
+
+def test_publ003_the_it_head_may_not_choose_services(web, campus):
+    client = web.client("kepala_it")
+    answer = client.post(UPDATE, json=save(campus["monitor"], "Sembarang"))
+    assert "Hanya administrator" in answer.text
+    with session_scope(web.engine) as session:
+        assert session.scalar(select(StatusService)) is None
+
+
+@pytest.mark.parametrize("role", ["direktur", "bendahara", "operator"])
+def test_publ004_other_roles_get_neither_the_page_nor_its_callbacks(web, campus, role):
+    client = web.client(role)
+    assert client.post(UPDATE, json=save(campus["monitor"], "X")).status_code == 403
+    assert client.post(UPDATE, json=post(campus["incident"], "investigating", "x")).status_code == 403
+    with session_scope(web.engine) as session:
+        assert session.scalar(select(StatusService)) is None and session.scalar(select(StatusUpdate)) is None
+
+
+def test_publ005_a_refused_post_says_why_and_stores_nothing(web, campus):
+    answer = web.client("admin").post(UPDATE, json=post(campus["incident"], "investigating", "x"))
+    assert "Publikasi ditolak" in answer.text and "not published" in answer.text
+    empty = web.client("admin").post(UPDATE, json=save(campus["monitor"], "   "))
+    assert "Publikasi ditolak" in empty.text
