@@ -1,4 +1,7 @@
-"""The `alerts` collector: remind about alerts nobody has taken on, and send what the outbox holds."""
+"""The `alerts` collector: remind about alerts nobody has taken on, and send what the outbox holds.
+
+It runs on its own interval and also right after any collector whose run put a message in the outbox
+(`collectors.scheduler`), so an alert is mailed in the pass that raised it."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ class AlertsCollector(Collector):
     """Queue reminders every `alerts.reminder_minutes`, then deliver through `alerts.channels`."""
 
     name = "alerts"
+    courier = True
 
     @property
     def interval_s(self) -> float:
@@ -29,12 +33,13 @@ class AlertsCollector(Collector):
         with session_scope(self.engine) as session:
             report = deliver_pending(
                 session, config.channels, language=self.settings.language, zone=self.settings.timezone,
-                catalogue=sla_context(self.settings).catalogue,
+                catalogue=sla_context(self.settings).catalogue, public_url=self.settings.resolved_public_url,
             )
         return CollectorResult(
             items=report.sent,
             message=(
                 f"{reminders} reminders queued; {report.sent} sent, {report.failed} failed, "
                 f"{report.unrouted} without a channel"
+                + (f" (roles {', '.join(report.unrouted_roles)}: set alerts.channels)" if report.unrouted else "")
             ),
         )

@@ -36,6 +36,8 @@ class Collector(ABC):
 
     name: ClassVar[str]
     default_interval_s: ClassVar[float] = 60
+    courier: ClassVar[bool] = False
+    """True for the collector that sends the alert outbox: the scheduler runs it after any run that filled it."""
 
     def __init__(self, settings: Settings, engine: Engine) -> None:
         self.settings = settings

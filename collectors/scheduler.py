@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from pantau import sources
+from pantau.alerts import has_unsent
 from pantau.db import session_scope
 from pantau.lease import Lease
 from pantau.models import CollectorRun, utcnow
@@ -104,10 +105,28 @@ def declare_sources(settings: Settings, engine: Engine, collectors: list[Collect
 
 
 def run_once(settings: Settings, engine: Engine, names: Iterable[str] | None = None) -> list[RunOutcome]:
-    """Run each collector (all registered ones unless `names` are given) once, in turn."""
-    collectors = build(settings, engine, names)
+    """Run each collector (all registered ones unless `names` are given) once, in turn; the one that sends
+    the alert outbox last, so what the others raised goes out in this pass."""
+    collectors = sorted(build(settings, engine, names), key=lambda collector: collector.courier)
     declare_sources(settings, engine, collectors, retire=False)
     return [run_collector(collector) for collector in collectors]
+
+
+def run_then_deliver(collector: Collector, courier: Collector | None) -> RunOutcome:
+    """Run `collector`; if its run put a message in the alert outbox, run the `courier` at once (its lock
+    keeps it to one run at a time), so an alert is sent in the pass that raised it, not an interval later."""
+    outcome = run_collector(collector)
+    if courier is None or collector is courier:
+        return outcome
+    try:
+        with session_scope(collector.engine) as session:
+            waiting = has_unsent(session)
+    except SQLAlchemyError:
+        log.exception("%s: the alert outbox could not be read", collector.name)
+        return outcome
+    if waiting:
+        run_collector(courier)
+    return outcome
 
 
 def serve(
@@ -166,7 +185,8 @@ def _lead(settings: Settings, engine: Engine, names: Iterable[str] | None, lease
     """Run the schedule while the lease is ours: renew it, and stop the schedule when it is lost or on `stop`."""
     collectors = build(settings, engine, names)
     declare_sources(settings, engine, collectors, retire=names is None)
-    requests = CheckRequests(collectors, run_collector)
+    courier = next((collector for collector in collectors if collector.courier), None)
+    requests = CheckRequests(collectors, lambda collector: run_then_deliver(collector, courier))
     who = f"host {lease.host}, pid {lease.pid}"
     tick = min(lease.renew_every_s, settings.collector.heartbeat_s)
     _beat(engine, settings, who)
@@ -179,7 +199,7 @@ def _lead(settings: Settings, engine: Engine, names: Iterable[str] | None, lease
         scheduler.add_job(
             _run_if_leading,
             "interval",
-            args=[collector, lease],
+            args=[collector, lease, courier],
             seconds=collector.interval_s,
             id=collector.name,
             name=collector.name,
@@ -232,12 +252,13 @@ def _take_requests(requests: CheckRequests, scheduler: BackgroundScheduler) -> N
         log.warning("the sources' check requests could not be read: %s", error)
 
 
-def _run_if_leading(collector: Collector, lease: Lease) -> RunOutcome | None:
-    """Run the collector if this process still holds a fresh lease; skip the run otherwise."""
+def _run_if_leading(collector: Collector, lease: Lease, courier: Collector | None = None) -> RunOutcome | None:
+    """Run the collector (and the courier after it, when it raised alerts) if this process still holds a fresh
+    lease; skip the run otherwise."""
     if not lease.fresh():
         log.warning("%s: run skipped, the collector lease is not confirmed", collector.name)
         return None
-    return run_collector(collector)
+    return run_then_deliver(collector, courier)
 
 
 def _stop_on_signals(stop: threading.Event) -> Callable[[], None]:

@@ -166,6 +166,7 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Jakarta"
     language: Literal["id", "en"] = "id"
     institution: str = "Politeknik Kesehatan Pantau"
+    public_url: str = Field("", description="the address people open Pantau at; links in alert mails start with it")
     web: WebSettings = Field(default_factory=WebSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
@@ -219,6 +220,11 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         """The store's URL; an SQLite file under `data_dir` unless one is configured."""
         return self.database_url or f"sqlite:///{(self.data_dir / 'pantau.db').resolve()}"
+
+    @property
+    def resolved_public_url(self) -> str:
+        """`public_url`, else the address the web process listens on (good for a demo, not for mail readers)."""
+        return self.public_url.rstrip("/") or f"http://{self.web.host}:{self.web.port}"
 
     def resolved_secret_key(self) -> str:
         """The session-signing secret: from the environment or config, else generated once under `data_dir`."""

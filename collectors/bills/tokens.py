@@ -14,7 +14,7 @@ from pantau.alerts import LIVE_STATES, clear_condition, raise_alert
 from pantau.db import session_scope
 from pantau.i18n import translate
 from pantau.models import Alert, utcnow
-from pantau.tokens import TokenSettings, token_settings
+from pantau.tokens import TokenSettings, channel_name, token_settings
 from queries.tokens import status
 
 SOURCE = "token-stock"
@@ -33,7 +33,8 @@ def check_stock(engine, config: TokenSettings, *, zone: str, language: str, now:
                   arriving_hours=config.arriving_hours)
     wanted: dict[str, tuple[str, str, str]] = {}
     for row in rows.itertuples(index=False):
-        words = {"wave": row.wave, "channel": row.channel, "stock": formatting.number(row.stock, language)}
+        words = {"wave": row.name or row.wave, "channel": channel_name(row.channel, language, config.channel_names),
+                 "stock": formatting.number(row.stock, language)}
         if row.stock <= 0 and row.waiting > 0:
             wanted[f"tokens-out:{row.wave}:{row.channel}"] = (
                 "critical",

@@ -35,14 +35,15 @@ def certificate_key(monitor: str) -> str:
 
 
 def on_transition(session: Session, monitor: str, transition: Transition, cause: str, *, lang: str,
-                  zone: ZoneInfo, link: str = PAGE) -> None:
-    """Raise the down alert when a monitor goes down; resolve it, saying why, when the outage ends."""
+                  zone: ZoneInfo, link: str = PAGE, label: str | None = None) -> None:
+    """Raise the down alert when a monitor goes down, naming it by its `label` (else its name); resolve it,
+    saying why, when the outage ends."""
     before, after = transition.before.status, transition.after.status
     if after == "down" and before != "down":
         since = transition.began_at
         raise_alert(
             session, dedup_key=down_key(monitor), source=MONITOR_SOURCE, role=ROLE, severity="critical",
-            title=translate("{monitor} is down", lang, monitor=monitor),
+            title=translate("{monitor} is down", lang, monitor=label or monitor),
             body=translate("Down since {when}: {cause}", lang, when=formatting.moment(since, lang, zone.key),
                            cause=cause),
             link=link, now=since,

@@ -89,7 +89,7 @@ def record_round(session: Session, monitors: list[MonitorConfig], results: dict[
             f"{parent.name} is {parent.status}; {result.message}")
         _incidents(session, row, transition, cause)
         alerts.on_transition(session, row.name, transition, cause, lang=lang, zone=zone,
-                             link=f"{alerts.PAGE}?monitor={row.id}")
+                             link=f"{alerts.PAGE}?monitor={row.id}", label=config.label)
         samples.append(_sample(row.id, result, in_maintenance))
         checked.append(Checked(row.name, result, transition, row.down_after))
     record_samples(session, samples)

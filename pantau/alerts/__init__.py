@@ -14,17 +14,18 @@ from .lifecycle import (
     remind,
     resolve,
 )
-from .notifier import WORDS, DeliveryReport, Message, channels_for, channels_for_alert, compose, deliver_pending
+from .message import Message, absolute, compose
+from .notifier import DeliveryReport, channels_for, channels_for_alert, deliver_pending, has_unsent
 
 __all__ = [
     "LIVE_STATES",
-    "WORDS",
     "AlertStateError",
     "Audience",
     "DeliveryReport",
     "Message",
     "ReminderWaitingError",
     "UnknownAlertError",
+    "absolute",
     "acknowledge",
     "audience",
     "channels_for",
@@ -33,6 +34,7 @@ __all__ = [
     "compose",
     "deliver_pending",
     "enqueue_reminders",
+    "has_unsent",
     "live_alert",
     "raise_alert",
     "remind",

@@ -6,7 +6,6 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import apprise
 from sqlalchemy import select
@@ -18,98 +17,18 @@ from pantau.sla.context import catalogue as builtin_catalogue
 from pantau.sops import Sop
 
 from .audience import audience, sees
-from .lifecycle import SYSTEM_ACTOR
+from .message import Message, compose
 
 log = logging.getLogger(__name__)
 
-WORDS: dict[str, dict[str, str]] = {
-    "id": {
-        "info": "INFO",
-        "warning": "PERINGATAN",
-        "critical": "KRITIS",
-        "reminder": "Pengingat",
-        "escalated": "Eskalasi",
-        "recovered": "PULIH",
-        "closed": "SELESAI",
-        "since": "Sejak",
-        "period": "Waktu",
-        "still_open": "Masih terbuka sejak",
-        "resolved_by": "Diselesaikan oleh",
-        "note": "Catatan",
-        "link": "Buka",
-    },
-    "en": {
-        "info": "INFO",
-        "warning": "WARNING",
-        "critical": "CRITICAL",
-        "reminder": "Reminder",
-        "escalated": "Escalated",
-        "recovered": "RECOVERED",
-        "closed": "CLOSED",
-        "since": "Since",
-        "period": "Period",
-        "still_open": "Still open since",
-        "resolved_by": "Resolved by",
-        "note": "Note",
-        "link": "Open",
-    },
-}
-
-_NOTIFY_TYPES = {
-    "info": apprise.NotifyType.INFO,
-    "warning": apprise.NotifyType.WARNING,
-    "critical": apprise.NotifyType.FAILURE,
-}
-
-
 @dataclass(frozen=True)
 class DeliveryReport:
-    """What one drain did: messages sent, attempts that failed, messages no channel carries."""
+    """What one drain did: messages sent, attempts that failed, messages no channel carries (and their roles)."""
 
     sent: int = 0
     failed: int = 0
     unrouted: int = 0
-
-
-@dataclass(frozen=True)
-class Message:
-    """A composed alert message, ready for apprise."""
-
-    title: str
-    body: str
-    notify_type: apprise.NotifyType
-
-
-def compose(alert: Alert, event: str, *, language: str = "id", zone: str = "Asia/Jakarta") -> Message:
-    """The title and body of the message announcing `event` ("opened", "reminder", "escalated", "resolved")
-    of `alert`."""
-    words = WORDS.get(language, WORDS["id"])
-    tz = ZoneInfo(zone)
-    lines = [alert.body] if alert.body else []
-    if event == "resolved":
-        tag = words["recovered"] if alert.resolved_by == SYSTEM_ACTOR else words["closed"]
-        title = f"[{tag}] {alert.title}"
-        lines.append(f"{words['period']}: {_when(alert.opened_at, tz)} – {_when(alert.resolved_at, tz)}")
-        if alert.resolved_by != SYSTEM_ACTOR:
-            lines.append(f"{words['resolved_by']}: {alert.resolved_by}")
-        if alert.resolution_note:
-            lines.append(f"{words['note']}: {alert.resolution_note}")
-        notify_type = apprise.NotifyType.SUCCESS
-    else:
-        prefix = f"[{words[alert.severity]}]"
-        if event in ("reminder", "escalated"):
-            prefix = f"{prefix} {words[event]}:"
-        title = f"{prefix} {alert.title}"
-        label = words["still_open"] if event == "reminder" else words["since"]
-        lines.append(f"{label}: {_when(alert.opened_at, tz)}")
-        notify_type = _NOTIFY_TYPES[alert.severity]
-    if alert.link:
-        lines.append(f"{words['link']}: {alert.link}")
-    return Message(title=title, body="\n".join(lines), notify_type=notify_type)
-
-
-def _when(instant: datetime | None, tz: ZoneInfo) -> str:
-    return instant.astimezone(tz).strftime("%d-%m-%Y %H:%M %Z") if instant else "-"
+    unrouted_roles: tuple[str, ...] = ()
 
 
 def channels_for(role: str, channels: Sequence[AlertChannel]) -> list[AlertChannel]:
@@ -142,6 +61,7 @@ def deliver_pending(
     now: datetime | None = None,
     max_attempts: int = 5,
     catalogue: Mapping[str, Sop] | None = None,
+    public_url: str = "",
 ) -> DeliveryReport:
     """Send every unsent delivery that has attempts left; record success, or the error and the attempt.
 
@@ -149,7 +69,9 @@ def deliver_pending(
     the built-in one unless given) and counts as sent when every one accepted it;
     otherwise it stays pending and is tried again on the next drain, up to `max_attempts` times. A
     delivery whose role no channel carries is closed with that reason: the alert still shows in the app.
-    Sending happens before any write, so the store is not locked while a mail server is slow.
+    Sending happens before any write, so the store is not locked while a mail server is slow. Links are made
+    absolute under `public_url`. Messages without a channel are logged at debug level only: `pantau run` and
+    `pantau collect` say once which roles have no channel (`pantau.setup_status`).
     """
     now = now or utcnow()
     catalogue = builtin_catalogue() if catalogue is None else catalogue
@@ -160,16 +82,18 @@ def deliver_pending(
         .order_by(AlertDelivery.created_at, AlertDelivery.id)
     ).all()
     sent = failed = unrouted = 0
+    unrouted_roles: set[str] = set()
     for delivery, alert in pending:
         targets = channels_for_alert(alert, channels, catalogue)
         if not targets:
             reason = f"no channel for role {alert.role}" + (f" that may see SOP {alert.sop_code}" if alert.sop_code
                                                              else "")
-            log.warning("alert %s: %s; shown in the app only", alert.id, reason)
+            log.debug("alert %s: %s; shown in the app only", alert.id, reason)
             delivery.sent_at, delivery.error = now, reason
             unrouted += 1
+            unrouted_roles.add(alert.role)
             continue
-        message = compose(alert, delivery.event, language=language, zone=zone)
+        message = compose(alert, delivery.event, language=language, zone=zone, public_url=public_url)
         errors = [error for channel in targets if (error := _send(channel, message))]
         delivery.attempts += 1
         if errors:
@@ -182,7 +106,13 @@ def deliver_pending(
         else:
             delivery.sent_at, delivery.error = now, None
             sent += 1
-    return DeliveryReport(sent=sent, failed=failed, unrouted=unrouted)
+    return DeliveryReport(sent=sent, failed=failed, unrouted=unrouted, unrouted_roles=tuple(sorted(unrouted_roles)))
+
+
+def has_unsent(session: Session) -> bool:
+    """Whether a message waits that no drain has tried yet (a collector has just raised or cleared an alert)."""
+    return session.scalar(select(AlertDelivery.id).where(
+        AlertDelivery.sent_at.is_(None), AlertDelivery.attempts == 0).limit(1)) is not None
 
 
 def _send(channel: AlertChannel, message: Message) -> str | None:
@@ -194,7 +124,8 @@ def _send(channel: AlertChannel, message: Message) -> str | None:
     warnings: list[str] = []
     result = notifier.notify(
         title=message.title,
-        body=message.body,
+        body=message.html or message.body,
+        body_format=apprise.NotifyFormat.HTML if message.html else apprise.NotifyFormat.TEXT,
         notify_type=message.notify_type,
         log_callback=lambda entry, _plugin: warnings.append(entry.message),
     )

@@ -71,6 +71,7 @@ class MonitorConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    label: str | None = Field(None, min_length=1, max_length=120, description="what people call it, in alerts")
     role: Literal["payment-server", "h2h-server", "bank-link", "router", "other"]
     check: Literal["icmp", "tcp", "http"]
     target: str = Field(min_length=1, max_length=255)

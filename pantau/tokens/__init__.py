@@ -3,6 +3,7 @@ forecast of the day the stock runs out."""
 
 from .config import TokenSettings, token_settings
 from .forecast import Forecast, forecast
+from .names import channel_name
 from .stock import MANAGERS, TokenError, channels, record_extension, record_topup
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "Forecast",
     "TokenError",
     "TokenSettings",
+    "channel_name",
     "channels",
     "forecast",
     "record_extension",

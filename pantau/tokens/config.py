@@ -25,6 +25,8 @@ class TokenSettings(BaseModel):
     low_stock: int = Field(50, ge=0)
     arriving_hours: float = Field(24, gt=0)
     every_s: float = Field(900, gt=0)
+    channel_names: dict[str, str] = Field(default_factory=dict)
+    """Display names of channels by code (`{"bank-bni" = "BNI Kantor Cabang Surakarta"}`); see `names.py`."""
 
 
 def token_settings(settings: Settings) -> TokenSettings:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from pantau.alerts import (
+    absolute,
     acknowledge,
     clear_condition,
     compose,
@@ -29,6 +30,11 @@ DOWN = dict(
     body="Tidak menjawab 3 kali berturut-turut.",
     link="/server",
 )
+
+
+def parts(mail) -> tuple[str, str]:
+    """The plain-text and the HTML alternative of a received mail."""
+    return mail.get_body(("plain",)).get_content(), mail.get_body(("html",)).get_content()
 
 
 def refused_channel(port: int, name: str = "") -> AlertChannel:
@@ -59,10 +65,13 @@ def test_notify001_a_new_alert_is_mailed_to_its_role_and_to_catch_all_channels(e
     mail = next(message for message in smtp_server.messages if message["To"] == "kepala.it@kampus.ac.id")
     assert mail["From"].addresses[0].addr_spec == "pantau@kampus.ac.id"
     assert mail["Subject"] == "[KRITIS] Mati: server-h2h"
-    assert mail.get_body().get_content().splitlines() == [
+    plain, _ = parts(mail)
+    assert plain.splitlines() == [
+        "[KRITIS] Mati: server-h2h",
         "Tidak menjawab 3 kali berturut-turut.",
-        "Sejak: 02-03-2025 08:00 WIB",
-        "Buka: /server",
+        "Sejak: 2 Mar 2025 08.00 WIB",
+        "Buka halamannya di Pantau",
+        "Atau buka alamat ini: /server",
     ]
     [delivery] = outbox(engine)
     assert (delivery.event, delivery.attempts, delivery.sent_at, delivery.error) == (
@@ -97,8 +106,8 @@ def test_notify002_reminders_and_resolutions_say_so_in_the_subject(engine, smtp_
         "[PULIH] Mati: server-h2h",
         "[SELESAI] Disk /var 93%",
     ]
-    recovered, closed = (message.get_body().get_content() for message in smtp_server.messages[4:])
-    assert "Waktu: 02-03-2025 08:00 WIB – 02-03-2025 09:12 WIB" in recovered
+    recovered, closed = (parts(message)[0] for message in smtp_server.messages[4:])
+    assert "Waktu: 2 Mar 2025 08.00 WIB – 2 Mar 2025 09.12 WIB" in recovered
     assert "Diselesaikan oleh: kepala.it" in closed and "Catatan: log lama dihapus" in closed
 
 
@@ -107,7 +116,8 @@ def test_notify003_messages_follow_the_language_setting(engine):
         alert, _ = raise_alert(session, **DOWN, now=T0)
         english = compose(alert, "reminder", language="en", zone="Asia/Makassar")
     assert english.title == "[CRITICAL] Reminder: Mati: server-h2h"
-    assert "Still open since: 02-03-2025 09:00 WITA" in english.body
+    assert "Still open since: 2 Mar 2025 9:00 AM WITA" in english.body
+    assert "Link: /server" in english.body
 
 
 def test_notify004_a_failing_channel_keeps_the_message_and_retries_it_later(engine, smtp_server, unused_tcp_port):
@@ -155,3 +165,34 @@ def test_notify006_an_alert_for_a_role_without_channel_is_closed_with_the_reason
     [delivery] = outbox(engine)
     assert delivery.error == "no channel for role bendahara" and delivery.sent_at is not None
     assert smtp_server.messages == []
+
+
+def test_notify007_the_mail_links_to_the_page_under_public_url_with_a_laid_out_html_part(engine, smtp_server):
+    channels = [AlertChannel(url=smtp_server.mailto("kepala.it@kampus.ac.id"), roles=["kepala_it"])]
+    with session_scope(engine) as session:
+        raise_alert(session, **{**DOWN, "body": "Tidak menjawab 3 kali.\nPing terakhir: waktu habis."}, now=T0)
+    with session_scope(engine) as session:
+        deliver_pending(session, channels, public_url="https://pantau.kampus.ac.id/")
+
+    [mail] = smtp_server.messages
+    plain, html = parts(mail)
+    assert plain.splitlines() == [
+        "[KRITIS] Mati: server-h2h",
+        "Tidak menjawab 3 kali.",
+        "Ping terakhir: waktu habis.",
+        "Sejak: 2 Mar 2025 08.00 WIB",
+        "Buka halamannya di Pantau",
+        "Atau buka alamat ini: https://pantau.kampus.ac.id/server",
+    ]
+    assert "<h2" in html and "[KRITIS] Mati: server-h2h</h2>" in html
+    assert "Tidak menjawab 3 kali.<br>Ping terakhir: waktu habis." in html
+    assert '<a href="https://pantau.kampus.ac.id/server" style="display:inline-block' in html
+    assert "<strong>2 Mar 2025 08.00 WIB</strong>" in html
+
+
+def test_notify008_links_are_made_absolute_and_full_addresses_kept():
+    assert absolute("/token", "https://pantau.kampus.ac.id") == "https://pantau.kampus.ac.id/token"
+    assert absolute("/server?monitor=3", "https://kampus.ac.id/pantau/") == "https://kampus.ac.id/pantau/server?monitor=3"
+    assert absolute("https://elsewhere.example/x", "https://pantau.kampus.ac.id") == "https://elsewhere.example/x"
+    assert absolute(None, "https://pantau.kampus.ac.id") is None
+    assert absolute("/token", "") == "/token"
