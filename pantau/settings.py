@@ -177,6 +177,7 @@ class Settings(BaseSettings):
     monitoring: dict[str, Any] = Field(default_factory=dict)
     feeds: dict[str, Any] = Field(default_factory=dict)
     sources: dict[str, Any] = Field(default_factory=dict)
+    bill_kinds: list[dict[str, Any]] = Field(default_factory=list)
     recon: dict[str, Any] = Field(default_factory=dict)
     tokens: dict[str, Any] = Field(default_factory=dict)
     status: dict[str, Any] = Field(default_factory=dict)

@@ -65,6 +65,7 @@ def pg_database() -> Iterator[Engine]:
     database = make_engine(make_url(server_url).set(database=name).render_as_string(hide_password=False))
     try:
         upgrade(database)
+        SEEDED[database.url.database] = _seeded_rows(database)
         yield database
     finally:
         database.dispose()
@@ -75,11 +76,26 @@ def pg_database() -> Iterator[Engine]:
 
 @pytest.fixture
 def pg_engine(pg_database: Engine) -> Iterator[Engine]:
-    """The module's PostgreSQL database, emptied (DELETE, fast on small tables) after each test."""
+    """The module's PostgreSQL database, emptied (DELETE, fast on small tables) after each test, and given back
+    the rows the migrations seed (bill kinds)."""
     yield pg_database
     with pg_database.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())
+        for table in Base.metadata.sorted_tables:
+            if SEEDED[pg_database.url.database].get(table.name):
+                connection.execute(table.insert(), SEEDED[pg_database.url.database][table.name])
+
+
+SEEDED: dict[str, dict[str, list[dict]]] = {}
+"""Per PostgreSQL test database, the rows its migrations seeded."""
+
+
+def _seeded_rows(database: Engine) -> dict[str, list[dict]]:
+    """The rows each table holds right after the migrations (those they seed)."""
+    with database.connect() as connection:
+        return {table.name: [dict(row._mapping) for row in connection.execute(table.select())]
+                for table in Base.metadata.sorted_tables}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

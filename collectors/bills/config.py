@@ -14,6 +14,11 @@ Times without an offset are in the source's ``timezone`` (WIB, WITA, WIT, UTC or
 campus's); a MariaDB/MySQL source's session is set to that zone, so its TIMESTAMP columns (kept in UTC) read
 right. ``date_formats`` (strptime) are tried before ``YYYY-MM-DD``, ``DD/MM/YYYY`` and ``DD-MM-YYYY``.
 
+Master data, optional, from a database source's own queries read whole each sync: ``prodi_query`` (columns
+``code``, and ``name``, ``jenjang``, ``jurusan``, ``fakultas``) and ``student_query`` (``nim``, and ``name``,
+``prodi``, ``angkatan``). A programme code the bill rows give that neither names is created "from bills, name
+unknown", for the admin to name; a bill's programme and intake year fall back to its student's.
+
 A bill is identified by (key space, ``source_key``); the key space is the source's name, so the same
 number in two sources is two bills, unless sources declare a shared ``key_space``. See docs/sources.md.
 
@@ -53,6 +58,8 @@ class BillSource(BaseModel):
     query: str | None = None
     file: Path | None = None
     columns: dict[str, str] = Field(default_factory=dict)
+    prodi_query: str | None = None
+    student_query: str | None = None
     updated_column: str = "updated_at"
     timezone: str | None = None
     date_formats: list[str] = Field(default_factory=list)
@@ -66,6 +73,8 @@ class BillSource(BaseModel):
             raise ValueError("give either url (with query) or file")
         if self.url is not None and not (self.query or "").strip():
             raise ValueError("a database source needs a mapping query")
+        if self.url is None and (self.prodi_query or self.student_query):
+            raise ValueError("prodi_query and student_query need a database source (url)")
         if self.key_space is not None and not (IDENTIFIER.match(self.key_space) and len(self.key_space) <= 32):
             raise ValueError(f"key_space {self.key_space!r} is not a plain name of at most 32 characters")
         if not IDENTIFIER.match(self.updated_column):

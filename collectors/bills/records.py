@@ -10,18 +10,19 @@ Times without an offset are in the source's zone.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from pantau.models.billing import BILL_KINDS
+from pantau.billkinds import SOP_KINDS
 
 from .config import OPTIONAL, REQUIRED
 
 CENT = Decimal("0.01")
-LIMITS = {"source_key": 40, "va_number": 32, "semester": 8, "payer_name": 120, "nim": 20, "reg_no": 24}
+LIMITS = {"source_key": 40, "va_number": 32, "semester": 8, "payer_name": 120, "nim": 20, "reg_no": 24, "prodi": 16}
 TRUE = {"1", "y", "ya", "yes", "true", "t", "lunas", "sudah", "paid", "l"}
 FALSE = {"0", "n", "no", "tidak", "false", "f", "belum", "unpaid", "b", ""}
 _INDONESIAN = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?$|^\d+,\d{1,2}$")
@@ -54,10 +55,12 @@ class BillDataError(ValueError):
 
 def normalise(frame: pd.DataFrame, source: str, zone: str, rows: list[str], *,
               quarantine: list[BillDataError] | None = None, query: str | None = None,
-              columns: dict[str, str] | None = None, date_formats: tuple[str, ...] = ()) -> pd.DataFrame:
+              columns: dict[str, str] | None = None, date_formats: tuple[str, ...] = (),
+              kinds: Collection[str] = SOP_KINDS) -> pd.DataFrame:
     """Bill records from ``frame`` (columns named as the bill fields); ``rows`` names each row in errors,
     ``query`` and ``columns`` (field -> the source's column) name where they came from; ``date_formats``
-    (strptime formats, the source's own) are tried before :data:`DATE_FORMATS` for dates and paid times.
+    (strptime formats, the source's own) are tried before :data:`DATE_FORMATS` for dates and paid times;
+    ``kinds`` are the kind codes accepted (the store's active bill kinds, :func:`pantau.billkinds.accepted_codes`).
 
     Without ``quarantine`` the first bad row raises :class:`BillDataError`; with it, each bad row (its
     first bad value) is appended there and left out, and the other rows are returned. A number given by
@@ -79,7 +82,10 @@ def normalise(frame: pd.DataFrame, source: str, zone: str, rows: list[str], *,
         parsed = []
         for at, (value, row) in enumerate(zip(values, rows)):
             try:
-                parsed.append(_value(name, value, tz, source, row, formats))
+                one = _value(name, value, tz, source, row, formats)
+                if name == "kind" and one is not None and one not in kinds:
+                    raise BillDataError(source, row, name, value, _unknown_kind(kinds))
+                parsed.append(one)
             except BillDataError as error:
                 parsed.append(None)
                 bad.setdefault(at, BillDataError(source, row, name, value, error.reason, query=query,
@@ -153,10 +159,14 @@ def _va(value: object, name: str) -> str:
 
 
 def _kind(value: object, name: str) -> str:
-    kind = str(value).strip().lower()
-    if kind not in BILL_KINDS:
-        raise ValueError(f"not a bill kind; expected one of {', '.join(BILL_KINDS)}")
-    return kind
+    return str(value).strip().lower()
+
+
+def _unknown_kind(kinds: Collection[str]) -> str:
+    shown = sorted(kinds)
+    more = f", … ({len(shown)} in all)" if len(shown) > 12 else ""
+    return (f"not a bill kind (or one switched off); expected one of {', '.join(shown[:12])}{more} "
+            "(the admin page's bill kinds, or [[bill_kinds]] in the configuration)")
 
 
 def _money(value: object, name: str) -> Decimal:

@@ -8,12 +8,15 @@ import pandas as pd
 from sqlalchemy import Connection, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from pantau.models import Applicant, Bill, BillQuarantine, Prodi, Student
+from pantau.models import Applicant, Bill, BillQuarantine, Student
+
+from .masters import ensure_prodi
 
 BATCH = 5_000
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 MUTABLE = ("kind", "student_id", "applicant_id", "payer_name", "prodi_id", "angkatan", "semester", "amount",
-           "va_number", "due_date", "app_paid", "app_paid_at", "app_paid_amount", "source_updated_at")
+           "va_number", "due_date", "app_paid", "app_paid_at", "app_paid_amount", "source_updated_at", "nim",
+           "prodi_code")
 
 
 def watermark(connection: Connection, source: str) -> datetime | None:
@@ -73,21 +76,34 @@ def live_count(connection: Connection, source: str) -> int:
 
 
 def _rows(connection: Connection, records: pd.DataFrame, source: str, space: str, now: datetime) -> list[dict]:
-    students = _lookup(connection, Student.nim, Student.id, records["nim"])
+    students = _students(connection, records["nim"])
     applicants = _lookup(connection, Applicant.reg_no, Applicant.id, records["reg_no"])
-    prodi = _lookup(connection, Prodi.code, Prodi.id, records["prodi"])
+    prodi = ensure_prodi(connection, records["prodi"], source)
     rows = []
     for record in records.itertuples(index=False):
+        student_id, student_prodi, student_year = students.get(record.nim, (None, None, None))
         rows.append({
             "source": source, "key_space": space, "source_key": record.source_key, "kind": record.kind,
-            "student_id": students.get(record.nim), "applicant_id": applicants.get(record.reg_no),
+            "student_id": student_id, "applicant_id": applicants.get(record.reg_no),
             "payer_name": record.payer_name or record.nim or record.reg_no or record.source_key,
-            "prodi_id": prodi.get(record.prodi), "angkatan": record.angkatan, "semester": record.semester,
+            "prodi_id": prodi.get(record.prodi) or student_prodi, "angkatan": record.angkatan or student_year,
+            "nim": record.nim, "prodi_code": record.prodi or "", "semester": record.semester,
             "amount": record.amount, "va_number": record.va_number, "due_date": record.due_date,
             "app_paid": bool(record.paid), "app_paid_at": record.paid_at, "app_paid_amount": record.paid_amount,
             "source_updated_at": record.updated_at, "synced_at": now, "deleted_at": None,
         })
     return rows
+
+
+def _students(connection: Connection, nims: pd.Series) -> dict[str, tuple]:
+    """NIM -> (student id, programme id, intake year) of the students the records name."""
+    needed = sorted({nim for nim in nims if nim})
+    found = {}
+    for first in range(0, len(needed), BATCH):
+        found.update((nim, (sid, prodi, year)) for nim, sid, prodi, year in connection.execute(
+            select(Student.nim, Student.id, Student.prodi_id, Student.angkatan)
+            .where(Student.nim.in_(needed[first:first + BATCH]))))
+    return found
 
 
 def _lookup(connection: Connection, key, value, wanted: pd.Series) -> dict:

@@ -13,10 +13,23 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from pantau import audit
+from pantau.billkinds import accepted_codes
 from pantau.models import utcnow
 from pantau.sources.errors import WORDS, describe_error
 
 from .config import BillSource
+from .masters import (
+    PRODI_FIELDS,
+    PRODI_QUERY,
+    STUDENT_FIELDS,
+    STUDENT_QUERY,
+    backfill,
+    master_records,
+    read_master,
+    store_prodi,
+    store_students,
+    unmapped_keys,
+)
 from .reader import name_repeated, read_changed, read_export, read_keys, read_rows, source_engine, source_keys
 from .records import BillDataError, normalise
 from .store import (
@@ -43,10 +56,21 @@ class SyncReport:
     written: int
     deleted: int
     quarantined: list[BillDataError] = field(default_factory=list)
+    backfilled: int = 0
+    master_rows: int = 0
 
     @property
     def changed(self) -> int:
-        return self.written + self.deleted
+        return self.written + self.deleted + self.backfilled
+
+
+@dataclass
+class Masters:
+    """The master data a database source's own queries gave (programmes, students) and their bad rows."""
+
+    prodi: list[dict] = field(default_factory=list)
+    students: list[dict] = field(default_factory=list)
+    problems: list[BillDataError] = field(default_factory=list)
 
 
 class SourceUnreadable(Exception):
@@ -92,15 +116,18 @@ def sync_source(store: Engine, source: BillSource, default_zone: str, *, now: da
     now = now or utcnow()
     zone = source.zone(default_zone)
     problems: list[BillDataError] | None = [] if quarantine else None
+    with store.connect() as connection:
+        kinds = accepted_codes(connection)
+    masters = Masters()
     if source.is_database:
-        frame, rows, present, total = _read_database(store, source, zone)
+        frame, rows, present, total = _read_database(store, source, zone, masters)
         columns = {"updated_at": source.updated_column}
         records = normalise(frame, source.name, zone, rows, quarantine=problems, query=QUERY, columns=columns,
-                            date_formats=tuple(source.date_formats))
+                            date_formats=tuple(source.date_formats), kinds=kinds)
     else:
         frame, rows = read_export(source)
         records = normalise(frame, source.name, zone, rows, quarantine=problems, columns=dict(source.columns),
-                            date_formats=tuple(source.date_formats))
+                            date_formats=tuple(source.date_formats), kinds=kinds)
         present = set(records["source_key"]) | {problem.key for problem in problems or () if problem.key}
         total = len(frame)
     bad = problems or []
@@ -112,22 +139,31 @@ def sync_source(store: Engine, source: BillSource, default_zone: str, *, now: da
         if not present and not source.allow_empty and live_count(connection, source.name):
             raise BillDataError(source.name, "all rows", "source_key", None,
                                 "the source gave no bills at all; not marking every bill deleted (allow_empty)")
+        master_bad = masters.problems if quarantine else []
+        if masters.problems and not quarantine:
+            raise masters.problems[0]
+        mastered = store_prodi(connection, masters.prodi, source.name)
+        mastered += store_students(connection, masters.students, source.name)
         written = upsert(connection, records, source.name, now, source.space)
         deleted = mark_deleted(connection, source.name, present, now, source.space)
+        filled = backfill(connection, source.name)
         if quarantine:
-            replace_quarantine(connection, source.name, bad, now)
-        report = SyncReport(source.name, len(records) + len(bad), written, deleted, bad)
-        if report.changed or bad:
+            replace_quarantine(connection, source.name, bad + master_bad, now)
+        report = SyncReport(source.name, len(records) + len(bad), written, deleted, bad + master_bad, filled,
+                            mastered)
+        if report.changed or report.quarantined or mastered:
             with Session(bind=connection) as session:
                 audit.record(session, actor, "bills.sync", f"source:{source.name}",
-                             {"read": report.read, "written": written, "deleted": deleted, "quarantined": len(bad)})
+                             {"read": report.read, "written": written, "deleted": deleted, "backfilled": filled,
+                              "master_rows": mastered, "quarantined": len(report.quarantined)})
                 session.flush()
     return report
 
 
-def _read_database(store: Engine, source: BillSource, zone: str) -> tuple[pd.DataFrame, list[str], set[str], int]:
+def _read_database(store: Engine, source: BillSource, zone: str,
+                   masters: Masters) -> tuple[pd.DataFrame, list[str], set[str], int]:
     """The rows to sync from a database source, their names, every bill number it gives now, and how many
-    rows it gives."""
+    rows it gives; its master data goes to ``masters``."""
     try:
         database = source_engine(source, zone)
     except SQLAlchemyError as error:
@@ -135,7 +171,9 @@ def _read_database(store: Engine, source: BillSource, zone: str) -> tuple[pd.Dat
     try:
         with store.connect() as connection:
             since = watermark(connection, source.name)
-            live = live_keys(connection, source.space) - quarantined_keys(connection, source.name)
+            live = (live_keys(connection, source.space) - quarantined_keys(connection, source.name)
+                    - unmapped_keys(connection, source.name))
+        _read_masters(database, source, masters)
         given = read_keys(database, source)
         keys = source_keys(given)
         repeated = {key for key, count in Counter(keys).items() if count > 1}
@@ -156,3 +194,16 @@ def _read_database(store: Engine, source: BillSource, zone: str) -> tuple[pd.Dat
     finally:
         database.dispose()
     return frame, rows, set(keys), len(keys)
+
+
+def _read_masters(database: Engine, source: BillSource, masters: Masters) -> None:
+    for query, fields, name, target in ((source.prodi_query, PRODI_FIELDS, PRODI_QUERY, masters.prodi),
+                                        (source.student_query, STUDENT_FIELDS, STUDENT_QUERY, masters.students)):
+        if not query:
+            continue
+        try:
+            frame = read_master(database, query)
+        except SQLAlchemyError as error:
+            raise SourceUnreadable(source.name, name, error) from None
+        target.extend(master_records(frame, source.name, name, fields, masters.problems))
+

@@ -6,6 +6,7 @@ from .bank import BankImport, BankStatement, BankTransaction, ReconCase, ReconRe
 from .base import Base, utcnow
 from .billing import Bill, BillQuarantine, Payment
 from .campus import Applicant, Prodi, Student
+from .kinds import BillKind, BillKindGroup
 from .ktm import KtmIntake, KtmPhotoCheck, KtmStage
 from .monitoring import (
     HostMetric,
@@ -25,7 +26,8 @@ from .workflow import SopCase, StepEvent
 
 __all__ = [
     "AdmissionWave", "Alert", "AlertDelivery", "ApiToken", "Applicant", "AuditEntry", "BankImport", "BankStatement",
-    "BankTransaction", "Base", "Bill", "BillQuarantine", "CollectorLease", "CollectorRun", "DigitalAccount",
+    "BankTransaction", "Base", "Bill", "BillKind", "BillKindGroup", "BillQuarantine", "CollectorLease",
+    "CollectorRun", "DigitalAccount",
     "HostMetric", "Incident", "KtmIntake", "KtmPhotoCheck", "KtmStage", "MaintenanceWindow", "Monitor", "Payment",
     "PaymentPeriodExtension", "ProbeSample", "Prodi", "ReconCase", "ReconResult", "RollupDay", "RollupHour",
     "RollupMinute", "SopCase", "SourceStatus", "StatusIncident", "StatusService", "StatusUpdate", "StepEvent",

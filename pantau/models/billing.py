@@ -10,7 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, BigId, Money, UTCDateTime, utcnow
 
-BILL_KINDS = ("registrasi", "herregistrasi", "sipenmatu")
 APP_STATES = ("paid", "partial", "unpaid")
 """A bill in the payment application: fully paid, paid in part, or not paid at all."""
 
@@ -35,7 +34,10 @@ class Bill(Base):
     the source's name unless the source's settings declare one it shares with other sources, so the
     same number in two sources is two bills. ``source`` names the configured bill source that last
     wrote the row; ``source_updated_at`` is the source's own change time, the watermark of the next
-    incremental sync. Its reconciliation state is in :class:`~pantau.models.bank.BillState`.
+    incremental sync. ``kind`` is a :class:`~pantau.models.kinds.BillKind` code. ``nim`` and ``prodi_code``
+    are what the source gave ('' when it gave no programme; NULL for bills synced before they were kept), so
+    a later sync can fill ``student_id`` and ``prodi_id`` once the student or programme is known. Its
+    reconciliation state is in :class:`~pantau.models.bank.BillState`.
     """
 
     __tablename__ = "bills"
@@ -60,6 +62,8 @@ class Bill(Base):
     payer_name: Mapped[str] = mapped_column(String(120))
     prodi_id: Mapped[int | None] = mapped_column(ForeignKey("prodi.id"))
     angkatan: Mapped[int | None]
+    nim: Mapped[str | None] = mapped_column(String(20))
+    prodi_code: Mapped[str | None] = mapped_column(String(16))
     semester: Mapped[str] = mapped_column(String(8))
     amount: Mapped[Decimal] = mapped_column(Money)
     va_number: Mapped[str] = mapped_column(String(32))

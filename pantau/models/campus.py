@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, BigId, UTCDateTime
 
 
 class Prodi(Base):
+    """A study programme: its code as the sources write it, name, jenjang (D3, D4, profesi, …), jurusan and
+    fakultas. ``name_unknown``: created by a bill sync from a code its rows gave (the name is the code until
+    the admin names it, or the source's ``prodi_query`` does); ``source`` names the source that created it."""
+
     __tablename__ = "prodi"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -18,6 +22,9 @@ class Prodi(Base):
     name: Mapped[str] = mapped_column(String(120))
     jenjang: Mapped[str] = mapped_column(String(8))
     jurusan: Mapped[str] = mapped_column(String(120))
+    fakultas: Mapped[str | None] = mapped_column(String(120))
+    name_unknown: Mapped[bool] = mapped_column(default=False, server_default=false())
+    source: Mapped[str | None] = mapped_column(String(32))
 
 
 class Student(Base):

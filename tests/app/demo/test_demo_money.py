@@ -5,13 +5,13 @@ from __future__ import annotations
 import pandas as pd
 from demo_helpers import NOW, frame
 
-from pantau.models.billing import BILL_KINDS
+from pantau.billkinds import SOP_KINDS
 
 
 def test_demo010_every_bill_has_a_prodi_a_known_kind_and_a_positive_amount(campus):
     engine, _ = campus
     bills = frame(engine, "SELECT kind, prodi_id, amount, semester, va_number, student_id, applicant_id FROM bills")
-    assert set(bills["kind"]) == set(BILL_KINDS)
+    assert set(bills["kind"]) == set(SOP_KINDS)
     assert bills["prodi_id"].notna().all()
     assert (bills["amount"].astype(float) > 0).all()
     assert bills["semester"].str.fullmatch(r"20\d\d[12]").all()
