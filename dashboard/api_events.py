@@ -8,7 +8,8 @@ Answers: 200 with counts (`received`, `stored`, `duplicates`, `cases`, `steps`);
 that is not JSON; 401 without a valid `events` token; 409 when an event id is already stored with
 other content; 413 for too many events or a body over `web.events_max_bytes` (counted on the bytes read,
 chunked bodies too: `dashboard.security`); 422 naming the first `LISTED` bad events' index, field and reason,
-values cut to `VALUE_CHARS`, and how many were refused in all.
+values cut to `VALUE_CHARS`, and how many were refused in all, and 422 too for an event that would make
+its step complete before it starts, read with the step's stored events (naming its index and field).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pantau.db import session_scope
 from pantau.sla.context import sla_context
 from pantau.sources import EVENT_SOURCE, record_attempt
 from pantau.workflow.records import EventProblem, parse_event
-from pantau.workflow.store import EventConflict, store_events
+from pantau.workflow.store import EventConflict, EventOutOfOrder, store_events
 
 from . import context
 from .api import blueprint, require_token
@@ -78,6 +79,13 @@ def post_events(source: str):
             audit.record(session, f"token:{source}", "events.api", source, report.as_dict(), flask.request.remote_addr)
             record_attempt(session, context.settings(), EVENT_SOURCE, source, ok=True, pushed=True,
                            message=f"{report.received} events pushed, {report.stored} new")
+    except EventOutOfOrder as disorder:
+        _record(source, error=ValueError(f"events refused: event {disorder.index}, field {disorder.field}: {disorder}"))
+        bad = items[disorder.index].get(disorder.field) if isinstance(items[disorder.index], dict) else None
+        error = {"index": disorder.index, "field": disorder.field, "value": _cut(bad),
+                 "reason": _cut(str(disorder), 4 * VALUE_CHARS)}
+        return flask.jsonify(error=f"1 of {len(items)} events is not valid; nothing was stored", errors=[error],
+                             refused=1), 422
     except EventConflict as conflict:
         _record(source, error=ValueError(f"events refused: {conflict}"))
         return flask.jsonify(error=str(conflict), index=conflict.index), 409

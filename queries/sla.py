@@ -16,7 +16,7 @@ from sqlalchemy import Engine, and_, case, false, func, or_, select, true
 from pantau.models import SopCase
 from pantau.models.workflow import SlaMonthly, SlaPerformer, SlaQuantile, StepResult
 from pantau.sla.aggregates import OTHERS
-from pantau.sla.measure import AT_RISK, BREACHED, OPEN, WAITING
+from pantau.sla.measure import AT_RISK, BREACHED, DATA_ERROR, OPEN, WAITING
 from pantau.sla.periods import half_of
 from pantau.sla.scope import Scope
 from pantau.sops import Sop
@@ -267,3 +267,23 @@ def with_steps(frame: pd.DataFrame, catalogue: Mapping[str, Sop]) -> pd.DataFram
             for code, key in zip(frame["sop_code"], frame["step_key"])]
     extra = pd.DataFrame(rows, columns=columns, index=frame.index)
     return pd.concat([frame, extra], axis=1)
+
+
+ERROR_COLUMNS = ["sop_code", "case_ref", "step_key", "step_number", "problem", "completed_at"]
+
+
+def data_errors(engine: Engine, scope: Scope = None, *, limit: int = 50) -> tuple[pd.DataFrame, int]:
+    """Steps the engine could not measure (completed before they started, or with no known start), the
+    latest first (at most `limit`), and how many there are in `scope`. They are never counted as met."""
+    where = and_(StepResult.state == DATA_ERROR, _in_scope(StepResult.sop_code, StepResult.step_key, scope))
+    query = (
+        select(StepResult.sop_code, SopCase.case_ref, StepResult.step_key, StepResult.step_number,
+               StepResult.problem, StepResult.completed_at)
+        .join(SopCase, SopCase.id == StepResult.case_id).where(where)
+        .order_by(StepResult.completed_at.desc(), StepResult.id.desc()).limit(limit)
+    )
+    frame = read_frame(engine, query, ERROR_COLUMNS)
+    frame["completed_at"] = pd.to_datetime(frame["completed_at"], utc=True)
+    with engine.connect() as connection:
+        total = connection.scalar(select(func.count()).select_from(StepResult).where(where))
+    return frame, int(total or 0)

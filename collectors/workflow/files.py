@@ -54,8 +54,9 @@ def _describe(path: Path, line: int | None, field: str | None, value: object, re
     return f"{where}: {reason}"
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, {column: value}) for each non-empty data row of a CSV or XLSX file."""
+def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | EventProblem]]:
+    """(line number, {column: value}) for each non-empty data row of a CSV or XLSX file; a row that cannot
+    be read as one (more cells than the header) comes as its `EventProblem`, so later rows are still read."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         yield from _xlsx_rows(path)
@@ -72,15 +73,18 @@ def parse_file(path: Path, sop_code: str, ctx: SlaContext, *, now: datetime | No
     path = Path(path)
     if sop_code.upper() not in ctx.catalogue:
         raise EventFileError(path, [(None, "sop", sop_code, f"unknown SOP; known: {', '.join(ctx.catalogue)}")])
-    records, lines, problems = [], [], []
+    records, lines, problems, checked = [], [], [], False
     for line, row in read_rows(path):
         try:
-            if not records and not problems:
+            if isinstance(row, EventProblem):
+                raise row
+            if not checked:
+                checked = True
                 _check_columns(row)
             records.append(parse_event(row, ctx.catalogue, ctx.calendar.zone, sop=sop_code, now=now))
             lines.append(line)
         except EventProblem as problem:
-            problems.append((line, problem.field, problem.value, problem.reason))
+            problems.append((line, problem.field or None, problem.value, problem.reason))
             if len(problems) >= MAX_PROBLEMS:
                 break
     if problems:
@@ -104,8 +108,15 @@ def import_file(
             report = store_events(session, records, ctx, prefix=f"file:{sop_code.upper()}", recorded_by=actor)
             audit.record(session, actor, "events.import", path.name, {"sop": sop_code.upper(), **report.as_dict()}, ip)
     except EventConflict as conflict:
-        raise EventFileError(path, [(lines[conflict.index], "event_id", None, str(conflict))]) from None
+        field = conflict.field or "event_id"
+        value = _raw_value(records[conflict.index], field) if conflict.field else None
+        raise EventFileError(path, [(lines[conflict.index], field, value, str(conflict))]) from None
     return report
+
+
+def _raw_value(record: EventRecord, field: str) -> str | None:
+    moment = getattr(record, field, None)
+    return None if moment is None else moment.isoformat(timespec="minutes")
 
 
 def _check_columns(row: dict[str, Any]) -> None:
@@ -116,7 +127,7 @@ def _check_columns(row: dict[str, Any]) -> None:
             raise EventProblem(field, None, f"no column for {field}: add one named {names}")
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | EventProblem]]:
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -133,9 +144,8 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             header = [cell.strip() for cell in cells]
             continue
         if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header):]):
-            raise EventFileError(path,
-                                 [(reader.line_num, None, None,
-                                   f"{len(cells)} cells, but the header has {len(header)}")])
+            yield reader.line_num, EventProblem("", None, f"{len(cells)} cells, but the header has {len(header)}")
+            continue
         yield reader.line_num, {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header) if name}
     if header is None:
         raise EventFileError(path, [(None, None, None, "the file is empty")])

@@ -78,7 +78,8 @@ def read_source(engine: Engine, source: WorkflowSource, ctx: SlaContext, *, now:
     with session_scope(engine) as session:
         try:
             report = store_events(session, records, ctx, prefix=f"db:{source.name}", recorded_by=recorded_by(source),
-                                  uid_with_content=True, source=source.name[:24], now=now)
+                                  uid_with_content=True, source=source.name[:24], now=now,
+                                  refuse_disorder=False)
         except EventConflict as conflict:
             raise EventConflict(conflict.index, f"source {source.name}: {conflict}") from None
     if skipped:

@@ -27,6 +27,7 @@ STATUSES = {
     "breached": ("Breached", "danger", "x-octagon-fill"),
     "in_progress": ("In progress", "primary", "arrow-repeat"),
     "waiting": ("Waiting on outside party", "info", "hourglass-split"),
+    "data_error": ("Data error", "warning", "exclamation-diamond-fill"),
     "info": ("Info", "info", "info-circle-fill"),
     "warning": ("Warning", "warning", "exclamation-triangle-fill"),
     "critical": ("Critical", "danger", "x-octagon-fill"),

@@ -36,6 +36,7 @@ from ..components.status import label
 from ..components.tables import data_table
 from ..components.workbook import csv_download, xlsx
 from . import sla_blocks as blocks
+from . import sla_errors
 from . import sla_figures as figures
 from . import sla_form as step_form
 
@@ -58,6 +59,7 @@ CASE_FIND = ids.make(KEY, "case-find")
 DL_CSV = ids.make(KEY, "download-csv")
 DL_XLSX = ids.make(KEY, "download-xlsx")
 DOWNLOAD = ids.make(KEY, "download")
+DATA_ERRORS = ids.make(KEY, "data-errors")
 
 ALL = "__all__"
 OPEN_LIMIT = 100
@@ -104,6 +106,7 @@ def layout(case: str | None = None, sop: str | None = None, **_query) -> html.Di
         html.Div([heading, controls],
                  className="d-flex flex-wrap justify-content-between align-items-center gap-2 mb-3"),
         dcc.Loading(html.Div(id=SUMMARY), delay_show=400),
+        sla_errors.panel(*queries.data_errors(engine, scope), ctx, DATA_ERRORS),
         _card(t("SOPs: compliance and trend"), html.Div(id=SOPS)),
         _card(t("Steps by month"), html.Div(id=HEATMAP)),
         _card(t("Open steps at risk or breached"), html.Div(id=OPEN)),

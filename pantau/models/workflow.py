@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, Integer, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, BigId, UTCDateTime, utcnow
@@ -37,7 +37,9 @@ class SopCase(Base):
 
 
 class StepEvent(Base):
-    """A step of a case, started and/or completed; `event_uid` makes every arrival path idempotent."""
+    """A step of a case, started and/or completed; `event_uid` makes every arrival path idempotent.
+    Events are never rewritten: one that changes a start or completion already stored is added with
+    `correction` set (and an audit entry), and the latest correction counts."""
 
     __tablename__ = "step_events"
     __table_args__ = (
@@ -57,6 +59,7 @@ class StepEvent(Base):
     channel: Mapped[str | None] = mapped_column(String(16))
     recorded_by: Mapped[str | None] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    correction: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class StepResult(Base):
@@ -68,7 +71,8 @@ class StepResult(Base):
     them by (`completed_at` too, always empty there, so SQLite sees that the index covers them), and
     they read nothing else until they fetch the few rows they show.
     Completed steps keep their elapsed and allowed time in the step's clock, and the local `month`
-    of completion that the aggregates group by.
+    of completion that the aggregates group by. A data error (state `data_error`, `problem` saying which:
+    `pantau.sla.timeline.PROBLEMS`) has neither and is listed on the SLA page, never counted.
     """
 
     __tablename__ = "step_results"
@@ -100,6 +104,7 @@ class StepResult(Base):
     elapsed_s: Mapped[int | None] = mapped_column(BigInteger)
     allowed_s: Mapped[int | None] = mapped_column(BigInteger)
     state: Mapped[str] = mapped_column(String(12))
+    problem: Mapped[str | None] = mapped_column(String(16))
     month: Mapped[str | None] = mapped_column(String(7))
     evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -159,10 +159,11 @@ def _evaluate(session: Session, ids: Sequence[int], ctx: SlaContext, now: dateti
     events: dict[int, list[EventRow]] = defaultdict(list)
     for row in session.execute(
         select(StepEvent.case_id, StepEvent.event_uid, StepEvent.step_key, StepEvent.started_at,
-               StepEvent.completed_at, StepEvent.performer, StepEvent.outcome).where(StepEvent.case_id.in_(ids))
+               StepEvent.completed_at, StepEvent.performer, StepEvent.outcome, StepEvent.id,
+               StepEvent.correction).where(StepEvent.case_id.in_(ids))
     ):
         events[row.case_id].append(EventRow(row.event_uid, row.step_key, row.started_at, row.completed_at,
-                                            row.performer, row.outcome))
+                                            row.performer, row.outcome, row.id, bool(row.correction)))
     dirty: set[Group] = set(
         tuple(row) for row in session.execute(
             select(StepResult.sop_code, StepResult.step_key, StepResult.month)
@@ -188,7 +189,8 @@ def _evaluate(session: Session, ids: Sequence[int], ctx: SlaContext, now: dateti
                 outcome=span.outcome, outside_party=step.outside_party, measured=measured.due_at is not None,
                 implicit=span.implicit, started_at=span.started_at, completed_at=span.completed_at,
                 due_at=measured.due_at, risk_at=measured.risk_at, elapsed_s=measured.elapsed_s,
-                allowed_s=measured.allowed_s, state=measured.state, month=measured.month, evaluated_at=now,
+                allowed_s=measured.allowed_s, state=measured.state, problem=span.problem, month=measured.month,
+                evaluated_at=now,
             ))
             if measured.month is not None:
                 dirty.add((sop.code, step.key, measured.month))

@@ -16,9 +16,11 @@ MET = "met"
 BREACHED = "breached"
 DONE = "done"
 AT_RISK = "at_risk"
-STORED_STATES = (OPEN, WAITING, MET, BREACHED, DONE)
+DATA_ERROR = "data_error"
+STORED_STATES = (OPEN, WAITING, MET, BREACHED, DONE, DATA_ERROR)
 """States a step result is stored with. Open steps become at risk or breached by the clock alone,
-so queries derive `at_risk` and `breached` for open steps from `risk_at` and `due_at`."""
+so queries derive `at_risk` and `breached` for open steps from `risk_at` and `due_at`. A data error (a
+step completed before it started, or without a known start) is never measured, counted or met."""
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,10 @@ def measure(span: StepSpan, calendar: WorkingCalendar, at_risk_share: float) -> 
     Completed steps are met when completed at or before the due time ("maksimal" is inclusive),
     breached after it. Open steps are stored as open, or waiting when an outside party does the step;
     a step without a standard time is done once completed. Steps without a standard are measured
-    on the wall clock, for the record only.
+    on the wall clock, for the record only. A span with a data error is stored as such, without a month.
     """
+    if span.problem is not None:
+        return Measurement(None, None, None, None, DATA_ERROR, None)
     standard = span.step.time
     completed = span.completed_at
     month = month_of(completed, calendar.zone) if completed is not None else None

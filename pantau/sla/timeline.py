@@ -2,7 +2,10 @@
 
 The result depends only on the set of events, never on the order they arrived in: several events
 of one step merge (earliest start, latest completion, the performer and outcome of the latest
-completion), and a step without a start of its own starts when its predecessor completed.
+completion), and a step without a start of its own starts when its predecessor completed. The one
+exception is a correction (an event that changed a value already stored): the latest correction of a
+start or a completion wins. A step that completed before it started, or whose start is not known (a
+completion alone, the case opened by it), is a data error: kept and shown, never measured.
 """
 
 from __future__ import annotations
@@ -25,13 +28,23 @@ class EventRow:
     completed_at: datetime | None
     performer: str | None = None
     outcome: str | None = None
+    seq: int = 0
+    correction: bool = False
+
+
+BEFORE_START = "before_start"
+NO_START = "no_start"
+PROBLEMS = (BEFORE_START, NO_START)
+"""A step's data errors: completed before it started (its own start or its predecessor's completion),
+or completed with no known start."""
 
 
 @dataclass(frozen=True)
 class StepSpan:
     """One step of a case: when it started and completed (None while open), by whom, with what outcome.
 
-    `implicit` marks a step that has no event yet but is open because its predecessor completed.
+    `implicit` marks a step that has no event yet but is open because its predecessor completed;
+    `problem` names a data error (see `PROBLEMS`), in which case `started_at` is the completion.
     """
 
     step: Step
@@ -40,6 +53,7 @@ class StepSpan:
     performer: str | None
     outcome: str | None
     implicit: bool = False
+    problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,15 +119,15 @@ def trace(sop: Sop, opened_at: datetime, events: Iterable[EventRow], flow: str |
 
 def _start_by_flow(
     sop: Sop, steps: tuple[Step, ...], step: Step, completions: dict[str, datetime], opened_at: datetime
-) -> datetime:
+) -> tuple[datetime, bool]:
     """When a step without a start of its own began: its predecessor's completion, else the latest
-    completion of an earlier step, else the case's opening."""
+    completion of an earlier step, else the case's opening (then True: the start is only the opening)."""
     predecessors = [completions[p.key] for p in steps if p.key in completions
                     and step.key in _index(sop).successors[p.key]]
     if predecessors:
-        return max(predecessors)
+        return max(predecessors), False
     earlier = [completions[p.key] for p in steps if p.key in completions and p.number < step.number]
-    return max(earlier) if earlier else opened_at
+    return (max(earlier), False) if earlier else (opened_at, True)
 
 
 @dataclass(frozen=True)
@@ -135,17 +149,38 @@ def _index(sop: Sop) -> _Index:
     return cached[1]
 
 
-def _merge(step: Step, events: list[EventRow], start_by_flow: datetime) -> StepSpan:
-    starts = [e.started_at for e in events if e.started_at is not None]
-    completing = sorted((e for e in events if e.completed_at is not None), key=lambda e: (e.completed_at, e.uid))
-    completed = completing[-1].completed_at if completing else None
-    started = min(starts) if starts else start_by_flow
-    if completed is not None:
-        started = min(started, completed)
+def merged_times(events: Iterable[EventRow]) -> tuple[datetime | None, EventRow | None]:
+    """A step's own start and the event whose completion counts: the latest correction of each, else the
+    earliest start and the latest completion."""
+    events = list(events)
+    starts = [e for e in events if e.started_at is not None]
+    fixed = [e for e in starts if e.correction]
+    started = (max(fixed, key=lambda e: (e.seq, e.uid)).started_at if fixed
+               else min((e.started_at for e in starts), default=None))
+    completing = [e for e in events if e.completed_at is not None]
+    fixed = [e for e in completing if e.correction]
+    last = (max(fixed, key=lambda e: (e.seq, e.uid)) if fixed
+            else max(completing, key=lambda e: (e.completed_at, e.uid), default=None))
+    return started, last
+
+
+def _merge(step: Step, events: list[EventRow], by_flow: tuple[datetime, bool]) -> StepSpan:
+    own_start, last = merged_times(events)
+    completed = last.completed_at if last else None
+    started = own_start if own_start is not None else by_flow[0]
+    problem = None
+    if completed is not None and completed < started:
+        problem = BEFORE_START
+    elif completed is not None and own_start is None and by_flow[1] and completed <= started:
+        problem = NO_START
+    if problem:
+        started = completed
     by_recency = sorted(events, key=lambda e: (e.completed_at or e.started_at, e.uid), reverse=True)
     performer = next((e.performer for e in by_recency if e.performer), None)
-    outcome = next((e.outcome for e in reversed(completing) if e.outcome), None)
-    return StepSpan(step, started, completed, performer, outcome)
+    completing = sorted((e for e in events if e.completed_at is not None), key=lambda e: (e.completed_at, e.uid))
+    outcome = (last.outcome if last is not None and last.correction and last.outcome
+               else next((e.outcome for e in reversed(completing) if e.outcome), None))
+    return StepSpan(step, started, completed, performer, outcome, problem=problem)
 
 
 def _finish(

@@ -11,10 +11,12 @@ from sqlalchemy import select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from pantau import audit
 from pantau.models import SopCase, StepEvent, utcnow
 from pantau.sla.context import SlaContext
 from pantau.sla.engine import evaluate_cases
 
+from .history import check_history
 from .records import EventRecord
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -23,11 +25,23 @@ _CHUNK = 500
 
 class EventConflict(ValueError):
     """An event that contradicts what is stored: another content under the same event id, or a step
-    of another flow than its case's. `index` is the event's position in the batch."""
+    of another flow than its case's. `index` is the event's position in the batch, `field` the field
+    at fault where one is (`EventOutOfOrder`)."""
+
+    field: str | None = None
 
     def __init__(self, index: int, message: str) -> None:
         self.index = index
         super().__init__(message)
+
+
+class EventOutOfOrder(EventConflict):
+    """An event whose step would complete before it starts, with the step's other events (stored or in
+    the batch): a completion before the step's start, or a start after its completion."""
+
+    def __init__(self, index: int, field: str, message: str) -> None:
+        super().__init__(index, message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -55,6 +69,7 @@ def store_events(
     uid_with_content: bool = False,
     source: str = "import",
     now: datetime | None = None,
+    refuse_disorder: bool = True,
 ) -> IngestReport:
     """Store `records` in the caller's transaction and measure the cases they touch.
 
@@ -62,6 +77,12 @@ def store_events(
     with the same content is a duplicate and changes nothing; with other content it is an
     `EventConflict`, and so is a step outside its case's flow: the caller's transaction should then
     roll back. New cases are opened at their earliest event; an earlier event moves the opening back.
+
+    An event that changes a step's stored start or completion is stored as a correction (flagged, and
+    audited as `events.correction` naming the old and new values), never overwriting the earlier event.
+    With `refuse_disorder` (the default), an event that would make its step complete before it starts is
+    `EventOutOfOrder`; without it (a polled source, which cannot be refused row by row) the step is stored
+    and measured as a data error.
     """
     now = now or utcnow()
     uids = [record.uid(prefix, with_content=uid_with_content) for record in records]
@@ -76,12 +97,23 @@ def store_events(
             raise EventConflict(index,
                                 f"event {records[index].event_id or uids[index]} is already stored with other content")
     cases = _cases(session, [records[i] for i in new], new, source)
+    history = check_history(session, [(i, cases[(records[i].sop_code, records[i].case_ref)], records[i], uids[i])
+                                      for i in new], refuse=refuse_disorder)
+    if history.disorder is not None:
+        index, field, message = history.disorder
+        raise EventOutOfOrder(index, field, message)
     rows = [
         dict(event_uid=uids[i], case_id=cases[(records[i].sop_code, records[i].case_ref)], step_key=records[i].step_key,
              started_at=records[i].started_at, completed_at=records[i].completed_at, performer=records[i].performer,
-             outcome=records[i].outcome, channel=records[i].channel, recorded_by=recorded_by, received_at=now)
+             outcome=records[i].outcome, channel=records[i].channel, recorded_by=recorded_by, received_at=now,
+             correction=i in history.corrections)
         for i in new
     ]
+    for i in sorted(history.corrections):
+        record = records[i]
+        audit.record(session, recorded_by, "events.correction",
+                     f"{record.sop_code}/{record.case_ref}/{record.step_key}",
+                     {"event": uids[i], **history.corrections[i]}, at=now)
     insert = _INSERTS[session.get_bind().dialect.name]
     for start in range(0, len(rows), _CHUNK):
         session.execute(insert(StepEvent).on_conflict_do_nothing(index_elements=["event_uid"]),

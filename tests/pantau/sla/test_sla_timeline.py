@@ -99,10 +99,41 @@ def test_tl008_flow_is_the_one_most_events_belong_to(ctx):
     assert "kirim_akun" not in [s.step.key for s in path.spans]
 
 
-def test_tl009_completion_before_the_recorded_start_is_clamped(ctx):
+def test_tl009_completion_before_the_recorded_start_is_a_data_error_not_a_step_of_no_time(ctx):
     ktm = ctx.catalogue["KTM"]
     path = trace(ktm, OPENED, [
         EventRow("1", "sosialisasi", wib(2026, 4, 6, 9, 0), None),
         EventRow("2", "sosialisasi", None, wib(2026, 4, 6, 8, 30)),
     ])
-    assert path.spans[0].started_at == path.spans[0].completed_at == wib(2026, 4, 6, 8, 30)
+    assert path.spans[0].problem == "before_start"
+    assert path.spans[0].completed_at == wib(2026, 4, 6, 8, 30)
+
+
+def test_tl010_a_completion_alone_that_opened_its_case_has_no_known_start(ctx):
+    ktm = ctx.catalogue["KTM"]
+    done = wib(2026, 4, 6, 9, 0)
+    alone = trace(ktm, done, [EventRow("1", "pembuatan_rekening", None, done)])
+    assert alone.spans[0].problem == "no_start"
+    opened_earlier = trace(ktm, OPENED, [EventRow("1", "sosialisasi", None, done)])
+    assert opened_earlier.spans[0].problem is None and opened_earlier.spans[0].started_at == OPENED
+
+
+def test_tl011_a_step_completed_before_its_predecessor_is_a_data_error(ctx):
+    ws = ctx.catalogue["WS"]
+    path = trace(ws, OPENED, [
+        EventRow("1", "surat_permohonan", wib(2026, 4, 6, 8, 0), wib(2026, 4, 6, 9, 0)),
+        EventRow("2", "agenda_disposisi", None, wib(2026, 4, 6, 8, 40)),
+    ])
+    assert [s.problem for s in path.spans[:2]] == [None, "before_start"]
+
+
+def test_tl012_the_latest_correction_wins_even_when_it_moves_a_completion_back(ctx):
+    ws = ctx.catalogue["WS"]
+    events = [
+        EventRow("a", "surat_permohonan", wib(2026, 4, 6, 8, 0), wib(2026, 4, 6, 9, 0), seq=1),
+        EventRow("b", "surat_permohonan", None, wib(2026, 4, 6, 8, 4), seq=2, correction=True),
+        EventRow("c", "surat_permohonan", None, wib(2026, 4, 6, 8, 6), seq=3, correction=True),
+    ]
+    for order in permutations(events):
+        first = trace(ws, OPENED, order).spans[0]
+        assert (first.started_at, first.completed_at) == (wib(2026, 4, 6, 8, 0), wib(2026, 4, 6, 8, 6))
