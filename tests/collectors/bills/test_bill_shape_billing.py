@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import pytest
 from shape_examples import build, documented_source, live_bills, run, stored
 from sqlalchemy import text
 
@@ -15,6 +16,7 @@ from collectors.bills import sync_source
 from collectors.bills.reader import source_engine
 from pantau.models import Bill
 
+pytestmark = pytest.mark.postgres  # the source is a PostgreSQL database (and the store is on both)
 ZONE = "Asia/Jakarta"
 T1, T2, T3 = (datetime(2026, 1, day, 12, 0, tzinfo=UTC) for day in (10, 11, 12))
 R = Decimal

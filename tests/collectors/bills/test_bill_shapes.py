@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import pytest
 from shape_examples import documented_source, live_bills, run, statements, stored
 
 from collectors.bills import sync_source
@@ -179,6 +180,7 @@ def test_shape002_legacy_charges_become_bills_numbered_by_nim_semester_and_charg
                                              R(0))
 
 
+@pytest.mark.postgres  # the billing service of shape (c) is one of the sources
 def test_shape003_an_unreachable_source_fails_in_one_line_while_the_three_shapes_sync(mariadb_app, pg_billing,
                                                                                        engine, unused_tcp_port):
     from test_bill_shape_billing import billing_service
