@@ -44,7 +44,8 @@ def statement_frame(statement: Statement) -> pd.DataFrame:
 
 
 def check_sizes(frame: pd.DataFrame, path: Path) -> None:
-    """Refuse the file at its first value too long for its store column, naming line, field and value."""
+    """Refuse the file at its first value too long for its store column or holding a NUL character (no store
+    keeps one in text), naming line, field and value."""
     for field, limit in LIMITS.items():
         lengths = pc.utf8_length(pa.array(frame[field], type=pa.string(), from_pandas=True))
         index = pc.index(pc.fill_null(pc.greater(lengths, limit), False), True).as_py()
@@ -52,6 +53,15 @@ def check_sizes(frame: pd.DataFrame, path: Path) -> None:
             row = frame.iloc[index]
             raise FeedError(path, int(row["line_no"]), field, row[field], "longer than {limit} characters",
                             limit=limit)
+    for field in _TEXT:
+        if field in frame:
+            nul = pc.fill_null(pc.match_substring(pa.array(frame[field], type=pa.string(), from_pandas=True), "\x00"),
+                               False)
+            index = pc.index(nul, True).as_py()
+            if index >= 0:
+                row = frame.iloc[index]
+                raise FeedError(path, int(row["line_no"]), field, row[field].replace("\x00", "\\0"),
+                                "holds a NUL character: the file is damaged")
 
 
 def payment_mask(frame: pd.DataFrame) -> np.ndarray:

@@ -142,6 +142,27 @@ def test_bs009_a_value_too_long_for_the_store_refuses_the_file(store, tmp_path):
     assert "longer than 32" in summary.error["reason"]
 
 
+@pytest.mark.parametrize("fmt", ["csv", "mt940"])
+def test_bs016_a_nul_character_in_a_text_field_refuses_the_file_at_its_line(store, tmp_path, fmt):
+    """A byte zeroed in transit: neither SQLite nor PostgreSQL keeps a NUL in text, so the file is refused whole."""
+    if fmt == "csv":
+        path = tmp_path / "rusak.csv"
+        path.write_bytes(b"date;amount;reference;va;name;description\n"
+                         b"2026-03-01 09:00:00;1.000.000,00;R1;9880012300000001;BUDI;BAYAR\x00AN VA\n")
+        where = (2, "description")
+    else:
+        path = tmp_path / "rusak.sta"
+        path.write_bytes(b":20:STMT1\n:25:0011223344\n:28C:1/1\n:60F:C260301IDR100000,00\n"
+                         b":61:2603010301C50000,00NTRFR1//B1\n:86:BAYAR VA 98800\x0012300000001\n"
+                         b":62F:C260301IDR150000,00\n")
+        where = (5, "description")  # the entry is named by its :61: line
+    summary = import_file(store, path)
+    assert (summary.status, summary.error["line"], summary.error["field"]) == ("rejected", *where)
+    assert "NUL" in summary.error["reason"]
+    with store.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(BankTransaction)) == 0
+
+
 def test_bs010_a_long_export_is_stored_whole_and_an_overlapping_one_adds_only_its_new_lines(store, tmp_path,
                                                                                             monkeypatch):
     monkeypatch.setattr(importer, "CHUNK_ROWS", 1_500)  # chunks of two statements on SQLite
