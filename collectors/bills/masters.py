@@ -79,7 +79,8 @@ def store_prodi(connection: Connection, records: list[dict], source: str) -> int
 
 def store_students(connection: Connection, records: list[dict], source: str) -> int:
     """Students from the source's ``student_query`` (NIM, name, programme code, intake year): added or
-    updated; a programme code nobody described is created from them. Returns how many were written."""
+    updated (a new student needs both programme and intake year); a programme code nobody described is
+    created from them. Returns how many were written."""
     prodi = ensure_prodi(connection, [record["prodi"] for record in records], source)
     known = {row.nim: row for row in connection.execute(select(Student.id, Student.nim, Student.name,
                                                                Student.prodi_id, Student.angkatan))}
@@ -120,7 +121,7 @@ def ensure_prodi(connection: Connection, codes, source: str) -> dict[str, int]:
 def backfill(connection: Connection, source: str) -> int:
     """Fill in, on the source's live bills, the student (by the NIM the source gave), the programme (by the
     code it gave, else the student's) and the intake year (the student's) where they are still empty;
-    returns how many bills changed."""
+    returns how many values were filled in."""
     mine = and_(Bill.source == source, Bill.deleted_at.is_(None))
     by_nim = select(Student.id).where(Student.nim == Bill.nim).scalar_subquery()
     by_code = select(Prodi.id).where(Prodi.code == Bill.prodi_code).scalar_subquery()
