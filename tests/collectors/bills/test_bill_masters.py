@@ -72,7 +72,8 @@ def test_mast001_unknown_programme_codes_are_created_then_named_by_the_prodi_que
     assert (report.written, report.quarantined) == (3, [])
     assert _prodi(store) == {"TI-D4": ("TI-D4", "", "", None, True), "KEP-D3": ("KEP-D3", "", "", None, True)}
     assert _bills(store) == {"INV-001": ("ukt", "TI-D4", "TI-D4", None),
-                             "INV-002": ("praktikum", "KEP-D3", "KEP-D3", None), "INV-003": ("wisuda", None, None, None)}
+                             "INV-002": ("praktikum", "KEP-D3", "KEP-D3", None),
+                             "INV-003": ("wisuda", None, None, None)}
 
     with billing.begin() as connection:
         connection.execute(text("INSERT INTO programme VALUES ('TI-D4', 'Sarjana Terapan Teknik Informatika', 'D4', "
