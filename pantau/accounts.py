@@ -70,7 +70,9 @@ def create_user(
 
 
 def set_password(session: Session, username: str, password: str, *, actor: str) -> None:
-    user = session.scalars(select(User).where(User.username == username)).one()
+    user = session.scalars(select(User).where(User.username == username)).first()
+    if user is None:
+        raise ValueError(f"no user named {username!r}")
     user.password_hash = hash_password(password)
     user.session_version += 1
     audit.record(session, actor, "user.password", username)
@@ -174,7 +176,9 @@ def set_active(session: Session, username: str, active: bool, *, actor: str, ip:
     """Enable or disable a log-in; an administrator cannot disable their own account."""
     if username == actor and not active:
         raise ValueError("you cannot deactivate your own account")
-    user = session.scalars(select(User).where(User.username == username)).one()
+    user = session.scalars(select(User).where(User.username == username)).first()
+    if user is None:
+        raise ValueError(f"no user named {username!r}")
     user.active = active
     user.session_version += 1
     audit.record(session, actor, "user.activate" if active else "user.deactivate", username, ip=ip)

@@ -27,6 +27,8 @@ def issue_token(session: Session, name: str, purpose: str, *, actor: str) -> str
 
 
 def revoke_token(session: Session, name: str, *, actor: str) -> None:
-    row = session.scalars(select(ApiToken).where(ApiToken.name == name)).one()
+    row = session.scalars(select(ApiToken).where(ApiToken.name == name)).first()
+    if row is None:
+        raise ValueError(f"no token named {name!r}")
     row.revoked_at = utcnow()
     audit.record(session, actor, "token.revoke", name)

@@ -14,13 +14,15 @@ from . import (
     report,
     services,
     store,
+    storecopy,
     sync,
     tokens,
     users,
 )
+from .safety import SafeGroup
 
 app = typer.Typer(help="Pantau: dashboards for a polytechnic's money, servers and SOPs.", no_args_is_help=True,
-                  pretty_exceptions_show_locals=False)
+                  pretty_exceptions_show_locals=False, cls=SafeGroup)
 store.register(app)
 services.register(app)
 app.add_typer(users.app, name="users")
@@ -28,6 +30,7 @@ app.add_typer(tokens.app, name="tokens")
 app.add_typer(imports.app, name="import")
 app.add_typer(report.app, name="report")
 app.add_typer(sync.app, name="sync")
+app.add_typer(storecopy.app, name="store")
 bench.register(app)
 recon.register(app)
 agent.register(app)

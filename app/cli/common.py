@@ -11,7 +11,7 @@ from pantau.db import engine_for
 from pantau.settings import Settings, load_settings
 
 console = Console(width=None if sys.stdout.isatty() else 160)
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 
 def settings() -> Settings:

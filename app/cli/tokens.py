@@ -25,6 +25,10 @@ def add(name: str, purpose: str = typer.Option(..., help=f"one of: {', '.join(PU
 
 @app.command("revoke")
 def revoke(name: str) -> None:
-    with session_scope(engine()) as session:
-        revoke_token(session, name, actor="cli")
+    """Revoke a token: the source or agent holding it is refused from now on."""
+    try:
+        with session_scope(engine()) as session:
+            revoke_token(session, name, actor="cli")
+    except ValueError as error:
+        fail(str(error))
     console.print(f"Token {name} revoked.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import typer
 from rich.table import Table
 
@@ -39,10 +40,15 @@ def list_() -> None:
     """List users and their roles."""
     table = Table("username", "name", "role", "unit", "active", "last log-in")
     for row in list_users(engine()).itertuples():
-        logged_in = row.last_login_at == row.last_login_at and row.last_login_at is not None
-        last = row.last_login_at.strftime("%Y-%m-%d %H:%M UTC") if logged_in else "-"
-        table.add_row(row.username, row.full_name, row.role, row.unit or "", "yes" if row.active else "no", last)
+        last = "-" if pd.isna(row.last_login_at) else row.last_login_at.strftime("%Y-%m-%d %H:%M UTC")
+        table.add_row(_text(row.username), _text(row.full_name), _text(row.role), _text(row.unit),
+                      "yes" if row.active else "no", last)
     console.print(table)
+
+
+def _text(value) -> str:
+    """A cell as text: empty for a missing value (pandas gives NaN for a user without a unit or name)."""
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
 @app.command("passwd")
@@ -60,8 +66,11 @@ def passwd(name: str,
 @app.command("disable")
 def disable(name: str) -> None:
     """Stop a user from logging in."""
-    with session_scope(engine()) as session:
-        accounts.set_active(session, name, False, actor="cli")
+    try:
+        with session_scope(engine()) as session:
+            accounts.set_active(session, name, False, actor="cli")
+    except ValueError as error:
+        fail(str(error))
     console.print(f"{name} can no longer log in.")
 
 

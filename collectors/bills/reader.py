@@ -4,6 +4,7 @@ error messages."""
 
 from __future__ import annotations
 
+import csv
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -99,17 +100,31 @@ def read_export(source: BillSource) -> tuple[pd.DataFrame, list[str]]:
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             frame = pd.read_excel(path, dtype=object)
+        elif not path.read_bytes().strip():
+            raise ValueError("the file is empty")
         else:
-            frame = pd.read_csv(path, sep=None, engine="python", dtype=str, keep_default_na=False,
-                                encoding="utf-8-sig")
-    except (OSError, ValueError) as error:
+            frame = _read_csv(path)
+    except (OSError, ValueError, csv.Error) as error:
         raise BillDataError(source.name, path.name, "file", None, f"cannot be read ({error})") from None
     wanted = {field: field for field in (*REQUIRED, *OPTIONAL)}
     wanted.update({field: header for field, header in source.columns.items()})
     by_header = {str(column).strip().lower(): column for column in frame.columns}
     renamed = {by_header[header.lower()]: field for field, header in wanted.items() if header.lower() in by_header}
+    missing = [field for field in REQUIRED if field not in renamed.values()]
+    if missing:
+        found = ", ".join(map(str, frame.columns)) or "nothing"
+        raise BillDataError(source.name, f"{path.name} header", missing[0], None,
+                            f"column missing; the file gives {found[:200]}", column=wanted[missing[0]])
     frame = frame[list(renamed)].rename(columns=renamed)
     return frame, [f"{path.name} line {number}" for number in range(2, len(frame) + 2)]
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """A CSV export in UTF-8, or in Windows-1252 as Excel writes it on Indonesian Windows."""
+    try:
+        return pd.read_csv(path, sep=None, engine="python", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return pd.read_csv(path, sep=None, engine="python", dtype=str, keep_default_na=False, encoding="cp1252")
 
 
 def source_keys(values) -> list[str]:
