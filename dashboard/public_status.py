@@ -24,10 +24,11 @@ blueprint = flask.Blueprint("public_status", __name__, template_folder="template
 
 
 class StatusCache:
-    """Built pages by language, each kept for `ttl` seconds; one build at a time per language."""
+    """Built pages by language, each kept for `ttl` seconds; one build at a time per language. Beside each
+    page its renderings (HTML, Atom) are kept until the page is built again (`rendered`)."""
 
     def __init__(self) -> None:
-        self._built: dict[str, tuple[float, dict, bytes]] = {}
+        self._built: dict[str, tuple[float, dict, bytes, dict[str, str]]] = {}
         self._lock = threading.Lock()
         self.builds = 0
 
@@ -42,8 +43,15 @@ class StatusCache:
             page = build()
             self.builds += 1
             body = json.dumps(page, ensure_ascii=False, separators=(",", ":")).encode()
-            self._built[lang] = (time.monotonic(), page, body)
+            self._built[lang] = (time.monotonic(), page, body, {})
             return page, body
+
+    def rendered(self, lang: str, page: dict, name: str, render: Callable[[], str]) -> str:
+        """`page` rendered as `name`, made once per build of the page."""
+        found = self._built.get(lang)
+        if found is None or found[1] is not page or (name not in found[3] and len(found[3]) >= RENDERINGS):
+            return render()
+        return found[3].get(name) or found[3].setdefault(name, render())
 
     def invalidate(self) -> None:
         with self._lock:
@@ -51,6 +59,8 @@ class StatusCache:
 
 
 CACHE_KEY = "pantau_status_cache"
+RENDERINGS = 8
+"""Renderings kept per page: HTML and the Atom feed of a few host names (a request names its own host)."""
 
 
 def cache(app: flask.Flask | None = None) -> StatusCache:
@@ -90,9 +100,9 @@ def _cached(response: flask.Response) -> flask.Response:
 @blueprint.route("/status")
 def status_page():
     lang, page, _ = _page()
-    html = flask.render_template("status.html", page=page, lang=lang,
-                                 t=lambda text, **values: translate(text, lang, **values),
-                                 refresh=max(30, int(_options().cache_s)))
+    html = cache().rendered(lang, page, "html", lambda: flask.render_template(
+        "status.html", page=page, lang=lang, t=lambda text, **values: translate(text, lang, **values),
+        refresh=max(30, int(_options().cache_s))))
     return _cached(flask.Response(html, mimetype="text/html"))
 
 
@@ -107,11 +117,15 @@ def status_json():
 @blueprint.route("/status.atom")
 def status_atom():
     lang, page, _ = _page()
-    entries = _entries(page, lang)
-    xml = flask.render_template("status_atom.xml", page=page, entries=entries, lang=lang,
-                                base=flask.request.host_url.rstrip("/"),
-                                title=translate("Service status", lang),
-                                updated=max([e["updated"] for e in entries], default=page["generated_at"]))
+    base = flask.request.host_url.rstrip("/")
+
+    def render() -> str:
+        entries = _entries(page, lang)
+        return flask.render_template("status_atom.xml", page=page, entries=entries, lang=lang, base=base,
+                                     title=translate("Service status", lang),
+                                     updated=max([e["updated"] for e in entries], default=page["generated_at"]))
+
+    xml = cache().rendered(lang, page, f"atom {base}", render)
     return _cached(flask.Response(xml, mimetype="application/atom+xml"))
 
 

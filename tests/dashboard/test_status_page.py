@@ -116,6 +116,7 @@ def test_status001_the_page_opens_without_log_in_in_indonesian_with_the_outage(w
     assert "2020/2021" not in page  # a period that ended long before the last few days
     assert "Diperpanjang dari 5 Des 2099 menjadi 12 Des 2099" in page
     assert "Pemeliharaan terjadwal Server pembayaran" in page
+    assert "Data terakhir diperbarui" in page
     assert page.count('class="day-') == 2 * 90
     assert 'class="day-bad"' in page  # the server's day with half its hours down
 
