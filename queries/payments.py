@@ -27,10 +27,11 @@ import pandas as pd
 from sqlalchemy import Engine, and_, case, func, or_, select
 
 from pantau import semesters
-from pantau.models import BankTransaction, Bill, Prodi, ReconCase
+from pantau.models import BankTransaction, Bill, BillKind, Prodi, ReconCase
 from pantau.models.bank import BillState, ReconSummary
 from pantau.models.billing import BillRollup
 
+from . import bill_labels
 from .frames import read_frame
 
 AGE_BUCKETS = ((0, "not_due"), (30, "1-30"), (60, "31-60"), (90, "61-90"), (None, "90+"))
@@ -227,18 +228,35 @@ def overdue_cases_at(engine: Engine, moments: list[datetime]) -> list[int]:
         return [int(value) for value in connection.execute(query).one()]
 
 
-def paid_unpaid(engine: Engine, *, by: str, bills: BillFilter = BillFilter()) -> pd.DataFrame:
-    """Bills by ``by`` (kind, prodi, angkatan or semester) and application state (paid, partial,
-    unpaid): ``group, app_state, bills, billed, paid, outstanding``; prodi groups carry the code."""
-    key = GROUPINGS[by]
+def paid_unpaid(engine: Engine, *, by: str, bills: BillFilter = BillFilter(), lang: str = "id") -> pd.DataFrame:
+    """Bills by ``by`` (kind, kind_group, prodi, angkatan or semester) and application state (paid, partial,
+    unpaid): ``group, label, app_state, bills, billed, paid, outstanding``. ``group`` is the key (prodi groups
+    carry the code, kind groups the group code); ``label`` names it in ``lang`` (kinds and programmes by name)
+    and says how many bills lack it ("Prodi tidak diketahui (12 tagihan)")."""
+    key = GROUPINGS["kind" if by == "kind_group" else by]
     query = (select(key.label("group"), BillRollup.app_state, func.sum(BillRollup.bills).label("bills"),
                     func.sum(BillRollup.billed).label("billed"), func.sum(BillRollup.paid).label("paid"))
              .where(bills.clause()).group_by(key, BillRollup.app_state).order_by(key, BillRollup.app_state))
     frame = read_frame(engine, query)
     frame["outstanding"] = frame["billed"] - frame["paid"]
-    if by == "prodi" and not frame.empty:
+    labels: dict = {}
+    if by in ("kind", "kind_group") and not frame.empty:
+        kinds = bill_labels.kinds(engine, lang)
+        if by == "kind_group":
+            frame["group"] = frame["group"].map(dict(zip(kinds["code"], kinds["group"])))
+            frame = (frame.groupby(["group", "app_state"], as_index=False, dropna=False)
+                     [["bills", "billed", "paid", "outstanding"]].sum())
+            labels = dict(zip(kinds["group"], kinds["group_name"]))
+        else:
+            labels = dict(zip(kinds["code"], kinds["name"]))
+    elif by == "prodi" and not frame.empty:
         codes = read_frame(engine, select(Prodi.id, Prodi.code))
+        names = bill_labels.prodi_names(engine, lang)
+        labels = {code: names[int(pid)] for pid, code in zip(codes["id"], codes["code"])}
         frame["group"] = frame["group"].map(dict(zip(codes["id"], codes["code"])))
+    missing = int(frame.loc[frame["group"].isna(), "bills"].sum()) if not frame.empty else 0
+    frame["label"] = [bill_labels.unknown(by, missing, lang) if pd.isna(group) else labels.get(group, str(group))
+                      for group in frame["group"]]
     return frame
 
 
@@ -352,17 +370,20 @@ def case_counts(engine: Engine, *, now: datetime) -> dict[str, int]:
 
 
 def bill_rows(engine: Engine, *, bills: BillFilter = BillFilter(), state: str | None = None,
-              search: str | None = None, limit: int = 1000) -> pd.DataFrame:
-    """The bills behind the figures, soonest due first: number, payer, VA, prodi, angkatan, semester,
-    kind, amount, paid in the application, received by the bank, due date and reconciliation state.
+              search: str | None = None, limit: int = 1000, lang: str = "id") -> pd.DataFrame:
+    """The bills behind the figures, soonest due first: number, payer, VA, prodi (code and name), angkatan,
+    semester, kind (code and name in ``lang``), amount, paid in the application, received by the bank, due
+    date and reconciliation state.
     ``search`` finds bills whose number, VA or payer name starts with it (any case), on indexes, so the list
     costs the same at a million bills as at a thousand."""
     query = (
         select(Bill.source_key.label("bill"), Bill.payer_name, Bill.va_number, Prodi.code.label("prodi"),
-               Bill.angkatan, Bill.semester, Bill.kind, Bill.amount, Bill.app_paid_amount,
-               BillState.received.label("bank_received"), Bill.due_date, Bill.app_paid,
+               Prodi.name.label("prodi_name"), Bill.angkatan, Bill.semester, Bill.kind,
+               (BillKind.name_en if lang == "en" else BillKind.name_id).label("kind_name"), Bill.amount,
+               Bill.app_paid_amount, BillState.received.label("bank_received"), Bill.due_date, Bill.app_paid,
                BillState.state.label("recon_state"))
         .outerjoin(Prodi, Prodi.id == Bill.prodi_id)
+        .outerjoin(BillKind, BillKind.code == Bill.kind)
         .outerjoin(BillState, BillState.bill_id == Bill.id)
         .where(Bill.deleted_at.is_(None), bills.clause(Bill))
         .order_by(Bill.due_date, Bill.id).limit(limit)

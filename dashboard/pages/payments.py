@@ -18,6 +18,7 @@ from pantau import formatting
 from pantau.db import session_scope
 from pantau.models import utcnow
 from pantau.recon import RESOLVERS, CaseError, resolve_case
+from queries import bill_labels
 from queries import payments as queries
 
 from .. import access, context, ids
@@ -82,6 +83,7 @@ def layout(semester: str | None = None, **_query) -> html.Div:
             t("No bills yet."), t("Configure the payment application's database or export under sources.bills, "
                                  "or run pantau demo."), icon="receipt"),
             _card(t("Bank feed"), html.Div(id=ids.make(KEY, "bank-feed"), children=_bank_feed()))])
+    names = bill_labels.kind_names(context.engine(), context.lang())
     chosen = (semester if semester in (*found.semesters, ALL_SEMESTERS)
               else queries.current_semester(context.engine(), _today()))
     filters = dbc.Row([
@@ -89,7 +91,7 @@ def layout(semester: str | None = None, **_query) -> html.Div:
             {"label": t("All semesters"), "value": ALL_SEMESTERS},
             *({"label": figures.semester_label(code), "value": code} for code in found.semesters)]), md=3),
         dbc.Col(dcc.Dropdown(id=KINDS, multi=True, placeholder=t("All bill kinds"), options=[
-            {"label": kind.capitalize(), "value": kind} for kind in found.kinds]), md=3),
+            {"label": names.get(kind, kind), "value": kind} for kind in found.kinds]), md=3),
         dbc.Col(dcc.Dropdown(id=PRODI, placeholder=t("All study programmes"), options=[
             {"label": f"{row.code} · {row.name}", "value": int(row.id)} for row in found.prodi.itertuples()]), md=3),
         dbc.Col(dcc.Dropdown(id=ANGKATAN, placeholder=t("All intake years"), options=[
@@ -148,14 +150,15 @@ def _refresh(semester, kinds, prodi, angkatan, _tick):
     ages = freshness.feeds("bills", "reconciliation", now=now)
     summary = blocks.summary(rate, owed, counts, context.settings().thresholds, ages)
     ageing = figures.ageing(queries.ageing(engine, as_of=today, bills=bills), queries.bill_count(engine, bills=bills))
-    return (summary, freshness.aged(figures.collection_curve(queries.collection_curve(engine, bills=bills)),
+    return (summary, freshness.aged(figures.collection_curve(queries.collection_curve(engine, bills=bills),
+                                                            bill_labels.kind_names(engine, context.lang())),
                                     ages["bills"], now), freshness.aged(ageing, ages["bills"], now))
 
 
 @dash.callback(Output(PAID, "children"), *FILTERS, Input(GROUPING, "value"), Input(MEASURE, "value"))
 def _paid(semester, kinds, prodi, angkatan, grouping, measure):
     bills = _bills(None if grouping == "semester" else semester, kinds, prodi, angkatan)
-    frame = queries.paid_unpaid(context.engine(), by=grouping, bills=bills)
+    frame = queries.paid_unpaid(context.engine(), by=grouping, bills=bills, lang=context.lang())
     return freshness.aged(figures.paid_unpaid(frame, grouping, measure), freshness.feed("bills"))
 
 
@@ -214,7 +217,7 @@ def _resolve(_clicks, rows, selected, note):
 def _drill(semester, kinds, prodi, angkatan, state, search):
     t = context.t
     frame = queries.bill_rows(context.engine(), bills=_bills(semester, kinds, prodi, angkatan), state=state,
-                              search=search, limit=DRILL_ROWS)
+                              search=search, limit=DRILL_ROWS, lang=context.lang())
     if frame.empty:
         return freshness.aged(empty_state(t("No bills match these filters."), icon="search"), freshness.feed("bills"))
     shown = blocks.readable(frame)
@@ -230,8 +233,8 @@ def _drill(semester, kinds, prodi, angkatan, state, search):
                State(STATE, "value"), State(SEARCH, "value"), prevent_initial_call=True)
 def _download(_csv, _xlsx, semester, kinds, prodi, angkatan, state, search):
     frame = queries.bill_rows(context.engine(), bills=_bills(semester, kinds, prodi, angkatan), state=state,
-                              search=search, limit=DOWNLOAD_ROWS)
-    frame = frame.rename(columns=blocks.bill_columns())[list(blocks.bill_columns().values())]
+                              search=search, limit=DOWNLOAD_ROWS, lang=context.lang())
+    frame = blocks.named(frame).rename(columns=blocks.bill_columns())[list(blocks.bill_columns().values())]
     name = f"tagihan-{'semua' if semester in (None, ALL_SEMESTERS) else semester}"
     if dash.ctx.triggered_id == DL_CSV:
         return csv_download(frame, f"{name}.csv")

@@ -105,10 +105,19 @@ def bill_columns() -> dict[str, str]:
             "due_date": t("Due date"), "recon_state": t("Reconciliation")}
 
 
-def readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Bill rows as the table shows them: Rupiah, days, semester and state in words, "–" for nothing."""
-    lang = context.lang()
+def named(frame: pd.DataFrame) -> pd.DataFrame:
+    """Bill rows with the kind's and the study programme's names in place of their codes (the downloads)."""
     shown = frame.copy()
+    shown["kind"] = frame["kind_name"].fillna(frame["kind"])
+    shown["prodi"] = frame["prodi_name"].fillna(frame["prodi"])
+    return shown
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Bill rows as the table shows them: Rupiah, days, semester, kind, programme and state in words, "–" for
+    nothing."""
+    lang = context.lang()
+    shown = named(frame)
     for column in ("amount", "app_paid_amount", "bank_received"):
         shown[column] = [formatting.rupiah(v, lang) if v is not None and not pd.isna(v) else "–" for v in frame[column]]
     shown["due_date"] = [formatting.day(v, lang) for v in frame["due_date"]]

@@ -21,7 +21,8 @@ RECON_STATES = {
 }
 AGE_LABELS = {"not_due": "Not yet due", "1-30": "1–30 days late", "31-60": "31–60 days late",
               "61-90": "61–90 days late", "90+": "Over 90 days late"}
-GROUP_TITLES = {"kind": "Bill kind", "prodi": "Study programme", "angkatan": "Intake year", "semester": "Semester"}
+GROUP_TITLES = {"kind": "Bill kind", "kind_group": "Kind group", "prodi": "Study programme",
+                "angkatan": "Intake year", "semester": "Semester"}
 
 
 def semester_label(code: str | None) -> str:
@@ -46,7 +47,7 @@ def paid_unpaid(frame: pd.DataFrame, by: str, measure: str):
         return empty_state(t("No bills match these filters."), t("Bills arrive from the payment application's "
                                                                    "database or export (sources.bills)."),
                                                                    icon="receipt")
-    groups = frame["group"].map(lambda g: semester_label(g) if by == "semester" else ("–" if pd.isna(g) else str(g)))
+    groups = frame["group"].map(semester_label) if by == "semester" else frame["label"]
     figure = go.Figure()
     for state, (name, colour) in APP_STATES.items():
         part = frame[frame["app_state"] == state]
@@ -58,23 +59,24 @@ def paid_unpaid(frame: pd.DataFrame, by: str, measure: str):
     unit = t("Bills") if measure == "count" else t("Billed (Rp)")
     figure.update_layout(barmode="stack")
     figure.update_xaxes(title_text=t(GROUP_TITLES[by]), type="category")
-    tallest = float(frame.groupby("group", dropna=False)["bills"].sum().max())
+    tallest = float(frame.groupby(groups, dropna=False)["bills"].sum().max())
     figure.update_yaxes(title_text=unit, **(graph.RUPIAH_TICKS if measure == "rupiah" else graph.count_ticks(tallest)))
     title = t("Paid and unpaid bills by {group}", group=t(GROUP_TITLES[by]).lower())
     return graph.graph(_layout(figure, title))
 
 
-def collection_curve(frame: pd.DataFrame):
-    """Share of the billed Rupiah collected by each day before or after the due date, per kind."""
+def collection_curve(frame: pd.DataFrame, names: dict[str, str]):
+    """Share of the billed Rupiah collected by each day before or after the due date, per kind (by its name)."""
     t = context.t
     if frame.empty:
         return empty_state(t("No bill of these filters has been paid yet."), icon="graph-up")
     figure = go.Figure()
     for kind, part in frame.groupby("kind"):
         part = part[(part["offset"] >= -90) & (part["offset"] <= 60)]
-        figure.add_scatter(x=part["offset"], y=part["share"], mode="lines", name=kind.capitalize(), line_shape="hv",
+        name = names.get(kind, kind)
+        figure.add_scatter(x=part["offset"], y=part["share"], mode="lines", name=name, line_shape="hv",
                            hovertemplate=t("Day %{x} from the due date: %{y:.1%} collected") + "<extra>"
-                           + kind.capitalize() + "</extra>")
+                           + name + "</extra>")
     figure.add_vline(x=0, line_dash="dash", line_color=COLOURS["muted"], annotation_text=t("Due date"),
                      annotation_position="top left")
     figure.update_xaxes(title_text=t("Days from the due date"))
