@@ -4,7 +4,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -73,14 +74,12 @@ def _service(row, days: pd.DataFrame, span: int, target: KpiThreshold, now: date
     stale_after = timedelta(seconds=STALE_INTERVALS * float(row.interval_s or 60))
     if pd.isna(row.checked_at) or now - row.checked_at.to_pydatetime() > stale_after:
         state = "unknown"
-    own = days[days["monitor_id"] == row.monitor_id].set_index("day")
+    own = {day.day: (int(day.up), int(day.down), int(day.maintenance))
+           for day in days[days["monitor_id"] == row.monitor_id].itertuples()}
     today = now.astimezone(ZoneInfo(zone)).date()
-    bar = []
-    for offset in range(span - 1, -1, -1):
-        day = today - timedelta(days=offset)
-        found = own.loc[day] if day in own.index else None
-        bar.append(_day(day, found, float(row.interval_s or 60), target, lang, t))
-    up, down = int(own["up"].sum()), int(own["down"].sum())
+    bar = [_day(day, own.get(day), float(row.interval_s or 60), target, lang, t)
+           for day in (today - timedelta(days=offset) for offset in range(span - 1, -1, -1))]
+    up, down = sum(found[0] for found in own.values()), sum(found[1] for found in own.values())
     uptime = up / (up + down) if up + down else None
     since = row.status_since.to_pydatetime() if not pd.isna(row.status_since) else None
     return {
@@ -98,17 +97,30 @@ def _service(row, days: pd.DataFrame, span: int, target: KpiThreshold, now: date
     }
 
 
-def _day(day, found, interval_s: float, target: KpiThreshold, lang: str, t) -> dict:
-    when = formatting.day(day, lang)
-    if found is None or found["up"] + found["down"] == 0:
-        maintained = found is not None and found["maintenance"] > 0
+@lru_cache(maxsize=4096)
+def _day_name(day: date, lang: str) -> str:
+    return formatting.day(day, lang)
+
+
+@lru_cache(maxsize=4096)
+def _percent(ratio: float, lang: str) -> str:
+    return formatting.percent(ratio, lang, 1)
+
+
+def _day(day: date, found: tuple[int, int, int] | None, interval_s: float, target: KpiThreshold, lang: str,
+         t) -> dict:
+    """One bar of a service: the day's uptime of checks (up, down, maintenance), its colour and its words."""
+    when = _day_name(day, lang)
+    up, down, kept = found or (0, 0, 0)
+    if up + down == 0:
+        maintained = kept > 0
         return {"date": day.isoformat(), "state": "maintenance" if maintained else "none", "uptime": None,
                 "text": t("{day}: maintenance", day=when) if maintained else t("{day}: no data", day=when)}
-    uptime = found["up"] / (found["up"] + found["down"])
+    uptime = up / (up + down)
     state = "good" if uptime >= target.good else "warn" if uptime >= target.warn else "bad"
-    text = t("{day}: {percent} normal", day=when, percent=formatting.percent(uptime, lang, 1))
-    if found["down"]:
-        text += " · " + t("disrupted about {span}", span=formatting.duration(found["down"] * interval_s, lang))
+    text = t("{day}: {percent} normal", day=when, percent=_percent(round(uptime, 3), lang))
+    if down:
+        text += " · " + t("disrupted about {span}", span=formatting.duration(down * interval_s, lang))
     return {"date": day.isoformat(), "state": state, "uptime": uptime, "text": text}
 
 
