@@ -6,18 +6,25 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test lint bench install clean
 
+INSTALL_LOG := var/pip-install.log
+
+# pip's output goes to $(INSTALL_LOG); the console gets one line, or the log's tail when pip fails.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	@$(PYTHON) -m venv $(VENV)
+	@mkdir -p var && $(BIN)/pip install --quiet --upgrade pip > $(INSTALL_LOG) 2>&1 \
+	  || { tail -n 30 $(INSTALL_LOG); echo "pip failed: see $(INSTALL_LOG)"; exit 1; }
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --config-settings editable_mode=compat -e ".[test]"
-	touch $(STAMP)
+	@echo "Installing Pantau and its dependencies (pip; output in $(INSTALL_LOG))…"
+	@mkdir -p var && $(BIN)/pip install --quiet --config-settings editable_mode=compat -e ".[test]" \
+	  >> $(INSTALL_LOG) 2>&1 || { tail -n 30 $(INSTALL_LOG); echo "pip failed: see $(INSTALL_LOG)"; exit 1; }
+	@touch $(STAMP)
+	@echo "✓ Installed"
 
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/pantau run
+	@$(BIN)/pantau run
 
 # Two processes (pytest-xdist): a module's tests stay together, the network-namespace tests share one worker.
 test: $(STAMP)

@@ -4,6 +4,9 @@ populated on first view."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import nullcontext
+
 from sqlalchemy import Engine
 
 from pantau.settings import Settings
@@ -11,26 +14,33 @@ from pantau.settings import Settings
 from .common import console
 
 
-def settle_demo(store: Engine, config: Settings) -> None:
+def settle_demo(store: Engine, config: Settings, say: Callable[[str], None] | None = None) -> None:
+    """Settle a freshly seeded demo; each result is a line for `say` (printed, with a spinner, by default)."""
     from app.demo.casehistory import replay_cases
     from pantau.models import utcnow
     from pantau.recon import reconcile
     from pantau.recon.config import recon_settings
     from pantau.sla.engine import evaluate_pending
 
-    with console.status("Measuring the demo cases against their SOPs…"):
+    quiet = say is not None
+    say = say or console.print
+
+    def status(text: str):
+        return nullcontext() if quiet else console.status(text)
+
+    with status("Measuring the demo cases against their SOPs…"):
         evaluation = evaluate_pending(store, config)
-    console.print(f"SLA: {evaluation.cases:,} cases measured in {evaluation.seconds:,.1f} s.")
-    with console.status("Reconciling the demo bank feed…"):
+    say(f"SLA: {evaluation.cases:,} cases measured in {evaluation.seconds:,.1f} s.")
+    with status("Reconciling the demo bank feed…"):
         run = reconcile(store, config)
         recon = recon_settings(config)
         history = replay_cases(store, now=utcnow(), due_hours=recon.case_due_hours, lag_hours=recon.bank_lag_hours)
-    console.print(f"Reconciliation: {sum(run.bills.values()):,} bills and {sum(run.credits.values()):,} credits in "
-                  f"{run.seconds:,.1f} s; {history['dated']:,} cases, {history['resolved']:,} already resolved.")
-    console.print(f"KTM photos: {_check_photos(store, config)}.")
-    console.print(f"Bank balance chains: {_check_chains(store, config)} gap(s); H2H stall alerts: "
-                  f"{_check_stalls(store, config)} (raised in working time only).")
-    console.print(f"TLS certificates: {_check_certificates(store, config)} alert(s).")
+    say(f"Reconciliation: {sum(run.bills.values()):,} bills and {sum(run.credits.values()):,} credits in "
+        f"{run.seconds:,.1f} s; {history['dated']:,} cases, {history['resolved']:,} already resolved.")
+    say(f"KTM photos: {_check_photos(store, config)}.")
+    say(f"Bank balance chains: {_check_chains(store, config)} gap(s); H2H stall alerts: "
+        f"{_check_stalls(store, config)} (raised in working time only).")
+    say(f"TLS certificates: {_check_certificates(store, config)} alert(s).")
 
 
 def _check_certificates(store: Engine, config: Settings) -> int:

@@ -17,6 +17,7 @@ from pantau.models import Prodi
 
 from .common import console, engine, fail, settings
 from .seeding import settle_demo
+from .startup import Steps, configure_logging, summary
 
 
 def register(app: typer.Typer) -> None:
@@ -29,18 +30,20 @@ def serve(
     host: str = typer.Option(None, help="address to listen on (config: web.host)"),
     port: int = typer.Option(None, help="port (config: web.port)"),
     workers: int = typer.Option(None, help="gunicorn worker processes (config: web.workers)"),
+    verbose: bool = typer.Option(False, "--verbose", help="log every request"),
 ) -> None:
-    """Serve the dashboard with gunicorn."""
+    """Serve the dashboard with gunicorn; warnings and errors only, every request with --verbose."""
     from gunicorn.app.base import BaseApplication
 
+    configure_logging(verbose)
     web = settings().web
     options = {
         "bind": f"{host or web.host}:{port or web.port}",
         "workers": workers or web.workers,
         "timeout": 120,
-        "accesslog": "-",
+        "accesslog": "-" if verbose else None,
         "errorlog": "-",
-        "loglevel": "warning",
+        "loglevel": "info" if verbose else "warning",
     }
 
     class Gunicorn(BaseApplication):
@@ -59,6 +62,8 @@ def serve(
 def collect(
     once: bool = typer.Option(False, "--once", help="run every collector once, print what it found, exit"),
     only: list[str] = typer.Option(None, "--only", help="run only these collectors"),
+    verbose: bool = typer.Option(False, "--verbose", help="log every collector run"),
+    quiet: bool = typer.Option(False, "--quiet", help="say nothing but warnings (pantau run starts it so)"),
 ) -> None:
     """Run the collectors on their schedules (the one process that writes from sources).
 
@@ -66,13 +71,18 @@ def collect(
     and waits as a standby, taking over within `collector.lease_s` seconds when the active one dies."""
     from collectors import scheduler
     from pantau.lease import Lease
+    from queries.first_run import startup_warnings
 
+    configure_logging(verbose)
     config = settings()
     store = engine(config)
     migrate.upgrade(store)
     if not once:
-        say("Collectors starting; Ctrl-C stops them.")
-        scheduler.serve(config, store, names=only or None, say=say)
+        if not quiet:
+            for line in startup_warnings(config):
+                say(f"[yellow]![/] {line}")
+            say("Collectors starting; Ctrl-C stops them.")
+        scheduler.serve(config, store, names=only or None, say=(lambda _line: None) if quiet else say)
         return
     lease = Lease(store, config.collector.lease_s)
     holder = lease.acquire()
@@ -99,34 +109,39 @@ def say(line: str) -> None:
 def run(
     scale: str = typer.Option("medium", help="demo scale when the store is empty"),
     demo: bool = typer.Option(True, help="seed a demo campus into an empty store"),
+    verbose: bool = typer.Option(False, "--verbose", help="show every request and collector run"),
 ) -> None:
     """Create/migrate the store, seed the demo if empty, then run collectors and the web app until Ctrl-C."""
+    configure_logging(verbose)
     config = settings()
     store = engine(config)
-    migrate.upgrade(store)
-    with store.connect() as connection:
-        empty = not connection.scalar(select(func.count()).select_from(Prodi))
-    if empty and demo:
-        from app.demo import generate
+    with Steps(console) as steps:
+        with steps.step("Migrating the store…") as said:
+            migrate.upgrade(store)
+            said.append("Store up to date")
+        with store.connect() as connection:
+            empty = not connection.scalar(select(func.count()).select_from(Prodi))
+        if empty and demo:
+            from app.demo import generate
 
-        with console.status(f"Seeding the demo campus ({scale})…"):
-            summary = generate(store, scale)
-        console.print(f"Demo campus seeded in {summary.seconds:,.1f} s.")
-        settle_demo(store, config)
-    create_demo_users(store, config.data_dir)
-    store.dispose()
-
-    children = [
-        subprocess.Popen([sys.executable, "-m", "app", "collect"]),
-        subprocess.Popen([sys.executable, "-m", "app", "serve"]),
-    ]
-    web = config.web
-    console.print(f"\n[bold green]Pantau is running at http://{web.host}:{web.port}[/]")
-    credentials = read_credentials(config.data_dir)
-    if credentials:
-        console.print(f"Demo log-ins (role, username, password; also in {config.data_dir}/demo-credentials.txt):")
-        console.print(credentials, highlight=False)
-    console.print("Press Ctrl-C to stop.")
+            with steps.step(f"Seeding the demo campus ({scale})…") as said:
+                seeded = generate(store, scale)
+                said.append(f"Demo campus seeded ({scale}, {seeded.seconds:,.1f} s)")
+            with steps.step("Settling the demo: SLA, reconciliation, photos, alerts…") as said:
+                lines: list[str] = []
+                settle_demo(store, config, say=lines.append if not verbose else console.print)
+                said.append("Demo settled: SLA measured, bank feed reconciled, alerts raised")
+        create_demo_users(store, config.data_dir)
+        store.dispose()
+        with steps.step("Starting the collector and the web server…") as said:
+            quiet = [] if verbose else ["--quiet"]
+            flags = ["--verbose"] if verbose else []
+            children = [
+                subprocess.Popen([sys.executable, "-m", "app", "collect", *quiet, *flags]),
+                subprocess.Popen([sys.executable, "-m", "app", "serve", *flags]),
+            ]
+            said.append(f"Collector and web server started ({config.web.workers} workers)")
+    summary(console, config, read_credentials(config.data_dir))
     _wait_then_stop(children)
 
 
