@@ -50,7 +50,7 @@ def require_token(purpose: str):
 
 @blueprint.get("/health")
 def health():
-    """For load balancers: the store answers."""
+    """For load balancers: 200 when the store answers, 503 (JSON, Retry-After) while it cannot be reached."""
     with context.engine().connect() as connection:
         connection.execute(text("SELECT 1"))
     return flask.jsonify(status="ok")

@@ -21,6 +21,7 @@ from . import (
     callback_errors,
     context,
     guard,
+    maintenance,
     metrics,
     public_status,
     security,
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     server.register_blueprint(public_status.blueprint)
     server.before_request(guard.check_request)
     callback_errors.install(server)
+    maintenance.install(server)
 
     theme.install()
     # Dash executes the pages anew for each app; drop page callbacks left by an app made earlier in this
