@@ -18,6 +18,7 @@ from .monitoring import (
     RollupHour,
     RollupMinute,
 )
+from .sop_versions import SopVersion
 from .status import StatusIncident, StatusService, StatusUpdate
 from .system import CollectorLease, CollectorRun, SourceStatus
 from .tokens import AdmissionWave, PaymentPeriodExtension, TokenMovement
@@ -30,7 +31,8 @@ __all__ = [
     "CollectorRun", "DigitalAccount",
     "HostMetric", "Incident", "KtmIntake", "KtmPhotoCheck", "KtmStage", "MaintenanceWindow", "Monitor", "Payment",
     "PaymentPeriodExtension", "ProbeSample", "Prodi", "ReconCase", "ReconResult", "RollupDay", "RollupHour",
-    "RollupMinute", "SopCase", "SourceStatus", "StatusIncident", "StatusService", "StatusUpdate", "StepEvent",
+    "RollupMinute", "SopCase", "SopVersion", "SourceStatus", "StatusIncident", "StatusService", "StatusUpdate",
+    "StepEvent",
     "Student", "TokenMovement", "User", "WebserviceAccount",
     "utcnow",
 ]

@@ -13,7 +13,8 @@ from .base import Base, BigId, UTCDateTime, utcnow
 
 class SopCase(Base):
     """One run of an SOP (a request, an application). `evaluated_at` is None until the SLA engine has
-    measured the case's current events; every write path that adds events clears it."""
+    measured the case's current events; every write path that adds events clears it. `sop_version` is the
+    published catalogue version the case started on (`SopVersion`), None for the catalogue files."""
 
     __tablename__ = "sop_cases"
     __table_args__ = (
@@ -34,6 +35,7 @@ class SopCase(Base):
     source: Mapped[str] = mapped_column(String(24), default="import")
     attrs: Mapped[dict] = mapped_column(JSON, default=dict)
     evaluated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sop_version: Mapped[int | None] = mapped_column(Integer)
 
 
 class StepEvent(Base):

@@ -25,6 +25,7 @@ from pantau.sla.aggregates import Group, refresh_aggregates
 from pantau.sla.context import SlaContext, sla_context
 from pantau.sla.measure import measure
 from pantau.sla.timeline import EventRow, trace
+from pantau.sops.versions import versions as published_versions
 
 _LOCK_KEY = 7_201_835_001
 _RESULTS = StepResult.__table__
@@ -89,7 +90,7 @@ def evaluate_pending(
     store's statistics refreshed (ANALYZE) for the step results.
     """
     started = time.perf_counter()
-    ctx = settings if isinstance(settings, SlaContext) else sla_context(settings)
+    ctx = settings if isinstance(settings, SlaContext) else sla_context(settings, engine)
     now = now or utcnow()
     with session_scope(engine) as session:
         serialise(session)
@@ -140,7 +141,7 @@ def sync_fingerprints(session: Session, ctx: SlaContext) -> list[str]:
     """
     stored = dict(session.execute(select(SlaFingerprint.sop_code, SlaFingerprint.fingerprint)).all())
     changed = []
-    for code in ctx.catalogue:
+    for code in ctx.file_catalogue:
         fingerprint = ctx.fingerprint(code)
         if stored.get(code) == fingerprint:
             continue
@@ -154,8 +155,11 @@ def _evaluate(session: Session, ids: Sequence[int], ctx: SlaContext, now: dateti
                                                                                                             int]:
     cases = session.execute(
         select(SopCase.id, SopCase.sop_code, SopCase.opened_at, SopCase.flow, SopCase.closed_at,
-               SopCase.outcome).where(SopCase.id.in_(ids))
+               SopCase.outcome, SopCase.sop_version).where(SopCase.id.in_(ids))
     ).all()
+    versioned = {case.sop_code for case in cases
+                 if case.sop_version is not None and (case.sop_code, case.sop_version) not in ctx.versions}
+    found = {**ctx.versions, **(published_versions(session, versioned) if versioned else {})}
     events: dict[int, list[EventRow]] = defaultdict(list)
     for row in session.execute(
         select(StepEvent.case_id, StepEvent.event_uid, StepEvent.step_key, StepEvent.started_at,
@@ -174,7 +178,8 @@ def _evaluate(session: Session, ids: Sequence[int], ctx: SlaContext, now: dateti
     session.execute(delete(StepResult).where(StepResult.case_id.in_(ids)))
     results, updates = [], []
     for case in cases:
-        sop = ctx.catalogue.get(case.sop_code)
+        sop = ctx.file_catalogue.get(case.sop_code) if case.sop_version is None else found.get(
+            (case.sop_code, case.sop_version))
         if sop is None:
             updates.append(dict(case_id=case.id, flow=case.flow, closed_at=case.closed_at, outcome=case.outcome,
                                 evaluated_at=now if mark else None))

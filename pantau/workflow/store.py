@@ -15,6 +15,7 @@ from pantau import audit
 from pantau.models import SopCase, StepEvent, utcnow
 from pantau.sla.context import SlaContext
 from pantau.sla.engine import evaluate_cases
+from pantau.sops.versions import latest_versions
 
 from .history import check_history
 from .records import EventRecord
@@ -158,6 +159,7 @@ def _cases(session: Session, records: list[EventRecord], indexes: list[int], sou
         return {}
     insert = _INSERTS[session.get_bind().dialect.name]
     keys = list(wanted)
+    started_on = latest_versions(session)
     for key in keys:
         items = wanted[key]
         first = min(moment for _, record in items for moment in record.times)
@@ -166,7 +168,8 @@ def _cases(session: Session, records: list[EventRecord], indexes: list[int], sou
         session.execute(
             insert(SopCase)
             .values(sop_code=key[0], case_ref=key[1], flow=flows.pop() if len(flows) == 1 else None,
-                    unit=sample.unit, subject=sample.subject, opened_at=first, source=source, attrs={})
+                    unit=sample.unit, subject=sample.subject, opened_at=first, source=source, attrs={},
+                    sop_version=started_on.get(key[0]))
             .on_conflict_do_nothing(index_elements=["sop_code", "case_ref"])
         )
     found: dict[tuple[str, str], int] = {}
