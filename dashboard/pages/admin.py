@@ -9,13 +9,17 @@ from dash import Input, Output, State, html
 
 from pantau import formatting
 from pantau.accounts import create_user, end_sessions, set_active
+from pantau.billkinds import update_kind
 from pantau.db import session_scope
+from pantau.models import BillKind, Prodi
+from pantau.prodi import name_prodi
 from pantau.settings import ROLES
 from queries.admin import audit_log, list_users
 
 from .. import access, context, ids
 from ..components.tables import data_table
 from ..shell import ROLE_NAMES
+from . import admin_masters as masters
 
 KEY = "admin"
 USERS = ids.make(KEY, "users")
@@ -63,12 +67,15 @@ def layout(**_query) -> html.Div:
                                title=t("End every session of the selected user, on every device")),
                 ], className="d-flex flex-wrap gap-2 mt-2"),
             ])),
+            masters.kind_card(),
+            masters.prodi_card(),
             dbc.Card(dbc.CardBody([
                 html.H2(t("Audit log"), className="h5"),
                 dbc.Select(id=AUDIT_FILTER, value="all", className="mb-2 w-auto", options=[
                     {"label": t("All actions"), "value": "all"},
                     {"label": t("Log-ins"), "value": "login"},
                     {"label": t("Users"), "value": "user"},
+                    {"label": t("Bill kinds and programmes"), "value": "admin."},
                     {"label": t("Alerts"), "value": "alert"},
                     {"label": t("Imports"), "value": "import"},
                     {"label": t("Reconciliation"), "value": "recon"},
@@ -148,6 +155,70 @@ def _change_users(_add, _toggle, _logout, name, full_name, role, unit, rows, sel
     except ValueError as error:
         return dbc.Alert(str(error), color="danger"), dash.no_update, dash.no_update
     return message, _users_table(), _audit_table(prefix or "")
+
+
+@dash.callback(Output(masters.KIND_NAME_ID, "value"), Output(masters.KIND_NAME_EN, "value"),
+              Output(masters.KIND_GROUP, "value"), Output(masters.KIND_FLAGS, "value"), Input(masters.KIND, "value"),
+              prevent_initial_call=True)
+def _show_kind(code):
+    with session_scope(context.engine()) as session:
+        row = session.get(BillKind, code) if isinstance(code, str) else None
+        if row is None:
+            return "", "", None, []
+        return row.name_id, row.name_en, row.group_code, [flag for flag, _ in masters.FLAGS if getattr(row, flag)]
+
+
+@dash.callback(Output(masters.KIND_FEEDBACK, "children"), Output(masters.KIND, "options"),
+               Output(AUDIT_BODY, "children", allow_duplicate=True), Input(masters.KIND_SAVE, "n_clicks"),
+               State(masters.KIND, "value"), State(masters.KIND_NAME_ID, "value"), State(masters.KIND_NAME_EN, "value"),
+               State(masters.KIND_GROUP, "value"), State(masters.KIND_FLAGS, "value"), State(AUDIT_FILTER, "value"),
+               prevent_initial_call=True)
+def _save_kind(_save, code, name_id, name_en, group, flags, prefix):
+    t = context.t
+    if not isinstance(code, str) or not code:
+        return dbc.Alert(t("Choose a bill kind first."), color="warning"), dash.no_update, dash.no_update
+    flags = flags if isinstance(flags, list) else []
+    try:
+        with session_scope(context.engine()) as session:
+            changed = update_kind(session, code, name_id=str(name_id or ""), name_en=str(name_en or ""),
+                                  group=str(group or ""), per_semester="per_semester" in flags,
+                                  tokens_apply="tokens_apply" in flags, active="active" in flags,
+                                  actor=context.user().username, ip=flask.request.remote_addr)
+    except ValueError as error:
+        return dbc.Alert(str(error), color="danger"), dash.no_update, dash.no_update
+    message = t("Bill kind saved.") if changed else t("Nothing changed.")
+    return dbc.Alert(message, color="success"), masters.kind_options(), _audit_table(prefix or "")
+
+
+@dash.callback(Output(masters.PRODI_NAME, "value"), Output(masters.PRODI_JENJANG, "value"),
+               Output(masters.PRODI_JURUSAN, "value"), Output(masters.PRODI_FAKULTAS, "value"),
+               Input(masters.PRODI, "value"), prevent_initial_call=True)
+def _show_prodi(prodi_id):
+    with session_scope(context.engine()) as session:
+        row = session.get(Prodi, int(prodi_id)) if str(prodi_id or "").isdigit() else None
+        if row is None:
+            return "", None, "", ""
+        return ("" if row.name_unknown else row.name), row.jenjang or None, row.jurusan, row.fakultas or ""
+
+
+@dash.callback(Output(masters.PRODI_FEEDBACK, "children"), Output(masters.PRODI, "options"),
+               Output(AUDIT_BODY, "children", allow_duplicate=True), Input(masters.PRODI_SAVE, "n_clicks"),
+               State(masters.PRODI, "value"), State(masters.PRODI_NAME, "value"),
+               State(masters.PRODI_JENJANG, "value"), State(masters.PRODI_JURUSAN, "value"),
+               State(masters.PRODI_FAKULTAS, "value"), State(AUDIT_FILTER, "value"), prevent_initial_call=True)
+def _save_prodi(_save, prodi_id, name, jenjang, jurusan, fakultas, prefix):
+    t = context.t
+    if not str(prodi_id or "").isdigit():
+        return dbc.Alert(t("Choose a study programme first."), color="warning"), dash.no_update, dash.no_update
+    try:
+        with session_scope(context.engine()) as session:
+            changed = name_prodi(session, int(prodi_id), name=str(name or ""), jenjang=str(jenjang or ""),
+                                 jurusan=str(jurusan or ""), fakultas=str(fakultas or ""),
+                                 actor=context.user().username, ip=flask.request.remote_addr)
+    except ValueError as error:
+        return dbc.Alert(str(error), color="danger"), dash.no_update, dash.no_update
+    message = t("Study programme saved.") if changed else t("Nothing changed.")
+    return dbc.Alert(message, color="success"), masters.prodi_options(), _audit_table(prefix or "")
 
 
 access.register_page(
