@@ -4,13 +4,10 @@ throwaway PostgreSQL database that the test closes to connections (ending the op
 
 from __future__ import annotations
 
-import os
 import re
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from pg_outage import throwaway_database
 
 from pantau.db import session_scope
 from pantau.migrate import upgrade
@@ -25,41 +22,18 @@ pytestmark = pytest.mark.postgres
 def outage(tmp_path):
     """(app, close, open, url): an app on its own PostgreSQL database, switches that close and reopen it, and
     its URL."""
-    server_url = os.environ.get("PANTAU_TEST_POSTGRES_URL")
-    if not server_url:
-        pytest.skip("PostgreSQL tests need PANTAU_TEST_POSTGRES_URL")
-    from dashboard import create_app
+    from dashboard import context, create_app
 
-    name = f"pantau_outage_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(make_url(server_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    app = create_app(Settings(data_dir=tmp_path, database_url=url))
-    from dashboard import context
-
-    engine = app.server.extensions[context.EXTENSION].engine
-    upgrade(engine)
-    with session_scope(engine) as session:
-        session.add(User(username="dir", role="direktur", password_hash=hash_password("rahasia-123")))
-
-    def close():
-        with admin.connect() as connection:
-            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
-            connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
-                               {"name": name})
-
-    def reopen():
-        with admin.connect() as connection:
-            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
-
-    try:
-        yield app, close, reopen, url
-    finally:
-        engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_database() as database:
+        app = create_app(Settings(data_dir=tmp_path, database_url=database.url))
+        engine = app.server.extensions[context.EXTENSION].engine
+        upgrade(engine)
+        with session_scope(engine) as session:
+            session.add(User(username="dir", role="direktur", password_hash=hash_password("rahasia-123")))
+        try:
+            yield app, database.close, database.reopen, database.url
+        finally:
+            engine.dispose()
 
 
 def log_in(client):
