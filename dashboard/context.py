@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import flask
 from flask_login import current_user
 from sqlalchemy import Engine
 
+from pantau.cache import ResultCache, result_cache
 from pantau.i18n import normalise, translate
 from pantau.settings import Settings
 
 EXTENSION = "pantau"
 LANGUAGE_COOKIE = "pantau_lang"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class AppContext:
+    """The app's settings and store, and the result cache shared by its workers (watching the store's writes)."""
+
     settings: Settings
     engine: Engine
+    cache: ResultCache = field(default=None)
+
+    def __post_init__(self):
+        if self.cache is None:
+            object.__setattr__(self, "cache", result_cache(self.settings))
+        self.cache.watch(self.engine)
 
 
 def app_context() -> AppContext:
@@ -31,6 +43,13 @@ def settings() -> Settings:
 
 def engine() -> Engine:
     return app_context().engine
+
+
+def cached(name: str, params: Any, subjects: Iterable[str], compute: Callable[[], T]) -> T:
+    """`compute()`, or its result kept by another request with the same `name` and `params` (which must name
+    everything the result depends on but the store: filters, the reader's scope, the language) since the last
+    write to `subjects` (`pantau.cache`)."""
+    return app_context().cache.get(name, params, subjects, compute)
 
 
 def lang() -> str:

@@ -30,11 +30,17 @@ def make_engine(url: str, **kwargs) -> Engine:
 def engine_for(settings: Settings) -> Engine:
     """The configured store. A server database gets a pool of `database_pool_size` connections (plus
     `database_max_overflow` at a peak), more than the collector process's threads, which each hold one while
-    they run; connections open only when needed, so a web worker keeps few."""
+    they run; connections open only when needed, so a web worker keeps few. Its commits retire the results
+    the web workers cached of the tables they wrote (`pantau.cache`)."""
+    from pantau.cache import result_cache
+
     url = settings.resolved_database_url
     if make_url(url).get_backend_name() == "sqlite":
-        return make_engine(url)
-    return make_engine(url, pool_size=settings.database_pool_size, max_overflow=settings.database_max_overflow)
+        engine = make_engine(url)
+    else:
+        engine = make_engine(url, pool_size=settings.database_pool_size, max_overflow=settings.database_max_overflow)
+    result_cache(settings).watch(engine)
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -149,6 +149,15 @@ class MetricsSettings(BaseModel):
         return value
 
 
+class CacheSettings(BaseModel):
+    """The result cache shared by web workers (`pantau.cache`; Redis at `redis_url`, none without it): a
+    page's read is kept at most `ttl_s` seconds and retired as soon as a write to its subject commits."""
+
+    ttl_s: float = Field(60.0, ge=1, le=3600, description="longest a cached result is served")
+    prefix: str = Field("pantau:", description="start of every Redis key (one per installation sharing a Redis)")
+    timeout_s: float = Field(0.5, gt=0, le=10, description="a Redis slower than this is skipped")
+
+
 class Settings(BaseSettings):
     """Everything Pantau can be told. See `pantau.example.toml` for a commented example."""
 
@@ -162,6 +171,7 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(20, ge=1, description="connections a process keeps open to PostgreSQL")
     database_max_overflow: int = Field(5, ge=0, description="extra connections a process may open at a peak")
     redis_url: str | None = None
+    cache: CacheSettings = Field(default_factory=CacheSettings)
     secret_key: str = ""
     timezone: str = "Asia/Jakarta"
     language: Literal["id", "en"] = "id"
