@@ -23,6 +23,7 @@ from queries.sources import Freshness, freshness, is_stale
 
 from .. import access, context, ids
 from ..components.empty import empty_state
+from ..components.first_run import first_run_card
 from ..components.kpi import kpi_card
 
 KEY = "overview"
@@ -57,6 +58,7 @@ def layout(**_query) -> html.Div:
         html.Div([html.Div([html.H1(t("Overview"), className="page-title mb-0"),
                             html.Div(id=STAMP, className="small text-body-secondary")]), report],
                  className="d-flex flex-wrap justify-content-between align-items-center gap-2 mb-3"),
+        first_run_card(KEY),
         html.Div(id=ATTENTION),
         dcc.Loading(html.Div(id=CARDS), delay_show=400),
         dcc.Interval(id=TICK, interval=REFRESH_MS),
