@@ -9,6 +9,7 @@ from . import (
     backup,
     bench,
     imports,
+    kinds,
     monthly,  # noqa: F401  (adds `pantau report monthly` to the report group)
     recon,
     report,
@@ -30,6 +31,7 @@ app.add_typer(tokens.app, name="tokens")
 app.add_typer(imports.app, name="import")
 app.add_typer(report.app, name="report")
 app.add_typer(sync.app, name="sync")
+app.add_typer(kinds.app, name="kinds")
 app.add_typer(storecopy.app, name="store")
 bench.register(app)
 recon.register(app)

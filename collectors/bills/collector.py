@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from collectors.base import Collector, CollectorResult, SourceFailures
 from collectors.registry import register
+from pantau.billkinds import sync_kinds
 from pantau.db import session_scope
 from pantau.recon import reconcile
 from pantau.settings import Settings
@@ -32,8 +33,16 @@ class Outcome:
 def sync_sources(engine: Engine, settings: Settings, sources: list[BillSource], *, actor: str = ACTOR,
                  interval_s: float | None = None) -> list[Outcome]:
     """Sync each source in turn with quarantine (a source that fails does not stop the others), record each
-    attempt on the source's status, and reconcile once if any bill changed."""
+    attempt on the source's status, and reconcile once if any bill changed. The configuration's
+    ``[[bill_kinds]]`` are written into the store first (a wrong entry fails every source with one line naming it)."""
     outcomes = []
+    try:
+        sync_kinds(engine, settings.bill_kinds)
+    except ValueError as error:
+        for source in sources:
+            outcomes.append(Outcome(source.name, error=f"bill source {source.name!r} not synced: {error}"))
+            _record(engine, settings, source.name, interval_s, error=error)
+        return outcomes
     for source in sources:
         try:
             report = sync_source(engine, source, settings.timezone, actor=actor, quarantine=True)
