@@ -10,7 +10,7 @@ from dash import dcc, html
 from pantau.sla.context import SlaContext
 from pantau.sla.scope import Scope
 from pantau.workflow.records import EventProblem
-from pantau.workflow.store import EventConflict
+from pantau.workflow.store import EventConflict, EventOutOfOrder
 
 from .. import context, ids
 
@@ -60,6 +60,10 @@ def step_options(ctx: SlaContext, scope: Scope, code: str | None) -> list[dict]:
 def problem_text(problem: EventProblem | EventConflict) -> str:
     """What is wrong with the form, in the reader's words: the field's label on the form and the reason (the
     reasons the form can meet are translated; the event parser writes them for the CLI and the API)."""
+    if isinstance(problem, EventOutOfOrder):
+        reason = ("before the step's recorded start" if problem.field == "completed_at"
+                  else "after the step's recorded completion")
+        return f"{context.t(FIELD_LABELS[problem.field])}: {context.t(reason)}"
     if not isinstance(problem, EventProblem):
         return str(problem)
     return f"{context.t(FIELD_LABELS.get(problem.field, problem.field))}: {context.t(problem.reason)}"

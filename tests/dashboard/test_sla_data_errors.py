@@ -59,3 +59,23 @@ def test_slaerr002_operator_sees_only_its_units_sop_and_the_treasurer_none(seede
 
 def test_slaerr003_no_panel_without_data_errors(web):
     assert "Data bermasalah" not in page(web.client("direktur"))
+
+
+def test_slaerr004_the_form_refuses_a_completion_before_the_recorded_start_in_the_readers_words(seeded):
+    from dash import _callback
+
+    key = next(key for key in [*seeded.app.callback_map, *_callback.GLOBAL_CALLBACK_MAP]
+               if "sla-form-feedback.children" in key)
+    outputs = [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
+               for part in key.strip(".").split("...")]
+    values = [("sla-form-sop", "WS"), ("sla-form-case", "WS-ERR"), ("sla-form-step", "surat_permohonan"),
+              ("sla-form-channel", "whatsapp"), ("sla-form-started", None), ("sla-form-completed", "2026-05-08T09:00"),
+              ("sla-form-outcome", None)]
+    response = seeded.client("operator").post("/_dash-update-component", json={
+        "output": key, "outputs": outputs if key.startswith("..") else outputs[0],
+        "inputs": [{"id": "sla-form-save", "property": "n_clicks", "value": 1}],
+        "changedPropIds": ["sla-form-save.n_clicks"],
+        "state": [{"id": i, "property": "value", "value": v} for i, v in values]})
+    assert response.status_code == 200
+    assert "Tidak tercatat: Selesai: sebelum waktu mulai tahap yang sudah tercatat" in json.dumps(
+        response.json, ensure_ascii=False)
