@@ -153,3 +153,23 @@ def test_mast005_a_wrong_kind_entry_in_the_configuration_is_named():
     with pytest.raises(ValueError, match=r"\[\[bill_kinds\]\] entry 1 \(Parkir Motor\), field code"):
         billkinds.kind_settings([{"code": "Parkir Motor", "name_id": "Parkir", "name_en": "Parking",
                                   "group": "layanan"}])
+
+
+def test_mast006_a_fresh_store_synced_from_a_source_shows_programme_names_on_the_payments_figures(billing, store):
+    from collectors.bills.collector import sync_sources
+    from pantau.settings import Settings
+    from queries import payments
+
+    _add(billing, "INV-001", prog="TI-D4")
+    _add(billing, "INV-002", prog="KEP-D3", nim="2301002")
+    _add(billing, "INV-003", prog=None, nim=None, kind="denda")
+    with billing.begin() as connection:
+        connection.execute(text("INSERT INTO programme VALUES ('TI-D4', 'Sarjana Terapan Teknik Informatika', 'D4', "
+                                "'Jurusan Teknik Elektro', NULL)"))
+    [outcome] = sync_sources(store, Settings(), [_source(billing, prodi_query=PRODI_QUERY)])
+
+    assert outcome.error is None and outcome.report.written == 3
+    by_prodi = payments.paid_unpaid(store, by="prodi").groupby("label")["bills"].sum().to_dict()
+    assert by_prodi == {"Sarjana Terapan Teknik Informatika": 1, "KEP-D3 (nama belum diketahui)": 1,
+                        "Prodi tidak diketahui (1 tagihan)": 1}
+    assert set(payments.options(store).prodi["name"]) == {"Sarjana Terapan Teknik Informatika", "KEP-D3"}
