@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench loadtest install clean
 
 INSTALL_LOG := var/pip-install.log
 
@@ -37,6 +37,17 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/pantau bench
+
+# 50 users of every role replaying recorded page loads and callbacks against `pantau serve` (2 workers) on
+# loopback, on PostgreSQL with the Redis result cache; seeds the large demo into an empty store. Reports
+# p50/p95/p99, errors and worker RSS (var/loadtest/report.json). See docs/deployment.md, "Load test".
+LOADTEST_DATABASE ?= postgresql+psycopg://postgres@127.0.0.1:5432/pantau_load
+LOADTEST_REDIS    ?= redis://127.0.0.1:6379/0
+LOADTEST_ARGS     ?= --users 50 --seconds 180 --workers 2
+loadtest: $(STAMP)
+	$(BIN)/pip install --quiet --config-settings editable_mode=compat -e ".[test,load]"
+	PANTAU_DATABASE_URL=$(LOADTEST_DATABASE) PANTAU_REDIS_URL=$(LOADTEST_REDIS) PANTAU_DATA_DIR=var/loadtest \
+		$(BIN)/python -m app.bench.loadtest $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) *.egg-info

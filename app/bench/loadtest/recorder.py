@@ -1,0 +1,108 @@
+"""Record what a browser sends when a user of a role opens each page it may see: the page, then every Dash
+callback request in order. The load test replays these bodies, so it follows the pages as they are today."""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+CALLBACK = "/_dash-update-component"
+
+
+@dataclass
+class PageVisit:
+    """One page as a role opens it: its path and the callback bodies the browser posted, in order."""
+
+    path: str
+    callbacks: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Recording:
+    """The visits of each load profile (a role, and for an operator a unit) in one file."""
+
+    visits: dict[str, list[PageVisit]] = field(default_factory=dict)
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({k: [asdict(v) for v in vs] for k, vs in self.visits.items()}, indent=1))
+
+    @classmethod
+    def load(cls, path: Path) -> Recording:
+        raw = json.loads(path.read_text())
+        return cls({k: [PageVisit(**v) for v in vs] for k, vs in raw.items()})
+
+
+def browser():
+    """Headless Chromium whose performance log carries the network requests and their bodies."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    binary, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not binary or not driver:
+        raise RuntimeError("chromium and chromedriver are not installed (apt-get install chromium chromium-driver)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-sync", "--window-size=1366,768"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    return webdriver.Chrome(service=Service(driver), options=options)
+
+
+def record_profile(driver, base_url: str, username: str, password: str, settle_s: float = 2.0,
+                   timeout_s: float = 120.0) -> list[PageVisit]:
+    """Log in as `username`, open every page of the navigation, and return each page's callbacks."""
+    from selenium.webdriver.common.by import By
+
+    from app.bench.web import log_in
+
+    driver.get(f"{base_url}/login")
+    driver.delete_all_cookies()
+    log_in(driver, base_url, username, password, timeout=timeout_s)
+    _drain(driver, settle_s, timeout_s)
+    paths = [link.get_attribute("href").removeprefix(base_url)
+             for link in driver.find_elements(By.CSS_SELECTOR, "a[id^='shell-nav-']")]
+    visits = []
+    for path in paths:
+        driver.get(base_url + path)
+        visits.append(PageVisit(path, _drain(driver, settle_s, timeout_s)))
+    return visits
+
+
+def _drain(driver, settle_s: float, timeout_s: float) -> list[dict]:
+    """The callback bodies posted until every request has answered and none came for `settle_s` seconds."""
+    bodies: list[dict] = []
+    pending: set[str] = set()
+    quiet_since, deadline = time.monotonic(), time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        entries = driver.get_log("performance")
+        for entry in entries:
+            message = json.loads(entry["message"])["message"]
+            params = message.get("params", {})
+            if message.get("method") == "Network.requestWillBeSent":
+                request = params["request"]
+                if CALLBACK in request["url"] and request.get("method") == "POST":
+                    bodies.append(json.loads(_post_data(driver, params["requestId"], request)))
+                    pending.add(params["requestId"])
+            elif message.get("method") in ("Network.loadingFinished", "Network.loadingFailed"):
+                pending.discard(params.get("requestId"))
+        if entries:
+            quiet_since = time.monotonic()
+        elif not pending and time.monotonic() - quiet_since >= settle_s:
+            return bodies
+        time.sleep(0.2)
+    raise TimeoutError(f"page callbacks still running after {timeout_s:.0f} s")
+
+
+def _post_data(driver, request_id: str, request: dict) -> str:
+    """A request's body: in the log when short, else asked of the browser."""
+    if request.get("postData"):
+        return request["postData"]
+    if request.get("postDataEntries"):
+        return b"".join(base64.b64decode(part.get("bytes", "")) for part in request["postDataEntries"]).decode()
+    return driver.execute_cdp_cmd("Network.getRequestPostData", {"requestId": request_id})["postData"]
