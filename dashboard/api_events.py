@@ -54,7 +54,7 @@ def post_events(source: str):
         return flask.jsonify(error="no events in the body"), 400
     if len(items) > MAX_EVENTS:
         return flask.jsonify(error=f"at most {MAX_EVENTS} events per request, got {len(items)}"), 413
-    ctx = sla_context(context.settings())
+    ctx = sla_context(context.settings(), context.engine())
     records, errors = [], []
     for index, item in enumerate(items):
         if not isinstance(item, dict):

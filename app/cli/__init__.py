@@ -14,6 +14,7 @@ from . import (
     recon,
     report,
     services,
+    sop,
     store,
     storecopy,
     sync,
@@ -32,6 +33,7 @@ app.add_typer(imports.app, name="import")
 app.add_typer(report.app, name="report")
 app.add_typer(sync.app, name="sync")
 app.add_typer(kinds.app, name="kinds")
+app.add_typer(sop.app, name="sop")
 app.add_typer(storecopy.app, name="store")
 bench.register(app)
 recon.register(app)

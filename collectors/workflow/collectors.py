@@ -39,7 +39,7 @@ class WorkflowSourcesCollector(Collector):
         return self._read(chosen)
 
     def _read(self, sources) -> CollectorResult:
-        ctx = sla_context(self.settings)
+        ctx = sla_context(self.settings, self.engine)
         stored, lines, failures = 0, [], []
         for source in sources:
             try:
@@ -75,7 +75,7 @@ class SlaClockCollector(Collector):
         return self.settings.sops.evaluate_every_s
 
     def run(self) -> CollectorResult:
-        ctx = sla_context(self.settings)
+        ctx = sla_context(self.settings, self.engine)
         evaluation = evaluate_pending(self.engine, ctx)
         with session_scope(self.engine) as session:
             alerts = sync_alerts(session, ctx, language=self.settings.language)

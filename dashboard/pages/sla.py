@@ -67,7 +67,7 @@ DOWNLOAD_LIMIT = 10_000
 
 
 def _scope() -> tuple[SlaContext, Scope]:
-    ctx = sla_context(context.settings())
+    ctx = sla_context(context.settings(), context.engine())
     user = context.user()
     return ctx, visible_steps(ctx.catalogue, user.role, getattr(user, "unit", None))
 

@@ -18,6 +18,10 @@ from pantau.models import SopVersion
 from pantau.sops.models import Sop
 
 
+class PublishRefused(ValueError):
+    """An SOP that may not be published as it is, naming the step and field."""
+
+
 @dataclass(frozen=True)
 class VersionInfo:
     """One published version, without its definition."""
@@ -32,7 +36,12 @@ class VersionInfo:
 
 
 def publish(session: Session, sop: Sop, *, actor: str, source: str, ip: str | None = None) -> int:
-    """Store `sop` as the next version of its code and audit it (`sop.publish`); returns the version number."""
+    """Store `sop` as the next version of its code and audit it (`sop.publish`); returns the version number.
+
+    PublishRefused for a step without an executor."""
+    nobody = [step.number for step in sop.steps if not step.performer.strip()]
+    if nobody:
+        raise PublishRefused(f"step {nobody[0]} field performer: no executor")
     latest = session.scalar(select(func.max(SopVersion.version)).where(SopVersion.sop_code == sop.code)) or 0
     version = latest + 1
     session.add(SopVersion(sop_code=sop.code, version=version, definition=sop.model_dump(mode="json"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from dataclasses import field as default
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -26,15 +27,22 @@ from .times import ParsedTime, parse_time, time_mentioned
 
 _STOP = {"dan", "yang", "di", "ke", "dari", "melalui", "dengan", "untuk", "kepada", "pada", "oleh", "atau",
          "maupun", "serta", "akan", "dapat", "baik", "sesuai", "telah", "a", "b", "c"}
+_NOBODY = "no marked Pelaksana column and none named in the activity: choose one"
 _CONDITIONAL = re.compile(r"\b(apabila|jika|bila|bilamana)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Note:
-    """Something the reviewer should look at: the field concerned and why."""
+    """Something the reviewer should look at: the field concerned and why (`text` with `{placeholders}` filled
+    from `values`, so a page can translate it)."""
 
     field: str
-    message: str
+    text: str
+    values: dict = default(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return self.text.format(**self.values)
 
 
 @dataclass(frozen=True)
@@ -81,7 +89,7 @@ class Draft:
                 found.append((where, "Pelaksana", "no executor: choose the Pelaksana column"))
             if not step.time.understood:
                 found.append((where, "Waktu", f"{step.time.written!r} is not understood as a time"))
-        for name in ("code", "name", "unit"):
+        for name in ("code", "name", "institution", "document_number", "unit"):
             if not self.particulars.get(name):
                 found.append(("", name, f"the SOP's {name} is not given"))
         if not found:
@@ -140,12 +148,13 @@ def import_document(path: Path, *, data: bytes | None = None, code: str | None =
         steps += _steps(path, table, flow, info["unit"], base)
         labels = [row.text for row in table.after if is_branch_label(row.text)]
         if labels:
-            notes.append(Note("decision", f"flowchart labels outside the table ({', '.join(labels)}): the decision "
-                                          "they belong to is not placed; mark it on review"))
+            notes.append(Note("decision", "flowchart labels outside the table ({labels}): the decision they belong "
+                                          "to is not placed; mark it on review", {"labels": ", ".join(labels)}))
     _link_branches(steps)
     for name in ("name", "institution", "document_number"):
         if not about[name]:
-            notes.append(Note(name, "not found in the document" + (": taken from the catalogue" if base else "")))
+            notes.append(Note(name, "not found in the document: taken from the catalogue" if base
+                              else "not found in the document"))
     return Draft(path, info, tuple(flows), tuple(steps), tuple(notes))
 
 
@@ -170,25 +179,28 @@ def _steps(path: Path, table: SopTable, flow: str | None, unit: str, base: Sop |
     for number, row in enumerate(table.rows, 1):
         notes: list[Note] = []
         if row.number != number:
-            notes.append(Note("number", f"numbered {row.number if row.number is not None else '(none)'} in the "
-                                        f"document; step {number} here"))
+            notes.append(Note("number", "numbered {written} in the document; step {number} here",
+                              {"written": row.number if row.number is not None else "-", "number": number}))
         performer, branch_labels = _executor(row, columns, notes)
-        outsider = outside_party(row.activity, columns)
+        marked = any(not is_branch_label(text) for text in row.marks.values())
+        outsider = None if marked else outside_party(row.activity, columns)
         if outsider:
-            notes.append(Note("outside_party", f"done by {outsider}, none of the Pelaksana columns: a wait on an "
-                                               "outside party, tracked apart from the institution's time"))
+            notes.append(Note("outside_party", "done by {who}, none of the Pelaksana columns: a wait on an outside "
+                                               "party, tracked apart from the institution's time", {"who": outsider}))
+            if performer is None:
+                notes[:] = [note for note in notes if note.text != _NOBODY]
             performer = performer or outsider
         time = parse_time(row.time)
         if time.uncertain:
-            notes.append(Note("time", time.uncertain))
+            notes += [Note("time", text, values) for text, values in time.reasons]
         mentioned = time_mentioned(f"{row.output} {row.notes}") if time.value is None else None
         if mentioned:
-            notes.append(Note("time", f"Waktu says {row.time or 'nothing'!r} but the row's other words say "
-                                      f"{mentioned!r}"))
+            notes.append(Note("time", "Waktu says '{written}' but the row's other words say '{mentioned}'",
+                              {"written": row.time or "-", "mentioned": mentioned}))
         name = re.sub(r"^[-–•]\s*", "", row.activity)
         if not branch_labels and _CONDITIONAL.search(name):
-            notes.append(Note("decision", "conditional wording ('" + _CONDITIONAL.search(name)[0] + "'): if this is "
-                                          "a decision, mark its branches on review"))
+            notes.append(Note("decision", "conditional wording ('{word}'): if this is a decision, mark its branches "
+                                          "on review", {"word": _CONDITIONAL.search(name)[0]}))
         previous = known[number - 1] if adopt else next((s for s in known if _same(s.name, name)), None)
         key = previous.key if previous else _slug(name, keys)
         keys.add(key)
@@ -197,7 +209,8 @@ def _steps(path: Path, table: SopTable, flow: str | None, unit: str, base: Sop |
                 "performer_role": (previous.performer_role.value if previous else likely_role(performer or "").value),
                 "unit": previous.unit if previous else unit, "time": time.as_catalogue()}
         if previous:
-            notes.append(Note("key", f"key, role and unit of the catalogue's step {previous.number} ({previous.key})"))
+            notes.append(Note("key", "key, role and unit of the catalogue's step {number} ({key})",
+                              {"number": previous.number, "key": previous.key}))
         for name_, value in (("equipment", row.equipment), ("output", row.output), ("notes", row.notes)):
             if value:
                 data[name_] = value
@@ -206,8 +219,9 @@ def _steps(path: Path, table: SopTable, flow: str | None, unit: str, base: Sop |
         if branch_labels:
             data["decision"] = f"{name}: {' / '.join(branch_labels)}?"
             data["_branches"] = branch_labels
-            notes.append(Note("decision", f"a decision with the branches {', '.join(branch_labels)} (from the "
-                                          "Pelaksana cells): the first goes on, the others end the case"))
+            notes.append(Note("decision", "a decision with the branches {labels} (from the Pelaksana cells): the "
+                                          "first goes on, the others end the case",
+                              {"labels": ", ".join(branch_labels)}))
         steps.append(DraftStep(row, data, time, tuple(notes), tuple(columns), previous is not None))
     return steps
 
@@ -218,18 +232,21 @@ def _executor(row: TableRow, columns: list[str], notes: list[Note]) -> tuple[str
     if row.misaligned:
         stray = [text for text in row.unnamed_marks if not is_branch_label(text)]
         notes.append(Note("performer", "the row has fewer cells than the header, so its Pelaksana cells cannot be "
-                                       "placed" + (f" (it holds {', '.join(map(repr, stray))})" if stray else "")))
+                                       "placed (it holds: {stray})", {"stray": ", ".join(stray) or "-"}))
     elif row.unnamed_marks and not branches:
-        notes.append(Note("performer", f"a mark in a Pelaksana column without a name: {row.unnamed_marks[0]!r}"))
+        notes.append(Note("performer", "a mark in a Pelaksana column without a name: '{mark}'",
+                          {"mark": row.unnamed_marks[0]}))
     if marked:
         if len(marked) > 1:
-            notes.append(Note("performer", f"{len(marked)} Pelaksana columns marked: {', '.join(marked)}"))
+            notes.append(Note("performer", "{count} Pelaksana columns marked: {columns}",
+                              {"count": len(marked), "columns": ", ".join(marked)}))
         return " dan ".join(marked), branches
     named = subject(row.activity, columns)
     if named:
-        notes.append(Note("performer", f"no marked column: {named!r} is named as the activity's subject"))
+        notes.append(Note("performer", "no marked column: '{column}' is named as the activity's subject",
+                          {"column": named}))
         return named, branches
-    notes.append(Note("performer", "no marked Pelaksana column and none named in the activity: choose one"))
+    notes.append(Note("performer", _NOBODY))
     return None, branches
 
 

@@ -30,9 +30,14 @@ class ParsedTime:
     written: str
     value: int | None
     unit: TimeUnit
-    uncertain: str | None = None
-    """Why the reading needs a person's look (None when the words say it plainly)."""
+    reasons: tuple[tuple[str, dict], ...] = ()
+    """Why the reading needs a person's look, each a text with `{placeholders}` and its values (none when the
+    words say it plainly)."""
     understood: bool = True
+
+    @property
+    def uncertain(self) -> str | None:
+        return "; ".join(text.format(**values) for text, values in self.reasons) or None
 
     def as_catalogue(self) -> dict:
         """The step's `time` table in the catalogue's format."""
@@ -56,11 +61,11 @@ def parse_time(written: str) -> ParsedTime:
         times = int(match[1])
         if match[2]:
             return ParsedTime(words, times, TimeUnit.WORKING_DAYS)
-        return ParsedTime(words, 24 * times, TimeUnit.CALENDAR_HOURS,
-                          "without 'hari kerja': read as 24 hours on the wall clock, nights and holidays included")
+        return ParsedTime(words, 24 * times, TimeUnit.CALENDAR_HOURS, (
+            ("without 'hari kerja': read as 24 hours on the wall clock, nights and holidays included", {}),))
     match = _AMOUNT.match(text)
     if match is None:
-        return ParsedTime(words, None, TimeUnit.NONE, "words not understood as a time: no standard time",
+        return ParsedTime(words, None, TimeUnit.NONE, (("words not understood as a time: no standard time", {}),),
                           understood=False)
     return _amount(words, match)
 
@@ -70,9 +75,9 @@ def _amount(words: str, match: re.Match) -> ParsedTime:
     amount = float((high or low).replace(",", "."))
     notes = []
     if high:
-        notes.append(f"a range: the upper bound {high} is the standard")
+        notes.append(("a range: the upper bound {high} is the standard", {"high": high}))
     if re.match(r"^(±|\+/-|kurang lebih)", words.lower()):
-        notes.append("an approximate time, read as an upper bound")
+        notes.append(("an approximate time, read as an upper bound", {}))
     if unit in ("menit", "jam"):
         minutes = amount * (60 if unit == "jam" else 1)
         calendar = clock == "kalender"
@@ -84,14 +89,15 @@ def _amount(words: str, match: re.Match) -> ParsedTime:
         value = max(1, round(amount))
         kind = TimeUnit.CALENDAR_DAYS if clock == "kalender" else TimeUnit.WORKING_DAYS
         if not clock:
-            notes.append("'hari' without 'kerja' or 'kalender': read as working days")
+            notes.append(("'hari' without 'kerja' or 'kalender': read as working days", {}))
     elif unit in ("minggu", "pekan"):
         value, kind = max(1, round(amount * 7)), TimeUnit.CALENDAR_DAYS
     else:
         value, kind = max(1, round(amount * (12 if unit == "tahun" else 1))), TimeUnit.CALENDAR_MONTHS
-    if amount != int(amount):
-        notes.append(f"a fraction, rounded to {value} {kind.value}")
-    return ParsedTime(words, value, kind, "; ".join(notes) or None)
+    exact = amount * {"menit": 1, "jam": 60}.get(unit, 0) if unit in ("menit", "jam") else None
+    if (exact is None and amount != int(amount)) or (exact is not None and exact != int(exact)):
+        notes.append(("a fraction, rounded to {value} {unit}", {"value": value, "unit": kind.value}))
+    return ParsedTime(words, value, kind, tuple(notes))
 
 
 def time_mentioned(text: str | None) -> str | None:
