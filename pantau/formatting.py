@@ -27,14 +27,33 @@ def rupiah(amount: int | float | Decimal | None, lang: str = "id") -> str:
     value = Decimal(str(amount))
     digits = "#,##0.00" if value != value.to_integral_value() else "#,##0"
     pattern = f"'Rp' {digits};-'Rp' {digits}"
-    return format_decimal(value, pattern, locale=_locale(lang))
+    return _minus(format_decimal(value, pattern, locale=_locale(lang)))
+
+
+MINUS = "\u2212"
+"""The one minus sign every figure is written with (U+2212, not the hyphen)."""
+
+
+def _minus(shown: str) -> str:
+    """Babel's hyphen-minus as the minus sign, and a value that rounds to zero as a plain zero (never `-0,0`)."""
+    if not shown.startswith("-"):
+        return shown
+    return shown[1:] if not any(digit in "123456789" for digit in shown) else MINUS + shown[1:]
 
 
 def number(value: int | float | Decimal | None, lang: str = "id", decimals: int = 0) -> str:
     if value is None:
         return "–"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, pattern, locale=_locale(lang))
+    return _minus(format_decimal(value, pattern, locale=_locale(lang)))
+
+
+def change(value: int | float | Decimal | None, lang: str = "id", decimals: int = 1) -> str:
+    """A difference with its sign: `+1,2`, `−0,4`, and `0,0` for what rounds to zero."""
+    if value is None:
+        return "–"
+    shown = number(value, lang, decimals)
+    return shown if shown.startswith(MINUS) or not any(d in "123456789" for d in shown) else "+" + shown
 
 
 def percent(ratio: float | None, lang: str = "id", decimals: int = 1) -> str:
@@ -42,7 +61,7 @@ def percent(ratio: float | None, lang: str = "id", decimals: int = 1) -> str:
     if ratio is None:
         return "–"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
-    return format_percent(ratio, pattern, locale=_locale(lang))
+    return _minus(format_percent(ratio, pattern, locale=_locale(lang)))
 
 
 def local(moment: datetime, tz: str) -> datetime:

@@ -83,13 +83,12 @@ def change_text(kpi: Kpi, lang: str) -> str | None:
         difference = Decimal(str(kpi.value)) - Decimal(str(kpi.previous))
     else:
         difference = kpi.value - kpi.previous
-    sign, size = ("+" if difference >= 0 else "−"), abs(difference)
     if kpi.kind == "share":
-        shown = translate("{sign}{points} points", lang, sign=sign, points=formatting.number(size * 100, lang, 1))
+        shown = translate("{points} points", lang, points=formatting.change(difference * 100, lang, 1))
     elif kpi.kind == "rupiah":
-        shown = sign + formatting.rupiah(size, lang)
+        shown = ("+" if difference > 0 else "") + formatting.rupiah(difference, lang)
     else:
-        shown = sign + formatting.number(size, lang, 0 if float(size).is_integer() else 1)
+        shown = formatting.change(difference, lang, 0 if float(difference).is_integer() else 1)
     return translate("{change} against {previous}", lang, change=shown,
                      previous=translate(kpi.previous_label, lang, **words(kpi, lang)))
 

@@ -151,8 +151,7 @@ def _summary(intake: int, done: queries.Completion, funnel: pd.DataFrame, photo:
 
 
 def _points(change: float) -> str:
-    shown = formatting.number(change * 100, context.lang(), 1)
-    return shown if change < 0 else f"+{shown}"
+    return formatting.change(change * 100, context.lang(), 1)
 
 
 def _name(steps: list, key: str) -> str:

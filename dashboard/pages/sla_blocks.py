@@ -53,8 +53,7 @@ def points(now: float | None, before: float | None) -> str | None:
         return None
     change = (now - before) * 100
     return context.t("{change} points against the previous half-year",
-                     change=formatting.number(change, context.lang(), 1) if change < 0 else
-                     "+" + formatting.number(change, context.lang(), 1))
+                     change=formatting.change(change, context.lang(), 1))
 
 
 def kpi_row(overall: float | None, previous: float | None, trend: list[float], counts: dict[str, int],

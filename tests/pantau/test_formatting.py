@@ -14,7 +14,7 @@ MOMENT = datetime(2026, 11, 22, 7, 5, tzinfo=UTC)
 @pytest.mark.parametrize(
     ("amount", "lang", "shown"),
     [(1500000, "id", "Rp 1.500.000"), (1500000, "en", "Rp 1,500,000"), ("1500000.50", "id", "Rp 1.500.000,50"),
-     (-250000, "id", "-Rp 250.000"), (None, "id", "–")],
+     (-250000, "id", "\u2212Rp 250.000"), (None, "id", "–")],
 )
 def test_fmt001_rupiah_without_decimals_unless_there_are_sen(amount, lang, shown):
     assert fmt.rupiah(amount, lang) == shown
@@ -59,3 +59,17 @@ def test_fmt005_durations_in_words():
 def test_fmt006_standard_times_in_either_language(value, unit, indonesian, english):
     assert fmt.standard_time(value, unit, "id") == indonesian
     assert fmt.standard_time(value, unit, "en") == english
+
+
+@pytest.mark.parametrize("shown, expected", [
+    (lambda: fmt.number(-0.04, "id", 1), "0,0"),
+    (lambda: fmt.number(-15.6, "id", 1), "\u221215,6"),
+    (lambda: fmt.percent(-0.0001, "id"), "0,0%"),
+    (lambda: fmt.rupiah(-1500, "id"), "\u2212Rp 1.500"),
+    (lambda: fmt.change(-0.04, "id", 1), "0,0"),
+    (lambda: fmt.change(2.5, "en", 1), "+2.5"),
+    (lambda: fmt.change(-2.5, "en", 1), "\u22122.5"),
+    (lambda: fmt.change(0, "id", 0), "0"),
+])
+def test_fmt007_one_minus_sign_and_a_zero_is_a_zero(shown, expected):
+    assert shown() == expected

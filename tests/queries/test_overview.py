@@ -157,7 +157,7 @@ def test_ov014_collection_rate_is_this_semesters_even_when_next_years_admissions
     assert (rate.words["semester"], rate.words["previous_semester"], rate.query) == ("20261", "20252",
                                                                                      "?semester=20261")
     assert monthly.title_text(rate, "id") == "Tingkat pelunasan, semester 2026/2027 ganjil"
-    assert monthly.change_text(rate, "en") == "+0.0 points against semester 2025/2026 even"
+    assert monthly.change_text(rate, "en") == "0.0 points against semester 2025/2026 even"
 
 
 def test_ov009_token_days_left_per_open_wave(store):
