@@ -72,6 +72,8 @@ def versions(session: Session | Connection, codes: set[str] | None = None) -> di
 
 def history(session: Session | Connection) -> list[VersionInfo]:
     """Every published version, newest first."""
-    rows = session.execute(select(SopVersion).order_by(SopVersion.published_at.desc(), SopVersion.id.desc()))
+    rows = session.execute(select(SopVersion.sop_code, SopVersion.version, SopVersion.definition, SopVersion.source,
+                                  SopVersion.published_by, SopVersion.published_at)
+                           .order_by(SopVersion.published_at.desc(), SopVersion.id.desc()))
     return [VersionInfo(row.sop_code, row.version, row.definition.get("name", ""), len(row.definition.get("steps", [])),
-                        row.source, row.published_by, row.published_at) for row in rows.scalars()]
+                        row.source, row.published_by, row.published_at) for row in rows]

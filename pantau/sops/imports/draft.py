@@ -88,10 +88,10 @@ class Draft:
             if not step.data["performer"]:
                 found.append((where, "Pelaksana", "no executor: choose the Pelaksana column"))
             if not step.time.understood:
-                found.append((where, "Waktu", f"{step.time.written!r} is not understood as a time"))
+                found.append((where, "Waktu", "not understood as a time"))
         for name in ("code", "name", "institution", "document_number", "unit"):
             if not self.particulars.get(name):
-                found.append(("", name, f"the SOP's {name} is not given"))
+                found.append(("", name, "not given"))
         if not found:
             try:
                 self.sop()

@@ -1,0 +1,76 @@
+"""The SOP import page (/impor-sop) and its callbacks as the browser calls them: the administrator publishes a
+reviewed document as a new catalogue version (audited), a draft without an executor is refused saying where,
+every other role gets neither the page nor its callbacks (403) and nothing is stored."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import pytest
+from demo_web import UPDATE, page, payload
+from sqlalchemy import select
+
+from pantau.db import session_scope
+from pantau.models import AuditEntry, SopVersion
+
+SEED = Path(__file__).parents[1] / "data" / "sops" / "webservice.txt"
+EXECUTOR = "sopimport-executor"
+
+
+def document() -> dict:
+    return {"name": SEED.name, "contents": "data:text/plain;base64," + base64.b64encode(SEED.read_bytes()).decode()}
+
+
+def publish(executors: dict[int, str | None], code: str = "WS", uploaded: dict | None = None) -> dict:
+    request = payload([("sopimport-feedback", "children"), ("sopimport-versions", "children")],
+                      [("sopimport-publish", "n_clicks", 1)],
+                      [("sopimport-file", "data", uploaded if uploaded is not None else document()),
+                       ("sopimport-code", "value", code), ("sopimport-name", "value", "Pengelolaan Webservice"),
+                       ("sopimport-institution", "value", "Universitas Syiah Kuala"),
+                       ("sopimport-number", "value", "POB/04/PSI/TIK/2020"), ("sopimport-unit", "value", "UPT TIK")])
+    ids = [{"type": EXECUTOR, "index": index} for index in range(5)]
+    request["state"] += [[{"id": i, "property": "value", "value": executors.get(i["index"])} for i in ids],
+                         [{"id": i, "property": "id", "value": i} for i in ids]]
+    return request
+
+
+def review() -> dict:
+    return payload([("sopimport-draft", "children"), ("sopimport-file", "data")],
+                   [("sopimport-upload", "contents", document()["contents"])],
+                   [("sopimport-upload", "filename", SEED.name), ("sopimport-code", "value", "WS")])
+
+
+def versions(web) -> list[tuple]:
+    with session_scope(web.engine) as session:
+        return session.execute(select(SopVersion.sop_code, SopVersion.version, SopVersion.published_by)).all()
+
+
+def test_sopimppage001_the_admin_publishes_once_every_executor_is_chosen(web):
+    client = web.client("admin")
+    refused = client.post(UPDATE, json=publish({}))
+    assert refused.status_code == 200 and "Belum diterbitkan" in refused.text and "baris 28" in refused.text
+    assert versions(web) == []
+    chosen = {0: "Unit Kerja", 1: "ADM", 2: "PSI", 3: "PSI", 4: "ADM"}
+    answer = client.post(UPDATE, json=publish(chosen))
+    assert answer.status_code == 200 and "WS versi 1 diterbitkan" in answer.text
+    assert versions(web) == [("WS", 1, "user.admin")]
+    with session_scope(web.engine) as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "sop.publish")).one()
+        assert (entry.actor, entry.target, entry.detail["source"]) == ("user.admin", "WS v1", "webservice.txt")
+
+
+def test_sopimppage002_an_upload_that_is_no_document_is_refused_politely(web):
+    answer = web.client("admin").post(UPDATE, json=publish({}, uploaded={"name": "x.txt", "contents": "%%%"}))
+    assert answer.status_code == 200 and "Unggah dokumen SOP terlebih dahulu" in answer.text
+    assert versions(web) == []
+
+
+@pytest.mark.parametrize("role", ["direktur", "kepala_it", "bendahara", "operator"])
+def test_sopimppage003_other_roles_get_neither_the_page_nor_its_callbacks(web, role):
+    client = web.client(role)
+    assert client.post(UPDATE, json=publish({0: "Unit Kerja", 1: "ADM", 2: "PSI", 3: "PSI", 4: "ADM"})
+                       ).status_code == 403
+    assert client.post(UPDATE, json=review()).status_code == 403
+    assert "Impor SOP" not in client.post(UPDATE, json=page("/impor-sop")).text
+    assert versions(web) == []
