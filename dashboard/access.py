@@ -7,6 +7,8 @@ Anything not traced to a page the user may see is refused: deny by default.
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -61,15 +63,33 @@ def register_page(
     spec = PageSpec(key, path, title, group, icon, frozenset(roles), order, tuple(sops))
     PAGES[key] = spec
 
-    def guarded_layout(**kwargs):
+    def guarded_layout(keep: str | None = None, **kwargs):
         if not may_see(context.user(), key):
             return not_authorised()
-        return layout(**kwargs)
+        return keep_filters(layout(**kwargs), keep)
 
     def tab_title(**_path_variables) -> str:
-        return f"{context.t(title)} · Pantau"
+        shown = title if may_see(context.user(), key) else "Not authorised"
+        return f"{context.t(shown)} · Pantau"
 
     dash.register_page(module, path=path, name=title, title=tab_title, order=order, layout=guarded_layout)
+
+
+VIEW_ATTRIBUTE = "data-view"
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{6,32}$")
+
+
+def keep_filters(page, keep: str | None = None) -> html.Div:
+    """The page with its pickers, inputs and tables remembered for this view of it (Dash persistence in the
+    session, keyed by a token of this view, which the wrapper carries in `data-view`). The language switch
+    reloads the page with `?keep=<token>` (assets/20-language-switch.js), so the reader's filters come back;
+    any other visit gets a new token and the page's own defaults. Password fields are never remembered."""
+    token = keep if keep and _TOKEN.match(keep) else secrets.token_urlsafe(9)
+    for component in [page, *(page._traverse() if hasattr(page, "_traverse") else ())]:
+        if ("persistence" in getattr(component, "_prop_names", ()) and getattr(component, "id", None)
+                and getattr(component, "type", None) != "password" and not getattr(component, "persistence", None)):
+            component.persistence, component.persistence_type = token, "session"
+    return html.Div(page, className="page-view", **{VIEW_ATTRIBUTE: token})
 
 
 def may_see(user, key: str) -> bool:

@@ -13,7 +13,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from sqlalchemy import select
 
 from pantau import formatting
-from pantau.accounts import Throttle, authenticate, end_sessions
+from pantau.accounts import USERNAME_MAX, Throttle, authenticate, end_sessions
 from pantau.db import session_scope
 from pantau.i18n import LANGUAGES, translate
 from pantau.models import User
@@ -143,6 +143,7 @@ def login():
         csrf=csrf_token(),
         next=_safe_next(flask.request.values.get("next")),
         institution=context.settings().institution,
+        username=flask.request.form.get("username", "").strip()[:USERNAME_MAX] if error else "",
     )
     return page, status, headers
 

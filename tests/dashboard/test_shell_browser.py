@@ -111,3 +111,59 @@ def test_shell006_the_header_says_when_data_last_arrived(dash_duo, web):
     dash_duo.find_element("#shell-lang-en").click()
     dash_duo.wait_for_text_to_equal("#shell-freshness", "Data last updated 20 Nov 2026 9:59 AM WIB", timeout=20)
     assert dash_duo.get_logs() == []
+
+
+def test_shell007_switching_language_keeps_the_page_and_its_filters(dash_duo, web):
+    from selenium.webdriver.support.ui import Select
+
+    dash_duo.start_server(web.app, navigate=False)
+    dash_duo.driver.set_window_size(1366, 900)
+    _log_in(dash_duo, "user.admin", web.password)
+    dash_duo.driver.get(f"{dash_duo.server.url}/pengguna")
+    dash_duo.wait_for_element("#admin-audit-filter", timeout=20)
+    Select(dash_duo.find_element("#admin-audit-filter")).select_by_value("login")
+    dash_duo.find_element("#admin-name").send_keys("budi.s")
+    dash_duo.wait_for_element("#admin-audit-body", timeout=20)
+    dash_duo.find_element("#shell-lang-en").click()
+    _wait_for_tab_title(dash_duo, "Users & audit · Pantau")
+    assert dash_duo.driver.current_url.split("?")[0].endswith("/pengguna")
+    dash_duo.wait_for_text_to_equal("#shell-nav-admin", "Users & audit", timeout=20)
+    WebDriverWait(dash_duo.driver, 20).until(
+        lambda driver: Select(driver.find_element("css selector", "#admin-audit-filter")).first_selected_option
+        .get_attribute("value") == "login", "the audit filter should still read 'Log-ins'")
+    assert dash_duo.find_element("#admin-name").get_attribute("value") == "budi.s"
+    dash_duo.driver.get(f"{dash_duo.server.url}/pengguna")
+    dash_duo.wait_for_element("#admin-audit-filter", timeout=20)
+    _wait_for_tab_title(dash_duo, "Users & audit · Pantau")
+    assert Select(dash_duo.find_element("#admin-audit-filter")).first_selected_option.get_attribute("value") == "all"
+    assert dash_duo.find_element("#admin-name").get_attribute("value") == ""
+
+
+def test_shell008_a_refused_page_titles_its_tab_not_authorised(dash_duo, web):
+    dash_duo.start_server(web.app, navigate=False)
+    _log_in(dash_duo, "user.operator", web.password)
+    _wait_for_tab_title(dash_duo, "Kepatuhan SLA · Pantau")
+    dash_duo.driver.get(f"{dash_duo.server.url}/pengguna")
+    dash_duo.wait_for_text_to_equal("#shell-not-authorised h2", "Tidak berwenang", timeout=20)
+    _wait_for_tab_title(dash_duo, "Tidak berwenang · Pantau")
+    dash_duo.driver.get(f"{dash_duo.server.url}/peringatan")
+    _wait_for_tab_title(dash_duo, "Peringatan · Pantau")
+    dash_duo.driver.execute_script("window.history.pushState({}, '', '/pembayaran');"
+                                   "window.dispatchEvent(new PopStateEvent('popstate'));")
+    dash_duo.wait_for_text_to_equal("#shell-not-authorised h2", "Tidak berwenang", timeout=20)
+    _wait_for_tab_title(dash_duo, "Tidak berwenang · Pantau")
+
+
+def test_shell009_a_failed_log_in_keeps_the_user_name_and_asks_for_the_password_again(dash_duo, web):
+    dash_duo.start_server(web.app, navigate=False)
+    dash_duo.driver.get(f"{dash_duo.server.url}/login")
+    dash_duo.find_element("#username").send_keys("user.admin")
+    dash_duo.find_element("#password").send_keys("salah-sandi")
+    dash_duo.find_element("#login-submit").click()
+    dash_duo.wait_for_text_to_equal(".alert-danger", "Nama pengguna atau kata sandi salah.", timeout=20)
+    assert dash_duo.find_element("#username").get_attribute("value") == "user.admin"
+    assert dash_duo.find_element("#password").get_attribute("value") == ""
+    assert dash_duo.driver.switch_to.active_element.get_attribute("id") == "password"
+    dash_duo.find_element("#password").send_keys(web.password)
+    dash_duo.find_element("#login-submit").click()
+    dash_duo.wait_for_element("#shell-user", timeout=20)
