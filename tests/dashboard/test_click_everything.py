@@ -51,7 +51,7 @@ ROLE_PAGES = {
     "bendahara": ["overview", "payments", "tokens", "sla", "kso", "alerts"],
     "operator": ["sla", "accounts", "alerts"],
     "admin": ["overview", "report", "server", "publish", "sources", "payments", "tokens", "sla", "ktm", "kso",
-              "accounts", "alerts", "admin"],
+              "accounts", "alerts", "admin", "sopimport"],
 }
 """What each role's menu offers (UI.md's table; the operator is of UPT TIK), in the menu's order."""
 LANDING = {"direktur": "/ringkasan", "kepala_it": "/server", "bendahara": "/pembayaran", "operator": "/sla",
@@ -589,3 +589,27 @@ def test_click110_admin_adds_a_user_disables_and_enables_it_and_filters_the_audi
             row[2].startswith(prefix) for row in reader.rows("#admin-audit")),
                      f"the audit log shows {prefix} entries")
     done(reader, "admin")
+
+
+# --- Impor SOP --------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("reader", roles("sopimport"), indirect=True)
+def test_click115_admin_imports_an_sop_document_chooses_an_executor_and_publishes_it(as_reader):
+    reader = as_reader
+    open_page(reader, "sopimport", "#sopimport-upload")
+    reader.type("#sopimport-code", "WS", enter=True)
+    seed = Path(__file__).parents[1] / "data" / "sops" / "webservice.txt"
+    reader.driver.find_element(By.CSS_SELECTOR, "#sopimport-upload input[type=file]").send_keys(str(seed))
+    reader.wait_text("#sopimport-draft", tr("{steps} steps from {file}", steps=5, file=seed.name))
+    assert reader.find("#sopimport-number").get_attribute("value") == "POB/04/PSI/TIK/2020"
+    assert reader.driver.find_elements(By.CSS_SELECTOR, "#sopimport-draft td.table-warning"), "uncertain cells marked"
+    assert "«1 x 24 jam hari kerja»" in reader.text("#sopimport-draft")
+    reader.click("#sopimport-publish")
+    reader.wait_text("#sopimport-feedback", tr("Not published: fix these first."))
+    Select(reader.find_all("#sopimport-draft select")[4]).select_by_value("ADM")
+    reader.click("#sopimport-publish")
+    reader.wait_text("#sopimport-feedback", tr("{code} version {version} published: new cases start on it.",
+                                               code="WS", version=1))
+    reader.until(lambda: "webservice.txt" in reader.text("#sopimport-versions"), "the version is listed")
+    done(reader, "sopimport")
+
