@@ -29,7 +29,8 @@ def bills(store):
         for key, kind, prodi in (("A", "ukt", named.id), ("B", "praktikum", named.id), ("C", "asrama", unnamed.id),
                                  ("D", "ukt", None), ("E", "wisuda", None)):
             session.add(Bill(source="billing", source_key=key, kind=kind, payer_name=key, semester="20252",
-                             prodi_id=prodi, amount=Decimal(1_000_000), va_number=f"VA{key}", due_date=date(2026, 3, 1)))
+                             prodi_id=prodi, amount=Decimal(1_000_000), va_number=f"VA{key}",
+                             due_date=date(2026, 3, 1)))
     reconcile(store, Settings(), now=NOW)
     return store
 
