@@ -126,3 +126,42 @@ def test_sopimp005_errors_name_the_file_the_row_and_the_field(tmp_path):
         import_document(broken)
     with pytest.raises(SopDocumentError, match=r"field Pelaksana: no SOP table found"):
         import_document(tmp_path / "rusak.txt", data=b"Hanya teks biasa\n")
+
+
+def as_docx_and_html(seed: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """The seed's lines as a .docx and an HTML page: lines of many cells as one table each, others as paragraphs."""
+    lines = [line.split("\t") for line in seed.read_text(encoding="utf-8").splitlines()]
+    document, page = docx.Document(), ["<html><body>"]
+    index = 0
+    while index < len(lines):
+        if len(lines[index]) < 5:
+            text = " ".join(lines[index]).strip()
+            if text:
+                document.add_paragraph(text)
+                page.append(f"<p>{text}</p>")
+            index += 1
+            continue
+        block = []
+        while index < len(lines) and len(lines[index]) >= 5:
+            block.append(lines[index])
+            index += 1
+        width = max(map(len, block))
+        table = document.add_table(rows=len(block), cols=width)
+        page.append("<table>")
+        for r, cells in enumerate(block):
+            for c, text in enumerate(cells):
+                table.cell(r, c).text = text
+            page.append("<tr>" + "".join(f"<td>{text}</td>" for text in cells + [""] * (width - len(cells)))
+                        + "</tr>")
+        page.append("</table>")
+    document.save(tmp_path / "seed.docx")
+    (tmp_path / "seed.html").write_text("".join(page) + "</body></html>", encoding="utf-8")
+    return tmp_path / "seed.docx", tmp_path / "seed.html"
+
+
+@pytest.mark.parametrize("seed", ["webservice.txt", "akun_digital.txt", "h2h_pembayaran.txt"])
+def test_sopimp006_the_same_table_as_docx_or_html_gives_the_same_draft_as_the_text(tmp_path, seed):
+    text = Path(__file__).parents[2] / "data" / "sops" / seed
+    as_docx, as_html = as_docx_and_html(text, tmp_path)
+    steps = [import_document(path, code="X", unit="U").as_catalogue()["steps"] for path in (text, as_docx, as_html)]
+    assert steps[0] and steps[1] == steps[0] and steps[2] == steps[0]
