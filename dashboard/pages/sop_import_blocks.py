@@ -85,8 +85,7 @@ def _row(index: int, step: DraftStep) -> html.Tr:
     if data["performer"] and data["performer"] not in step.columns:
         options.append({"label": data["performer"], "value": data["performer"]})
     chooser = dbc.Select(id=ids.matching(KEY, EXECUTOR, index), options=options, value=data["performer"] or None,
-                         placeholder=t("Choose the executor"), size="sm",
-                         invalid=not data["performer"])
+                         placeholder=t("Choose the executor"), size="sm")
     time = data["time"]
     parsed = t("no standard time") if time["unit"] == "none" else formatting.standard_time(
         time.get("value"), time["unit"], context.lang())
