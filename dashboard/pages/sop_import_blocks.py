@@ -95,13 +95,21 @@ def _row(index: int, step: DraftStep) -> html.Tr:
         if data.get("branches") else []
     return html.Tr([
         html.Td([html.Div(where(row.source.where), className="small text-body-secondary"), number]),
-        html.Td([data["name"], *decision]),
+        html.Td([data["name"], *decision, *_mutu_baku(row)]),
         _cell(marks, step.uncertain("performer") and bool(row.marks)),
         _cell(chooser, step.uncertain("performer")),
         _cell([html.Div(f"«{time.get('written') or '—'}»", className="small text-body-secondary"), parsed],
               step.uncertain("time")),
         html.Td(html.Ul([html.Li(_note(note)) for note in step.notes if note.field != "key"], className="small mb-0")),
     ])
+
+
+def _mutu_baku(row) -> list:
+    """The row's other Mutu Baku cells and remarks, as the document has them."""
+    t = context.t
+    parts = [f"{t(name)}: {value}" for name, value in (("Requirements", row.equipment), ("Output", row.output),
+                                                        ("Remarks", row.notes)) if value]
+    return [html.Div(" · ".join(parts), className="small text-body-secondary")] if parts else []
 
 
 def _cell(content, uncertain: bool) -> html.Td:
