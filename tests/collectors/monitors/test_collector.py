@@ -194,3 +194,13 @@ def test_mo009_host_whose_link_goes_down_is_down_after_n_rounds_and_back_after_m
     assert ended == answered[0].result.checked_at
     [(state, note)] = rows(engine, Alert.state, Alert.resolution_note)
     assert state == "resolved" and note.startswith("Recovered after ")
+
+
+def test_mo020_a_monitor_with_a_label_is_named_by_it_in_its_down_alert(engine, make_settings, closed_port):
+    settings = make_settings(engine, [monitor("h2h-server", "tcp", f"127.0.0.1:{closed_port}", role="h2h-server",
+                                              label="Server H2H Bank BNI")])
+    collector = MonitorsCollector(settings, engine)
+    for _ in range(3):
+        collector.check()
+    [(title, key)] = rows(engine, Alert.title, Alert.dedup_key)
+    assert (title, key) == ("Server H2H Bank BNI is down", "monitor:h2h-server:down")
