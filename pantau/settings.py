@@ -97,7 +97,12 @@ class WebSettings(BaseModel):
 
     host: str = "127.0.0.1"
     port: int = 8050
-    workers: int = 2
+    workers: int = Field(2, ge=1, description="gunicorn worker processes on this host")
+    threads: int = Field(4, ge=1, le=64, description="threads a worker serves requests on (gthread)")
+    timeout_s: int = Field(60, ge=5, description="a worker silent this long is killed and replaced")
+    graceful_timeout_s: int = Field(30, ge=1, description="time a stopping worker gets to finish its requests")
+    max_requests: int = Field(5000, ge=0, description="a worker is replaced after this many requests (0: never)")
+    keepalive_s: int = Field(75, ge=0, description="an idle kept-alive connection is closed after this long")
     login_max_failures: int = Field(5, ge=1, description="failures of one name from one address before a wait")
     login_address_max_failures: int = Field(50, ge=1, description="failures from one address, any names")
     login_window_minutes: int = Field(15, ge=1)

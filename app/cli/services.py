@@ -32,7 +32,8 @@ def serve(
     workers: int = typer.Option(None, help="gunicorn worker processes (config: web.workers)"),
     verbose: bool = typer.Option(False, "--verbose", help="log every request"),
 ) -> None:
-    """Serve the dashboard with gunicorn; warnings and errors only, every request with --verbose."""
+    """Serve the dashboard with gunicorn (web.workers processes of web.threads threads, each building the app
+    itself; no collectors run here); warnings and errors only, every request with --verbose."""
     from gunicorn.app.base import BaseApplication
 
     configure_logging(verbose)
@@ -40,7 +41,13 @@ def serve(
     options = {
         "bind": f"{host or web.host}:{port or web.port}",
         "workers": workers or web.workers,
-        "timeout": 120,
+        "worker_class": "gthread",
+        "threads": web.threads,
+        "timeout": web.timeout_s,
+        "graceful_timeout": web.graceful_timeout_s,
+        "max_requests": web.max_requests,
+        "max_requests_jitter": web.max_requests // 10,
+        "keepalive": web.keepalive_s,
         "accesslog": "-" if verbose else None,
         "errorlog": "-",
         "loglevel": "info" if verbose else "warning",

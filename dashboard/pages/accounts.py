@@ -137,8 +137,10 @@ def _left(span: timedelta) -> str:
 def _akun(_tick):
     _require(AKUN)
     t, lang, engine, now = context.t, context.lang(), context.engine(), utcnow()
-    decided = queries.access_decisions(engine, now - YEAR, now)
-    size = queries.register_size(engine)
+    decided, size, requested, services, register_rows = context.cached("accounts.akun", [], ["sla"], lambda: (
+        queries.access_decisions(engine, now - YEAR, now), queries.register_size(engine),
+        queries.access_requests(engine, now - YEAR, now), queries.services(engine),
+        queries.register(engine, limit=1000)))
     ages = freshness.feeds("accounts", "access-requests", now=now)
     register, requests = ages["accounts"], ages["access-requests"]
     cards = [
@@ -156,9 +158,9 @@ def _akun(_tick):
                  else "info", note=t("Of the decided requests"), fresh=requests),
     ]
     summary = dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
-    return (summary, freshness.aged(_requests(queries.access_requests(engine, now - YEAR, now)), requests, now),
-            freshness.aged(_services(queries.services(engine)), register, now),
-            freshness.aged(_register(queries.register(engine, limit=1000), size), register, now))
+    return (summary, freshness.aged(_requests(requested), requests, now),
+            freshness.aged(_services(services), register, now),
+            freshness.aged(_register(register_rows, size), register, now))
 
 
 def _requests(frame: pd.DataFrame):

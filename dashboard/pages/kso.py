@@ -110,9 +110,9 @@ def _refresh(period):
         flask.abort(403)
     t, lang, engine, now = context.t, context.lang(), context.engine(), utcnow()
     since, until = period_bounds(period, now, context.tz())
-    decided = queries.decisions(engine, since, until)
-    leads = queries.lead_times(engine, since, until)
-    waiting = queries.waiting_on_kolegium(engine, [now])[0]
+    decided, leads, waiting = context.cached("kso.requests", [period], ["sla"], lambda: (
+        queries.decisions(engine, since, until), queries.lead_times(engine, since, until),
+        queries.waiting_on_kolegium(engine, [now])[0]))
     median = leads["lead_s"].median() if not leads.empty else None
     fresh = freshness.feed("workflow", now)
     aged = lambda body: freshness.aged(body, fresh, now)  # noqa: E731
@@ -172,7 +172,8 @@ def _invoices(period):
         flask.abort(403)
     t, lang, tz, engine, now = context.t, context.lang(), context.tz(), context.engine(), utcnow()
     since, until = period_bounds(period, now, tz)
-    totals = queries.invoice_totals(engine, since, until, now)
+    totals = context.cached("kso.invoice_totals", [period], ["sla"],
+                            lambda: queries.invoice_totals(engine, since, until, now))
     count = lambda n: t("{count} invoices", count=formatting.number(n, lang))  # noqa: E731
     fresh = freshness.feed("workflow", now)
     cards = [

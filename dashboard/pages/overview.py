@@ -72,7 +72,8 @@ def _refresh(_tick):
     user, settings, now = context.user(), context.settings(), utcnow()
     groups = groups_for(user)
     scope = visible_steps(sla_context(settings).catalogue, user.role, getattr(user, "unit", None))
-    kpis = queries.overview(context.engine(), settings, now, groups, scope)
+    kpis = context.cached("overview.kpis", [groups, scope], ["money", "servers", "sla"],
+                          lambda: queries.overview(context.engine(), settings, now, groups, scope))
     ages = freshness_of(kpis, now)
     stamp = t("Figures as of {moment}", moment=formatting.moment(now, lang, tz))
     if not kpis:

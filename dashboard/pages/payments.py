@@ -77,7 +77,7 @@ def layout(semester: str | None = None, **_query) -> html.Div:
     """The page; ``?semester=20251`` preselects a semester, ``?semester=all`` every one (as the overview's
     outstanding card counts), else this semester."""
     t = context.t
-    found = queries.options(context.engine())
+    found = context.cached("payments.options", [], ["money"], lambda: queries.options(context.engine()))
     if not found.semesters:
         return html.Div([html.H1(t("Payments & reconciliation"), className="page-title"), empty_state(
             t("No bills yet."), t("Configure the payment application's database or export under sources.bills, "
@@ -85,7 +85,8 @@ def layout(semester: str | None = None, **_query) -> html.Div:
             _card(t("Bank feed"), html.Div(id=ids.make(KEY, "bank-feed"), children=_bank_feed()))])
     names = bill_labels.kind_names(context.engine(), context.lang())
     chosen = (semester if semester in (*found.semesters, ALL_SEMESTERS)
-              else queries.current_semester(context.engine(), _today()))
+              else context.cached("payments.current", [_today()], ["money"],
+                                  lambda: queries.current_semester(context.engine(), _today())))
     filters = dbc.Row([
         dbc.Col(dcc.Dropdown(id=SEMESTER, clearable=False, value=chosen, options=[
             {"label": t("All semesters"), "value": ALL_SEMESTERS},
@@ -144,13 +145,18 @@ def layout(semester: str | None = None, **_query) -> html.Div:
 def _refresh(semester, kinds, prodi, angkatan, _tick):
     engine, now = context.engine(), utcnow()
     bills, today = _bills(semester, kinds, prodi, angkatan), _today()
-    rate = queries.collection_rate(engine, as_of=today, bills=bills)
-    owed = queries.outstanding(engine, as_of=today, bills=bills)
-    counts = queries.case_counts(engine, now=now)
+
+    def read():
+        return (queries.collection_rate(engine, as_of=today, bills=bills),
+                queries.outstanding(engine, as_of=today, bills=bills), queries.case_counts(engine, now=now),
+                queries.ageing(engine, as_of=today, bills=bills), queries.bill_count(engine, bills=bills),
+                queries.collection_curve(engine, bills=bills))
+
+    rate, owed, counts, aged_bills, count, curve = context.cached("payments.refresh", [bills, today], ["money"], read)
     ages = freshness.feeds("bills", "reconciliation", now=now)
     summary = blocks.summary(rate, owed, counts, context.settings().thresholds, ages)
-    ageing = figures.ageing(queries.ageing(engine, as_of=today, bills=bills), queries.bill_count(engine, bills=bills))
-    return (summary, freshness.aged(figures.collection_curve(queries.collection_curve(engine, bills=bills),
+    ageing = figures.ageing(aged_bills, count)
+    return (summary, freshness.aged(figures.collection_curve(curve,
                                                             bill_labels.kind_names(engine, context.lang())),
                                     ages["bills"], now), freshness.aged(ageing, ages["bills"], now))
 
@@ -158,12 +164,14 @@ def _refresh(semester, kinds, prodi, angkatan, _tick):
 @dash.callback(Output(PAID, "children"), *FILTERS, Input(GROUPING, "value"), Input(MEASURE, "value"))
 def _paid(semester, kinds, prodi, angkatan, grouping, measure):
     bills = _bills(None if grouping == "semester" else semester, kinds, prodi, angkatan)
-    frame = queries.paid_unpaid(context.engine(), by=grouping, bills=bills, lang=context.lang())
+    frame = context.cached("payments.paid", [grouping, bills, context.lang()], ["money"],
+                           lambda: queries.paid_unpaid(context.engine(), by=grouping, bills=bills, lang=context.lang()))
     return freshness.aged(figures.paid_unpaid(frame, grouping, measure), freshness.feed("bills"))
 
 
 def _recon() -> html.Div:
-    return blocks.recon_table(queries.recon_summary(context.engine()))
+    return blocks.recon_table(context.cached("payments.recon", [], ["money"],
+                                             lambda: queries.recon_summary(context.engine())))
 
 
 def _bank_feed() -> html.Div:
@@ -176,7 +184,8 @@ def _cases():
 
 
 def _case_table():
-    return blocks.case_table(queries.cases(context.engine(), now=utcnow()), CASE_TABLE)
+    frame = context.cached("payments.cases", [], ["money"], lambda: queries.cases(context.engine(), now=utcnow()))
+    return blocks.case_table(frame, CASE_TABLE)
 
 
 def _resolver():
@@ -216,8 +225,10 @@ def _resolve(_clicks, rows, selected, note):
 @dash.callback(Output(BILLS, "children"), *FILTERS, Input(STATE, "value"), Input(SEARCH, "value"))
 def _drill(semester, kinds, prodi, angkatan, state, search):
     t = context.t
-    frame = queries.bill_rows(context.engine(), bills=_bills(semester, kinds, prodi, angkatan), state=state,
-                              search=search, limit=DRILL_ROWS, lang=context.lang())
+    bills, lang = _bills(semester, kinds, prodi, angkatan), context.lang()
+    frame = context.cached("payments.bills", [bills, state, search, DRILL_ROWS, lang], ["money"],
+                           lambda: queries.bill_rows(context.engine(), bills=bills, state=state, search=search,
+                                                     limit=DRILL_ROWS, lang=lang))
     if frame.empty:
         return freshness.aged(empty_state(t("No bills match these filters."), icon="search"), freshness.feed("bills"))
     shown = blocks.readable(frame)

@@ -158,12 +158,16 @@ def _days(row) -> str:
 def _refresh(wave_id, _saved):
     engine, now, zone = context.engine(), utcnow(), context.tz()
     config = token_settings(context.settings())
-    waves = queries.waves(engine)
+
+    def read():
+        return (queries.waves(engine),
+                queries.status(engine, now=now, zone=zone, window_days=config.window_days,
+                               level=config.interval_level, wave_ids=[wave_id], arriving_hours=config.arriving_hours),
+                queries.daily(engine, wave_id, zone=zone, now=now), queries.topups(engine, wave_id),
+                queries.extensions(engine, wave_id))
+
+    waves, status, days, topups, extensions = context.cached("tokens.wave", [wave_id, zone], ["money"], read)
     wave = next(waves[waves["id"] == wave_id].itertuples())
-    status = queries.status(engine, now=now, zone=zone, window_days=config.window_days, level=config.interval_level,
-                            wave_ids=[wave_id], arriving_hours=config.arriving_hours)
-    days = queries.daily(engine, wave_id, zone=zone, now=now)
-    topups, extensions = queries.topups(engine, wave_id), queries.extensions(engine, wave_id)
     chart = figures.stock_and_demand(days, status, topups, extensions, wave, _today())
     fresh = freshness.feed("tokens", now)
     return (_summary(status, wave, fresh), freshness.aged(chart, fresh, now),
