@@ -17,6 +17,7 @@ from pantau.settings import ROLES
 from queries.admin import audit_log, list_users
 
 from .. import access, context, ids
+from ..components import audit_words
 from ..components.tables import data_table
 from ..shell import ROLE_NAMES
 from . import admin_masters as masters
@@ -102,7 +103,8 @@ def _audit_table(prefix: str):
     t, lang, tz = context.t, context.lang(), context.tz()
     frame = audit_log(context.engine(), action_prefix=None if prefix in ("", "all") else prefix)
     frame["when"] = frame["at"].map(lambda v: formatting.moment(v.to_pydatetime(), lang, tz))
-    frame["detail"] = frame["detail"].map(lambda d: ", ".join(f"{k}={v}" for k, v in (d or {}).items()))
+    frame["action"] = frame["action"].map(lambda action: audit_words.action_words(action, t))
+    frame["detail"] = frame["detail"].map(lambda detail: audit_words.detail_words(detail, t))
     columns = {"when": t("Time"), "actor": t("Actor"), "action": t("Action"), "target": t("Target"),
                "ip": t("Address"), "detail": t("Details")}
     return data_table(AUDIT, frame, columns, page_size=15)

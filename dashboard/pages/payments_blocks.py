@@ -33,7 +33,7 @@ def summary(rate, owed, counts: dict[str, int], thresholds, ages: dict) -> dbc.R
         kpi_card(t("Outstanding"), formatting.rupiah(owed.amount, lang), "info",
                  note=t("{bills} bills past their due date", bills=formatting.number(owed.bills, lang)),
                  fresh=ages["bills"]),
-        kpi_card(t("Reconciliation cases past 1x24 jam"), formatting.number(counts["overdue"], lang),
+        kpi_card(t("Reconciliation cases past 24 hours"), formatting.number(counts["overdue"], lang),
                  grade(counts["overdue"], late_band.good, late_band.warn, late_band.higher_is_better),
                  note=t("{open} cases open", open=formatting.number(counts["open"], lang)),
                  fresh=ages["reconciliation"]),

@@ -19,6 +19,7 @@ from pantau import formatting
 from pantau.db import session_scope
 from pantau.models import utcnow
 from pantau.tokens import MANAGERS, TokenError, channels, record_extension, record_topup, token_settings
+from pantau.tokens.stock import MAX_TOPUP
 from queries import tokens as queries
 
 from .. import access, context, ids
@@ -234,6 +235,9 @@ def _record(_topup, _extension, wave_id, channel, quantity, topup_note, deadline
     try:
         with session_scope(context.engine()) as session:
             if dash.ctx.triggered_id == T_SAVE:
+                if not isinstance(_whole(quantity), int) or not 0 < _whole(quantity) <= MAX_TOPUP:
+                    raise TokenError(t("Enter a whole number of tokens from 1 to {most}.",
+                                       most=formatting.number(MAX_TOPUP, context.lang())))
                 record_topup(session, wave_id=wave_id, channel=channel or "", quantity=_whole(quantity),
                              actor=user.username, note=topup_note, ip=flask.request.remote_addr)
                 done = t("Top-up recorded.")
