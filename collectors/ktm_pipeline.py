@@ -10,7 +10,6 @@ whole intake (batch 0), so the pages read a few dozen rows whatever the intake's
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 
 import pandas as pd
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Session
 from pantau.db import session_scope
 from pantau.models import KtmIntake, KtmStage, SopCase, Student, utcnow
 from pantau.models.workflow import StepResult
+from pantau.sla.aggregates import MEDIAN, P90, quantile
 from pantau.sla.measure import BREACHED, MET
 from queries.ktm import DISTRIBUTED_STEP, SOP, case_filter, intake_key
 
@@ -29,14 +29,6 @@ from .registry import register
 ALL_BATCHES = 0
 COLUMNS = ["case_id", "batch", "step_key", "completed", "overdue", "elapsed_s", "allowed_s", "state", "measured",
            "month"]
-
-
-def nearest_rank(values: pd.Series, share: float) -> int | None:
-    """The nearest-rank percentile of `values` (None when there are none)."""
-    ordered = values.dropna().sort_values().tolist()
-    if not ordered:
-        return None
-    return int(ordered[max(math.ceil(len(ordered) * share), 1) - 1])
 
 
 def _stage_rows(intake: int, batch: int, rows: pd.DataFrame, cases: int, starts: dict) -> list[dict]:
@@ -49,8 +41,8 @@ def _stage_rows(intake: int, batch: int, rows: pd.DataFrame, cases: int, starts:
             intake=intake, batch=batch, step_key=step_key, cases=cases, reached=len(steps), completed=len(done),
             open_breached=int(steps["overdue"].astype(bool).sum()), measured=int(done["measured"].astype(bool).sum()),
             met=int((done["state"] == MET).sum()), breached=int((done["state"] == BREACHED).sum()),
-            median_s=nearest_rank(timed["elapsed_s"], 0.5), p90_s=nearest_rank(timed["elapsed_s"], 0.9),
-            allowed_s=nearest_rank(done["allowed_s"], 0.5), first_started_at=starts.get((batch, step_key)),
+            median_s=quantile(timed["elapsed_s"], MEDIAN), p90_s=quantile(timed["elapsed_s"], P90),
+            allowed_s=quantile(done["allowed_s"], MEDIAN), first_started_at=starts.get((batch, step_key)),
             monthly={month: int(count) for month, count in months.items()},
         ))
     return out

@@ -95,6 +95,14 @@ def moment(value: datetime | None, lang: str = "id", tz: str = "Asia/Jakarta") -
     return f"{day(value, lang, tz)} {clock(value, lang, tz)}"
 
 
+def when(value: datetime | None, lang: str = "id", tz: str = "Asia/Jakarta", now: datetime | None = None) -> str:
+    """The time alone on the reader's day (`03.59 WIB`), with the date on another day (`20 Nov 2026 09.59 WIB`)."""
+    if value is None:
+        return "–"
+    now = now or datetime.now(ZoneInfo("UTC"))
+    return clock(value, lang, tz) if local(value, tz).date() == local(now, tz).date() else moment(value, lang, tz)
+
+
 def duration(span: timedelta | float | None, lang: str = "id", parts: int = 2) -> str:
     """A span in words, the largest `parts` units: `2 jam 15 menit`, `3 hari`, `45 detik`."""
     if span is None:
@@ -110,6 +118,33 @@ def duration(span: timedelta | float | None, lang: str = "id", parts: int = 2) -
         elif words:
             break
     return " ".join(words)
+
+
+def working_duration(seconds: float | None, day_s: int, lang: str = "id", parts: int = 2) -> str:
+    """Working time in working days of `day_s` seconds, then hours and minutes, the largest `parts` that are
+    not zero: `3 hari kerja 3 jam`, `1 jam 30 menit kerja` / `3 working days 3 hours`, `1 working hour 30
+    minutes`."""
+    if seconds is None:
+        return "–"
+    left, words = max(int(seconds), 0), []
+    for unit, size in (("day", day_s), ("hour", 3600), ("minute", 60)):
+        count, left = divmod(left, size)
+        if count:
+            words.append((unit, count))
+    words = words[:parts] or [("second", max(int(seconds), 0))]
+    shown = [format_unit(count, f"duration-{unit}", length="long", locale=_locale(lang)) for unit, count in words]
+    if lang == "id":
+        return " ".join(shown[:1] + ["kerja"] + shown[1:]) if words[0][0] == "day" else " ".join(shown + ["kerja"])
+    unit, count = words[0]
+    return " ".join([f"{number(count, lang)} working {unit}{'s' if count != 1 else ''}"] + shown[1:])
+
+
+def time_used(seconds: float | None, unit: str, day_s: int, lang: str = "id") -> str:
+    """Time a step used, in the clock of its standard's unit (a TimeUnit value): working units in working
+    days and hours of the calendar (`working_duration`), any other on the wall clock (`duration`)."""
+    if unit in _STANDARD_UNITS and _STANDARD_UNITS[unit][1]:
+        return working_duration(seconds, day_s, lang)
+    return duration(seconds, lang)
 
 
 _STANDARD_UNITS = {

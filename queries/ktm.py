@@ -159,7 +159,7 @@ STAGE_COLUMNS = ["step_key", "completed", "measured", "met", "breached", "median
 
 def stage_times(engine: Engine, intake: int, batch: int | None = None) -> pd.DataFrame:
     """Per KTM step, over its completed steps: counts met and breached, and the median and P90 of the time
-    used (nearest rank, in the step's own clock) beside the standard `allowed_s`."""
+    used (the true median, as on /sla, in the step's own clock) beside the standard `allowed_s`."""
     query = select(KtmStage.step_key, KtmStage.completed, KtmStage.measured, KtmStage.met, KtmStage.breached,
                    KtmStage.median_s, KtmStage.p90_s, KtmStage.allowed_s).where(
         KtmStage.intake == intake, KtmStage.batch == (ALL_BATCHES if batch is None else batch),

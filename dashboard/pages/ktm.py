@@ -192,10 +192,19 @@ def _stages(times: pd.DataFrame, steps: list):
     rows = times.set_index("step_key")
     order = [s.key for s in steps if s.key in rows.index]
     labels = [_name(steps, k) for k in order]
+    units, day_s = {s.key: s.time.unit.value for s in steps}, context.settings().calendar.working_day_s
+
+    def used(key: str, field: str, share: bool = False) -> str:
+        """Time used in the clock of the stage's standard, with its share of the standard when asked."""
+        shown = formatting.time_used(rows.loc[key, field], units.get(key, ""), day_s, lang)
+        allowed = rows.loc[key, "allowed_s"]
+        return f"{shown} ({formatting.percent(rows.loc[key, field] / allowed, lang, 0)})" if share and allowed \
+            else shown
+
     figure = go.Figure()
     for field, name, colour in (("median_s", t("Median"), COLOURS["primary"]), ("p90_s", "P90", COLOURS["warn"])):
         shares = [rows.loc[k, field] / rows.loc[k, "allowed_s"] if rows.loc[k, "allowed_s"] else None for k in order]
-        hover = [f"{label}<br>{name}: {formatting.duration(rows.loc[k, field], lang)} "
+        hover = [f"{label}<br>{name}: {used(k, field)} "
                  f"({formatting.percent(share, lang, 0)} {t('of the standard')})"
                  for label, k, share in zip(labels, order, shares)]
         figure.add_trace(go.Bar(y=labels, x=shares, orientation="h", name=name, marker_color=colour,
@@ -206,15 +215,13 @@ def _stages(times: pd.DataFrame, steps: list):
                          margin={"l": 8, "r": 8, "t": 48, "b": 48}, separators=graph.separators(lang))
     figure.update_xaxes(title_text=t("Share of the standard time (%)"), tickformat=".0%")
     figure.update_yaxes(autorange="reversed", automargin=True)
-    standards = {s.key: s.time.written if lang == "id" and s.time.written
-                 else formatting.standard_time(s.time.value, s.time.unit.value, lang) for s in steps}
+    standards = {s.key: s.time.written or "–" for s in steps}
     table = pd.DataFrame([{
         "stage": _name(steps, k), "standard": standards.get(k, "–"),
         "completed": formatting.number(int(rows.loc[k, "completed"]), lang),
         "within": formatting.percent(rows.loc[k, "met"] / rows.loc[k, "measured"] if rows.loc[k, "measured"] else None,
                                      lang),
-        "median": formatting.duration(rows.loc[k, "median_s"], lang),
-        "p90": formatting.duration(rows.loc[k, "p90_s"], lang),
+        "median": used(k, "median_s", True), "p90": used(k, "p90_s", True),
         "breached": formatting.number(int(rows.loc[k, "breached"]), lang),
     } for k in order])
     return graph.graph(figure), data_table(ids.make(KEY, "stage-table"), table, {

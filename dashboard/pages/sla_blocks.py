@@ -122,8 +122,8 @@ def step_frame(report: dict) -> pd.DataFrame:
                 formatting.standard_time(step["standard_value"], step["standard_unit"], lang),
                 "completed": formatting.number(step["completed"], lang),
                 "within": formatting.percent(step["compliance"], lang),
-                "median": spread(step["median_s"], step["median_ratio"]),
-                "p90": spread(step["p90_s"], step["p90_ratio"]),
+                "median": spread(step["median_s"], step["median_ratio"], step["standard_unit"]),
+                "p90": spread(step["p90_s"], step["p90_ratio"], step["standard_unit"]),
                 "performers": ", ".join(f"{who(p)}: {formatting.number(p['completed'], lang)}"
                                         for p in step["performers"][:4]),
             })
@@ -142,11 +142,13 @@ def _flow_letters(entry: dict) -> dict[str, str]:
     return {key: f"{chr(ord('a') + index)}." for index, key in enumerate(keys)}
 
 
-def spread(seconds: int | None, ratio: float | None) -> str:
+def spread(seconds: int | None, ratio: float | None, unit: str = "") -> str:
+    """Time used in the clock of the standard's unit (working days and hours of the calendar for a working
+    unit), and its share of the standard measured on that clock."""
     if seconds is None:
         return "–"
-    lang = context.lang()
-    return f"{formatting.duration(seconds, lang)} ({formatting.percent(ratio, lang, 0)})"
+    lang, day_s = context.lang(), context.settings().calendar.working_day_s
+    return f"{formatting.time_used(seconds, unit, day_s, lang)} ({formatting.percent(ratio, lang, 0)})"
 
 
 def label_role(role: str) -> str:

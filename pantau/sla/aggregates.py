@@ -24,6 +24,17 @@ TOP_PERFORMERS = 10
 """Performers kept by name per SOP step and half-year; the others are summed under `OTHERS`."""
 OTHERS = "*"
 
+MEDIAN, P90 = 0.5, 0.9
+
+
+def quantile(values: pd.Series, share: float) -> int | None:
+    """The `share` quantile of `values` in whole seconds, the one definition /sla and /ktm use: interpolated
+    between neighbours, so the median of an even count is the mean of its two middle values (None when
+    there are none)."""
+    values = values.dropna().astype(float)
+    return None if values.empty else int(round(values.quantile(share)))
+
+
 _CHUNK = 200
 _MONTHLY = SlaMonthly.__table__
 _PERFORMERS = SlaPerformer.__table__
@@ -113,10 +124,10 @@ def _quantiles(frame: pd.DataFrame, half: str) -> list[dict]:
     grouped = frame.groupby(["sop_code", "step_key"])
     summary = pd.DataFrame({
         "measured": grouped.size(),
-        "median_ratio": grouped["ratio"].median(), "p90_ratio": grouped["ratio"].quantile(0.9),
-        "median_elapsed_s": grouped["elapsed"].median().round(),
-        "p90_elapsed_s": grouped["elapsed"].quantile(0.9).round(),
-        "median_allowed_s": grouped["allowed"].median().round(),
+        "median_ratio": grouped["ratio"].quantile(MEDIAN), "p90_ratio": grouped["ratio"].quantile(P90),
+        "median_elapsed_s": grouped["elapsed"].quantile(MEDIAN).round(),
+        "p90_elapsed_s": grouped["elapsed"].quantile(P90).round(),
+        "median_allowed_s": grouped["allowed"].quantile(MEDIAN).round(),
     }).reset_index()
     return [dict(sop_code=r.sop_code, step_key=r.step_key, period=half, measured=int(r.measured),
                  median_ratio=float(r.median_ratio), p90_ratio=float(r.p90_ratio),

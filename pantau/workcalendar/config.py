@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -108,6 +108,15 @@ class CalendarConfig(BaseModel):
         default_factory=lambda: {day: list(spans) for day, spans in DEFAULT_WORKING_HOURS.items()}
     )
     closures: list[Closure] = Field(default_factory=list)
+
+    @property
+    def working_day_s(self) -> int:
+        """The length of a working day in seconds: the week's working time over its working days (27,000 s,
+        7.5 hours, on the default week); the unit working durations are written in."""
+        days = [spans for spans in self.working_hours.values() if spans]
+        total = sum((datetime.combine(date.min, end) - datetime.combine(date.min, start)).total_seconds()
+                    for spans in days for start, end in spans)
+        return round(total / len(days))
 
     @field_validator("timezone")
     @classmethod

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 from sqlalchemy import delete, select, update
 
-from collectors.ktm_pipeline import nearest_rank
 from collectors.scheduler import run_once
 from pantau.db import session_scope
 from pantau.models import KtmIntake, KtmStage, SopCase, utcnow
 from pantau.models.workflow import StepResult
 from pantau.settings import Settings
+from pantau.sla.aggregates import MEDIAN, P90, quantile
 
 
 def _case(session, intake: int, nim: str, *, done: bool) -> None:
@@ -64,10 +64,10 @@ def test_ktmpipe002_an_intake_without_cases_loses_its_counts(tmp_path, store):
         assert session.scalars(select(KtmIntake)).all() == [] and session.scalars(select(KtmStage)).all() == []
 
 
-def test_ktmpipe003_nearest_rank_percentiles():
+def test_ktmpipe003_stage_quantiles_are_the_sla_definition():
     values = pd.Series([400, 100, None, 300, 200])
-    assert (nearest_rank(values, 0.5), nearest_rank(values, 0.9), nearest_rank(pd.Series([], dtype=float), 0.5)) == \
-        (200, 400, None)
+    assert (quantile(values, MEDIAN), quantile(values, P90), quantile(pd.Series([], dtype=float), MEDIAN)) == \
+        (250, 370, None), "the true median of four values, and the P90 between the third and the fourth"
 
 
 def test_ktmpipe004_cases_measured_by_an_evaluation_that_began_before_the_count_are_counted(tmp_path, store):

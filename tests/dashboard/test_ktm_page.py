@@ -3,6 +3,7 @@ refused the page and its callbacks."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -75,3 +76,21 @@ def test_ktmpage004_roles_in_chromium(dash_duo, site):
 def test_ktmpage005_the_menu_offers_the_page_only_to_who_may_open_it(site, who, offered):
     shell = site.client(who).get("/_dash-layout").text
     assert ("shell-nav-ktm" in shell) is offered
+
+
+def test_ktmpage006_stage_times_read_in_working_time_with_the_share_on_the_same_clock(site):
+    """Every KTM standard is working time: the median and P90 are written in working days and hours of the
+    calendar (never 24-hour days) and their share is the time used over the standard, both on that clock."""
+    from queries import ktm
+    parts = site.client("direktur").post(UPDATE, json=REFRESH).json["response"]
+    rows = parts["ktm-stages"]["children"]["props"]["children"][0]["props"]["data"]
+    times = ktm.stage_times(site.engine, 2026).set_index("step_key")
+    order = ["sosialisasi", "pendaftaran", "pembuatan_rekening", "pembuatan_ktm", "distribusi"]
+    assert len(rows) == len(times) == len(order)
+    for row, (_, stage) in zip(rows, times.loc[order].iterrows()):
+        for field in ("median", "p90"):
+            shown, share = row[field].rsplit(" (", 1)
+            assert "kerja" in shown and not re.search(r"\d hari(?! kerja)", shown), row
+            assert share == f"{round(100 * stage[f'{field}_s'] / stage['allowed_s'])}%)", row
+    distribution = rows[-1]["p90"]
+    assert "hari kerja" in distribution, "the three-working-day stage's P90 in working days"

@@ -73,3 +73,22 @@ def test_fmt006_standard_times_in_either_language(value, unit, indonesian, engli
 ])
 def test_fmt007_one_minus_sign_and_a_zero_is_a_zero(shown, expected):
     assert shown() == expected
+
+
+DAY = 7.5 * 3600
+"""A working day of the default calendar (37.5 hours over five days)."""
+
+
+@pytest.mark.parametrize("seconds, unit, indonesian, english", [
+    (3 * DAY + 3.4 * 3600, "working_days", "3 hari kerja 3 jam", "3 working days 3 hours"),
+    (DAY, "working_days", "1 hari kerja", "1 working day"),
+    (3 * DAY + 41 * 60, "working_days", "3 hari kerja 41 menit", "3 working days 41 minutes"),
+    (5400, "working_hours", "1 jam 30 menit kerja", "1 working hour 30 minutes"),
+    (25.9 * 3600, "calendar_days", "1 hari 1 jam", "1 day 1 hour"),
+    (30, "working_minutes", "30 detik kerja", "30 working seconds"),
+])
+def test_fmt008_time_used_is_written_in_the_clock_of_its_standard(seconds, unit, indonesian, english):
+    """Working time is cut into working days of the calendar, never into 24-hour days: 25.9 working hours
+    against '3 hari kerja' read as three working days and some hours."""
+    assert fmt.time_used(seconds, unit, int(DAY), "id") == indonesian
+    assert fmt.time_used(seconds, unit, int(DAY), "en") == english

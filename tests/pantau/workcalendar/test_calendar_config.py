@@ -61,3 +61,9 @@ def test_cfg003_bad_settings_name_the_problem(settings, message):
     with pytest.raises(ValidationError) as error:
         CalendarConfig.model_validate(settings)
     assert message in str(error.value)
+
+
+def test_cfg004_a_working_day_is_the_weeks_working_time_over_its_working_days():
+    week = {"monday": ["08:00", "12:00"], "tuesday": [["08:00", "12:00"], ["13:00", "17:00"]]}
+    assert CalendarConfig(working_hours=week).working_day_s == (4 + 8) * 3600 / 2
+    assert CalendarConfig().working_day_s == 37.5 * 3600 / 5, "the government week: 7.5 hours a day"
