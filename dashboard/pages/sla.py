@@ -22,7 +22,7 @@ from pantau.db import session_scope
 from pantau.models import utcnow
 from pantau.sla.context import SlaContext, sla_context
 from pantau.sla.measure import AT_RISK, BREACHED, WAITING
-from pantau.sla.periods import half_label, months_of, months_until, previous_half
+from pantau.sla.periods import half_label, months_of, previous_half
 from pantau.sla.scope import Scope, narrow, visible_sops, visible_steps
 from pantau.workflow.records import EventProblem, parse_event
 from pantau.workflow.store import EventConflict, store_events
@@ -147,11 +147,12 @@ def _refresh(sop, period, _tick, _saved):
                              queries.overall_compliance(engine, months_of(previous_half(report["period"])), scope),
                              trend, queries.open_counts(engine, now, scope), threshold, report["period"],
                              ctx.at_risk_share, fresh)
-    year = months_until(months[-1], 12)
+    # The filter's months only; an outside party's step is not counted in compliance, so it gets no row.
     labels = {(code, step.key): (f"{code} · " if len(report["sops"]) > 1 else "") + blocks.short_label(ctx, code, step)
               for code in (e["code"] for e in report["sops"]) for step in ctx.catalogue[code].steps
-              if step.time.unit.measurable and (scope is None or step.key in scope.get(code, ()))}
-    heat = figures.heat_map(queries.monthly_compliance(engine, year, scope, by="step"), year, labels)
+              if step.time.unit.measurable and not step.outside_party
+              and (scope is None or step.key in scope.get(code, ()))}
+    heat = figures.heat_map(queries.monthly_compliance(engine, months, scope, by="step"), months, labels)
     steps = blocks.step_frame(report)
     step_table = empty_state(t("No steps were completed in this half-year."),
                              t("Import events with `pantau import events`, connect a source database, "

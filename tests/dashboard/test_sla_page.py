@@ -198,3 +198,19 @@ def test_slap008_page_in_chromium_drills_down_from_an_open_step_to_its_timeline(
         browser.execute_script("arguments[0].click();", radio)
         wait.until(ready.text_to_be_present_in_element((By.ID, "sla-case"), "tahap dari waktu ke waktu"))
         assert browser.find_elements(By.CSS_SELECTOR, "#sla-case .main-svg")
+
+
+def test_slap010_the_heat_map_shows_the_filters_months_and_no_row_for_an_outside_partys_step(seeded):
+    """Januari–Juni chosen: six columns, those months; the kolegium's verification (KSO step 4, an outside
+    party's step that compliance does not count) has no blank row."""
+    from pantau.sla.periods import month_label, months_of
+    response = refresh(seeded, seeded.client("direktur"))
+    assert response.status_code == 200
+    figure = response.json["response"]["sla-heatmap"]["children"]["props"]["children"][0]["props"]["figure"]
+    trace, rows = figure["data"][0], figure["layout"]["yaxis"]["ticktext"]
+    assert trace["x"] == [month_label(month, "id") for month in months_of("2026-H1")]
+    catalogue = sla_context(seeded.settings).catalogue
+    outside = [step for step in catalogue["KSO"].steps if step.outside_party]
+    assert outside and any(row.startswith("KSO") for row in rows)
+    assert not [row for row in rows for step in outside if row.startswith("KSO") and step.name[:20] in row]
+    assert len(rows) == len(trace["z"])
