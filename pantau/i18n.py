@@ -36,3 +36,16 @@ def translate(text: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
 
 def normalise(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+class Refusal(ValueError):
+    """A refusal whose words a page can translate: the English message id and its values kept apart
+    (`str()` is the English text, for logs and the command line)."""
+
+    def __init__(self, message: str, **values: object):
+        super().__init__(message.format(**values) if values else message)
+        self.message, self.values = message, values
+
+    def say(self, lang: str) -> str:
+        """The refusal in `lang`."""
+        return translate(self.message, lang, **self.values)

@@ -218,7 +218,7 @@ def _resolve(_clicks, rows, selected, note):
                                 ip=flask.request.remote_addr)
             done = t("Case {case} resolved.", case=case.id)
     except CaseError as error:
-        return dbc.Alert(str(error), color="danger"), dash.no_update
+        return dbc.Alert(error.say(context.lang()), color="danger"), dash.no_update
     return dbc.Alert(done, color="success"), _cases()
 
 

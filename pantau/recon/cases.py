@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from pantau import audit, formatting
 from pantau.alerts import clear_condition, raise_alert
-from pantau.i18n import translate
+from pantau.i18n import Refusal, translate
 from pantau.models import ReconCase, utcnow
 
 from .config import ReconSettings
@@ -39,7 +39,7 @@ WHERE s.state IN ({credit_states})
 """
 
 
-class CaseError(ValueError):
+class CaseError(Refusal):
     """A resolution that cannot be made: unknown case, not open, or no note."""
 
 
@@ -79,11 +79,12 @@ def resolve_case(session: Session, case_id: int, *, user: str, note: str, ip: st
     """Close an open case with the bendahara's note, now unless ``at`` says when; the resolution is audit-logged."""
     case = session.get(ReconCase, case_id)
     if case is None:
-        raise CaseError(f"no reconciliation case {case_id}")
+        raise CaseError("No reconciliation case {case}.", case=case_id)
     if case.status != "open":
-        raise CaseError(f"case {case_id} is already {case.status} (by {case.resolved_by})")
+        raise CaseError("Case {case} is already resolved (by {by})." if case.status == "resolved"
+                        else "Case {case} is already closed (by {by}).", case=case_id, by=case.resolved_by)
     if not note or not note.strip():
-        raise CaseError("a resolution needs a note saying what was done")
+        raise CaseError("A resolution needs a note saying what was done.")
     case.status, case.resolved_at, case.resolved_by = "resolved", at or utcnow(), user
     case.resolution_note = note.strip()
     audit.record(session, user, "recon.case.resolve", f"recon_case:{case.id}",
