@@ -24,12 +24,7 @@ def _aware(at) -> datetime | None:
 
 def when_text(at, now: datetime | None = None) -> str:
     """The time alone on the reader's day (`03.59 WIB`), with the date on another day (`20 Nov 2026 09.59 WIB`)."""
-    at, now = _aware(at), now or utcnow()
-    if at is None:
-        return "–"
-    lang, tz = context.lang(), context.tz()
-    same_day = formatting.local(at, tz).date() == formatting.local(now, tz).date()
-    return formatting.clock(at, lang, tz) if same_day else formatting.moment(at, lang, tz)
+    return formatting.when(_aware(at), context.lang(), context.tz(), now or utcnow())
 
 
 def ago_text(at, now: datetime | None = None) -> str:

@@ -69,13 +69,13 @@ def test_exp001_defuse_writes_formula_starts_as_text(value, written):
 
 def test_exp002_a_formula_payer_name_downloads_as_text_in_csv_and_xlsx(site):
     client = site.client("bendahara")
-    rows = _csv_rows(_file(client.post(UPDATE, json=_payments("csv", "HYPERLINK")), "payments-download"))
+    rows = _csv_rows(_file(client.post(UPDATE, json=_payments("csv", "=HYPERLINK")), "payments-download"))
     header, found = rows[0], rows[1:]
     assert len(found) == 1
     payer = found[0][header.index("Pembayar") if "Pembayar" in header else 1]
     assert payer == "'" + FORMULA, found[0]
     assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
-    sheet = _sheets(_file(client.post(UPDATE, json=_payments("xlsx", "HYPERLINK")), "payments-download"))[0]
+    sheet = _sheets(_file(client.post(UPDATE, json=_payments("xlsx", "=HYPERLINK")), "payments-download"))[0]
     cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row if cell.value == FORMULA]
     assert len(cells) == 1, "the XLSX keeps the name exactly, as text"
     assert cells[0].data_type == "s" and cells[0].quotePrefix, "a string cell Excel keeps as text when edited"

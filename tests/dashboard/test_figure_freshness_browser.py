@@ -105,7 +105,7 @@ def test_figage002_a_stale_event_source_turns_the_workflow_figures_neutral_and_s
         with session_scope(site.engine) as session:
             session.delete(session.get(SourceStatus, (EVENT_SOURCE, "siakad")))
 
-    words = f"Tidak ada data baru sejak {formatting.clock(last, 'id', 'Asia/Jakarta')}"
+    words = f"Tidak ada data baru sejak {formatting.when(last, 'id', 'Asia/Jakarta')}"
     for title, ages in found:
         assert [classes for classes, _ in ages if "data-age-stale" in classes], f"{title!r} says {ages}"
         assert ages[0][1] == words, f"{title!r} says {ages[0][1]!r}"
@@ -123,7 +123,7 @@ def test_figage003_a_stale_bill_source_makes_the_bill_figures_neutral_and_leaves
         with session_scope(site.engine) as session:
             session.delete(session.get(SourceStatus, (BILL_SOURCE, "keuangan")))
 
-    words = f"Tidak ada data baru sejak {formatting.clock(last, 'id', 'Asia/Jakarta')}"
+    words = f"Tidak ada data baru sejak {formatting.when(last, 'id', 'Asia/Jakarta')}"
     for title in ("Tingkat pelunasan", "Tunggakan", "Ditagihkan", "Lunas dan belum lunas", "Tagihan"):
         assert found[title][0][1] == words, f"{title!r} says {found[title]}"
     assert "data-age-fresh" in found["Mutasi bank"][0][0], "the bank feed is read from the inbox, not the bills"

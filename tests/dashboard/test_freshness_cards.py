@@ -64,7 +64,7 @@ def test_fcard002_an_event_source_failing_for_longer_than_two_intervals_makes_th
             session.delete(session.get(SourceStatus, ("event_source", "siakad")))
 
     sla = card(response, "sla-H2H")
-    since = formatting.clock(last, "id", "Asia/Jakarta")
+    since = formatting.when(last, "id", "Asia/Jakarta")
     assert f"Tidak ada data baru sejak {since}" in sla
     assert "kpi-none" in sla and "kpi-good" not in sla and "kpi-bad" not in sla and "kpi-warn" not in sla
     assert "Tidak ada data baru: " in str(response["overview-attention"]["children"])

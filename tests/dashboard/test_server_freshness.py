@@ -82,7 +82,7 @@ def test_fresh001_a_monitor_nobody_checks_any_more_is_not_shown_as_normal(web, d
     response = client.post(UPDATE, json=OVERVIEW).json["response"]
 
     old = tile_of(response["server-tiles"]["children"], demo_like["old"])
-    since = formatting.clock(demo_like["last"], "id", "Asia/Jakarta")
+    since = formatting.when(demo_like["last"], "id", "Asia/Jakarta")
     assert f"Tidak ada data baru sejak {since}" in old
     assert "Normal" not in old and "kpi-none kpi-stale" in old and "kpi-good" not in old
     assert "Tidak ada data baru" in old, "its badge says so too, in a neutral colour"
