@@ -17,7 +17,7 @@ from pantau import formatting
 from queries.freshness import last_update
 from queries.sources import heartbeat
 
-from . import access, auth, context, ids
+from . import a11y, access, auth, context, ids
 
 GROUP_ORDER = ("Overview", "Operations", "Finance", "Services & SOPs", "Administration")
 ROLE_NAMES = {
@@ -36,14 +36,16 @@ def layout() -> html.Div:
         return html.Div(dcc.Location(id=ids.SHELL_LOCATION, href="/login", refresh=True))
     return html.Div(
         [
+            a11y.skip_link(),
             dcc.Location(id=ids.SHELL_LOCATION),
             dcc.Interval(id=ids.SHELL_TICK, interval=tick_ms()),
+            a11y.words(),
             _header(user),
             html.Div(
                 [
                     dbc.Collapse(_navigation(user), id=ids.SHELL_NAV, className="shell-nav d-md-block"),
                     html.Main([html.Div(id=ids.SHELL_BANNER, role="status"), dash.page_container],
-                              className="shell-main"),
+                              className="shell-main", id=a11y.MAIN_ID, tabIndex=-1),
                 ],
                 className="shell-body",
             ),

@@ -9,7 +9,7 @@ TEMPLATE = "pantau"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
 COLOURS = {
     "good": "#1a7f4b",
-    "warn": "#b26a00",
+    "warn": "#9c5d00",  # amber, 5.3:1 on white: readable as text (WCAG AA)
     "bad": "#c0392b",
     "muted": "#6c757d",
     "primary": "#0b5394",

@@ -45,7 +45,8 @@ def layout(**_query) -> html.Div:
         [
             dbc.Col(dbc.Input(id=NAME, placeholder=t("Username")), md=3),
             dbc.Col(dbc.Input(id=FULL_NAME, placeholder=t("Full name")), md=3),
-            dbc.Col(dbc.Select(id=ROLE, options=role_options, value="operator"), md=2),
+            dbc.Col([dbc.Label(t("Role"), html_for=ROLE, className="visually-hidden"),
+                     dbc.Select(id=ROLE, options=role_options, value="operator")], md=2),
             dbc.Col(dbc.Input(id=UNIT, placeholder=t("Unit (operators)")), md=2),
             dbc.Col(dbc.Button([html.I(className="bi bi-person-plus me-1"), t("Add user")], id=ADD,
                                color="primary", className="w-100"), md=2),
@@ -72,6 +73,7 @@ def layout(**_query) -> html.Div:
             masters.prodi_card(),
             dbc.Card(dbc.CardBody([
                 html.H2(t("Audit log"), className="h5"),
+                dbc.Label(t("Actions shown"), html_for=AUDIT_FILTER, className="visually-hidden"),
                 dbc.Select(id=AUDIT_FILTER, value="all", className="mb-2 w-auto", options=[
                     {"label": t("All actions"), "value": "all"},
                     {"label": t("Log-ins"), "value": "login"},

@@ -51,11 +51,13 @@ def kind_card() -> dbc.Card:
                  "[[bill_kinds]] in the configuration adds kinds; an edit here wins over it."),
                className="small text-body-secondary"),
         dbc.Row([
-            dbc.Col(dbc.Select(id=KIND, options=kind_options(), placeholder=t("Choose a bill kind")), md=4),
+            dbc.Col([dbc.Label(t("Bill kind"), html_for=KIND, className="visually-hidden"),
+                     dbc.Select(id=KIND, options=kind_options(), placeholder=t("Choose a bill kind"))], md=4),
             dbc.Col(dbc.Input(id=KIND_NAME_ID, placeholder=t("Name in Indonesian")), md=4),
             dbc.Col(dbc.Input(id=KIND_NAME_EN, placeholder=t("Name in English")), md=4),
-            dbc.Col(dbc.Select(id=KIND_GROUP, options=[{"label": row.name, "value": row.code}
-                                                       for row in groups.itertuples()]), md=4),
+            dbc.Col([dbc.Label(t("Kind group"), html_for=KIND_GROUP, className="visually-hidden"),
+                     dbc.Select(id=KIND_GROUP, options=[{"label": row.name, "value": row.code}
+                                                     for row in groups.itertuples()])], md=4),
             dbc.Col(dbc.Checklist(id=KIND_FLAGS, inline=True, value=[],
                                   options=[{"label": t(label), "value": flag} for flag, label in FLAGS]), md=6),
             dbc.Col(dbc.Button(t("Save bill kind"), id=KIND_SAVE, color="primary", className="w-100"), md=2),
@@ -71,9 +73,12 @@ def prodi_card() -> dbc.Card:
         html.P(t("Programmes a bill sync created from the codes in bill rows have no name yet: they are listed "
                  "first. A source's prodi_query names them too."), className="small text-body-secondary"),
         dbc.Row([
-            dbc.Col(dbc.Select(id=PRODI, options=prodi_options(), placeholder=t("Choose a study programme")), md=6),
+            dbc.Col([dbc.Label(t("Study programme"), html_for=PRODI, className="visually-hidden"),
+                     dbc.Select(id=PRODI, options=prodi_options(), placeholder=t("Choose a study programme"))],
+                    md=6),
             dbc.Col(dbc.Input(id=PRODI_NAME, placeholder=t("Name")), md=6),
-            dbc.Col(dbc.Select(id=PRODI_JENJANG, options=[{"label": level, "value": level} for level in JENJANG]),
+            dbc.Col([dbc.Label(t("Degree level"), html_for=PRODI_JENJANG, className="visually-hidden"),
+                     dbc.Select(id=PRODI_JENJANG, options=[{"label": level, "value": level} for level in JENJANG])],
                     md=2),
             dbc.Col(dbc.Input(id=PRODI_JURUSAN, placeholder=t("Jurusan")), md=4),
             dbc.Col(dbc.Input(id=PRODI_FAKULTAS, placeholder=t("Faculty (if any)")), md=4),

@@ -36,7 +36,8 @@ def service_form(monitors: pd.DataFrame) -> dbc.Row:
     t = context.t
     choices = [{"label": name, "value": str(key)} for key, name in zip(monitors["monitor_id"], monitors["monitor"])]
     return dbc.Row([
-        dbc.Col(dbc.Select(id=MONITOR, options=choices, value=choices[0]["value"] if choices else None), md=3),
+        dbc.Col([dbc.Label(t("Monitor"), html_for=MONITOR, className="visually-hidden"),
+                 dbc.Select(id=MONITOR, options=choices, value=choices[0]["value"] if choices else None)], md=3),
         dbc.Col(dbc.Input(id=LABEL, placeholder=t("Public label"), maxLength=80), md=3),
         dbc.Col(dbc.Input(id=LABEL_EN, placeholder=t("English label (optional)"), maxLength=80), md=2),
         dbc.Col(dbc.Input(id=POSITION, type="number", value=0, min=0, max=999, placeholder=t("Order")), md=1),
@@ -64,8 +65,11 @@ def post_form(incidents: pd.DataFrame) -> html.Div:
     states = [{"label": t(STATE_NAMES[state]), "value": state} for state in PUBLIC_STATES]
     return html.Div([
         dbc.Row([
-            dbc.Col(dbc.Select(id=INCIDENT, options=choices, value=choices[0]["value"] if choices else None), md=6),
-            dbc.Col(dbc.Select(id=STATE, options=states, value=PUBLIC_STATES[0]), md=3),
+            dbc.Col([dbc.Label(t("Incident"), html_for=INCIDENT, className="visually-hidden"),
+                     dbc.Select(id=INCIDENT, options=choices, value=choices[0]["value"] if choices else None)],
+                    md=6),
+            dbc.Col([dbc.Label(t("State"), html_for=STATE, className="visually-hidden"),
+                     dbc.Select(id=STATE, options=states, value=PUBLIC_STATES[0])], md=3),
         ], className="g-2 mb-2"),
         dbc.Row([
             dbc.Col(dbc.Input(id=TITLE, placeholder=t("Title"), maxLength=120), md=6),

@@ -63,7 +63,11 @@ def host_now(reading: pd.Series | None, disk_limit: float, interval_s: float | N
             html.Div([html.Span(mount, className="font-monospace"),
                       html.Span(formatting.percent(used / 100, lang, 0))],
                      className="d-flex justify-content-between small"),
-            dbc.Progress(value=used, color=colour, style={"height": "0.5rem"}, className="mb-2"),
+            # Bootstrap's bar, named: dbc.Progress passes no aria-label to the element with role=progressbar.
+            html.Div(html.Div(className=f"progress-bar bg-{colour}", style={"width": f"{min(max(used, 0), 100)}%"}),
+                     className="progress mb-2", style={"height": "0.5rem"}, role="progressbar",
+                     **{"aria-label": t("Disk {mount} used", mount=mount), "aria-valuenow": round(used),
+                        "aria-valuemin": 0, "aria-valuemax": 100}),
         ]))
     processes = [
         dbc.Badge([html.I(className=f"bi bi-{'check-circle-fill' if alive else 'x-octagon-fill'} me-1"), name,
