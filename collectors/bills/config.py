@@ -4,11 +4,11 @@ A source is either the application's database (``url`` and a mapping ``query`` r
 an export file (``file``, CSV or XLSX) read whole on each run. The query (or the file's header,
 through ``columns``) names its columns as Pantau's bill fields:
 
-required  ``source_key`` (the bill number), ``kind`` (registrasi, herregistrasi, sipenmatu),
-          ``amount``, ``va_number``, ``due_date``, ``semester``
-optional  ``payer_name``, ``nim``, ``reg_no``, ``prodi`` (programme code), ``angkatan``, ``paid``,
-          ``paid_at``, ``paid_amount``, and ``updated_at`` (the change time the sync follows;
-          named by ``updated_column``)
+required  ``source_key`` (the bill number), ``kind`` (a bill kind's code), ``amount``, ``semester``
+optional  ``va_number`` and ``due_date`` (none for a bill paid at the counter or by transfer), ``issued_on``
+          (the issue date; else the day the bill is first synced), ``payer_name``, ``nim``, ``reg_no``,
+          ``prodi`` (programme code), ``angkatan``, ``paid``, ``paid_at``, ``paid_amount``, and ``updated_at``
+          (the change time the sync follows; named by ``updated_column``)
 
 Times without an offset are in the source's ``timezone`` (WIB, WITA, WIT, UTC or an IANA name; default the
 campus's); a MariaDB/MySQL source's session is set to that zone, so its TIMESTAMP columns (kept in UTC) read
@@ -42,9 +42,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pantau.recon.config import section_error
 from pantau.settings import Settings
 
-REQUIRED = ("source_key", "kind", "amount", "va_number", "due_date", "semester")
+REQUIRED = ("source_key", "kind", "amount", "semester")
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-OPTIONAL = ("payer_name", "nim", "reg_no", "prodi", "angkatan", "paid", "paid_at", "paid_amount", "updated_at")
+OPTIONAL = ("va_number", "due_date", "issued_on", "payer_name", "nim", "reg_no", "prodi", "angkatan", "paid",
+            "paid_at", "paid_amount", "updated_at")
 
 
 class BillSource(BaseModel):

@@ -260,6 +260,6 @@ def _year(value: object, name: str) -> int:
 
 
 PARSERS = {
-    "kind": _kind, "amount": _money, "paid_amount": _money, "va_number": _va, "due_date": _day,
+    "kind": _kind, "amount": _money, "paid_amount": _money, "va_number": _va, "due_date": _day, "issued_on": _day,
     "paid": _flag, "paid_at": _moment, "updated_at": _moment, "angkatan": _year,
 }

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import Connection, delete, func, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pantau.models import Applicant, Bill, BillQuarantine, Student
@@ -25,14 +25,15 @@ def watermark(connection: Connection, source: str) -> datetime | None:
 
 
 def upsert(connection: Connection, records: pd.DataFrame, source: str, now: datetime,
-           space: str | None = None) -> int:
+           space: str | None = None, today: date | None = None) -> int:
     """Insert or update ``records`` (from :func:`records.normalise`) as bills of ``source`` in the key
     space ``space`` (the source's own when None); returns the bills written.
 
     A bill is its number in its key space: the same number from a source of another key space is
     another bill. An existing bill is rewritten only when one of its fields differs, so a sync that
     reads a row again (at its watermark, or a whole export) writes nothing for it. A bill that was
-    deleted and comes back is live again.
+    deleted and comes back is live again. A bill's ``issued_on`` is the source's issue date when the row gives
+    one, else it keeps the one it has, and a new bill without one is issued on ``today`` (its first sync).
     """
     if records.empty:
         return 0
@@ -40,16 +41,23 @@ def upsert(connection: Connection, records: pd.DataFrame, source: str, now: date
     insert = _INSERTS[connection.dialect.name](Bill)
     changed = [getattr(Bill, name).is_distinct_from(getattr(insert.excluded, name)) for name in MUTABLE]
     changed.append(Bill.deleted_at.is_not(None))
+    changed.append(and_(insert.excluded.issued_on.is_not(None),
+                        Bill.issued_on.is_distinct_from(insert.excluded.issued_on)))
     statement = insert.on_conflict_do_update(
         index_elements=["source_key", "key_space"],
         set_={**{name: getattr(insert.excluded, name) for name in MUTABLE}, "source": insert.excluded.source,
-              "synced_at": insert.excluded.synced_at, "deleted_at": None},
+              "synced_at": insert.excluded.synced_at, "deleted_at": None,
+              "issued_on": func.coalesce(insert.excluded.issued_on, Bill.issued_on)},
         where=or_(*changed),
     ).returning(Bill.id)
-    written = 0
+    written: list[int] = []
     for first in range(0, len(rows), BATCH):
-        written += len(connection.execute(statement, rows[first:first + BATCH]).all())
-    return written
+        written.extend(connection.scalars(statement, rows[first:first + BATCH]))
+    undated = (today or now.date()) if any(row["issued_on"] is None for row in rows) else None
+    for first in range(0, len(written) if undated else 0, BATCH):
+        connection.execute(update(Bill).where(Bill.id.in_(written[first:first + BATCH]), Bill.issued_on.is_(None))
+                           .values(issued_on=undated))
+    return len(written)
 
 
 def mark_deleted(connection: Connection, source: str, present: set[str], now: datetime,
@@ -89,6 +97,7 @@ def _rows(connection: Connection, records: pd.DataFrame, source: str, space: str
             "prodi_id": prodi.get(record.prodi) or student_prodi, "angkatan": record.angkatan or student_year,
             "nim": record.nim, "prodi_code": record.prodi or "", "semester": record.semester,
             "amount": record.amount, "va_number": record.va_number, "due_date": record.due_date,
+            "issued_on": record.issued_on,
             "app_paid": bool(record.paid), "app_paid_at": record.paid_at, "app_paid_amount": record.paid_amount,
             "source_updated_at": record.updated_at, "synced_at": now, "deleted_at": None,
         })

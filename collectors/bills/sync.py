@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -144,7 +145,8 @@ def sync_source(store: Engine, source: BillSource, default_zone: str, *, now: da
             raise masters.problems[0]
         mastered = store_prodi(connection, masters.prodi, source.name)
         mastered += store_students(connection, masters.students, source.name)
-        written = upsert(connection, records, source.name, now, source.space)
+        written = upsert(connection, records, source.name, now, source.space,
+                         today=now.astimezone(ZoneInfo(zone)).date())
         deleted = mark_deleted(connection, source.name, present, now, source.space)
         filled = backfill(connection, source.name)
         if quarantine:

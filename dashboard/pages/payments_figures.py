@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from dash import html
 
 from pantau import formatting, semesters
 
@@ -100,4 +101,6 @@ def ageing(frame: pd.DataFrame, matched: int):
                               customdata=notes, hovertemplate="%{y}: %{customdata}<extra></extra>"))
     figure.update_yaxes(autorange="reversed", automargin=True)
     figure.update_xaxes(title_text=t("Outstanding (Rp)"), nticks=4, **graph.RUPIAH_TICKS)
-    return graph.graph(_layout(figure, t("Ageing of unpaid bills")))
+    return html.Div([graph.graph(_layout(figure, t("Ageing of unpaid bills"))),
+                     html.P(t("Bills without a due date are counted from their issue date."),
+                            className="text-muted small mb-0")])

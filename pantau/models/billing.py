@@ -36,7 +36,9 @@ class Bill(Base):
     wrote the row; ``source_updated_at`` is the source's own change time, the watermark of the next
     incremental sync. ``kind`` is a :class:`~pantau.models.kinds.BillKind` code. ``nim`` and ``prodi_code``
     are what the source gave ('' when it gave no programme; NULL for bills synced before they were kept), so
-    a later sync can fill ``student_id`` and ``prodi_id`` once the student or programme is known. Its
+    a later sync can fill ``student_id`` and ``prodi_id`` once the student or programme is known. A bill paid
+    at the counter or by transfer has no ``va_number`` and may have no ``due_date``; ``issued_on`` is the
+    source's issue date, else the day it was first synced, and ageing counts an undated bill from it. Its
     reconciliation state is in :class:`~pantau.models.bank.BillState`.
     """
 
@@ -66,8 +68,9 @@ class Bill(Base):
     prodi_code: Mapped[str | None] = mapped_column(String(16))
     semester: Mapped[str] = mapped_column(String(8))
     amount: Mapped[Decimal] = mapped_column(Money)
-    va_number: Mapped[str] = mapped_column(String(32))
-    due_date: Mapped[date] = mapped_column(Date)
+    va_number: Mapped[str | None] = mapped_column(String(32))
+    due_date: Mapped[date | None] = mapped_column(Date)
+    issued_on: Mapped[date | None] = mapped_column(Date, default=lambda: utcnow().date())
     app_paid: Mapped[bool] = mapped_column(default=False)
     app_paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     app_paid_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))

@@ -50,10 +50,11 @@ FROM (
        FROM bills b WHERE b.source_key = t.bill_ref AND b.deleted_at IS NULL) END,
     (SELECT MIN(
         (CASE WHEN b.amount = t.amount THEN 0 ELSE 4 END
-         + CASE WHEN b.due_date >= t.value_date THEN 0 ELSE 2 END) * {preference}
-        + CASE WHEN b.due_date >= t.value_date THEN {due_day} ELSE {last_day} - {due_day} END * {id_span}
+         + CASE WHEN COALESCE(b.due_date, b.issued_on) >= t.value_date THEN 0 ELSE 2 END) * {preference}
+        + CASE WHEN COALESCE(b.due_date, b.issued_on) >= t.value_date THEN {due_day} ELSE {last_day} - {due_day} END
+          * {id_span}
         + b.id)
-     FROM bills b WHERE b.va_number = t.va_number AND b.deleted_at IS NULL)
+     FROM bills b WHERE t.va_number IS NOT NULL AND b.va_number = t.va_number AND b.deleted_at IS NULL)
   ) AS code
   FROM bank_transactions t
   WHERE t.direction = 'credit' AND t.is_reversal = false AND t.payment_id IS NULL{{new}}{fence}
@@ -62,9 +63,10 @@ FROM (
 """Each credit with its bill and whether it pays exactly the bill's amount. The bill is found in one
 indexed look-up that returns a code: the preference digit (4 when the amounts differ, plus 2 when
 paid after the due date), the due day and the bill's id, so MIN picks the preferred bill and the
-code says whether its amount was matched without reading the bill again. A bill number two sources both
-use (two bills) gives the one of the credit's amount, else the older one. The fence keeps the inner
-query apart, so the look-up runs once per credit rather than once per use of its code."""
+code says whether its amount was matched without reading the bill again. A bill without a VA (paid at the
+counter or by transfer) is reached only by its number; a bill without a due date counts from its issue date.
+A bill number two sources both use (two bills) gives the one of the credit's amount, else the older one. The
+fence keeps the inner query apart, so the look-up runs once per credit rather than once per use of its code."""
 
 AGG_SQL = """
 SELECT bill_id, received_all - CASE WHEN exact_n > 1 THEN (exact_n - 1) * exact_amount ELSE 0 END AS received,
@@ -212,7 +214,7 @@ def match(connection: Connection, now: datetime, *, full: bool = True) -> tuple[
     none may be partial: it links only the credits with no state yet, and classifies again only the
     bills they reached, with those bills' earlier credits (whose links cannot have changed).
     """
-    due_day = day_number(connection, "b.due_date")
+    due_day = day_number(connection, "COALESCE(b.due_date, b.issued_on)")
     link = LINK_SQL.format(preference=PREFERENCE_SPAN, id_span=ID_SPAN, last_day=LAST_DAY, due_day=due_day,
                            fence=fence(connection))
     if full:

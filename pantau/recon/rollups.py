@@ -21,7 +21,10 @@ APP_STATE = "CASE WHEN b.app_paid THEN 'paid' WHEN b.app_paid_amount > 0 THEN 'p
 PAID = f"CASE WHEN b.app_paid THEN b.amount ELSE {smaller('b.app_paid_amount', 'b.amount')} END"
 COLUMNS = ("INSERT INTO bill_rollups (semester, kind, prodi_id, angkatan, due_date, paid_on, app_state, recon_state,"
            " bills, billed, paid, received)")
-KEYS = "b.semester, b.kind, b.prodi_id, b.angkatan, b.due_date, {paid_on}, {app_state}"
+DUE = "COALESCE(b.due_date, b.issued_on)"
+"""A bill's due date in the rollups: a bill without one is due from its issue date (ageing and arrears count
+from it)."""
+KEYS = f"b.semester, b.kind, b.prodi_id, b.angkatan, {DUE}, {{paid_on}}, {{app_state}}"
 
 REBUILD_SQL = f"""{COLUMNS}
 SELECT {KEYS}, s.state, COUNT(*), SUM(b.amount), SUM({{paid}}), SUM(s.received)
@@ -65,7 +68,8 @@ def packing(connection: Connection, zone: str, now: datetime) -> tuple[str, list
     as some other group.
     """
     ranges = connection.exec_driver_sql(
-        f"SELECT semester, {JDN.format('MIN(due_date)')}, {JDN.format('MAX(due_date)')} FROM bills GROUP BY semester"
+        f"SELECT semester, {JDN.format('MIN(COALESCE(due_date, issued_on))')}, "
+        f"{JDN.format('MAX(COALESCE(due_date, issued_on))')} FROM bills GROUP BY semester"
     ).all()
     combos = connection.exec_driver_sql("SELECT DISTINCT kind, prodi_id, angkatan FROM bills").all()
     if not ranges:
@@ -92,7 +96,7 @@ def packing(connection: Connection, zone: str, now: datetime) -> tuple[str, list
         ("kind", *listed("kind", "b.kind", sorted({c[0] for c in combos}))),
         ("prodi_id", *ranged("b.prodi_id", [c[1] for c in combos])),
         ("angkatan", *ranged("b.angkatan", [c[2] for c in combos])),
-        ("due_date", f"{JDN.format('b.due_date')} - {due_low}", f"date({{d}} + {due_low})", due_span),
+        ("due_date", f"{JDN.format(DUE)} - {due_low}", f"date({{d}} + {due_low})", due_span),
         ("paid_on", f"CASE WHEN b.app_paid THEN COALESCE({paid_day}, 0) ELSE 0 END", "date(NULLIF({d}, 0))", 2**22),
         ("app_state", *listed("app", APP_STATE, ["paid", "partial", "unpaid"])),
         ("recon_state", *listed("recon", "s.state", list(RECON_STATES))),

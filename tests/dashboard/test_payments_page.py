@@ -74,8 +74,9 @@ def test_paypage002_the_answer_first_then_the_figures(site, role):
     parts = client.post(UPDATE, json=REFRESH).json["response"]
     summary = str(parts["payments-summary"]["children"])
     assert "Tingkat pelunasan" in summary and "Tunggakan" in summary and "Kasus rekonsiliasi lewat 1x24 jam" in summary
-    ageing = parts["payments-ageing"]["children"]["props"]["children"][0]["props"]["figure"]
-    assert ageing["layout"]["title"]["text"] == "Umur tagihan belum lunas"
+    chart, note = parts["payments-ageing"]["children"]["props"]["children"][0]["props"]["children"]
+    assert chart["props"]["figure"]["layout"]["title"]["text"] == "Umur tagihan belum lunas"
+    assert note["props"]["children"] == "Tagihan tanpa jatuh tempo dihitung sejak tanggal terbit"
     bars = client.post(UPDATE,
                        json=PAID).json["response"]["payments-paid"]["children"]["props"]["children"][0]["props"]["figure"]
     assert [trace["name"] for trace in bars["data"]] == ["Lunas", "Dibayar sebagian", "Belum lunas"]

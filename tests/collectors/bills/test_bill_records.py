@@ -52,7 +52,7 @@ def test_br004_dates_and_times_in_the_sources_zone():
     ("amount", "1,500,000.00", "not an amount"),
     ("due_date", "maret", "not a date"),
     ("paid", "mungkin", "not a paid flag"),
-    ("va_number", None, "required value missing"),
+    ("amount", None, "required value missing"),
     ("source_key", "X" * 41, "longer than 40 characters"),
 ])
 def test_br005_a_bad_value_names_source_row_field_and_value(field, value, reason):
@@ -61,6 +61,17 @@ def test_br005_a_bad_value_names_source_row_field_and_value(field, value, reason
     error = caught.value
     assert (error.source, error.row, error.field) == ("keuangan", "line 2", field)
     assert reason in str(error) and str(error).startswith("bill source 'keuangan' line 2, field " + field)
+
+
+def test_br007_a_counter_bill_needs_no_va_and_no_due_date_and_may_give_its_issue_date():
+    record = _one(va_number="  ", due_date=None)
+    assert (record["va_number"], record["due_date"], record["issued_on"]) == (None, None, None)
+    bare = normalise(pd.DataFrame([{k: v for k, v in BASE.items() if k not in ("va_number", "due_date")}],
+                                  dtype=object), "loket", "Asia/Jakarta", ["x"]).iloc[0]
+    assert (bare["va_number"], bare["due_date"]) == (None, None)
+    assert _one(issued_on="02/01/2026")["issued_on"] == date(2026, 1, 2)
+    with pytest.raises(BillDataError, match="field issued_on, value 'kemarin': not a date"):
+        _one(issued_on="kemarin")
 
 
 def test_br006_a_missing_column_and_a_repeated_bill_are_refused():

@@ -143,13 +143,13 @@ def test_shape002_legacy_charges_become_bills_numbered_by_nim_semester_and_charg
     source = documented_source("legacy-toml", app, max_bad_percent=50)
     report = sync_source(store, source, ZONE, now=T1, quarantine=True)
     assert (report.written, report.quarantined) == (4, [])
-    ganjil, genap = date(2025, 8, 29), date(2026, 2, 27)
-    assert live_bills(store) == {
-        "2301010001-20251-SPP": ("herregistrasi", "20251", 2023, "2301010001", ganjil, True, R(4000000), R(4000000)),
-        "2301010001-20252-SPP": ("herregistrasi", "20252", 2023, "2301010001", genap, False, R(4000000), R(0)),
-        "2501010002-20251-DU": ("registrasi", "20251", 2025, "2501010002", ganjil, True, R(2500000), R(2500000)),
-        "2501010002-20251-SPP": ("herregistrasi", "20251", 2025, "2501010002", ganjil, True, R(3500000), R(3500000)),
+    assert live_bills(store) == {  # no VA, no due date: paid at the counter
+        "2301010001-20251-SPP": ("herregistrasi", "20251", 2023, None, None, True, R(4000000), R(4000000)),
+        "2301010001-20252-SPP": ("herregistrasi", "20252", 2023, None, None, False, R(4000000), R(0)),
+        "2501010002-20251-DU": ("registrasi", "20251", 2025, None, None, True, R(2500000), R(2500000)),
+        "2501010002-20251-SPP": ("herregistrasi", "20251", 2025, None, None, True, R(3500000), R(3500000)),
     }
+    assert set(stored(store, Bill.issued_on).values()) == {date(2026, 1, 10)}  # issued on the first sync (WIB)
     paid_at = stored(store, Bill.app_paid_at)  # the later receipt by date (02/08 after 30/07), midnight WIB
     assert paid_at["2501010002-20251-SPP"] == datetime(2025, 8, 1, 17, 0, tzinfo=UTC)
     assert paid_at["2301010001-20251-SPP"] == datetime(2025, 8, 13, 17, 0, tzinfo=UTC)
@@ -176,8 +176,9 @@ def test_shape002_legacy_charges_become_bills_numbered_by_nim_semester_and_charg
     assert report.quarantined == [] and report.written == 2
     bills = live_bills(store)
     assert bills["2501010002-20251-DU"][5:] == (True, R(2500000), R(2500000))
-    assert bills["2501010002-20252-SPP"] == ("herregistrasi", "20252", 2025, "2501010002", genap, False, R(3500000),
-                                             R(0))
+    assert bills["2501010002-20252-SPP"] == ("herregistrasi", "20252", 2025, None, None, False, R(3500000), R(0))
+    issued = stored(store, Bill.issued_on)  # a later sync keeps the first day; a bill new at T3 is issued then
+    assert (issued["2301010001-20251-SPP"], issued["2501010002-20252-SPP"]) == (date(2026, 1, 10), date(2026, 1, 12))
 
 
 @pytest.mark.postgres  # the billing service of shape (c) is one of the sources
