@@ -254,6 +254,8 @@ def paid_unpaid(engine: Engine, *, by: str, bills: BillFilter = BillFilter(), la
         names = bill_labels.prodi_names(engine, lang)
         labels = {code: names[int(pid)] for pid, code in zip(codes["id"], codes["code"])}
         frame["group"] = frame["group"].map(dict(zip(codes["id"], codes["code"])))
+    elif by == "angkatan":
+        frame["group"] = frame["group"].astype("Int64")  # a year, not 2023.0 beside the bills without one
     missing = int(frame.loc[frame["group"].isna(), "bills"].sum()) if not frame.empty else 0
     frame["label"] = [bill_labels.unknown(by, missing, lang) if pd.isna(group) else labels.get(group, str(group))
                       for group in frame["group"]]
@@ -394,7 +396,9 @@ def bill_rows(engine: Engine, *, bills: BillFilter = BillFilter(), state: str | 
     if term:
         query = query.where(or_(*(_starts_with(engine, func.lower(column), term)
                                   for column in (Bill.source_key, Bill.va_number, Bill.payer_name))))
-    return read_frame(engine, query)
+    frame = read_frame(engine, query)
+    frame["angkatan"] = frame["angkatan"].astype("Int64")  # whole years in the table and the downloads
+    return frame
 
 
 def _starts_with(engine: Engine, expression, term: str):

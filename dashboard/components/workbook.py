@@ -83,10 +83,13 @@ def _writable(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _column_formats(frame: pd.DataFrame) -> dict[str, Format]:
-    """Columns of calendar days (Python dates, which pandas keeps as objects) shown without a time; text
-    columns with the quote prefix (kept as text even when a cell is edited)."""
+    """Columns of calendar days (Python dates, which pandas keeps as objects) shown without a time; whole
+    numbers without decimals; text columns with the quote prefix (kept as text even when a cell is edited)."""
     formats = {}
     for column in frame.columns:
+        if pd.api.types.is_integer_dtype(frame[column].dtype):
+            formats[str(column)] = Format().set_num_format("0")  # whole numbers (years, counts), never 2023.0
+            continue
         if frame[column].dtype != object:
             if pd.api.types.is_string_dtype(frame[column].dtype):
                 formats[str(column)] = Format().set_quote_prefix()

@@ -42,3 +42,10 @@ def test_wb003_an_aware_datetime_is_refused_not_shifted():
     frame = pd.DataFrame({"due_at": pd.to_datetime(["2026-03-03 10:12"]).tz_localize("Asia/Jakarta")})
     with pytest.raises(ValueError, match="sheet 'open', column 'due_at'"):
         xlsx({"open": frame})
+
+
+def test_wb004_whole_number_columns_show_without_decimals_even_with_empty_cells():
+    frame = pd.DataFrame({"Angkatan": pd.Series([2023, None], dtype="Int64"), "Nilai": [1.5, 2.25]})
+    sheet = load_workbook(io.BytesIO(xlsx({"s": frame}))).worksheets[0]
+    assert sheet.cell(2, 1).value == 2023 and sheet.cell(2, 1).number_format == "0"
+    assert sheet.cell(3, 1).value is None and sheet.cell(2, 2).number_format != "0"

@@ -166,3 +166,20 @@ def test_qp011_the_page_opens_on_the_calendar_semester_not_next_years_admissions
 
     assert payments.current_semester(store, date(2026, 12, 2)) == "20261"
     assert payments.current_semester(store, date(2026, 1, 15)) == "20271"  # no 20251 bills: the busiest near by
+
+
+def test_qp012_intake_years_are_whole_numbers_beside_bills_without_one(ledger):
+    """A bill without an angkatan must not turn the others' years into 2024.0 (chart labels, table, downloads)."""
+    with session_scope(ledger) as session:
+        session.add(Bill(source="test", source_key="G", kind="registrasi", payer_name="Mahasiswa G", semester="20252",
+                         prodi_id=None, angkatan=None, amount=Decimal(100_000), va_number="VAG",
+                         due_date=date(2026, 3, 1), app_paid=False, app_paid_amount=Decimal(0),
+                         synced_at=NOW + timedelta(minutes=1)))
+    reconcile(ledger, Settings(), now=NOW + timedelta(minutes=2))
+    by_year = payments.paid_unpaid(ledger, by="angkatan")
+    years = by_year.dropna(subset=["group"])
+    assert set(years["label"]) == {"2024"} and years["group"].tolist() == [2024] * len(years)
+    assert by_year["group"].isna().sum() == 1
+    rows = payments.bill_rows(ledger)
+    assert rows["angkatan"].dropna().tolist() == [2024] * 6 and rows["angkatan"].isna().sum() == 1
+    assert "2024.0" not in rows.to_csv(index=False)
