@@ -20,10 +20,11 @@ log = logging.getLogger(__name__)
 
 
 def install(server: flask.Flask) -> None:
-    server.register_error_handler(Exception, _answer)
+    server.register_error_handler(Exception, answer)
 
 
-def _answer(error: Exception):
+def answer(error: Exception):
+    """400 for a callback that failed on its input; any other route's error goes on to Flask (a 500)."""
     if isinstance(error, HTTPException):
         return error
     if flask.request.path != CALLBACK_PATH:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError
 
 from pantau import dbfault
 
-from . import context
+from . import callback_errors, context
 
 RETRY_AFTER_S = 30
 CALLBACK_PATH = "/_dash-update-component"
@@ -34,9 +34,9 @@ def install(server: flask.Flask) -> None:
 
 
 def answer(error: Exception):
-    """The 503 for a store fault; any other database error is left to the other handlers (a 500 in the log)."""
+    """The 503 for a store fault; any other database error is a request's (a callback's 400) or a 500."""
     if not dbfault.is_store_fault(error):
-        raise error
+        return callback_errors.answer(error)
     log.warning("%s", dbfault.describe(error, context.settings().resolved_database_url))
     t = context.t
     message = t("Pantau is under maintenance: its database cannot be reached. Please try again in a few minutes.")

@@ -14,10 +14,21 @@ def masked_url(url: str) -> str:
         return "(unreadable database URL)"
 
 
+_FAULT_WORDS = ("connect", "connection", "unable to open database", "no such table", "does not exist",
+                "database is locked", "disk i/o error", "readonly database", "timeout", "timed out",
+                "the database system is", "authentication failed", "server closed", "terminating")
+"""What the drivers say when the store itself fails (SQLite, psycopg), as opposed to a query's values (a NUL
+character, a number too large, a type mismatch), which are the request's fault, not the store's."""
+
+
 def is_store_fault(error: BaseException) -> bool:
-    """True for an error of the store itself (unreachable, refused, not set up), not of a query's values."""
-    return isinstance(error, OperationalError | ProgrammingError) or (
-        isinstance(error, DBAPIError) and error.connection_invalidated)
+    """True for an error of the store itself (unreachable, refused, locked, not set up), not of a query's values."""
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    if not isinstance(error, OperationalError | ProgrammingError):
+        return False
+    said = str(getattr(error, "orig", None) or error).lower()
+    return any(words in said for words in _FAULT_WORDS)
 
 
 def describe(error: BaseException, url: str) -> str:
