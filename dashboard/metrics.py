@@ -16,6 +16,7 @@ import time
 import dash
 import flask
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+from werkzeug.exceptions import HTTPException
 
 from pantau.settings import MetricsSettings
 
@@ -65,7 +66,10 @@ def labels(callbacks: dict) -> tuple[str, str]:
     route = rule.rule if rule is not None else OTHER
     if flask.request.path != CALLBACK_PATH:
         return route, ""
-    payload = flask.request.get_json(silent=True)
+    try:
+        payload = flask.request.get_json(silent=True)
+    except HTTPException:  # a body over the limit (already answered 413): labelling never fails a response
+        payload = None
     named = payload.get("output") if isinstance(payload, dict) else None
     return route, named if isinstance(named, str) and named in callbacks else OTHER
 
