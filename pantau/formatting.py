@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -57,9 +58,12 @@ def change(value: int | float | Decimal | None, lang: str = "id", decimals: int 
 
 
 def percent(ratio: float | None, lang: str = "id", decimals: int = 1) -> str:
-    """A ratio as `98,5%` (id) or `98.5%` (en)."""
+    """A ratio as `98,5%` (id) or `98.5%` (en); a ratio below one never reads 100% (99,99% of uptime is
+    floored to `99,9%`, so downtime is never rounded away)."""
     if ratio is None:
         return "–"
+    if ratio < 1 and round(float(ratio) * 100, decimals) >= 100:
+        ratio = math.floor(float(ratio) * 10 ** (decimals + 2)) / 10 ** (decimals + 2)
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
     return _minus(format_percent(ratio, pattern, locale=_locale(lang)))
 

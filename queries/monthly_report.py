@@ -62,12 +62,12 @@ def build(engine: Engine, settings: Settings, month: str | None = None, now: dat
     return MonthlyReport(month, as_of, now, settings.institution, overview(engine, settings, as_of, GROUPS))
 
 
-def value_text(kind: str, value, lang: str) -> str:
-    """A KPI's value in its unit: `98,5%`, `Rp 1.500.000`, `12 hari`, `7`."""
+def value_text(kind: str, value, lang: str, decimals: int = 1) -> str:
+    """A KPI's value in its unit: `98,5%` (`decimals` of a share), `Rp 1.500.000`, `12 hari`, `7`."""
     if value is None:
         return "–"
     if kind == "share":
-        return formatting.percent(value, lang)
+        return formatting.percent(value, lang, decimals)
     if kind == "rupiah":
         return formatting.rupiah(value, lang)
     if kind == "days":

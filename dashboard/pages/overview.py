@@ -89,6 +89,9 @@ def _refresh(_tick):
     return html.Div(sections), attention(kpis, ages), stamp
 
 
+AVAILABILITY_DECIMALS = 2
+"""Availability as the server page writes it (99,99%), so the two pages read the same figure."""
+
 SUBJECTS = {"payments": "payments", "tokens": "tokens", "sla": "sla", "ktm": "ktm", "kso": "kso"}
 
 
@@ -135,7 +138,8 @@ def card(kpi: queries.Kpi, fresh: Freshness | None = None) -> dbc.Card:
     """The KPI's card: value, change, trend line in its status colour, note, how old its data is, and the link
     to its page; neutral, saying since when, when its data is not recent."""
     lang = context.lang()
-    return kpi_card(monthly.title_text(kpi, lang), monthly.value_text(kpi.kind, kpi.value, lang), kpi.grade,
+    decimals = AVAILABILITY_DECIMALS if kpi.group == "servers" else 1
+    return kpi_card(monthly.title_text(kpi, lang), monthly.value_text(kpi.kind, kpi.value, lang, decimals), kpi.grade,
                     change=monthly.change_text(kpi, lang), trend=kpi.trend, href=href(kpi),
                     note=monthly.note_text(kpi, lang), card_id=ids.make(KEY, "card-" + kpi.key.replace(":", "-")),
                     fresh=fresh)

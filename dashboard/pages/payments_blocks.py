@@ -37,7 +37,7 @@ def summary(rate, owed, counts: dict[str, int], thresholds, ages: dict) -> dbc.R
                  grade(counts["overdue"], late_band.good, late_band.warn, late_band.higher_is_better),
                  note=t("{open} cases open", open=formatting.number(counts["open"], lang)),
                  fresh=ages["reconciliation"]),
-        kpi_card(t("Billed"), formatting.rupiah(rate.billed, lang), "info",
+        kpi_card(t("Billed, due by today"), formatting.rupiah(rate.billed, lang), "info",
                  note=t("Collected {paid}", paid=formatting.rupiah(rate.paid, lang)), fresh=ages["bills"]),
     ]
     return dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])

@@ -67,7 +67,8 @@ def paid_unpaid(frame: pd.DataFrame, by: str, measure: str):
 
 
 def collection_curve(frame: pd.DataFrame, names: dict[str, str]):
-    """Share of the billed Rupiah collected by each day before or after the due date, per kind (by its name)."""
+    """Share of the billed Rupiah in bills paid in full by each day before or after the due date, per kind (by
+    its name); partly paid bills count only once paid in full, and the words say so."""
     t = context.t
     if frame.empty:
         return empty_state(t("No bill of these filters has been paid yet."), icon="graph-up")
@@ -76,13 +77,13 @@ def collection_curve(frame: pd.DataFrame, names: dict[str, str]):
         part = part[(part["offset"] >= -90) & (part["offset"] <= 60)]
         name = names.get(kind, kind)
         figure.add_scatter(x=part["offset"], y=part["share"], mode="lines", name=name, line_shape="hv",
-                           hovertemplate=t("Day %{x} from the due date: %{y:.1%} collected") + "<extra>"
-                           + name + "</extra>")
+                           hovertemplate=t("Day %{x} from the due date: %{y:.1%} of the Rupiah billed in fully "
+                                           "paid bills") + "<extra>" + name + "</extra>")
     figure.add_vline(x=0, line_dash="dash", line_color=COLOURS["muted"], annotation_text=t("Due date"),
                      annotation_position="top left")
     figure.update_xaxes(title_text=t("Days from the due date"))
-    figure.update_yaxes(title_text=t("Collected (share of Rp billed)"), tickformat=".0%", range=[0, 1.02])
-    return graph.graph(_layout(figure, t("Collection against the deadline")))
+    figure.update_yaxes(title_text=t("Fully paid bills (share of Rp billed)"), tickformat=".0%", range=[0, 1.02])
+    return graph.graph(_layout(figure, t("Bills paid in full against the deadline")))
 
 
 def ageing(frame: pd.DataFrame, matched: int):

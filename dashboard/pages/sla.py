@@ -159,7 +159,8 @@ def _refresh(sop, period, _tick, _saved):
                                "or record a step below."),
                              icon="clipboard-data") if steps.empty else data_table(STEP_TABLE, steps, {
         "sop": t("SOP"), "number": t("No."), "step": t("Step"), "role": t("Performer"), "standard": t("Standard time"),
-        "completed": t("Completed"), "within": t("Within standard"), "median": t("Median"), "p90": "P90",
+        "completed": t("Completed"), "measured": t("With a standard time"), "within": t("Within standard"),
+        "median": t("Median"), "p90": "P90",
         "performers": t("By performer")}, page_size=12)
     return (summary, aged(blocks.sop_table(report, threshold)), aged(graph.graph(heat)), aged(step_table),
             aged(_open_table(ctx, scope, now, (AT_RISK, BREACHED), OPEN_TABLE,

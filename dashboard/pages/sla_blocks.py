@@ -84,10 +84,12 @@ def verdict_badge(verdict: str | None) -> dbc.Badge:
 
 
 def sop_table(report: dict, threshold) -> dbc.Table:
-    """One row per SOP: steps completed, share within standard, change, monthly trend and the verdict."""
+    """One row per SOP: steps completed, those with a standard time (the share's denominator), the share within
+    standard, change, monthly trend and the verdict."""
     t, lang = context.t, context.lang()
     head = html.Thead(html.Tr([html.Th(t(name)) for name in
-                               ("SOP", "Completed", "Within standard", "Change", "Trend", "Half-year verdict")]))
+                               ("SOP", "Completed", "With a standard time", "Within standard", "Change", "Trend",
+                                "Half-year verdict")]))
     rows = []
     for entry in report["sops"]:
         trend = [value for value in entry["monthly"].values() if value is not None]
@@ -95,6 +97,7 @@ def sop_table(report: dict, threshold) -> dbc.Table:
         rows.append(html.Tr([
             html.Td([html.Strong(entry["code"]), html.Div(entry["name"], className="small text-body-secondary")]),
             html.Td(formatting.number(entry["completed"], lang), className="text-end"),
+            html.Td(formatting.number(entry["measured"], lang), className="text-end"),
             html.Td([formatting.percent(entry["compliance"], lang), " ", badge(status)]),
             html.Td(points(entry["compliance"], entry["previous_compliance"]) or "–", className="small"),
             html.Td(figures.sparkline(trend) if len(trend) > 1 else "–", style={"minWidth": "7rem"}),
@@ -121,14 +124,15 @@ def step_frame(report: dict) -> pd.DataFrame:
                 "standard": step["standard"] if lang == "id" else
                 formatting.standard_time(step["standard_value"], step["standard_unit"], lang),
                 "completed": formatting.number(step["completed"], lang),
+                "measured": formatting.number(step["measured"], lang),
                 "within": formatting.percent(step["compliance"], lang),
                 "median": spread(step["median_s"], step["median_ratio"], step["standard_unit"]),
                 "p90": spread(step["p90_s"], step["p90_ratio"], step["standard_unit"]),
                 "performers": ", ".join(f"{who(p)}: {formatting.number(p['completed'], lang)}"
                                         for p in step["performers"][:4]),
             })
-    return pd.DataFrame(rows, columns=["sop", "number", "step", "role", "standard", "completed", "within", "median",
-                                       "p90", "performers"])
+    return pd.DataFrame(rows, columns=["sop", "number", "step", "role", "standard", "completed", "measured", "within",
+                                       "median", "p90", "performers"])
 
 
 def who(performer: dict) -> str:

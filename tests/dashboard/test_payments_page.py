@@ -228,3 +228,14 @@ def test_paypage010_without_bills_the_bank_feed_still_shows_what_was_imported(we
     assert import_file(web.engine, log).payments_added == 1
     text = str(web.client("bendahara").post(UPDATE, json=page("/pembayaran")).json["response"])
     assert "Belum ada tagihan." in text and "1 pembayaran (Rp 75.000) dari 1 mutasi bank" in text
+
+
+def test_paypage011_the_labels_say_what_is_counted(site):
+    """'Ditagihkan' counts the bills due by today; the collection curve plots bills paid in full (a partly paid
+    bill is not on it), and its words say so."""
+    parts = site.client("bendahara").post(UPDATE, json=REFRESH).json["response"]
+    assert "Ditagihkan, jatuh tempo s.d. hari ini" in str(parts["payments-summary"]["children"])
+    curve = parts["payments-curve"]["children"]["props"]["children"][0]["props"]["figure"]
+    assert curve["layout"]["yaxis"]["title"]["text"] == "Tagihan lunas penuh (bagian dari Rp ditagihkan)"
+    assert curve["layout"]["title"]["text"] == "Tagihan lunas penuh terhadap jatuh tempo"
+    assert all("sudah lunas penuh" in trace["hovertemplate"] for trace in curve["data"] if "hovertemplate" in trace)

@@ -214,3 +214,14 @@ def test_slap010_the_heat_map_shows_the_filters_months_and_no_row_for_an_outside
     assert outside and any(row.startswith("KSO") for row in rows)
     assert not [row for row in rows for step in outside if row.startswith("KSO") and step.name[:20] in row]
     assert len(rows) == len(trace["z"])
+
+
+def test_slap011_the_tables_show_the_denominator_of_their_share(seeded):
+    """'Selesai' counts every completed step, the share only those with a standard time: both are shown."""
+    text = shown(refresh(seeded, seeded.client("direktur")))
+    assert text.count("Dengan waktu baku") >= 2, "in the SOP table and in the steps table"
+    steps = refresh(seeded, seeded.client("direktur")).json["response"]["sla-steps"]["children"]
+    table = steps["props"]["children"][0]["props"]
+    names = [column["name"] for column in table["columns"]]
+    assert names.index("Selesai") + 1 == names.index("Dengan waktu baku") == names.index("Sesuai waktu baku") - 1
+    assert all(int(row["measured"]) <= int(row["completed"]) for row in table["data"])

@@ -92,3 +92,11 @@ def test_fmt008_time_used_is_written_in_the_clock_of_its_standard(seconds, unit,
     against '3 hari kerja' read as three working days and some hours."""
     assert fmt.time_used(seconds, unit, int(DAY), "id") == indonesian
     assert fmt.time_used(seconds, unit, int(DAY), "en") == english
+
+
+@pytest.mark.parametrize("ratio, decimals, shown", [
+    (0.99996, 1, "99,9%"), (0.99996, 2, "99,99%"), (0.999999, 2, "99,99%"), (1.0, 1, "100,0%"), (0.9994, 1, "99,9%"),
+])
+def test_fmt009_a_share_below_one_never_reads_a_hundred_percent(ratio, decimals, shown):
+    """Availability with any downtime is floored, never rounded up to 100%."""
+    assert fmt.percent(ratio, "id", decimals) == shown
