@@ -55,6 +55,8 @@ DL_CSV = ids.make(KEY, "download-csv")
 DL_XLSX = ids.make(KEY, "download-xlsx")
 DOWNLOAD = ids.make(KEY, "download")
 TICK = ids.make(KEY, "tick")
+RESOLVED = ids.make(KEY, "settled")
+"""The id of the case last resolved: the KPI cards read it again after a resolution."""
 FILTERS = [Input(SEMESTER, "value"), Input(KINDS, "value"), Input(PRODI, "value"), Input(ANGKATAN, "value")]
 DRILL_ROWS = 200
 DOWNLOAD_ROWS = 200_000
@@ -137,12 +139,13 @@ def layout(semester: str | None = None, **_query) -> html.Div:
             dcc.Download(id=DOWNLOAD),
         ])),
         dcc.Interval(id=TICK, interval=300_000),
+        dcc.Store(id=RESOLVED),
     ])
 
 
 @dash.callback(Output(SUMMARY, "children"), Output(CURVE, "children"), Output(AGEING, "children"), *FILTERS,
-               Input(TICK, "n_intervals"))
-def _refresh(semester, kinds, prodi, angkatan, _tick):
+               Input(TICK, "n_intervals"), Input(RESOLVED, "data"))
+def _refresh(semester, kinds, prodi, angkatan, _tick, _resolved):
     engine, now = context.engine(), utcnow()
     bills, today = _bills(semester, kinds, prodi, angkatan), _today()
 
@@ -202,7 +205,8 @@ def _resolver():
     ])
 
 
-@dash.callback(Output(FEEDBACK, "children"), Output(CASES, "children"), Input(RESOLVE, "n_clicks"),
+@dash.callback(Output(FEEDBACK, "children"), Output(CASES, "children"), Output(RESOLVED, "data"),
+               Input(RESOLVE, "n_clicks"),
                State(CASE_TABLE, "data"), State(CASE_TABLE, "selected_rows"),
                State(NOTE, "value"), prevent_initial_call=True)
 def _resolve(_clicks, rows, selected, note):
@@ -211,15 +215,15 @@ def _resolve(_clicks, rows, selected, note):
         flask.abort(403)
     t = context.t
     if not rows or not selected:
-        return dbc.Alert(t("Choose a case in the table first."), color="warning"), dash.no_update
+        return dbc.Alert(t("Choose a case in the table first."), color="warning"), dash.no_update, dash.no_update
     try:
         with session_scope(context.engine()) as session:
             case = resolve_case(session, int(rows[selected[0]]["id"]), user=user.username, note=note or "",
                                 ip=flask.request.remote_addr)
-            done = t("Case {case} resolved.", case=case.id)
+            resolved, done = case.id, t("Case {case} resolved.", case=case.id)
     except CaseError as error:
-        return dbc.Alert(error.say(context.lang()), color="danger"), dash.no_update
-    return dbc.Alert(done, color="success"), _cases()
+        return dbc.Alert(error.say(context.lang()), color="danger"), dash.no_update, dash.no_update
+    return dbc.Alert(done, color="success"), _cases(), resolved
 
 
 @dash.callback(Output(BILLS, "children"), *FILTERS, Input(STATE, "value"), Input(SEARCH, "value"))

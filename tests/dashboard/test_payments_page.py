@@ -21,7 +21,7 @@ from pantau.recon import reconcile
 FILTERS = [("payments-semester", "value", None), ("payments-kinds", "value", None),
            ("payments-prodi", "value", None), ("payments-angkatan", "value", None)]
 REFRESH = payload([("payments-summary", "children"), ("payments-curve", "children"), ("payments-ageing", "children")],
-                  [*FILTERS, ("payments-tick", "n_intervals", None)])
+                  [*FILTERS, ("payments-tick", "n_intervals", None), ("payments-settled", "data", None)])
 PAID = payload([("payments-paid", "children")], [*FILTERS, ("payments-grouping", "value", "kind"),
                                                  ("payments-measure", "value", "rupiah")])
 PAID_COUNT = payload([("payments-paid", "children")], [*FILTERS, ("payments-grouping", "value", "kind"),
@@ -30,7 +30,7 @@ PAID_COUNT = payload([("payments-paid", "children")], [*FILTERS, ("payments-grou
 
 def resolve(case_id: int | None, note: str) -> dict:
     rows = [] if case_id is None else [{"id": case_id}]
-    return payload([("payments-feedback", "children"), ("payments-cases", "children")],
+    return payload([("payments-feedback", "children"), ("payments-cases", "children"), ("payments-settled", "data")],
                    [("payments-resolve", "n_clicks", 1)],
                    [("payments-case-table", "data", rows),
                     ("payments-case-table", "selected_rows", [0] if rows else []),
@@ -146,10 +146,15 @@ def test_paypage006_in_chromium_the_bendahara_resolves_and_the_director_reads(da
     dash_duo.wait_for_element("#payments-ageing .js-plotly-plot", timeout=30)
     dash_duo.wait_for_contains_text("#payments-bank-feed", "Rantai saldo per rekening", timeout=30)
     assert "celah" in dash_duo.find_element("#payments-chain-table").text
+    with session_scope(site.engine) as session:
+        before = len(session.scalars(select(ReconCase.id).where(ReconCase.status == "open")).all())
+    dash_duo.wait_for_contains_text("#payments-summary", f"{before} kasus terbuka", timeout=30)
     _click(dash_duo, dash_duo.wait_for_element("#payments-case-table input[type=radio]", timeout=30))
     dash_duo.find_element("#payments-note").send_keys("Dicek di Chromium")
     _click(dash_duo, dash_duo.find_element("#payments-resolve"))
     dash_duo.wait_for_contains_text("#payments-feedback", "diselesaikan", timeout=30)
+    # the KPI cards above the queue read the cases again (issue 19): one fewer open
+    dash_duo.wait_for_contains_text("#payments-summary", f"{before - 1} kasus terbuka", timeout=30)
     browser_log_in(dash_duo, "direktur")
     dash_duo.driver.get(f"{dash_duo.server.url}/pembayaran")
     dash_duo.wait_for_contains_text("#payments-summary", "Tingkat pelunasan", timeout=30)
