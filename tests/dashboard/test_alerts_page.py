@@ -4,6 +4,7 @@ is named by its alert id, and the server checks the alert is the reader's and it
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -131,3 +132,21 @@ def _walk(node):
     elif isinstance(node, list):
         for item in node:
             yield from _walk(item)
+
+
+def test_alpage007_acknowledging_refreshes_the_counts_above_the_table(web, alerts):
+    """The action's answer carries the count cards again: one fewer open, one more acknowledged."""
+    client = web.client("operator")
+    before = json.dumps(client.post(UPDATE, json={
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/peringatan"},
+                   {"id": "_pages_location", "property": "search", "value": ""}],
+        "changedPropIds": ["_pages_location.pathname"], "state": []}).json, ensure_ascii=False)
+    answer = act(web, client, "ack", [alerts["operator"]])
+
+    def count(text: str, state_name: str) -> int:
+        props = re.search(r'\{[^{}]*"alerts-count-' + state_name + r'"[^{}]*\}', text).group(0)
+        return int(re.search(r'"children": "(\d+)"', props).group(1))
+    assert count(answer, "open") == count(before, "open") - 1
+    assert count(answer, "acknowledged") == count(before, "acknowledged") + 1
