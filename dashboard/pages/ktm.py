@@ -130,6 +130,7 @@ def _summary(intake: int, done: queries.Completion, funnel: pd.DataFrame, photo:
     waiting = int(funnel["open"].sum()) if not funnel.empty else 0
     late = int(funnel["open_breached"].sum()) if not funnel.empty else 0
     blocked = photo["blocked_batches"] if photo else []
+    problems = photo["missing"] + photo["extra"] + photo["mismatched"] if photo else 0  # every row the list shows
     cards = [
         kpi_card(t("KTM completed"), formatting.percent(done.share, lang),
                  grade(done.share, threshold.good, threshold.warn, threshold.higher_is_better), change=change,
@@ -140,9 +141,8 @@ def _summary(intake: int, done: queries.Completion, funnel: pd.DataFrame, photo:
                  note=t("Their card is on its way"), fresh=ages["ktm"]),
         kpi_card(t("Past the standard time"), formatting.number(late, lang), "bad" if late else "good",
                  note=t("Students whose current stage is overdue"), fresh=ages["ktm"]),
-        kpi_card(t("Photo check"), formatting.number(photo["missing"] + photo["mismatched"], lang) if photo else "–",
-                 "none" if photo is None else ("bad" if blocked else ("warn" if photo["missing"] + photo["mismatched"]
-                                                                      else "good")),
+        kpi_card(t("Photo check"), formatting.number(problems, lang) if photo else "–",
+                 "none" if photo is None else ("bad" if blocked else ("warn" if problems else "good")),
                  note=(t("Problems in the photo folder; batches held back: {batches}",
                          batches=", ".join(map(str, blocked)) or "–") if photo else t("Not checked yet")),
                  fresh=ages["ktm-photos"]),

@@ -94,3 +94,28 @@ def test_ktmpage006_stage_times_read_in_working_time_with_the_share_on_the_same_
             assert share == f"{round(100 * stage[f'{field}_s'] / stage['allowed_s'])}%)", row
     distribution = rows[-1]["p90"]
     assert "hari kerja" in distribution, "the three-working-day stage's P90 in working days"
+
+
+def test_ktmpage007_the_photo_card_counts_every_problem_the_list_shows(site):
+    """Missing photos, photos of a NIM not on the list and mismatched files: the card's figure is the number
+    of rows listed below it."""
+    from pantau.db import session_scope
+    from pantau.models import KtmPhotoCheck
+    issues = ([{"problem": "missing", "nim": f"N{n}", "file": None} for n in range(2)]
+              + [{"problem": "extra", "nim": "X1", "file": "X1.jpg"}]
+              + [{"problem": "not_image", "nim": f"M{n}", "file": f"M{n}.jpg"} for n in range(3)])
+    with session_scope(site.engine) as session:
+        session.add(KtmPhotoCheck(intake=1999, nim_source="store", photo_dir="/tmp", students=9, photos=7, missing=2,
+                                  extra=1, mismatched=3, blocked_batches=[], issues=issues))
+    try:
+        body = payload([("ktm-summary", "children"), ("ktm-funnel", "children"), ("ktm-stage-chart", "children"),
+                        ("ktm-stages", "children"), ("ktm-batches", "children"), ("ktm-photos", "children"),
+                        ("ktm-stuck", "children")], [("ktm-intake", "value", 1999), ("ktm-batch", "value", 0)])
+        parts = site.client("direktur").post(UPDATE, json=body).json["response"]
+        listed = re.findall(r"'problem': ", str(parts["ktm-photos"]["children"]))
+        card = str(parts["ktm-summary"]["children"])
+        assert len(listed) == len(issues)
+        assert re.search(r"Pemeriksaan foto'.*?'children': '" + str(len(issues)) + "'", card), card
+    finally:
+        with session_scope(site.engine) as session:
+            session.query(KtmPhotoCheck).filter_by(intake=1999).delete()
