@@ -99,7 +99,7 @@ def _webservice(_tick):
                  note=t("The IT head is alerted; contacts are told where set"), fresh=fresh),
         kpi_card(t("Expired, still in use"), formatting.number(counts["expired_in_use"], lang),
                  "bad" if counts["expired_in_use"] else "good", note=t("Used after the validity ended"), fresh=fresh),
-        kpi_card(t("Expired"), formatting.number(counts["expired"], lang), "none", note=t("Not used since"),
+        kpi_card(t("Expired"), formatting.number(counts["expired"], lang), "info", note=t("Not used since"),
                  fresh=fresh),
     ]
     summary = dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
@@ -154,8 +154,9 @@ def _akun(_tick):
         kpi_card(t("Time to decision"), formatting.duration(decided.median_s, lang), "info",
                  note=t("Median; P90 {p90}", p90=formatting.duration(decided.p90_s, lang)),
                  fresh=requests),
-        kpi_card(t("Granted"), formatting.percent(decided.grant_rate, lang), "none" if decided.grant_rate is None
-                 else "info", note=t("Of the decided requests"), fresh=requests),
+        kpi_card(t("Granted"), formatting.percent(decided.grant_rate, lang), "info",
+                 note=t("Of the decided requests") if decided.grant_rate is not None else t("No request decided yet"),
+                 fresh=requests),
     ]
     summary = dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
     return (summary, freshness.aged(_requests(requested), requests, now),

@@ -67,3 +67,12 @@ def test_accpage004_roles_in_chromium(dash_duo, site):
     browser_log_in(dash_duo, "bendahara")
     dash_duo.driver.get(f"{dash_duo.server.url}/akun")
     dash_duo.wait_for_text_to_equal("#shell-not-authorised h2", "Tidak berwenang", timeout=30)
+
+
+def test_accpage005_no_card_says_no_data_beside_its_figure(site):
+    """A card showing a count (the expired accounts) or a share is never badged 'Tidak ada data'."""
+    client = site.client("direktur")
+    for body, summary in ((WEBSERVICE, "accounts-ws-summary"), (REGISTER, "accounts-akun-summary")):
+        cards = str(client.post(UPDATE, json=body).json["response"][summary]["children"])
+        assert cards.count("kpi-value") == 4, "four cards, each with its figure"
+        assert "Tidak ada data" not in cards, summary
