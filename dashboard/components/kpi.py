@@ -45,15 +45,18 @@ def kpi_card(
     note: str | None = None,
     card_id: str | None = None,
     fresh: Freshness | None = None,
+    scope: str | None = None,
 ) -> dbc.Card:
     """`grade` is good / warn / bad / none; the card always pairs it with a word and an icon. With `fresh`, the
     card says how old its data is; once a source behind it has had nothing for two of its intervals it says
-    since when instead, in a neutral colour, and shows no grade."""
+    since when instead, in a neutral colour, and shows no grade. `scope` says over what the figure is counted
+    ("semua semester", "unit: UPT TIK"), under the title."""
     stale = fresh is not None and fresh.stale
     grade = "none" if stale else grade
     body = [
         html.Div([html.Span(title, className="kpi-title"), status.badge("stale" if stale else grade)],
                  className="d-flex justify-content-between align-items-start gap-2"),
+        html.Div(scope, className="kpi-scope small text-body-secondary") if scope else None,
         html.Div(value, className="kpi-value"),
         html.Div(change, className="kpi-change small text-body-secondary") if change else None,
         sparkline(trend, grade=grade) if len(trend) > 1 else None,

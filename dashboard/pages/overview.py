@@ -25,6 +25,7 @@ from .. import access, context, ids
 from ..components.empty import empty_state
 from ..components.first_run import first_run_card
 from ..components.kpi import kpi_card
+from ..shell import ROLE_NAMES
 
 KEY = "overview"
 TICK = ids.make(KEY, "tick")
@@ -82,7 +83,7 @@ def _refresh(_tick):
                            icon="speedometer2"), None, stamp
     sections = []
     for title, members in monthly.SECTIONS:
-        cards = [card(kpi, ages.get(kpi.key)) for kpi in kpis if kpi.group in members]
+        cards = [card(kpi, ages.get(kpi.key), scope_text(kpi, user, scope)) for kpi in kpis if kpi.group in members]
         if cards:
             sections += [html.H2(t(title), className="h6 text-body-secondary text-uppercase mt-2 mb-2"),
                          dbc.Row([dbc.Col(c, xs=12, sm=6, lg=4, xxl=3, className="mb-3") for c in cards])]
@@ -134,7 +135,29 @@ def attention(kpis: list[queries.Kpi], ages: dict[str, Freshness] | None = None)
     return html.Div([verdict, unknown])
 
 
-def card(kpi: queries.Kpi, fresh: Freshness | None = None) -> dbc.Card:
+SCOPES = {"collection_rate": "current semester", "outstanding": "all semesters", "recon_overdue": "all cases",
+          "ktm_done": "all batches", "kso_waiting": "all units"}
+"""What each card counts over, where it is the same for every reader."""
+
+
+def scope_text(kpi: queries.Kpi, user, scope) -> str | None:
+    """The card's scope in words: fixed for money, KTM and KSO; a server's last 30 days; for SLA compliance the
+    steps the reader sees, which depend on the role (all steps, or the unit's or the role's own)."""
+    t = context.t
+    if kpi.group == "sla":
+        if scope is None:
+            return t("all steps")
+        unit = getattr(user, "unit", None)
+        return t("unit: {unit}", unit=unit) if unit else t("steps of the role: {role}", role=t(ROLE_NAMES.get(
+            user.role, user.role)))
+    if kpi.group == "servers":
+        return t("last 30 days")
+    if kpi.group == "tokens":
+        return t("current wave")
+    return t(SCOPES[kpi.key]) if kpi.key in SCOPES else None
+
+
+def card(kpi: queries.Kpi, fresh: Freshness | None = None, scope: str | None = None) -> dbc.Card:
     """The KPI's card: value, change, trend line in its status colour, note, how old its data is, and the link
     to its page; neutral, saying since when, when its data is not recent."""
     lang = context.lang()
@@ -142,7 +165,7 @@ def card(kpi: queries.Kpi, fresh: Freshness | None = None) -> dbc.Card:
     return kpi_card(monthly.title_text(kpi, lang), monthly.value_text(kpi.kind, kpi.value, lang, decimals), kpi.grade,
                     change=monthly.change_text(kpi, lang), trend=kpi.trend, href=href(kpi),
                     note=monthly.note_text(kpi, lang), card_id=ids.make(KEY, "card-" + kpi.key.replace(":", "-")),
-                    fresh=fresh)
+                    fresh=fresh, scope=scope)
 
 
 def href(kpi: queries.Kpi) -> str | None:

@@ -157,7 +157,9 @@ def _refresh(semester, kinds, prodi, angkatan, _tick, _resolved):
 
     rate, owed, counts, aged_bills, count, curve = context.cached("payments.refresh", [bills, today], ["money"], read)
     ages = freshness.feeds("bills", "reconciliation", now=now)
-    summary = blocks.summary(rate, owed, counts, context.settings().thresholds, ages)
+    scope = (context.t("all semesters") if semester in (None, ALL_SEMESTERS)
+             else context.t("semester {semester}", semester=figures.semester_label(semester)))
+    summary = blocks.summary(rate, owed, counts, context.settings().thresholds, ages, scope)
     ageing = figures.ageing(aged_bills, count)
     return (summary, freshness.aged(figures.collection_curve(curve,
                                                             bill_labels.kind_names(engine, context.lang())),

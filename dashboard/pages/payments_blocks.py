@@ -19,9 +19,10 @@ from . import payments_figures as figures
 KEY = "payments"
 
 
-def summary(rate, owed, counts: dict[str, int], thresholds, ages: dict) -> dbc.Row:
+def summary(rate, owed, counts: dict[str, int], thresholds, ages: dict, scope: str) -> dbc.Row:
     """The answer first: collection rate, outstanding, reconciliation cases past 1x24 jam and the amount
-    billed, each card with the age of its feed (`ages`, by feed)."""
+    billed, each card with the age of its feed (`ages`, by feed) and its scope: the bills' `scope` (the chosen
+    semester, or every semester), every open case for the reconciliation card."""
     t, lang = context.t, context.lang()
     rate_band, late_band = thresholds["collection_rate"], thresholds["recon_overdue"]
     cards = [
@@ -29,16 +30,16 @@ def summary(rate, owed, counts: dict[str, int], thresholds, ages: dict) -> dbc.R
                  grade(rate.rate, rate_band.good, rate_band.warn),
                  note=t("{paid} of {bills} bills due by today ({count})", paid=formatting.number(rate.paid_bills, lang),
                         bills=formatting.number(rate.bills, lang), count=formatting.percent(rate.count_rate, lang)),
-                 fresh=ages["bills"]),
+                 fresh=ages["bills"], scope=scope),
         kpi_card(t("Outstanding"), formatting.rupiah(owed.amount, lang), "info",
                  note=t("{bills} bills past their due date", bills=formatting.number(owed.bills, lang)),
-                 fresh=ages["bills"]),
+                 fresh=ages["bills"], scope=scope),
         kpi_card(t("Reconciliation cases past 24 hours"), formatting.number(counts["overdue"], lang),
                  grade(counts["overdue"], late_band.good, late_band.warn, late_band.higher_is_better),
                  note=t("{open} cases open", open=formatting.number(counts["open"], lang)),
-                 fresh=ages["reconciliation"]),
+                 fresh=ages["reconciliation"], scope=t("all semesters")),
         kpi_card(t("Billed, due by today"), formatting.rupiah(rate.billed, lang), "info",
-                 note=t("Collected {paid}", paid=formatting.rupiah(rate.paid, lang)), fresh=ages["bills"]),
+                 note=t("Collected {paid}", paid=formatting.rupiah(rate.paid, lang)), fresh=ages["bills"], scope=scope),
     ]
     return dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
 

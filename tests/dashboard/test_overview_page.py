@@ -76,3 +76,34 @@ def test_ovpage005_roles_in_chromium(dash_duo, site):
     browser_log_in(dash_duo, "operator")
     dash_duo.driver.get(f"{dash_duo.server.url}/ringkasan")
     dash_duo.wait_for_text_to_equal("#shell-not-authorised h2", "Tidak berwenang", timeout=30)
+
+
+def _scopes(client) -> dict[str, str]:
+    """Each card's scope line, by card id."""
+    shown = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            props = node.get("props", {})
+            if str(props.get("id", "")).startswith("overview-card-"):
+                text = str(props)
+                found = re.search(r"'children': '([^']*)', 'className': 'kpi-scope", text)
+                shown[props["id"].removeprefix("overview-card-")] = found.group(1) if found else None
+                return
+            for value in props.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+    walk(client.post(UPDATE, json=CARDS).json["response"]["overview-cards"]["children"])
+    return shown
+
+
+def test_ovpage008_every_card_states_its_scope_and_a_role_scoped_figure_says_so(site):
+    """The same SLA KPI counts every step for the director and only the role's steps for the IT head: each
+    card says over what it counts (the finance cards' scopes are tested with the payments page)."""
+    director, head = _scopes(site.client("direktur")), _scopes(site.client("kepala_it"))
+    assert director and all(director.values()), director
+    assert director["availability-h2h-server"] == "30 hari terakhir" and director["ktm_done"] == "semua batch"
+    assert director["sla-H2H"] == "semua tahap"
+    assert head["sla-H2H"] != director["sla-H2H"] and head["sla-H2H"].startswith(("tahap peran", "unit: "))

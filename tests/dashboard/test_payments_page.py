@@ -179,9 +179,11 @@ def test_paypage007_all_semesters_shows_the_outstanding_the_overview_card_counts
     every = payments.outstanding(site.engine, as_of=datetime.now(ZoneInfo("Asia/Jakarta")).date())
     request = payload([("payments-summary", "children"), ("payments-curve", "children"),
                        ("payments-ageing", "children")],
-                      [("payments-semester", "value", "all"), *FILTERS[1:], ("payments-tick", "n_intervals", None)])
+                      [("payments-semester", "value", "all"), *FILTERS[1:], ("payments-tick", "n_intervals", None),
+                       ("payments-settled", "data", None)])
     summary = str(client.post(UPDATE, json=request).json["response"]["payments-summary"]["children"])
     assert formatting.rupiah(every.amount) in summary
+    assert "'semua semester', 'className': 'kpi-scope" in summary, "the cards say they count every semester"
 
 
 @pytest.mark.parametrize("role", ["bendahara", "direktur"])
@@ -244,3 +246,16 @@ def test_paypage011_the_labels_say_what_is_counted(site):
     assert curve["layout"]["yaxis"]["title"]["text"] == "Tagihan lunas penuh (bagian dari Rp ditagihkan)"
     assert curve["layout"]["title"]["text"] == "Tagihan lunas penuh terhadap jatuh tempo"
     assert all("sudah lunas penuh" in trace["hovertemplate"] for trace in curve["data"] if "hovertemplate" in trace)
+
+
+def test_paypage012_the_cards_name_the_semester_they_count(site):
+    from pantau import semesters
+    from queries import payments
+    code = payments.options(site.engine).semesters[0]
+    request = payload([("payments-summary", "children"), ("payments-curve", "children"),
+                       ("payments-ageing", "children")],
+                      [("payments-semester", "value", code), *FILTERS[1:], ("payments-tick", "n_intervals", None),
+                       ("payments-settled", "data", None)])
+    summary = str(site.client("bendahara").post(UPDATE, json=request).json["response"]["payments-summary"]["children"])
+    assert summary.count(f"'semester {semesters.label(code, 'id')}', 'className': 'kpi-scope") == 3
+    assert "'semua semester', 'className': 'kpi-scope" in summary, "reconciliation cases are not per semester"
