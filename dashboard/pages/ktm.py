@@ -215,7 +215,8 @@ def _stages(times: pd.DataFrame, steps: list):
                          margin={"l": 8, "r": 8, "t": 48, "b": 48}, separators=graph.separators(lang))
     figure.update_xaxes(title_text=t("Share of the standard time (%)"), tickformat=".0%")
     figure.update_yaxes(autorange="reversed", automargin=True)
-    standards = {s.key: s.time.written or "–" for s in steps}
+    standards = {s.key: s.time.written if lang == "id" and s.time.written
+                 else formatting.standard_time(s.time.value, s.time.unit.value, lang) for s in steps}
     table = pd.DataFrame([{
         "stage": _name(steps, k), "standard": standards.get(k, "–"),
         "completed": formatting.number(int(rows.loc[k, "completed"]), lang),
