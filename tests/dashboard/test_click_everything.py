@@ -29,6 +29,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from app.cli.seeding import settle_demo
+from dashboard.components.audit_words import ACTIONS as AUDIT_ACTIONS
 from pantau.alerts import raise_alert
 from pantau.db import session_scope
 from pantau.i18n import translate
@@ -585,8 +586,9 @@ def test_click110_admin_adds_a_user_disables_and_enables_it_and_filters_the_audi
                      f"the user is {status.lower()}")
     for value, prefix in (("alert", "alert."), ("user", "user."), ("login", "login")):
         Select(reader.find("#admin-audit-filter")).select_by_value(value)
-        reader.until(lambda prefix=prefix: reader.rows("#admin-audit") and all(
-            row[2].startswith(prefix) for row in reader.rows("#admin-audit")),
+        words = {tr(said) for code, said in AUDIT_ACTIONS.items() if code.startswith(prefix)}
+        reader.until(lambda prefix=prefix, words=words: reader.rows("#admin-audit") and all(
+            row[2] in words or row[2].startswith(prefix) for row in reader.rows("#admin-audit")),
                      f"the audit log shows {prefix} entries")
     done(reader, "admin")
 
