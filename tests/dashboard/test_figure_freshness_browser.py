@@ -124,6 +124,7 @@ def test_figage003_a_stale_bill_source_makes_the_bill_figures_neutral_and_leaves
             session.delete(session.get(SourceStatus, (BILL_SOURCE, "keuangan")))
 
     words = f"Tidak ada data baru sejak {formatting.when(last, 'id', 'Asia/Jakarta')}"
-    for title in ("Tingkat pelunasan", "Tunggakan", "Ditagihkan", "Lunas dan belum lunas", "Tagihan"):
+    for title in ("Tingkat pelunasan", "Tunggakan", "Ditagihkan, jatuh tempo s.d. hari ini", "Lunas dan belum lunas",
+                  "Tagihan"):
         assert found[title][0][1] == words, f"{title!r} says {found[title]}"
     assert "data-age-fresh" in found["Mutasi bank"][0][0], "the bank feed is read from the inbox, not the bills"
