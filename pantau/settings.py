@@ -118,19 +118,24 @@ class WebSettings(BaseModel):
     @field_validator("trusted_proxies")
     @classmethod
     def _networks(cls, value: list[str]) -> list[str]:
-        import ipaddress
-
-        for item in value:
-            try:
-                ipaddress.ip_network(item, strict=False)
-            except ValueError as exc:
-                raise ValueError(f"trusted_proxies: {item!r} is not an address or network") from exc
-        return value
+        return _networks("trusted_proxies", value)
 
     @property
     def secure_cookie(self) -> bool:
         """Whether the session cookie carries `Secure`: as configured, else on behind a trusted proxy."""
         return bool(self.trusted_proxies) if self.cookie_secure is None else self.cookie_secure
+
+
+def _networks(setting: str, value: list[str]) -> list[str]:
+    """`value` unchanged when every item is an address or a network, else the setting's one-line refusal."""
+    import ipaddress
+
+    for item in value:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError as exc:
+            raise ValueError(f"{setting}: {item!r} is not an address or network") from exc
+    return value
 
 
 class MetricsSettings(BaseModel):
@@ -144,14 +149,7 @@ class MetricsSettings(BaseModel):
     @field_validator("allow_from")
     @classmethod
     def _networks(cls, value: list[str]) -> list[str]:
-        import ipaddress
-
-        for item in value:
-            try:
-                ipaddress.ip_network(item, strict=False)
-            except ValueError as exc:
-                raise ValueError(f"metrics.allow_from: {item!r} is not an address or network") from exc
-        return value
+        return _networks("metrics.allow_from", value)
 
 
 class CacheSettings(BaseModel):
