@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pytest
+from dash.testing.application_runners import ThreadedRunner
 
 from pantau.db import session_scope
 from pantau.models import User
@@ -56,3 +58,13 @@ def web(engine, tmp_path) -> Web:
             session.add(User(username=f"user.{role}", role=role, password_hash=_password_hash(),
                              unit="UPT TIK" if role == "operator" else None))
     return Web(create_app(settings, engine), settings, engine)
+
+
+@pytest.fixture(scope="module")
+def url(site):
+    """The module's demo `site` served on loopback for a real browser, for all of the module's tests."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    runner = ThreadedRunner()
+    runner.start(site.app)
+    yield runner.url
+    runner.stop()

@@ -13,7 +13,6 @@ table, selects a row with the keyboard and leaves the table again, and acknowled
 from __future__ import annotations
 
 import json
-import logging
 import os
 import shutil
 from collections import defaultdict
@@ -21,7 +20,6 @@ from pathlib import Path
 
 import pytest
 from clicker import Clicker, FaultLog
-from dash.testing.application_runners import ThreadedRunner
 from dash.testing.browser import Browser
 from demo_web import NOW, demo_web
 from selenium.webdriver.common.action_chains import ActionChains
@@ -80,15 +78,6 @@ def site(tmp_path_factory):
                             title=f"Uji aksesibilitas {role} {n}", body="Dibuat oleh uji aksesibilitas", now=NOW)
     site.faults = FaultLog().install(site.app.server)
     return site
-
-
-@pytest.fixture(scope="module")
-def url(site):
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    runner = ThreadedRunner()
-    runner.start(site.app)
-    yield runner.url
-    runner.stop()
 
 
 @pytest.fixture(scope="module")

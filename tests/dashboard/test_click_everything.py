@@ -10,7 +10,6 @@ Operators of other units (ops.ktm, ops.kso) are logged in within the operator's 
 from __future__ import annotations
 
 import csv
-import logging
 import os
 import re
 import shutil
@@ -21,7 +20,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from clicker import Clicker, FaultLog
-from dash.testing.application_runners import ThreadedRunner
 from dash.testing.browser import Browser
 from demo_web import NOW, demo_web
 from openpyxl import load_workbook
@@ -116,15 +114,6 @@ def _late_steps(site) -> None:
             store_events(session, [parse_event(row, ctx.catalogue, ZoneInfo(site.settings.timezone), sop=code)
                                    for row in events], ctx, prefix="klik", recorded_by="test")
     evaluate_pending(site.engine, site.settings)
-
-
-@pytest.fixture(scope="module")
-def url(site):
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    runner = ThreadedRunner()
-    runner.start(site.app)
-    yield runner.url
-    runner.stop()
 
 
 @pytest.fixture(scope="module")
