@@ -249,6 +249,9 @@ def paid_unpaid(engine: Engine, *, by: str, bills: BillFilter = BillFilter(), la
             labels = dict(zip(kinds["group"], kinds["group_name"]))
         else:
             labels = dict(zip(kinds["code"], kinds["name"]))
+            frame["group"] = frame["group"].where(frame["group"].isin(set(labels)))  # a code the store does not know
+            frame = (frame.groupby(["group", "app_state"], as_index=False, dropna=False)
+                     [["bills", "billed", "paid", "outstanding"]].sum())
     elif by == "prodi" and not frame.empty:
         codes = read_frame(engine, select(Prodi.id, Prodi.code))
         names = bill_labels.prodi_names(engine, lang)
