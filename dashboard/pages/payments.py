@@ -18,12 +18,13 @@ from pantau import formatting
 from pantau.db import session_scope
 from pantau.models import utcnow
 from pantau.recon import RESOLVERS, CaseError, resolve_case
-from queries import bill_labels
+from queries import bill_labels, kind_breakdown
 from queries import payments as queries
 
 from .. import access, context, ids
 from ..components import freshness
 from ..components.empty import empty_state
+from ..components.kind_table import kind_table
 from ..components.tables import data_table
 from ..components.workbook import csv_download, xlsx
 from . import payments_blocks as blocks
@@ -40,6 +41,8 @@ GROUPING = ids.make(KEY, "grouping")
 MEASURE = ids.make(KEY, "measure")
 SUMMARY = ids.make(KEY, "summary")
 PAID = ids.make(KEY, "paid")
+KINDS_TABLE = ids.make(KEY, "kinds-table")
+KIND_BREAKDOWN = ids.make(KEY, "kind-breakdown")
 CURVE = ids.make(KEY, "curve")
 AGEING = ids.make(KEY, "ageing")
 RECON = ids.make(KEY, "recon")
@@ -114,6 +117,7 @@ def layout(semester: str | None = None, **_query) -> html.Div:
             ], className="d-flex flex-wrap gap-4 mb-2"),
             html.Div(id=PAID),
         ])),
+        _card(t("Collection by kind group and bill kind, due by today"), html.Div(id=KIND_BREAKDOWN)),
         dbc.Row([
             dbc.Col(dbc.Card(dbc.CardBody(html.Div(id=CURVE)), className="mb-3"), lg=6),
             dbc.Col(dbc.Card(dbc.CardBody(html.Div(id=AGEING)), className="mb-3"), lg=6),
@@ -172,6 +176,23 @@ def _paid(semester, kinds, prodi, angkatan, grouping, measure):
     frame = context.cached("payments.paid", [grouping, bills, context.lang()], ["money"],
                            lambda: queries.paid_unpaid(context.engine(), by=grouping, bills=bills, lang=context.lang()))
     return freshness.aged(figures.paid_unpaid(frame, grouping, measure), freshness.feed("bills"))
+
+
+@dash.callback(Output(KIND_BREAKDOWN, "children"), *FILTERS, Input(TICK, "n_intervals"))
+def _kinds(semester, kinds, prodi, angkatan, _tick):
+    """Each kind group's collection with its kinds under it, over the filtered bills due by today."""
+    t, lang, today = context.t, context.lang(), _today()
+    bills = _bills(semester, kinds, prodi, angkatan)
+    frame = context.cached("payments.kinds", [bills, today, lang], ["money"],
+                           lambda: kind_breakdown.by_kind(context.engine(), as_of=today, bills=bills, lang=lang))
+    scope = (t("all semesters") if semester in (None, ALL_SEMESTERS)
+             else t("semester {semester}", semester=figures.semester_label(semester)))
+    if frame.empty:
+        body = empty_state(t("No bill of these filters has come due yet."), icon="receipt")
+    else:
+        body = html.Div([html.Div(scope, className="small text-body-secondary mb-2 kind-scope"),
+                         kind_table(kind_breakdown.worded(frame, lang), KINDS_TABLE)])
+    return freshness.aged(body, freshness.feed("bills"))
 
 
 def _recon() -> html.Div:
