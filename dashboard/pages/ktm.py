@@ -27,6 +27,7 @@ from ..components.kpi import kpi_card
 from ..components.status import badge, grade, label
 from ..components.tables import data_table
 from ..theme import COLOURS
+from .ktm_blocks import stage_name, stages
 
 KEY = "ktm"
 SOP = "KTM"
@@ -114,7 +115,7 @@ def _refresh(intake, batch):
     photo = queries.photo_check(engine, intake)
     ages = freshness.feeds("ktm", "ktm-photos", now=now)
     aged = lambda body, feed="ktm": freshness.aged(body, ages[feed], now)  # noqa: E731
-    chart, table = _stages(queries.stage_times(engine, intake, batch), steps)
+    chart, table = stages(queries.stage_times(engine, intake, batch), steps)
     return (_summary(intake, done, funnel, photo, ages), aged(_funnel(intake, batch, done, funnel, steps)),
             aged(chart), aged(table), aged(_batch_table(queries.batches(engine, intake))),
             aged(_photos(photo), "ktm-photos"), aged(_stuck(queries.stuck(engine, intake, now, batch), steps, now)))
@@ -154,11 +155,6 @@ def _points(change: float) -> str:
     return formatting.change(change * 100, context.lang(), 1)
 
 
-def _name(steps: list, key: str) -> str:
-    step = next((s for s in steps if s.key == key), None)
-    return f"{step.number}. {step.name}" if step else key
-
-
 def _funnel(intake: int, batch: int | None, done: queries.Completion, funnel: pd.DataFrame, steps: list):
     t, lang = context.t, context.lang()
     if funnel.empty:
@@ -167,7 +163,7 @@ def _funnel(intake: int, batch: int | None, done: queries.Completion, funnel: pd
     order = [s.key for s in steps if s.key in counts.index] + [k for k in counts.index
                                                                if k not in {s.key for s in steps}]
     top = done.students if batch is None else int(counts["reached"].max())
-    labels = [t("Students of the intake") if batch is None else t("Students of the batch")] + [_name(steps, k)
+    labels = [t("Students of the intake") if batch is None else t("Students of the batch")] + [stage_name(steps, k)
                                                                                                for k in order]
     values = [top] + [int(counts.loc[k, "completed"]) for k in order]
     hover = [t("{count} students", count=formatting.number(top, lang))] + [
@@ -183,52 +179,6 @@ def _funnel(intake: int, batch: int | None, done: queries.Completion, funnel: pd
                          separators=graph.separators(lang))
     figure.update_yaxes(automargin=True)
     return graph.graph(figure)
-
-
-def _stages(times: pd.DataFrame, steps: list):
-    t, lang = context.t, context.lang()
-    if times.empty:
-        return empty_state(t("No stage has been completed yet."), icon="stopwatch"), None
-    rows = times.set_index("step_key")
-    order = [s.key for s in steps if s.key in rows.index]
-    labels = [_name(steps, k) for k in order]
-    units, day_s = {s.key: s.time.unit.value for s in steps}, context.settings().calendar.working_day_s
-
-    def used(key: str, field: str, share: bool = False) -> str:
-        """Time used in the clock of the stage's standard, with its share of the standard when asked."""
-        shown = formatting.time_used(rows.loc[key, field], units.get(key, ""), day_s, lang)
-        allowed = rows.loc[key, "allowed_s"]
-        return f"{shown} ({formatting.percent(rows.loc[key, field] / allowed, lang, 0)})" if share and allowed \
-            else shown
-
-    figure = go.Figure()
-    for field, name, colour in (("median_s", t("Median"), COLOURS["primary"]), ("p90_s", "P90", COLOURS["warn"])):
-        shares = [rows.loc[k, field] / rows.loc[k, "allowed_s"] if rows.loc[k, "allowed_s"] else None for k in order]
-        hover = [f"{label}<br>{name}: {used(k, field)} "
-                 f"({formatting.percent(share, lang, 0)} {t('of the standard')})"
-                 for label, k, share in zip(labels, order, shares)]
-        figure.add_trace(go.Bar(y=labels, x=shares, orientation="h", name=name, marker_color=colour,
-                                hovertext=hover, hoverinfo="text"))
-    figure.add_vline(x=1, line_dash="dash", line_color=COLOURS["bad"],
-                     annotation_text=t("Standard time"), annotation_position="top")
-    figure.update_layout(title=t("Median and P90 time as a share of the standard"), barmode="group", height=340,
-                         margin={"l": 8, "r": 8, "t": 48, "b": 48}, separators=graph.separators(lang))
-    figure.update_xaxes(title_text=t("Share of the standard time (%)"), tickformat=".0%")
-    figure.update_yaxes(autorange="reversed", automargin=True)
-    standards = {s.key: s.time.written if lang == "id" and s.time.written
-                 else formatting.standard_time(s.time.value, s.time.unit.value, lang) for s in steps}
-    table = pd.DataFrame([{
-        "stage": _name(steps, k), "standard": standards.get(k, "–"),
-        "completed": formatting.number(int(rows.loc[k, "completed"]), lang),
-        "within": formatting.percent(rows.loc[k, "met"] / rows.loc[k, "measured"] if rows.loc[k, "measured"] else None,
-                                     lang),
-        "median": used(k, "median_s", True), "p90": used(k, "p90_s", True),
-        "breached": formatting.number(int(rows.loc[k, "breached"]), lang),
-    } for k in order])
-    return graph.graph(figure), data_table(ids.make(KEY, "stage-table"), table, {
-        "stage": t("Stage"), "standard": t("Standard time"), "completed": t("Completed"),
-        "within": t("Within standard"), "median": t("Median"), "p90": "P90", "breached": t("Breached")},
-        page_size=10)
 
 
 def _batch_table(frame: pd.DataFrame):
@@ -284,7 +234,7 @@ def _stuck(frame: pd.DataFrame, steps: list, now):
     shown = pd.DataFrame({
         "nim": frame["nim"], "student": frame["subject"].fillna(""),
         "batch": frame["batch"].astype("Int64").astype(str),
-        "stage": [_name(steps, k) for k in frame["step_key"]],
+        "stage": [stage_name(steps, k) for k in frame["step_key"]],
         "since": [formatting.moment(v.to_pydatetime(), lang, tz) for v in frame["started_at"]],
         "waiting": [formatting.duration(now - v.to_pydatetime(), lang) for v in frame["started_at"]],
         "status": [label(s if s != "open" else "in_progress") for s in frame["state"]],

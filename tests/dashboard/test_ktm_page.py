@@ -21,6 +21,19 @@ def site(tmp_path_factory):
     return demo_web(tmp_path_factory.mktemp("ktm"))
 
 
+def _table_rows(node):
+    """The rows of the first table in a callback's answer."""
+    if isinstance(node, dict):
+        if node.get("type") == "DataTable":
+            return node["props"]["data"]
+        node = list(node.values())
+    for item in node if isinstance(node, list) else ():
+        found = _table_rows(item)
+        if found is not None:
+            return found
+    return None
+
+
 @pytest.mark.parametrize("who", ["kepala_it", "bendahara", "operator"])
 def test_ktmpage001_roles_and_other_units_get_neither_page_nor_callbacks(site, who):
     client = site.client(who)
@@ -83,7 +96,7 @@ def test_ktmpage006_stage_times_read_in_working_time_with_the_share_on_the_same_
     calendar (never 24-hour days) and their share is the time used over the standard, both on that clock."""
     from queries import ktm
     parts = site.client("direktur").post(UPDATE, json=REFRESH).json["response"]
-    rows = parts["ktm-stages"]["children"]["props"]["children"][0]["props"]["data"]
+    rows = _table_rows(parts["ktm-stages"])
     times = ktm.stage_times(site.engine, 2026).set_index("step_key")
     order = ["sosialisasi", "pendaftaran", "pembuatan_rekening", "pembuatan_ktm", "distribusi"]
     assert len(rows) == len(times) == len(order)
@@ -119,3 +132,14 @@ def test_ktmpage007_the_photo_card_counts_every_problem_the_list_shows(site):
     finally:
         with session_scope(site.engine) as session:
             session.query(KtmPhotoCheck).filter_by(intake=1999).delete()
+
+
+@pytest.mark.parametrize(("lang", "standard"), [("id", "3 hari kerja"), ("en", "3 working days")])
+def test_ktmpage008_the_standard_time_is_written_in_its_own_unit(site, lang, standard):
+    """The stage table's standard reads on the clock its median and P90 are measured on: distribution's
+    "3 hari kerja" (the SOP writes "3 hari"), in either language."""
+    client = site.client("direktur")
+    client.set_cookie("pantau_lang", lang)
+    rows = [row["standard"] for row in _table_rows(client.post(UPDATE, json=REFRESH).json["response"]["ktm-stages"])]
+    assert len(rows) == 5 and rows[-1] == standard, rows[-1]
+    assert all(("kerja" if lang == "id" else "working") in row for row in rows), rows
