@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 import queries.servers as servers
 from pantau import semesters
+from pantau.i18n import LANGUAGES
 from pantau.settings import KpiThreshold, Settings
 from pantau.sla.periods import half_of, month_of, months_of, months_until, previous_half
 from pantau.sla.scope import Scope
@@ -82,13 +83,9 @@ def payment_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]
 
     zone = ZoneInfo(settings.timezone)
     today = now.astimezone(zone).date()
-    rates = [(semester, rate) for semester, rate in payments.collection_rates(engine, as_of=today).items()
-             if rate.bills]
+    rates = _semester_rates(engine, today)
     if not rates:
         return []
-    codes, calendar = [code for code, _ in rates], semesters.code_of(today)
-    start = codes.index(calendar) if calendar in codes else 0
-    rates = rates[start:start + TREND_SEMESTERS]
     semester, current = rates[0]
     previous = rates[1] if len(rates) > 1 else None
     out = [Kpi(
@@ -120,6 +117,44 @@ def payment_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]
         note="Open cases past their due time",
     ))
     return out
+
+
+def _semester_rates(engine: Engine, today: date) -> list:
+    """(semester, collection rate) of the collection rate card's semester (this semester, else the newest with bills
+    due) and up to three before it, newest first; empty before any bill has come due."""
+    from queries import payments
+
+    rates = [(semester, rate) for semester, rate in payments.collection_rates(engine, as_of=today).items()
+             if rate.bills]
+    codes, calendar = [code for code, _ in rates], semesters.code_of(today)
+    start = codes.index(calendar) if calendar in codes else 0
+    return rates[start:start + TREND_SEMESTERS]
+
+
+@dataclass(frozen=True)
+class KindCollection:
+    """The collection rate card's semester split by kind group and bill kind, as of a day: `frames` holds
+    `queries.kind_breakdown.by_kind` in each language (names, never codes)."""
+
+    semester: str
+    as_of: date
+    frames: dict[str, pd.DataFrame]
+
+
+def kind_collection(engine: Engine, settings: Settings, now: datetime) -> KindCollection | None:
+    """Collection by kind group and kind over the semester the collection rate card counts, as of `now`'s day
+    (the rows add up to that card's figure); None before any bill has come due."""
+    from queries import kind_breakdown
+    from queries.payments import BillFilter
+
+    today = now.astimezone(ZoneInfo(settings.timezone)).date()
+    rates = _semester_rates(engine, today)
+    if not rates:
+        return None
+    semester = rates[0][0]
+    return KindCollection(semester, today, {lang: kind_breakdown.by_kind(engine, as_of=today, lang=lang,
+                                                                         bills=BillFilter(semester=semester))
+                                            for lang in LANGUAGES})
 
 
 def _month_starts(now: datetime, zone: ZoneInfo, count: int) -> list[datetime]:

@@ -26,12 +26,14 @@ from ..components.empty import empty_state
 from ..components.first_run import first_run_card
 from ..components.kpi import kpi_card
 from ..shell import ROLE_NAMES
+from .overview_blocks import kind_card
 
 KEY = "overview"
 TICK = ids.make(KEY, "tick")
 CARDS = ids.make(KEY, "cards")
 ATTENTION = ids.make(KEY, "attention")
 STAMP = ids.make(KEY, "stamp")
+KINDS = ids.make(KEY, "kinds")
 REFRESH_MS = 300_000
 PAGE_OF = {"payments": "payments", "tokens": "tokens", "servers": "server", "sla": "sla", "ktm": "ktm", "kso": "kso"}
 
@@ -62,6 +64,7 @@ def layout(**_query) -> html.Div:
         first_run_card(KEY),
         html.Div(id=ATTENTION),
         dcc.Loading(html.Div(id=CARDS), delay_show=400),
+        html.Div(id=KINDS),
         dcc.Interval(id=TICK, interval=REFRESH_MS),
     ])
 
@@ -172,6 +175,22 @@ def href(kpi: queries.Kpi) -> str | None:
     """Where the card links to: its page, with the same filter."""
     spec = access.PAGES.get(kpi.page)
     return spec.path + kpi.query if spec else None
+
+
+@dash.callback(Output(KINDS, "children"), Input(TICK, "n_intervals"))
+def _kinds(_tick):
+    """Collection by kind group and bill kind, for the roles that see the finance cards."""
+    user, settings, now = context.user(), context.settings(), utcnow()
+    if "payments" not in groups_for(user):
+        return None
+    today = formatting.local(now, context.tz()).date()
+    found = context.cached("overview.kinds", [today], ["money"],
+                           lambda: queries.kind_collection(context.engine(), settings, now))
+    if found is None:
+        return None
+    card_ = kind_card(found, freshness(context.engine(), "payments", now), ids.make(KEY, "kind-card"),
+                      ids.make(KEY, "kinds-table"))
+    return dbc.Row(dbc.Col(card_, xs=12, xl=8, className="mb-3"))
 
 
 access.register_page(

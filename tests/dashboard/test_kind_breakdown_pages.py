@@ -80,3 +80,38 @@ def test_kbpage001_payments_shows_each_group_with_its_kinds_by_name(site, role, 
 @pytest.mark.parametrize("role", ["kepala_it", "operator"])
 def test_kbpage002_payments_refuses_the_breakdown_to_other_roles(site, role):
     assert site.client(role).post(UPDATE, json=KINDS).status_code == 403
+
+
+OVERVIEW = payload([("overview-kinds", "children")], [("overview-tick", "n_intervals", None)])
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("role", PAYMENT_ROLES)
+def test_kbpage003_the_overview_splits_the_collection_rate_cards_semester_by_group_and_kind(site, role, lang):
+    from queries import overview
+
+    client = site.client(role)
+    client.set_cookie("pantau_lang", lang)
+    answer = client.post(UPDATE, json=OVERVIEW)
+    assert answer.status_code == 200
+    card = answer.json["response"]["overview-kinds"]["children"]
+    shown = _texts(card)
+    found = overview.kind_collection(site.engine, site.settings, utcnow())
+    lines = kind_breakdown.worded(found.frames[lang], lang)
+    assert set(DEMO_NAMES[lang]) & {line["label"] for line in lines}
+    for line in lines:
+        assert [line["label"], line["billed"], line["paid"], line["rate"]] == \
+            shown[shown.index(line["label"]):shown.index(line["label"]) + 4]
+    rate = next(kpi for kpi in overview.payment_kpis(site.engine, site.settings, utcnow())
+                if kpi.key == "collection_rate")
+    assert f"?semester={found.semester}" in str(card) and found.semester == rate.words["semester"]
+    assert lines[-1]["rate"] == formatting.percent(rate.value, lang), "the total is the collection rate card's"
+    from pantau import semesters
+    assert f"semester {semesters.label(found.semester, lang)}" in shown
+    assert any(text.startswith("Data per " if lang == "id" else "Data as of ") for text in shown), "its age"
+
+
+def test_kbpage004_the_it_head_has_no_finance_card_and_operators_are_refused(site):
+    answer = site.client("kepala_it").post(UPDATE, json=OVERVIEW)
+    assert answer.status_code == 200 and answer.json["response"]["overview-kinds"]["children"] is None
+    assert site.client("operator").post(UPDATE, json=OVERVIEW).status_code == 403
