@@ -33,7 +33,8 @@ class AlertsCollector(Collector):
         with session_scope(self.engine) as session:
             report = deliver_pending(
                 session, config.channels, language=self.settings.language, zone=self.settings.timezone,
-                catalogue=sla_context(self.settings).catalogue, public_url=self.settings.resolved_public_url,
+                catalogue=sla_context(self.settings, self.engine).catalogue,
+                public_url=self.settings.resolved_public_url,
             )
         return CollectorResult(
             items=report.sent,

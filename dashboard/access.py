@@ -113,7 +113,8 @@ def assigned_sops(user, codes: tuple[str, ...]) -> list[str]:
     from pantau.sla.context import sla_context
     from pantau.sla.scope import assigned_sops as assigned
 
-    return assigned(sla_context(context.settings()).catalogue, role, getattr(user, "unit", None), codes)
+    catalogue = sla_context(context.settings(), context.engine()).catalogue
+    return assigned(catalogue, role, getattr(user, "unit", None), codes)
 
 
 def alert_audience(user):
@@ -122,7 +123,7 @@ def alert_audience(user):
     from pantau.alerts.audience import audience
     from pantau.sla.context import sla_context
 
-    return audience(sla_context(context.settings()).catalogue, user.role, getattr(user, "unit", None))
+    return audience(sla_context(context.settings(), context.engine()).catalogue, user.role, getattr(user, "unit", None))
 
 
 def landing_path(user) -> str | None:

@@ -217,7 +217,7 @@ def invoices(engine: Engine, since: datetime, until: datetime, now: datetime, li
 
 
 REQUEST_COLUMNS = ["case_id", "case_ref", "title", "organiser", "opened_at", "closed_at", "outcome", "current_step",
-                   "state"]
+                   "state", "sop_version"]
 
 
 def requests(engine: Engine, since: datetime, until: datetime, now: datetime, limit: int = 200) -> pd.DataFrame:
@@ -226,7 +226,7 @@ def requests(engine: Engine, since: datetime, until: datetime, now: datetime, li
     query = (
         select(SopCase.id, SopCase.case_ref, SopCase.attrs["title"].as_string(), SopCase.attrs["organiser"].as_string(),
                SopCase.opened_at, SopCase.closed_at, SopCase.outcome, StepResult.step_key,
-               case((StepResult.id.is_(None), None), else_=live_state(now)))
+               case((StepResult.id.is_(None), None), else_=live_state(now)), SopCase.sop_version)
         .outerjoin(StepResult, and_(StepResult.case_id == SopCase.id, StepResult.completed_at.is_(None)))
         .where(_received(since, until))
         .order_by(SopCase.opened_at.desc(), SopCase.id.desc())

@@ -200,14 +200,20 @@ def _pick(steps: pd.DataFrame, field: str, step_key: str, missing=None) -> pd.Se
     return pd.Series(missing if missing is not None else pd.NaT, index=steps.index)
 
 
-STUCK_COLUMNS = ["case_id", "nim", "subject", "batch", "step_key", "started_at", "due_at", "state"]
+def versions_used(engine: Engine, intake: int, batch: int | None = None) -> list[int | None]:
+    """The SOP versions the intake's cases (of one batch when given) started on; None for the catalogue file."""
+    with engine.connect() as connection:
+        return list(connection.scalars(select(SopCase.sop_version).where(case_filter(intake, batch)).distinct()))
+
+
+STUCK_COLUMNS = ["case_id", "nim", "subject", "batch", "step_key", "started_at", "due_at", "state", "sop_version"]
 
 
 def stuck(engine: Engine, intake: int, now: datetime, batch: int | None = None, limit: int = 20) -> pd.DataFrame:
     """The intake's students whose current step has waited longest, longest first (at most `limit`)."""
     query = (
         select(SopCase.id, SopCase.case_ref, SopCase.subject, intake_key("batch"), StepResult.step_key,
-               StepResult.started_at, StepResult.due_at, live_state(now))
+               StepResult.started_at, StepResult.due_at, live_state(now), SopCase.sop_version)
         .join(SopCase, SopCase.id == StepResult.case_id)
         .where(case_filter(intake, batch), StepResult.completed_at.is_(None))
         .order_by(StepResult.started_at, SopCase.id)

@@ -31,7 +31,8 @@ def report_sla(
     if period is not None and not is_half(period):
         fail(f"--period {period!r}: write a half-year as 2026-H1 or 2026-H2")
     try:
-        report = build_report(engine(config), sla_context(config), sop=sop.upper() if sop else None, period=period)
+        store = engine(config)
+        report = build_report(store, sla_context(config, store), sop=sop.upper() if sop else None, period=period)
     except ValueError as error:
         fail(str(error))
     if json_out:

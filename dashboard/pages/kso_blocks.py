@@ -10,6 +10,7 @@ from pantau import formatting
 
 from .. import context, ids
 from ..components.empty import empty_state
+from ..components.sop_version import short
 from ..components.status import label
 from ..components.tables import data_table
 
@@ -48,7 +49,8 @@ def request_table(frame: pd.DataFrame, names: dict[str, str]):
                 if isinstance(step, str)
                 else (outcomes.get(outcome, t("Closed")) if isinstance(outcome, str) else "–")
                 for step, state, outcome in zip(frame["current_step"], frame["state"], frame["outcome"])],
+        "sop": [short(None if pd.isna(v) else int(v)) for v in frame["sop_version"]],
     })
     return data_table(ids.make(KEY, "request-table"), shown, {
         "case_ref": t("Request"), "title": t("Training"), "organiser": t("Organiser"), "received": t("Received"),
-        "now": t("Where it is")}, page_size=10)
+        "now": t("Where it is"), "sop": t("SOP version")}, page_size=10)
