@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 
 import flask
@@ -50,6 +51,11 @@ def cached(name: str, params: Any, subjects: Iterable[str], compute: Callable[[]
     everything the result depends on but the store: filters, the reader's scope, the language) since the last
     write to `subjects` (`pantau.cache`)."""
     return app_context().cache.get(name, params, subjects, compute)
+
+
+def cached_dated(name: str, params: Any, subjects: Iterable[str], compute: Callable[[], T]) -> tuple[T, datetime]:
+    """`cached`, with the moment (UTC) the result was computed, which a page states as its figures' age."""
+    return app_context().cache.get_dated(name, params, subjects, compute)
 
 
 def lang() -> str:

@@ -8,6 +8,9 @@ the engine, notes the tables each INSERT, UPDATE or DELETE touches, and raises t
 transaction commits (and once more when its connection goes back to the pool, after the commit is visible to
 other sessions). A statement whose table is not known raises every subject. Results also expire after
 `[cache] ttl_s`, which bounds how far figures that depend on the clock (at-risk steps, "due by today") lag it.
+Each value keeps the moment it was computed (`get_dated`), so a page says how old its figures are. A key is
+computed by one reader at a time: others that miss it meanwhile wait for that result (a Redis lock beside the
+key) instead of piling the same heavy read onto the store at once.
 
 Without `redis_url` nothing is cached: each worker would otherwise keep results another process's write had
 made stale. A Redis that fails or does not answer in time is skipped (the read goes to the store) and logged.
@@ -26,7 +29,7 @@ import re
 import time
 import weakref
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -89,8 +92,8 @@ class ResultCache:
     """Results of reads kept in Redis under `prefix` for `ttl_s` seconds; with no client, every read computes."""
 
     def __init__(self, client=None, *, prefix: str = "pantau:", ttl_s: float = 60.0, secret: str | bytes = b"",
-                 namespace: str = ""):
-        self.client, self.prefix, self.ttl_s = client, prefix, ttl_s
+                 namespace: str = "", wait_s: float = 20.0):
+        self.client, self.prefix, self.ttl_s, self.wait_s = client, prefix, ttl_s, wait_s
         self.secret = secret.encode() if isinstance(secret, str) else secret
         self.namespace = namespace
         self._warned_at = 0.0
@@ -102,24 +105,59 @@ class ResultCache:
 
     def get(self, name: str, params: Any, subjects: Iterable[str], compute: Callable[[], T]) -> T:
         """The result of `compute()` for `name` and `params` as of the subjects' current generations."""
+        return self.get_dated(name, params, subjects, compute)[0]
+
+    def get_dated(self, name: str, params: Any, subjects: Iterable[str],
+                  compute: Callable[[], T]) -> tuple[T, datetime]:
+        """`get`, with the moment (UTC) the result was computed: what a page says its figures are as of.
+
+        One computation a key at a time: a reader that misses while another process computes the same key
+        waits for its result (up to `wait_s`) instead of computing it again beside it."""
         if self.client is None:
-            return compute()
+            return compute(), _now()
         try:
             key = self._key(name, params, self.generations(subjects))
-            stored = self.client.get(key)
+            found = self._read(key)
         except Exception as error:  # noqa: BLE001 - a cache that fails must never fail the page
             self._warn("read", error)
-            return compute()
-        if stored is not None:
-            value = self._load(stored)
-            if value is not _MISS:
-                return value
-        value = compute()
+            return compute(), _now()
+        if found is not None:
+            return found
+        lock = key + ":lock"
         try:
-            self.client.set(key, self._dump(value), px=int(self.ttl_s * 1000))
+            leader = bool(self.client.set(lock, b"1", nx=True, px=int(self.wait_s * 1000)))
+            if not leader:
+                found = self._wait(key)
+                if found is not None:
+                    return found
+        except Exception as error:  # noqa: BLE001
+            self._warn("read", error)
+            leader = False
+        entry = _Entry(_now(), compute())
+        try:
+            self.client.set(key, self._dump(entry), px=int(self.ttl_s * 1000))
+            if leader:
+                self.client.delete(lock)
         except Exception as error:  # noqa: BLE001
             self._warn("write", error)
-        return value
+        return entry.value, entry.at
+
+    def _read(self, key: str) -> tuple[Any, datetime] | None:
+        stored = self.client.get(key)
+        entry = self._load(stored) if stored is not None else _MISS
+        return (entry.value, entry.at) if isinstance(entry, _Entry) else None
+
+    def _wait(self, key: str) -> tuple[Any, datetime] | None:
+        """The result another reader is computing, once it is stored; None after `wait_s`."""
+        deadline = time.monotonic() + self.wait_s
+        while time.monotonic() < deadline:
+            time.sleep(POLL_S)
+            found = self._read(key)
+            if found is not None:
+                return found
+            if not self.client.exists(key + ":lock"):
+                return self._read(key)
+        return None
 
     def generations(self, subjects: Iterable[str]) -> list[int]:
         subjects = sorted(set(subjects))
@@ -202,6 +240,20 @@ class ResultCache:
 
 
 _MISS = object()
+POLL_S = 0.05
+"""How often a reader waiting for another's computation looks for its result."""
+
+
+@dataclasses.dataclass(frozen=True)
+class _Entry:
+    """A cached result and the moment it was computed."""
+
+    at: datetime
+    value: Any
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _note_write(connection, _cursor, statement, _parameters, _context, _executemany) -> None:

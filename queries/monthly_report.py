@@ -29,6 +29,10 @@ NUMBER_WORDS = ("distributed", "students", "paid_bills", "bills", "owing", "stoc
 RUPIAH_WORDS = ("paid", "billed")
 SHARE_WORDS = ("count_share",)
 SEMESTER_WORDS = ("semester", "previous_semester")
+SCOPES = {"collection_rate": "current semester", "outstanding": "all semesters", "recon_overdue": "all cases",
+          "ktm_done": "all batches", "kso_waiting": "all units"}
+"""What each card counts over, where it is the same for every reader."""
+GROUP_SCOPES = {"servers": "last 30 days", "tokens": "current wave"}
 
 
 @dataclass(frozen=True)
@@ -115,16 +119,28 @@ def title_text(kpi: Kpi, lang: str) -> str:
     return translate(kpi.title, lang, **words(kpi, lang))
 
 
+def scope_text(kpi: Kpi, lang: str, steps: str | None = None) -> str | None:
+    """Over what the KPI counts, in words ("semua semester", "30 hari terakhir"): one wording for the overview's
+    cards, the report page and its mail. SLA compliance counts the steps the reader sees: `steps` words them
+    where a role sees only its own (default: every step)."""
+    if kpi.group == "sla":
+        return steps or translate("all steps", lang)
+    if kpi.group in GROUP_SCOPES:
+        return translate(GROUP_SCOPES[kpi.group], lang)
+    return translate(SCOPES[kpi.key], lang) if kpi.key in SCOPES else None
+
+
 def note_text(kpi: Kpi, lang: str) -> str | None:
     return translate(kpi.note, lang, **words(kpi, lang)) if kpi.note else None
 
 
 def rows(report: MonthlyReport, lang: str) -> list[tuple[str, list[dict]]]:
-    """The report's sections, each with its KPIs worded: title, value, status word and grade, change, note, link."""
+    """The report's sections, each with its KPIs worded: title, scope, value, status word and grade, change, note."""
     out = []
     for section, groups in SECTIONS:
         members = [{
-            "title": title_text(kpi, lang), "value": value_text(kpi.kind, kpi.value, lang), "grade": kpi.grade,
+            "title": title_text(kpi, lang), "scope": scope_text(kpi, lang) or "",
+            "value": value_text(kpi.kind, kpi.value, lang), "grade": kpi.grade,
             "status": translate(STATUS_WORDS.get(kpi.grade, kpi.grade), lang), "change": change_text(kpi, lang) or "–",
             "note": note_text(kpi, lang) or "",
         } for kpi in report.kpis if kpi.group in groups]
@@ -148,6 +164,7 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 15px; margin: 20px 0 6p
 p.sub { color: #6c757d; margin: 0 0 12px; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { border-bottom: 1px solid #dee2e6; padding: 6px 8px; text-align: left; vertical-align: top; }
+div.scope { color: #6c757d; font-size: 12px; }
 td.value { text-align: right; font-weight: 600; white-space: nowrap; }
 .good { color: #1a7f4b; } .warn { color: #b26a00; } .bad { color: #c0392b; } .none, .info { color: #6c757d; }
 """
@@ -164,7 +181,7 @@ def render_html(report: MonthlyReport, lang: str, zone: str) -> str:
         parts.append(f"<h2>{esc(section)}</h2><table><thead><tr>{head}</tr></thead><tbody>")
         for row in members:
             parts.append(
-                f"<tr><td>{esc(row['title'])}</td><td class=\"value\">{esc(row['value'])}</td>"
+                f"<tr><td>{esc(row['title'])}{_scope_html(row['scope'])}</td><td class=\"value\">{esc(row['value'])}</td>"
                 f"<td class=\"{esc(row['grade'])}\">{esc(row['status'])}</td><td>{esc(row['change'])}</td>"
                 f"<td>{esc(row['note'])}</td></tr>")
         parts.append("</tbody></table>")
@@ -174,12 +191,17 @@ def render_html(report: MonthlyReport, lang: str, zone: str) -> str:
     return "".join(parts)
 
 
+def _scope_html(scope: str) -> str:
+    return f"<div class=\"scope\">{html.escape(scope)}</div>" if scope else ""
+
+
 def render_text(report: MonthlyReport, lang: str, zone: str) -> str:
     """The report as plain text, for channels that do not show HTML."""
     title, line = heading(report, lang, zone)
     lines = [title, line, ""]
     for section, members in rows(report, lang):
         lines.append(section.upper())
-        lines += [f"- {row['title']}: {row['value']} ({row['status']}; {row['change']})" for row in members]
+        lines += [f"- {row['title']}" + (f" · {row['scope']}" if row["scope"] else "") +
+                  f": {row['value']} ({row['status']}; {row['change']})" for row in members]
         lines.append("")
     return "\n".join(lines).strip() + "\n"

@@ -90,17 +90,18 @@ def _webservice(_tick):
     warning = _warning()
     counts = queries.ws_counts(engine, now, warning)
     days = warning.days
-    fresh = freshness.feed("accounts", now)
+    fresh, scope = freshness.feed("accounts", now), t("every webservice account")
     cards = [
         kpi_card(t("Valid webservice accounts"), formatting.number(counts["active"] + counts["expiring"], lang), "info",
-                 note=t("Each is valid for one year"), fresh=fresh),
+                 note=t("Each is valid for one year"), fresh=fresh, scope=scope),
         kpi_card(t("Expiring within {days} days", days=days), formatting.number(counts["expiring"], lang),
                  "warn" if counts["expiring"] else "good",
-                 note=t("The IT head is alerted; contacts are told where set"), fresh=fresh),
+                 note=t("The IT head is alerted; contacts are told where set"), fresh=fresh, scope=scope),
         kpi_card(t("Expired, still in use"), formatting.number(counts["expired_in_use"], lang),
-                 "bad" if counts["expired_in_use"] else "good", note=t("Used after the validity ended"), fresh=fresh),
+                 "bad" if counts["expired_in_use"] else "good", note=t("Used after the validity ended"), fresh=fresh,
+                 scope=scope),
         kpi_card(t("Expired"), formatting.number(counts["expired"], lang), "info", note=t("Not used since"),
-                 fresh=fresh),
+                 fresh=fresh, scope=scope),
     ]
     summary = dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
     frame = queries.ws_accounts(engine, now, warning, limit=500)
@@ -143,20 +144,21 @@ def _akun(_tick):
         queries.register(engine, limit=1000)))
     ages = freshness.feeds("accounts", "access-requests", now=now)
     register, requests = ages["accounts"], ages["access-requests"]
+    year = t("requests of the last 12 months")
     cards = [
         kpi_card(t("Accounts in the register"), formatting.number(size, lang), "info",
-                 note=t("Digital service accounts the unit manages"), fresh=register),
+                 note=t("Digital service accounts the unit manages"), fresh=register, scope=t("the whole register")),
         kpi_card(t("Access requests"), formatting.number(decided.requests, lang), "info",
                  note=t("{granted} granted, {rejected} rejected, {pending} waiting",
                         granted=formatting.number(decided.granted, lang),
                         rejected=formatting.number(decided.rejected, lang),
-                        pending=formatting.number(decided.pending, lang)), fresh=requests),
+                        pending=formatting.number(decided.pending, lang)), fresh=requests, scope=year),
         kpi_card(t("Time to decision"), formatting.duration(decided.median_s, lang), "info",
                  note=t("Median; P90 {p90}", p90=formatting.duration(decided.p90_s, lang)),
-                 fresh=requests),
+                 fresh=requests, scope=year),
         kpi_card(t("Granted"), formatting.percent(decided.grant_rate, lang), "info",
                  note=t("Of the decided requests") if decided.grant_rate is not None else t("No request decided yet"),
-                 fresh=requests),
+                 fresh=requests, scope=year),
     ]
     summary = dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
     return (summary, freshness.aged(_requests(requested), requests, now),

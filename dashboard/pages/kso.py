@@ -43,6 +43,14 @@ INVOICE_SUMMARY = ids.make(KEY, "invoice-summary")
 INVOICES = ids.make(KEY, "invoices")
 PERIODS = {"12m": "Last 12 months", "year": "This year", "last-year": "Last year"}
 INVOICE_STATES = {"paid": "Paid", "unpaid": "Unpaid", "overdue": "Overdue"}
+SCOPES = {"12m": "requests received in the last 12 months", "year": "requests received this year",
+          "last-year": "requests received last year"}
+"""What the period's cards count over, by period (the requests, and the invoices of the requests, received in
+it); the kolegium's queue is counted now, over every request."""
+
+
+def _scope(period) -> str:
+    return context.t(SCOPES.get(period, SCOPES["12m"]))
 
 
 def _sees_requests() -> bool:
@@ -116,18 +124,20 @@ def _refresh(period):
     median = leads["lead_s"].median() if not leads.empty else None
     fresh = freshness.feed("workflow", now)
     aged = lambda body: freshness.aged(body, fresh, now)  # noqa: E731
+    scope = _scope(period)
     cards = [
         kpi_card(t("Requests received"), formatting.number(decided.requests, lang), "info",
                  note=t("{decided} decided by the kolegium", decided=formatting.number(decided.decided, lang)),
-                 fresh=fresh),
+                 fresh=fresh, scope=scope),
         kpi_card(t("Approved"), formatting.percent(decided.approval_rate, lang), "none" if decided.approval_rate is None
                  else "info",
                  note=t("Rejected: {share} ({count})", share=formatting.percent(decided.rejection_rate, lang),
-                                     count=formatting.number(decided.rejected, lang)), fresh=fresh),
+                                     count=formatting.number(decided.rejected, lang)), fresh=fresh, scope=scope),
         kpi_card(t("Lead time to the activity"), _days(median), "info", note=t("Median, request to activity"),
-                 fresh=fresh),
+                 fresh=fresh, scope=scope),
         kpi_card(t("Waiting on the kolegium"), formatting.number(waiting, lang), "info",
-                 note=t("Outside party; tracked apart from the institution's own time"), fresh=fresh),
+                 note=t("Outside party; tracked apart from the institution's own time"), fresh=fresh,
+                 scope=t("every open request, now")),
     ]
     summary = dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
     listed = queries.requests(engine, since, until, now)
@@ -175,16 +185,16 @@ def _invoices(period):
     totals = context.cached("kso.invoice_totals", [period], ["sla"],
                             lambda: queries.invoice_totals(engine, since, until, now))
     count = lambda n: t("{count} invoices", count=formatting.number(n, lang))  # noqa: E731
-    fresh = freshness.feed("workflow", now)
+    fresh, scope = freshness.feed("workflow", now), _scope(period)
     cards = [
         kpi_card(t("Invoices issued"), formatting.rupiah(totals.issued_amount, lang), "info", note=count(totals.issued),
-                 fresh=fresh),
+                 fresh=fresh, scope=scope),
         kpi_card(t("Paid"), formatting.rupiah(totals.paid_amount, lang), "good" if totals.paid == totals.issued
                  else "info",
-                 note=count(totals.paid), fresh=fresh),
+                 note=count(totals.paid), fresh=fresh, scope=scope),
         kpi_card(t("Overdue"), formatting.rupiah(totals.overdue_amount, lang), "bad" if totals.overdue else "good",
                  note=t("{invoices}, unpaid past the payment step's standard time", invoices=count(totals.overdue)),
-                 fresh=fresh),
+                 fresh=fresh, scope=scope),
     ]
     summary = dbc.Row([dbc.Col(card, xs=12, md=4, className="mb-3") for card in cards])
     frame = queries.invoices(engine, since, until, now)

@@ -116,14 +116,18 @@ def _refresh(intake, batch):
     ages = freshness.feeds("ktm", "ktm-photos", now=now)
     aged = lambda body, feed="ktm": freshness.aged(body, ages[feed], now)  # noqa: E731
     chart, table = stages(queries.stage_times(engine, intake, batch), steps)
-    return (_summary(intake, done, funnel, photo, ages), aged(_funnel(intake, batch, done, funnel, steps)),
+    return (_summary(intake, batch, done, funnel, photo, ages), aged(_funnel(intake, batch, done, funnel, steps)),
             aged(chart), aged(table), aged(_batch_table(queries.batches(engine, intake))),
             aged(_photos(photo), "ktm-photos"), aged(_stuck(queries.stuck(engine, intake, now, batch), steps, now)))
 
 
-def _summary(intake: int, done: queries.Completion, funnel: pd.DataFrame, photo: dict | None,
+def _summary(intake: int, batch: int | None, done: queries.Completion, funnel: pd.DataFrame, photo: dict | None,
              ages: dict) -> dbc.Row:
+    """Completion and the photo check count the whole intake; the stage counts follow the chosen batch too, and
+    each card's scope line says which."""
     t, lang = context.t, context.lang()
+    whole = t("intake {year}", year=intake)
+    chosen = whole if batch is None else t("intake {year}, batch {batch}", year=intake, batch=batch)
     threshold = context.settings().thresholds["ktm_done"]
     earlier = next((c for c in queries.completions(context.engine(), 12) if c.intake < intake and c.students), None)
     change = (t("{change} points against intake {year}", year=earlier.intake,
@@ -137,16 +141,16 @@ def _summary(intake: int, done: queries.Completion, funnel: pd.DataFrame, photo:
                  grade(done.share, threshold.good, threshold.warn, threshold.higher_is_better), change=change,
                  note=t("{done} of {students} students of intake {year} have their card",
                         done=formatting.number(done.distributed, lang), students=formatting.number(done.students, lang),
-                        year=intake), card_id=ids.make(KEY, "kpi-done"), fresh=ages["ktm"]),
+                        year=intake), card_id=ids.make(KEY, "kpi-done"), fresh=ages["ktm"], scope=whole),
         kpi_card(t("Students in a stage"), formatting.number(waiting, lang), "info",
-                 note=t("Their card is on its way"), fresh=ages["ktm"]),
+                 note=t("Their card is on its way"), fresh=ages["ktm"], scope=chosen),
         kpi_card(t("Past the standard time"), formatting.number(late, lang), "bad" if late else "good",
-                 note=t("Students whose current stage is overdue"), fresh=ages["ktm"]),
+                 note=t("Students whose current stage is overdue"), fresh=ages["ktm"], scope=chosen),
         kpi_card(t("Photo check"), formatting.number(problems, lang) if photo else "–",
                  "none" if photo is None else ("bad" if blocked else ("warn" if problems else "good")),
                  note=(t("Problems in the photo folder; batches held back: {batches}",
                          batches=", ".join(map(str, blocked)) or "–") if photo else t("Not checked yet")),
-                 fresh=ages["ktm-photos"]),
+                 fresh=ages["ktm-photos"], scope=whole),
     ]
     return dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
 

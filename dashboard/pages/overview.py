@@ -138,26 +138,15 @@ def attention(kpis: list[queries.Kpi], ages: dict[str, Freshness] | None = None)
     return html.Div([verdict, unknown])
 
 
-SCOPES = {"collection_rate": "current semester", "outstanding": "all semesters", "recon_overdue": "all cases",
-          "ktm_done": "all batches", "kso_waiting": "all units"}
-"""What each card counts over, where it is the same for every reader."""
-
-
 def scope_text(kpi: queries.Kpi, user, scope) -> str | None:
-    """The card's scope in words: fixed for money, KTM and KSO; a server's last 30 days; for SLA compliance the
+    """The card's scope in words (`monthly.scope_text`, as the report and its mail say it); for SLA compliance the
     steps the reader sees, which depend on the role (all steps, or the unit's or the role's own)."""
-    t = context.t
-    if kpi.group == "sla":
-        if scope is None:
-            return t("all steps")
+    t, steps = context.t, None
+    if kpi.group == "sla" and scope is not None:
         unit = getattr(user, "unit", None)
-        return t("unit: {unit}", unit=unit) if unit else t("steps of the role: {role}", role=t(ROLE_NAMES.get(
+        steps = t("unit: {unit}", unit=unit) if unit else t("steps of the role: {role}", role=t(ROLE_NAMES.get(
             user.role, user.role)))
-    if kpi.group == "servers":
-        return t("last 30 days")
-    if kpi.group == "tokens":
-        return t("current wave")
-    return t(SCOPES[kpi.key]) if kpi.key in SCOPES else None
+    return monthly.scope_text(kpi, context.lang(), steps)
 
 
 def card(kpi: queries.Kpi, fresh: Freshness | None = None, scope: str | None = None) -> dbc.Card:

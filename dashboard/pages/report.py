@@ -53,7 +53,8 @@ def _render(month):
     for section, members in monthly.rows(report, lang):
         head = html.Thead(html.Tr([html.Th(t(name)) for name in ("KPI", "Value", "Status", "Change", "Note")]))
         body = html.Tbody([html.Tr([
-            html.Td(row["title"]), html.Td(row["value"], className="text-end fw-semibold text-nowrap"),
+            html.Td([row["title"], html.Div(row["scope"], className="small text-body-secondary kpi-scope")
+                     if row["scope"] else None]), html.Td(row["value"], className="text-end fw-semibold text-nowrap"),
             html.Td(badge(row["grade"])), html.Td(row["change"], className="small"),
             html.Td(row["note"], className="small text-body-secondary"),
         ]) for row in members])

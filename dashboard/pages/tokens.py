@@ -176,7 +176,10 @@ def _refresh(wave_id, _saved):
 
 
 def _summary(status: pd.DataFrame, wave, fresh=None) -> dbc.Row:
+    """The chosen wave's figures, each card's scope line naming the wave (every channel of it; the days left
+    are the channel that runs out first)."""
     t, lang = context.t, context.lang()
+    scope = t("wave: {wave}", wave=wave.name)
     band = context.settings().thresholds["token_days_left"]
     known = status[status["days_left"].notna()]
     first = known.sort_values("days_left").iloc[0] if not known.empty else None
@@ -189,16 +192,17 @@ def _summary(status: pd.DataFrame, wave, fresh=None) -> dbc.Row:
                                                   low=formatting.number(first["low"], lang, 1),
                                                   high=formatting.number(first["high"], lang, 1),
                                                   level=formatting.percent(first["forecast"].level, lang, 0)),
-                 fresh=fresh),
+                 fresh=fresh, scope=scope),
         kpi_card(t("Stock"), formatting.number(int(status["stock"].sum()) if not status.empty else 0, lang), "info",
-                 note=t("Payment deadline {day}", day=formatting.day(wave.payment_deadline, lang)), fresh=fresh),
+                 note=t("Payment deadline {day}", day=formatting.day(wave.payment_deadline, lang)), fresh=fresh,
+                 scope=scope),
         kpi_card(t("Demand a day"),
                  formatting.number(float(status["demand"].sum()) if not status.empty else 0, lang, 1),
-                 "info", note=t("Applicants arriving, recent days"), fresh=fresh),
+                 "info", note=t("Applicants arriving, recent days"), fresh=fresh, scope=scope),
         kpi_card(t("Applicants waiting for a token"), formatting.number(int(status["waiting"].sum())
                                                                         if not status.empty else 0, lang),
                  "bad" if not status.empty and status["waiting"].sum() else "good",
-                 note=t("Arrived recently without a token"), fresh=fresh),
+                 note=t("Arrived recently without a token"), fresh=fresh, scope=scope),
     ]
     return dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
 

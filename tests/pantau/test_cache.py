@@ -3,6 +3,7 @@ keeps its keys under a prefix of its own and removes them after."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from datetime import timedelta
 
@@ -172,3 +173,46 @@ def test_cache012_a_resolution_makes_the_next_page_read_fresh(cache, store):
     with session_scope(store) as session:
         resolve_case(session, case_id, user="bendahara", note="posted by hand after the bank's statement")
     assert page_read() == {"open": 0, "overdue": 0}
+
+
+def test_cache013_readers_missing_the_same_key_at_once_compute_it_once(cache):
+    started, release = threading.Event(), threading.Event()
+    runs = []
+
+    def slow():
+        runs.append(1)
+        started.set()
+        release.wait(5)
+        return {"run": len(runs)}
+
+    answers = []
+    first = threading.Thread(target=lambda: answers.append(cache.get("report", "2026-10", ["money"], slow)))
+    first.start()
+    started.wait(5)
+    others = [threading.Thread(target=lambda: answers.append(cache.get("report", "2026-10", ["money"], slow)))
+              for _ in range(3)]
+    for thread in others:
+        thread.start()
+    release.set()
+    for thread in (first, *others):
+        thread.join(10)
+    assert len(runs) == 1
+    assert answers == [{"run": 1}] * 4
+
+
+def test_cache014_a_hit_says_when_its_result_was_computed(cache):
+    value, at = cache.get_dated("q", 1, ["money"], Counter())
+    again, at_again = cache.get_dated("q", 1, ["money"], Counter())
+    assert (again, at_again) == (value, at)
+    cache.bump(["money"])
+    _, fresh_at = cache.get_dated("q", 1, ["money"], Counter())
+    assert fresh_at > at
+
+
+def test_cache015_a_reader_whose_leader_never_answers_computes_after_wait_s(cache, client):
+    patient = ResultCache(client, prefix=cache.prefix, ttl_s=60, secret="test-secret", wait_s=0.3)
+    key = patient._key("q", 1, patient.generations(["money"]))
+    client.set(key + ":lock", b"1", px=60_000)
+    compute = Counter()
+    assert patient.get("q", 1, ["money"], compute) == {"run": 1}
+    assert compute.runs == 1
