@@ -21,7 +21,8 @@ from pantau.i18n import translate
 from pantau.models import utcnow
 from pantau.settings import Settings
 from pantau.sla.periods import half_label, month_label, month_of, months_until
-from queries.overview import GROUPS, Kpi, overview
+from queries import kind_breakdown
+from queries.overview import GROUPS, KindCollection, Kpi, kind_collection, overview
 
 STATUS_WORDS = {"good": "Good", "warn": "Needs attention", "bad": "Poor", "none": "No data", "info": "Info"}
 SECTIONS = (("Finance", ("payments", "tokens")), ("Servers", ("servers",)), ("Services & SOPs", ("sla", "ktm", "kso")))
@@ -44,6 +45,7 @@ class MonthlyReport:
     generated_at: datetime
     institution: str
     kpis: list[Kpi]
+    kinds: KindCollection | None = None
 
 
 def previous_month(now: datetime, zone: str) -> str:
@@ -63,7 +65,8 @@ def build(engine: Engine, settings: Settings, month: str | None = None, now: dat
     now = now or utcnow()
     month = month or previous_month(now, settings.timezone)
     as_of = min(month_end(month, settings.timezone), now)
-    return MonthlyReport(month, as_of, now, settings.institution, overview(engine, settings, as_of, GROUPS))
+    return MonthlyReport(month, as_of, now, settings.institution, overview(engine, settings, as_of, GROUPS),
+                         kind_collection(engine, settings, as_of))
 
 
 def value_text(kind: str, value, lang: str, decimals: int = 1) -> str:
@@ -149,6 +152,54 @@ def rows(report: MonthlyReport, lang: str) -> list[tuple[str, list[dict]]]:
     return out
 
 
+KIND_COLUMNS = (("bills", "Bills"), ("billed", "Billed"), ("paid", "Collected"), ("rate", "Collection rate"),
+                ("outstanding", "Outstanding"))
+"""The columns of the collection by kind group and bill kind, after the group or kind's name."""
+
+
+def kind_section(report: MonthlyReport, lang: str) -> tuple[str, str, list[dict]] | None:
+    """Collection by kind group and bill kind as of the report's moment: its title, its scope (the collection rate
+    KPI's semester, bills due by the report's day) and its lines (`queries.kind_breakdown.worded`: each group, its
+    kinds, the total, by name); None when no bill had come due."""
+    found = report.kinds
+    if found is None or found.frames[lang].empty:
+        return None
+    scope = translate("semester {semester}, bills due by {day}", lang, semester=semesters.label(found.semester, lang),
+                      day=formatting.day(found.as_of, lang))
+    return (translate("Collection by kind group and bill kind", lang), scope,
+            kind_breakdown.worded(found.frames[lang], lang))
+
+
+def _kinds_html(report: MonthlyReport, lang: str) -> str:
+    section = kind_section(report, lang)
+    if section is None:
+        return ""
+    esc = html.escape
+    title, scope, lines = section
+    head = "".join([f"<th>{esc(translate('Kind group / bill kind', lang))}</th>",
+                    *(f"<th style=\"text-align:right\">{esc(translate(name, lang))}</th>" for _, name in KIND_COLUMNS)])
+    body = []
+    for line in lines:
+        weight = "" if line["level"] == "kind" else " style=\"font-weight:600\""
+        indent = " style=\"padding-left:24px\"" if line["level"] == "kind" else ""
+        cells = "".join(f"<td class=\"value\">{esc(line[key])}</td>" for key, _ in KIND_COLUMNS)
+        body.append(f"<tr{weight}><td{indent}>{esc(line['label'])}</td>{cells}</tr>")
+    return (f"<h2>{esc(title)}</h2><p class=\"sub\">{esc(scope)}</p><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table>")
+
+
+def _kinds_text(report: MonthlyReport, lang: str) -> list[str]:
+    section = kind_section(report, lang)
+    if section is None:
+        return []
+    title, scope, lines = section
+    out = [f"{title.upper()} ({scope})"]
+    for line in lines:
+        words = translate("{paid} of {billed} collected ({rate}); outstanding {outstanding}", lang, **line)
+        out.append(("  - " if line["level"] == "kind" else "- ") + f"{line['label']}: {words}")
+    return [*out, ""]
+
+
 def heading(report: MonthlyReport, lang: str, zone: str) -> tuple[str, str]:
     """The report's title and the line saying what the figures are as of."""
     title = translate("Monthly report {month}", lang, month=month_label(report.month, lang))
@@ -185,6 +236,7 @@ def render_html(report: MonthlyReport, lang: str, zone: str) -> str:
                 f"<td class=\"{esc(row['grade'])}\">{esc(row['status'])}</td><td>{esc(row['change'])}</td>"
                 f"<td>{esc(row['note'])}</td></tr>")
         parts.append("</tbody></table>")
+    parts.append(_kinds_html(report, lang))
     if not report.kpis:
         parts.append(f"<p>{esc(translate('No figures to show yet.', lang))}</p>")
     parts.append("</body></html>")
@@ -204,4 +256,5 @@ def render_text(report: MonthlyReport, lang: str, zone: str) -> str:
         lines += [f"- {row['title']}" + (f" · {row['scope']}" if row["scope"] else "") +
                   f": {row['value']} ({row['status']}; {row['change']})" for row in members]
         lines.append("")
+    lines += _kinds_text(report, lang)
     return "\n".join(lines).strip() + "\n"

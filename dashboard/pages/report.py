@@ -15,6 +15,8 @@ from pantau.sla.periods import month_label, month_of, months_until
 from queries import monthly_report as monthly
 
 from .. import access, context, ids
+from ..components import freshness
+from ..components.kind_table import kind_table
 from ..components.status import badge
 
 KEY = "report"
@@ -22,6 +24,7 @@ MONTH = ids.make(KEY, "month")
 BODY = ids.make(KEY, "body")
 PRINT = ids.make(KEY, "print")
 PRINTED = ids.make(KEY, "printed")
+KINDS = ids.make(KEY, "kinds")
 MONTHS = 12
 WIDTHS = ("28%", "16%", "14%", "22%", "20%")
 """Column widths: the value column holds a Rupiah amount in the billions (`Rp 16.971.700.000`) on one line."""
@@ -65,7 +68,18 @@ def _render(month):
     if not sections:
         sections = [html.P(t("No figures to show yet."))]
     return html.Div([html.H1(title, className="page-title mb-1"), html.P(line, className="text-body-secondary"),
-                     *sections])
+                     *sections, _kinds(report)])
+
+
+def _kinds(report: monthly.MonthlyReport) -> html.Div | None:
+    """Collection by kind group and bill kind as of the report's moment, with how old the bills behind it are."""
+    section = monthly.kind_section(report, context.lang())
+    if section is None:
+        return None
+    title, scope, lines = section
+    return html.Div([html.H2(title, className="h6 mt-3 mb-0"), html.P(scope, className="small text-body-secondary"),
+                     freshness.aged(kind_table(lines, ids.make(KEY, "kinds-table")), freshness.feed("bills"))],
+                    id=KINDS)
 
 
 dash.clientside_callback("function (clicks) { if (clicks) { window.print(); } return clicks || 0; }",

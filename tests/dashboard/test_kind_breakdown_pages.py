@@ -115,3 +115,31 @@ def test_kbpage004_the_it_head_has_no_finance_card_and_operators_are_refused(sit
     answer = site.client("kepala_it").post(UPDATE, json=OVERVIEW)
     assert answer.status_code == 200 and answer.json["response"]["overview-kinds"]["children"] is None
     assert site.client("operator").post(UPDATE, json=OVERVIEW).status_code == 403
+
+
+def _report(month: str) -> dict:
+    return payload([("report-body", "children")], [("report-month", "value", month)])
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("role", ["direktur", "admin"])
+def test_kbpage005_the_monthly_report_has_the_breakdown_as_of_its_month(site, role, lang):
+    from queries import monthly_report as monthly
+
+    month = monthly.previous_month(utcnow(), ZONE)
+    client = site.client(role)
+    client.set_cookie("pantau_lang", lang)
+    answer = client.post(UPDATE, json=_report(month))
+    assert answer.status_code == 200
+    shown = _texts(answer.json["response"]["report-body"]["children"])
+    title, scope, lines = monthly.kind_section(monthly.build(site.engine, site.settings, month), lang)
+    assert title in shown and scope in shown and set(DEMO_NAMES[lang]) & {line["label"] for line in lines}
+    for line in lines:
+        assert [line["label"], line["bills"], line["billed"], line["paid"], line["rate"],
+                line["outstanding"]] == shown[shown.index(line["label"]):shown.index(line["label"]) + 6]
+    assert any(text.startswith("Data per " if lang == "id" else "Data as of ") for text in shown), "its age"
+
+
+@pytest.mark.parametrize("role", ["kepala_it", "bendahara", "operator"])
+def test_kbpage006_the_report_is_refused_to_other_roles(site, role):
+    assert site.client(role).post(UPDATE, json=_report("2026-11")).status_code == 403

@@ -150,3 +150,36 @@ def test_kindq007_the_paid_and_unpaid_chart_counts_an_unknown_kind_never_shows_i
         counted = frame.groupby("label")["bills"].sum()
         assert counted[unknown] == 2 and "kursus" not in set(frame["label"]), by
         assert counted.sum() == 8
+
+
+def test_kindq008_the_monthly_report_splits_the_collection_rate_by_group_and_kind_in_print_and_mail(ledger, tmp_path):
+    from queries import monthly_report as monthly
+
+    report = monthly.build(ledger, Settings(data_dir=tmp_path), "2026-03", now=datetime(2026, 4, 5, tzinfo=UTC))
+    assert (report.kinds.semester, report.kinds.as_of) == ("20252", date(2026, 3, 31))
+    rate = next(kpi for kpi in report.kpis if kpi.key == "collection_rate")
+    frame = kind_breakdown.by_kind(ledger, as_of=date(2026, 3, 31), bills=BillFilter(semester="20252"))
+    assert frame["billed"].sum() == rate.words["billed"] and frame["paid"].sum() == rate.words["paid"]
+    title, scope, lines = monthly.kind_section(report, "id")
+    assert title == "Pelunasan per kelompok dan jenis tagihan"
+    assert scope == "semester 2025/2026 genap, tagihan jatuh tempo s.d. 31 Mar 2026"
+    assert lines == kind_breakdown.worded(frame, "id")
+    page = monthly.render_html(report, "id", "Asia/Jakarta")
+    assert "<h2>Pelunasan per kelompok dan jenis tagihan</h2>" in page
+    assert ("<tr style=\"font-weight:600\"><td>Biaya pendidikan</td><td class=\"value\">3</td>"
+            "<td class=\"value\">Rp 8.500.000</td><td class=\"value\">Rp 5.500.000</td>"
+            "<td class=\"value\">64,7%</td>") in page
+    assert "<td style=\"padding-left:24px\">Jenis tagihan tidak diketahui (2 tagihan)</td>" in page
+    assert "ukt" not in page.lower().replace("(ukt)", "")
+    text = monthly.render_text(report, "en", "Asia/Jakarta")
+    assert "COLLECTION BY KIND GROUP AND BILL KIND (semester 2025/2026 even, bills due by 31 Mar 2026)" in text
+    assert "- Tuition and study fees: Rp 5,500,000 of Rp 8,500,000 collected (64.7%); outstanding Rp 3,000,000" in text
+    assert "  - Single tuition fee (UKT): Rp 5,000,000 of Rp 8,000,000 collected (62.5%)" in text
+
+
+def test_kindq009_a_report_before_any_bill_came_due_has_no_kind_section(ledger, tmp_path):
+    from queries import monthly_report as monthly
+
+    report = monthly.build(ledger, Settings(data_dir=tmp_path), "2025-06", now=datetime(2026, 4, 5, tzinfo=UTC))
+    assert report.kinds is None and monthly.kind_section(report, "id") is None
+    assert "Pelunasan per kelompok" not in monthly.render_html(report, "id", "Asia/Jakarta")
