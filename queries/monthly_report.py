@@ -21,6 +21,7 @@ from pantau.i18n import translate
 from pantau.models import utcnow
 from pantau.settings import Settings
 from pantau.sla.periods import half_label, month_label, month_of, months_until
+from pantau.tokens.names import channel_name
 from queries import kind_breakdown
 from queries.overview import GROUPS, KindCollection, Kpi, kind_collection, overview
 
@@ -102,7 +103,7 @@ def change_text(kpi: Kpi, lang: str) -> str | None:
 
 def words(kpi: Kpi, lang: str) -> dict:
     """The KPI's fill-ins in the reader's language: counts, Rupiah and shares formatted, half-years and
-    semesters in words; years stay as they are."""
+    semesters in words, token channels by name; years stay as they are."""
     out = dict(kpi.words)
     for key, value in kpi.words.items():
         if key in NUMBER_WORDS:
@@ -113,6 +114,8 @@ def words(kpi: Kpi, lang: str) -> dict:
             out[key] = formatting.percent(value, lang)
         elif key in SEMESTER_WORDS:
             out[key] = semesters.label(value, lang)
+        elif key == "channel":
+            out[key] = channel_name(value, lang)
     if "half" in out:
         out["half"] = half_label(out["half"], lang)
     return out
@@ -232,7 +235,8 @@ def render_html(report: MonthlyReport, lang: str, zone: str) -> str:
         parts.append(f"<h2>{esc(section)}</h2><table><thead><tr>{head}</tr></thead><tbody>")
         for row in members:
             parts.append(
-                f"<tr><td>{esc(row['title'])}{_scope_html(row['scope'])}</td><td class=\"value\">{esc(row['value'])}</td>"
+                f"<tr><td>{esc(row['title'])}{_scope_html(row['scope'])}</td>"
+                f"<td class=\"value\">{esc(row['value'])}</td>"
                 f"<td class=\"{esc(row['grade'])}\">{esc(row['status'])}</td><td>{esc(row['change'])}</td>"
                 f"<td>{esc(row['note'])}</td></tr>")
         parts.append("</tbody></table>")
