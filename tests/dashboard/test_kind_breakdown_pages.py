@@ -5,11 +5,14 @@ server refuses its callbacks."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 
 import pytest
-from clicker import FaultLog
+from clicker import Clicker, FaultLog
+from dash.testing.browser import Browser
 from demo_web import NOW, UPDATE, demo_web, payload
+from selenium.webdriver.common.by import By
 
 from pantau import formatting
 from pantau.models import utcnow
@@ -143,3 +146,77 @@ def test_kbpage005_the_monthly_report_has_the_breakdown_as_of_its_month(site, ro
 @pytest.mark.parametrize("role", ["kepala_it", "bendahara", "operator"])
 def test_kbpage006_the_report_is_refused_to_other_roles(site, role):
     assert site.client(role).post(UPDATE, json=_report("2026-11")).status_code == 403
+
+
+# --- in Chromium ------------------------------------------------------------------------------------------------
+
+PAGES = {"direktur": ("overview", "payments", "report"), "bendahara": ("overview", "payments"),
+         "admin": ("overview", "payments", "report"), "kepala_it": ("overview",)}
+
+
+def _shown_rows(reader, table: str) -> list[list[str]]:
+    """Each body row of a breakdown table as the reader sees it: the name, then the figures."""
+    return reader.driver.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0] + ' tbody tr'))"
+        ".map(r => Array.from(r.querySelectorAll('th, td')).map(c => c.innerText.trim()));", table)
+
+
+def _expected(lines: list[dict], columns: tuple[str, ...]) -> list[list[str]]:
+    return [[line["label"], *(line[key] for key in columns)] for line in lines]
+
+
+def _wait_rows(reader, table: str, expected: list[list[str]]) -> None:
+    reader.find(table)
+    reader.until(lambda: _shown_rows(reader, table) == expected,
+                 f"{table} should read {expected}, reads {_shown_rows(reader, table)}")
+
+
+FULL = ("bills", "billed", "paid", "rate", "outstanding")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("chromedriver")),
+                    reason="browser tests need Debian's chromium and chromium-driver")
+@pytest.mark.parametrize("role", list(PAGES))
+def test_kbpage007_every_role_reads_the_breakdown_on_each_page_it_may_open(site, url, role, request, tmp_path):
+    """In Chromium, each role that may open the overview, the payments page or the report reads there the
+    breakdown's names and figures as the queries give them (the payments page's after choosing every semester too),
+    while the server answers no error and the console stays clean; the IT head's overview has no finance card."""
+    from pantau import semesters
+    from queries import monthly_report as monthly
+    from queries import overview, payments
+
+    now = utcnow()
+    with Browser("chrome", headless=request.config.getoption("headless"), download_path=str(tmp_path)) as browser:
+        browser.driver.set_window_size(1366, 900)
+        reader = Clicker(browser, url, site.faults, f"user.{role}")
+        reader.log_in()
+        reader.open("overview", "#overview-cards .kpi-card")
+        reader.settle()
+        if "payments" in PAGES[role]:
+            found = overview.kind_collection(site.engine, site.settings, now)
+            lines = kind_breakdown.worded(found.frames["id"], "id")
+            _wait_rows(reader, "#overview-kinds-table", _expected(lines, ("billed", "paid", "rate")))
+            card = reader.text("#overview-kind-card")
+            assert "Pelunasan per kelompok dan jenis tagihan" in card and "Data per " in card
+            assert f"semester {semesters.label(found.semester, 'id')}" in card
+        else:
+            assert not reader.driver.find_elements(By.ID, "overview-kind-card"), "no finance card for the IT head"
+        reader.clean(f"{role} on the overview")
+        if "payments" in PAGES[role]:
+            reader.open("payments", "#payments-summary .kpi-card")
+            chosen = payments.current_semester(site.engine, _today())
+            _wait_rows(reader, "#payments-kinds-table", _expected(_lines(site.engine, "id", chosen), FULL))
+            reader.pick("#payments-semester", label="Semua semester")
+            _wait_rows(reader, "#payments-kinds-table", _expected(_lines(site.engine, "id"), FULL))
+            assert "semua semester" in reader.text("#payments-kind-breakdown")
+            reader.settle()
+            reader.clean(f"{role} on the payments page")
+        if "report" in PAGES[role]:
+            reader.open("report", "#report-body h1")
+            month = monthly.previous_month(now, ZONE)
+            title, scope, lines = monthly.kind_section(monthly.build(site.engine, site.settings, month), "id")
+            _wait_rows(reader, "#report-kinds-table", _expected(lines, FULL))
+            assert title in reader.text("#report-kinds") and scope in reader.text("#report-kinds")
+            reader.settle()
+            reader.clean(f"{role} on the monthly report")
