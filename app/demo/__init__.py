@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 DEMO_TABLES = (
-    "prodi", "students", "admission_waves", "payment_extensions", "applicants", "token_movements", "bills",
+    "prodi", "students", "admission_waves", "payment_extensions", "applicants", "token_movements", "bills", "bill_vas",
     "payments", "bank_imports", "bank_statements", "bank_transactions", "monitors", "maintenance_windows",
     "probe_samples",
     "rollup_minute", "rollup_hour", "rollup_day", "incidents", "host_metrics", "sop_cases", "step_events",

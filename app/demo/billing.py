@@ -18,11 +18,20 @@ from app.demo.campus import Campus
 from app.demo.context import DemoContext, join_text, mapped
 from app.demo.semesters import billing_opens, due_date, nth_semester
 from app.demo.tokens import Admissions
-from pantau.models import Bill, Payment
+from pantau.models import Bill, BillVa, Payment
 
 KIND_DIGIT = {"registrasi": "1", "herregistrasi": "2", "sipenmatu": "3"}
 KIND_PREFIX = {"registrasi": "REG", "herregistrasi": "HER", "sipenmatu": "SPM"}
 VA_PREFIX = {"bni": "9881071", "briva": "77241", "snap": "8808315"}
+VA_BANK = {"bni": "bni", "briva": "bri", "snap": "bsi"}
+"""The bank of each feed's VAs (the SNAP feed is BSI's)."""
+EXTRA_VA_PREFIX = {"bni": "9881071", "bri": "77241", "mandiri": "89508"}
+"""Further VAs a bill may be paid to (a campus with accounts at the three state banks offers each)."""
+SECOND_VA = 0.3
+THIRD_VA = 0.1
+NO_VA = 0.03
+"""Shares of bills with a second and a third VA, and of bills that are never paid (cash at the counter,
+bought off in the demo only among bills nobody pays, so the bank's side stays as it was)."""
 PAYMENT_CHANNEL = {"bni": "bni-va", "briva": "bri-va", "snap": "bsi-va"}
 SOURCE = "demo"
 
@@ -102,10 +111,38 @@ def applicant_bills(admissions: Admissions, prodi_ids: np.ndarray, rng: np.rando
     )
 
 
+def without_va(bills: Bills, rng: np.random.Generator) -> np.ndarray:
+    """Which bills have no VA: a share of those nobody pays (paid at the counter, if ever)."""
+    return bills.never_pays & (rng.random(len(bills)) < NO_VA / 0.09)
+
+
+def bill_vas(va: np.ndarray, bank: np.ndarray, digits: np.ndarray, semester: np.ndarray, kind: np.ndarray,
+             rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """The ``bill_vas`` rows: each bill's own VA first (its feed's bank), then for a share of bills a VA at
+    one or two of the other state banks; none for a bill without VA (``va`` empty)."""
+    ids = np.arange(1, len(va) + 1)
+    own = mapped(bank, VA_BANK)
+    draw = rng.random(len(va))
+    columns = {"bill_id": [ids], "bank": [own], "va_number": [va], "position": [np.zeros(len(va), dtype=np.int64)]}
+    tail = join_text(np.strings.slice(semester, 2, None), mapped(kind, KIND_DIGIT), digits)
+    for position, share in ((1, SECOND_VA), (2, THIRD_VA)):
+        chosen = np.flatnonzero((va != "") & (draw < share))
+        others = [[code for code in EXTRA_VA_PREFIX if code != mine][position - 1] for mine in own[chosen]]
+        others = np.array(others, dtype="U16")
+        columns["bill_id"].append(ids[chosen])
+        columns["bank"].append(others)
+        columns["va_number"].append(join_text(mapped(others, EXTRA_VA_PREFIX), tail[chosen]))
+        columns["position"].append(np.full(len(chosen), position))
+    keep = np.concatenate([va != "", *(np.ones(len(part), dtype=bool) for part in columns["bill_id"][1:])])
+    return {name: np.concatenate(parts)[keep] for name, parts in columns.items()}
+
+
 def generate(ctx: DemoContext, campus: Campus, admissions: Admissions) -> payments.Ledger:
     """Write bills and the application's payments; return the ledger of both sides for the bank feed."""
     rng = ctx.rng("billing")
     bills = concat([student_bills(campus, rng), applicant_bills(admissions, campus.prodi_ids, rng)])
+    va_rng = ctx.rng("bill-vas")
+    bills.va = np.where(without_va(bills, va_rng), "", bills.va)
     ledger = payments.settle(ctx, rng, bills)
     count = len(bills)
     ids = np.arange(1, count + 1)
@@ -124,8 +161,9 @@ def generate(ctx: DemoContext, campus: Campus, admissions: Admissions) -> paymen
         "angkatan": np.where(bills.angkatan > 0, bills.angkatan.astype(object), None),
         "semester": bills.semester,
         "amount": bills.amount,
-        "va_number": ledger.va,
+        "va_number": np.where(ledger.va == "", None, ledger.va),
         "due_date": bills.due,
+        "issued_on": bills.opens,
         "app_paid": ledger.app_paid,
         "app_paid_at": ledger.app_paid_at,
         "app_paid_amount": ledger.app_paid_amount,
@@ -133,6 +171,8 @@ def generate(ctx: DemoContext, campus: Campus, admissions: Admissions) -> paymen
         "synced_at": np.full(count, ctx.now64),
         "deleted_at": np.full(count, np.datetime64("NaT"), dtype="datetime64[s]"),
     }, step="bills")
+    ctx.writer.insert(BillVa.__table__, bill_vas(ledger.va, bills.bank, bills.person_digits, bills.semester,
+                                                 bills.kind, va_rng), step="bill VAs")
     app = ledger.app_payments
     ctx.writer.insert(Payment.__table__, {
         "bill_id": app.bill + 1,

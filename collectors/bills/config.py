@@ -5,7 +5,9 @@ an export file (``file``, CSV or XLSX) read whole on each run. The query (or the
 through ``columns``) names its columns as Pantau's bill fields:
 
 required  ``source_key`` (the bill number), ``kind`` (a bill kind's code), ``amount``, ``semester``
-optional  ``va_number`` and ``due_date`` (none for a bill paid at the counter or by transfer), ``issued_on``
+optional  the bill's VAs: ``va_<bank>`` per bank (``va_bni``, ``va_bri``, ``va_mandiri``: :mod:`pantau.banks`
+          codes), and/or ``va_number`` (with ``va_bank``, its bank's code, when known); none for a bill paid at
+          the counter or by transfer. ``due_date`` (none: ageing counts from the issue date), ``issued_on``
           (the issue date; else the day the bill is first synced), ``payer_name``, ``nim``, ``reg_no``,
           ``prodi`` (programme code), ``angkatan``, ``paid``, ``paid_at``, ``paid_amount``, and ``updated_at``
           (the change time the sync follows; named by ``updated_column``)
@@ -39,13 +41,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from pantau.banks import CODE as BANK_CODE
 from pantau.recon.config import section_error
 from pantau.settings import Settings
 
 REQUIRED = ("source_key", "kind", "amount", "semester")
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-OPTIONAL = ("va_number", "due_date", "issued_on", "payer_name", "nim", "reg_no", "prodi", "angkatan", "paid",
+OPTIONAL = ("va_number", "va_bank", "due_date", "issued_on", "payer_name", "nim", "reg_no", "prodi", "angkatan", "paid",
             "paid_at", "paid_amount", "updated_at")
+
+
+def bank_columns(names) -> list[str]:
+    """The ``va_<bank>`` columns among ``names``, in their order: one VA per bank (``va_bni``, ``va_mandiri``)."""
+    return [str(name) for name in names if str(name).startswith("va_") and str(name) not in OPTIONAL
+            and BANK_CODE.match(str(name)[3:])]
 
 
 class BillSource(BaseModel):
@@ -85,7 +94,7 @@ class BillSource(BaseModel):
         for fmt in self.date_formats:
             if "%" not in fmt:
                 raise ValueError(f"date_formats {fmt!r} is not a strptime format (e.g. '%d/%m/%Y')")
-        unknown = sorted(set(self.columns) - set(REQUIRED) - set(OPTIONAL))
+        unknown = sorted(set(self.columns) - set(REQUIRED) - set(OPTIONAL) - set(bank_columns(self.columns)))
         if unknown:
             raise ValueError(f"columns maps unknown fields {', '.join(unknown)}")
         return self

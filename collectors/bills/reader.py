@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from sqlalchemy import Engine, bindparam, create_engine, event, text
 
-from .config import OPTIONAL, REQUIRED, BillSource
+from .config import OPTIONAL, REQUIRED, BillSource, bank_columns
 from .records import BillDataError
 
 KEY_BATCH = 1_000
@@ -106,7 +106,8 @@ def read_export(source: BillSource) -> tuple[pd.DataFrame, list[str]]:
             frame = _read_csv(path)
     except (OSError, ValueError, csv.Error) as error:
         raise BillDataError(source.name, path.name, "file", None, f"cannot be read ({error})") from None
-    wanted = {field: field for field in (*REQUIRED, *OPTIONAL)}
+    headers = [str(column).strip().lower() for column in frame.columns]
+    wanted = {field: field for field in (*REQUIRED, *OPTIONAL, *bank_columns(headers))}
     wanted.update({field: header for field, header in source.columns.items()})
     by_header = {str(column).strip().lower(): column for column in frame.columns}
     renamed = {by_header[header.lower()]: field for field, header in wanted.items() if header.lower() in by_header}

@@ -17,12 +17,14 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from pantau.banks import CODE as BANK_CODE
 from pantau.billkinds import SOP_KINDS
 
-from .config import OPTIONAL, REQUIRED
+from .config import OPTIONAL, REQUIRED, bank_columns
 
 CENT = Decimal("0.01")
-LIMITS = {"source_key": 40, "va_number": 32, "semester": 8, "payer_name": 120, "nim": 20, "reg_no": 24, "prodi": 16}
+LIMITS = {"source_key": 40, "va_number": 32, "va_bank": 16, "semester": 8, "payer_name": 120, "nim": 20, "reg_no": 24,
+          "prodi": 16}
 TRUE = {"1", "y", "ya", "yes", "true", "t", "lunas", "sudah", "paid", "l"}
 FALSE = {"0", "n", "no", "tidak", "false", "f", "belum", "unpaid", "b", ""}
 _INDONESIAN = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?$|^\d+,\d{1,2}$")
@@ -77,7 +79,8 @@ def normalise(frame: pd.DataFrame, source: str, zone: str, rows: list[str], *,
     keys = frame["source_key"].tolist()
     bad: dict[int, BillDataError] = {}
     out = pd.DataFrame(index=frame.index)
-    for name in (*REQUIRED, *OPTIONAL):
+    banks = bank_columns(frame.columns)
+    for name in (*REQUIRED, *OPTIONAL, *banks):
         values = frame[name].tolist() if name in frame.columns else [None] * len(frame)
         parsed = []
         for at, (value, row) in enumerate(zip(values, rows)):
@@ -102,6 +105,9 @@ def normalise(frame: pd.DataFrame, source: str, zone: str, rows: list[str], *,
                                                     column=columns.get("source_key"), key=key))
         else:
             first_row[key] = at
+    out["vas"] = pd.Series([_vas(row, banks) for row in out.to_dict("records")], index=out.index, dtype=object)
+    out["va_number"] = pd.Series([vas[0][1] if vas else None for vas in out["vas"]], index=out.index, dtype=object)
+    out = out.drop(columns=["va_bank", *banks])
     if bad:
         if quarantine is None:
             raise bad[min(bad)] if not _twice(bad) else bad[max(bad)]
@@ -111,6 +117,13 @@ def normalise(frame: pd.DataFrame, source: str, zone: str, rows: list[str], *,
                    for flag, amount, given in zip(out["paid"], out["amount"], out["paid_amount"])]
     out["paid_amount"] = pd.Series(paid_amount, index=out.index, dtype=object)
     return out
+
+
+def _vas(row: dict, banks: list[str]) -> list[tuple[str | None, str]]:
+    """The row's VAs, the bare ``va_number`` first, each (bank, number) once."""
+    found = [(row["va_bank"], row["va_number"])] if row["va_number"] else []
+    found += [(column[3:], row[column]) for column in banks if row[column]]
+    return list(dict.fromkeys(found))
 
 
 def _twice(bad: dict[int, BillDataError]) -> bool:
@@ -130,7 +143,7 @@ def _value(name: str, value: object, tz: ZoneInfo, source: str, row: str, format
             raise BillDataError(source, row, name, None, "required value missing")
         return False if name == "paid" else None
     try:
-        parser = PARSERS.get(name, _text)
+        parser = PARSERS.get(name, _va if name.startswith("va_") else _text)
         parsed = parser(value, name, formats) if parser in (_day, _moment) else parser(value, name)
     except ValueError as error:
         raise BillDataError(source, row, name, value, str(error)) from None
@@ -148,7 +161,7 @@ def _text(value: object, name: str) -> str:
     text = str(value).strip()
     if isinstance(value, float) and value.is_integer():
         text = str(int(value))
-    limit = LIMITS.get(name)
+    limit = LIMITS.get(name, 32 if name.startswith("va_") else None)
     if limit and len(text) > limit:
         raise ValueError(f"longer than {limit} characters")
     return text
@@ -156,6 +169,13 @@ def _text(value: object, name: str) -> str:
 
 def _va(value: object, name: str) -> str:
     return re.sub(r"\s+", "", _text(value, name))
+
+
+def _bank(value: object, name: str) -> str:
+    code = str(value).strip().lower()
+    if not BANK_CODE.match(code):
+        raise ValueError("not a bank code (bni, bri, mandiri, bsi...: letters, digits and _)")
+    return code
 
 
 def _kind(value: object, name: str) -> str:
@@ -260,6 +280,7 @@ def _year(value: object, name: str) -> int:
 
 
 PARSERS = {
-    "kind": _kind, "amount": _money, "paid_amount": _money, "va_number": _va, "due_date": _day, "issued_on": _day,
+    "kind": _kind, "amount": _money, "paid_amount": _money, "va_number": _va, "va_bank": _bank, "due_date": _day,
+    "issued_on": _day,
     "paid": _flag, "paid_at": _moment, "updated_at": _moment, "angkatan": _year,
 }

@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import Connection, and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from pantau import billvas
 from pantau.models import Applicant, Bill, BillQuarantine, Student
 
 from .masters import ensure_prodi
@@ -57,7 +58,26 @@ def upsert(connection: Connection, records: pd.DataFrame, source: str, now: date
     for first in range(0, len(written) if undated else 0, BATCH):
         connection.execute(update(Bill).where(Bill.id.in_(written[first:first + BATCH]), Bill.issued_on.is_(None))
                            .values(issued_on=undated))
-    return len(written)
+    ids = _ids(connection, [row["source_key"] for row in rows], space or source)
+    moved = set(billvas.replace(connection, {ids[key]: list(vas) for key, vas in zip(records["source_key"],
+                                                                                    records["vas"])}))
+    moved -= set(written)
+    for part in _batches(sorted(moved)):
+        connection.execute(update(Bill).where(Bill.id.in_(part)).values(synced_at=now))
+    return len(written) + len(moved)
+
+
+def _ids(connection: Connection, keys: list[str], space: str) -> dict[str, int]:
+    """Bill number -> id of the bills of ``space`` with these numbers."""
+    found = {}
+    for part in _batches(keys):
+        found.update(connection.execute(select(Bill.source_key, Bill.id)
+                                        .where(Bill.key_space == space, Bill.source_key.in_(part))).all())
+    return found
+
+
+def _batches(items: list) -> list[list]:
+    return [items[first:first + BATCH] for first in range(0, len(items), BATCH)]
 
 
 def mark_deleted(connection: Connection, source: str, present: set[str], now: datetime,

@@ -4,7 +4,7 @@ from .accounts import DigitalAccount, WebserviceAccount
 from .alerts import Alert, AlertDelivery
 from .bank import BankImport, BankStatement, BankTransaction, ReconCase, ReconResult
 from .base import Base, utcnow
-from .billing import Bill, BillQuarantine, Payment
+from .billing import Bill, BillQuarantine, BillVa, Payment
 from .campus import Applicant, Prodi, Student
 from .kinds import BillKind, BillKindGroup
 from .ktm import KtmIntake, KtmPhotoCheck, KtmStage
@@ -27,7 +27,7 @@ from .workflow import SopCase, StepEvent
 
 __all__ = [
     "AdmissionWave", "Alert", "AlertDelivery", "ApiToken", "Applicant", "AuditEntry", "BankImport", "BankStatement",
-    "BankTransaction", "Base", "Bill", "BillKind", "BillKindGroup", "BillQuarantine", "CollectorLease",
+    "BankTransaction", "Base", "Bill", "BillKind", "BillKindGroup", "BillQuarantine", "BillVa", "CollectorLease",
     "CollectorRun", "DigitalAccount",
     "HostMetric", "Incident", "KtmIntake", "KtmPhotoCheck", "KtmStage", "MaintenanceWindow", "Monitor", "Payment",
     "PaymentPeriodExtension", "ProbeSample", "Prodi", "ReconCase", "ReconResult", "RollupDay", "RollupHour",

@@ -37,8 +37,10 @@ class Bill(Base):
     incremental sync. ``kind`` is a :class:`~pantau.models.kinds.BillKind` code. ``nim`` and ``prodi_code``
     are what the source gave ('' when it gave no programme; NULL for bills synced before they were kept), so
     a later sync can fill ``student_id`` and ``prodi_id`` once the student or programme is known. A bill paid
-    at the counter or by transfer has no ``va_number`` and may have no ``due_date``; ``issued_on`` is the
-    source's issue date, else the day it was first synced, and ageing counts an undated bill from it. Its
+    at the counter or by transfer has no VA and may have no ``due_date``; ``issued_on`` is the source's issue
+    date, else the day it was first synced, and ageing counts an undated bill from it. A bill's VAs, each with
+    its bank, are its :class:`BillVa` rows (reconciliation matches any of them); ``va_number`` is only a copy
+    of the primary one (the first the source gives), kept for the bill list's search and its column. Its
     reconciliation state is in :class:`~pantau.models.bank.BillState`.
     """
 
@@ -47,7 +49,6 @@ class Bill(Base):
         Index(None, "semester", "due_date"),
         Index(None, "due_date", "id"),  # the bill list's order
         *_search_indexes(),
-        Index(None, "va_number", "deleted_at", "amount", "due_date"),  # covers reconciliation's VA lookup
         Index(None, "app_paid", "due_date"),
         Index(None, "kind", "prodi_id", "angkatan"),
         Index(None, "source", "source_updated_at"),
@@ -68,7 +69,7 @@ class Bill(Base):
     prodi_code: Mapped[str | None] = mapped_column(String(16))
     semester: Mapped[str] = mapped_column(String(8))
     amount: Mapped[Decimal] = mapped_column(Money)
-    va_number: Mapped[str | None] = mapped_column(String(32))
+    va_number: Mapped[str | None] = mapped_column(String(32))  # the primary VA's number, a copy of BillVa's
     due_date: Mapped[date | None] = mapped_column(Date)
     issued_on: Mapped[date | None] = mapped_column(Date, default=lambda: utcnow().date())
     app_paid: Mapped[bool] = mapped_column(default=False)
@@ -77,6 +78,28 @@ class Bill(Base):
     source_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     synced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class BillVa(Base):
+    """A virtual account a bill can be paid to, at one bank (``bank`` a :mod:`pantau.banks` code; NULL when the
+    source did not say, as for VAs synced before banks were kept). A bill has none (paid at the counter or by
+    transfer), one, or one per bank; ``position`` 0 is its primary VA, the one ``Bill.va_number`` copies.
+
+    VA numbers are not unique across bills: a campus with a fixed VA per student (prefix and NIM) bills every
+    semester to the same VA, and reconciliation then prefers the bill of the credit's amount, still open on the
+    payment day. The index serves that look-up by number (and bank) without reading the table."""
+
+    __tablename__ = "bill_vas"
+    __table_args__ = (
+        UniqueConstraint("bill_id", "bank", "va_number"),
+        Index(None, "va_number", "bank", "bill_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    bill_id: Mapped[int] = mapped_column(BigId, ForeignKey("bills.id", ondelete="CASCADE"))
+    bank: Mapped[str | None] = mapped_column(String(16))
+    va_number: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int] = mapped_column(default=0)
 
 
 class BillQuarantine(Base):

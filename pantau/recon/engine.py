@@ -4,7 +4,8 @@ reconciliation models.
 Only payments are reconciled: a bank row that is evidence of another (``payment_id`` set: the
 statement line of a notified payment, the same line on an overlapping statement) is not a credit of
 its own. Linking. A credit (not a reversal) belongs to the bill its notification names (``bill_ref`` =
-the bill number), else to a live bill with its VA number; when several bills share a VA, one
+the bill number), else to a live bill with one of its VAs (of the credit's bank, when known); when several
+bills share a VA, one
 with the same amount wins, then the earliest still open on the payment day, then the latest
 past due, then the oldest.
 
@@ -34,11 +35,16 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
+from pantau.banks import NOTIFICATION_BANK
+
 from .sql import create_temp, day_number, fence, statement
 
 ID_SPAN = 10**12
 PREFERENCE_SPAN = 10**17
 LAST_DAY = 99_999
+CREDIT_BANK = ("CASE t.source_format "
+               + " ".join(f"WHEN '{fmt}' THEN '{bank}'" for fmt, bank in NOTIFICATION_BANK.items()) + " END")
+"""SQL for the bank of a credit, NULL when its feed does not tell (:data:`pantau.banks.NOTIFICATION_BANK`)."""
 
 LINK_SQL = """
 SELECT credit_id, amount, CAST(code % {id_span} AS BIGINT) AS bill_id,
@@ -54,7 +60,9 @@ FROM (
         + CASE WHEN COALESCE(b.due_date, b.issued_on) >= t.value_date THEN {due_day} ELSE {last_day} - {due_day} END
           * {id_span}
         + b.id)
-     FROM bills b WHERE t.va_number IS NOT NULL AND b.va_number = t.va_number AND b.deleted_at IS NULL)
+     FROM bill_vas v JOIN bills b ON b.id = v.bill_id
+     WHERE t.va_number IS NOT NULL AND v.va_number = t.va_number AND b.deleted_at IS NULL
+       AND (v.bank IS NULL OR {credit_bank} IS NULL OR v.bank = {credit_bank}))
   ) AS code
   FROM bank_transactions t
   WHERE t.direction = 'credit' AND t.is_reversal = false AND t.payment_id IS NULL{{new}}{fence}
@@ -63,8 +71,11 @@ FROM (
 """Each credit with its bill and whether it pays exactly the bill's amount. The bill is found in one
 indexed look-up that returns a code: the preference digit (4 when the amounts differ, plus 2 when
 paid after the due date), the due day and the bill's id, so MIN picks the preferred bill and the
-code says whether its amount was matched without reading the bill again. A bill without a VA (paid at the
-counter or by transfer) is reached only by its number; a bill without a due date counts from its issue date.
+code says whether its amount was matched without reading the bill again. A credit reaches a bill through any
+of the bill's VAs (``bill_vas``), at the credit's bank when its feed tells it (a BNI eCollection notification
+pays a BNI VA, a BRIVA one a BRI VA; a statement line or a SNAP notification any bank's, as does a VA whose
+bank is not known). A bill without a VA (paid at the counter or by transfer) is reached only by its number;
+a bill without a due date counts from its issue date.
 A bill number two sources both use (two bills) gives the one of the credit's amount, else the older one. The
 fence keeps the inner query apart, so the look-up runs once per credit rather than once per use of its code."""
 
@@ -216,7 +227,7 @@ def match(connection: Connection, now: datetime, *, full: bool = True) -> tuple[
     """
     due_day = day_number(connection, "COALESCE(b.due_date, b.issued_on)")
     link = LINK_SQL.format(preference=PREFERENCE_SPAN, id_span=ID_SPAN, last_day=LAST_DAY, due_day=due_day,
-                           fence=fence(connection))
+                           credit_bank=CREDIT_BANK, fence=fence(connection))
     if full:
         for forget in FORGET_SQL:
             connection.exec_driver_sql(forget)

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select, text
@@ -80,6 +81,28 @@ def test_schema007_migrating_twice_changes_nothing(tmp_path):
 
 def test_schema008_indexes_serve_the_pages(store):
     indexed = {tuple(index["column_names"]) for index in inspect(store).get_indexes("bills")}
-    assert ("semester", "due_date") in indexed and any(columns[0] == "va_number" for columns in indexed)
+    assert ("semester", "due_date") in indexed
+    assert ("va_number", "bank", "bill_id") in {tuple(index["column_names"])
+                                                for index in inspect(store).get_indexes("bill_vas")}
     samples = {tuple(index["column_names"]) for index in inspect(store).get_indexes("probe_samples")}
     assert ("monitor_id", "checked_at") in samples
+
+
+def test_schema009_bills_vas_move_into_bill_vas_as_their_primary_va(store):
+    config = migrate.alembic_config()
+    with store.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0016")
+    with store.begin() as connection:
+        for key, va in (("TG-1", "9880012345"), ("TG-2", None), ("TG-3", "")):
+            connection.execute(text(
+                "INSERT INTO bills (source, key_space, source_key, kind, payer_name, semester, amount, va_number,"
+                " app_paid, app_paid_amount, synced_at) VALUES ('demo', 'demo', :key, 'herregistrasi', 'Siti',"
+                " '20261', 4500000, :va, false, 0, '2026-12-01 00:00:00')"), {"key": key, "va": va})
+    migrate.upgrade(store)
+    with store.connect() as connection:
+        moved = connection.execute(text("SELECT b.source_key, v.bank, v.va_number, v.position FROM bill_vas v"
+                                        " JOIN bills b ON b.id = v.bill_id")).all()
+        primary = dict(connection.execute(text("SELECT source_key, va_number FROM bills")).all())
+    assert [tuple(row) for row in moved] == [("TG-1", None, "9880012345", 0)]
+    assert primary == {"TG-1": "9880012345", "TG-2": None, "TG-3": None}  # no VA is NULL, not ''

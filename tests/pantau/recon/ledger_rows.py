@@ -7,14 +7,15 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from pantau.models import BankTransaction, Bill
+from pantau.models import BankTransaction, Bill, BillVa
 from pantau.models.bank import BillState, CreditState
 
 NOW = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)
 PAID_AT = NOW - timedelta(days=5)
 
 
-def add_bill(session, key: str, amount: int, *, va: str | None = None, paid: bool = False,
+def add_bill(session, key: str, amount: int, *, va: str | None = None, vas: list[tuple[str | None, str]] | None = None,
+             paid: bool = False,
              paid_amount: int | None = None,
              paid_at: datetime | None = PAID_AT, due: date = date(2026, 3, 1), semester: str = "20252",
              kind: str = "herregistrasi") -> Bill:
@@ -24,6 +25,10 @@ def add_bill(session, key: str, amount: int, *, va: str | None = None, paid: boo
                 app_paid_amount=Decimal(amount if paid and paid_amount is None else paid_amount or 0),
                 synced_at=NOW - timedelta(days=1))
     session.add(bill)
+    session.flush()
+    for position, (bank, number) in enumerate(vas or [(None, bill.va_number)]):
+        session.add(BillVa(bill_id=bill.id, bank=bank, va_number=number, position=position))
+    bill.va_number = (vas or [(None, bill.va_number)])[0][1]
     session.flush()
     return bill
 
