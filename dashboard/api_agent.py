@@ -20,7 +20,7 @@ from pantau.monitoring.readings import HostReading, store_reading
 from pantau.sources import AGENT, record_attempt
 
 from . import context
-from .api import blueprint, require_token
+from .api import blueprint, json_body, require_token
 
 AGENT_PATH = "/agent/metrics"
 
@@ -30,7 +30,7 @@ AGENT_PATH = "/agent/metrics"
 def agent_metrics(source: str):
     """Store one host reading; 201 with the host name, 400/422 saying what is wrong with the body, 413 for a
     body over the settings' `web.agent_max_bytes` (counted on the bytes read: `dashboard.security`)."""
-    payload = flask.request.get_json(silent=True)
+    payload = json_body()
     if not isinstance(payload, dict):
         return flask.jsonify(error="expected a JSON object (HostSnapshot.to_dict())"), 400
     try:

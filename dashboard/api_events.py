@@ -26,7 +26,7 @@ from pantau.workflow.records import EventProblem, parse_event
 from pantau.workflow.store import EventConflict, EventOutOfOrder, store_events
 
 from . import context
-from .api import blueprint, require_token
+from .api import blueprint, json_body, require_token
 
 MAX_EVENTS = 1000
 LISTED = 5
@@ -45,7 +45,7 @@ def _cut(value: object, most: int = VALUE_CHARS) -> str | None:
 @require_token("events")
 def post_events(source: str):
     """Store the pushed events of the source system the token belongs to."""
-    body = flask.request.get_json(silent=True)
+    body = json_body()
     if body is None:
         return flask.jsonify(error="the body must be JSON: an event, a list of events, or {\"events\": [...]}"), 400
     items = body.get("events") if isinstance(body, dict) and "events" in body else body

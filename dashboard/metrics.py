@@ -44,6 +44,9 @@ def install(app: dash.Dash, settings: MetricsSettings) -> None:
     def start():
         flask.g.pantau_started = time.perf_counter()
         if flask.request.path == PATH:
+            if flask.request.method not in ("GET", "HEAD"):
+                return flask.Response("method not allowed\n", status=405, mimetype="text/plain",
+                                      headers={"Allow": "GET, HEAD"})
             return _serve(settings)
         return None
 
