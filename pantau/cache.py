@@ -133,14 +133,25 @@ class ResultCache:
         except Exception as error:  # noqa: BLE001
             self._warn("read", error)
             leader = False
-        entry = _Entry(_now(), compute())
+        try:
+            entry = _Entry(_now(), compute())
+            self._store(key, entry)
+        finally:
+            if leader:
+                self._release(lock)
+        return entry.value, entry.at
+
+    def _store(self, key: str, entry: _Entry) -> None:
         try:
             self.client.set(key, self._dump(entry), px=int(self.ttl_s * 1000))
-            if leader:
-                self.client.delete(lock)
         except Exception as error:  # noqa: BLE001
             self._warn("write", error)
-        return entry.value, entry.at
+
+    def _release(self, lock: str) -> None:
+        try:
+            self.client.delete(lock)
+        except Exception as error:  # noqa: BLE001
+            self._warn("write", error)
 
     def _read(self, key: str) -> tuple[Any, datetime] | None:
         stored = self.client.get(key)

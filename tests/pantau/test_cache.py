@@ -216,3 +216,12 @@ def test_cache015_a_reader_whose_leader_never_answers_computes_after_wait_s(cach
     compute = Counter()
     assert patient.get("q", 1, ["money"], compute) == {"run": 1}
     assert compute.runs == 1
+
+
+def test_cache016_a_computation_that_fails_leaves_no_lock_behind(cache, client):
+    def failing():
+        raise ValueError("bad month")
+
+    with pytest.raises(ValueError):
+        cache.get("q", 1, ["money"], failing)
+    assert not list(client.scan_iter(match=f"{cache.prefix}r:*"))
