@@ -116,7 +116,7 @@ def read_export(source: BillSource) -> tuple[pd.DataFrame, list[str]]:
         found = ", ".join(map(str, frame.columns)) or "nothing"
         raise BillDataError(source.name, f"{path.name} header", missing[0], None,
                             f"column missing; the file gives {found[:200]}", column=wanted[missing[0]])
-    frame = frame[list(renamed)].rename(columns=renamed)
+    frame = frame[[column for column in frame.columns if column in renamed]].rename(columns=renamed)  # file order
     return frame, [f"{path.name} line {number}" for number in range(2, len(frame) + 2)]
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select, text
 
 from collectors.bills import BillSource
-from pantau.models import Bill
+from pantau.models import Bill, BillVa
 
 DOC = Path(__file__).parents[3] / "docs" / "sources.md"
 _BLOCK = re.compile(r"<!-- example: ([\w-]+) -->\s*```\w*\n(.*?)```", re.DOTALL)
@@ -61,3 +61,14 @@ def stored(store: Engine, column) -> dict:
     """One column of every bill, live or deleted, by number."""
     with store.connect() as connection:
         return dict(connection.execute(select(Bill.source_key, column)).all())
+
+
+def bill_vas(store: Engine) -> dict[str, list[tuple]]:
+    """Each bill's VAs in order, (bank, number), by bill number."""
+    with store.connect() as connection:
+        rows = connection.execute(select(Bill.source_key, BillVa.bank, BillVa.va_number).join(
+            BillVa, BillVa.bill_id == Bill.id).order_by(Bill.source_key, BillVa.position)).all()
+    found: dict[str, list[tuple]] = {}
+    for key, bank, number in rows:
+        found.setdefault(key, []).append((bank, number))
+    return found

@@ -81,3 +81,16 @@ def test_br006_a_missing_column_and_a_repeated_bill_are_refused():
     with pytest.raises(BillDataError, match="line 3, field source_key, value .TGH-1.: the same bill number twice in "
                                             "one sync: line 2 and line 3"):
         normalise(twice, "ekspor", "Asia/Jakarta", ["line 2", "line 3"])
+
+
+def test_br008_a_bill_gives_one_va_per_bank_the_first_its_primary():
+    record = _one(va_number=None, va_bni="9881 0701", va_bri="7724 0701", va_mandiri=None)
+    assert record["vas"] == [("bni", "98810701"), ("bri", "77240701")]
+    assert record["va_number"] == "98810701" and "va_bni" not in record
+    assert _one(va_bank="BSI")["vas"] == [("bsi", "98810001")]  # a bare VA with its bank
+    assert _one(va_bri="98810001")["vas"] == [(None, "98810001"), ("bri", "98810001")]
+    assert _one(va_number=None)["vas"] == [] and _one(va_number=None)["va_number"] is None
+    with pytest.raises(BillDataError, match="field va_bank, value 'Bank #1': not a bank code"):
+        _one(va_bank="Bank #1")
+    with pytest.raises(BillDataError, match="field va_mandiri, value '89.{40}': longer than 32 characters"):
+        _one(va_mandiri="89" + "0" * 40)

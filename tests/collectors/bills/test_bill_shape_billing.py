@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from shape_examples import build, documented_source, live_bills, run, stored
+from shape_examples import bill_vas, build, documented_source, live_bills, run, stored
 from sqlalchemy import text
 
 from collectors.bills import sync_source
@@ -67,6 +67,9 @@ def test_shape101_billing_service_invoices_land_with_campus_due_dates_and_follow
                           R(2350000)),
     }
     assert stored(store, Bill.app_paid_at)["BIL/2026/0002"] == datetime(2026, 1, 5, 3, 0, tzinfo=UTC)
+    vas = bill_vas(store)  # the BNI and BRI payment codes by bank; the QRIS code is no VA
+    assert (vas["BIL/2026/0001"], vas["BIL/2025/0913"]) == ([("bni", "988123010001"), ("bri", "12345600001")],
+                                                            [("bni", "988123010003")])
 
     run(app, PAYMENT, {"id": 1, "amount": 4500000, "paid": "2026-01-10 09:55+07", "at": LATER})
     run(app, "UPDATE billing.invoices SET status = 'paid', updated_at = :at WHERE id = 1", {"at": LATER})

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from shape_examples import documented_source, live_bills, run, statements, stored
+from shape_examples import bill_vas, documented_source, live_bills, run, statements, stored
 
 from collectors.bills import sync_source
 from collectors.bills.collector import sync_sources
@@ -50,6 +50,7 @@ def portal(mariadb_app):
          "due": "2025-08-31", "at": OLD})
     run(app, VA, {"id": 1, "bank": "BRI", "va": "12345000001", "at": OLD},
         {"id": 1, "bank": "BNI", "va": "9881230100001", "at": OLD},
+        {"id": 1, "bank": "MANDIRI", "va": "8900300001", "at": OLD},
         {"id": 2, "bank": "BNI", "va": "9881230100002", "at": OLD},
         {"id": 3, "bank": "MANDIRI", "va": "8900300003", "at": OLD},
         {"id": 3, "bank": "BNI", "va": "9881230100003", "at": OLD},
@@ -61,7 +62,7 @@ def portal(mariadb_app):
     return app
 
 
-def test_shape001_portal_bills_land_with_their_kind_angkatan_bni_va_due_date_and_payments(mariadb_app, store):
+def test_shape001_portal_bills_land_with_their_kind_angkatan_vas_due_date_and_payments(mariadb_app, store):
     app = portal(mariadb_app)
     source = documented_source("portal-toml", app, max_bad_percent=50)  # a small data set: one bad row of a few
     report = sync_source(store, source, ZONE, now=T1, quarantine=True)
@@ -74,6 +75,10 @@ def test_shape001_portal_bills_land_with_their_kind_angkatan_bni_va_due_date_and
         "INV-0004": ("herregistrasi", "20251", 2023, "9881230100004", date(2025, 8, 31), True, R(4500000),
                      R(4500000)),
     }
+    vas = bill_vas(store)  # one VA per bank, the BNI one first (the primary VA, bills.va_number)
+    assert vas["INV-0001"] == [("bni", "9881230100001"), ("bri", "12345000001"), ("mandiri", "8900300001")]
+    assert vas["INV-0003"] == [("bni", "9881230100003"), ("mandiri", "8900300003")]
+    assert vas["INV-0002"] == [("bni", "9881230100002")]
     paid_at = stored(store, Bill.app_paid_at)
     assert paid_at["INV-0004"] == datetime(2025, 8, 20, 7, 30, tzinfo=UTC)  # the last instalment, 14.30 WIB
     assert paid_at["INV-0001"] is None and paid_at["INV-0003"] is None
@@ -94,6 +99,7 @@ def test_shape001_portal_bills_land_with_their_kind_angkatan_bni_va_due_date_and
     assert bills["INV-0001"][5:] == (True, R(4500000), R(4500000))
     assert bills["INV-0003"][5:] == (False, R(5500000), R(1000000))
     assert bills["INV-0004"][3] == "9881230199004"
+    assert bill_vas(store)["INV-0004"] == [("bni", "9881230199004")]
     [bad] = report.quarantined
     assert (bad.key, bad.field, bad.column, bad.value) == ("INV-0005", "due_date", "due_date", "0000-00-00")
     assert str(bad).startswith("bill source 'portal' mapping query, bill 'INV-0005', field due_date, value "

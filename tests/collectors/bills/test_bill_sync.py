@@ -14,6 +14,7 @@ from tagihan_app import QUERY
 
 from collectors.bills import BillDataError, BillsCollector, BillSource, sync_source
 from collectors.bills.reader import source_engine
+from pantau import billvas
 from pantau.db import session_scope
 from pantau.models import AuditEntry, Bill, Prodi, Student
 from pantau.models.bank import BillState
@@ -170,3 +171,37 @@ def test_bsy009_a_wrong_source_section_names_the_source_and_field(tmp_path):
     settings = Settings(data_dir=tmp_path, sources={"bills": {"keuangan": {"url": "mysql+pymysql://x/y"}}})
     with pytest.raises(ValueError, match=r"^sources\.bills\.keuangan: Value error, a database source needs a mapping"):
         bill_sources(settings)
+
+
+def test_bsy010_an_export_with_a_va_per_bank_gives_each_bill_its_vas_and_a_va_change_alone_is_written(store, tmp_path):
+    export = tmp_path / "tagihan.csv"
+    header = "No Tagihan;Jenis;Semester;Nominal;VA BNI;VA BRI;va_mandiri\n"
+    export.write_text(header + "TGH-1;herregistrasi;20252;2.250.000;98810001;77240001;89500001\n"
+                               "TGH-2;herregistrasi;20252;2.250.000;;77240002;\n"
+                               "TGH-3;herregistrasi;20252;2.250.000;;;\n", encoding="utf-8-sig")
+    source = BillSource(name="ekspor", file=export, columns={
+        "source_key": "No Tagihan", "kind": "Jenis", "amount": "Nominal", "va_bni": "VA BNI", "va_bri": "VA BRI"})
+    assert sync_source(store, source, ZONE, now=T1).written == 3
+    assert _vas(store) == {"TGH-1": [("bni", "98810001"), ("bri", "77240001"), ("mandiri", "89500001")],
+                           "TGH-2": [("bri", "77240002")]}
+    assert _primary(store) == {"TGH-1": "98810001", "TGH-2": "77240002", "TGH-3": None}
+    export.write_text(header + "TGH-1;herregistrasi;20252;2.250.000;98810001;77249991;\n"
+                               "TGH-2;herregistrasi;20252;2.250.000;;77240002;\n"
+                               "TGH-3;herregistrasi;20252;2.250.000;;;\n", encoding="utf-8-sig")
+    assert sync_source(store, source, ZONE, now=T2).written == 1  # only TGH-1's VAs changed
+    assert _vas(store)["TGH-1"] == [("bni", "98810001"), ("bri", "77249991")]
+    with store.connect() as connection:
+        assert connection.scalar(select(Bill.synced_at).where(Bill.source_key == "TGH-1")) == T2  # reconciled again
+    assert sync_source(store, source, ZONE, now=T2).written == 0
+
+
+def _vas(store) -> dict[str, list[tuple]]:
+    with store.connect() as connection:
+        found = billvas.read(connection, list(connection.scalars(select(Bill.id))))
+        keys = dict(connection.execute(select(Bill.id, Bill.source_key)).all())
+    return {keys[bill]: vas for bill, vas in found.items()}
+
+
+def _primary(store) -> dict[str, str | None]:
+    with store.connect() as connection:
+        return dict(connection.execute(select(Bill.source_key, Bill.va_number)).all())
