@@ -133,6 +133,9 @@ def _incidents(engine: Engine, since: datetime, zone: str, lang: str, t) -> list
             "state": note.state, "state_text": t(POST_WORDS.get(note.state, note.state)),
             "note": note.note_en if lang == "en" and isinstance(note.note_en, str) and note.note_en else note.note,
             "posted_at": note.posted_at.isoformat(), "posted_text": formatting.moment(note.posted_at, lang, zone),
+            "edited_at": None if pd.isna(note.edited_at) else note.edited_at.isoformat(),
+            "edited_text": None if pd.isna(note.edited_at) else t(
+                "updated {moment}", moment=formatting.moment(note.edited_at, lang, zone)),
         } for note in own.itertuples()]
         state = updates[-1]["state"] if updates else "investigating"
         ended = post.ended_at.to_pydatetime() if not pd.isna(post.ended_at) else None
@@ -146,7 +149,7 @@ def _incidents(engine: Engine, since: datetime, zone: str, lang: str, t) -> list
             "started_text": formatting.moment(post.started_at, lang, zone),
             "ended_at": ended.isoformat() if ended else None,
             "ended_text": formatting.moment(ended, lang, zone) if ended else None,
-            "updated_at": updates[-1]["posted_at"] if updates else post.started_at.isoformat(),
+            "updated_at": max((u["edited_at"] or u["posted_at"] for u in updates), default=post.started_at.isoformat()),
             "updates": list(reversed(updates)),
         })
     return found

@@ -75,12 +75,13 @@ def daily_uptime(engine: Engine, monitor_ids: list[int], *, days: int, zone: str
 
 POST_COLUMNS = ["post_id", "incident_id", "service_id", "label", "label_en", "started_at", "ended_at", "title",
                 "title_en"]
-UPDATE_COLUMNS = ["post_id", "state", "note", "note_en", "posted_at"]
+UPDATE_COLUMNS = ["post_id", "state", "note", "note_en", "posted_at", "edited_at"]
 
 
 def incident_posts(engine: Engine, since: datetime) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Posts about incidents of published services that were open at or after ``since`` (newest first), and
-    their notes (oldest first)."""
+    their notes (oldest first, with the time of their last edit). Withdrawn notes are left out, and so is a
+    post whose every note was withdrawn."""
     query = (
         select(StatusIncident.id, Incident.id, StatusService.id, StatusService.label, StatusService.label_en,
                Incident.started_at, Incident.ended_at, StatusIncident.title, StatusIncident.title_en)
@@ -92,13 +93,40 @@ def incident_posts(engine: Engine, since: datetime) -> tuple[pd.DataFrame, pd.Da
     with engine.connect() as connection:
         posts = read_frame(connection, query, POST_COLUMNS)
         notes = read_frame(connection, select(StatusUpdate.status_incident_id, StatusUpdate.state, StatusUpdate.note,
-                                              StatusUpdate.note_en, StatusUpdate.posted_at)
-                           .where(StatusUpdate.status_incident_id.in_(posts["post_id"].tolist()))
+                                              StatusUpdate.note_en, StatusUpdate.posted_at, StatusUpdate.edited_at)
+                           .where(StatusUpdate.status_incident_id.in_(posts["post_id"].tolist()),
+                                  StatusUpdate.withdrawn_at.is_(None))
                            .order_by(StatusUpdate.posted_at, StatusUpdate.id), UPDATE_COLUMNS)
+    posts = posts[posts["post_id"].isin(notes["post_id"])].reset_index(drop=True)
     for column in ("started_at", "ended_at"):
         posts[column] = pd.to_datetime(posts[column], utc=True)
-    notes["posted_at"] = pd.to_datetime(notes["posted_at"], utc=True)
+    for column in ("posted_at", "edited_at"):
+        notes[column] = pd.to_datetime(notes[column], utc=True)
     return posts, notes
+
+
+NOTE_COLUMNS = ["update_id", "post_id", "label", "title", "state", "note", "note_en", "posted_by", "posted_at",
+                "edited_by", "edited_at", "withdrawn_by", "withdrawn_at"]
+
+
+def post_notes(engine: Engine, since: datetime, limit: int = 200) -> pd.DataFrame:
+    """Every note of the incident posts of incidents open at or after ``since``, withdrawn ones included, newest
+    first (for the publishing page, never the public one)."""
+    query = (
+        select(StatusUpdate.id, StatusIncident.id, StatusService.label, StatusIncident.title, StatusUpdate.state,
+               StatusUpdate.note, StatusUpdate.note_en, StatusUpdate.posted_by, StatusUpdate.posted_at,
+               StatusUpdate.edited_by, StatusUpdate.edited_at, StatusUpdate.withdrawn_by, StatusUpdate.withdrawn_at)
+        .join(StatusIncident, StatusIncident.id == StatusUpdate.status_incident_id)
+        .join(Incident, Incident.id == StatusIncident.incident_id)
+        .join(StatusService, StatusService.monitor_id == Incident.monitor_id)
+        .where((Incident.ended_at.is_(None)) | (Incident.ended_at >= since))
+        .order_by(StatusUpdate.posted_at.desc(), StatusUpdate.id.desc())
+        .limit(limit)
+    )
+    frame = read_frame(engine, query, NOTE_COLUMNS)
+    for column in ("posted_at", "edited_at", "withdrawn_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    return frame
 
 
 PERIOD_COLUMNS = ["source", "wave_id", "name", "semester", "ends_on"]

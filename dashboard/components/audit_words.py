@@ -14,6 +14,7 @@ ACTIONS = {
     "admin.prodi.update": "Study programme edited", "admin.kinds.config": "Bill kinds read from the settings",
     "admin.kind.update": "Bill kind edited", "status.service": "Status page service changed",
     "status.incident.post": "Status page incident posted", "status.incident.update": "Status page incident updated",
+    "status.incident.edit": "Status page note edited", "status.incident.withdraw": "Status page note withdrawn",
     "recon.case.resolve": "Reconciliation case resolved", "events.correction": "Workflow step corrected",
     "events.record": "Workflow step recorded", "alert.acknowledge": "Alert acknowledged",
     "alert.resolve": "Alert resolved", "alert.remind": "Alert reminder sent", "tokens.topup": "Token top-up",

@@ -14,7 +14,15 @@ from dash import Input, Output, State, html
 import queries.public_status as public
 from pantau.db import session_scope
 from pantau.models import StatusIncident, utcnow
-from pantau.statuspage import PublishError, post_incident, post_update, publish_service, status_settings
+from pantau.statuspage import (
+    PublishError,
+    edit_update,
+    post_incident,
+    post_update,
+    publish_service,
+    status_settings,
+    withdraw_update,
+)
 
 from .. import access, context, ids, public_status
 from . import publish_blocks as blocks
@@ -24,6 +32,8 @@ FEEDBACK = ids.make(KEY, "feedback")
 POST_FEEDBACK = ids.make(KEY, "post-feedback")
 SERVICES_BODY = ids.make(KEY, "services-body")
 INCIDENTS_BODY = ids.make(KEY, "incidents-body")
+EDIT_FEEDBACK = ids.make(KEY, "edit-feedback")
+NOTES_BODY = ids.make(KEY, "notes-body")
 SERVICE_ROLES = ("admin",)
 
 
@@ -38,11 +48,15 @@ def _incidents():
     return public.postable_incidents(context.engine(), utcnow() - timedelta(days=_days()))
 
 
+def _notes():
+    return public.post_notes(context.engine(), utcnow() - timedelta(days=_days()))
+
+
 def layout(**_query) -> html.Div:
     t = context.t
     monitors = public.publishable_monitors(context.engine())
     admin = context.user().role in SERVICE_ROLES
-    incidents = _incidents()
+    incidents, notes = _incidents(), _notes()
     services = [blocks.service_form(monitors)] if admin else [
         html.P(t("Only an administrator chooses the published services."), className="text-body-secondary")]
     return html.Div([
@@ -62,6 +76,9 @@ def layout(**_query) -> html.Div:
             blocks.post_form(incidents),
             html.Div(id=POST_FEEDBACK, className="mt-2", role="status"),
             html.Div(blocks.incidents_table(incidents, _days()), id=INCIDENTS_BODY, className="mt-3"),
+            blocks.edit_form(notes),
+            html.Div(id=EDIT_FEEDBACK, className="mt-2", role="status"),
+            html.Div(blocks.notes_table(notes), id=NOTES_BODY, className="mt-3"),
         ])),
     ])
 
@@ -108,6 +125,49 @@ def _post(_clicks, incident, state, title, title_en, note, note_en):
     public_status.invalidate()
     return (dbc.Alert(t("Posted; the public page shows it now."), color="success"),
             blocks.incidents_table(_incidents(), _days()))
+
+
+@dash.callback(Output(blocks.EDIT_STATE, "value"), Output(blocks.EDIT_NOTE, "value"),
+               Output(blocks.EDIT_NOTE_EN, "value"), Input(blocks.PICK, "value"))
+def _pick(update):
+    """The chosen note's state and words, to edit."""
+    notes = _notes()
+    chosen = notes[notes["update_id"].astype(str) == str(update)]
+    if chosen.empty:
+        return dash.no_update, "", ""
+    row = chosen.iloc[0]
+    return row["state"], row["note"], row["note_en"] if isinstance(row["note_en"], str) else ""
+
+
+@dash.callback(Output(EDIT_FEEDBACK, "children"), Output(NOTES_BODY, "children"), Output(blocks.PICK, "options"),
+               Output(blocks.PICK, "value"),
+               Input(blocks.EDIT, "n_clicks"), Input(blocks.WITHDRAW, "n_clicks"), Input(POST_FEEDBACK, "children"),
+               State(blocks.PICK, "value"), State(blocks.EDIT_STATE, "value"), State(blocks.EDIT_NOTE, "value"),
+               State(blocks.EDIT_NOTE_EN, "value"), prevent_initial_call=True)
+def _edit(_edit, _withdraw, _posted, update, state, note, note_en):
+    """Edit or withdraw the chosen note (both audited); after a new post, list its note too."""
+    t, user, pressed = context.t, context.user(), dash.ctx.triggered_id
+    feedback = None
+    if pressed in (blocks.EDIT, blocks.WITHDRAW):
+        try:
+            with session_scope(context.engine()) as session:
+                where = {"update_id": _number(update), "actor": user.username, "ip": flask.request.remote_addr}
+                if pressed == blocks.EDIT:
+                    edit_update(session, state=str(state or ""), note=str(note or ""),
+                                note_en=str(note_en) if note_en else None, **where)
+                else:
+                    withdraw_update(session, **where)
+        except PublishError as error:
+            return (dbc.Alert(t("Publishing refused: {reason}", reason=str(error)), color="danger"), dash.no_update,
+                    dash.no_update, dash.no_update)
+        public_status.invalidate()
+        feedback = dbc.Alert(t("Note updated; the public page marks it as updated.") if pressed == blocks.EDIT
+                             else t("Note withdrawn; the public page no longer shows it."), color="success")
+    notes = _notes()
+    choices = blocks.note_choices(notes)
+    keep = update if pressed == blocks.EDIT and any(c["value"] == str(update) for c in choices) else None
+    return (feedback, blocks.notes_table(notes), choices,
+            keep or (choices[0]["value"] if choices else None))
 
 
 def _number(value, default: int | None = None) -> int:

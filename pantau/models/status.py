@@ -43,7 +43,10 @@ class StatusIncident(Base):
 
 
 class StatusUpdate(Base):
-    """One public note on an incident post: the state of the work (`PUBLIC_STATES`) and what students read."""
+    """One public note on an incident post: the state of the work (`PUBLIC_STATES`) and what students read.
+
+    `edited_at`/`edited_by` record its last edit (the public page marks it "diperbarui"); a withdrawn note
+    (`withdrawn_at`) is no longer shown, the row and the audit log keep it."""
 
     __tablename__ = "status_updates"
     __table_args__ = (Index(None, "status_incident_id", "posted_at"),)
@@ -55,3 +58,7 @@ class StatusUpdate(Base):
     note_en: Mapped[str | None] = mapped_column(Text)
     posted_by: Mapped[str] = mapped_column(String(64))
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    edited_by: Mapped[str | None] = mapped_column(String(64))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by: Mapped[str | None] = mapped_column(String(64))

@@ -1,9 +1,10 @@
 """What the administrator and the IT head publish on the public status page, each change in the audit log.
 
 The administrator chooses the monitors shown and their public labels (`publish_service`); the administrator
-and the IT head post about an incident of a shown monitor (`post_incident`) and add notes to the post
-(`post_update`). Nothing else of a monitor or an incident reaches the public page: not its name, target,
-cause or alerts.
+and the IT head post about an incident of a shown monitor (`post_incident`), add notes to the post
+(`post_update`), edit a note (`edit_update`, marked as updated on the public page) or withdraw it
+(`withdraw_update`: no longer public, kept in the store and the audit log). Nothing else of a monitor or an
+incident reaches the public page: not its name, target, cause or alerts.
 """
 
 from __future__ import annotations
@@ -82,6 +83,46 @@ def post_update(session: Session, *, status_incident_id: int, state: str, note: 
     session.flush()
     audit.record(session, actor, "status.incident.update", target=f"incident {post.incident_id}", ip=ip,
                  detail={"state": state, "note": update.note, "note_en": update.note_en})
+    return update
+
+
+def edit_update(session: Session, *, update_id: int, state: str, note: str, note_en: str | None = None,
+                actor: str, ip: str | None = None) -> StatusUpdate:
+    """Change a public note's state and words; the audit log keeps the words before and after."""
+    update = _live_update(session, update_id)
+    if state not in PUBLIC_STATES:
+        raise PublishError(f"state {state!r} is not one of {', '.join(PUBLIC_STATES)}")
+    before = {"state": update.state, "note": update.note, "note_en": update.note_en}
+    after = {"state": state, "note": _text(note, NOTE_MAX, "note"),
+             "note_en": _optional(note_en, NOTE_MAX, "English note")}
+    if after == before:
+        raise PublishError("nothing changed")
+    update.state, update.note, update.note_en = after["state"], after["note"], after["note_en"]
+    update.edited_at, update.edited_by = utcnow(), actor
+    session.flush()
+    post = session.get(StatusIncident, update.status_incident_id)
+    audit.record(session, actor, "status.incident.edit", target=f"incident {post.incident_id}", ip=ip,
+                 detail={"update": update.id, "before": before, "after": after})
+    return update
+
+
+def withdraw_update(session: Session, *, update_id: int, actor: str, ip: str | None = None) -> StatusUpdate:
+    """Take a public note off the public page (and its feeds); the row and the audit log keep its words."""
+    update = _live_update(session, update_id)
+    update.withdrawn_at, update.withdrawn_by = utcnow(), actor
+    session.flush()
+    post = session.get(StatusIncident, update.status_incident_id)
+    audit.record(session, actor, "status.incident.withdraw", target=f"incident {post.incident_id}", ip=ip,
+                 detail={"update": update.id, "state": update.state, "note": update.note, "note_en": update.note_en})
+    return update
+
+
+def _live_update(session: Session, update_id: int) -> StatusUpdate:
+    update = session.get(StatusUpdate, update_id) if 0 < update_id < 2**31 else None
+    if update is None:
+        raise PublishError(f"no public note has id {update_id}")
+    if update.withdrawn_at is not None:
+        raise PublishError("this note was withdrawn already")
     return update
 
 

@@ -93,3 +93,70 @@ def test_publ005_a_refused_post_says_why_and_stores_nothing(web, campus):
     assert "Publikasi ditolak" in answer.text and "not published" in answer.text
     empty = web.client("admin").post(UPDATE, json=save(campus["monitor"], "   "))
     assert "Publikasi ditolak" in empty.text
+
+
+def edit(update, state, note, button="publish-edit"):
+    return payload([("publish-edit-feedback", "children"), ("publish-notes-body", "children"),
+                    ("publish-pick", "options"), ("publish-pick", "value")],
+                   [("publish-edit", "n_clicks", 1 if button == "publish-edit" else None),
+                    ("publish-withdraw", "n_clicks", 1 if button == "publish-withdraw" else None),
+                    ("publish-post-feedback", "children", None)],
+                   [("publish-pick", "value", str(update)), ("publish-edit-state", "value", state),
+                    ("publish-edit-note", "value", note), ("publish-edit-note-en", "value", None)]) | {
+        "changedPropIds": [f"{button}.n_clicks"]}
+
+
+def _posted(web, campus, role) -> list[int]:
+    """The incident posted with two notes by `role`; the notes' ids, oldest first."""
+    with session_scope(web.engine) as session:
+        session.add(StatusService(monitor_id=campus["monitor"], label="Pembayaran VA BNI", updated_by="admin"))
+    client = web.client(role)
+    client.post(UPDATE, json=post(campus["incident"], "investigating", "Kami sedang memeriksa."))
+    client.post(UPDATE, json=post(campus["incident"], "identified", "Penyebabnya di jaringan bnak."))
+    with session_scope(web.engine) as session:
+        return list(session.scalars(select(StatusUpdate.id).order_by(StatusUpdate.id)))
+
+
+@pytest.mark.parametrize("role", ["admin", "kepala_it"])
+def test_publ006_a_note_is_edited_marked_updated_and_audited_then_withdrawn_from_page_and_feeds(web, campus, role):
+    first, second = _posted(web, campus, role)
+    client, public = web.client(role), web.client()
+    edited = client.post(UPDATE, json=edit(second, "identified", "Penyebabnya di jaringan bank."))
+    assert edited.status_code == 200 and "Catatan diubah" in edited.text
+    page = public.get("/status").text
+    assert "Penyebabnya di jaringan bank." in page and "bnak" not in page and "(diperbarui " in page
+    [incident] = public.get("/status.json").get_json()["incidents"]
+    assert incident["updates"][0]["edited_at"] and incident["updates"][1]["edited_at"] is None
+    with session_scope(web.engine) as session:
+        entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "status.incident.edit"))
+        assert entry.actor == f"user.{role}"
+        assert (entry.detail["before"]["note"], entry.detail["after"]["note"]) == (
+            "Penyebabnya di jaringan bnak.", "Penyebabnya di jaringan bank.")
+
+    withdrawn = client.post(UPDATE, json=edit(first, "investigating", "", button="publish-withdraw"))
+    assert withdrawn.status_code == 200 and "Catatan ditarik" in withdrawn.text
+    assert "Ditarik" in withdrawn.text, "the publishing page still lists the withdrawn note"
+    assert "Kami sedang memeriksa." not in public.get("/status").text
+    assert [u["note"] for u in public.get("/status.json").get_json()["incidents"][0]["updates"]] == [
+        "Penyebabnya di jaringan bank."]
+    client.post(UPDATE, json=edit(second, "identified", "", button="publish-withdraw"))
+    assert public.get("/status.json").get_json()["incidents"] == [], "a post without a public note is gone"
+    for where in ("/status", "/status.atom"):
+        assert "Penyebabnya" not in public.get(where).text and "Kami sedang" not in public.get(where).text
+    with session_scope(web.engine) as session:
+        kept = session.scalars(select(AuditEntry.detail).where(AuditEntry.action == "status.incident.withdraw")
+                               .order_by(AuditEntry.id)).all()
+        assert [d["note"] for d in kept] == ["Kami sedang memeriksa.", "Penyebabnya di jaringan bank."]
+    again = client.post(UPDATE, json=edit(first, "investigating", "", button="publish-withdraw"))
+    assert "Publikasi ditolak" in again.text and "withdrawn already" in again.text
+
+
+@pytest.mark.parametrize("role", ["direktur", "bendahara", "operator"])
+def test_publ007_other_roles_may_neither_edit_nor_withdraw(web, campus, role):
+    first, _ = _posted(web, campus, "admin")
+    client = web.client(role)
+    assert client.post(UPDATE, json=edit(first, "resolved", "diubah")).status_code == 403
+    assert client.post(UPDATE, json=edit(first, "resolved", "", button="publish-withdraw")).status_code == 403
+    with session_scope(web.engine) as session:
+        update = session.get(StatusUpdate, first)
+        assert (update.note, update.edited_at, update.withdrawn_at) == ("Kami sedang memeriksa.", None, None)

@@ -14,6 +14,7 @@ from clicker import Clicker, FaultLog
 from dash.testing.application_runners import ThreadedRunner
 from dash.testing.browser import Browser
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from pantau.db import session_scope
@@ -118,3 +119,45 @@ def test_statusb002_the_it_head_adds_a_note_but_gets_no_service_form(session, we
     reader.find("#status-incidents")
     assert "Sudah normal kembali." in reader.text("#status-incidents")
     _public(reader)
+
+
+@pytest.mark.parametrize("role", ["admin", "kepala_it"])
+def test_statusb003_an_editor_edits_a_note_then_withdraws_it_and_the_public_page_follows(session, web, role):
+    from pantau.statuspage import post_incident, post_update
+
+    with session_scope(web.engine) as db:
+        db.add(StatusService(monitor_id=db.query(Monitor.id).scalar(), label="Pembayaran VA BNI", updated_by="admin"))
+        db.flush()
+        post = post_incident(db, incident_id=db.query(Incident.id).scalar(), title="Pembayaran VA BNI terganggu",
+                             state="investigating", note="Kami sedang memeriksa.", actor="user.admin")
+        post_update(db, status_incident_id=post.id, state="identified", note="Penyebabnya di jaringan bnak.",
+                    actor="user.admin")
+    reader = session
+    reader.log_in(f"user.{role}")
+    reader.open("publish", "#publish-edit", "Status publik")
+    Select(reader.find("#publish-pick")).select_by_index(0)  # the newest note
+    reader.until(lambda: "bnak" in reader.find("#publish-edit-note").get_attribute("value"), "the note to edit")
+    box = reader.find("#publish-edit-note")  # filled by a callback: select its words and type over them
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(Keys.DELETE)
+    box.send_keys("Penyebabnya di jaringan bank.")
+    reader.click("#publish-edit")
+    reader.wait_text("#publish-edit-feedback", "Catatan diubah")
+    assert "Publik, diperbarui" in reader.text("#publish-notes")
+    reader.visit("/status", "#status-incidents")
+    shown = reader.text("#status-incidents")
+    assert "Penyebabnya di jaringan bank." in shown and "(diperbarui " in shown and "bnak" not in shown
+
+    reader.visit("/publikasi-status", "#publish-withdraw")
+    picker = Select(reader.find("#publish-pick"))
+    picker.select_by_visible_text(next(o.text for o in picker.options if "Sedang diperiksa" in o.text))
+    reader.until(lambda: reader.find("#publish-edit-note").get_attribute("value") == "Kami sedang memeriksa.",
+                 "the first note chosen")
+    reader.click("#publish-withdraw")
+    reader.wait_text("#publish-edit-feedback", "Catatan ditarik")
+    assert "Ditarik" in reader.text("#publish-notes")
+    reader.settle()
+    reader.clean(f"{role} editing and withdrawing")
+    reader.visit("/status", "#status-incidents")
+    assert "Kami sedang memeriksa." not in reader.text("#status-incidents")
+    assert "Penyebabnya di jaringan bank." in reader.text("#status-incidents")
