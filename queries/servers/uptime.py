@@ -69,13 +69,18 @@ def uptime(engine: Engine, monitor_ids: Iterable[int], *, windows: Iterable[str]
 def _first_checks(connection, ids: list[int]) -> dict[int, datetime]:
     """When each monitor was first checked, as far as the store remembers: its oldest rollup bucket (a day's
     bucket once the finer ones are purged), or its oldest raw check when that lies within a day after it (a
-    monitor added an hour ago has an hour to account for, not its bucket's whole day)."""
+    monitor added an hour ago has an hour to account for, not its bucket's whole day).
+
+    One statement: per monitor and table, the first entry of its (monitor, time) index, whatever the history."""
+    tables = (*TABLES.values(), ProbeSample)
+    firsts = [select(func.min(table.checked_at if table is ProbeSample else table.bucket))
+              .where(table.monitor_id == Monitor.id).correlate(Monitor).scalar_subquery() for table in tables]
+    rows = connection.execute(select(Monitor.id, *firsts).where(Monitor.id.in_(ids))).all()
     found: dict[int, datetime] = {}
-    for table in (*TABLES.values(), ProbeSample):
-        column = table.checked_at if table is ProbeSample else table.bucket
-        rows = connection.execute(select(table.monitor_id, func.min(column)).where(table.monitor_id.in_(ids))
-                                  .group_by(table.monitor_id)).all()
-        for monitor_id, first in rows:
+    for monitor_id, *per_table in rows:
+        for table, first in zip(tables, per_table, strict=True):
+            if first is None:
+                continue
             first = pd.Timestamp(first)
             first = first.tz_localize("UTC") if first.tzinfo is None else first
             if table is ProbeSample:
