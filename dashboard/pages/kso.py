@@ -26,6 +26,7 @@ from .. import access, context, ids
 from ..components import freshness, graph
 from ..components.empty import empty_state
 from ..components.kpi import kpi_card
+from ..components.sop_version import version_line
 from ..components.tables import data_table
 from . import kso_blocks as blocks
 from . import kso_figures as figures
@@ -143,8 +144,11 @@ def _refresh(period):
     listed = queries.requests(engine, since, until, now)
     options = [{"label": f"{row.case_ref} · {row.title or ''}"[:90], "value": int(row.case_id)}
                for row in listed.itertuples()]
+    used = [None if pd.isna(v) else int(v) for v in listed.get("sop_version", [])]
+    versions = version_line(sla_context(context.settings(), engine), SOP, used, ids.make(KEY, "version"))
     return (summary, aged(figures.lead_figure(leads)), aged(blocks.waiting_table(queries.waiting_list(engine), now)),
-            aged(blocks.request_table(listed, _step_names())), options, options[0]["value"] if options else None)
+            html.Div([versions, aged(blocks.request_table(listed, _step_names()))]), options,
+            options[0]["value"] if options else None)
 
 
 def _days(seconds) -> str:
@@ -154,7 +158,7 @@ def _days(seconds) -> str:
 
 
 def _step_names() -> dict[str, str]:
-    sop = sla_context(context.settings()).catalogue.get(SOP)
+    sop = sla_context(context.settings(), context.engine()).catalogue.get(SOP)
     if sop is None:
         return {}
     return {s.key: f"{s.number}. " + (s.name if len(s.name) <= 48 else s.name[:47] + "…") for s in sop.steps}

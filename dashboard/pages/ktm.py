@@ -24,10 +24,11 @@ from .. import access, context, ids
 from ..components import freshness, graph
 from ..components.empty import empty_state
 from ..components.kpi import kpi_card
+from ..components.sop_version import short, version_line
 from ..components.status import badge, grade, label
 from ..components.tables import data_table
 from ..theme import COLOURS
-from .ktm_blocks import stage_name, stages
+from .ktm_blocks import stage_name, stages, standard_words
 
 KEY = "ktm"
 SOP = "KTM"
@@ -40,14 +41,32 @@ STAGE_CHART = ids.make(KEY, "stage-chart")
 BATCHES = ids.make(KEY, "batches")
 PHOTOS = ids.make(KEY, "photos")
 STUCK = ids.make(KEY, "stuck")
+VERSION = ids.make(KEY, "version")
 ALL = 0
 PROBLEMS = {"missing": "No photo", "extra": "Photo of a NIM not on the list", "bad_name": "File name is not a NIM",
             "not_image": "Not a JPEG or PNG", "unreadable": "Cannot be read", "duplicate": "Several files for one NIM"}
 
 
 def _steps() -> list:
-    sop = sla_context(context.settings()).catalogue.get(SOP)
+    sop = sla_context(context.settings(), context.engine()).catalogue.get(SOP)
     return list(sop.steps) if sop else []
+
+
+def _standards(used: list[int | None]) -> dict[str, str]:
+    """Each stage's standard time in words, in its own unit ("3 hari kerja"); where the cases shown started on
+    versions with other standards, each version's standard with the version ("10 menit kerja (v2) · 5 menit
+    kerja (bawaan)")."""
+    ctx, lang = sla_context(context.settings(), context.engine()), context.lang()
+    current = ctx.current.get(SOP)
+    order = [current] + sorted({v for v in used if v != current}, key=lambda v: -1 if v is None else v)
+    words: dict[str, dict[str, list[str]]] = {}
+    for version in order:
+        sop = ctx.definition(SOP, version)
+        for step in sop.steps if sop else ():
+            said = standard_words(step, lang)
+            words.setdefault(step.key, {}).setdefault(said, []).append(short(version))
+    return {key: next(iter(by)) if len(by) == 1 else " · ".join(f"{w} ({', '.join(v)})" for w, v in by.items())
+            for key, by in words.items()}
 
 
 def _card(title: str, body) -> dbc.Card:
@@ -82,7 +101,8 @@ def layout(intake: str | None = None, batch: str | None = None, **_query) -> htm
             dbc.Col(_card(t("Students through the stages"), html.Div(id=FUNNEL)), lg=6),
             dbc.Col(_card(t("Time in each stage against the standard"), html.Div(id=STAGE_CHART)), lg=6),
         ]),
-        _card(t("Stages and their standard times"), html.Div(id=STAGES)),
+        _card(t("Stages and their standard times"), html.Div([html.Div(id=VERSION, className="mb-2"),
+                                                              html.Div(id=STAGES)])),
         _card(t("Batches sent to the bank and cards distributed"), html.Div(id=BATCHES)),
         _card(t("NIM and photo check"), html.Div(id=PHOTOS)),
         _card(t("Students waiting longest"), html.Div(id=STUCK)),
@@ -115,10 +135,19 @@ def _refresh(intake, batch):
     photo = queries.photo_check(engine, intake)
     ages = freshness.feeds("ktm", "ktm-photos", now=now)
     aged = lambda body, feed="ktm": freshness.aged(body, ages[feed], now)  # noqa: E731
-    chart, table = stages(queries.stage_times(engine, intake, batch), steps)
+    chart, table = stages(queries.stage_times(engine, intake, batch), steps,
+                          _standards(queries.versions_used(engine, intake, batch)))
     return (_summary(intake, batch, done, funnel, photo, ages), aged(_funnel(intake, batch, done, funnel, steps)),
             aged(chart), aged(table), aged(_batch_table(queries.batches(engine, intake))),
             aged(_photos(photo), "ktm-photos"), aged(_stuck(queries.stuck(engine, intake, now, batch), steps, now)))
+
+
+@dash.callback(Output(VERSION, "children"), Input(INTAKE, "value"), Input(BATCH, "value"))
+def _version(intake, batch):
+    """The SOP version new cases follow, and those the intake's (batch's) older cases keep."""
+    engine = context.engine()
+    used = queries.versions_used(engine, int(intake), None if not batch else int(batch))
+    return version_line(sla_context(context.settings(), engine), SOP, used)
 
 
 def _summary(intake: int, batch: int | None, done: queries.Completion, funnel: pd.DataFrame, photo: dict | None,
@@ -242,11 +271,13 @@ def _stuck(frame: pd.DataFrame, steps: list, now):
         "since": [formatting.moment(v.to_pydatetime(), lang, tz) for v in frame["started_at"]],
         "waiting": [formatting.duration(now - v.to_pydatetime(), lang) for v in frame["started_at"]],
         "status": [label(s if s != "open" else "in_progress") for s in frame["state"]],
+        "sop": [short(None if pd.isna(v) else int(v)) for v in frame["sop_version"]],
+        "due": [formatting.moment(v.to_pydatetime(), lang, tz) if pd.notna(v) else "–" for v in frame["due_at"]],
     })
     return data_table(ids.make(KEY, "stuck-table"), shown, {
         "nim": "NIM", "student": t("Student"), "batch": t("Batch"), "stage": t("Stage"),
         "since": t("In this stage since"),
-        "waiting": t("Waiting"), "status": t("Status")}, page_size=10)
+        "waiting": t("Waiting"), "status": t("Status"), "sop": t("SOP version"), "due": t("Due")}, page_size=10)
 
 
 access.register_page(

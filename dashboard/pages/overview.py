@@ -75,7 +75,7 @@ def _refresh(_tick):
     t, lang, tz = context.t, context.lang(), context.tz()
     user, settings, now = context.user(), context.settings(), utcnow()
     groups = groups_for(user)
-    scope = visible_steps(sla_context(settings).catalogue, user.role, getattr(user, "unit", None))
+    scope = visible_steps(sla_context(settings, context.engine()).catalogue, user.role, getattr(user, "unit", None))
     kpis = context.cached("overview.kpis", [groups, scope], ["money", "servers", "sla"],
                           lambda: queries.overview(context.engine(), settings, now, groups, scope))
     ages = freshness_of(kpis, now)
