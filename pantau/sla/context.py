@@ -16,6 +16,7 @@ from pantau.models import SopVersion
 from pantau.settings import Settings
 from pantau.sla.config import SopSettings
 from pantau.sops import Sop, load_catalogue
+from pantau.sops.campus import catalogue_for_campus
 from pantau.workcalendar import CalendarConfig, WorkingCalendar
 
 
@@ -66,7 +67,7 @@ def sla_context(settings: Settings, engine: Engine | None = None) -> SlaContext:
     `engine`, the SOPs published there replace their files (`with_published`)."""
     config = calendar_config(settings)
     ctx = SlaContext(
-        catalogue=catalogue(tuple(settings.sops.dirs)),
+        catalogue=catalogue(tuple(settings.sops.dirs), settings.institution),
         calendar=_calendar(config.model_dump_json()),
         config=settings.sops,
     )
@@ -121,9 +122,10 @@ def calendar_config(settings: Settings) -> CalendarConfig:
 
 
 @lru_cache(maxsize=8)
-def catalogue(dirs: tuple[Path, ...] = ()) -> dict[str, Sop]:
-    """The SOP catalogue with the built-in files and `dirs`, loaded once per process."""
-    return load_catalogue(dirs)
+def catalogue(dirs: tuple[Path, ...] = (), institution: str = "") -> dict[str, Sop]:
+    """The SOP catalogue with the built-in files and `dirs`, loaded once per process; with the campus's
+    `institution`, the SOPs name it wherever their documents named the institution they came from."""
+    return catalogue_for_campus(load_catalogue(dirs), institution)
 
 
 @lru_cache(maxsize=8)

@@ -225,3 +225,19 @@ def test_slap011_the_tables_show_the_denominator_of_their_share(seeded):
     names = [column["name"] for column in table["columns"]]
     assert names.index("Selesai") + 1 == names.index("Dengan waktu baku") == names.index("Sesuai waktu baku") - 1
     assert all(int(row["measured"]) <= int(row["completed"]) for row in table["data"])
+
+
+def test_slap012_sops_name_the_configured_campus_not_the_institution_their_document_came_from(seeded):
+    """The AKUN SOP was transcribed from Politeknik Ilmu Pemasyarakatan's document: with `institution` set, the
+    page (its SOP picker and tables) names the campus instead, in both languages."""
+    from dashboard import create_app
+    from tests.dashboard.conftest import Web
+
+    settings = seeded.settings.model_copy(update={"institution": "Politeknik Negeri Contoh"})
+    campus = Web(create_app(settings, seeded.engine), settings, seeded.engine)
+    for lang in ("id", "en"):
+        client = campus.client("direktur")
+        client.set_cookie("pantau_lang", lang)
+        text = shown(page(client)) + shown(refresh(campus, client))
+        assert "Pengelolaan Akun Layanan Berbasis Digital di Politeknik Negeri Contoh" in text
+        assert "Pemasyarakatan" not in text and "Kemenkes" not in text
