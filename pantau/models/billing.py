@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, column, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, column, event, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, BigId, Money, UTCDateTime, utcnow
 
@@ -78,6 +78,8 @@ class Bill(Base):
     source_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     synced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    vas: Mapped[list[BillVa]] = relationship(order_by="BillVa.position", cascade="all, delete-orphan",
+                                             passive_deletes=True)
 
 
 class BillVa(Base):
@@ -100,6 +102,16 @@ class BillVa(Base):
     bank: Mapped[str | None] = mapped_column(String(16))
     va_number: Mapped[str] = mapped_column(String(32))
     position: Mapped[int] = mapped_column(default=0)
+
+
+@event.listens_for(Bill, "after_insert")
+def _primary_va(_mapper, connection, bill: Bill) -> None:
+    """A bill written through the ORM with a VA number and no VAs gets that number as its one VA (bank not
+    known), so ``bills.va_number`` never names a VA reconciliation cannot see. Bulk writers (the sync, the demo)
+    write ``bill_vas`` themselves."""
+    if bill.va_number and not bill.__dict__.get("vas"):
+        connection.execute(BillVa.__table__.insert().values(bill_id=bill.id, bank=None, va_number=bill.va_number,
+                                                            position=0))
 
 
 class BillQuarantine(Base):

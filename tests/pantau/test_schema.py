@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from pantau import migrate
 from pantau.db import make_engine, session_scope
-from pantau.models import Base, Bill, Prodi
+from pantau.models import Base, Bill, BillVa, Prodi
 
 SUBJECT_TABLES = {
     "students", "bills", "payments", "bank_transactions", "recon_results", "recon_cases", "token_movements",
@@ -106,3 +106,17 @@ def test_schema009_bills_vas_move_into_bill_vas_as_their_primary_va(store):
         primary = dict(connection.execute(text("SELECT source_key, va_number FROM bills")).all())
     assert [tuple(row) for row in moved] == [("TG-1", None, "9880012345", 0)]
     assert primary == {"TG-1": "9880012345", "TG-2": None, "TG-3": None}  # no VA is NULL, not ''
+
+
+def test_schema010_a_bill_written_with_a_va_number_alone_gets_it_as_its_one_va(store):
+    with session_scope(store) as session:
+        session.add(_bill(source_key="TG-1"))
+        session.add(_bill(source_key="TG-2", va_number=None))
+        session.add(_bill(source_key="TG-3", va_number="9881071003",
+                          vas=[BillVa(bank="bni", va_number="9881071003"),
+                               BillVa(bank="bri", va_number="772410003", position=1)]))
+    with store.connect() as connection:
+        rows = connection.execute(select(Bill.source_key, BillVa.bank, BillVa.va_number)
+                                  .join(BillVa, BillVa.bill_id == Bill.id).order_by(Bill.source_key, BillVa.position))
+        assert [tuple(row) for row in rows] == [("TG-1", None, "9880012345"), ("TG-3", "bni", "9881071003"),
+                                                ("TG-3", "bri", "772410003")]

@@ -24,11 +24,11 @@ def add_bill(session, key: str, amount: int, *, va: str | None = None, vas: list
                 app_paid_at=paid_at if paid else None,
                 app_paid_amount=Decimal(amount if paid and paid_amount is None else paid_amount or 0),
                 synced_at=NOW - timedelta(days=1))
+    if vas:
+        bill.va_number = vas[0][1]
+        bill.vas = [BillVa(bank=bank, va_number=number, position=position) for position, (bank, number) in
+                    enumerate(vas)]
     session.add(bill)
-    session.flush()
-    for position, (bank, number) in enumerate(vas or [(None, bill.va_number)]):
-        session.add(BillVa(bill_id=bill.id, bank=bank, va_number=number, position=position))
-    bill.va_number = (vas or [(None, bill.va_number)])[0][1]
     session.flush()
     return bill
 
