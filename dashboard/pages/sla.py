@@ -138,21 +138,21 @@ def _refresh(sop, period, _tick, _saved):
     engine, now = context.engine(), utcnow()
     scope = narrow(scope, ctx.catalogue, None if sop in (None, ALL) else sop)
     threshold = context.settings().thresholds["sla_compliance"]
-    report = build_report(engine, ctx, period=period, scope=scope, now=now)
+    read = context.cached("sla.page", [period, scope], ["sla"], lambda: _read(engine, ctx, scope, period, now))
+    report, now = read["report"], read["now"]
     months = months_of(report["period"])
-    fresh = freshness.feed("workflow", now)
-    aged = lambda body: freshness.aged(body, fresh, now)  # noqa: E731
-    trend = queries.monthly_compliance(engine, months, scope, by="all")["compliance"].dropna().tolist()
-    summary = blocks.kpi_row(queries.overall_compliance(engine, months, scope),
-                             queries.overall_compliance(engine, months_of(previous_half(report["period"])), scope),
-                             trend, queries.open_counts(engine, now, scope), threshold, report["period"],
-                             ctx.at_risk_share, fresh)
+    # The feed's age is read live: a cached read holds every event imported before it (an import retires it).
+    clock = utcnow()
+    fresh = freshness.feed("workflow", clock)
+    aged = lambda body: freshness.aged(body, fresh, clock)  # noqa: E731
+    summary = blocks.kpi_row(read["compliance"], read["previous"], read["trend"], read["open_counts"], threshold,
+                             report["period"], ctx.at_risk_share, fresh)
     # The filter's months only; an outside party's step is not counted in compliance, so it gets no row.
     labels = {(code, step.key): (f"{code} · " if len(report["sops"]) > 1 else "") + blocks.short_label(ctx, code, step)
               for code in (e["code"] for e in report["sops"]) for step in ctx.catalogue[code].steps
               if step.time.unit.measurable and not step.outside_party
               and (scope is None or step.key in scope.get(code, ()))}
-    heat = figures.heat_map(queries.monthly_compliance(engine, months, scope, by="step"), months, labels)
+    heat = figures.heat_map(read["by_step"], months, labels)
     steps = blocks.step_frame(report)
     step_table = empty_state(t("No steps were completed in this half-year."),
                              t("Import events with `pantau import events`, connect a source database, "
@@ -163,15 +163,28 @@ def _refresh(sop, period, _tick, _saved):
         "median": t("Median"), "p90": "P90",
         "performers": t("By performer")}, page_size=12)
     return (summary, aged(blocks.sop_table(report, threshold)), aged(graph.graph(heat)), aged(step_table),
-            aged(_open_table(ctx, scope, now, (AT_RISK, BREACHED), OPEN_TABLE,
-                             t("No open step is at risk or breached."))),
-            aged(_open_table(ctx, scope, now, (WAITING,), ids.make(KEY, "waiting-table"),
-                             t("Nothing is waiting on an outside party."))))
+            aged(blocks.open_table(read["late"], blocks.step_names(ctx), now, OPEN_TABLE,
+                                   t("No open step is at risk or breached."), OPEN_LIMIT)),
+            aged(blocks.open_table(read["waiting"], blocks.step_names(ctx), now, ids.make(KEY, "waiting-table"),
+                                   t("Nothing is waiting on an outside party."), OPEN_LIMIT)))
 
 
-def _open_table(ctx: SlaContext, scope: Scope, now: datetime, states: tuple[str, ...], table_id: str, empty: str):
-    frame = queries.open_steps(context.engine(), now, scope, states=states, limit=OPEN_LIMIT)
-    return blocks.open_table(frame, blocks.step_names(ctx), now, table_id, empty, OPEN_LIMIT)
+def _read(engine, ctx: SlaContext, scope: Scope, period: str | None, now: datetime) -> dict:
+    """What the page's figures read from the store at `now` (about a dozen reads, a second or more on a large
+    store), kept in the shared cache: the report, the compliance now, before and by month and step, the open
+    steps' counts and the late and waiting ones. The page states their states as of `now`."""
+    report = build_report(engine, ctx, period=period, scope=scope, now=now)
+    months = months_of(report["period"])
+    return {
+        "now": now, "report": report,
+        "compliance": queries.overall_compliance(engine, months, scope),
+        "previous": queries.overall_compliance(engine, months_of(previous_half(report["period"])), scope),
+        "trend": queries.monthly_compliance(engine, months, scope, by="all")["compliance"].dropna().tolist(),
+        "by_step": queries.monthly_compliance(engine, months, scope, by="step"),
+        "open_counts": queries.open_counts(engine, now, scope),
+        "late": queries.open_steps(engine, now, scope, states=(AT_RISK, BREACHED), limit=OPEN_LIMIT),
+        "waiting": queries.open_steps(engine, now, scope, states=(WAITING,), limit=OPEN_LIMIT),
+    }
 
 
 def _case(case_id: int) -> html.Div:
