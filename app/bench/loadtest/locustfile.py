@@ -15,7 +15,7 @@ from pathlib import Path
 from locust import HttpUser, between, task
 
 from app.bench.loadtest.profiles import PROFILES
-from app.bench.loadtest.recorder import CALLBACK, Recording
+from app.bench.loadtest.recorder import CALLBACK, Recording, first_output
 
 CSRF = re.compile(r'name="csrf"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf"')
 RECORDING = Recording.load(Path(os.environ["LOADTEST_RECORDING"]))
@@ -54,20 +54,10 @@ class PantauUser(HttpUser):
             self.client.get("/_dash-dependencies", name="GET /_dash-dependencies")
             self.loaded = True
         for body in visit.callbacks:
-            name = "cb " + _first_output(body)
+            name = "cb " + first_output(body)
             with self.client.post(CALLBACK, json=body, name=name, catch_response=True) as answer:
                 if answer.status_code not in (200, 204):
                     answer.failure(f"{answer.status_code} {answer.text[:120]}")
-
-
-def _first_output(body: dict) -> str:
-    outputs = body.get("outputs")
-    first = outputs[0] if isinstance(outputs, list) and outputs else outputs
-    first = first[0] if isinstance(first, list) and first else first
-    if isinstance(first, dict):
-        ident = first.get("id")
-        return f"{ident if isinstance(ident, str) else json.dumps(ident, sort_keys=True)}.{first.get('property')}"
-    return str(body.get("output", "?"))[:60]
 
 
 def _user_class(profile) -> type[PantauUser]:

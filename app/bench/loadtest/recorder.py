@@ -55,7 +55,7 @@ def browser():
 
 
 def record_profile(driver, base_url: str, username: str, password: str, settle_s: float = 2.0,
-                   timeout_s: float = 120.0) -> list[PageVisit]:
+                   timeout_s: float = 300.0) -> list[PageVisit]:
     """Log in as `username`, open every page of the navigation, and return each page's callbacks."""
     from selenium.webdriver.common.by import By
 
@@ -70,7 +70,10 @@ def record_profile(driver, base_url: str, username: str, password: str, settle_s
     visits = []
     for path in paths:
         driver.get(base_url + path)
-        visits.append(PageVisit(path, _drain(driver, settle_s, timeout_s)))
+        try:
+            visits.append(PageVisit(path, _drain(driver, settle_s, timeout_s)))
+        except TimeoutError as error:
+            raise TimeoutError(f"{username} on {path}: {error}") from None
     return visits
 
 
@@ -80,8 +83,8 @@ def _drain(driver, settle_s: float, timeout_s: float) -> list[dict]:
     pending: set[str] = set()
     quiet_since, deadline = time.monotonic(), time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        entries = driver.get_log("performance")
-        for entry in entries:
+        active = False
+        for entry in driver.get_log("performance"):
             message = json.loads(entry["message"])["message"]
             params = message.get("params", {})
             if message.get("method") == "Network.requestWillBeSent":
@@ -89,14 +92,17 @@ def _drain(driver, settle_s: float, timeout_s: float) -> list[dict]:
                 if CALLBACK in request["url"] and request.get("method") == "POST":
                     bodies.append(json.loads(_post_data(driver, params["requestId"], request)))
                     pending.add(params["requestId"])
+                    active = True
             elif message.get("method") in ("Network.loadingFinished", "Network.loadingFailed"):
+                active = active or params.get("requestId") in pending
                 pending.discard(params.get("requestId"))
-        if entries:
+        # Only callbacks count: other traffic (a chart's assets, the browser's own) may never fall quiet.
+        if active:
             quiet_since = time.monotonic()
         elif not pending and time.monotonic() - quiet_since >= settle_s:
             return bodies
         time.sleep(0.2)
-    raise TimeoutError(f"page callbacks still running after {timeout_s:.0f} s")
+    raise TimeoutError(f"{len(pending)} page callbacks still running after {timeout_s:.0f} s")
 
 
 def _post_data(driver, request_id: str, request: dict) -> str:
@@ -106,3 +112,14 @@ def _post_data(driver, request_id: str, request: dict) -> str:
     if request.get("postDataEntries"):
         return b"".join(base64.b64decode(part.get("bytes", "")) for part in request["postDataEntries"]).decode()
     return driver.execute_cdp_cmd("Network.getRequestPostData", {"requestId": request_id})["postData"]
+
+
+def first_output(body: dict) -> str:
+    """A callback request's name: its first output (`id.property`)."""
+    outputs = body.get("outputs")
+    first = outputs[0] if isinstance(outputs, list) and outputs else outputs
+    first = first[0] if isinstance(first, list) and first else first
+    if isinstance(first, dict):
+        ident = first.get("id")
+        return f"{ident if isinstance(ident, str) else json.dumps(ident, sort_keys=True)}.{first.get('property')}"
+    return str(body.get("output", "?"))[:60]
