@@ -162,7 +162,8 @@ def _maintenance(engine: Engine, labels: dict[int, str], now: datetime, days: in
     windows = maintenance(engine, now, now + timedelta(days=days), zone, monitor_ids=list(labels))
     found, seen = [], set()
     for window in windows.itertuples():
-        key = (window.monitor_id, window.rule) if window.rule else (window.monitor_id, window.starts_at)
+        rule = window.rule if isinstance(window.rule, str) and window.rule else None  # a one-off window: NaN
+        key = (window.monitor_id, rule) if rule else (window.monitor_id, window.starts_at)
         if key in seen:
             continue  # a recurring window is announced by its next occurrence
         seen.add(key)
@@ -172,9 +173,9 @@ def _maintenance(engine: Engine, labels: dict[int, str], now: datetime, days: in
         found.append({
             "service": labels[window.monitor_id],
             "starts_at": starts.isoformat(), "ends_at": ends.isoformat(),
-            "ongoing": starts <= now, "recurring": bool(window.rule),
+            "ongoing": starts <= now, "recurring": rule is not None,
             "text": t("Scheduled maintenance of {service}: {span}", service=labels[window.monitor_id], span=span)
-            + (" (" + t("recurring") + ")" if window.rule else ""),
+            + (" (" + t("recurring") + ")" if rule else ""),
         })
     return found
 

@@ -41,6 +41,20 @@ def settle_demo(store: Engine, config: Settings, say: Callable[[str], None] | No
     say(f"Bank balance chains: {_check_chains(store, config)} gap(s); H2H stall alerts: "
         f"{_check_stalls(store, config)} (raised in working time only).")
     say(f"TLS certificates: {_check_certificates(store, config)} alert(s).")
+    say(f"Public status page: {_publish_status(store, config)}.")
+
+
+def _publish_status(store: Engine, config: Settings) -> str:
+    """Publish the demo's status page as an administrator would (services, a past incident, a maintenance)."""
+    from app.demo.statuspage import publish_demo_status
+    from pantau.models import utcnow
+    from pantau.statuspage import status_settings
+
+    try:
+        days = status_settings(config).incident_days
+    except ValueError:
+        days = 30
+    return publish_demo_status(store, config.timezone, utcnow(), days)
 
 
 def _check_certificates(store: Engine, config: Settings) -> int:

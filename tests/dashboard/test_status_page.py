@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, select
 
 from pantau.alerts import raise_alert
 from pantau.db import session_scope
@@ -233,3 +233,14 @@ def test_status011_the_bar_is_of_campus_days(web, outage):
     assert days[-1]["date"] == today.isoformat() and days[0]["date"] == (today - timedelta(days=89)).isoformat()
     bad = [d for d in days if d["state"] == "bad"]
     assert len(bad) in (1, 2) and all("terganggu sekitar" in d["text"] for d in bad)
+
+
+def test_status012_a_one_off_maintenance_is_not_called_recurring_beside_a_weekly_one(web, outage):
+    with session_scope(web.engine) as session:
+        link = session.scalar(select(Monitor.id).where(Monitor.name == "h2h-bni-link"))
+        session.add(MaintenanceWindow(monitor_id=link, weekly_rule="SUN 01:00-03:00", note="rutin"))
+    windows = web.client().get("/status.json").get_json()["maintenance"]
+    assert sorted((w["service"], w["recurring"]) for w in windows) == [("Pembayaran VA BNI", True),
+                                                                       ("Server pembayaran", False)], windows
+    said = {w["service"]: w["text"] for w in windows}
+    assert "(rutin)" not in said["Server pembayaran"] and said["Pembayaran VA BNI"].endswith("(rutin)")
