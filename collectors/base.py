@@ -54,6 +54,11 @@ class Collector(ABC):
     def run(self) -> CollectorResult:
         """Collect once. Raise on failure: the scheduler records the error and runs again next interval."""
 
+    def observe(self) -> CollectorResult | None:
+        """What this collector does while the store cannot be reached (the scheduler cannot confirm its lease):
+        nothing by default. One that can keep what it observes in memory (the monitors) checks and keeps it."""
+        return None
+
     def sources(self) -> list[SourceRef]:
         """The sources this collector reads, each with its expected interval (none besides itself by default)."""
         return []

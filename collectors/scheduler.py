@@ -216,7 +216,8 @@ def _lead(settings: Settings, engine: Engine, names: Iterable[str] | None, lease
                     lost = True
                     break
             except SQLAlchemyError as error:
-                log.warning("the collector lease could not be renewed: %s", error)
+                log.warning("the collector lease could not be renewed: %s; while the store cannot be reached the "
+                            "monitors keep probing (rounds kept in memory) and the other collectors wait", error)
             if lease.fresh():
                 _beat(engine, settings, who)
                 _take_requests(requests, scheduler)
@@ -256,9 +257,25 @@ def _run_if_leading(collector: Collector, lease: Lease, courier: Collector | Non
     """Run the collector (and the courier after it, when it raised alerts) if this process still holds a fresh
     lease; skip the run otherwise."""
     if not lease.fresh():
-        log.warning("%s: run skipped, the collector lease is not confirmed", collector.name)
+        if lease.cut_off:
+            observe(collector)
+        else:
+            log.warning("%s: run skipped, the collector lease is not confirmed", collector.name)
         return None
     return run_then_deliver(collector, courier)
+
+
+def observe(collector: Collector) -> None:
+    """While the store cannot be reached: let the collector observe what it can keep in memory (the monitors
+    probe on, their rounds written when the store returns); the others wait. Nothing is written."""
+    with collector.run_lock:
+        try:
+            result = collector.observe()
+        except Exception:
+            log.exception("%s: observing without the store failed", collector.name)
+            return
+    if result is not None:
+        log.info("%s: %d items. %s", collector.name, result.items, result.message)
 
 
 def _stop_on_signals(stop: threading.Event) -> Callable[[], None]:

@@ -94,6 +94,9 @@ class Lease:
         self.clock = clock
         self._trusted_until = float("-inf")
         self._lock = threading.Lock()
+        self.cut_off = False
+        """True while the store cannot be reached to renew the lease that this process held when last heard:
+        the scheduler then runs only what can be kept in memory (`Collector.observe`)."""
 
     @property
     def ttl(self) -> timedelta:
@@ -145,13 +148,18 @@ class Lease:
         """Extend our lease; False when the row is no longer ours (it lapsed and another process took it)."""
         with self._lock:
             started = self.clock()
-            with self.engine.begin() as connection:
-                now = store_now(connection)
-                renewed = connection.execute(
-                    update(CollectorLease)
-                    .where(CollectorLease.name == self.name, CollectorLease.holder == self.token)
-                    .values(renewed_at=now, expires_at=now + self.ttl)
-                ).rowcount == 1
+            try:
+                with self.engine.begin() as connection:
+                    now = store_now(connection)
+                    renewed = connection.execute(
+                        update(CollectorLease)
+                        .where(CollectorLease.name == self.name, CollectorLease.holder == self.token)
+                        .values(renewed_at=now, expires_at=now + self.ttl)
+                    ).rowcount == 1
+            except SQLAlchemyError:
+                self.cut_off = True
+                raise
+            self.cut_off = False
             self._trusted_until = started + self.ttl.total_seconds() if renewed else float("-inf")
             return renewed
 

@@ -16,6 +16,7 @@ from collectors.probes import run_round
 from collectors.registry import register
 from pantau import dbfault
 from pantau.db import session_scope
+from pantau.models import utcnow
 from pantau.monitoring.config import MonitorConfig
 from pantau.monitoring.settings import load_monitors, monitoring_settings, zone_of
 from pantau.settings import Settings
@@ -58,6 +59,11 @@ class MonitorsCollector(Collector):
         self._synced = False
         self.backlog: deque[dict] = deque(maxlen=BACKLOG_ROUNDS)
         self.dropped = 0
+        """Rounds dropped from a full backlog since this collector was made."""
+        self.dropped_away = 0
+        """Of them, those dropped since the store was last written."""
+        self.returned = ""
+        """What the last return of the store wrote, said once by the next run."""
 
     @property
     def interval_s(self) -> float:
@@ -70,18 +76,38 @@ class MonitorsCollector(Collector):
             raise self.error
         if not self.monitors:
             return CollectorResult(0, "no monitors configured ([[monitors]] in the configuration file)")
+        due = self._take_due()
+        report = self.check(due)
+        if self.backlog:
+            return CollectorResult(len(due), self._kept_text())
+        if self.returned:
+            message, self.returned = self.returned, ""
+            return CollectorResult(len(report.checked), f"{report.summary()} {message}")
+        return CollectorResult(len(report.checked), report.summary())
+
+    def observe(self) -> CollectorResult | None:
+        """While the store cannot be reached (the scheduler cannot confirm its lease): check the due monitors
+        and keep the round in memory, written when the store returns."""
+        if self.error is not None or not self.monitors:
+            return None
+        due = self._take_due()
+        self.check(due, write=False)
+        return CollectorResult(len(due), self._kept_text())
+
+    def _take_due(self) -> list[str]:
+        """The monitors due now; each one's next time moves on by its interval."""
         now = self.clock()
         early = min(1.0, self.interval_s / 10)
         due = [monitor.name for monitor in self.monitors if self._due.get(monitor.name, 0.0) <= now + early]
-        report = self.check(due)
         for monitor in self.monitors:
             if monitor.name in due:
                 previous = self._due.get(monitor.name, now)
                 self._due[monitor.name] = max(previous + monitor.interval_s, now + monitor.interval_s / 2)
-        if self.backlog:
-            return CollectorResult(len(due), f"the store cannot be reached: {len(self.backlog)} rounds kept in "
-                                             "memory until it returns")
-        return CollectorResult(len(report.checked), report.summary())
+        return due
+
+    def _kept_text(self) -> str:
+        dropped = f", {self.dropped_away} oldest dropped" if self.dropped_away else ""
+        return f"the store cannot be reached: {len(self.backlog)} rounds kept in memory until it returns{dropped}"
 
     def sources(self) -> list[SourceRef]:
         if self.error is not None:
@@ -97,17 +123,44 @@ class MonitorsCollector(Collector):
         report = self.check([name])
         return CollectorResult(len(report.checked), report.summary())
 
-    def check(self, names: list[str] | None = None) -> RoundReport:
-        """Check the named monitors (all when None) now, concurrently, and write the round."""
+    def check(self, names: list[str] | None = None, *, write: bool = True) -> RoundReport:
+        """Check the named monitors (all when None) now, concurrently, and write the round (with any rounds kept
+        before it, oldest first); with `write` False, or while the store cannot be reached, keep it in memory."""
         chosen = [m for m in self.monitors if names is None or m.name in names]
         if not chosen:
             return RoundReport([])
         deadline = max(monitor.round_bound_s for monitor in chosen) + ROUND_SLACK_S
         results = run_round({monitor.name: check_for(monitor) for monitor in chosen}, deadline_s=deadline)
+        if write and len(self.backlog) == self.backlog.maxlen:
+            self._flush()  # the store may be back: make room by writing, not by dropping
+        self._keep([monitor.name for monitor in chosen], results)
+        if not write:
+            return RoundReport([])
+        report = self._flush()
+        if report is None:
+            return RoundReport([])
+        certificate_alerts(self.engine, limit_days=self.options.cert_alert_days, lang=self.settings.language,
+                           zone=self.settings.timezone)
+        return report
+
+    def _keep(self, names: list[str], results: dict) -> None:
+        """Add a round to the backlog; at its bound, the oldest round kept goes, counted and logged."""
         if len(self.backlog) == self.backlog.maxlen:
+            oldest = self.backlog.popleft()
             self.dropped += 1
-        self.backlog.append({"names": [monitor.name for monitor in chosen], "results": results})
-        report = RoundReport([])
+            self.dropped_away += 1
+            log.warning("monitors: %d rounds kept in memory while the store cannot be reached, the most kept "
+                        "(BACKLOG_ROUNDS); dropped the oldest, of %s checked at %s (%d dropped in this outage)",
+                        self.backlog.maxlen, ", ".join(oldest["names"]), oldest["at"].isoformat(timespec="seconds"),
+                        self.dropped_away)
+        at = min((result.checked_at for result in results.values()), default=None) or utcnow()
+        self.backlog.append({"names": names, "results": results, "at": at})
+
+    def _flush(self) -> RoundReport | None:
+        """Write the kept rounds, oldest first; None when the store cannot be reached (they stay kept). After an
+        outage, `returned` says how many rounds observed meanwhile were written and how many dropped."""
+        report, written = RoundReport([]), 0
+        first = self.backlog[0]["at"] if self.backlog else None
         while self.backlog:
             try:
                 report = self._write(self.backlog[0]["names"], self.backlog[0]["results"])
@@ -117,10 +170,16 @@ class MonitorsCollector(Collector):
                     raise
                 log.warning("%s; %d rounds kept in memory (%d dropped)", dbfault.describe(
                     error, self.settings.resolved_database_url), len(self.backlog), self.dropped)
-                return RoundReport([])
+                return None
             self.backlog.popleft()
-        certificate_alerts(self.engine, limit_days=self.options.cert_alert_days, lang=self.settings.language,
-                           zone=self.settings.timezone)
+            written += 1
+        if written > 1 or self.dropped_away:
+            self.returned = (f"The store is back: wrote {written} rounds kept in memory since "
+                             f"{first.isoformat(timespec='seconds')}" + (
+                                 f", {self.dropped_away} oldest rounds dropped (BACKLOG_ROUNDS)." if self.dropped_away
+                                 else "."))
+            log.warning("monitors: %s", self.returned)
+            self.dropped_away = 0
         return report
 
     def _write(self, names: list[str], results: dict) -> RoundReport:
