@@ -8,6 +8,7 @@ from collections import defaultdict
 from sqlalchemy import Connection, delete, select, update
 
 from pantau.banks import bank_name
+from pantau.i18n import translate
 from pantau.models import Bill, BillVa
 
 BATCH = 5_000
@@ -46,7 +47,10 @@ def read(connection: Connection, bills: list[int]) -> dict[int, list[Va]]:
     return dict(found)
 
 
-def shown(vas: list[Va], unknown_bank: str) -> str:
-    """VAs as the pages write them, by bank name: ``BNI 9881071…; BRI 77241…`` (``unknown_bank`` for a VA whose
-    bank is not known)."""
-    return "; ".join(f"{bank_name(bank) or unknown_bank} {number}" for bank, number in vas)
+def channels(vas: list[Va], lang: str) -> str:
+    """How a bill is paid, in words for ``lang``: its VAs by bank name (``BNI 9881071…; BRI 77241…``), or that it
+    has none (paid at the counter or by transfer)."""
+    if not vas:
+        return translate("No VA (counter/transfer)", lang)
+    unknown = translate("bank not known", lang)
+    return "; ".join(f"{bank_name(bank) or unknown} {number}" for bank, number in vas)

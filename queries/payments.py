@@ -26,7 +26,7 @@ from itertools import accumulate
 import pandas as pd
 from sqlalchemy import Engine, and_, case, func, or_, select
 
-from pantau import semesters
+from pantau import billvas, semesters
 from pantau.models import BankTransaction, Bill, BillKind, Prodi, ReconCase
 from pantau.models.bank import BillState, ReconSummary
 from pantau.models.billing import BillRollup
@@ -376,17 +376,19 @@ def case_counts(engine: Engine, *, now: datetime) -> dict[str, int]:
 
 def bill_rows(engine: Engine, *, bills: BillFilter = BillFilter(), state: str | None = None,
               search: str | None = None, limit: int = 1000, lang: str = "id") -> pd.DataFrame:
-    """The bills behind the figures, soonest due first: number, payer, VA, prodi (code and name), angkatan,
-    semester, kind (code and name in ``lang``), amount, paid in the application, received by the bank, due
-    date and reconciliation state.
+    """The bills behind the figures, soonest due first: id, number, payer, primary VA, prodi (code and name),
+    angkatan, semester, kind (code and name in ``lang``), amount, paid in the application, received by the bank,
+    due date, issue date and reconciliation state; and ``channels``, how the bill is paid in words for ``lang``
+    (its VAs by bank name, or none: counter or transfer).
     ``search`` finds bills whose number, VA or payer name starts with it (any case), on indexes, so the list
     costs the same at a million bills as at a thousand."""
     query = (
-        select(Bill.source_key.label("bill"), Bill.payer_name, Bill.va_number, Prodi.code.label("prodi"),
+        select(Bill.id.label("bill_id"), Bill.source_key.label("bill"), Bill.payer_name, Bill.va_number,
+               Prodi.code.label("prodi"),
                Prodi.name.label("prodi_name"), Bill.angkatan, Bill.semester, Bill.kind,
                (BillKind.name_en if lang == "en" else BillKind.name_id).label("kind_name"), Bill.amount,
-               Bill.app_paid_amount, BillState.received.label("bank_received"), Bill.due_date, Bill.app_paid,
-               BillState.state.label("recon_state"))
+               Bill.app_paid_amount, BillState.received.label("bank_received"), Bill.due_date, Bill.issued_on,
+               Bill.app_paid, BillState.state.label("recon_state"))
         .outerjoin(Prodi, Prodi.id == Bill.prodi_id)
         .outerjoin(BillKind, BillKind.code == Bill.kind)
         .outerjoin(BillState, BillState.bill_id == Bill.id)
@@ -401,6 +403,9 @@ def bill_rows(engine: Engine, *, bills: BillFilter = BillFilter(), state: str | 
                                   for column in (Bill.source_key, Bill.va_number, Bill.payer_name))))
     frame = read_frame(engine, query)
     frame["angkatan"] = frame["angkatan"].astype("Int64")  # whole years in the table and the downloads
+    with engine.connect() as connection:
+        vas = billvas.read(connection, [int(bill) for bill in frame["bill_id"]])
+    frame["channels"] = [billvas.channels(vas.get(int(bill), []), lang) for bill in frame["bill_id"]]
     return frame
 
 

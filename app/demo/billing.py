@@ -30,8 +30,10 @@ EXTRA_VA_PREFIX = {"bni": "9881071", "bri": "77241", "mandiri": "89508"}
 SECOND_VA = 0.3
 THIRD_VA = 0.1
 NO_VA = 0.03
-"""Shares of bills with a second and a third VA, and of bills that are never paid (cash at the counter,
-bought off in the demo only among bills nobody pays, so the bank's side stays as it was)."""
+UNDATED = 0.5
+"""Shares of bills with a second and a third VA, of bills without VA (cash at the counter; in the demo only
+among bills nobody pays, so the bank's side stays as it was), and of those without a due date (their age
+counts from the day they were issued)."""
 PAYMENT_CHANNEL = {"bni": "bni-va", "briva": "bri-va", "snap": "bsi-va"}
 SOURCE = "demo"
 
@@ -142,7 +144,9 @@ def generate(ctx: DemoContext, campus: Campus, admissions: Admissions) -> paymen
     rng = ctx.rng("billing")
     bills = concat([student_bills(campus, rng), applicant_bills(admissions, campus.prodi_ids, rng)])
     va_rng = ctx.rng("bill-vas")
-    bills.va = np.where(without_va(bills, va_rng), "", bills.va)
+    counter = without_va(bills, va_rng)
+    bills.va = np.where(counter, "", bills.va)
+    undated = counter & (va_rng.random(len(bills)) < UNDATED)
     ledger = payments.settle(ctx, rng, bills)
     count = len(bills)
     ids = np.arange(1, count + 1)
@@ -162,7 +166,7 @@ def generate(ctx: DemoContext, campus: Campus, admissions: Admissions) -> paymen
         "semester": bills.semester,
         "amount": bills.amount,
         "va_number": np.where(ledger.va == "", None, ledger.va),
-        "due_date": bills.due,
+        "due_date": np.where(undated, np.datetime64("NaT"), bills.due),
         "issued_on": bills.opens,
         "app_paid": ledger.app_paid,
         "app_paid_at": ledger.app_paid_at,

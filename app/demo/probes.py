@@ -123,7 +123,8 @@ def simulate(spec: MonitorSpec, times: np.ndarray, own: Outages, parent: Outages
     status = np.full(count, np.nan)
     cert = np.full(count, np.nan)
     if spec.check == "http":
-        status = np.where(down, np.where(own_hit >= 0, own.status_code[np.maximum(own_hit, 0)], np.nan), 200.0)
+        own_status = own.status_code[np.maximum(own_hit, 0)] if len(own.status_code) else np.nan  # none of its own
+        status = np.where(down, np.where(own_hit >= 0, own_status, np.nan), 200.0)
         if spec.cert_days_left is not None:
             cert = certificate_days_left(times, now_s, spec.cert_days_left)
     return Rounds(times, ~down, maintenance, unreachable, cause, latency, low, high, loss, jitter, status, cert)

@@ -107,11 +107,22 @@ def bill_columns() -> dict[str, str]:
 
 
 def named(frame: pd.DataFrame) -> pd.DataFrame:
-    """Bill rows with the kind's and the study programme's names in place of their codes (the downloads)."""
+    """Bill rows with the kind's and the study programme's names in place of their codes, and the bill's VAs by
+    bank name (or "no VA") in place of its primary VA (the downloads)."""
     shown = frame.copy()
     shown["kind"] = frame["kind_name"].fillna(frame["kind"])
     shown["prodi"] = frame["prodi_name"].fillna(frame["prodi"])
+    shown["va_number"] = frame["channels"]
     return shown
+
+
+def _due(due, issued, lang: str) -> str:
+    """The due date, or for a bill without one that its age counts from its issue date."""
+    if due is not None and not pd.isna(due):
+        return formatting.day(due, lang)
+    if issued is None or pd.isna(issued):
+        return context.t("None: age counted from the issue date")
+    return context.t("None: age counted from the issue date, {day}", day=formatting.day(issued, lang))
 
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -121,7 +132,7 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     shown = named(frame)
     for column in ("amount", "app_paid_amount", "bank_received"):
         shown[column] = [formatting.rupiah(v, lang) if v is not None and not pd.isna(v) else "–" for v in frame[column]]
-    shown["due_date"] = [formatting.day(v, lang) for v in frame["due_date"]]
+    shown["due_date"] = [_due(due, issued, lang) for due, issued in zip(frame["due_date"], frame["issued_on"])]
     shown["semester"] = frame["semester"].map(figures.semester_label)
     shown["recon_state"] = frame["recon_state"].map(figures.recon_label)
     shown["angkatan"] = frame["angkatan"].map(lambda v: "–" if pd.isna(v) else str(int(v)))
