@@ -1,7 +1,7 @@
 """While the store cannot be reached, every request answers 503: a maintenance page in the reader's language
-(Indonesian by default), JSON for the API and for Dash callbacks, with Retry-After. Nothing is kept in the
-worker: the next request tries the store again (the pool checks a connection before lending it), so the app
-recovers by itself when the store returns."""
+(Indonesian by default), JSON for the API, for `/status.json` and for Dash callbacks, with Retry-After. Nothing
+is kept in the worker: the next request tries the store again (the pool checks a connection before lending it),
+so the app recovers by itself when the store returns."""
 
 from __future__ import annotations
 
@@ -40,7 +40,8 @@ def answer(error: Exception):
     log.warning("%s", dbfault.describe(error, context.settings().resolved_database_url))
     t = context.t
     message = t("Pantau is under maintenance: its database cannot be reached. Please try again in a few minutes.")
-    if flask.request.path.startswith("/api/") or flask.request.path == CALLBACK_PATH:
+    path = flask.request.path
+    if path.startswith("/api/") or path == CALLBACK_PATH or path.endswith(".json"):
         response = flask.jsonify(status="unavailable", message=message)
     else:
         response = flask.Response(_PAGE.format(

@@ -55,6 +55,8 @@ def test_mnt001_store_down_answers_503_maintenance_and_recovers_without_restart(
     assert page.headers["Retry-After"] == "30" and "Traceback" not in page.text
     health = client.get("/api/v1/health")
     assert health.status_code == 503 and health.json["status"] == "unavailable"
+    status = client.get("/status.json")
+    assert (status.status_code, status.mimetype, status.json["status"]) == (503, "application/json", "unavailable")
     callback = client.post("/_dash-update-component", json={
         "output": ".._pages_content.children..._pages_store.data..",
         "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],

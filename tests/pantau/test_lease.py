@@ -5,8 +5,11 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
 
+from pantau.db import make_engine
 from pantau.lease import Lease, current_holder, store_now
 from pantau.models import CollectorLease
 
@@ -82,6 +85,19 @@ def test_lease004_the_holder_trusts_its_lease_only_for_its_length_without_renewa
     renewed = holder.renew()
 
     assert (fresh_before, stale_after, renewed, holder.fresh()) == (True, False, True, True)
+
+
+def test_lease007_a_holder_cut_off_from_the_store_knows_it_until_a_renewal_reaches_it(store, unused_tcp_port):
+    holder = Lease(store, 10)
+    holder.acquire()
+    holder.engine = make_engine(f"postgresql+psycopg://pantau@127.0.0.1:{unused_tcp_port}/pantau")
+    with pytest.raises(SQLAlchemyError):
+        holder.renew()
+    cut_off = holder.cut_off
+    holder.engine.dispose()
+    holder.engine = store
+
+    assert (cut_off, holder.renew(), holder.cut_off) == (True, True, False)
 
 
 def test_lease005_release_hands_the_lease_to_the_next_at_once(store):
