@@ -97,6 +97,14 @@ def case_table(frame: pd.DataFrame, table_id: str):
         style_data_conditional=[{"if": {"filter_query": "{due} contains '⚠'"}, "backgroundColor": "#fdecea"}])
 
 
+WRAP_ANYWHERE = [{"if": {"column_id": column}, "padding": "4px 6px", "fontSize": "0.8125rem",
+                  **({} if column in ("amount", "app_paid_amount", "bank_received") else {"overflowWrap": "anywhere"})}
+                 for column in ("bill", "payer_name", "va_number", "prodi", "angkatan", "semester", "kind", "amount",
+                                "app_paid_amount", "bank_received", "due_date", "recon_state")]
+"""The bill table's twelve columns fit a laptop's card: a little smaller type, and words and long numbers break
+where they must (a VA number over two lines); amounts stay whole."""
+
+
 def bill_columns() -> dict[str, str]:
     """The bill table's and the downloads' column titles, by column."""
     t = context.t

@@ -37,7 +37,9 @@ def recon_label(state: str | None) -> str:
 
 def _layout(figure: go.Figure, title: str, height: int = 320) -> go.Figure:
     figure.update_layout(title=title, height=height, separators=graph.separators(context.lang()),
-                         margin={"l": 64, "r": 8, "t": 48, "b": 40}, legend={"orientation": "h", "y": -0.25})
+                         margin={"l": 64, "r": 8, "t": 48, "b": 8}, legend=graph.LEGEND_BELOW)
+    figure.update_xaxes(automargin=True)
+    figure.update_yaxes(automargin=True)
     return figure
 
 
@@ -82,8 +84,9 @@ def collection_curve(frame: pd.DataFrame, names: dict[str, str]):
     figure.add_vline(x=0, line_dash="dash", line_color=COLOURS["muted"], annotation_text=t("Due date"),
                      annotation_position="top left")
     figure.update_xaxes(title_text=t("Days from the due date"))
-    figure.update_yaxes(title_text=t("Fully paid bills (share of Rp billed)"), tickformat=".0%", range=[0, 1.02])
-    return graph.graph(_layout(figure, t("Bills paid in full against the deadline")))
+    figure.update_yaxes(title_text=graph.wrap(t("Fully paid bills (share of Rp billed)"), 24), tickformat=".0%",
+                        range=[0, 1.02])
+    return graph.graph(_layout(figure, t("Bills paid in full against the deadline"), height=380))
 
 
 def ageing(frame: pd.DataFrame, matched: int):

@@ -130,12 +130,20 @@ def layout(monitor: str | None = None, host: str | None = None, range: str | Non
 
 @dash.callback(Output(TILES, "children"), Output(UPTIME, "children"), Input(TICK, "n_intervals"))
 def _overview(_tick):
-    engine, now = context.engine(), utcnow()
-    known = servers.monitors(engine)
-    uptime = servers.uptime(engine, known["id"].tolist(), now=now, retention=_options().rollup_retention())
+    engine, retention = context.engine(), _options().rollup_retention()
+    known, uptime, now = context.cached("server.overview", [retention], ["servers"], lambda: _read_overview(engine,
+                                                                                                         retention))
     target = context.settings().thresholds.get("availability_30d", DEFAULT_TARGET)
     return (blocks.tiles(known, uptime, clickable=_full_view(), now=now),
             blocks.uptime_table(known, uptime, target, now=now))
+
+
+def _read_overview(engine, retention) -> tuple:
+    """The monitors, their availability over each window, and the moment both were read (the tiles and the
+    table say how old each monitor's newest check is)."""
+    now = utcnow()
+    known = servers.monitors(engine)
+    return known, servers.uptime(engine, known["id"].tolist(), now=now, retention=retention), now
 
 
 @dash.callback(
@@ -195,9 +203,10 @@ def _side(_tick):
     if not _full_view():
         raise PreventUpdate
     engine = context.engine()
-    intervals = dict(zip(*(servers.monitors(engine)[column].tolist() for column in ("id", "interval_s"))))
-    return (panels.alert_list(servers.server_alerts(engine)),
-            panels.certificate_list(servers.certificates(engine), intervals, utcnow()))
+    known, alerts, certificates, now = context.cached("server.side", [], ["servers", "system"], lambda: (
+        servers.monitors(engine), servers.server_alerts(engine), servers.certificates(engine), utcnow()))
+    intervals = dict(zip(*(known[column].tolist() for column in ("id", "interval_s"))))
+    return panels.alert_list(alerts), panels.certificate_list(certificates, intervals, now)
 
 
 def _monitor_row(engine, monitor_id: int) -> dict:

@@ -74,7 +74,7 @@ def tiles(monitors: pd.DataFrame, uptime: pd.DataFrame, clickable: bool = True,
         stale = monitor_stale(row, now)
         body = [
             html.Div([html.Span(row.name, className="fw-semibold"), badge("stale" if stale else row.status)],
-                     className="d-flex justify-content-between align-items-start gap-2"),
+                     className="kpi-head d-flex justify-content-between align-items-start gap-2"),
             html.Div(t(ROLE_NAMES.get(row.role, row.role)), className="small text-body-secondary"),
             *(_stale_body(row, now) if stale else _live_body(row, now)),
             _tile_availability(day.loc[row.id] if row.id in day.index else None, row.interval_s),

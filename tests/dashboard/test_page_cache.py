@@ -109,3 +109,26 @@ def test_pcache003_each_reader_scope_has_its_own_sla_figures(site):
     with uncached(site):
         assert shown == sla_refresh(operator)
     assert shown != sla_refresh(director)
+
+
+def server_overview(client) -> dict:
+    body = payload([("server-tiles", "children"), ("server-uptime", "children")],
+                   [("server-tick", "n_intervals", None)])
+    return client.post(UPDATE, json=body).json
+
+
+def test_pcache004_the_server_overview_is_read_once_until_a_check_is_written(site, monkeypatch):
+    import queries.servers as servers
+
+    monitors = Counting(servers.monitors)
+    monkeypatch.setattr(servers, "monitors", monitors)
+    client = site.client("kepala_it")
+    first, second = server_overview(client), server_overview(client)
+    assert monitors.calls == 1
+    with uncached(site):
+        assert first == second == server_overview(client)
+
+    with site.engine.begin() as connection:
+        connection.execute(text("UPDATE monitors SET name = name WHERE id = (SELECT min(id) FROM monitors)"))
+    server_overview(client)
+    assert monitors.calls == 3
