@@ -50,7 +50,8 @@ Benchmark = Callable[[BenchContext], list[Measurement]]
 _REGISTRY: dict[str, Benchmark] = {}
 _OWN_STORE: set[str] = set()
 BUILTIN_MODULES = ("app.bench.shell", "app.bench.servers", "app.bench.sla", "app.bench.overview",
-                   "app.bench.payments", "app.bench.bills", "app.bench.growth", "app.bench.status", "app.bench.pages")
+                   "app.bench.payments", "app.bench.bills", "app.bench.growth", "app.bench.status", "app.bench.pages",
+                   "app.bench.load_pages")
 
 
 def benchmark(name: str, *, demo: bool = True) -> Callable[[Benchmark], Benchmark]:
