@@ -14,19 +14,13 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
 from pantau import formatting
+from pantau.roles import ROLE_NAMES
 from queries.freshness import last_update
 from queries.sources import heartbeat
 
 from . import a11y, access, auth, context, ids
 
 GROUP_ORDER = ("Overview", "Operations", "Finance", "Services & SOPs", "Administration")
-ROLE_NAMES = {
-    "direktur": "Director",
-    "kepala_it": "Head of IT",
-    "bendahara": "Receiving treasurer",
-    "operator": "Operator",
-    "admin": "Administrator",
-}
 
 
 def layout() -> html.Div:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import audit
+from .i18n import Refusal
 from .models import AuditEntry, User, utcnow
 from .security import generate_password, hash_password, needs_rehash, verify_password
 from .settings import ROLES
@@ -57,11 +58,11 @@ def create_user(
 ) -> NewUser:
     """Add a user with an argon2 hash; a password is generated when none is given."""
     if role not in ROLES:
-        raise ValueError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+        raise Refusal("unknown role {role}; choose one of {roles}", role=repr(role), roles=", ".join(ROLES))
     if not username or not username.replace(".", "").replace("_", "").replace("-", "").isalnum():
-        raise ValueError(f"user name {username!r} may hold letters, digits, '.', '_' and '-' only")
+        raise Refusal("user name {name} may hold letters, digits, '.', '_' and '-' only", name=repr(username))
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise ValueError(f"user {username!r} already exists")
+        raise Refusal("user {name} already exists", name=repr(username))
     secret = password or generate_password()
     user = User(username=username, role=role, full_name=full_name, unit=unit, password_hash=hash_password(secret))
     session.add(user)
@@ -72,7 +73,7 @@ def create_user(
 def set_password(session: Session, username: str, password: str, *, actor: str) -> None:
     user = session.scalars(select(User).where(User.username == username)).first()
     if user is None:
-        raise ValueError(f"no user named {username!r}")
+        raise Refusal("no user named {name}", name=repr(username))
     user.password_hash = hash_password(password)
     user.session_version += 1
     audit.record(session, actor, "user.password", username)
@@ -167,7 +168,7 @@ def end_sessions(session: Session, username: str, *, actor: str, ip: str | None 
     """End every session of `username` at once (every copy of every cookie): their session version rises."""
     user = session.scalars(select(User).where(User.username == username)).first()
     if user is None:
-        raise ValueError(f"no user named {username!r}")
+        raise Refusal("no user named {name}", name=repr(username))
     user.session_version += 1
     audit.record(session, actor, action, username, ip=ip)
 
@@ -175,10 +176,10 @@ def end_sessions(session: Session, username: str, *, actor: str, ip: str | None 
 def set_active(session: Session, username: str, active: bool, *, actor: str, ip: str | None = None) -> None:
     """Enable or disable a log-in; an administrator cannot disable their own account."""
     if username == actor and not active:
-        raise ValueError("you cannot deactivate your own account")
+        raise Refusal("you cannot deactivate your own account")
     user = session.scalars(select(User).where(User.username == username)).first()
     if user is None:
-        raise ValueError(f"no user named {username!r}")
+        raise Refusal("no user named {name}", name=repr(username))
     user.active = active
     user.session_version += 1
     audit.record(session, actor, "user.activate" if active else "user.deactivate", username, ip=ip)

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from . import audit
+from .i18n import Refusal
 from .models import BillKind, BillKindGroup
 
 SOP_KINDS = ("registrasi", "herregistrasi", "sipenmatu")
@@ -104,12 +105,12 @@ def update_kind(session: Session, code: str, *, name_id: str, name_en: str, grou
     changed; ValueError when the kind or group is unknown or a name is empty."""
     row = session.get(BillKind, code)
     if row is None:
-        raise ValueError(f"no bill kind {code!r}")
+        raise Refusal("no bill kind {code}", code=repr(code))
     if session.get(BillKindGroup, group) is None:
-        raise ValueError(f"no bill kind group {group!r}")
+        raise Refusal("no bill kind group {group}", group=repr(group))
     name_id, name_en = (name_id or "").strip(), (name_en or "").strip()
     if not name_id or not name_en or len(name_id) > 80 or len(name_en) > 80:
-        raise ValueError("names of 1 to 80 characters in both languages")
+        raise Refusal("names of 1 to 80 characters in both languages")
     values = {"name_id": name_id, "name_en": name_en, "group_code": group, "per_semester": bool(per_semester),
               "tokens_apply": bool(tokens_apply), "active": bool(active)}
     changed = {name: f"{getattr(row, name)} -> {value}" for name, value in values.items()

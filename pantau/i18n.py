@@ -49,3 +49,8 @@ class Refusal(ValueError):
     def say(self, lang: str) -> str:
         """The refusal in `lang`."""
         return translate(self.message, lang, **self.values)
+
+
+def refusal_words(error: Exception, lang: str) -> str:
+    """What a refused request tells the reader: a `Refusal` in `lang`, another error's text through the catalogue."""
+    return error.say(lang) if isinstance(error, Refusal) else translate(str(error), lang)

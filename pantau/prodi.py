@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from . import audit
+from .i18n import Refusal
 from .models import Prodi
 
 JENJANG = ("D3", "D4", "profesi", "S2 Terapan")
@@ -18,14 +19,14 @@ def name_prodi(session: Session, prodi_id: int, *, name: str, jenjang: str, juru
     anything changed; ValueError for an unknown programme, an empty name or a value too long."""
     row = session.get(Prodi, prodi_id)
     if row is None:
-        raise ValueError(f"no study programme {prodi_id!r}")
+        raise Refusal("no study programme {id}", id=repr(prodi_id))
     values = {"name": (name or "").strip(), "jenjang": (jenjang or "").strip(), "jurusan": (jurusan or "").strip(),
               "fakultas": (fakultas or "").strip() or None}
     if not values["name"]:
-        raise ValueError("a study programme needs a name")
+        raise Refusal("a study programme needs a name")
     for field, limit in LIMITS.items():
         if len(values[field] or "") > limit:
-            raise ValueError(f"{field} longer than {limit} characters")
+            raise Refusal("{field} longer than {limit} characters", field=field, limit=limit)
     changed = {field: f"{getattr(row, field)} -> {value}" for field, value in values.items()
                if getattr(row, field) != value}
     if not changed and not row.name_unknown:

@@ -8,12 +8,14 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from .i18n import Refusal
+
 _hasher = PasswordHasher()
 
 
 def hash_password(password: str) -> str:
     if len(password) < 8:
-        raise ValueError("a password needs at least 8 characters")
+        raise Refusal("a password needs at least 8 characters")
     return _hasher.hash(password)
 
 

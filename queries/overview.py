@@ -23,6 +23,7 @@ from pantau.i18n import LANGUAGES
 from pantau.settings import KpiThreshold, Settings
 from pantau.sla.periods import half_of, month_of, months_of, months_until, previous_half
 from pantau.sla.scope import Scope
+from pantau.tokens import token_settings
 from queries import kso, ktm, sla
 
 GROUPS = ("payments", "tokens", "servers", "sla", "ktm", "kso")
@@ -174,6 +175,10 @@ def token_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]:
 
     zone = settings.timezone
     found, days = tokens.status_with_days(engine, now=now, zone=zone)
+    try:
+        names = token_settings(settings).channel_names
+    except ValueError:  # a wrong [tokens] section is reported where it is read; the card says channels by code
+        names = {}
     out = []
     for (wave_id, code, name), rows in found.groupby(["wave_id", "wave", "name"], sort=False):
         timed = rows[rows["days_left"].notna()].sort_values(["days_left", "channel"])
@@ -186,7 +191,8 @@ def token_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]:
             value = float(first["days_left"])
             grade_of = grade(value, settings.thresholds.get("token_days_left"))
             note = "{channel} runs out first, in {low} to {high} days; stock {stock}"
-            words |= {"channel": first["channel"], "low": first["low"], "high": first["high"]}
+            channel = names.get(first["channel"], first["channel"])  # its configured name, or a code said in words
+            words |= {"channel": channel, "low": first["low"], "high": first["high"]}
         out.append(Kpi(
             key=f"tokens:{code}", group="tokens", title="Token days left: {wave}", kind="days", value=value,
             grade=grade_of, page="tokens", query=f"?wave={quote(str(code))}", trend=tuple(float(v) for v in stock),
@@ -222,7 +228,7 @@ def server_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]:
             page="server", query=f"?monitor={int(row.id)}&range=30d",
             previous=_share(before.loc[row.id, "availability"]),
             previous_label="the 30 days before", trend=trend, note=SERVER_ROLES[row.role],
-            words={"server": row.name},
+            words={"server": row.label},
         ))
     return out
 

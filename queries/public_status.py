@@ -22,6 +22,7 @@ from pantau.models import (
     StatusUpdate,
 )
 from pantau.models.billing import BillRollup
+from pantau.models.monitoring import monitor_label
 from pantau.recon.sql import local_day
 
 from .frames import read_frame
@@ -166,7 +167,7 @@ CHOICE_COLUMNS = ["monitor_id", "monitor", "role", "status", "service_id", "labe
 def publishable_monitors(engine: Engine) -> pd.DataFrame:
     """Every enabled monitor with its publication, if any (for the publishing page, never the public one)."""
     query = (
-        select(Monitor.id, Monitor.name, Monitor.role, Monitor.status, StatusService.id, StatusService.label,
+        select(Monitor.id, monitor_label(), Monitor.role, Monitor.status, StatusService.id, StatusService.label,
                StatusService.label_en, StatusService.position, StatusService.published)
         .outerjoin(StatusService, StatusService.monitor_id == Monitor.id)
         .where(Monitor.enabled.is_(True))
@@ -182,7 +183,7 @@ INCIDENT_COLUMNS = ["incident_id", "monitor", "label", "kind", "started_at", "en
 def postable_incidents(engine: Engine, since: datetime, limit: int = 200) -> pd.DataFrame:
     """Incidents of published services open at or after ``since``, newest first, with their post if any."""
     query = (
-        select(Incident.id, Monitor.name, StatusService.label, Incident.kind, Incident.started_at,
+        select(Incident.id, monitor_label(), StatusService.label, Incident.kind, Incident.started_at,
                Incident.ended_at, StatusIncident.id, StatusIncident.title, StatusIncident.title_en)
         .join(Monitor, Monitor.id == Incident.monitor_id)
         .join(StatusService, StatusService.monitor_id == Incident.monitor_id)

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, case, func, select
 
 from pantau.lease import store_now
 from pantau.models import CollectorRun, Monitor, ProbeSample, SourceStatus, utcnow
+from pantau.models.monitoring import monitor_label
 from pantau.sources import (
     BANK_INBOX,
     BILL_SOURCE,
@@ -50,8 +51,9 @@ def is_stale(at: datetime | pd.Timestamp | None, interval_s: float | None, now: 
 
 def statuses(engine: Engine, now: datetime | None = None, kinds: Iterable[str] | None = None, *,
              unconfigured: bool = False) -> pd.DataFrame:
-    """Every source's status in the page's order (by kind, then name), with its `state`: ``never`` (no attempt
-    yet), ``failing`` (its latest attempt failed), ``stale`` (no data within two intervals) or ``ok``.
+    """Every source's status in the page's order (by kind, then name), with its `label` and its `state`:
+    ``never`` (no attempt yet), ``failing`` (its latest attempt failed), ``stale`` (no data within two intervals)
+    or ``ok``.
 
     With `unconfigured`, monitors the store knows but no collector reads (no status row: not in the running
     collector's configuration, as in the demo) are listed too, from their newest checks, `configured` False.
@@ -69,9 +71,17 @@ def statuses(engine: Engine, now: datetime | None = None, kinds: Iterable[str] |
         frame[column] = pd.to_datetime(frame[column], utc=True)
     frame["interval_s"] = frame["interval_s"].astype("float64")
     frame["state"] = [_state(row, now) for row in frame.itertuples()]
+    frame["label"] = _labels(engine, frame)
     order = {kind: index for index, kind in enumerate(KINDS)}
     frame["_order"] = frame["kind"].map(order).fillna(len(order))
     return frame.sort_values(["_order", "name"]).drop(columns="_order").reset_index(drop=True)
+
+
+def _labels(engine: Engine, frame: pd.DataFrame) -> list[str]:
+    """What people call each source: a monitor by its label, any other source by its configured name."""
+    with engine.connect() as connection:
+        monitors = dict(connection.execute(select(Monitor.name, monitor_label())).all())
+    return [monitors.get(name, name) if kind == MONITOR else name for kind, name in zip(frame["kind"], frame["name"])]
 
 
 def _unconfigured_monitors(engine: Engine, known: set[str]) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pantau.recon import reconcile as run_reconciliation
+from pantau.recon.words import state_words
 
 from .common import console, engine, errors, settings
 
@@ -29,7 +30,7 @@ def reconcile(json_out: bool = typer.Option(False, "--json", help="print the out
         return
     table = Table("state", "bills", "credits", title=f"Reconciliation ({run.seconds:,.1f} s)")
     for state in sorted(set(run.bills) | set(run.credits)):
-        table.add_row(state, f"{run.bills.get(state, 0):,}", f"{run.credits.get(state, 0):,}")
+        table.add_row(state_words(state, "en"), f"{run.bills.get(state, 0):,}", f"{run.credits.get(state, 0):,}")
     console.print(table)
     console.print(f"Changed: {run.bills_changed:,} bills, {run.credits_changed:,} credits. Cases: "
                   f"{run.cases.opened:,} opened, {run.cases.reopened:,} reopened, {run.cases.cleared:,} cleared.")

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from pantau import formatting
 from pantau.i18n import translate
+from pantau.roles import role_name
 from pantau.sla.context import sla_context
 from pantau.sla.periods import half_label, is_half
 from queries.sla_report import GOOD, build_report
@@ -74,7 +75,8 @@ def _steps_table(steps: list[dict], lang: str, t) -> Table:
             name += f" [dim]({t('outside party')})[/]"
         who = ", ".join(f"{_who(p, t)} {p['completed']}" for p in step["performers"][:3])
         table.add_row(
-            str(step["number"]), name, step["performer_role"], step["standard"],
+            str(step["number"]), name, role_name(step["performer_role"], lang),
+            formatting.standard_time(step["standard_value"], step["standard_unit"], lang),
             formatting.number(step["completed"], lang), formatting.percent(step["compliance"], lang),
             _spread(step["median_s"], step["median_ratio"], lang), _spread(step["p90_s"], step["p90_ratio"], lang), who,
         )

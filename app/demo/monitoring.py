@@ -20,19 +20,27 @@ from pantau.models import Incident, MaintenanceWindow, Monitor
 
 MONITORS = (
     MonitorSpec("payment-server", "payment-server", "http", "http://127.0.0.11/status", None, 95, 3.0, True, 47.0,
-                options={"expected_status": 200, "keyword": "OK"}),
-    MonitorSpec("h2h-server", "h2h-server", "tcp", "127.0.0.12:7001", None, 3.5, 2.0, True),
+                options={"expected_status": 200, "keyword": "OK", "label": "Server pembayaran"}),
+    MonitorSpec("h2h-server", "h2h-server", "tcp", "127.0.0.12:7001", None, 3.5, 2.0, True,
+                options={"label": "Server H2H"}),
     MonitorSpec("bank-link", "bank-link", "tcp", "127.0.0.13:8443", "h2h-server", 38, 2.5, True,
-                latency_range=(20, 80)),
-    MonitorSpec("router", "router", "icmp", "127.0.0.14", None, 1.2, 1.0, options={"count": 5}),
-    MonitorSpec("pmb-portal", "other", "http", "http://127.0.0.15/", None, 160, 2.0, cert_days_left=9.5),
+                latency_range=(20, 80), options={"label": "Koneksi H2H Bank BNI"}),
+    MonitorSpec("router", "router", "icmp", "127.0.0.14", None, 1.2, 1.0,
+                options={"count": 5, "label": "Router kampus"}),
+    MonitorSpec("pmb-portal", "other", "http", "http://127.0.0.15/", None, 160, 2.0, cert_days_left=9.5,
+                options={"label": "Portal PMB"}),
     MonitorSpec("bank-link-bri", "bank-link", "tcp", "127.0.0.16:8443", "h2h-server", 46, 2.5, True,
-                latency_range=(25, 95)),
-    MonitorSpec("siakad", "other", "http", "http://127.0.0.17/login", None, 240, 2.5, cert_days_left=63.0),
-    MonitorSpec("database-server", "other", "tcp", "127.0.0.18:3306", None, 1.8, 1.0),
-    MonitorSpec("core-switch", "router", "icmp", "127.0.0.19", None, 0.6, 0.5, options={"count": 5}),
-    MonitorSpec("dns-server", "other", "tcp", "127.0.0.20:53", None, 2.5, 1.0),
+                latency_range=(25, 95), options={"label": "Koneksi H2H Bank BRI"}),
+    MonitorSpec("siakad", "other", "http", "http://127.0.0.17/login", None, 240, 2.5, cert_days_left=63.0,
+                options={"label": "SIAKAD"}),
+    MonitorSpec("database-server", "other", "tcp", "127.0.0.18:3306", None, 1.8, 1.0,
+                options={"label": "Server basis data"}),
+    MonitorSpec("core-switch", "router", "icmp", "127.0.0.19", None, 0.6, 0.5,
+                options={"count": 5, "label": "Switch inti"}),
+    MonitorSpec("dns-server", "other", "tcp", "127.0.0.20:53", None, 2.5, 1.0, options={"label": "Server DNS"}),
 )
+"""The demo campus's monitors; `label` (with the check options, as `collectors.monitors.sync` keeps it) is what
+its pages call each one."""
 TIMEOUT = {"http": 10.0, "tcp": 5.0, "icmp": 2.0}
 CAUSES = {
     "http": (("HTTP 503 Service Unavailable", 503), ("HTTP 502 Bad Gateway", 502), ("timeout setelah 10 detik", None),
@@ -78,7 +86,7 @@ def generate(ctx: DemoContext) -> None:
         else:
             restarts[spec.name] = Outages.empty()
         rounds = simulate(spec, times, outages[spec.name], parent, weekly | one_off, restarts[spec.name], offset_s,
-                          now_s, rng)
+                          now_s, rng, MONITORS)
         rollups.write(ctx, number, rounds, first_bucket)
         _incidents(ctx, number, rounds)
         statuses.append(_status(number, rounds))

@@ -92,15 +92,17 @@ def daytime_load(times: np.ndarray, offset_s: int) -> np.ndarray:
 
 def simulate(spec: MonitorSpec, times: np.ndarray, own: Outages, parent: Outages | None,
              maintenance: np.ndarray, restarts: Outages, offset_s: int, now_s: int,
-             rng: np.random.Generator) -> Rounds:
-    """The rounds of `spec` at `times`, failing in its outages, its parent's, and maintenance restarts."""
+             rng: np.random.Generator, monitors: tuple[MonitorSpec, ...] = ()) -> Rounds:
+    """The rounds of `spec` at `times`, failing in its outages, its parent's (named by its label among
+    `monitors`), and maintenance restarts."""
     count = len(times)
     own_hit = covering(times, own)
     parent_hit = covering(times, parent) if parent is not None else np.full(count, -1)
     restart_hit = covering(times, restarts)
     unreachable = (parent_hit >= 0) & ~maintenance
     down = (own_hit >= 0) | unreachable | (restart_hit >= 0)
-    causes = np.array([*own.cause, f"tidak terjangkau: induk {spec.parent} mati", "dimulai ulang saat pemeliharaan"],
+    parent_name = next((m.options.get("label", m.name) for m in monitors if m.name == spec.parent), spec.parent)
+    causes = np.array([*own.cause, f"tidak terjangkau: induk {parent_name} mati", "dimulai ulang saat pemeliharaan"],
                       dtype=object)
     index = np.where(own_hit >= 0, own_hit, np.where(unreachable, len(own.cause), len(own.cause) + 1))
     cause = np.where(down, causes[index], None)

@@ -12,9 +12,9 @@ from pantau.monitoring.config import MonitorConfig, ordered_by_dependency
 def sync_monitors(session: Session, monitors: list[MonitorConfig]) -> dict[str, int]:
     """Create or update a row per configured monitor and return their ids by name.
 
-    Settings that changed are written; the state (status, counters) is kept. Monitors no longer
-    configured are disabled, not deleted, so their history stays readable. Each monitor's maintenance
-    windows are replaced by the configured ones when they differ.
+    Settings that changed are written (the `label`, what pages call the monitor, with its check options); the
+    state (status, counters) is kept. Monitors no longer configured are disabled, not deleted, so their history
+    stays readable. Each monitor's maintenance windows are replaced by the configured ones when they differ.
     """
     rows = {row.name: row for row in session.scalars(select(Monitor))}
     ids: dict[str, int] = {}
@@ -27,7 +27,8 @@ def sync_monitors(session: Session, monitors: list[MonitorConfig]) -> dict[str, 
         wanted = {
             "role": config.role, "check": config.check, "target": config.target,
             "interval_s": config.interval_s, "timeout_s": config.timeout_s, "down_after": config.down_after,
-            "up_after": config.up_after, "options": config.options(), "enabled": True,
+            "up_after": config.up_after, "enabled": True,
+            "options": {**config.options(), **({"label": config.label} if config.label else {})},
             "parent_id": ids[config.depends_on] if config.depends_on else None,
         }
         for field, value in wanted.items():

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
+
+from pantau.recon.words import STATE_WORDS
+from pantau.roles import ROLE_NAMES
+from pantau.sources.kinds import KIND_NAMES
 
 ACTIONS = {
     "login.ok": "Log-in succeeded", "login.failed": "Log-in failed", "login.throttled": "Log-in throttled",
@@ -19,13 +24,20 @@ ACTIONS = {
     "events.record": "Workflow step recorded", "alert.acknowledge": "Alert acknowledged",
     "alert.resolve": "Alert resolved", "alert.remind": "Alert reminder sent", "tokens.topup": "Token top-up",
     "tokens.extension": "Payment period extended", "agent.first_push": "Host agent's first reading",
-    "source.check": "Source checked",
+    "source.check": "Source checked", "events.api": "Workflow events received", "bills.sync": "Bills synchronised",
+    "events.import": "Workflow events imported", "bank.import": "Bank file imported",
+    "bank.import.rejected": "Bank file refused", "report.monthly.sent": "Monthly report sent",
 }
 """Each audited action's words (English message ids, translated by the page)."""
-FIELDS = {"role": "Role", "unit": "Unit", "purpose": "Purpose", "bytes": "Bytes", "dedup_key": "Alert key",
+FIELDS = {"kind": "Kind", "role": "Role", "unit": "Unit", "purpose": "Purpose", "bytes": "Bytes",
           "resolution": "Resolution", "note": "Note", "quantity": "Quantity", "until": "Until"}
-ROLES = {"direktur": "Director", "kepala_it": "Head of IT", "bendahara": "Receiving treasurer",
-         "operator": "Operator", "admin": "Administrator"}
+HIDDEN = {"case_key", "dedup_key"}
+"""Internal keys of details: the target already names the case or the alert."""
+TARGETS = {"recon_case": "Reconciliation case {id}", "alert": "Alert {id}", "wave": "Admission wave {id}",
+           "prodi": "Study programme {id}", "bill_kind": "Bill kind {id}", "bank_import": "Bank file import {id}",
+           "source": "Source {id}", "incident": "Incident {id}", "agent": "Host agent {id}", "token": "API token {id}"}
+"""Targets written `<kind>:<id>` (or `<kind> <id>`), in words."""
+ROLES = ROLE_NAMES
 
 
 def action_words(action: str, t: Callable[[str], str]) -> str:
@@ -39,6 +51,21 @@ def detail_words(detail: Mapping | None, t: Callable[[str], str]) -> str:
     for key, value in (detail or {}).items():
         if value in (None, "", [], {}):
             continue
-        shown = t(ROLES[value]) if key == "role" and value in ROLES else str(value)
+        if key in HIDDEN:
+            continue
+        shown = (t(ROLES[value]) if key == "role" and value in ROLES
+                 else t(STATE_WORDS[value]) if key == "kind" and value in STATE_WORDS else str(value))
         parts.append(f"{t(FIELDS[key]) if key in FIELDS else key}: {shown}")
     return "; ".join(parts)
+
+
+def target_words(target: str | None, t: Callable[[str], str]) -> str:
+    """`recon_case:12` -> "Kasus rekonsiliasi 12", `monitor:payment-server` -> "Monitor payment-server"; a
+    target of no known kind (a user name, a file) as it is."""
+    found = re.fullmatch(r"([a-z_]+)[: ](.+)", target or "")
+    if not found:
+        return target or "–"
+    kind, rest = found.groups()
+    if kind in TARGETS:
+        return t(TARGETS[kind]).format(id=rest)
+    return f"{t(KIND_NAMES[kind])} {rest}" if kind in KIND_NAMES else target

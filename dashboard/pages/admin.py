@@ -11,6 +11,7 @@ from pantau import formatting
 from pantau.accounts import create_user, end_sessions, set_active
 from pantau.billkinds import update_kind
 from pantau.db import session_scope
+from pantau.i18n import refusal_words
 from pantau.models import BillKind, Prodi
 from pantau.prodi import name_prodi
 from pantau.settings import ROLES
@@ -107,6 +108,7 @@ def _audit_table(prefix: str):
     frame["when"] = frame["at"].map(lambda v: formatting.moment(v.to_pydatetime(), lang, tz))
     frame["action"] = frame["action"].map(lambda action: audit_words.action_words(action, t))
     frame["detail"] = frame["detail"].map(lambda detail: audit_words.detail_words(detail, t))
+    frame["target"] = frame["target"].map(lambda target: audit_words.target_words(target, t))
     columns = {"when": t("Time"), "actor": t("Actor"), "action": t("Action"), "target": t("Target"),
                "ip": t("Address"), "detail": t("Details")}
     return data_table(AUDIT, frame, columns, page_size=15)
@@ -157,7 +159,7 @@ def _change_users(_add, _toggle, _logout, name, full_name, role, unit, rows, sel
                     set_active(session, row["username"], row["status"] != t("Active"), actor=actor, ip=ip)
                     message = dbc.Alert(t("User updated."), color="success")
     except ValueError as error:
-        return dbc.Alert(str(error), color="danger"), dash.no_update, dash.no_update
+        return dbc.Alert(refusal_words(error, context.lang()), color="danger"), dash.no_update, dash.no_update
     return message, _users_table(), _audit_table(prefix or "")
 
 
@@ -189,7 +191,7 @@ def _save_kind(_save, code, name_id, name_en, group, flags, prefix):
                                   tokens_apply="tokens_apply" in flags, active="active" in flags,
                                   actor=context.user().username, ip=flask.request.remote_addr)
     except ValueError as error:
-        return dbc.Alert(str(error), color="danger"), dash.no_update, dash.no_update
+        return dbc.Alert(refusal_words(error, context.lang()), color="danger"), dash.no_update, dash.no_update
     message = t("Bill kind saved.") if changed else t("Nothing changed.")
     return dbc.Alert(message, color="success"), masters.kind_options(), _audit_table(prefix or "")
 
@@ -220,7 +222,7 @@ def _save_prodi(_save, prodi_id, name, jenjang, jurusan, fakultas, prefix):
                                  jurusan=str(jurusan or ""), fakultas=str(fakultas or ""),
                                  actor=context.user().username, ip=flask.request.remote_addr)
     except ValueError as error:
-        return dbc.Alert(str(error), color="danger"), dash.no_update, dash.no_update
+        return dbc.Alert(refusal_words(error, context.lang()), color="danger"), dash.no_update, dash.no_update
     message = t("Study programme saved.") if changed else t("Nothing changed.")
     return dbc.Alert(message, color="success"), masters.prodi_options(), _audit_table(prefix or "")
 

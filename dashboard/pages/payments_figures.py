@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from pantau import formatting, semesters
+from pantau.recon.words import STATE_WORDS
 
 from .. import context
 from ..components import graph
@@ -15,11 +16,7 @@ from ..theme import COLOURS
 
 APP_STATES = {"paid": ("Paid", COLOURS["good"]), "partial": ("Partly paid", COLOURS["warn"]),
               "unpaid": ("Unpaid", COLOURS["bad"])}
-RECON_STATES = {
-    "matched": "Matched", "partial": "Partly paid", "overpaid": "Overpaid", "no_bill": "Bank credit with no bill",
-    "bank_paid_app_unpaid": "Paid at bank, unpaid in the app", "app_paid_no_bank": "Paid in the app, no bank credit",
-    "duplicate": "Duplicate payment", "unpaid": "Unpaid",
-}
+RECON_STATES = STATE_WORDS
 AGE_LABELS = {"not_due": "Not yet due", "1-30": "1–30 days late", "31-60": "31–60 days late",
               "61-90": "61–90 days late", "90+": "Over 90 days late"}
 GROUP_TITLES = {"kind": "Bill kind", "kind_group": "Kind group", "prodi": "Study programme",

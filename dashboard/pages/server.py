@@ -85,7 +85,7 @@ def layout(monitor: str | None = None, host: str | None = None, range: str | Non
         ])
     engine = context.engine()
     known = servers.monitors(engine)
-    choices = [{"label": name, "value": int(key)} for key, name in zip(known["id"], known["name"])]
+    choices = [{"label": name, "value": int(key)} for key, name in zip(known["id"], known["label"])]
     chosen = int(monitor) if monitor and monitor.isdigit() and int(monitor) in known["id"].tolist() else (
         choices[0]["value"] if choices else None)
     host_names = servers.hosts(engine)["host"].tolist()

@@ -73,7 +73,7 @@ def tiles(monitors: pd.DataFrame, uptime: pd.DataFrame, clickable: bool = True,
     for row in monitors.itertuples():
         stale = monitor_stale(row, now)
         body = [
-            html.Div([html.Span(row.name, className="fw-semibold"), badge("stale" if stale else row.status)],
+            html.Div([html.Span(row.label, className="fw-semibold"), badge("stale" if stale else row.status)],
                      className="kpi-head d-flex justify-content-between align-items-start gap-2"),
             html.Div(t(ROLE_NAMES.get(row.role, row.role)), className="small text-body-secondary"),
             *(_stale_body(row, now) if stale else _live_body(row, now)),
@@ -83,7 +83,7 @@ def tiles(monitors: pd.DataFrame, uptime: pd.DataFrame, clickable: bool = True,
         tile = dbc.Card(dbc.CardBody(body), className=f"h-100 kpi-card kpi-{grade_}" + (" kpi-stale" if stale else ""))
         if clickable:  # a Card has no n_clicks: the click is counted on a wrapper
             tile = html.Div(tile, id=ids.matching(KEY, "tile", int(row.id)), n_clicks=0, role="button", tabIndex="0",
-                            title=t("Show {monitor} in the charts below", monitor=row.name), className="h-100",
+                            title=t("Show {monitor} in the charts below", monitor=row.label), className="h-100",
                             style={"cursor": "pointer"})
         cards.append(dbc.Col(tile, xs=12, sm=6, xl=3))
     return dbc.Row(cards, className="g-3")
@@ -156,7 +156,7 @@ def uptime_table(monitors: pd.DataFrame, uptime: pd.DataFrame, target: KpiThresh
     table = uptime.set_index(["monitor_id", "window"])
     rows = []
     for row in monitors.itertuples():
-        cells = [html.Td([row.name, html.Div(freshness.stale_text(row.checked_at, now),
+        cells = [html.Td([row.label, html.Div(freshness.stale_text(row.checked_at, now),
                                              className="small text-secondary-emphasis")
                           if monitor_stale(row, now) else None])]
         for window in WINDOW_NAMES:

@@ -13,6 +13,7 @@ import pandas as pd
 from dash import html
 
 from pantau import formatting
+from pantau.roles import role_name
 from pantau.sla.context import SlaContext
 from pantau.sla.periods import half_label, months_of
 
@@ -121,8 +122,7 @@ def step_frame(report: dict) -> pd.DataFrame:
                 "sop": entry["code"], "number": f"{flows.get(step['flow'], '')}{step['number']}",
                 "step": name + (f" ({t('outside party')})" if step["outside_party"] else ""),
                 "role": label_role(step["performer_role"]),
-                "standard": step["standard"] if lang == "id" else
-                formatting.standard_time(step["standard_value"], step["standard_unit"], lang),
+                "standard": formatting.standard_time(step["standard_value"], step["standard_unit"], lang),
                 "completed": formatting.number(step["completed"], lang),
                 "measured": formatting.number(step["measured"], lang),
                 "within": formatting.percent(step["compliance"], lang),
@@ -156,9 +156,7 @@ def spread(seconds: int | None, ratio: float | None, unit: str = "") -> str:
 
 
 def label_role(role: str) -> str:
-    names = {"direktur": "Director", "kepala_it": "Head of IT", "bendahara": "Receiving treasurer",
-             "operator": "Operator"}
-    return context.t(names.get(role, role))
+    return role_name(role, context.lang())
 
 
 def open_frame(frame: pd.DataFrame, names: dict[tuple[str, str], str], now) -> pd.DataFrame:

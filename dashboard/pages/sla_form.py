@@ -66,4 +66,5 @@ def problem_text(problem: EventProblem | EventConflict) -> str:
         return f"{context.t(FIELD_LABELS[problem.field])}: {context.t(reason)}"
     if not isinstance(problem, EventProblem):
         return str(problem)
-    return f"{context.t(FIELD_LABELS.get(problem.field, problem.field))}: {context.t(problem.reason)}"
+    reason = context.t(problem.template, **problem.values)
+    return f"{context.t(FIELD_LABELS.get(problem.field, problem.field))}: {reason}"

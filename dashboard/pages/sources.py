@@ -164,7 +164,7 @@ def _row(row, now) -> html.Tr:
     return html.Tr([
         html.Td(states, className="text-nowrap"),
         html.Td(t(KIND_NAMES.get(row.kind, row.kind)), className="text-nowrap"),
-        html.Td([html.Span(row.name, className="fw-semibold font-monospace small"),
+        html.Td([html.Span(row.label, className="fw-semibold"),
                  html.Div(_interval(row), className="small text-body-secondary")]),
         html.Td(success, className="small"),
         html.Td(attempt, className="small"),
@@ -188,7 +188,7 @@ def _error(row, now, lang: str):
     t = context.t
     if pd.isna(row.last_error_at):
         return html.Span("–", className="text-body-secondary")
-    text = failure_text(row.kind, row.name, row.last_error_kind, row.last_error, lang)
+    text = failure_text(row.kind, row.label, row.last_error_kind, row.last_error, lang)
     when = freshness.when_text(row.last_error_at, now) if pd.notna(row.last_error_at) else ""
     current = row.state == "failing"
     note = (t("{count} attempts in a row, since {when}", count=int(row.consecutive_failures),
@@ -204,7 +204,7 @@ def _action(row):
         return None
     return dbc.Button([html.I(className="bi bi-arrow-repeat me-1"), t("Check now")], id=check_id(row.kind, row.name),
                       size="sm", color="primary", outline=True,
-                      title=t("Ask the collector to check {source} now", source=source_label(row.kind, row.name,
+                      title=t("Ask the collector to check {source} now", source=source_label(row.kind, row.label,
                                                                                                context.lang())))
 
 

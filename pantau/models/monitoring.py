@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, BigId, UTCDateTime
@@ -35,6 +35,11 @@ class Monitor(Base):
     streak_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     consecutive_failures: Mapped[int] = mapped_column(default=0)
     consecutive_successes: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def display_name(self) -> str:
+        """What people call it: the configured `label` (kept in `options`), else its name."""
+        return (self.options or {}).get("label") or self.name
 
 
 class ProbeSample(Base):
@@ -138,3 +143,9 @@ class HostMetric(Base):
     uptime_s: Mapped[float | None]
     disks: Mapped[dict] = mapped_column(JSON, default=dict)
     processes: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+def monitor_label(monitor=Monitor):
+    """SQL for what people call a monitor (of `Monitor` or an alias of it): its configured `label`, kept with its
+    check options, else its name (`payment-server` only where nobody named it)."""
+    return func.coalesce(monitor.options["label"].as_string(), monitor.name)

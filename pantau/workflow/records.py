@@ -38,12 +38,14 @@ _FUTURE_TOLERANCE = timedelta(minutes=10)
 
 
 class EventProblem(ValueError):
-    """A raw event that cannot be stored: which field, its value, and why."""
+    """A raw event that cannot be stored: which field, its value, and why (`reason`; `template` and `values`
+    keep its English message id and fill-ins apart, for a page to translate)."""
 
-    def __init__(self, field: str, value: object, reason: str) -> None:
+    def __init__(self, field: str, value: object, reason: str, **values: object) -> None:
         self.field = field
         self.value = value
-        self.reason = reason
+        self.template, self.values = reason, values
+        self.reason = reason.format(**values) if values else reason
         shown = "" if value is None else f", value {str(value)[:80]!r}"
         super().__init__(f"field {field}{shown}: {reason}")
 
@@ -196,7 +198,7 @@ def _moment(fields: dict[str, Any], name: str, zone: ZoneInfo) -> datetime | Non
 
 def _step(sop: Sop, value: Any) -> Step:
     if value is None or str(value).strip() == "":
-        raise EventProblem("step", None, f"missing: give the step key or number of SOP {sop.code}")
+        raise EventProblem("step", None, "missing: give the step key or number of SOP {sop}", sop=sop.code)
     text = str(value).strip()
     number = int(float(text)) if re.fullmatch(r"\d+(\.0)?", text) else None
     if number is None:
@@ -226,7 +228,7 @@ def _text(fields: dict[str, Any], name: str) -> str | None:
         return None
     limit = _LIMITS.get(name)
     if limit and len(text) > limit:
-        raise EventProblem(name, text, f"longer than {limit} characters")
+        raise EventProblem(name, text, "longer than {limit} characters", limit=limit)
     return text
 
 

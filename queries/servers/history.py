@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import Engine, Integer, and_, case, cast, literal, or_, select
 
 from pantau.models import Incident, Monitor, ProbeSample, utcnow
+from pantau.models.monitoring import monitor_label
 
 from ..frames import read_frame
 from .uptime import TABLES
@@ -63,7 +64,7 @@ def incidents(engine: Engine, start: datetime, end: datetime | None = None, *,
     """Incidents overlapping ``[start, end)``, newest first, with ``duration_s`` (up to now while open)."""
     end = end or utcnow()
     query = (
-        select(Incident.id, Incident.monitor_id, Monitor.name, Incident.kind, Incident.started_at,
+        select(Incident.id, Incident.monitor_id, monitor_label(), Incident.kind, Incident.started_at,
                Incident.ended_at, Incident.cause)
         .join(Monitor, Monitor.id == Incident.monitor_id)
         .where(Incident.started_at < end, or_(Incident.ended_at.is_(None), Incident.ended_at >= start))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 
 from pantau.alerts import LIVE_STATES
 from pantau.models import Alert, MaintenanceWindow, Monitor, ProbeSample
+from pantau.models.monitoring import monitor_label
 from pantau.monitoring.maintenance import Window, parse_rule
 
 from ..frames import read_frame
@@ -29,7 +30,8 @@ def _frame(engine: Engine, query, columns: list[str], times: tuple[str, ...] = (
 
 
 MONITOR_COLUMNS = ["id", "name", "role", "check", "target", "status", "status_since", "parent", "interval_s",
-                   "down_after", "up_after", "failures", "checked_at", "ok", "latency_ms", "loss", "message"]
+                   "down_after", "up_after", "failures", "checked_at", "ok", "latency_ms", "loss", "message", "label"]
+"""`name` is the configured key; `label` and `parent` are what people call the monitor and its parent."""
 
 
 def monitors(engine: Engine) -> pd.DataFrame:
@@ -45,9 +47,9 @@ def monitors(engine: Engine) -> pd.DataFrame:
     )
     query = (
         select(Monitor.id, Monitor.name, Monitor.role, Monitor.check, Monitor.target, Monitor.status,
-               Monitor.status_since, parent.name, Monitor.interval_s, Monitor.down_after, Monitor.up_after,
+               Monitor.status_since, monitor_label(parent), Monitor.interval_s, Monitor.down_after, Monitor.up_after,
                Monitor.consecutive_failures, ProbeSample.checked_at, ProbeSample.ok, ProbeSample.latency_ms,
-               ProbeSample.loss, ProbeSample.message)
+               ProbeSample.loss, ProbeSample.message, monitor_label())
         .outerjoin(parent, parent.id == Monitor.parent_id)
         .outerjoin(ProbeSample, ProbeSample.id == newest)
         .where(Monitor.enabled.is_(True))
@@ -60,9 +62,9 @@ def monitors(engine: Engine) -> pd.DataFrame:
 
 
 def monitor_names(engine: Engine) -> dict[int, str]:
-    """Enabled monitors' names by id."""
+    """What people call each enabled monitor, by id."""
     with engine.connect() as connection:
-        return dict(connection.execute(select(Monitor.id, Monitor.name).where(Monitor.enabled.is_(True))).all())
+        return dict(connection.execute(select(Monitor.id, monitor_label()).where(Monitor.enabled.is_(True))).all())
 
 
 CERTIFICATE_COLUMNS = ["monitor_id", "monitor", "target", "days_left", "checked_at"]
@@ -80,7 +82,7 @@ def certificates(engine: Engine) -> pd.DataFrame:
         .scalar_subquery()
     )
     query = (
-        select(Monitor.id, Monitor.name, Monitor.target, ProbeSample.cert_days_left, ProbeSample.checked_at)
+        select(Monitor.id, monitor_label(), Monitor.target, ProbeSample.cert_days_left, ProbeSample.checked_at)
         .join(ProbeSample, ProbeSample.id == newest)
         .where(Monitor.enabled.is_(True), Monitor.check == "http")
         .order_by(ProbeSample.cert_days_left)
@@ -96,7 +98,7 @@ def maintenance(engine: Engine, start: datetime, end: datetime, zone: str,
     """Maintenance windows of enabled monitors (all, or those of ``monitor_ids``): one row per occurrence
     overlapping ``[start, end)``, weekly rules read in ``zone``, earliest first."""
     query = (
-        select(MaintenanceWindow.monitor_id, Monitor.name, MaintenanceWindow.starts_at, MaintenanceWindow.ends_at,
+        select(MaintenanceWindow.monitor_id, monitor_label(), MaintenanceWindow.starts_at, MaintenanceWindow.ends_at,
                MaintenanceWindow.weekly_rule, MaintenanceWindow.note)
         .join(Monitor, Monitor.id == MaintenanceWindow.monitor_id)
         .where(Monitor.enabled.is_(True))

@@ -47,7 +47,7 @@ def test_fcard001_the_demos_cards_say_when_their_data_came_and_its_idle_monitors
     server = card(response, "availability-payment-server")
     assert "Tidak ada data baru sejak" in server and "kpi-none" in server and "Tidak ada data baru" in server
     attention = str(response["overview-attention"]["children"])
-    assert "Tidak ada data baru: Ketersediaan 30 hari: payment-server" in attention
+    assert "Tidak ada data baru: Ketersediaan 30 hari: Server pembayaran" in attention  # by its label
 
 
 def test_fcard002_an_event_source_failing_for_longer_than_two_intervals_makes_the_sla_cards_neutral(site):
