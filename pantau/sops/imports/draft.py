@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from pantau.sops.models import END, Sop
 
-from .executors import is_branch_label, likely_role, outside_party, subject
+from .executors import counterpart, is_branch_label, likely_role, outside_party, subject
 from .header import particulars
 from .source import SopDocumentError, read_rows
 from .table import SopTable, TableRow, find_tables
@@ -246,6 +246,11 @@ def _executor(row: TableRow, columns: list[str], notes: list[Note]) -> tuple[str
         notes.append(Note("performer", "no marked column: '{column}' is named as the activity's subject",
                           {"column": named}))
         return named, branches
+    party = counterpart(row.activity, columns)
+    if party:
+        notes.append(Note("performer", "no marked column: '{column}' read from the activity's wording (who asks "
+                                       "and who serves)", {"column": party}))
+        return party, branches
     notes.append(Note("performer", _NOBODY))
     return None, branches
 

@@ -1,5 +1,7 @@
 """Who performs a row of an SOP table: the marked Pelaksana column, else the column the activity names as
-its subject ("Pemohon mengirimkan ...", "Divisi PSI menambah ..."), else nobody (for the reviewer).
+its subject ("Pemohon mengirimkan ...", "Divisi PSI menambah ...", also after a leading clause: "Sesuai arahan
+pimpinan, divisi administrasi ..."), else, in a table of two parties (the one who asks and the one who serves),
+the party the activity's wording points to (`counterpart`), else nobody (for the reviewer).
 
 Also what a row's words tell besides: an outside party doing the work ("... oleh kolegium", a body that is
 none of the Pelaksana columns) and the Pantau role a column most likely answers to.
@@ -18,6 +20,20 @@ ABBREVIATIONS = {"mhs": "mahasiswa", "adm": "administrasi", "ka": "kepala", "kas
 BRANCH_WORDS = ("ya", "tidak", "setuju", "tidak setuju", "ditolak", "tolak", "diterima", "lengkap",
                 "tidak lengkap", "sesuai", "tidak sesuai", "diberikan", "disetujui", "ok")
 _SUBJECT_WORDS = 3
+_LEADING_CLAUSE = re.compile(r"^\W*(?:sesuai|setelah|apabila|jika|bila|berdasarkan|atas)\b[^,]{0,80},\s*", re.I)
+"""A leading adverbial clause ("Sesuai arahan pimpinan, ..."): the subject follows its comma."""
+_REQUESTER = re.compile(r"pemohon|pengguna|mahasiswa|\bmhs\b|pendaftar|pengirim")
+"""A Pelaksana column of the party who asks (the applicant, the user, the student)."""
+_ASKER_FIRST = ("pengirim", "pemohon", "pengguna")
+"""An activity opening with one of these words is the asking party's ("Pengirim memberikan jawaban ...")."""
+_ASKS = re.compile(r"^(?:mengirim|mengajukan|menyampaikan permohonan|mengisi|mendaftar|pendaftaran|membayar|"
+                   r"(?:melakukan )?pembayaran|"
+                   r"menerima (?:tanggapan|balasan|jawaban))\b")
+"""Opening words of the asking party: sending, applying, registering, paying, receiving the answer."""
+_SERVES = re.compile(r"^(?:mendapatkan pesan|menerima pesan|menerima permohonan|menerima berkas|memproses|"
+                     r"memverifikasi)\b|\b(?:pemberian akses|akses diberikan|akses ditolak)\b")
+"""Wording of the serving party: receiving the request, processing it, granting or refusing access."""
+_TO = re.compile(r"\b(?:kepada|ke)\s+(\w+(?:\s+\w+)?)")
 _BY = re.compile(r"\boleh\s+([A-Za-z][\w/-]*(?:\s+[A-Z][\w/-]*){0,2})")
 _ROLES = ((PerformerRole.BENDAHARA, r"bendahara|keuangan"),
           (PerformerRole.DIREKTUR, r"direktur|wadir|pimpinan(?! upt)"),
@@ -36,8 +52,9 @@ def is_branch_label(text: str) -> bool:
 
 
 def subject(activity: str, columns: list[str]) -> str | None:
-    """The Pelaksana column an activity names within its first words (its subject), or None."""
-    words = re.findall(r"[\w/]+", activity.lower())
+    """The Pelaksana column an activity names within its first words (its subject, after a leading clause such
+    as "Sesuai arahan pimpinan,"), or None."""
+    words = re.findall(r"[\w/]+", _LEADING_CLAUSE.sub("", activity).lower())
     opening = " ".join(words[:_SUBJECT_WORDS + 2])
     best: tuple[int, int, str] | None = None
     for order, column in enumerate(columns):
@@ -49,6 +66,34 @@ def subject(activity: str, columns: list[str]) -> str | None:
                 candidate = (match.start(), order, column)
                 best = candidate if best is None or candidate < best else best
     return best[2] if best else None
+
+
+def counterpart(activity: str, columns: list[str]) -> str | None:
+    """Where one Pelaksana column is the asking party (Pemohon, Pengguna, Mahasiswa...), the column an activity
+    without a subject belongs to by its wording: opening with "Pengirim ..." or a verb of asking, registering or
+    paying ("Mengirim pesan", "Menerima tanggapan", "Pendaftaran ...", "Pembayaran ...") is the asker's; in a
+    table of just two columns, receiving, processing or granting ("Mendapatkan pesan masuk", "akses diberikan")
+    or answering "kepada pengirim" is the other's. None when the words say neither."""
+    askers = [column for column in columns if _REQUESTER.search(column.lower())]
+    if len(askers) != 1:
+        return None
+    asker = askers[0]
+    text = " ".join(re.findall(r"[\w/]+", re.sub(r"<[^>]+>", " ", activity).lower()))
+    if text.split(" ", 1)[0] in _ASKER_FIRST or _ASKS.search(text):
+        return asker
+    if len(columns) != 2:
+        return None
+    server = next(column for column in columns if column != asker)
+    if _SERVES.search(text):
+        return server
+    to = _TO.search(text)
+    if to:
+        named = to[1]
+        if _REQUESTER.search(named) or any(named.startswith(alias) for alias in aliases(asker)):
+            return server
+        if any(named.startswith(alias) or alias.startswith(named) for alias in aliases(server)):
+            return asker
+    return None
 
 
 def outside_party(activity: str, columns: list[str]) -> str | None:

@@ -22,16 +22,19 @@ def test_sopcli001_import_writes_a_draft_publish_refuses_then_publishes_it(cli, 
     draft = tmp_path / "ws.toml"
     imported = cli("sop", "import", str(SEED), "--code", "WS", "--out", str(draft))
     assert imported.exit_code == 0, imported.output
-    assert "to fix before publishing: webservice.txt, line 28, field Pelaksana" in imported.output
+    assert "to fix before publishing" not in imported.output, "every step's executor is named in its activity"
     text = draft.read_text(encoding="utf-8")
     assert "# review (performer): no marked column: 'PSI' is named as the activity's subject" in text
     steps = tomllib.loads(text)["steps"]
     assert [(s["key"], s["time"].get("value"), s["time"]["unit"]) for s in steps][2] == (
         "buat_akun", 1, "working_days")
+    assert steps[4]["performer"] == "ADM", "named after the leading clause 'Sesuai arahan pimpinan,'"
+    head, last = text.rsplit('performer = "ADM"', 1)
+    draft.write_text(head + 'performer = ""' + last, encoding="utf-8")  # the reviewer cleared step 5's executor
     refused = cli("sop", "publish", str(draft))
     assert refused.exit_code == 2 and "ws.toml step 5 field performer: no executor" in refused.output
     assert "Traceback" not in refused.output
-    draft.write_text(text.replace('performer = ""', 'performer = "ADM"'), encoding="utf-8")
+    draft.write_text(text, encoding="utf-8")
     published = cli("sop", "publish", str(draft), "--source", "webservice.docx", "--json")
     assert json.loads(published.output) == {"ok": True, "code": "WS", "version": 1}
     engine = engine_for(load_settings())

@@ -165,3 +165,29 @@ def test_sopimp006_the_same_table_as_docx_or_html_gives_the_same_draft_as_the_te
     as_docx, as_html = as_docx_and_html(text, tmp_path)
     steps = [import_document(path, code="X", unit="U").as_catalogue()["steps"] for path in (text, as_docx, as_html)]
     assert steps[0] and steps[1] == steps[0] and steps[2] == steps[0]
+
+
+@pytest.mark.parametrize(("activity", "columns", "executor"), [
+    ("Sesuai arahan pimpinan, divisi administrasi/ helpdesk akan menyiapkan surat balasan", ["Unit Kerja", "ADM",
+                                                                                            "Pimpinan UPT TIK"], "ADM"),
+    ("Mengirim pesan melalui <i>Whatsapp</i>", ["Pengguna", "Penanggung Jawab"], "Pengguna"),
+    ("Menerima tanggapan dan pertanyaan kepada pengirim.", ["Pengguna", "Penanggung Jawab"], "Pengguna"),
+    ("Mendapatkan pesan masuk melalui e-mail", ["PEMOHON", "SUB BAGIAN ADMINISTRASI AKADEMIK"],
+     "SUB BAGIAN ADMINISTRASI AKADEMIK"),
+    ("Memberikan tanggapan kepada pengirim.", ["PEMOHON", "SUB BAGIAN ADMINISTRASI AKADEMIK"],
+     "SUB BAGIAN ADMINISTRASI AKADEMIK"),
+    ("Pengirim memberikan jawaban kepada Penanggung Jawab.", ["Pengguna", "Penanggung Jawab"], "Pengguna"),
+    ("Jawaban Pengirim diterima dan akses diberikan.", ["Pengguna", "Penanggung Jawab"], "Penanggung Jawab"),
+    ("Pembayaran sesuai invoice", ["Pemohon", "UPK SDMK", "Unit Bisnis"], "Pemohon"),
+    ("Menginformasikan hasil kepada Pemohon", ["Pemohon", "UPK SDMK", "Unit Bisnis"], None),
+    ("Identifikasi kinerja server", ["KA Unit IT", "Bendahara Penerima"], None),
+])
+def test_sopimp007_without_marks_the_executor_comes_from_the_subject_or_who_asks_and_who_serves(tmp_path, activity,
+                                                                                                columns, executor):
+    header = "No\tKegiatan\tPelaksana" + "\t" * len(columns) + "Mutu Baku\t\t\tKeterangan"
+    names = "\t\t" + "\t".join(columns) + "\tKelengkapan\tWaktu\tOutput\t"
+    row = f"1\t{activity}" + "\t" * (len(columns) + 1) + "Formulir\t10 menit\t\t"
+    path = tmp_path / "sop.txt"
+    path.write_text("\n".join([header, names, row]) + "\n", encoding="utf-8")
+    [step] = import_document(path, code="X").steps
+    assert (step.data["performer"] or None) == executor
