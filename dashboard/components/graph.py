@@ -46,6 +46,23 @@ def date_axis(lang: str, *, hours: bool = False) -> dict:
     return {"type": "date", "tickformatstops": stops, "hoverformat": f"%-d %b %Y, {clock}" if hours else "%-d %b %Y"}
 
 
+LEGEND_BELOW = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "xanchor": "left"}
+"""A legend in rows along the figure's foot: Plotly reserves its height below the axis' labels and title (a
+legend placed at a fraction of the plot's height below it lay over labels turned to fit a narrow card)."""
+
+
+def wrap(text: str, width: int = 30) -> str:
+    """`text` in lines of at most `width` characters where it has spaces (`<br>` between them), for an axis
+    title longer than the axis it stands beside."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def separators(lang: str) -> str:
     """Plotly's decimal and thousands marks: `1.234,5` in Indonesian, `1,234.5` in English."""
     return ",." if lang == "id" else ".,"

@@ -55,7 +55,7 @@ def kpi_card(
     grade = "none" if stale else grade
     body = [
         html.Div([html.Span(title, className="kpi-title"), status.badge("stale" if stale else grade)],
-                 className="d-flex justify-content-between align-items-start gap-2"),
+                 className="kpi-head d-flex justify-content-between align-items-start gap-2"),
         html.Div(scope, className="kpi-scope small text-body-secondary") if scope else None,
         html.Div(value, className="kpi-value"),
         html.Div(change, className="kpi-change small text-body-secondary") if change else None,

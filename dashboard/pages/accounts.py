@@ -195,8 +195,9 @@ def _services(frame: pd.DataFrame):
                marker_color=COLOURS["muted"]),
     ])
     figure.update_layout(title=t("Accounts per service"), barmode="stack", height=max(220, 80 + 20 * len(shown)),
-                         margin={"l": 8, "r": 8, "t": 48, "b": 48}, separators=graph.separators(lang))
-    figure.update_xaxes(title_text=t("Accounts"), **graph.count_ticks(float(shown["accounts"].max())))
+                         margin={"l": 8, "r": 8, "t": 48, "b": 8}, legend=graph.LEGEND_BELOW,
+                         separators=graph.separators(lang))
+    figure.update_xaxes(title_text=t("Accounts"), automargin=True, **graph.count_ticks(float(shown["accounts"].max())))
     figure.update_yaxes(automargin=True)
     return graph.graph(figure)
 

@@ -66,9 +66,8 @@ def gantt(steps: pd.DataFrame, names: dict[str, str], now: datetime) -> go.Figur
         hoverinfo="text"))
     figure.update_layout(title=t("Steps of the request: standard time beside the time taken"), barmode="group",
                          height=max(260, 110 + 48 * len(rows)), bargap=0.25, separators=graph.separators(lang),
-                         margin={"l": 8, "r": 8, "t": 72, "b": 56},
-                         legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"})
-    figure.update_xaxes(**graph.date_axis(lang, hours=True),
+                         margin={"l": 8, "r": 8, "t": 48, "b": 8}, legend=graph.LEGEND_BELOW)
+    figure.update_xaxes(**graph.date_axis(lang, hours=True), automargin=True,
                         title_text=t("Date ({zone})", zone=pd.Timestamp(now).tz_convert(tz).tzname()))
     figure.update_yaxes(autorange="reversed", automargin=True)
     return figure

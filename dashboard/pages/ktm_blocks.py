@@ -59,8 +59,9 @@ def stages(times: pd.DataFrame, steps: list, standards: dict[str, str] | None = 
     figure.add_vline(x=1, line_dash="dash", line_color=COLOURS["bad"],
                      annotation_text=t("Standard time"), annotation_position="top")
     figure.update_layout(title=t("Median and P90 time as a share of the standard"), barmode="group", height=340,
-                         margin={"l": 8, "r": 8, "t": 48, "b": 48}, separators=graph.separators(lang))
-    figure.update_xaxes(title_text=t("Share of the standard time (%)"), tickformat=".0%")
+                         margin={"l": 8, "r": 8, "t": 48, "b": 8}, legend=graph.LEGEND_BELOW,
+                         separators=graph.separators(lang))
+    figure.update_xaxes(title_text=t("Share of the standard time (%)"), tickformat=".0%", nticks=5, automargin=True)
     figure.update_yaxes(autorange="reversed", automargin=True)
     table = pd.DataFrame([{
         "stage": stage_name(steps, k), "standard": standards.get(k, "–"),

@@ -68,7 +68,7 @@ def _render(month):
         widths = html.Colgroup([html.Col(style={"width": width}) for width in WIDTHS])
         sections += [html.H2(section, className="h6 mt-3"),
                      dbc.Table([widths, head, body], bordered=False, hover=False, size="sm", className="align-middle",
-                               style={"tableLayout": "fixed"})]
+                               style={"tableLayout": "fixed"}, responsive=True)]
     if not sections:
         sections = [html.P(t("No figures to show yet."))]
     return html.Div([html.H1(title, className="page-title mb-1"), html.P(line, className="text-body-secondary"),

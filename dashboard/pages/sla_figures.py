@@ -114,8 +114,9 @@ def timeline(steps: pd.DataFrame, names: dict[str, str], title: str, labels: dic
             hoverinfo="skip",
         ))
     figure.update_layout(title=title, barmode="overlay", height=max(220, 110 + 34 * steps["step_key"].nunique()),
-                         separators=graph.separators(lang), margin={"l": 8, "r": 8, "t": 48, "b": 80})
-    figure.update_xaxes(**graph.date_axis(lang, hours=True),
+                         separators=graph.separators(lang), margin={"l": 8, "r": 8, "t": 48, "b": 8},
+                         legend=graph.LEGEND_BELOW)
+    figure.update_xaxes(**graph.date_axis(lang, hours=True), automargin=True,
                         title_text=t("Time ({zone})", zone=pd.Timestamp(now).tz_convert(tz).tzname()))
     figure.update_yaxes(autorange="reversed", automargin=True,
                         categoryorder="array", categoryarray=[names.get(k, k) for k in steps["step_key"]])

@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 CALLBACK = "/_dash-update-component"
+STALL_S = 30.0
+"""A page whose callbacks show no activity this long is taken as settled, even with a request unanswered."""
 
 
 @dataclass
@@ -99,7 +101,9 @@ def _drain(driver, settle_s: float, timeout_s: float) -> list[dict]:
         # Only callbacks count: other traffic (a chart's assets, the browser's own) may never fall quiet.
         if active:
             quiet_since = time.monotonic()
-        elif not pending and time.monotonic() - quiet_since >= settle_s:
+        elif time.monotonic() - quiet_since >= (settle_s if not pending else STALL_S):
+            # A request the browser never reports finished (seen on a loaded machine) does not hold the
+            # recording up: its body is recorded, which is all the replay needs.
             return bodies
         time.sleep(0.2)
     raise TimeoutError(f"{len(pending)} page callbacks still running after {timeout_s:.0f} s")
