@@ -27,7 +27,7 @@ import pandas as pd
 from sqlalchemy import Engine, and_, case, func, or_, select
 
 from pantau import billvas, semesters
-from pantau.models import BankTransaction, Bill, BillKind, Prodi, ReconCase
+from pantau.models import BankTransaction, Bill, BillKind, BillVa, Prodi, ReconCase
 from pantau.models.bank import BillState, ReconSummary
 from pantau.models.billing import BillRollup
 
@@ -380,8 +380,8 @@ def bill_rows(engine: Engine, *, bills: BillFilter = BillFilter(), state: str | 
     angkatan, semester, kind (code and name in ``lang``), amount, paid in the application, received by the bank,
     due date, issue date and reconciliation state; and ``channels``, how the bill is paid in words for ``lang``
     (its VAs by bank name, or none: counter or transfer).
-    ``search`` finds bills whose number, VA or payer name starts with it (any case), on indexes, so the list
-    costs the same at a million bills as at a thousand."""
+    ``search`` finds bills whose number, primary VA or payer name starts with it (any case), or, for digits, one
+    of whose VAs does, on indexes, so the list costs the same at a million bills as at a thousand."""
     query = (
         select(Bill.id.label("bill_id"), Bill.source_key.label("bill"), Bill.payer_name, Bill.va_number,
                Prodi.code.label("prodi"),
@@ -399,14 +399,27 @@ def bill_rows(engine: Engine, *, bills: BillFilter = BillFilter(), state: str | 
         query = query.where(BillState.state == state)
     term = (search or "").strip().lower()
     if term:
-        query = query.where(or_(*(_starts_with(engine, func.lower(column), term)
-                                  for column in (Bill.source_key, Bill.va_number, Bill.payer_name))))
+        searched = [_starts_with(engine, func.lower(column), term)
+                    for column in (Bill.source_key, Bill.va_number, Bill.payer_name)]
+        if term.isdigit():  # a VA at another bank than the primary one's
+            searched.append(Bill.id.in_(select(BillVa.bill_id).where(_digits_from(BillVa.va_number, term))))
+        query = query.where(or_(*searched))
     frame = read_frame(engine, query)
     frame["angkatan"] = frame["angkatan"].astype("Int64")  # whole years in the table and the downloads
     with engine.connect() as connection:
         vas = billvas.read(connection, [int(bill) for bill in frame["bill_id"]])
     frame["channels"] = [billvas.channels(vas.get(int(bill), []), lang) for bill in frame["bill_id"]]
     return frame
+
+
+def _digits_from(column, digits: str):
+    """``column`` starts with ``digits``, as a range its plain index serves on both stores (digits sort alike in
+    every collation): from ``digits`` up to the next number of that length ('98819' -> '98820')."""
+    stem = digits.rstrip("9")
+    if not stem:
+        return column.like(f"{digits}%")
+    upper = stem[:-1] + str(int(stem[-1]) + 1)
+    return and_(column >= digits, column < upper)
 
 
 def _starts_with(engine: Engine, expression, term: str):

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import text
 
 from pantau.db import session_scope
-from pantau.models import Bill
+from pantau.models import Bill, BillVa
 from queries import payments
 
 PAYERS = [("INV-2026-001", "8808001", "Budi Santoso"), ("INV-2026-002", "8808002", "Siti Aminah"),
@@ -56,3 +56,16 @@ def test_billsearch003_sqlite_serves_the_search_and_the_order_from_indexes(engin
             "EXPLAIN QUERY PLAN SELECT id FROM bills WHERE deleted_at IS NULL ORDER BY due_date, id LIMIT 10")))
     assert "ix_bills_search_payer_name" in plan
     assert "ix_bills_due_date_id" in order and "TEMP B-TREE" not in order
+
+
+def test_billsearch004_digits_find_a_bill_by_any_of_its_vas(store):
+    fill(store)
+    with session_scope(store) as session:
+        session.add(Bill(source="t", key_space="t", source_key="INV-2026-003", kind="ukt", payer_name="Rina",
+                         semester="2026-1", amount=Decimal(1000), va_number="8808003", due_date=date(2026, 9, 9),
+                         vas=[BillVa(bank="bni", va_number="8808003"),
+                              BillVa(bank="bri", va_number="7724999003", position=1)]))
+    assert found(store, "7724999") == ["INV-2026-003"]  # its second VA, at BRI
+    assert found(store, "77249990") == ["INV-2026-003"]
+    assert found(store, "7724998") == [] and found(store, "77") == ["X_100%", "INV-2026-003"]
+    assert found(store, "9") == ["INV-2027-010"]  # a prefix of nines has no next number
