@@ -15,7 +15,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from pantau import sources
+from pantau import dbfault, sources
 from pantau.alerts import has_unsent
 from pantau.db import session_scope
 from pantau.lease import Lease
@@ -74,9 +74,17 @@ def run_collector(collector: Collector) -> RunOutcome:
                 sources.record_attempt(session, collector.settings, sources.COLLECTOR, collector.name,
                                        ok=failure is None, at=outcome.finished_at, error=failure,
                                        message=outcome.message, interval_s=_interval(collector))
-        except SQLAlchemyError:
-            log.exception("%s: the run could not be recorded", collector.name)
+        except SQLAlchemyError as error:
+            _store_error(error, f"{collector.name}: the run could not be recorded")
         return outcome
+
+
+def _store_error(error: SQLAlchemyError, what: str) -> None:
+    """Log a failed write or read of the store: one line while it cannot be reached, else with the traceback."""
+    if dbfault.is_store_fault(error):
+        log.warning("%s: %s", what, str(getattr(error, "orig", None) or error).splitlines()[0])
+    else:
+        log.exception("%s", what, exc_info=error)
 
 
 def _interval(collector: Collector) -> float | None:
@@ -121,8 +129,8 @@ def run_then_deliver(collector: Collector, courier: Collector | None) -> RunOutc
     try:
         with session_scope(collector.engine) as session:
             waiting = has_unsent(session)
-    except SQLAlchemyError:
-        log.exception("%s: the alert outbox could not be read", collector.name)
+    except SQLAlchemyError as error:
+        _store_error(error, f"{collector.name}: the alert outbox could not be read")
         return outcome
     if waiting:
         run_collector(courier)

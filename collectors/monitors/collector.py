@@ -139,8 +139,14 @@ class MonitorsCollector(Collector):
         report = self._flush()
         if report is None:
             return RoundReport([])
-        certificate_alerts(self.engine, limit_days=self.options.cert_alert_days, lang=self.settings.language,
-                           zone=self.settings.timezone)
+        try:
+            certificate_alerts(self.engine, limit_days=self.options.cert_alert_days, lang=self.settings.language,
+                               zone=self.settings.timezone)
+        except SQLAlchemyError as error:  # the store went away right after the round was written
+            if not dbfault.is_store_fault(error):
+                raise
+            log.warning("%s; the certificate alerts wait for the next round", dbfault.describe(
+                error, self.settings.resolved_database_url))
         return report
 
     def _keep(self, names: list[str], results: dict) -> None:
