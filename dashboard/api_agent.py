@@ -8,6 +8,8 @@ one, and the collector counts an agent that stops pushing as failing.
 
 from __future__ import annotations
 
+import json
+
 import flask
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -34,7 +36,8 @@ def agent_metrics(source: str):
     if not isinstance(payload, dict):
         return flask.jsonify(error="expected a JSON object (HostSnapshot.to_dict())"), 400
     try:
-        reading = HostReading.model_validate(payload)
+        # strict, read as JSON: a number is not taken for a flag nor text for a number (docs/openapi.yaml)
+        reading = HostReading.model_validate_json(json.dumps(payload), strict=True)
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "(body)"

@@ -101,7 +101,8 @@ def _page_callbacks(settings: Settings, engine: Engine, period: str) -> dict[str
         clicks = [("sla-download-csv", "n_clicks", 1 if button == "csv" else None),
                   ("sla-download-xlsx", "n_clicks", 1 if button == "xlsx" else None)]
         return _request(keys, "sla-download.data", clicks, [("sla-sop", "value", "__all__"),
-                                                            ("sla-period", "value", period)])
+                                                            ("sla-period", "value", period),
+                                                            ("sla-download-machine", "value", False)])
 
     requests = {
         "page layout": _page_load(),

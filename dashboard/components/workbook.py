@@ -53,14 +53,23 @@ def csv_download(frame: pd.DataFrame, filename: str) -> dict:
     return dcc.send_data_frame(defused(frame).to_csv, filename, index=False)
 
 
-def xlsx(sheets: Mapping[str, pd.DataFrame]) -> bytes:
-    """One sheet per frame, in order: a bold header row of the column names, then the values (empty
+def xlsx(sheets: Mapping[str, pd.DataFrame], *, formats: Mapping[str, Mapping[str, str]] | None = None,
+         widths: Mapping[str, list[float]] | None = None) -> bytes:
+    """One sheet per frame, in order: a bold header row of the column names, frozen, then the values (empty
     for missing ones; Decimals as numbers, datetimes and dates as Excel dates, so datetimes must be
-    naive; other objects as their text)."""
+    naive; other objects as their text). `formats` gives Excel number formats by sheet and column (else
+    whole numbers, days and text are told apart by their values); `widths` the columns' widths by sheet."""
     frames = {name: _writable(name, frame) for name, frame in sheets.items()}
+    column_formats = {}
+    for name, frame in frames.items():
+        chosen = _column_formats(frame)
+        for column, number_format in ((formats or {}).get(name) or {}).items():
+            chosen[column] = Format().set_num_format(number_format)
+        column_formats[name] = chosen
     buffer = io.BytesIO()
     write_worksheets(list(frames.items()), buffer, bold_headers=True, datetime_format=DATETIME_FORMAT,
-                     column_formats={name: _column_formats(frame) for name, frame in frames.items()})
+                     column_formats=column_formats, freeze_panes={"general": {"row": 1, "col": 0}},
+                     column_widths={name: list(w) for name, w in (widths or {}).items()} or None)
     return buffer.getvalue()
 
 

@@ -22,11 +22,10 @@ from queries import bill_labels, kind_breakdown
 from queries import payments as queries
 
 from .. import access, context, ids
-from ..components import freshness
+from ..components import exports, freshness
 from ..components.empty import empty_state
 from ..components.kind_table import kind_table
 from ..components.tables import data_table
-from ..components.workbook import csv_download, xlsx
 from . import payments_blocks as blocks
 from . import payments_figures as figures
 from .payments_bank import bank_feed
@@ -57,6 +56,7 @@ BILLS = ids.make(KEY, "bills")
 DL_CSV = ids.make(KEY, "download-csv")
 DL_XLSX = ids.make(KEY, "download-xlsx")
 DOWNLOAD = ids.make(KEY, "download")
+MACHINE = ids.make(KEY, "download-machine")
 TICK = ids.make(KEY, "tick")
 RESOLVED = ids.make(KEY, "settled")
 """The id of the case last resolved: the KPI cards read it again after a resolution."""
@@ -132,15 +132,10 @@ def layout(semester: str | None = None, **_query) -> html.Div:
                     {"label": figures.recon_label(s), "value": s} for s in figures.RECON_STATES if s != "no_bill"]),
                     md=4),
                 dbc.Col(dbc.Input(id=SEARCH, placeholder=t("Search bill number, name or VA"), debounce=True), md=4),
-                dbc.Col(html.Div([
-                    dbc.Button([html.I(className="bi bi-download me-1"), "CSV"], id=DL_CSV, color="secondary",
-                               outline=True, size="sm"),
-                    dbc.Button([html.I(className="bi bi-file-earmark-excel me-1"), "XLSX"], id=DL_XLSX,
-                               color="secondary", outline=True, size="sm"),
-                ], className="d-flex gap-2 justify-content-md-end"), md=4),
+                dbc.Col(html.Div(exports.controls(DL_CSV, DL_XLSX, MACHINE, DOWNLOAD),
+                                 className="d-flex justify-content-md-end"), md=4),
             ], className="g-2 mb-2"),
             html.Div(id=BILLS),
-            dcc.Download(id=DOWNLOAD),
         ])),
         dcc.Interval(id=TICK, interval=300_000),
         dcc.Store(id=RESOLVED),
@@ -269,15 +264,13 @@ def _drill(semester, kinds, prodi, angkatan, state, search):
 
 @dash.callback(Output(DOWNLOAD, "data"), Input(DL_CSV, "n_clicks"), Input(DL_XLSX, "n_clicks"),
                State(SEMESTER, "value"), State(KINDS, "value"), State(PRODI, "value"), State(ANGKATAN, "value"),
-               State(STATE, "value"), State(SEARCH, "value"), prevent_initial_call=True)
-def _download(_csv, _xlsx, semester, kinds, prodi, angkatan, state, search):
+               State(STATE, "value"), State(SEARCH, "value"), State(MACHINE, "value"), prevent_initial_call=True)
+def _download(_csv, _xlsx, semester, kinds, prodi, angkatan, state, search, machine):
     frame = queries.bill_rows(context.engine(), bills=_bills(semester, kinds, prodi, angkatan), state=state,
                               search=search, limit=DOWNLOAD_ROWS, lang=context.lang())
-    frame = blocks.named(frame).rename(columns=blocks.bill_columns())[list(blocks.bill_columns().values())]
     name = f"tagihan-{'semua' if semester in (None, ALL_SEMESTERS) else semester}"
-    if dash.ctx.triggered_id == DL_CSV:
-        return csv_download(frame, f"{name}.csv")
-    return dcc.send_bytes(xlsx({name: frame}), f"{name}.xlsx")
+    return exports.download("csv" if dash.ctx.triggered_id == DL_CSV else "xlsx", [blocks.bill_sheet(frame)], name,
+                            bool(machine))
 
 
 access.register_page(

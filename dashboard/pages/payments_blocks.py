@@ -10,6 +10,7 @@ from dash import html
 from pantau import formatting
 
 from .. import context, ids
+from ..components import exports
 from ..components.empty import empty_state
 from ..components.kpi import kpi_card
 from ..components.status import grade
@@ -112,6 +113,25 @@ def bill_columns() -> dict[str, str]:
             "angkatan": t("Intake year"), "semester": t("Semester"), "kind": t("Kind"), "amount": t("Amount"),
             "app_paid_amount": t("Paid in the app"), "bank_received": t("Received by the bank"),
             "due_date": t("Due date"), "recon_state": t("Reconciliation")}
+
+
+def bill_sheet(frame: pd.DataFrame) -> exports.Sheet:
+    """The bills behind the figures as a download: human headers with kinds, programmes, semesters and states in
+    words (and the bill's VAs by bank where the rows name them), or the machine's snake_case and codes."""
+    semester = lambda code: figures.semester_label(code)  # noqa: E731
+    return exports.Sheet("bills", "Bills", frame, [
+        exports.Column("bill", "Bill number"), exports.Column("payer_name", "Payer name"),
+        exports.Column("va_number", "VA number", words="channels"),
+        exports.Column("prodi", "Study programme", words="prodi_name"),
+        exports.Column("angkatan", "Intake year", exports.WHOLE),
+        exports.Column("semester", "Semester", words=semester),
+        exports.Column("kind", "Bill kind", words="kind_name"),
+        exports.Column("amount", "Amount (Rp)", exports.RUPIAH),
+        exports.Column("app_paid_amount", "Paid in the app (Rp)", exports.RUPIAH),
+        exports.Column("bank_received", "Received by the bank (Rp)", exports.RUPIAH),
+        exports.Column("due_date", "Due date", exports.DATE),
+        exports.Column("recon_state", "Reconciliation", words=figures.recon_label),
+    ])
 
 
 def named(frame: pd.DataFrame) -> pd.DataFrame:

@@ -30,11 +30,10 @@ from queries import sla as queries
 from queries.sla_report import build_report, default_period
 
 from .. import access, context, ids
-from ..components import freshness, graph
+from ..components import exports, freshness, graph
 from ..components.empty import empty_state
 from ..components.status import label
 from ..components.tables import data_table
-from ..components.workbook import csv_download, xlsx
 from . import sla_blocks as blocks
 from . import sla_errors
 from . import sla_figures as figures
@@ -59,6 +58,7 @@ CASE_FIND = ids.make(KEY, "case-find")
 DL_CSV = ids.make(KEY, "download-csv")
 DL_XLSX = ids.make(KEY, "download-xlsx")
 DOWNLOAD = ids.make(KEY, "download")
+MACHINE = ids.make(KEY, "download-machine")
 DATA_ERRORS = ids.make(KEY, "data-errors")
 
 ALL = "__all__"
@@ -94,13 +94,7 @@ def layout(case: str | None = None, sop: str | None = None, **_query) -> html.Di
         dcc.Dropdown(id=PERIOD, clearable=False, style={"minWidth": "14rem"}, value=periods[0],
                      options=[{"label": half_label(p, lang), "value": p} for p in periods]),
     ], className="d-flex flex-wrap gap-2")
-    downloads = html.Div([
-        dbc.Button([html.I(className="bi bi-download me-1"), t("Download CSV")], id=DL_CSV, size="sm",
-                   color="secondary", outline=True),
-        dbc.Button([html.I(className="bi bi-file-earmark-spreadsheet me-1"), t("Download XLSX")], id=DL_XLSX,
-                   size="sm", color="secondary", outline=True),
-        dcc.Download(id=DOWNLOAD),
-    ], className="d-flex gap-2 mb-2")
+    downloads = html.Div(exports.controls(DL_CSV, DL_XLSX, MACHINE, DOWNLOAD, words=True), className="mb-2")
     chosen_case = int(case) if case and case.isdigit() else None
     return html.Div([
         html.Div([heading, controls],
@@ -224,19 +218,20 @@ def _find(_clicks, case_ref, sop):
 
 
 @dash.callback(Output(DOWNLOAD, "data"), Input(DL_CSV, "n_clicks"), Input(DL_XLSX, "n_clicks"),
-               State(SOP, "value"), State(PERIOD, "value"), prevent_initial_call=True)
-def _download(_csv, _xlsx, sop, period):
+               State(SOP, "value"), State(PERIOD, "value"), State(MACHINE, "value"), prevent_initial_call=True)
+def _download(_csv, _xlsx, sop, period, machine):
     ctx, scope = _scope()
     period = period if blocks.is_half(period) else None
     engine, now = context.engine(), utcnow()
     scope = narrow(scope, ctx.catalogue, None if sop in (None, ALL) else sop)
     report = build_report(engine, ctx, period=period, scope=scope, now=now)
     name = f"sla-{report['period']}" + ("" if sop in (None, ALL) or ctx.catalogue.get(sop) is None else f"-{sop}")
+    names, flows = blocks.step_names(ctx), blocks.flow_names(ctx)
     if dash.ctx.triggered_id == DL_CSV:
-        steps = blocks.download_frames(report, pd.DataFrame(), blocks.step_names(ctx))["steps"]
-        return csv_download(steps, f"{name}.csv")
+        return exports.download("csv", blocks.download_sheets(report, pd.DataFrame(), names, flows), name,
+                                bool(machine))
     opened = queries.open_steps(engine, now, scope, states=(AT_RISK, BREACHED, WAITING), limit=DOWNLOAD_LIMIT)
-    return dcc.send_bytes(xlsx(blocks.download_frames(report, opened, blocks.step_names(ctx))), f"{name}.xlsx")
+    return exports.download("xlsx", blocks.download_sheets(report, opened, names, flows), name, bool(machine))
 
 
 @dash.callback(Output(step_form.F_STEP, "options"), Output(step_form.F_STEP, "value"), Input(step_form.F_SOP, "value"),

@@ -18,6 +18,7 @@ from pantau.sla.context import SlaContext
 from pantau.sla.periods import half_label, months_of
 
 from .. import context, ids
+from ..components import exports
 from ..components.empty import empty_state
 from ..components.kpi import kpi_card
 from ..components.status import badge, grade, label
@@ -232,15 +233,21 @@ def case_header(info: dict, names: dict[str, str]) -> html.Div:
     return html.Div(parts, className="mb-2")
 
 
-def download_frames(report: dict, open_steps: pd.DataFrame, names: dict[tuple[str, str], str]) -> dict[str,
-                                                                                                       pd.DataFrame]:
-    """Plain values (shares as fractions, seconds as numbers) for CSV and XLSX downloads, by sheet."""
-    tz = context.tz()
+def flow_names(ctx: SlaContext) -> dict[tuple[str, str], str]:
+    """Each SOP's flows by name, for the downloads."""
+    return {(code, flow.key): flow.name for code, sop in ctx.catalogue.items() for flow in sop.flows}
+
+
+def download_sheets(report: dict, open_steps: pd.DataFrame, names: dict[tuple[str, str], str],
+                    flows: dict[tuple[str, str], str] | None = None) -> list[exports.Sheet]:
+    """The steps, their performers and the open steps as downloads (shares as fractions, durations in seconds,
+    times of the open steps as they were stored: `exports` words and types them); `flows` names the flows."""
     steps, performers = [], []
     for entry in report["sops"]:
         for step in entry["steps"]:
             steps.append({"period": report["period"], "sop": entry["code"], "flow": step["flow"],
                           "number": step["number"],
+                          "flow_name": (flows or {}).get((entry["code"], step["flow"])),
                           "step": step["name"], "performer_role": step["performer_role"], "standard": step["standard"],
                           "outside_party": step["outside_party"], "completed": step["completed"],
                           "measured": step["measured"], "met": step["met"], "breached": step["breached"],
@@ -252,11 +259,11 @@ def download_frames(report: dict, open_steps: pd.DataFrame, names: dict[tuple[st
     opened = open_steps.copy()
     if not opened.empty:
         opened["step"] = [names.get((s, k), k) for s, k in zip(opened["sop_code"], opened["step_key"])]
-    for column in ("started_at", "due_at"):
-        if column in opened and isinstance(opened[column].dtype, pd.DatetimeTZDtype):
-            opened[column] = opened[column].dt.tz_convert(tz).dt.tz_localize(None)
-    return {"steps": pd.DataFrame(steps, columns=STEP_COLUMNS),
-            "performers": pd.DataFrame(performers, columns=PERFORMER_COLUMNS), "open": opened}
+    return [exports.Sheet("steps", "Steps", pd.DataFrame(steps, columns=[*STEP_COLUMNS, "flow_name"]),
+                          STEP_EXPORT),
+            exports.Sheet("performers", "Performers", pd.DataFrame(performers, columns=PERFORMER_COLUMNS),
+                          PERFORMER_EXPORT),
+            exports.Sheet("open", "Open steps", opened, OPEN_EXPORT)]
 
 
 def is_half(period) -> bool:
@@ -275,3 +282,28 @@ STEP_COLUMNS = ["period", "sop", "flow", "number", "step", "performer_role", "st
                 "p90_of_standard"]
 PERFORMER_COLUMNS = ["period", "sop", "number", "step", "performer", "completed", "met", "within_standard"]
 """The downloads' columns, written as the header even when no step matches the filters."""
+_PERIOD = exports.Column("period", "Period (half-year)", words=lambda half: half_label(half, context.lang()))
+_COUNTS = {"completed": exports.Column("completed", "Completed", exports.COUNT),
+           "measured": exports.Column("measured", "With a standard time", exports.COUNT),
+           "met": exports.Column("met", "Met", exports.COUNT),
+           "breached": exports.Column("breached", "Breached", exports.COUNT),
+           "within_standard": exports.Column("within_standard", "Within standard", exports.PERCENT)}
+STEP_EXPORT = [_PERIOD, exports.Column("sop", "SOP"), exports.Column("flow", "Flow", words="flow_name"),
+               exports.Column("number", "Step no.", exports.WHOLE), exports.Column("step", "Step"),
+               exports.Column("performer_role", "Performer", words=label_role),
+               exports.Column("standard", "Standard time"),
+               exports.Column("outside_party", "Outside party", exports.FLAG), *_COUNTS.values(),
+               exports.Column("median_s", "Median (hours)", exports.HOURS),
+               exports.Column("p90_s", "P90 (hours)", exports.HOURS),
+               exports.Column("median_of_standard", "Median, share of the standard time", exports.PERCENT),
+               exports.Column("p90_of_standard", "P90, share of the standard time", exports.PERCENT)]
+PERFORMER_EXPORT = [_PERIOD, exports.Column("sop", "SOP"), exports.Column("number", "Step no.", exports.WHOLE),
+                    exports.Column("step", "Step"), exports.Column("performer", "Performer"), _COUNTS["completed"],
+                    _COUNTS["met"], _COUNTS["within_standard"]]
+OPEN_EXPORT = [exports.Column("case_id", "Case ID", exports.WHOLE), exports.Column("case_ref", "Case number"),
+               exports.Column("sop_code", "SOP"), exports.Column("step_key", "Step", words="step"),
+               exports.Column("step_number", "Step no.", exports.WHOLE),
+               exports.Column("performer_role", "Role", words=label_role), exports.Column("unit", "Unit"),
+               exports.Column("performer", "Performer"), exports.Column("started_at", "Started", exports.DATETIME),
+               exports.Column("due_at", "Due", exports.DATETIME), exports.Column("state", "Status", words=label)]
+"""The downloads' sheets: what each column holds, its machine header (the key) and its human one."""

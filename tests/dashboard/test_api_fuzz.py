@@ -233,3 +233,12 @@ def test_apifz007_another_method_or_path_under_the_api_is_answered_in_json_not_b
     for path in ("/api/v1/nothing", "/api/v1/"):
         missing = client.get(path)
         assert (missing.status_code, missing.json) == (404, {"error": "no such API route"}), path
+
+
+def test_apifz008_a_reading_is_read_strictly_as_its_document_says(api):
+    reading = {"hostname": "srv-1", "taken_at": "2026-05-08T10:00:00+07:00", "cpu_percent": 0, "memory_percent": 1}
+    client, headers = api.client(), api.bearer("/api/v1/agent/metrics")
+    for field, value in (("processes", {"nginx": 0}), ("cpu_percent", "12"), ("hostname", 7)):
+        refused = client.post("/api/v1/agent/metrics", json=reading | {field: value}, headers=headers)
+        assert refused.status_code == 422 and refused.json["error"].startswith(f"field {field}"), field
+    assert client.post("/api/v1/agent/metrics", json=reading, headers=headers).status_code == 201

@@ -378,9 +378,16 @@ def test_click040_payments_filters_chart_switches_case_resolution_bill_search_an
                  f"searching {payer!r} keeps that payer's bills")
     csv_file = reader.download("#payments-download-csv", ".csv")
     rows = list(csv.reader(csv_file.open(encoding="utf-8")))
-    assert rows[0][0] == tr("Bill") and all(payer in ",".join(row) for row in rows[1:])
-    workbook = load_workbook(reader.download("#payments-download-xlsx", ".xlsx"), read_only=True)
-    assert workbook.active.max_row == len(rows)
+    assert rows[0][:3] == [tr("Bill number"), tr("Payer name"), tr("VA number")]
+    assert all(payer in ",".join(row) for row in rows[1:])
+    workbook = load_workbook(reader.download("#payments-download-xlsx", ".xlsx"))
+    assert workbook.active.max_row == len(rows) and workbook.active.freeze_panes == "A2"
+    amount = rows[0].index(tr("Amount (Rp)")) + 1
+    assert workbook.active.cell(2, amount).number_format == '"Rp" #,##0'
+    reader.click("#payments-download-machine")
+    coded = list(csv.reader(reader.download("#payments-download-csv", ".csv").open(encoding="utf-8")))
+    assert coded[0][:3] == ["bill", "payer_name", "va_number"] and len(coded) == len(rows), "machine columns"
+    reader.click("#payments-download-machine")
     done(reader, "payments")
 
 
@@ -421,7 +428,9 @@ def test_click060_sla_pickers_open_step_drill_down_case_lookup_downloads_and_rec
     reader.wait_text("#sla-case", tr("No such case among your SOPs."))
     rows = list(csv.reader(reader.download("#sla-download-csv", ".csv").open(encoding="utf-8")))
     assert len(rows) > 1, "the CSV holds the visible steps"
-    assert load_workbook(reader.download("#sla-download-xlsx", ".xlsx"), read_only=True).sheetnames
+    assert rows[0][:2] == [tr("Period (half-year)"), "SOP"], "human headers by default"
+    assert load_workbook(reader.download("#sla-download-xlsx", ".xlsx"), read_only=True).sheetnames == \
+        [tr("Steps"), tr("Performers"), tr("Open steps")]
     reader.pick("#sla-form-sop", index=0)
     reader.type("#sla-form-case", f"KLIK-{reader.role.upper()}")
     step = reader.pick("#sla-form-step", index=0)

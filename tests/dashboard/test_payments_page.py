@@ -37,12 +37,13 @@ def resolve(case_id: int | None, note: str) -> dict:
                     ("payments-note", "value", note)])
 
 
-def download(kind: str) -> dict:
+def download(kind: str, machine: bool = False) -> dict:
     return payload([("payments-download", "data")], [(f"payments-download-{kind}", "n_clicks", 1),
                                                     ("payments-download-xlsx" if kind == "csv"
                                                      else "payments-download-csv",
                                                      "n_clicks", None)],
-                   [*FILTERS, ("payments-state", "value", "bank_paid_app_unpaid"), ("payments-search", "value", None)])
+                   [*FILTERS, ("payments-state", "value", "bank_paid_app_unpaid"), ("payments-search", "value", None),
+                    ("payments-download-machine", "value", machine)])
 
 
 @pytest.fixture(scope="module")
@@ -122,17 +123,22 @@ def test_paypage005_the_drill_down_downloads_as_csv_and_xlsx(site):
     csv = client.post(UPDATE, json=download("csv")).json["response"]["payments-download"]["data"]
     assert csv["filename"].endswith(".csv")
     header, *rows = csv["content"].strip().splitlines()
-    assert header.startswith("Tagihan,Pembayar,VA,Program studi") and rows
-    assert all(row.endswith("bank_paid_app_unpaid") for row in rows)
+    assert header.startswith("Nomor tagihan,Nama pembayar,Nomor VA,Program studi") and rows
+    assert all(row.endswith(',"Terbayar di bank, belum lunas di aplikasi"') for row in rows), "the state in words"
     xlsx = client.post(UPDATE, json=download("xlsx")).json["response"]["payments-download"]["data"]
     assert xlsx["filename"].endswith(".xlsx") and xlsx["base64"]
     sheet = load_workbook(io.BytesIO(base64.b64decode(xlsx["content"]))).worksheets[0]
     header, *cells = list(sheet.iter_rows(values_only=True))
     assert ",".join(header) == csv["content"].splitlines()[0]
-    assert len(cells) == len(rows) and all(row[-1] == "bank_paid_app_unpaid" for row in cells)
-    amount, due = header.index("Jumlah"), header.index("Jatuh tempo")
+    assert len(cells) == len(rows) and all(row[-1] == "Terbayar di bank, belum lunas di aplikasi" for row in cells)
+    amount, due = header.index("Jumlah (Rp)"), header.index("Jatuh tempo")
     assert all(isinstance(row[amount], (int, float)) and row[amount] > 0 for row in cells)
-    assert isinstance(cells[0][due], datetime) and sheet.cell(2, due + 1).number_format == "yyyy-mm-dd"
+    assert sheet.cell(2, amount + 1).number_format == '"Rp" #,##0'
+    assert isinstance(cells[0][due], datetime) and sheet.cell(2, due + 1).number_format == "d mmm yyyy"
+    machine = client.post(UPDATE, json=download("csv", True)).json["response"]["payments-download"]["data"]
+    header, *coded = machine["content"].strip().splitlines()
+    assert header.startswith("bill,payer_name,va_number,prodi") and len(coded) == len(rows)
+    assert all(row.endswith("bank_paid_app_unpaid") for row in coded)
 
 
 @pytest.mark.browser

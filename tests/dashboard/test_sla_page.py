@@ -153,13 +153,15 @@ def test_slap007_downloads_are_csv_and_xlsx_of_the_visible_steps(seeded):
     client = seeded.client("direktur")
     csv = call(seeded, client, "sla-download.data",
                [("sla-download-csv", "n_clicks", 1), ("sla-download-xlsx", "n_clicks", None)],
-               [("sla-sop", "value", "WS"), ("sla-period", "value", "2026-H1")])
+               [("sla-sop", "value", "WS"), ("sla-period", "value", "2026-H1"),
+                ("sla-download-machine", "value", True)])
     content = csv.json["response"]["sla-download"]["data"]
     assert content["filename"] == "sla-2026-H1-WS.csv"
     assert "surat_permohonan" not in content["content"] and "WS,,1," in content["content"]
     xlsx = call(seeded, client, "sla-download.data", [("sla-download-csv", "n_clicks", None),
                                                       ("sla-download-xlsx", "n_clicks", 1)],
-                [("sla-sop", "value", "__all__"), ("sla-period", "value", "2026-H1")])
+                [("sla-sop", "value", "__all__"), ("sla-period", "value", "2026-H1"),
+                 ("sla-download-machine", "value", True)])
     workbook = load_workbook(io.BytesIO(base64.b64decode(xlsx.json["response"]["sla-download"]["data"]["content"])))
     assert workbook.sheetnames == ["steps", "performers", "open"]
     assert [row[1] for row in workbook["steps"].iter_rows(min_row=2, values_only=True)].count("KTM") == 5
@@ -168,13 +170,17 @@ def test_slap007_downloads_are_csv_and_xlsx_of_the_visible_steps(seeded):
 def test_slap009_the_xlsx_download_works_when_no_step_is_open(web):
     """Found by the click-everything suite: with no open step the empty sheet kept its time-zone-aware
     columns and the workbook writer refused them (HTTP 500)."""
-    xlsx = call(web, web.client("direktur"), "sla-download.data", [("sla-download-csv", "n_clicks", None),
-                                                                    ("sla-download-xlsx", "n_clicks", 1)],
-                [("sla-sop", "value", "__all__"), ("sla-period", "value", "2026-H1")])
-    assert xlsx.status_code == 200, xlsx.text
-    workbook = load_workbook(io.BytesIO(base64.b64decode(xlsx.json["response"]["sla-download"]["data"]["content"])))
-    assert workbook.sheetnames == ["steps", "performers", "open"]
-    assert [cell.value for cell in next(workbook["open"].iter_rows(max_row=1))][:2] == ["case_id", "case_ref"]
+    for machine, sheets in ((True, ["steps", "performers", "open"]), (False, ["Tahap", "Pelaksana", "Tahap berjalan"])):
+        xlsx = call(web, web.client("direktur"), "sla-download.data", [("sla-download-csv", "n_clicks", None),
+                                                                        ("sla-download-xlsx", "n_clicks", 1)],
+                    [("sla-sop", "value", "__all__"), ("sla-period", "value", "2026-H1"),
+                     ("sla-download-machine", "value", machine)])
+        assert xlsx.status_code == 200, xlsx.text
+        workbook = load_workbook(io.BytesIO(base64.b64decode(
+            xlsx.json["response"]["sla-download"]["data"]["content"])))
+        assert workbook.sheetnames == sheets
+    assert [cell.value for cell in next(workbook["Tahap berjalan"].iter_rows(max_row=1))][:2] == \
+        ["ID kasus", "Nomor kasus"]
 
 
 @pytest.mark.browser
