@@ -12,7 +12,7 @@ from pathlib import Path
 
 CALLBACK = "/_dash-update-component"
 STALL_S = 30.0
-"""A page whose callbacks show no activity this long is taken as settled, even with a request unanswered."""
+"""A callback request the browser has not reported finished after this long is no longer waited for."""
 
 
 @dataclass
@@ -82,7 +82,7 @@ def record_profile(driver, base_url: str, username: str, password: str, settle_s
 def _drain(driver, settle_s: float, timeout_s: float) -> list[dict]:
     """The callback bodies posted until every request has answered and none came for `settle_s` seconds."""
     bodies: list[dict] = []
-    pending: set[str] = set()
+    pending: dict[str, float] = {}
     quiet_since, deadline = time.monotonic(), time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         active = False
@@ -93,17 +93,20 @@ def _drain(driver, settle_s: float, timeout_s: float) -> list[dict]:
                 request = params["request"]
                 if CALLBACK in request["url"] and request.get("method") == "POST":
                     bodies.append(json.loads(_post_data(driver, params["requestId"], request)))
-                    pending.add(params["requestId"])
+                    pending[params["requestId"]] = time.monotonic()
                     active = True
             elif message.get("method") in ("Network.loadingFinished", "Network.loadingFailed"):
                 active = active or params.get("requestId") in pending
-                pending.discard(params.get("requestId"))
+                pending.pop(params.get("requestId"), None)
+        # A request the browser never reports finished (seen on a loaded machine) holds the recording up no
+        # longer than STALL_S: its body is recorded, which is all the replay needs.
+        for request_id, sent in list(pending.items()):
+            if time.monotonic() - sent > STALL_S:
+                del pending[request_id]
         # Only callbacks count: other traffic (a chart's assets, the browser's own) may never fall quiet.
         if active:
             quiet_since = time.monotonic()
-        elif time.monotonic() - quiet_since >= (settle_s if not pending else STALL_S):
-            # A request the browser never reports finished (seen on a loaded machine) does not hold the
-            # recording up: its body is recorded, which is all the replay needs.
+        elif not pending and time.monotonic() - quiet_since >= settle_s:
             return bodies
         time.sleep(0.2)
     raise TimeoutError(f"{len(pending)} page callbacks still running after {timeout_s:.0f} s")
