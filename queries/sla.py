@@ -235,9 +235,11 @@ def case_steps(engine: Engine, case_id: int, now: datetime, scope: Scope = None)
 
 
 def case_info(engine: Engine, case_id: int) -> dict | None:
-    """A case's SOP, reference, flow, unit, subject, opening, closing and outcome; None if there is none."""
+    """A case's SOP, reference, flow, unit, subject, opening, closing, outcome and the SOP version it started on
+    (None: the catalogue file); None if there is none."""
     query = select(SopCase.id, SopCase.sop_code, SopCase.case_ref, SopCase.flow, SopCase.unit, SopCase.subject,
-                   SopCase.opened_at, SopCase.closed_at, SopCase.outcome).where(SopCase.id == case_id)
+                   SopCase.opened_at, SopCase.closed_at, SopCase.outcome, SopCase.sop_version).where(
+        SopCase.id == case_id)
     with engine.connect() as connection:
         row = connection.execute(query).mappings().first()
     return dict(row) if row else None

@@ -32,6 +32,7 @@ from queries.sla_report import build_report, default_period
 from .. import access, context, ids
 from ..components import exports, freshness, graph
 from ..components.empty import empty_state
+from ..components.sop_version import version_words
 from ..components.status import label
 from ..components.tables import data_table
 from . import sla_blocks as blocks
@@ -190,10 +191,16 @@ def _case(case_id: int) -> html.Div:
     if info is None or steps.empty:
         return empty_state(t("No such case among your SOPs."), icon="search")
     names = {key: name for (code, key), name in blocks.step_names(ctx).items() if code == info["sop_code"]}
+    own = ctx.definition(info["sop_code"], info["sop_version"])
+    names |= {step.key: f"{step.number}. {step.name[:60]}" + ("…" if len(step.name) > 60 else "")
+              for step in own.steps} if own else {}
     states = {state: label(state if state != "open" else "in_progress") for state in steps["state"].unique()}
     states["done"] = t("Done")
     title = t("Case {case}: steps over time", case=info["case_ref"])
-    return html.Div([blocks.case_header(info, names),
+    version = html.P(t("Measured by {version}, the version the case started on.",
+                       version=version_words(ctx, info["sop_code"], info["sop_version"])),
+                     className="small text-body-secondary mb-1", id=ids.make(KEY, "case-version"))
+    return html.Div([blocks.case_header(info, names), version,
                      freshness.aged(graph.graph(figures.timeline(steps, names, title, states, now)),
                                     freshness.feed("workflow", now), now)])
 

@@ -1,7 +1,8 @@
 """The catalogue is one source: the newest published version of each SOP, else its file. A new case starts on
 the newest version and keeps it; the SLA engine measures each case by its own version's standard times; the KSO
-and KTM pages name the version new cases follow and the versions older cases still keep, and the page access
-rules follow the published version's units (SQLite and PostgreSQL)."""
+and KTM pages name the version new cases follow and the versions older cases still keep, the SLA page's case
+timeline says which version a case is measured by, and the page access rules follow the published version's units
+(SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from demo_web import UPDATE, DemoWeb, demo_web, page, payload
 from sla_helpers import WIB, case_row, feed, results
+from test_sla_page import call, shown
 
 from pantau import formatting
 from pantau.accounts import create_user
@@ -84,13 +86,18 @@ def test_sopverpage001_a_new_case_runs_on_the_published_version_an_old_one_keeps
     assert (old["allowed_s"], old["state"]) == (30 * 60, "breached")
     assert (new["allowed_s"], new["state"]) == (2 * 3600, "met")
 
-    shown = web_on.client("admin").post(UPDATE, json=KSO_PAGE).json["response"]["kso-requests"]["children"]
-    text = str(shown)
+    requests = web_on.client("admin").post(UPDATE, json=KSO_PAGE).json["response"]["kso-requests"]["children"]
+    text = str(requests)
     day = formatting.day(current.issued[("KSO", 1)], "id", "Asia/Jakarta")
     assert f"Kasus baru mengikuti SOP v1, terbit {day}." in text
     assert "tetap mengikuti versi saat dimulai: SOP bawaan (berkas katalog)." in text
-    rows = {row["case_ref"]: row["sop"] for row in _table(shown)["data"]}
+    rows = {row["case_ref"]: row["sop"] for row in _table(requests)["data"]}
     assert rows == {"KSO-OLD": "bawaan", "KSO-NEW": "v1"}
+
+    for case, version in (("KSO-OLD", "SOP bawaan (berkas katalog)"), ("KSO-NEW", f"SOP v1, terbit {day}")):
+        timeline = shown(call(web_on, web_on.client("admin"), "sla-case.children@", [("sla-case-find", "n_clicks", 1)],
+                              [("sla-case-ref", "value", case), ("sla-sop", "value", "__all__")]))
+        assert f"Diukur dengan {version}, versi saat kasus dimulai." in timeline, timeline[:400]
 
 
 def _table(tree):
