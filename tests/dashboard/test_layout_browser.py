@@ -29,6 +29,7 @@ import pytest
 from clicker import Clicker, FaultLog
 from dash.testing.browser import Browser
 from demo_web import browser_log_out, demo_web
+from selenium.webdriver.common.by import By
 from sqlalchemy import func, select
 
 from app.cli.seeding import settle_demo
@@ -44,6 +45,8 @@ pytestmark = [
 WIDTHS = (1366, 1440, 400)
 HEIGHT = 900
 LAPTOP = 1366
+SETTLE_S = 90
+"""How long a page's callbacks may take (a shared CI machine under load took more than 30 s on some pages)."""
 """From this width on, a card's table must fit its card without scrolling sideways within it."""
 READERS = [f"user.{role}" for role in ROLES] + ["ops.ktm", "ops.kso"]
 CASE_READERS = ("user.direktur", "user.admin")
@@ -246,7 +249,8 @@ def set_width(driver, width: int) -> None:
 def drawn(reader) -> None:
     """The page's callbacks have finished and Plotly has redrawn its charts at the new width."""
     time.sleep(0.4)
-    reader.settle(0.1)
+    reader.until(lambda: not reader.driver.find_elements(By.CSS_SELECTOR, "[data-dash-is-loading='true']"),
+                 "callbacks should finish", timeout=SETTLE_S)
     reader.until(lambda: reader.driver.execute_script(
         "return Array.from(document.querySelectorAll('.js-plotly-plot')).every(g => !g._transitioning"
         " && (!g._fullLayout || Math.abs(g._fullLayout.width - g.getBoundingClientRect().width) < 2))"),
