@@ -30,7 +30,11 @@ ACTIONS = {
 }
 """Each audited action's words (English message ids, translated by the page)."""
 FIELDS = {"kind": "Kind", "role": "Role", "unit": "Unit", "purpose": "Purpose", "bytes": "Bytes",
-          "resolution": "Resolution", "note": "Note", "quantity": "Quantity", "until": "Until"}
+          "resolution": "Resolution", "note": "Note", "note_en": "English note", "state": "State",
+          "quantity": "Quantity", "until": "Until"}
+PUBLIC_STATES = {"investigating": "Investigating", "identified": "Cause identified", "monitoring": "Monitoring",
+                 "resolved": "Resolved"}
+"""A status page note's state of the work (`state` in the details of status.incident.*)."""
 HIDDEN = {"case_key", "dedup_key"}
 """Internal keys of details: the target already names the case or the alert."""
 TARGETS = {"recon_case": "Reconciliation case {id}", "alert": "Alert {id}", "wave": "Admission wave {id}",
@@ -54,18 +58,22 @@ def detail_words(detail: Mapping | None, t: Callable[[str], str]) -> str:
         if key in HIDDEN:
             continue
         shown = (t(ROLES[value]) if key == "role" and value in ROLES
-                 else t(STATE_WORDS[value]) if key == "kind" and value in STATE_WORDS else str(value))
+                 else t(STATE_WORDS[value]) if key == "kind" and value in STATE_WORDS
+                 else t(PUBLIC_STATES[value]) if key == "state" and value in PUBLIC_STATES else str(value))
         parts.append(f"{t(FIELDS[key]) if key in FIELDS else key}: {shown}")
     return "; ".join(parts)
 
 
-def target_words(target: str | None, t: Callable[[str], str]) -> str:
-    """`recon_case:12` -> "Kasus rekonsiliasi 12", `monitor:payment-server` -> "Monitor payment-server"; a
-    target of no known kind (a user name, a file) as it is."""
+def target_words(target: str | None, t: Callable[[str], str], names: Mapping[str, str] | None = None) -> str:
+    """`recon_case:12` -> "Kasus rekonsiliasi 12", `monitor:payment-server` -> "Monitor Server pembayaran"; a
+    target `names` knows (a monitor's key) by its name; any other (a user name, a file) as it is."""
+    names = names or {}
+    if target in names:
+        return names[target]
     found = re.fullmatch(r"([a-z_]+)[: ](.+)", target or "")
     if not found:
         return target or "–"
     kind, rest = found.groups()
     if kind in TARGETS:
         return t(TARGETS[kind]).format(id=rest)
-    return f"{t(KIND_NAMES[kind])} {rest}" if kind in KIND_NAMES else target
+    return f"{t(KIND_NAMES[kind])} {names.get(rest, rest)}" if kind in KIND_NAMES else target

@@ -16,6 +16,7 @@ from pantau.models import BillKind, Prodi
 from pantau.prodi import name_prodi
 from pantau.settings import ROLES
 from queries.admin import audit_log, list_users
+from queries.servers.status import monitor_labels
 
 from .. import access, context, ids
 from ..components import audit_words
@@ -108,7 +109,8 @@ def _audit_table(prefix: str):
     frame["when"] = frame["at"].map(lambda v: formatting.moment(v.to_pydatetime(), lang, tz))
     frame["action"] = frame["action"].map(lambda action: audit_words.action_words(action, t))
     frame["detail"] = frame["detail"].map(lambda detail: audit_words.detail_words(detail, t))
-    frame["target"] = frame["target"].map(lambda target: audit_words.target_words(target, t))
+    names = monitor_labels(context.engine())
+    frame["target"] = frame["target"].map(lambda target: audit_words.target_words(target, t, names))
     columns = {"when": t("Time"), "actor": t("Actor"), "action": t("Action"), "target": t("Target"),
                "ip": t("Address"), "detail": t("Details")}
     return data_table(AUDIT, frame, columns, page_size=15)

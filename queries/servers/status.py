@@ -67,6 +67,12 @@ def monitor_names(engine: Engine) -> dict[int, str]:
         return dict(connection.execute(select(Monitor.id, monitor_label()).where(Monitor.enabled.is_(True))).all())
 
 
+def monitor_labels(engine: Engine) -> dict[str, str]:
+    """What people call each monitor (enabled or not), by its configured key."""
+    with engine.connect() as connection:
+        return dict(connection.execute(select(Monitor.name, monitor_label())).all())
+
+
 CERTIFICATE_COLUMNS = ["monitor_id", "monitor", "target", "days_left", "checked_at"]
 
 

@@ -18,6 +18,7 @@ from dashboard import access
 from pantau.i18n import catalogue
 from pantau.models import Monitor, TokenMovement, User
 from pantau.models.monitoring import MaintenanceWindow, monitor_label
+from pantau.models.status import StatusUpdate
 from pantau.sla.context import sla_context
 
 USERS = ("direktur", "kepala_it", "bendahara", "operator", "admin", "ops.ktm", "ops.kso")
@@ -127,10 +128,11 @@ def _visit(client, path: str, key: str, dependencies: list, visible: set = VISIB
 
 def _campus_words(site) -> set[str]:
     """What the campus wrote in its own words, shown as written in both languages: the SOPs' unit names, the
-    notes of its maintenance windows and what it calls its monitors."""
+    notes of its maintenance windows and of its status page, and what it calls its monitors."""
     units = {step.unit for sop in sla_context(site.settings).catalogue.values() for step in sop.steps if step.unit}
     with site.engine.connect() as connection:
         notes = set(connection.scalars(select(MaintenanceWindow.note).where(MaintenanceWindow.note.is_not(None))))
+        notes |= set(connection.scalars(select(StatusUpdate.note)))
         monitors = set(connection.scalars(select(monitor_label())))
     return units | monitors | {text for note in notes for text in (note, f"· {note}")}
 
@@ -143,7 +145,14 @@ def _wrong(strings: list[str], lang: str, campus: set[str] = frozenset()) -> lis
     words = ENGLISH_ONLY if lang == "id" else INDONESIAN_ONLY
     pattern = re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, words)) + r")(?![\w-])")
     wrong = [text for text in strings if text in foreign and "{" not in text and not text.isupper()]
-    wrong += [text for text in strings if text not in wrong and pattern.search(text)]
+    quoted = sorted((text for text in campus if len(text) > 20), key=len, reverse=True)  # a note quoted in a line
+
+    def own(text: str) -> str:
+        for note in quoted:
+            text = text.replace(note, "")
+        return text
+
+    wrong += [text for text in strings if text not in wrong and pattern.search(own(text))]
     return sorted(set(wrong))
 
 
