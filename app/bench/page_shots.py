@@ -57,8 +57,8 @@ def settled(browser, timeout: float = 60) -> bool:
 
 
 def shoot_pages(folder: Path, scale: str = "medium") -> list[Path]:
-    from app.cli.seeding import settle_demo
     from app.demo import generate
+    from app.demo.settle import settle_demo
     from app.demo_users import create_demo_users
     from collectors.ktm_pipeline import refresh
 

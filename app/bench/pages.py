@@ -97,7 +97,7 @@ def load(browser, address: str) -> dict:
 
 
 def settle(context: BenchContext) -> None:
-    from app.cli.seeding import settle_demo
+    from app.demo.settle import settle_demo
     from collectors.ktm_pipeline import refresh
 
     settle_demo(context.engine, context.settings, say=lambda _line: None)

@@ -11,12 +11,12 @@ import typer
 from rich.table import Table
 from sqlalchemy import func, select
 
+from app.demo.settle import settle_demo
 from app.demo_users import create_demo_users, read_credentials
 from pantau import migrate
 from pantau.models import Prodi
 
 from .common import console, engine, fail, settings
-from .seeding import settle_demo
 from .startup import Steps, configure_logging, summary
 
 

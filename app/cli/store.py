@@ -7,11 +7,11 @@ from typing import Literal
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from app.demo.settle import settle_demo
 from app.demo_users import create_demo_users
 from pantau import migrate
 
 from .common import console, engine, settings
-from .seeding import settle_demo
 
 
 def register(app: typer.Typer) -> None:

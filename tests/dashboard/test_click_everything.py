@@ -26,7 +26,7 @@ from openpyxl import load_workbook
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from app.cli.seeding import settle_demo
+from app.demo.settle import settle_demo
 from dashboard.components.audit_words import ACTIONS as AUDIT_ACTIONS
 from pantau.alerts import raise_alert
 from pantau.db import session_scope

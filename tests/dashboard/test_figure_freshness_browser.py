@@ -15,7 +15,7 @@ from demo_web import PASSWORD, demo_web
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.support.ui import WebDriverWait
 
-from app.cli.seeding import settle_demo
+from app.demo.settle import settle_demo
 from pantau import formatting
 from pantau.db import session_scope
 from pantau.models import SourceStatus, utcnow

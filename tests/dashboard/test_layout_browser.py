@@ -32,7 +32,7 @@ from demo_web import browser_log_out, demo_web
 from selenium.webdriver.common.by import By
 from sqlalchemy import func, select
 
-from app.cli.seeding import settle_demo
+from app.demo.settle import settle_demo
 from pantau.models.workflow import StepResult
 from pantau.settings import ROLES
 

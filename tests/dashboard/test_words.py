@@ -13,7 +13,7 @@ import pytest
 from demo_web import UPDATE, demo_web, page
 from sqlalchemy import select
 
-from app.cli.seeding import settle_demo
+from app.demo.settle import settle_demo
 from dashboard import access
 from pantau.i18n import catalogue
 from pantau.models import Monitor, TokenMovement, User

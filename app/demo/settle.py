@@ -1,17 +1,19 @@
-"""What follows a demo's generation in `pantau demo` and `pantau run`: its cases measured against their SOPs,
-its bank feed reconciled with the queue's history replayed, and a KTM photo folder checked, so every page is
-populated on first view."""
+"""What follows a demo's generation (`pantau demo`, `pantau run`, the page benchmarks): its cases measured
+against their SOPs, its bank feed reconciled with the queue's history replayed, its KTM photo folder checked
+and its status page published, so every page is populated on first view."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from contextlib import nullcontext
 
+from rich.console import Console
 from sqlalchemy import Engine
 
 from pantau.settings import Settings
 
-from .common import console
+console = Console(width=None if sys.stdout.isatty() else 160)
 
 
 def settle_demo(store: Engine, config: Settings, say: Callable[[str], None] | None = None) -> None:
