@@ -38,6 +38,7 @@ from pantau.settings import ROLES
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.timeout(900),  # a reader's pages at three widths each; the suite's 300 s cut off the treasurer's
     pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("chromedriver")),
                        reason="browser tests need Debian's chromium and chromium-driver"),
 ]
