@@ -47,7 +47,7 @@ class EventProblem(ValueError):
         self.template, self.values = reason, values
         self.reason = reason.format(**values) if values else reason
         shown = "" if value is None else f", value {str(value)[:80]!r}"
-        super().__init__(f"field {field}{shown}: {reason}")
+        super().__init__(f"field {field}{shown}: {self.reason}")
 
 
 @dataclass(frozen=True)
