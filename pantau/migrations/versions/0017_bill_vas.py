@@ -35,6 +35,10 @@ def upgrade() -> None:
     op.create_index(op.f('ix_bill_vas_va_number_bank_bill_id'), 'bill_vas', ['va_number', 'bank', 'bill_id'],
                     unique=False)
     op.execute("DROP INDEX IF EXISTS ix_bills_va_number_deleted_at_amount_due_date")
+    if op.get_bind().dialect.name == "postgresql":
+        # A table filled in bulk has no statistics until autovacuum comes by: without them the planner scans
+        # bill_vas for each bill list's VA lookup (seen at 1M bills: 0.5-1.3 s a page instead of milliseconds).
+        op.execute("ANALYZE bill_vas")
 
 
 def downgrade() -> None:
