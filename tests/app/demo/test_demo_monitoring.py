@@ -71,7 +71,7 @@ def test_demo023_the_bank_link_is_unreachable_whenever_the_h2h_server_is_down(ca
     assert all(pd.Timedelta(0) <= g < pd.Timedelta(seconds=INTERVAL_S) for g in gap)
     longest = (_utc(h2h["ended_at"]) - _utc(h2h["started_at"])).max()
     assert longest >= pd.Timedelta(hours=3)
-    assert link["cause"].str.contains("induk h2h-server").all()
+    assert link["cause"].str.contains("induk Server H2H").all(), "the cause names the parent as the campus calls it"
 
 
 def test_demo024_latency_is_believable_per_monitor_and_follows_the_working_day(campus):
