@@ -77,6 +77,14 @@ def statuses(engine: Engine, now: datetime | None = None, kinds: Iterable[str] |
     return frame.sort_values(["_order", "name"]).drop(columns="_order").reset_index(drop=True)
 
 
+def display_name(engine: Engine, kind: str, name: str) -> str:
+    """What people call one source: a monitor by its label, any other source by its configured name."""
+    if kind != MONITOR:
+        return name
+    with engine.connect() as connection:
+        return connection.execute(select(monitor_label()).where(Monitor.name == name)).scalar() or name
+
+
 def _labels(engine: Engine, frame: pd.DataFrame) -> list[str]:
     """What people call each source: a monitor by its label, any other source by its configured name."""
     with engine.connect() as connection:

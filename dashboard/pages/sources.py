@@ -20,7 +20,7 @@ from pantau import audit, formatting
 from pantau.db import session_scope
 from pantau.models import utcnow
 from pantau.sources import KIND_NAMES, PROCESS, NotCheckable, failure_text, request_check, source_label
-from queries.sources import heartbeat, statuses
+from queries.sources import display_name, heartbeat, statuses
 
 from .. import access, context, ids
 from ..components import freshness
@@ -98,7 +98,7 @@ def _check_now(_clicks):
 def ask(user, kind: str, name: str) -> dbc.Alert:
     """Write the request (audited) and say what happens next, naming the source."""
     t, lang = context.t, context.lang()
-    source = source_label(kind, name, lang)
+    source = source_label(kind, display_name(context.engine(), kind, name), lang)
     try:
         with session_scope(context.engine()) as session:
             row = request_check(session, kind, name, by=user.username)
