@@ -256,7 +256,10 @@ def _drill(semester, kinds, prodi, angkatan, state, search):
     shown = blocks.readable(frame)
     note = t("The first {rows} bills, soonest due first; the downloads hold up to {most}.",
              rows=formatting.number(DRILL_ROWS, context.lang()), most=formatting.number(DOWNLOAD_ROWS, context.lang()))
-    return html.Div([data_table(ids.make(KEY, "bill-table"), shown, blocks.bill_columns(), page_size=15,
+    columns = blocks.bill_columns()
+    if bills.semester:  # one semester chosen: its column would repeat the filter (and crowd a laptop's card)
+        columns.pop("semester")
+    return html.Div([data_table(ids.make(KEY, "bill-table"), shown, columns, page_size=15,
                                 style_cell_conditional=blocks.WRAP_ANYWHERE),
                      html.P(note, className="small text-body-secondary mt-2 mb-0"),
                      freshness.line(freshness.feed("bills"), className="small text-body-secondary figure-age")])
