@@ -223,11 +223,14 @@ class Clicker:
     def download(self, button: str, suffix: str, timeout: float = WAIT) -> Path:
         """Press a download button and return the file it saved."""
         folder = Path(self.browser.download_path)
-        before = set(folder.glob(f"*{suffix}"))
+        before = {path: path.stat().st_mtime_ns for path in folder.glob(f"*{suffix}")}
+
+        def saved() -> list[Path]:  # a new file, or one of the same name written again (Chromium may overwrite)
+            return [path for path in folder.glob(f"*{suffix}")
+                    if before.get(path) != path.stat().st_mtime_ns and path.stat().st_size]
+
         self.click(button)
-        self.until(lambda: [p for p in folder.glob(f"*{suffix}") if p not in before and p.stat().st_size],
-                   f"{button} should save a {suffix} file", timeout)
-        return next(p for p in folder.glob(f"*{suffix}") if p not in before)
+        return self.until(saved, f"{button} should save a {suffix} file", timeout)[0]
 
     def text(self, selector: str) -> str:
         return self.find(selector).text
