@@ -44,7 +44,8 @@ def _store(path: Path) -> tuple[Engine, bool]:
     return engine, fresh
 
 
-def _timed(function, repeats: int = REPEATS) -> list[float]:
+def timed(function, repeats: int = REPEATS) -> list[float]:
+    """Seconds of each of `repeats` calls of `function`, after one warm-up call."""
     function()
     samples = []
     for _ in range(repeats):
@@ -61,8 +62,8 @@ def token_arrivals(context: BenchContext) -> list[Measurement]:
         _fill_wave(engine)
     wave_id = engine.connect().execute(select(AdmissionWave.id)).scalar_one()
     now = datetime.combine(CLOSED + timedelta(days=DAYS_AFTER.get(context.scale, 30)), clock(12), UTC)
-    ours = _timed(lambda: tokens.daily(engine, wave_id, zone=ZONE, now=now))
-    before = _timed(lambda: _old_arrivals(engine, wave_id, now))
+    ours = timed(lambda: tokens.daily(engine, wave_id, zone=ZONE, now=now))
+    before = timed(lambda: _old_arrivals(engine, wave_id, now))
     engine.dispose()
     return [Measurement("tokens.daily of a closed wave", ours, baseline=before)]
 
@@ -117,13 +118,13 @@ def bill_search(context: BenchContext) -> list[Measurement]:
     if found.empty:
         raise RuntimeError(f"bill search found nothing for {number!r}")
     measured = [
-        Measurement("bill list, no search", _timed(lambda: payments.bill_rows(engine))),
-        Measurement("bill list, one payer's name", _timed(lambda: payments.bill_rows(engine, search=payer)),
-                    baseline=_timed(lambda: _old_search(engine, payer))),
-        Measurement("bill list, common prefix 'siti a'", _timed(lambda: payments.bill_rows(engine, search="siti a")),
-                    baseline=_timed(lambda: _old_search(engine, "siti a"))),
-        Measurement("bill list, number prefix", _timed(lambda: payments.bill_rows(engine, search=number)),
-                    baseline=_timed(lambda: _old_search(engine, number))),
+        Measurement("bill list, no search", timed(lambda: payments.bill_rows(engine))),
+        Measurement("bill list, one payer's name", timed(lambda: payments.bill_rows(engine, search=payer)),
+                    baseline=timed(lambda: _old_search(engine, payer))),
+        Measurement("bill list, common prefix 'siti a'", timed(lambda: payments.bill_rows(engine, search="siti a")),
+                    baseline=timed(lambda: _old_search(engine, "siti a"))),
+        Measurement("bill list, number prefix", timed(lambda: payments.bill_rows(engine, search=number)),
+                    baseline=timed(lambda: _old_search(engine, number))),
     ]
     engine.dispose()
     return measured

@@ -10,7 +10,6 @@ store (the baseline), which is what a reader after the first pays until a write 
 from __future__ import annotations
 
 import importlib
-import time
 import uuid
 
 from sqlalchemy import func, select
@@ -21,6 +20,7 @@ from pantau.sla.context import sla_context
 from queries import monthly_report as monthly
 from queries.sla_report import build_report
 
+from .growth import timed
 from .registry import BenchContext, Measurement, benchmark
 
 REPEATS = 7
@@ -34,8 +34,8 @@ def load_pages(context: BenchContext) -> list[Measurement]:
     with engine.connect() as connection:
         ids = list(connection.scalars(select(Monitor.id)))
     found = [Measurement("server page: each monitor's first check (index lookups vs GROUP BY)",
-                         _timed(lambda: _first_checks(uptime, engine, ids)),
-                         baseline=_timed(lambda: _grouped_first_checks(engine, ids)))]
+                         timed(lambda: _first_checks(uptime, engine, ids), REPEATS),
+                         baseline=timed(lambda: _grouped_first_checks(engine, ids), REPEATS))]
     cache = _cache()
     if cache is None:
         return found
@@ -45,10 +45,11 @@ def load_pages(context: BenchContext) -> list[Measurement]:
         sla = lambda: build_report(engine, ctx, now=utcnow())  # noqa: E731
         found += [
             Measurement("monthly report: build from the shared cache vs from the store",
-                        _timed(lambda: cache.get("bench.report", [], ["money", "servers", "sla"], report)),
-                        baseline=_timed(report)),
+                        timed(lambda: cache.get("bench.report", [], ["money", "servers", "sla"], report), REPEATS),
+                        baseline=timed(report, REPEATS)),
             Measurement("SLA page: report from the shared cache vs from the store",
-                        _timed(lambda: cache.get("bench.sla", [], ["sla"], sla)), baseline=_timed(sla)),
+                        timed(lambda: cache.get("bench.sla", [], ["sla"], sla), REPEATS),
+                        baseline=timed(sla, REPEATS)),
         ]
     finally:
         keys = list(cache.client.scan_iter(match=f"{cache.prefix}*"))
@@ -81,12 +82,3 @@ def _cache() -> ResultCache | None:
         return None
     return ResultCache(client, prefix=f"pantau-bench-{uuid.uuid4().hex[:8]}:", ttl_s=600, secret="bench")
 
-
-def _timed(work) -> list[float]:
-    work()
-    samples = []
-    for _ in range(REPEATS):
-        started = time.perf_counter()
-        work()
-        samples.append(time.perf_counter() - started)
-    return samples

@@ -17,6 +17,7 @@ from pantau.recon import reconcile
 from pantau.sla.engine import evaluate_pending
 from queries import monthly_report as monthly
 
+from .growth import timed
 from .registry import BenchContext, Measurement, benchmark
 from .web import bench_user
 
@@ -56,22 +57,13 @@ def overview(context: BenchContext) -> list[Measurement]:
     client.post("/login", data={"username": username, "password": password, "csrf": token, "next": "/"})
     return [
         Measurement("overview: SLA evaluation, reconciliation and KTM counts before it (once)", [prepared]),
-        Measurement("overview: page render (director)", _timed(lambda: _post(client, PAGE))),
-        Measurement("overview: KPI cards callback (director)", _timed(lambda: _post(client, CARDS))),
+        Measurement("overview: page render (director)", timed(lambda: _post(client, PAGE))),
+        Measurement("overview: KPI cards callback (director)", timed(lambda: _post(client, CARDS))),
         Measurement("monthly report: build and render HTML",
-                    _timed(lambda: monthly.render_html(monthly.build(context.engine, settings), settings.language,
+                    timed(lambda: monthly.render_html(monthly.build(context.engine, settings), settings.language,
                                                        settings.timezone))),
     ]
 
-
-def _timed(work) -> list[float]:
-    work()
-    samples = []
-    for _ in range(REPEATS):
-        started = time.perf_counter()
-        work()
-        samples.append(time.perf_counter() - started)
-    return samples
 
 
 def _post(client, request: dict) -> None:

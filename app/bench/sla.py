@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 
 from sqlalchemy import Engine, case, func, select
 
@@ -25,6 +24,7 @@ from pantau.sla.periods import months_of
 from queries.sla import open_steps, sop_compliance
 from queries.sla_report import build_report, default_period
 
+from .growth import timed
 from .registry import BenchContext, Measurement, benchmark
 from .sla_data import sla_store
 from .web import bench_user
@@ -47,23 +47,14 @@ def sla(context: BenchContext) -> list[Measurement]:
         page = _page_callbacks(context.settings, engine, period)
         measured += [Measurement(f"SLA page: {name}", samples) for name, samples in page.items()]
         measured.append(Measurement("SLA compliance per SOP (aggregates vs step results)",
-                                    _timed(lambda: sop_compliance(engine, months_of(period))),
-                                    baseline=_timed(lambda: _from_results(engine, months_of(period)))))
+                                    timed(lambda: sop_compliance(engine, months_of(period))),
+                                    baseline=timed(lambda: _from_results(engine, months_of(period)))))
         measured.append(Measurement("pantau report sla (build and JSON)",
-                                    _timed(lambda: json.dumps(build_report(engine, ctx, period=period)))))
+                                    timed(lambda: json.dumps(build_report(engine, ctx, period=period)))))
     finally:
         engine.dispose()
     return measured
 
-
-def _timed(work) -> list[float]:
-    work()
-    samples = []
-    for _ in range(REPEATS):
-        started = time.perf_counter()
-        work()
-        samples.append(time.perf_counter() - started)
-    return samples
 
 
 def _from_results(engine: Engine, months: list[str]) -> list[tuple]:
@@ -116,8 +107,8 @@ def _page_callbacks(settings: Settings, engine: Engine, period: str) -> dict[str
         "CSV download": download("csv"),
         "XLSX download": download("xlsx"),
     }
-    samples = {name: _timed(lambda request=request: _post(client, request)) for name, request in requests.items()}
-    samples[f"refresh, operator of {busiest}'s unit"] = _timed(lambda: _post(operator, refresh("__all__")))
+    samples = {name: timed(lambda request=request: _post(client, request)) for name, request in requests.items()}
+    samples[f"refresh, operator of {busiest}'s unit"] = timed(lambda: _post(operator, refresh("__all__")))
     return samples
 
 
