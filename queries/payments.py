@@ -376,8 +376,8 @@ def case_counts(engine: Engine, *, now: datetime) -> dict[str, int]:
 
 def bill_rows(engine: Engine, *, bills: BillFilter = BillFilter(), state: str | None = None,
               search: str | None = None, limit: int = 1000, lang: str = "id") -> pd.DataFrame:
-    """The bills behind the figures, soonest due first: id, number, payer, primary VA, prodi (code and name),
-    angkatan, semester, kind (code and name in ``lang``), amount, paid in the application, received by the bank,
+    """The bills behind the figures, soonest due first and those without a due date last (on every store): id,
+    number, payer, primary VA, prodi (code and name), angkatan, semester, kind (code and name in ``lang``), amount, paid in the application, received by the bank,
     due date, issue date and reconciliation state; and ``channels``, how the bill is paid in words for ``lang``
     (its VAs by bank name, or none: counter or transfer).
     ``search`` finds bills whose number, primary VA or payer name starts with it (any case), or, for digits, one
@@ -393,7 +393,7 @@ def bill_rows(engine: Engine, *, bills: BillFilter = BillFilter(), state: str | 
         .outerjoin(BillKind, BillKind.code == Bill.kind)
         .outerjoin(BillState, BillState.bill_id == Bill.id)
         .where(Bill.deleted_at.is_(None), bills.clause(Bill))
-        .order_by(Bill.due_date, Bill.id).limit(limit)
+        .order_by(Bill.due_date.asc().nulls_last(), Bill.id).limit(limit)
     )
     if state:
         query = query.where(BillState.state == state)

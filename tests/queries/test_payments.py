@@ -183,3 +183,18 @@ def test_qp012_intake_years_are_whole_numbers_beside_bills_without_one(ledger):
     rows = payments.bill_rows(ledger)
     assert rows["angkatan"].dropna().tolist() == [2024] * 6 and rows["angkatan"].isna().sum() == 1
     assert "2024.0" not in rows.to_csv(index=False)
+
+
+def test_qp013_bills_without_a_due_date_come_last_on_every_store(ledger):
+    """SQLite sorts NULL first and PostgreSQL last; the bill list puts undated bills (counter bills) last on
+    both, after every dated bill and in the order they were stored, also when the list is cut short."""
+    with session_scope(ledger) as session:
+        for key in ("U2", "U1"):
+            session.add(Bill(source="test", source_key=key, kind="registrasi", payer_name=f"Mahasiswa {key}",
+                             semester="20252", amount=Decimal(100_000), due_date=None, issued_on=date(2026, 1, 5),
+                             app_paid=False, app_paid_amount=Decimal(0), synced_at=NOW))
+    rows = payments.bill_rows(ledger)
+    assert rows["bill"].tolist() == ["E", "A", "B", "C", "F", "D", "U2", "U1"]
+    assert rows["due_date"].iloc[:6].notna().all() and rows["due_date"].iloc[6:].isna().all()
+    assert payments.bill_rows(ledger, limit=3)["bill"].tolist() == ["E", "A", "B"]
+    assert payments.bill_rows(ledger, search="mahasiswa u")["bill"].tolist() == ["U2", "U1"]
