@@ -377,9 +377,9 @@ def case_counts(engine: Engine, *, now: datetime) -> dict[str, int]:
 def bill_rows(engine: Engine, *, bills: BillFilter = BillFilter(), state: str | None = None,
               search: str | None = None, limit: int = 1000, lang: str = "id") -> pd.DataFrame:
     """The bills behind the figures, soonest due first and those without a due date last (on every store): id,
-    number, payer, primary VA, prodi (code and name), angkatan, semester, kind (code and name in ``lang``), amount, paid in the application, received by the bank,
-    due date, issue date and reconciliation state; and ``channels``, how the bill is paid in words for ``lang``
-    (its VAs by bank name, or none: counter or transfer).
+    number, payer, primary VA, prodi (code and name), angkatan, semester, kind (code and name in ``lang``),
+    amount, paid in the application, received by the bank, due date, issue date and reconciliation state; and
+    ``channels``, how the bill is paid in words for ``lang`` (its VAs by bank name, or none: counter or transfer).
     ``search`` finds bills whose number, primary VA or payer name starts with it (any case), or, for digits, one
     of whose VAs does, on indexes, so the list costs the same at a million bills as at a thousand."""
     query = (
