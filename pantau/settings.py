@@ -192,6 +192,7 @@ class Settings(BaseSettings):
     sources: dict[str, Any] = Field(default_factory=dict)
     bill_kinds: list[dict[str, Any]] = Field(default_factory=list)
     recon: dict[str, Any] = Field(default_factory=dict)
+    banks: dict[str, Any] = Field(default_factory=dict)
     tokens: dict[str, Any] = Field(default_factory=dict)
     status: dict[str, Any] = Field(default_factory=dict)
     ktm: dict[str, Any] = Field(default_factory=dict)

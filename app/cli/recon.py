@@ -1,4 +1,4 @@
-"""`pantau reconcile [--json]`: match every bank credit to the bills and update the exception queue."""
+"""`pantau reconcile [--full] [--json]`: match every bank credit to the bills and update the exception queue."""
 
 from __future__ import annotations
 
@@ -18,13 +18,15 @@ def register(app: typer.Typer) -> None:
     app.command("reconcile")(reconcile)
 
 
-def reconcile(json_out: bool = typer.Option(False, "--json", help="print the outcome as JSON")) -> None:
+def reconcile(json_out: bool = typer.Option(False, "--json", help="print the outcome as JSON"),
+              full: bool = typer.Option(False, "--full", help="link every stored credit again (after changing "
+                                                              "[banks])")) -> None:
     """Reconcile now (the collector also does it after each import and bill sync)."""
     config = settings()
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=errors,
                   transient=True, disable=json_out) as progress:
         progress.add_task("Reconciling bank credits against bills…")
-        run = run_reconciliation(engine(config), config)
+        run = run_reconciliation(engine(config), config, full=full)
     if json_out:
         console.print_json(json.dumps(run.as_dict()))
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pantau.banks import BankSettings
 from pantau.models.bank import RECON_STATES
 from pantau.settings import Settings
 
@@ -51,3 +52,11 @@ def recon_settings(settings: Settings) -> ReconSettings:
         return ReconSettings.model_validate(settings.recon)
     except ValidationError as error:
         raise section_error("recon", error) from None
+
+
+def bank_settings(settings: Settings) -> BankSettings:
+    """The ``[banks]`` section of ``settings``, typed; ValueError naming the item when it is wrong."""
+    try:
+        return BankSettings.model_validate(settings.banks)
+    except ValidationError as error:
+        raise section_error("banks", error) from None

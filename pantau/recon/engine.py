@@ -35,16 +35,31 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
-from pantau.banks import NOTIFICATION_BANK
+from pantau.banks import NOTIFICATION_BANK, BankSettings
 
 from .sql import create_temp, day_number, fence, statement
 
 ID_SPAN = 10**12
 PREFERENCE_SPAN = 10**17
 LAST_DAY = 99_999
-CREDIT_BANK = ("CASE t.source_format "
-               + " ".join(f"WHEN '{fmt}' THEN '{bank}'" for fmt, bank in NOTIFICATION_BANK.items()) + " END")
-"""SQL for the bank of a credit, NULL when its feed does not tell (:data:`pantau.banks.NOTIFICATION_BANK`)."""
+ACCOUNT_SQL = "UPPER(REPLACE(REPLACE(REPLACE(t.account, ' ', ''), '.', ''), '-', ''))"
+"""SQL for a credit's account as :func:`pantau.banks.account_key` writes it."""
+
+
+def credit_bank(banks: BankSettings | None = None) -> str:
+    """SQL for the bank of a credit, NULL when neither its feed nor ``[banks]`` tells it: the bank of its
+    notification format (:data:`pantau.banks.NOTIFICATION_BANK`), of its SNAP biller code (the VA's start, the
+    longest listed first), or of its account (``0987654321``, also as ``BNINIDJA/0987654321``). The settings'
+    keys are letters and digits only (checked by :class:`~pantau.banks.BankSettings`), so they are written
+    into the SQL as they are."""
+    banks = banks or BankSettings()
+    cases = [f"WHEN t.source_format = '{fmt}' THEN '{bank}'" for fmt, bank in NOTIFICATION_BANK.items()]
+    cases += [f"WHEN t.source_format = 'snap' AND t.va_number LIKE '{partner}%' THEN '{bank}'"
+              for partner, bank in sorted(banks.snap_partners.items(), key=lambda item: -len(item[0]))]
+    cases += [f"WHEN {ACCOUNT_SQL} = '{account}' OR {ACCOUNT_SQL} LIKE '%/{account}' THEN '{bank}'"
+              for account, bank in banks.accounts.items()]
+    return "CASE " + " ".join(cases) + " END"
+
 
 LINK_SQL = """
 SELECT credit_id, amount, CAST(code % {id_span} AS BIGINT) AS bill_id,
@@ -73,9 +88,10 @@ indexed look-up that returns a code: the preference digit (4 when the amounts di
 paid after the due date), the due day and the bill's id, so MIN picks the preferred bill and the
 code says whether its amount was matched without reading the bill again. A credit reaches a bill through any
 of the bill's VAs (``bill_vas``), at the credit's bank when its feed tells it (a BNI eCollection notification
-pays a BNI VA, a BRIVA one a BRI VA; a statement line or a SNAP notification any bank's, as does a VA whose
-bank is not known). A bill without a VA (paid at the counter or by transfer) is reached only by its number;
-a bill without a due date counts from its issue date.
+pays a BNI VA, a BRIVA one a BRI VA, a statement line or export line the VAs of its account's bank and a SNAP
+notification those of its biller code's bank when ``[banks]`` lists them, else any bank's; a VA whose bank is
+not known is paid by a credit of any bank). A bill without a VA (paid at the counter or by transfer) is
+reached only by its number; a bill without a due date counts from its issue date.
 A bill number two sources both use (two bills) gives the one of the credit's amount, else the older one. The
 fence keeps the inner query apart, so the look-up runs once per credit rather than once per use of its code."""
 
@@ -217,7 +233,8 @@ FORGET_SQL = (
 )
 
 
-def match(connection: Connection, now: datetime, *, full: bool = True) -> tuple[int, int]:
+def match(connection: Connection, now: datetime, *, full: bool = True,
+          banks: BankSettings | None = None) -> tuple[int, int]:
     """Give bills and bank credits their states; returns how many bills and credits changed.
 
     A ``full`` run first drops the states of bills deleted or gone and of credits gone, then links
@@ -227,7 +244,7 @@ def match(connection: Connection, now: datetime, *, full: bool = True) -> tuple[
     """
     due_day = day_number(connection, "COALESCE(b.due_date, b.issued_on)")
     link = LINK_SQL.format(preference=PREFERENCE_SPAN, id_span=ID_SPAN, last_day=LAST_DAY, due_day=due_day,
-                           credit_bank=CREDIT_BANK, fence=fence(connection))
+                           credit_bank=credit_bank(banks), fence=fence(connection))
     if full:
         for forget in FORGET_SQL:
             connection.exec_driver_sql(forget)

@@ -13,7 +13,7 @@ from pantau.models.bank import ReconSummary
 from pantau.settings import Settings
 
 from . import cases, engine, rollups
-from .config import ReconSettings, recon_settings
+from .config import ReconSettings, bank_settings, recon_settings
 from .sql import drop_temp
 
 SYNC_MARGIN = timedelta(minutes=10)
@@ -40,15 +40,17 @@ class ReconRun:
 
 
 def reconcile(db: Engine, settings: Settings, *, now: datetime | None = None,
-              config: ReconSettings | None = None) -> ReconRun:
-    """Reconcile every live bill against every stored bank credit, in one transaction."""
+              config: ReconSettings | None = None, full: bool = False) -> ReconRun:
+    """Reconcile every live bill against every stored bank credit, in one transaction. A ``full`` run links
+    every credit again even when nothing was synced (after a change of ``[banks]``)."""
     started = time.perf_counter()
     now = now or utcnow()
     config = config or recon_settings(settings)
+    banks = bank_settings(settings)
     with db.connect() as connection, connection.begin():
         previous = connection.scalar(select(func.max(ReconSummary.run_at)))
-        synced = _synced_since(connection, previous) or _relinked_since(connection, previous)
-        bills_changed, credits_changed = engine.match(connection, now, full=synced)
+        synced = full or _synced_since(connection, previous) or _relinked_since(connection, previous)
+        bills_changed, credits_changed = engine.match(connection, now, full=synced, banks=banks)
         if synced:
             rollups.rebuild(connection, settings.timezone, now)
         elif bills_changed:

@@ -34,9 +34,10 @@ def add_bill(session, key: str, amount: int, *, va: str | None = None, vas: list
 
 
 def add_credit(session, ref: str, amount: int, *, va: str | None = None, bill_ref: str | None = None,
-               booked: datetime = PAID_AT, fmt: str = "bni", direction: str = "credit") -> BankTransaction:
+               booked: datetime = PAID_AT, fmt: str = "bni", direction: str = "credit",
+               account: str | None = None) -> BankTransaction:
     credit = BankTransaction(source_format=fmt, bank_ref=ref, dedup_key=f"ntf:{fmt}:{ref}", payment_ref=ref,
-                             va_number=va,
+                             va_number=va, account=account,
                              bill_ref=bill_ref, amount=Decimal(amount), direction=direction, is_reversal=False,
                              booked_at=booked, value_date=(booked + timedelta(hours=7)).date())
     session.add(credit)
