@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from collectors.monthly_report import report_settings
 from pantau.ktm import ktm_settings
+from pantau.recon import bank_settings
 from pantau.settings import load_settings
 from pantau.ws_accounts import AccountSettings
 
@@ -62,6 +63,8 @@ def test_set006_the_example_config_in_the_repo_loads(monkeypatch):
     assert ktm_settings(settings).intake == 2026
     assert report_settings(settings).roles == ["direktur"]
     assert AccountSettings.model_validate(settings.accounts).expiry_warning_days == 30
+    banks = bank_settings(settings)
+    assert banks.account_bank("1230007654321") == "mandiri" and banks.snap_partners == {"8808315": "bsi"}
 
 
 def test_set007_secret_key_is_generated_once_and_private(tmp_path):
