@@ -13,6 +13,7 @@ from dash import Input, Output, State, html
 
 import queries.public_status as public
 from pantau.db import session_scope
+from pantau.i18n import refusal_words
 from pantau.models import StatusIncident, utcnow
 from pantau.statuspage import (
     PublishError,
@@ -97,7 +98,7 @@ def _save_service(_clicks, monitor, label, label_en, position, shown):
                             label_en=str(label_en) if label_en else None, published=shown is True,
                             position=_number(position, 0), actor=user.username, ip=flask.request.remote_addr)
     except PublishError as error:
-        return dbc.Alert(t("Publishing refused: {reason}", reason=str(error)), color="danger"), dash.no_update
+        return _refused(error), dash.no_update
     public_status.invalidate()
     return (dbc.Alert(t("Service saved; the public page shows it now."), color="success"),
             blocks.services_table(public.publishable_monitors(context.engine())))
@@ -121,7 +122,7 @@ def _post(_clicks, incident, state, title, title_en, note, note_en):
             else:
                 post_update(session, status_incident_id=post.id, **where)
     except PublishError as error:
-        return dbc.Alert(t("Publishing refused: {reason}", reason=str(error)), color="danger"), dash.no_update
+        return _refused(error), dash.no_update
     public_status.invalidate()
     return (dbc.Alert(t("Posted; the public page shows it now."), color="success"),
             blocks.incidents_table(_incidents(), _days()))
@@ -158,8 +159,7 @@ def _edit(_edit, _withdraw, _posted, update, state, note, note_en):
                 else:
                     withdraw_update(session, **where)
         except PublishError as error:
-            return (dbc.Alert(t("Publishing refused: {reason}", reason=str(error)), color="danger"), dash.no_update,
-                    dash.no_update, dash.no_update)
+            return _refused(error), dash.no_update, dash.no_update, dash.no_update
         public_status.invalidate()
         feedback = dbc.Alert(t("Note updated; the public page marks it as updated.") if pressed == blocks.EDIT
                              else t("Note withdrawn; the public page no longer shows it."), color="success")
@@ -168,6 +168,12 @@ def _edit(_edit, _withdraw, _posted, update, state, note, note_en):
     keep = update if pressed == blocks.EDIT and any(c["value"] == str(update) for c in choices) else None
     return (feedback, blocks.notes_table(notes), choices,
             keep or (choices[0]["value"] if choices else None))
+
+
+def _refused(error: PublishError) -> dbc.Alert:
+    """Why the publication was refused, in the reader's language."""
+    return dbc.Alert(context.t("Publishing refused: {reason}", reason=refusal_words(error, context.lang())),
+                     color="danger")
 
 
 def _number(value, default: int | None = None) -> int:

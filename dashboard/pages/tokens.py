@@ -17,6 +17,7 @@ from dash import Input, Output, State, dcc, html
 
 from pantau import formatting
 from pantau.db import session_scope
+from pantau.i18n import Count
 from pantau.models import utcnow
 from pantau.tokens import MANAGERS, TokenError, channels, record_extension, record_topup, token_settings
 from pantau.tokens.stock import MAX_TOPUP
@@ -240,19 +241,18 @@ def _record(_topup, _extension, wave_id, channel, quantity, topup_note, deadline
         with session_scope(context.engine()) as session:
             if dash.ctx.triggered_id == T_SAVE:
                 if not isinstance(_whole(quantity), int) or not 0 < _whole(quantity) <= MAX_TOPUP:
-                    raise TokenError(t("Enter a whole number of tokens from 1 to {most}.",
-                                       most=formatting.number(MAX_TOPUP, context.lang())))
+                    raise TokenError("Enter a whole number of tokens from 1 to {most}.", most=Count(MAX_TOPUP))
                 record_topup(session, wave_id=wave_id, channel=channel or "", quantity=_whole(quantity),
                              actor=user.username, note=topup_note, ip=flask.request.remote_addr)
                 done = t("Top-up recorded.")
             else:
                 if not deadline:
-                    raise TokenError(t("Choose the new deadline."))
+                    raise TokenError("Choose the new deadline.")
                 record_extension(session, wave_id=wave_id, new_deadline=date.fromisoformat(deadline[:10]),
                                  actor=user.username, note=extension_note, ip=flask.request.remote_addr)
                 done = t("Extension recorded.")
     except TokenError as error:
-        return dbc.Alert(t("Not recorded: {reason}", reason=str(error)), color="warning"), dash.no_update
+        return dbc.Alert(t("Not recorded: {reason}", reason=error.say(context.lang())), color="warning"), dash.no_update
     return dbc.Alert(done, color="success"), utcnow().isoformat()
 
 

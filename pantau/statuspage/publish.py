@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pantau import audit
+from pantau.i18n import Count, Refusal, Word
 from pantau.models import Incident, Monitor, StatusIncident, StatusService, StatusUpdate, utcnow
 from pantau.models.status import PUBLIC_STATES
 
@@ -22,19 +23,19 @@ NOTE_MAX = 2000
 POSITION_MAX = 999
 
 
-class PublishError(ValueError):
-    """A publication was refused; the message says why, in English (the page translates its own checks)."""
+class PublishError(Refusal):
+    """A publication was refused: an English message id with its values, which a page says in its language."""
 
 
 def publish_service(session: Session, *, monitor_id: int, label: str, label_en: str | None = None,
                     published: bool = True, position: int = 0, actor: str, ip: str | None = None) -> StatusService:
     """Show (or hide) a monitor on the public page under `label` (and `label_en` in English)."""
     if not 0 <= position <= POSITION_MAX:
-        raise PublishError(f"the order must be a number from 0 to {POSITION_MAX}")
+        raise PublishError("the order must be a number from 0 to {most}", most=Count(POSITION_MAX))
     monitor = session.get(Monitor, monitor_id) if 0 < monitor_id < 2**31 else None
     if monitor is None:
-        raise PublishError(f"no monitor has id {monitor_id}")
-    label, label_en = _text(label, LABEL_MAX, "label"), _optional(label_en, LABEL_MAX, "English label")
+        raise PublishError("no monitor has id {id}", id=monitor_id)
+    label, label_en = _text(label, LABEL_MAX, "Public label"), _optional(label_en, LABEL_MAX, "English label")
     service = session.scalar(select(StatusService).where(StatusService.monitor_id == monitor_id))
     if service is None:
         service = StatusService(monitor_id=monitor_id)
@@ -52,13 +53,13 @@ def post_incident(session: Session, *, incident_id: int, title: str, title_en: s
     """Post about an incident of a published monitor, with its first public note."""
     incident = session.get(Incident, incident_id) if 0 < incident_id < 2**31 else None
     if incident is None:
-        raise PublishError(f"no incident has id {incident_id}")
+        raise PublishError("no incident has id {id}", id=incident_id)
     shown = session.scalar(select(StatusService.published).where(StatusService.monitor_id == incident.monitor_id))
     if not shown:
         raise PublishError("the incident's service is not published; publish it first")
     if session.scalar(select(StatusIncident.id).where(StatusIncident.incident_id == incident_id)) is not None:
         raise PublishError("this incident has a post already; add an update to it")
-    post = StatusIncident(incident_id=incident_id, title=_text(title, TITLE_MAX, "title"),
+    post = StatusIncident(incident_id=incident_id, title=_text(title, TITLE_MAX, "Title"),
                           title_en=_optional(title_en, TITLE_MAX, "English title"), created_by=actor,
                           created_at=utcnow())
     session.add(post)
@@ -74,10 +75,10 @@ def post_update(session: Session, *, status_incident_id: int, state: str, note: 
     """Add a public note to an incident post, saying the state of the work."""
     post = session.get(StatusIncident, status_incident_id)
     if post is None:
-        raise PublishError(f"no incident post has id {status_incident_id}")
+        raise PublishError("no incident post has id {id}", id=status_incident_id)
     if state not in PUBLIC_STATES:
-        raise PublishError(f"state {state!r} is not one of {', '.join(PUBLIC_STATES)}")
-    update = StatusUpdate(status_incident_id=post.id, state=state, note=_text(note, NOTE_MAX, "note"),
+        raise PublishError("state {state} is not a state of the work; choose one from the list", state=repr(state))
+    update = StatusUpdate(status_incident_id=post.id, state=state, note=_text(note, NOTE_MAX, "Public note"),
                           note_en=_optional(note_en, NOTE_MAX, "English note"), posted_by=actor, posted_at=utcnow())
     session.add(update)
     session.flush()
@@ -91,9 +92,9 @@ def edit_update(session: Session, *, update_id: int, state: str, note: str, note
     """Change a public note's state and words; the audit log keeps the words before and after."""
     update = _live_update(session, update_id)
     if state not in PUBLIC_STATES:
-        raise PublishError(f"state {state!r} is not one of {', '.join(PUBLIC_STATES)}")
+        raise PublishError("state {state} is not a state of the work; choose one from the list", state=repr(state))
     before = {"state": update.state, "note": update.note, "note_en": update.note_en}
-    after = {"state": state, "note": _text(note, NOTE_MAX, "note"),
+    after = {"state": state, "note": _text(note, NOTE_MAX, "Public note"),
              "note_en": _optional(note_en, NOTE_MAX, "English note")}
     if after == before:
         raise PublishError("nothing changed")
@@ -120,18 +121,20 @@ def withdraw_update(session: Session, *, update_id: int, actor: str, ip: str | N
 def _live_update(session: Session, update_id: int) -> StatusUpdate:
     update = session.get(StatusUpdate, update_id) if 0 < update_id < 2**31 else None
     if update is None:
-        raise PublishError(f"no public note has id {update_id}")
+        raise PublishError("no public note has id {id}", id=update_id)
     if update.withdrawn_at is not None:
         raise PublishError("this note was withdrawn already")
     return update
 
 
 def _text(value: str | None, limit: int, field: str) -> str:
+    """The form's words, trimmed; `field` is the form's name for them (a message id)."""
     text = " ".join((value or "").split()) if limit <= TITLE_MAX else (value or "").strip()
     if not text:
-        raise PublishError(f"the {field} is empty")
+        raise PublishError("{field} is empty", field=Word(field))
     if len(text) > limit:
-        raise PublishError(f"the {field} is longer than {limit} characters")
+        raise PublishError("{field} is longer than {limit} characters", field=Word(field),
+                           limit=Count(limit))
     return text
 
 

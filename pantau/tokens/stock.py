@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pantau import audit
+from pantau.i18n import Count, Refusal
 from pantau.models import AdmissionWave, PaymentPeriodExtension, TokenMovement, utcnow
 
 MANAGERS = ("bendahara", "admin")
@@ -18,8 +19,8 @@ MANAGERS = ("bendahara", "admin")
 MAX_TOPUP = 100_000
 
 
-class TokenError(ValueError):
-    """A top-up or extension that cannot be recorded, with the reason."""
+class TokenError(Refusal):
+    """A top-up or extension that cannot be recorded: the reason as an English message id with its values."""
 
 
 def channels(session: Session, wave_id: int) -> list[str]:
@@ -35,7 +36,8 @@ def record_topup(session: Session, *, wave_id: int, channel: str, quantity: int,
     """Add ``quantity`` tokens to a wave's channel (penambahan token)."""
     wave = _wave(session, wave_id)
     if not isinstance(quantity, int) or not 0 < quantity <= MAX_TOPUP:
-        raise TokenError(f"top-up quantity must be a whole number from 1 to {MAX_TOPUP:,}, got {quantity!r}")
+        raise TokenError("top-up quantity must be a whole number from 1 to {most}, got {quantity}",
+                         most=Count(MAX_TOPUP), quantity=repr(quantity))
     channel = (channel or "").strip()
     if not channel:
         raise TokenError("choose the channel the tokens are for")
@@ -53,10 +55,10 @@ def record_extension(session: Session, *, wave_id: int, new_deadline: date, acto
     """Move a wave's payment deadline later (perpanjangan masa pembayaran)."""
     wave = _wave(session, wave_id)
     if not isinstance(new_deadline, date) or isinstance(new_deadline, datetime):
-        raise TokenError(f"the new deadline must be a date, got {new_deadline!r}")
+        raise TokenError("the new deadline must be a date, got {value}", value=repr(new_deadline))
     if new_deadline <= wave.payment_deadline:
-        raise TokenError(f"the new deadline {new_deadline.isoformat()} is not after the current one, "
-                         f"{wave.payment_deadline.isoformat()}")
+        raise TokenError("the new deadline {new} is not after the current one, {current}", new=new_deadline,
+                         current=wave.payment_deadline)
     extension = PaymentPeriodExtension(wave_id=wave.id, previous_deadline=wave.payment_deadline,
                                        new_deadline=new_deadline, recorded_by=actor, recorded_at=utcnow(),
                                        note=_clean(note))
@@ -71,7 +73,7 @@ def record_extension(session: Session, *, wave_id: int, new_deadline: date, acto
 def _wave(session: Session, wave_id: int) -> AdmissionWave:
     wave = session.get(AdmissionWave, wave_id)
     if wave is None:
-        raise TokenError(f"no admission wave {wave_id}")
+        raise TokenError("no admission wave {id}", id=wave_id)
     return wave
 
 

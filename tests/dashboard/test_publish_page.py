@@ -4,6 +4,7 @@ reaches the public page at once."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -90,9 +91,28 @@ def test_publ004_other_roles_get_neither_the_page_nor_its_callbacks(web, campus,
 
 def test_publ005_a_refused_post_says_why_and_stores_nothing(web, campus):
     answer = web.client("admin").post(UPDATE, json=post(campus["incident"], "investigating", "x"))
-    assert "Publikasi ditolak" in answer.text and "not published" in answer.text
+    assert "Publikasi ditolak: layanan insiden ini belum dipublikasikan" in answer.text
     empty = web.client("admin").post(UPDATE, json=save(campus["monitor"], "   "))
-    assert "Publikasi ditolak" in empty.text
+    assert "Publikasi ditolak: Label publik kosong" in empty.text
+
+
+@pytest.mark.parametrize(("lang", "unpublished", "empty", "long", "unpicked"), [
+    ("id", "Publikasi ditolak: layanan insiden ini belum dipublikasikan; publikasikan dahulu",
+     "Publikasi ditolak: Label publik kosong", "Publikasi ditolak: Label publik lebih dari 80 karakter",
+     "Publikasi ditolak: pilih barisnya dahulu"),
+    ("en", "Publishing refused: the incident's service is not published; publish it first",
+     "Publishing refused: Public label is empty", "Publishing refused: Public label is longer than 80 characters",
+     "Publishing refused: choose a row first")])
+def test_publ008_refusals_speak_the_readers_language(web, campus, lang, unpublished, empty, long, unpicked):
+    """What the core refuses (its English message id and values) reaches the reader in the page's language."""
+    client = web.client("admin")
+    client.set_cookie("pantau_lang", lang)
+    for request, expected in ((post(campus["incident"], "investigating", "x"), unpublished),
+                              (save(campus["monitor"], "   "), empty), (save(campus["monitor"], "x" * 81), long),
+                              (save(None, "Pembayaran"), unpicked)):
+        answer = client.post(UPDATE, json=request)
+        assert answer.status_code == 200, answer.text
+        assert expected in json.dumps(answer.get_json(), ensure_ascii=False)
 
 
 def edit(update, state, note, button="publish-edit"):
@@ -148,7 +168,7 @@ def test_publ006_a_note_is_edited_marked_updated_and_audited_then_withdrawn_from
                                .order_by(AuditEntry.id)).all()
         assert [d["note"] for d in kept] == ["Kami sedang memeriksa.", "Penyebabnya di jaringan bank."]
     again = client.post(UPDATE, json=edit(first, "investigating", "", button="publish-withdraw"))
-    assert "Publikasi ditolak" in again.text and "withdrawn already" in again.text
+    assert "Publikasi ditolak: catatan ini sudah ditarik" in again.text
 
 
 @pytest.mark.parametrize("role", ["direktur", "bendahara", "operator"])

@@ -3,6 +3,7 @@ and the top-up and extension forms the bendahara uses and the server refuses to 
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -96,6 +97,31 @@ def test_tokpage004_the_bendahara_records_a_topup_and_an_extension(site):
         assert extension.new_deadline.isoformat() == later
         actions = set(session.scalars(select(AuditEntry.action).where(AuditEntry.actor == "user.bendahara")))
         assert {"tokens.topup", "tokens.extension"} <= actions
+
+
+@pytest.mark.parametrize(("lang", "quantity", "deadline", "earlier"), [
+    ("id", "Tidak dicatat: Isi jumlah token bilangan bulat dari 1 sampai 100.000.",
+     "Tidak dicatat: Pilih batas waktu yang baru.",
+     "Tidak dicatat: batas waktu yang baru, {new}, tidak sesudah batas waktu sekarang, {current}"),
+    ("en", "Not recorded: Enter a whole number of tokens from 1 to 100,000.",
+     "Not recorded: Choose the new deadline.",
+     "Not recorded: the new deadline {new} is not after the current one, {current}")])
+def test_tokpage007_refusals_speak_the_readers_language(site, lang, quantity, deadline, earlier):
+    """A refused top-up or extension is told in the page's language, dates and numbers in its format."""
+    from pantau import formatting
+
+    client = site.client("bendahara")
+    client.set_cookie("pantau_lang", lang)
+    wave = _wave(site)
+    with session_scope(site.engine) as session:
+        current = session.get(AdmissionWave, wave.id).payment_deadline
+    sooner = current.replace(day=1) if current.day > 1 else current
+    earlier = earlier.format(new=formatting.day(sooner, lang), current=formatting.day(current, lang))
+    for request, expected in ((record(wave.id, quantity=2.5), quantity), (record(wave.id, which="extension"), deadline),
+                              (record(wave.id, deadline=sooner.isoformat(), which="extension"), earlier)):
+        answer = client.post(UPDATE, json=request)
+        assert answer.status_code == 200, answer.text
+        assert expected in json.dumps(answer.get_json(), ensure_ascii=False)
 
 
 def test_tokpage006_the_history_lists_the_newest_change_first(site):
