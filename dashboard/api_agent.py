@@ -1,7 +1,10 @@
 """POST /api/v1/agent/metrics: `pantau agent` on another server pushes its psutil readings here.
 
 Only a live bearer token of purpose "agent" is accepted (`pantau tokens add NAME --purpose agent`).
-The reading is stored as it came; the collector process alerts on it (disk, processes). Each push is the
+The reading is stored as it came, at the time it was taken (the agent pushes readings it kept during an outage
+later, oldest first), once per host and instant (a reading pushed again is answered 200, "stored": 0); while the
+store is away the answer is the maintenance 503 with Retry-After (`dashboard.maintenance`), which the agent waits
+out. The collector process alerts on the readings (disk, processes). Each push is the
 agent's attempt as a source (`pantau.sources`, kind "agent", named by the host): a refused reading is a failed
 one, and the collector counts an agent that stops pushing as failing.
 """
@@ -30,7 +33,8 @@ AGENT_PATH = "/agent/metrics"
 @blueprint.post(AGENT_PATH)
 @require_token("agent")
 def agent_metrics(source: str):
-    """Store one host reading; 201 with the host name, 400/422 saying what is wrong with the body, 413 for a
+    """Store one host reading; 201 with the host name (200, "stored": 0, for a reading of this host and instant
+    already stored), 400/422 saying what is wrong with the body, 413 for a
     body over the settings' `web.agent_max_bytes` (counted on the bytes read: `dashboard.security`)."""
     payload = json_body()
     if not isinstance(payload, dict):
@@ -45,14 +49,14 @@ def agent_metrics(source: str):
         _record(_host_named(payload, source), error=ValueError(f"reading refused, {problem}"))
         return flask.jsonify(error=problem), 422
     with session_scope(context.engine()) as session:
-        store_reading(session, reading)
+        stored = store_reading(session, reading)
         record_attempt(session, context.settings(), AGENT, reading.hostname, ok=True, pushed=True,
                        interval_s=context.settings().source_status.agent_every_s,
                        message=f"reading of {reading.taken_at.isoformat(timespec='seconds')} (token {source})")
         if _first_push(session, source, reading.hostname):
             audit.record(session, f"agent:{source}", "agent.first_push", reading.hostname, {},
                          flask.request.remote_addr)
-    return flask.jsonify(stored=1, host=reading.hostname), 201
+    return flask.jsonify(stored=int(stored), host=reading.hostname), 201 if stored else 200
 
 
 def _host_named(payload: dict, source: str) -> str:

@@ -125,10 +125,11 @@ class MaintenanceWindow(Base):
 
 
 class HostMetric(Base):
-    """A psutil snapshot of a host: the collector's own, or pushed by `pantau agent`."""
+    """A psutil snapshot of a host: the collector's own, or pushed by `pantau agent`. One per host and instant:
+    an agent's reading pushed again (its answer lost on the way back) is the same reading."""
 
     __tablename__ = "host_metrics"
-    __table_args__ = (Index(None, "host", "collected_at"),)
+    __table_args__ = (Index(None, "host", "collected_at", unique=True),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     host: Mapped[str] = mapped_column(String(80))

@@ -5,9 +5,12 @@ push API for other servers (``pantau agent``). Alerting on them is the collector
 from __future__ import annotations
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from pantau.models import HostMetric
+
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class HostReading(BaseModel):
@@ -30,13 +33,14 @@ class HostReading(BaseModel):
     uptime_s: float | None = Field(None, ge=0)
 
 
-def store_reading(session: Session, reading: HostReading) -> HostMetric:
-    """Add one reading to ``host_metrics``."""
-    row = HostMetric(
+def store_reading(session: Session, reading: HostReading) -> bool:
+    """Add one reading to ``host_metrics``; False when this host's reading of that instant is already there (an
+    agent pushing again a reading whose answer it did not get): it is stored once."""
+    insert = _INSERTS[session.get_bind().dialect.name](HostMetric)
+    result = session.execute(insert.values(
         host=reading.hostname, collected_at=reading.taken_at, cpu_pct=reading.cpu_percent,
         load1=reading.load_1, load5=reading.load_5, load15=reading.load_15, mem_pct=reading.memory_percent,
         net_rx_bps=reading.net_recv_per_s, net_tx_bps=reading.net_sent_per_s, uptime_s=reading.uptime_s,
         disks=reading.disk_percent, processes=reading.processes,
-    )
-    session.add(row)
-    return row
+    ).on_conflict_do_nothing(index_elements=["host", "collected_at"]).returning(HostMetric.id))
+    return result.scalar() is not None

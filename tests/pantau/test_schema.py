@@ -120,3 +120,23 @@ def test_schema010_a_bill_written_with_a_va_number_alone_gets_it_as_its_one_va(s
                                   .join(BillVa, BillVa.bill_id == Bill.id).order_by(Bill.source_key, BillVa.position))
         assert [tuple(row) for row in rows] == [("TG-1", None, "9880012345"), ("TG-3", "bni", "9881071003"),
                                                 ("TG-3", "bri", "772410003")]
+
+
+def test_schema011_host_readings_stored_twice_keep_the_first_and_one_per_host_and_instant(store):
+    config = migrate.alembic_config()
+    with store.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0018")
+    with store.begin() as connection:
+        for host, at, cpu in (("server-pembayaran", "2026-12-06 10:00:00", 1), ("server-pembayaran",
+                              "2026-12-06 10:00:00", 2), ("server-pembayaran", "2026-12-06 10:01:00", 3),
+                              ("pantau", "2026-12-06 10:00:00", 4)):
+            connection.execute(text("INSERT INTO host_metrics (host, collected_at, cpu_pct, mem_pct, disks, processes)"
+                                    " VALUES (:host, :at, :cpu, 5, '{}', '{}')"), {"host": host, "at": at, "cpu": cpu})
+    migrate.upgrade(store)
+    with store.connect() as connection:
+        kept = connection.execute(text("SELECT host, cpu_pct FROM host_metrics ORDER BY id")).all()
+    assert [tuple(row) for row in kept] == [("server-pembayaran", 1), ("server-pembayaran", 3), ("pantau", 4)]
+    with pytest.raises(IntegrityError), store.begin() as connection:
+        connection.execute(text("INSERT INTO host_metrics (host, collected_at, cpu_pct, mem_pct, disks, processes)"
+                                " VALUES ('pantau', '2026-12-06 10:00:00', 9, 5, '{}', '{}')"))

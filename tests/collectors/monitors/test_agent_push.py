@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import socket
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -100,4 +100,30 @@ def test_ag004_agent_command_pushes_once_and_reports_a_refusal(engine, dashboard
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(HostMetric)) == 1
     assert refused.exit_code == 1
-    assert "refused the reading: HTTP 401" in refused.output
+    assert "refused the reading of" in refused.output and "HTTP 401" in refused.output
+    assert "the token is refused" in refused.output and "Traceback" not in refused.output
+
+
+@pytest.fixture
+def any_store_dashboard(store, make_settings):
+    from dashboard import create_app
+
+    return create_app(make_settings(store), store).server.test_client()
+
+
+def test_ag005_a_late_reading_keeps_its_time_and_a_reading_pushed_again_is_stored_once(store, any_store_dashboard):
+    headers = {"Authorization": f"Bearer {tokens(store)['agent']}"}
+    taken = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10)
+    late = payload(hostname="server-pembayaran", taken_at=taken.isoformat())
+
+    first = any_store_dashboard.post(PATH, json=late, headers=headers)
+    again = any_store_dashboard.post(PATH, json=late, headers=headers)
+    next_one = any_store_dashboard.post(PATH, json={**late, "taken_at": (taken + timedelta(minutes=1)).isoformat()},
+                                        headers=headers)
+
+    assert (first.status_code, first.json) == (201, {"stored": 1, "host": "server-pembayaran"})
+    assert (again.status_code, again.json) == (200, {"stored": 0, "host": "server-pembayaran"})
+    assert next_one.status_code == 201
+    with store.connect() as connection:
+        times = connection.scalars(select(HostMetric.collected_at).order_by(HostMetric.id)).all()
+    assert times == [taken, taken + timedelta(minutes=1)]
