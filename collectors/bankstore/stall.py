@@ -5,7 +5,9 @@ business-level stalls no server check can see:
 
 * **H2H silent** (*H2H diam*): on a day the bank reported at least ``stall_min_credits`` VA credits to
   an account, most came with no notification, and ``stall_minutes`` of working time have passed since
-  Pantau saw them. The IT head and the bendahara are alerted with the credits concerned.
+  Pantau saw them. The IT head and the bendahara are alerted with the credits concerned. An account
+  ``[banks] accounts`` places at a bank no notification comes from (not BNI or BRI, nor a bank of
+  ``snap_partners``: Bank Mandiri without H2H) has no H2H to fall silent and is not checked.
 * **Statement missing**: notifications arrived on a working day, but an account's statement of that
   day has not come by ``statement_by_hour`` of the next working day. The bendahara is alerted.
 
@@ -25,9 +27,11 @@ from collectors.base import Collector, CollectorResult
 from collectors.registry import register
 from pantau import formatting
 from pantau.alerts import LIVE_STATES, clear_condition, raise_alert
+from pantau.banks import NOTIFICATION_BANK, BankSettings
 from pantau.db import session_scope
 from pantau.i18n import translate
 from pantau.models import Alert, utcnow
+from pantau.recon.config import bank_settings
 from pantau.settings import Settings
 from pantau.sla.context import sla_context
 from pantau.workcalendar import WorkingCalendar
@@ -53,18 +57,20 @@ class Stall:
 
 
 def find_stalls(engine: Engine, feeds: FeedSettings, calendar: WorkingCalendar, now: datetime,
-                language: str = "id") -> list[Stall]:
-    """Every stall that holds at ``now`` (none outside working time)."""
+                language: str = "id", banks: BankSettings | None = None) -> list[Stall]:
+    """Every stall that holds at ``now`` (none outside working time); ``banks`` tells the accounts without H2H."""
     if not calendar.is_working_time(now):
         return []
     since = now - timedelta(days=feeds.stall_lookback_days)
-    return [*_silent(engine, feeds, calendar, now, since, language), *_missing(engine, feeds, calendar, now, since,
-                                                                                language)]
+    return [*_silent(engine, feeds, calendar, now, since, language, banks or BankSettings()),
+            *_missing(engine, feeds, calendar, now, since, language)]
 
 
 def _silent(engine: Engine, feeds: FeedSettings, calendar: WorkingCalendar, now: datetime, since: datetime,
-            language: str) -> list[Stall]:
+            language: str, banks: BankSettings) -> list[Stall]:
     credits = bankfeed.statement_credits(engine, since=since)
+    notifying = {*NOTIFICATION_BANK.values(), *banks.snap_partners.values()}
+    credits = credits[[banks.account_bank(account) in (None, *notifying) for account in credits["account"]]]
     if credits.empty:
         return []
     zone = str(calendar.zone)
@@ -146,7 +152,8 @@ class H2hStallCollector(Collector):
         now = now or utcnow()
         calendar = sla_context(self.settings).calendar
         feeds = feed_settings(self.settings)
-        stalls = find_stalls(self.engine, feeds, calendar, now, self.settings.language)
+        stalls = find_stalls(self.engine, feeds, calendar, now, self.settings.language,
+                             bank_settings(self.settings))
         report(self.engine, stalls, checked=calendar.is_working_time(now), now=now)
         return CollectorResult(len(stalls), f"{len(stalls)} stall alerts" if stalls else "no stall")
 

@@ -61,3 +61,12 @@ def test_stall003_a_statement_that_does_not_come_while_notifications_do(store, t
     assert check(store, settings, now=datetime(2026, 12, 3, 11, 0, tzinfo=WIB)) == 0
     assert check(store, settings, now=datetime(2026, 12, 3, 13, 0, tzinfo=WIB)) == 1
     assert _alerts(store) == [("statement-missing:0987654321", "bendahara", "open")]
+
+
+def test_stall004_an_account_at_a_bank_without_h2h_never_falls_silent(store, tmp_path):
+    """The same statement as stall001 on an account [banks] places at Bank Mandiri (no H2H notifications come
+    from it): no alert. Placed at BNI, whose eCollection notifies, it alerts as an account not listed does."""
+    _statement_seen(store, tmp_path, datetime(2026, 12, 3, 8, 0, tzinfo=WIB))
+    at = datetime(2026, 12, 3, 8, 31, tzinfo=WIB)
+    assert check(store, Settings(data_dir=tmp_path, banks={"accounts": {"0987654321": "mandiri"}}), now=at) == 0
+    assert check(store, Settings(data_dir=tmp_path, banks={"accounts": {"0987654321": "bni"}}), now=at) == 2
