@@ -15,6 +15,7 @@ import flask
 from dash import ALL, Input, Output, State, html
 
 from pantau.db import session_scope
+from pantau.i18n import refusal_words
 from pantau.sla.context import sla_context
 from pantau.sops.imports import SopDocumentError, import_document
 from pantau.sops.versions import PublishRefused, history, publish
@@ -74,8 +75,8 @@ def _review(contents, filename, code):
     try:
         draft = _draft(document, code)
     except SopDocumentError as error:
-        return dbc.Alert(t("The document cannot be read: {reason}", reason=str(error)), color="danger"), None, \
-            *[dash.no_update] * 4, None
+        return dbc.Alert(t("The document cannot be read: {reason}", reason=blocks.unreadable(error)), color="danger"), \
+            None, *[dash.no_update] * 4, None
     except ValueError:
         return dbc.Alert(t("The upload is not a file."), color="danger"), None, *[dash.no_update] * 4, None
     about = draft.particulars
@@ -109,7 +110,7 @@ def _publish(_clicks, document, code, name, institution, number, unit, executors
             version = publish(session, draft.sop(), actor=user.username, source=draft.path.name,
                               ip=flask.request.remote_addr)
     except (PublishRefused, ValueError) as error:
-        return blocks.problems_view([("", "steps", str(error))]), dash.no_update
+        return blocks.problems_view([("", "steps", refusal_words(error, context.lang()))]), dash.no_update
     with context.engine().connect() as connection:
         versions = history(connection)
     return (dbc.Alert(t("{code} version {version} published: new cases start on it.", code=draft.particulars["code"],

@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from pantau import formatting
-from pantau.sops.imports import Draft, DraftStep
+from pantau.sops.imports import Draft, DraftStep, SopDocumentError
 
 from .. import context, ids
 
@@ -57,6 +57,14 @@ def where(text: str) -> str:
         return t("table {table} row {row}", table=match[1], row=match[2])
     match = re.fullmatch(r"(line|paragraph) (\d+)", text)
     return t(f"{match[1]} {{number}}", number=match[2]) if match else text
+
+
+def unreadable(error: SopDocumentError) -> str:
+    """Why a document cannot be read, in the reader's language: the file, where in it, the column, the reason."""
+    t = context.t
+    place = [error.path.name, where(error.where) if error.where else "",
+             t("column {name}", name=error.field) if error.field else ""]
+    return ", ".join(part for part in place if part) + ": " + error.say(context.lang())
 
 
 def draft_view(draft: Draft) -> html.Div:

@@ -14,12 +14,13 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from pantau import audit
+from pantau.i18n import Refusal
 from pantau.models import SopVersion
 from pantau.sops.models import Sop
 
 
-class PublishRefused(ValueError):
-    """An SOP that may not be published as it is, naming the step and field."""
+class PublishRefused(Refusal):
+    """An SOP that may not be published as it is, naming the step (an English message id with its values)."""
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def publish(session: Session, sop: Sop, *, actor: str, source: str, ip: str | No
     PublishRefused for a step without an executor."""
     nobody = [step.number for step in sop.steps if not step.performer.strip()]
     if nobody:
-        raise PublishRefused(f"step {nobody[0]} field performer: no executor")
+        raise PublishRefused("step {number} has no executor: choose its Pelaksana column", number=nobody[0])
     latest = session.scalar(select(func.max(SopVersion.version)).where(SopVersion.sop_code == sop.code)) or 0
     version = latest + 1
     session.add(SopVersion(sop_code=sop.code, version=version, definition=sop.model_dump(mode="json"),

@@ -5,6 +5,7 @@ every other role gets neither the page nor its callbacks (403) and nothing is st
 from __future__ import annotations
 
 import base64
+import json
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,51 @@ def test_sopimppage003_other_roles_get_neither_the_page_nor_its_callbacks(web, r
     assert client.post(UPDATE, json=review()).status_code == 403
     assert "Impor SOP" not in client.post(UPDATE, json=page("/impor-sop")).text
     assert versions(web) == []
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("id", ["Dokumen tidak dapat dibaca: rusak.txt, baris 3, kolom Waktu: judul tabel SOP tidak punya kolom 'Waktu'",
+            "Dokumen tidak dapat dibaca: kosong.txt, baris 3, kolom Kegiatan: baris ini tidak punya kegiatan",
+            "Dokumen tidak dapat dibaca: bukan.docx: bukan dokumen .docx"]),
+    ("en", ["The document cannot be read: rusak.txt, line 3, column Waktu: the SOP table's header has no 'Waktu' "
+            "column", "The document cannot be read: kosong.txt, line 3, column Kegiatan: the row has no activity",
+            "The document cannot be read: bukan.docx: not a .docx document"])])
+def test_sopimppage004_an_unreadable_document_is_refused_in_the_readers_language(web, lang, expected):
+    """Where the document fails (file, line, the document's own column) and why, in the page's language."""
+    client = web.client("admin")
+    client.set_cookie("pantau_lang", lang)
+    documents = [("rusak.txt", b"Nama SOP\tContoh\n\nNo\tKegiatan\tPelaksana\t\tMutu Baku\n\t\tA\tB\tKelengkapan\n"),
+                 ("kosong.txt", b"No\tKegiatan\tPelaksana\t\tWaktu\n\t\tA\tB\t\n1\t\t\t\t5 menit\n"),
+                 ("bukan.docx", b"not a zip")]
+    output = next(d["output"] for d in client.get("/_dash-dependencies").json if "sopimport-draft" in d["output"])
+    for (name, data), words in zip(documents, expected, strict=True):
+        contents = "data:text/plain;base64," + base64.b64encode(data).decode()
+        request = payload([("sopimport-draft", "children")], [("sopimport-upload", "contents", contents)],
+                          [("sopimport-upload", "filename", name), ("sopimport-code", "value", "WS")])
+        request["output"] = output  # the feedback output allows duplicates: its id carries a hash
+        request["outputs"] = [{"id": part.split(".")[0], "property": part.split(".")[1]}
+                              for part in output.strip(".").split("...")]
+        answer = client.post(UPDATE, json=request)
+        assert answer.status_code == 200, answer.text
+        assert words in json.dumps(answer.get_json(), ensure_ascii=False)
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("id", "tahap 3 belum punya pelaksana: pilih kolom Pelaksananya"),
+    ("en", "step 3 has no executor: choose its Pelaksana column")])
+def test_sopimppage005_a_refused_publication_says_the_step_in_the_readers_language(web, lang, expected):
+    """The core's last check (a step without an executor) is a refusal the page says in the reader's language (the
+    page's own check finds such a draft first, so the core's is called directly)."""
+    from pantau.i18n import refusal_words
+    from pantau.sops.imports import import_document
+    from pantau.sops.versions import PublishRefused, publish
+
+    draft = import_document(SEED, code="WS", unit="UPT TIK").with_executors(
+        {0: "Unit Kerja", 1: "ADM", 2: "PSI", 3: "PSI", 4: "ADM"})
+    sop = draft.sop()
+    steps = list(sop.steps)
+    steps[2] = steps[2].model_copy(update={"performer": " "})
+    sop = sop.model_copy(update={"steps": steps})
+    with session_scope(web.engine) as session, pytest.raises(PublishRefused) as refused:
+        publish(session, sop, actor="user.admin", source="webservice.txt")
+    assert refusal_words(refused.value, lang) == expected

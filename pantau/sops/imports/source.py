@@ -16,6 +16,8 @@ from pathlib import Path
 import lxml.etree
 import lxml.html
 
+from pantau.i18n import Refusal
+
 SHAPE = "[bentuk]"
 """The text a .docx cell gets for a drawn shape without text: a flowchart symbol marks its Pelaksana column."""
 
@@ -24,13 +26,15 @@ _TAGS = re.compile(r"<[^>]+>")
 _SPACE_BEFORE_STOP = re.compile(r"\s+([.,;:])")
 
 
-class SopDocumentError(ValueError):
-    """A document that cannot be read as an SOP, naming the file, where in it (line or row) and the field."""
+class SopDocumentError(Refusal):
+    """A document that cannot be read as an SOP, naming the file, where in it (line or row) and the document's
+    column; the reason is an English message id with its values (`say`), `str()` the whole in English."""
 
-    def __init__(self, path: Path | str, where: str | None, field: str | None, message: str) -> None:
+    def __init__(self, path: Path | str, where: str | None, field: str | None, message: str, **values: object):
+        super().__init__(message, **values)
         self.path, self.where, self.field = Path(path), where, field
         place = ", ".join(part for part in (Path(path).name, where, f"field {field}" if field else None) if part)
-        super().__init__(f"{place}: {message}")
+        self.args = (f"{place}: {self.args[0]}",)
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,8 @@ def read_rows(path: Path, data: bytes | None = None) -> list[SourceRow]:
     try:
         raw = path.read_bytes() if data is None else data
     except OSError as error:
-        raise SopDocumentError(path, None, None, f"cannot read: {error.strerror or error}") from None
+        raise SopDocumentError(path, None, None, "cannot read: {reason}",
+                               reason=error.strerror or str(error)) from None
     suffix = path.suffix.lower()
     if suffix == ".docx":
         return _docx_rows(path, raw)
@@ -85,8 +90,8 @@ def _line_of(raw: bytes, offset: int) -> str:
 def _html_rows(path: Path, raw: bytes) -> list[SourceRow]:
     try:
         root = lxml.html.document_fromstring(raw)
-    except (lxml.etree.ParserError, ValueError) as error:
-        raise SopDocumentError(path, None, None, f"not an HTML document: {error}") from None
+    except (lxml.etree.ParserError, ValueError):
+        raise SopDocumentError(path, None, None, "not an HTML document") from None
     rows: list[SourceRow] = []
     tables = 0
     for element in root.iter("table", "p", "h1", "h2", "h3", "h4", "li"):
@@ -144,8 +149,8 @@ def _docx_rows(path: Path, raw: bytes) -> list[SourceRow]:
 
     try:
         document = docx.Document(io.BytesIO(raw))
-    except (zipfile.BadZipFile, KeyError, ValueError, lxml.etree.XMLSyntaxError) as error:
-        raise SopDocumentError(path, None, None, f"not a .docx document: {error}") from None
+    except (zipfile.BadZipFile, KeyError, ValueError, lxml.etree.XMLSyntaxError):
+        raise SopDocumentError(path, None, None, "not a .docx document") from None
     rows: list[SourceRow] = []
     tables = paragraphs = 0
     for block in document.iter_inner_content():

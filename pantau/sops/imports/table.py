@@ -126,7 +126,7 @@ def _header(path: Path, rows: list[SourceRow], index: int) -> Header:
     for needed, title in (("activity", "Kegiatan"), ("time", "Waktu")):
         if needed not in columns:
             raise SopDocumentError(path, rows[index].where, title,
-                                   f"the SOP table's header has no '{title}' column")
+                                   "the SOP table's header has no '{column}' column", column=title)
     start = columns["performers"]
     stop = columns.get("standard", columns.get("equipment", columns["time"]))
     stop = min([stop] + [columns[name] for name in _RIGHT if name in columns and columns[name] > start])
@@ -153,7 +153,8 @@ def _row(path: Path, header: Header, row: SourceRow) -> TableRow:
     misaligned = len(cells) != header.width
     if len(cells) > header.width:
         raise SopDocumentError(path, row.where, None,
-                               f"the row has {len(cells)} cells where the table's header has {header.width}")
+                               "the row has {cells} cells where the table's header has {width}",
+                               cells=len(cells), width=header.width)
 
     def cell(name: str) -> str:
         position = header.columns.get(name)

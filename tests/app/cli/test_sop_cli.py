@@ -32,7 +32,7 @@ def test_sopcli001_import_writes_a_draft_publish_refuses_then_publishes_it(cli, 
     head, last = text.rsplit('performer = "ADM"', 1)
     draft.write_text(head + 'performer = ""' + last, encoding="utf-8")  # the reviewer cleared step 5's executor
     refused = cli("sop", "publish", str(draft))
-    assert refused.exit_code == 2 and "ws.toml step 5 field performer: no executor" in refused.output
+    assert refused.exit_code == 2 and "ws.toml step 5 has no executor" in refused.output
     assert "Traceback" not in refused.output
     draft.write_text(text, encoding="utf-8")
     published = cli("sop", "publish", str(draft), "--source", "webservice.docx", "--json")
