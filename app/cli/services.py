@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import signal
 import subprocess
 import sys
@@ -139,6 +141,7 @@ def run(
                 settle_demo(store, config, say=lines.append if not verbose else console.print)
                 said.append("Demo settled: SLA measured, bank feed reconciled, alerts raised")
         create_demo_users(store, config.data_dir)
+        _demo_banks(store, config)
         store.dispose()
         with steps.step("Starting the collector and the web server…") as said:
             quiet = [] if verbose else ["--quiet"]
@@ -150,6 +153,16 @@ def run(
             said.append(f"Collector and web server started ({config.web.workers} workers)")
     summary(console, config, read_credentials(config.data_dir))
     _wait_then_stop(children)
+
+
+def _demo_banks(store, config) -> None:
+    """On the demo campus, without ``[banks]`` of the campus's own, give the collector and web processes the
+    demo's (the bank of each of its accounts), as its settling reconciled with them."""
+    from app.demo.bank import BANKS, holds_demo
+
+    with store.connect() as connection:
+        if not config.banks and holds_demo(connection):
+            os.environ["PANTAU_BANKS"] = json.dumps(BANKS)
 
 
 def _wait_then_stop(children: list[subprocess.Popen]) -> None:

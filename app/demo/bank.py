@@ -1,26 +1,36 @@
 """The bank feed as Pantau would have imported it: H2H notification logs and MT940 statements.
 
-Every bank credit of the ledger becomes one transaction from the file it first arrived in: the
-day's H2H log of its bank (BNI eCollection, BRIVA, SNAP) or, when the push was lost, the next
-day's MT940 statement, where the credits already seen in the logs count as duplicates (the statements
-themselves, chained by their balances, are :mod:`app.demo.statements`). The
-statements also carry debits (each week's transfer to the state treasury) and a few credits that
-match no bill. Keys follow the importer (`collectors.bankfeeds.entry`). Reconciliation results are
-left to the reconciliation engine.
+Every bank credit of the ledger becomes one transaction from the file it first arrived in: the day's H2H
+log of the bank of the VA it paid (BNI eCollection, BRIVA, SNAP for BSI) or, when the push was lost or the bank
+has no H2H (Bank Mandiri), the next day's MT940 statement of that bank's account, where the credits already
+seen in the logs count as duplicates (the statements themselves, chained by their balances, are
+:mod:`app.demo.statements`). The statements also carry debits (each week's transfer to the state treasury)
+and a few credits that match no bill. Keys follow the importer (`collectors.bankfeeds.entry`). Reconciliation
+results are left to the reconciliation engine; the campus's :data:`BANKS` settings give each account's bank.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import select
 
-from app.demo import bankfiles, statements
+from app.demo import bankfiles, billing, statements
 from app.demo.context import ZONE, DemoContext, join_text, mapped
 from app.demo.payments import Ledger, Transfers, references
-from pantau.models import BankImport, BankTransaction
+from pantau.models import BankImport, BankTransaction, Bill
+from pantau.settings import Settings
 from pantau.workcalendar import WorkingCalendar
 
-ACCOUNTS = {"bni": "0987654321", "briva": "034601000123301", "snap": "7123456789"}
+ACCOUNTS = {"bni": "0987654321", "briva": "034601000123301", "mandiri": "1230007654321", "snap": "7123456789"}
+"""The campus's account behind each feed (the SNAP feed's is at BSI), and its Bank Mandiri account, whose VAs are
+paid without H2H and seen only on its statements."""
+ACCOUNT_OF_VA_BANK = {"bni": "bni", "bri": "briva", "bsi": "snap", "mandiri": "mandiri"}
+"""The account (a key of :data:`ACCOUNTS`) a payment to a VA of each bank reaches."""
+BANKS = {"accounts": {ACCOUNTS[key]: bank for bank, key in ACCOUNT_OF_VA_BANK.items()},
+         "snap_partners": {"8808315": "bsi"}}
+"""The demo campus's ``[banks]`` settings: the bank of each account and of its SNAP biller code (the start of
+its BSI VAs), so each statement credit pays only a VA of its account's bank."""
 NO_BILL_SHARE = 0.001
 NOTIFICATION_TEXT = {"bni": "BNI eCollection NTB ", "briva": "BRIVA journalSeq ", "snap": "SNAP paymentRequestId "}
 BILL_NUMBER_FORMATS = ("bni", "snap")
@@ -29,12 +39,22 @@ TREASURY = "REKENING KAS NEGARA (PNBP)"
 SILENT_FORMAT = "briva"
 
 
+def with_banks(config: Settings) -> Settings:
+    """``config`` with the demo campus's ``[banks]`` (:data:`BANKS`) when it gives none of its own."""
+    return config if config.banks else config.model_copy(update={"banks": BANKS})
+
+
+def holds_demo(connection) -> bool:
+    """Whether the store holds the demo campus's bills."""
+    return connection.scalar(select(Bill.id).where(Bill.source == billing.SOURCE).limit(1)) is not None
+
+
 def generate(ctx: DemoContext, ledger: Ledger) -> None:
     """Write bank imports and bank transactions for the ledger's credits, plus unmatched credits and debits."""
     rng = ctx.rng("bank")
     credits = ledger.credits
     bills = ledger.bills
-    bank = bills.bank[credits.bill]
+    bank = mapped(credits.va_bank, ACCOUNT_OF_VA_BANK)
     strays = _credits_without_bill(ctx, rng, ledger, max(2, round(NO_BILL_SHARE * len(credits.bill))))
     debits = _debits(ctx, rng, bank, credits)
     notified = np.isin(credits.source_format, BILL_NUMBER_FORMATS)
@@ -42,7 +62,7 @@ def generate(ctx: DemoContext, ledger: Ledger) -> None:
         "source_format": credits.source_format.astype(str),
         "bank": bank,
         "bank_ref": credits.reference.astype(str),
-        "va_number": bills.va[credits.bill],
+        "va_number": credits.va.astype(str),
         "bill_ref": np.where(notified, bills.source_key[credits.bill], ""),
         "payer_name": np.strings.upper(bills.payer[credits.bill]),
         "amount": credits.amount,

@@ -16,7 +16,8 @@ import numpy as np
 from app.demo.context import DAY, STATEMENT_HOUR, DemoContext
 
 FORMATS = ("bni", "briva", "snap")
-BANKS = ("bni", "briva", "snap")
+BANKS = ("bni", "briva", "mandiri", "snap")
+"""The accounts with statements (keys of ``app.demo.bank.ACCOUNTS``), in sorted order."""
 H2H_FILES = {
     "bni": "h2h-bni-ecollection-{day}.jsonl",
     "briva": "h2h-briva-{day}.jsonl",

@@ -34,7 +34,6 @@ UNDATED = 0.5
 """Shares of bills with a second and a third VA, of bills without VA (cash at the counter; in the demo only
 among bills nobody pays, so the bank's side stays as it was), and of those without a due date (their age
 counts from the day they were issued)."""
-PAYMENT_CHANNEL = {"bni": "bni-va", "briva": "bri-va", "snap": "bsi-va"}
 SOURCE = "demo"
 
 
@@ -147,7 +146,8 @@ def generate(ctx: DemoContext, campus: Campus, admissions: Admissions) -> paymen
     counter = without_va(bills, va_rng)
     bills.va = np.where(counter, "", bills.va)
     undated = counter & (va_rng.random(len(bills)) < UNDATED)
-    ledger = payments.settle(ctx, rng, bills)
+    vas = bill_vas(bills.va, bills.bank, bills.person_digits, bills.semester, bills.kind, va_rng)
+    ledger = payments.settle(ctx, rng, bills, vas)
     count = len(bills)
     ids = np.arange(1, count + 1)
     created = ctx.utc_of_local(bills.opens) + np.timedelta64(8 * 3600, "s")
@@ -175,14 +175,13 @@ def generate(ctx: DemoContext, campus: Campus, admissions: Admissions) -> paymen
         "synced_at": np.full(count, ctx.now64),
         "deleted_at": np.full(count, np.datetime64("NaT"), dtype="datetime64[s]"),
     }, step="bills")
-    ctx.writer.insert(BillVa.__table__, bill_vas(ledger.va, bills.bank, bills.person_digits, bills.semester,
-                                                 bills.kind, va_rng), step="bill VAs")
+    ctx.writer.insert(BillVa.__table__, vas, step="bill VAs")
     app = ledger.app_payments
     ctx.writer.insert(Payment.__table__, {
         "bill_id": app.bill + 1,
         "amount": app.amount,
         "paid_at": app.paid_at,
-        "channel": mapped(bills.bank[app.bill], PAYMENT_CHANNEL),
+        "channel": np.strings.add(app.va_bank.astype(str), "-va"),
         "reference": app.reference,
     }, step="payments")
     return ledger

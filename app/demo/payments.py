@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.demo.bill_arrays import Bills
-from app.demo.context import DAY, DAYTIME_HOURS, DemoContext, join_text, spread_local_times
+from app.demo.context import DAY, DAYTIME_HOURS, DemoContext, join_text, mapped, spread_local_times
 
 BANK_PAID_APP_UNPAID = 0.007
 APP_PAID_NO_BANK = 0.002
@@ -24,6 +24,12 @@ STOPPED_AFTER_FIRST = 0.004
 INSTALMENT_SHARE = 0.03
 LATE_SHARE = 0.07
 STATEMENT_ONLY = {"bni": 0.015, "briva": 0.03, "snap": 0.0}
+VA_FEED = {"bni": "bni", "bri": "briva", "bsi": "snap"}
+"""The H2H feed that notifies a payment to a VA of each bank (BSI's speaks SNAP); a VA of any other bank (Bank
+Mandiri's) is paid without notification and seen only on the next morning's statement."""
+OWN_VA = 0.6
+"""Share of payments to a bill with several VAs made to its first (the student's own bank); the rest go to one
+of its other VAs, each as likely."""
 
 
 @dataclass
@@ -35,6 +41,8 @@ class Transfers:
     paid_at: np.ndarray
     source_format: np.ndarray
     reference: np.ndarray
+    va: np.ndarray
+    va_bank: np.ndarray
 
     def take(self, mask: np.ndarray) -> Transfers:
         return Transfers(*(getattr(self, name)[mask] for name in Transfers.__dataclass_fields__))
@@ -42,7 +50,8 @@ class Transfers:
 
 @dataclass
 class Ledger:
-    """Both sides of every bill: the application's flags and payments, and the bank's credits."""
+    """Both sides of every bill: the application's flags and payments, and the bank's credits (each paid to one
+    of the bill's VAs, ``va`` at ``va_bank``)."""
 
     bills: Bills
     va: np.ndarray
@@ -89,8 +98,13 @@ def references(rng: np.random.Generator, source_format: np.ndarray, local_day: n
     )
 
 
-def settle(ctx: DemoContext, rng: np.random.Generator, bills: Bills) -> Ledger:
-    """Decide every payment, split it into the application's and the bank's records, with the mismatches."""
+def _empty(count: int) -> np.ndarray:
+    return np.empty(count, dtype=object)
+
+
+def settle(ctx: DemoContext, rng: np.random.Generator, bills: Bills, vas: dict[str, np.ndarray]) -> Ledger:
+    """Decide every payment, split it into the application's and the bank's records, with the mismatches;
+    ``vas`` are the ``bill_vas`` rows, through any of which a bill is paid."""
     count = len(bills)
     final_at, expired = _final_payment_times(ctx, rng, bills)
     payable = ~bills.never_pays & ~expired
@@ -115,8 +129,10 @@ def settle(ctx: DemoContext, rng: np.random.Generator, bills: Bills) -> Ledger:
         bill=bill,
         amount=np.concatenate([first_amount, final_amount[final_ok]]),
         paid_at=np.concatenate([first_at, final_at[final_ok]]).astype("datetime64[s]"),
-        source_format=np.empty(len(bill), dtype=object),
-        reference=np.empty(len(bill), dtype=object),
+        source_format=_empty(len(bill)),
+        reference=_empty(len(bill)),
+        va=_empty(len(bill)),
+        va_bank=_empty(len(bill)),
     )
     transfers = transfers.take(np.flatnonzero(transfers.paid_at <= ctx.now64))
     clean = np.setdiff1d(single, overpaid, assume_unique=True)
@@ -125,11 +141,13 @@ def settle(ctx: DemoContext, rng: np.random.Generator, bills: Bills) -> Ledger:
     no_bank = _exactly(rng, np.setdiff1d(clean, app_unpaid, assume_unique=True), APP_PAID_NO_BANK, paid_at_bank)
     twice = _exactly(rng, np.setdiff1d(clean, np.union1d(app_unpaid, no_bank)), PAID_TWICE, paid_at_bank)
     transfers, again = _paid_again(ctx, rng, transfers, twice, bills.amount, final_at)
-    transfers.source_format = _formats(ctx, rng, bills, transfers, app_unpaid)
+    transfers.va, transfers.va_bank = _channels(ctx.rng("va-choice"), transfers.bill, vas)
+    transfers.source_format = _formats(ctx, rng, transfers, app_unpaid)
     transfers.reference = references(rng, transfers.source_format, ctx.local_date(transfers.paid_at), first=1_000_003)
     app = transfers.take(~np.isin(transfers.bill, app_unpaid) & ~again)
     app.paid_at = app.paid_at + rng.integers(2, 40, len(app.bill)).astype("timedelta64[s]")
-    return _ledger(bills, app, transfers.take(~np.isin(transfers.bill, no_bank)))
+    reported = transfers.source_format != ""
+    return _ledger(bills, app, transfers.take(~np.isin(transfers.bill, no_bank) & reported))
 
 
 def _paid_again(ctx: DemoContext, rng: np.random.Generator, transfers: Transfers, bills: np.ndarray,
@@ -138,24 +156,39 @@ def _paid_again(ctx: DemoContext, rng: np.random.Generator, transfers: Transfers
     yet made by now left out), and which of the returned transfers are those second payments."""
     later = (paid_at[bills] + (rng.uniform(2, 72, len(bills)) * 3600).astype("timedelta64[s]")).astype("datetime64[s]")
     made = later <= ctx.now64
-    extra = Transfers(bill=bills[made], amount=amounts[bills][made], paid_at=later[made],
-                      source_format=np.empty(int(made.sum()), dtype=object),
-                      reference=np.empty(int(made.sum()), dtype=object))
+    count = int(made.sum())
+    extra = Transfers(bill=bills[made], amount=amounts[bills][made], paid_at=later[made], source_format=_empty(count),
+                      reference=_empty(count), va=_empty(count), va_bank=_empty(count))
     joined = Transfers(*(np.concatenate([getattr(transfers, name), getattr(extra, name)])
                          for name in Transfers.__dataclass_fields__))
     return joined, np.arange(len(joined.bill)) >= len(transfers.bill)
 
 
-def _formats(ctx: DemoContext, rng: np.random.Generator, bills: Bills, transfers: Transfers,
-             app_unpaid: np.ndarray) -> np.ndarray:
-    """The feed a credit arrived by: the bank's H2H log, or only the next day's MT940 statement (the
-    usual story of a bill paid at the bank but unpaid in the application: the bank's push failed)."""
-    bank = bills.bank[transfers.bill]
-    share = np.select([bank == key for key in STATEMENT_ONLY], list(STATEMENT_ONLY.values()))
-    statement = rng.random(len(bank)) < share
-    statement |= np.isin(transfers.bill, app_unpaid) & (rng.random(len(bank)) < 0.7)
-    statement &= ctx.local_date(transfers.paid_at) <= ctx.last_statement_day
-    return np.where(statement, "mt940", bank)
+def _channels(rng: np.random.Generator, bill: np.ndarray, vas: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The VA each payment of ``bill`` (positions) went to, and its bank: a bill's first VA for :data:`OWN_VA` of
+    payments, else one of its other VAs (the first when it has no other)."""
+    order = np.lexsort((vas["position"], vas["bill_id"]))
+    owner, number, bank = vas["bill_id"][order] - 1, vas["va_number"][order], vas["bank"][order]
+    count = np.bincount(owner, minlength=int(bill.max(initial=-1)) + 1)
+    first = np.concatenate([[0], np.cumsum(count)[:-1]])
+    own, other = rng.random(len(bill)), rng.random(len(bill))
+    several = count[bill] > 1
+    pick = np.where(several & (own >= OWN_VA), 1 + np.floor(other * (count[bill] - 1)).astype(np.int64), 0)
+    row = np.minimum(first[bill] + pick, len(order) - 1)
+    return number[row].astype(str), bank[row].astype(str)
+
+
+def _formats(ctx: DemoContext, rng: np.random.Generator, transfers: Transfers, app_unpaid: np.ndarray) -> np.ndarray:
+    """The feed a credit arrived by: the H2H log of its VA's bank, or only the next day's MT940 statement (the
+    usual story of a bill paid at the bank but unpaid in the application: the bank's push failed, and always
+    for a VA of a bank without H2H). A statement credit after the last statement's day is not reported yet
+    (empty)."""
+    feed = mapped(transfers.va_bank, VA_FEED)
+    share = np.select([feed == key for key in STATEMENT_ONLY], list(STATEMENT_ONLY.values()), default=1.0)
+    statement = rng.random(len(feed)) < share
+    statement |= np.isin(transfers.bill, app_unpaid) & (rng.random(len(feed)) < 0.7)
+    in_statements = ctx.local_date(transfers.paid_at) <= ctx.last_statement_day
+    return np.where(statement & in_statements, "mt940", np.where(feed == "", "", feed))
 
 
 def _ledger(bills: Bills, app: Transfers, credits: Transfers) -> Ledger:

@@ -17,13 +17,16 @@ console = Console(width=None if sys.stdout.isatty() else 160)
 
 
 def settle_demo(store: Engine, config: Settings, say: Callable[[str], None] | None = None) -> None:
-    """Settle a freshly seeded demo; each result is a line for `say` (printed, with a spinner, by default)."""
+    """Settle a freshly seeded demo; each result is a line for `say` (printed, with a spinner, by default).
+    Its bank feed is reconciled with the demo's ``[banks]`` unless ``config`` gives its own."""
+    from app.demo.bank import with_banks
     from app.demo.casehistory import replay_cases
     from pantau.models import utcnow
     from pantau.recon import reconcile
     from pantau.recon.config import recon_settings
     from pantau.sla.engine import evaluate_pending
 
+    config = with_banks(config)
     quiet = say is not None
     say = say or console.print
 
