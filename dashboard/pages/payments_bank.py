@@ -8,6 +8,8 @@ import pandas as pd
 from dash import html
 
 from pantau import formatting
+from pantau.banks import BankSettings, bank_name
+from pantau.recon.config import bank_settings
 from queries import bankfeed
 
 from .. import context, ids
@@ -49,8 +51,11 @@ def _chain(chain: pd.DataFrame) -> html.Div:
         return html.Div([heading, html.P(t("No statement with balances imported yet."),
                                          className="small text-body-secondary")])
     accounts = bankfeed.chain_by_account(chain)
+    banks, wrong = _banks()
     shown = pd.DataFrame({
         "account": accounts["account"].fillna("–"),
+        "bank": [bank_name(banks.account_bank(account)) or t("Not listed: VAs of any bank")
+                 for account in accounts["account"]],
         "statements": [formatting.number(v, lang) for v in accounts["statements"]],
         "last": [f"{number or '–'} · {formatting.day(day, lang)}"
                  for number, day in zip(accounts["number"], accounts["closing_date"])],
@@ -58,10 +63,16 @@ def _chain(chain: pd.DataFrame) -> html.Div:
         "chain": [t("{gaps} gaps", gaps=gaps) if gaps else t("Unbroken") for gaps in accounts["gaps"]],
     })
     parts = [heading, data_table(CHAIN_TABLE, shown, {
-        "account": t("Account"), "statements": t("Statements received"), "last": t("Latest statement"),
-        "balance": t("Closing balance"), "chain": t("Chain")}, page_size=10,
+        "account": t("Account"), "bank": t("Bank"), "statements": t("Statements received"),
+        "last": t("Latest statement"), "balance": t("Closing balance"), "chain": t("Chain")}, page_size=10,
         style_data_conditional=[{"if": {"filter_query": "{chain} != '" + t("Unbroken") + "'"},
-                                 "backgroundColor": "#fdecea"}])]
+                                 "backgroundColor": "#fdecea"}]),
+             html.P(t("A statement or export credit pays only a VA of its account's bank. The credits of an account "
+                      "not listed in the [banks] settings pay a VA of that number at any bank."),
+                    className="small text-body-secondary mt-1 mb-0")]
+    if wrong:
+        parts.append(dbc.Alert(t("The [banks] settings are wrong, so no account's bank is known: {error}",
+                                 error=wrong), color="warning", className="mt-2 mb-0 small"))
     gaps = chain[chain["status"] == "gap"]
     for gap in gaps.tail(5).itertuples():
         parts.append(dbc.Alert(t(
@@ -71,6 +82,14 @@ def _chain(chain: pd.DataFrame) -> html.Div:
             opening=formatting.rupiah(gap.opening_balance, lang), expected=formatting.rupiah(gap.expected, lang),
             difference=formatting.rupiah(gap.difference, lang)), color="danger", className="mt-2 mb-0 small"))
     return html.Div(parts)
+
+
+def _banks() -> tuple[BankSettings, str]:
+    """The ``[banks]`` settings, and what is wrong with them (none listed then)."""
+    try:
+        return bank_settings(context.settings()), ""
+    except ValueError as error:
+        return BankSettings(), str(error)
 
 
 def _to_check() -> html.Div:

@@ -12,6 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from app.demo import generate
+from app.demo.bank import with_banks
 from collectors.ktm_pipeline import refresh
 from pantau import migrate
 from pantau.accounts import create_user
@@ -50,7 +51,7 @@ def demo_web(tmp_path, **settings) -> DemoWeb:
     engine = make_engine(f"sqlite:///{tmp_path / 'pantau.db'}")
     migrate.upgrade(engine)
     generate(engine, "small", seed=7, now=NOW)
-    config = Settings(data_dir=tmp_path, database_url=str(engine.url), **settings)
+    config = with_banks(Settings(data_dir=tmp_path, database_url=str(engine.url), **settings))  # as pantau run
     evaluate_pending(engine, config, now=NOW)
     refresh(engine, now=NOW)
     with session_scope(engine) as session:

@@ -266,3 +266,38 @@ def test_paypage012_the_cards_name_the_semester_they_count(site):
     summary = str(site.client("bendahara").post(UPDATE, json=request).json["response"]["payments-summary"]["children"])
     assert summary.count(f"'semester {semesters.label(code, 'id')}', 'className': 'kpi-scope") == 3
     assert "'semua semester', 'className': 'kpi-scope" in summary, "reconciliation cases are not per semester"
+
+
+def test_paypage013_each_statement_account_names_its_bank_or_that_it_pays_any_banks_va(site, tmp_path):
+    """The demo's [banks] (as pantau run gives them) name each account's bank in the balance chain; an account the
+    settings do not list says its credits pay a VA of any bank, and the page says what the column means."""
+    from app.demo.bank import ACCOUNTS
+    from collectors.bankstore import import_file
+
+    assert site.settings.banks["accounts"][ACCOUNTS["mandiri"]] == "mandiri"
+    statement = tmp_path / "other.sta"
+    statement.write_text(":20:Y\n:25:4440001\n:28C:00001/001\n:60F:C261119IDR0,00\n"
+                         ":61:2611201120C50000,00NTRFNONREF//FTZ\n:86:TRANSFER\n:62F:C261120IDR50000,00\n")
+    import_file(site.engine, statement)
+    shown = site.client("bendahara").post(UPDATE, json=page("/pembayaran")).json["response"]
+    table = _table_data(shown["_pages_content"]["children"], "payments-chain-table")
+    rows = {row["account"]: row["bank"] for row in table}
+    expected = {"0987654321": "BNI", "034601000123301": "BRI", "1230007654321": "Bank Mandiri", "7123456789": "BSI",
+                "4440001": "Tidak terdaftar: VA bank mana pun"}
+    assert {account: rows.get(account) for account in expected} == expected
+    assert "membayar VA bernomor itu di bank mana pun" in str(shown)
+
+
+def _table_data(node, table_id: str) -> list[dict]:
+    """The rows of the DataTable ``table_id`` somewhere in a serialised layout."""
+    if isinstance(node, dict):
+        props = node.get("props", {})
+        if props.get("id") == table_id:
+            return props["data"]
+        node = list(props.values()) if "props" in node else list(node.values())
+    if isinstance(node, list):
+        for child in node:
+            found = _table_data(child, table_id)
+            if found:
+                return found
+    return []
