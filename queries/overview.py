@@ -21,8 +21,10 @@ import queries.servers as servers
 from pantau import semesters
 from pantau.i18n import LANGUAGES
 from pantau.settings import KpiThreshold, Settings
+from pantau.sla.context import sla_context
 from pantau.sla.periods import half_of, month_of, months_of, months_until, previous_half
 from pantau.sla.scope import Scope
+from pantau.sops.names import sop_label
 from pantau.tokens import token_settings
 from queries import kso, ktm, sla
 
@@ -243,6 +245,7 @@ def sla_kpis(engine: Engine, settings: Settings, now: datetime, scope: Scope = N
     shown = months_until(month, 12)
     monthly = sla.monthly_compliance(engine, sorted(set(shown) | set(months_of(previous_half(half)))), scope, by="sop")
     threshold = settings.thresholds.get("sla_compliance")
+    catalogue = sla_context(settings, engine).catalogue
     out = []
     for code, rows in monthly.groupby("sop_code"):
         value = _compliance(rows[rows["month"].isin([m for m in months_of(half) if m <= month])])
@@ -252,7 +255,8 @@ def sla_kpis(engine: Engine, settings: Settings, now: datetime, scope: Scope = N
             grade=grade(value, threshold), page="sla", query=f"?sop={code}",
             previous=_compliance(rows[rows["month"].isin(months_of(previous_half(half)))]),
             previous_label="the previous half-year", trend=tuple(float(v) for v in trend),
-            note="Steps within their standard time, {half}", words={"sop": code, "half": half},
+            note="Steps within their standard time, {half}",
+            words={"sop": sop_label(code, catalogue), "half": half},
         ))
     return out
 

@@ -16,6 +16,7 @@ from pantau.sla.context import SlaContext
 from pantau.sla.periods import half_of, month_of, months_of, previous_half
 from pantau.sla.scope import Scope, narrow
 from pantau.sops import Sop
+from pantau.sops.names import sop_label
 from queries.sla import (
     half_years,
     monthly_compliance,
@@ -78,6 +79,7 @@ def build_report(
         entries.append({
             "code": code,
             "name": definition.name,
+            "label": sop_label(code, ctx.catalogue),
             "institution": definition.institution,
             "document_number": definition.document_number,
             "threshold": threshold,

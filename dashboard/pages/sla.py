@@ -24,6 +24,7 @@ from pantau.sla.context import SlaContext, sla_context
 from pantau.sla.measure import AT_RISK, BREACHED, WAITING
 from pantau.sla.periods import half_label, months_of, previous_half
 from pantau.sla.scope import Scope, narrow, visible_sops, visible_steps
+from pantau.sops.names import sop_label, sop_labels
 from pantau.workflow.records import EventProblem, parse_event
 from pantau.workflow.store import EventConflict, store_events
 from queries import sla as queries
@@ -91,7 +92,7 @@ def layout(case: str | None = None, sop: str | None = None, **_query) -> html.Di
     controls = html.Div([
         dcc.Dropdown(id=SOP, clearable=False, style={"minWidth": "16rem"}, value=sop if sop in codes else ALL,
                      options=[{"label": t("All SOPs"), "value": ALL}] +
-                             [{"label": f"{code} · {ctx.catalogue[code].name[:48]}", "value": code} for code in codes]),
+                             [{"label": sop_label(code, ctx.catalogue), "value": code} for code in codes]),
         dcc.Dropdown(id=PERIOD, clearable=False, style={"minWidth": "14rem"}, value=periods[0],
                      options=[{"label": half_label(p, lang), "value": p} for p in periods]),
     ], className="d-flex flex-wrap gap-2")
@@ -157,11 +158,12 @@ def _refresh(sop, period, _tick, _saved):
         "completed": t("Completed"), "measured": t("With a standard time"), "within": t("Within standard"),
         "median": t("Median"), "p90": "P90",
         "performers": t("By performer")}, page_size=12)
+    sops = sop_labels(ctx.catalogue)
     return (summary, aged(blocks.sop_table(report, threshold)), aged(graph.graph(heat)), aged(step_table),
             aged(blocks.open_table(read["late"], blocks.step_names(ctx), now, OPEN_TABLE,
-                                   t("No open step is at risk or breached."), OPEN_LIMIT)),
+                                   t("No open step is at risk or breached."), OPEN_LIMIT, sops)),
             aged(blocks.open_table(read["waiting"], blocks.step_names(ctx), now, ids.make(KEY, "waiting-table"),
-                                   t("Nothing is waiting on an outside party."), OPEN_LIMIT)))
+                                   t("Nothing is waiting on an outside party."), OPEN_LIMIT, sops)))
 
 
 def _read(engine, ctx: SlaContext, scope: Scope, period: str | None, now: datetime) -> dict:
@@ -200,7 +202,7 @@ def _case(case_id: int) -> html.Div:
     version = html.P(t("Measured by {version}, the version the case started on.",
                        version=version_words(ctx, info["sop_code"], info["sop_version"])),
                      className="small text-body-secondary mb-1", id=ids.make(KEY, "case-version"))
-    return html.Div([blocks.case_header(info, names), version,
+    return html.Div([blocks.case_header(info, names, sop_label(info["sop_code"], ctx.catalogue)), version,
                      freshness.aged(graph.graph(figures.timeline(steps, names, title, states, now)),
                                     freshness.feed("workflow", now), now)])
 
@@ -211,7 +213,9 @@ def _pick_open(selected, rows):
     if not selected or not rows:
         raise dash.exceptions.PreventUpdate
     row = rows[selected[0]]
-    case_id = queries.find_case(context.engine(), str(row["case_ref"]), [str(row["sop_code"])])
+    codes = {shown: code for code, shown in sop_labels(_scope()[0].catalogue).items()}  # the table shows labels
+    case_id = queries.find_case(context.engine(), str(row["case_ref"]), [codes.get(str(row["sop_code"]),
+                                                                                   str(row["sop_code"]))])
     return _case(case_id) if case_id else empty_state(context.t("No such case among your SOPs."), icon="search")
 
 

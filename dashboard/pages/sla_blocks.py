@@ -97,7 +97,7 @@ def sop_table(report: dict, threshold) -> dbc.Table:
         trend = [value for value in entry["monthly"].values() if value is not None]
         status = grade(entry["compliance"], threshold.good, threshold.warn, threshold.higher_is_better)
         rows.append(html.Tr([
-            html.Td([html.Strong(entry["code"]), html.Div(entry["name"], className="small text-body-secondary")]),
+            html.Td([html.Strong(entry["label"]), html.Div(entry["name"], className="small text-body-secondary")]),
             html.Td(formatting.number(entry["completed"], lang), className="text-end"),
             html.Td(formatting.number(entry["measured"], lang), className="text-end"),
             html.Td([formatting.percent(entry["compliance"], lang), " ", badge(status)]),
@@ -120,7 +120,7 @@ def step_frame(report: dict) -> pd.DataFrame:
         for step in entry["steps"]:
             name = step["name"] if len(step["name"]) <= 90 else step["name"][:89] + "…"
             rows.append({
-                "sop": entry["code"], "number": f"{flows.get(step['flow'], '')}{step['number']}",
+                "sop": entry["label"], "number": f"{flows.get(step['flow'], '')}{step['number']}",
                 "step": name + (f" ({t('outside party')})" if step["outside_party"] else ""),
                 "role": label_role(step["performer_role"]),
                 "standard": formatting.standard_time(step["standard_value"], step["standard_unit"], lang),
@@ -160,13 +160,16 @@ def label_role(role: str) -> str:
     return role_name(role, context.lang())
 
 
-def open_frame(frame: pd.DataFrame, names: dict[tuple[str, str], str], now) -> pd.DataFrame:
-    """Open steps formatted for a table: due times, time left or overdue, and the state in words."""
+def open_frame(frame: pd.DataFrame, names: dict[tuple[str, str], str], now,
+               sops: dict[str, str] | None = None) -> pd.DataFrame:
+    """Open steps formatted for a table: the SOP by its label (`sops`, `pantau.sops.names`), due times, time left
+    or overdue, and the state in words."""
     t, lang, tz = context.t, context.lang(), context.tz()
     if frame.empty:
         return frame.assign(step="", started="", due="", status="", left="")
     out = frame.copy()
     out["step"] = [names.get((s, k), k) for s, k in zip(frame["sop_code"], frame["step_key"])]
+    out["sop_code"] = [(sops or {}).get(code, code) for code in frame["sop_code"]]
     out["started"] = [moment(v.to_pydatetime(), lang, tz) for v in frame["started_at"]]
     out["due"] = [moment(v.to_pydatetime(), lang, tz) if pd.notna(v) else "–" for v in frame["due_at"]]
     out["status"] = [label(state if state != "open" else "in_progress") for state in frame["state"]]
@@ -180,13 +183,13 @@ def open_frame(frame: pd.DataFrame, names: dict[tuple[str, str], str], now) -> p
 
 
 def open_table(frame: pd.DataFrame, names: dict[tuple[str, str], str], now, table_id: str, empty: str,
-               limit: int) -> html.Div:
+               limit: int, sops: dict[str, str] | None = None) -> html.Div:
     """Open steps as a selectable table (a row opens its case), saying so when only the first `limit` are shown;
     `empty` when there are none."""
     t = context.t
     if frame.empty:
         return empty_state(empty, icon="check2-circle")
-    shown = open_frame(frame, names, now)
+    shown = open_frame(frame, names, now, sops)
     columns = {"case_ref": t("Case"), "sop_code": t("SOP"), "step": t("Step"), "unit": t("Unit"),
                "started": t("Started"), "due": t("Due"), "status": t("Status"), "left": t("Time")}
     note = html.Div(t("Showing the first {count}, soonest due first.", count=limit),
@@ -217,11 +220,12 @@ def _duration(minutes: int, lang: str) -> str:
     return formatting.duration(timedelta(minutes=minutes), lang)
 
 
-def case_header(info: dict, names: dict[str, str]) -> html.Div:
+def case_header(info: dict, names: dict[str, str], sop: str | None = None) -> html.Div:
+    """The case's SOP (its label, `sop`) and number, subject, when it opened and closed, and its outcome."""
     t, lang, tz = context.t, context.lang(), context.tz()
     outcome = info["outcome"] or "–"
     parts = [
-        html.Strong(f"{info['sop_code']} · {info['case_ref']}"),
+        html.Strong(f"{sop or info['sop_code']} · {info['case_ref']}"),
         html.Span(f" · {info['subject']}" if info["subject"] else ""),
         html.Div([
             f"{t('Opened')}: {formatting.moment(info['opened_at'], lang, tz)} · ",
@@ -245,24 +249,27 @@ def download_sheets(report: dict, open_steps: pd.DataFrame, names: dict[tuple[st
     steps, performers = [], []
     for entry in report["sops"]:
         for step in entry["steps"]:
-            steps.append({"period": report["period"], "sop": entry["code"], "flow": step["flow"],
-                          "number": step["number"],
+            steps.append({"period": report["period"], "sop": entry["code"], "sop_name": entry["label"],
+                          "flow": step["flow"], "number": step["number"],
                           "flow_name": (flows or {}).get((entry["code"], step["flow"])),
                           "step": step["name"], "performer_role": step["performer_role"], "standard": step["standard"],
                           "outside_party": step["outside_party"], "completed": step["completed"],
                           "measured": step["measured"], "met": step["met"], "breached": step["breached"],
                           "within_standard": step["compliance"], "median_s": step["median_s"], "p90_s": step["p90_s"],
                           "median_of_standard": step["median_ratio"], "p90_of_standard": step["p90_ratio"]})
-            performers += [{"period": report["period"], "sop": entry["code"], "number": step["number"],
+            performers += [{"period": report["period"], "sop": entry["code"], "sop_name": entry["label"],
+                            "number": step["number"],
                             "step": step["name"], "performer": who(p), "completed": p["completed"],
                             "met": p["met"], "within_standard": p["compliance"]} for p in step["performers"]]
     opened = open_steps.copy()
     if not opened.empty:
         opened["step"] = [names.get((s, k), k) for s, k in zip(opened["sop_code"], opened["step_key"])]
-    return [exports.Sheet("steps", "Steps", pd.DataFrame(steps, columns=[*STEP_COLUMNS, "flow_name"]),
+        labels = {entry["code"]: entry["label"] for entry in report["sops"]}
+        opened["sop_name"] = [labels.get(code, code) for code in opened["sop_code"]]
+    return [exports.Sheet("steps", "Steps", pd.DataFrame(steps, columns=[*STEP_COLUMNS, "flow_name", "sop_name"]),
                           STEP_EXPORT),
-            exports.Sheet("performers", "Performers", pd.DataFrame(performers, columns=PERFORMER_COLUMNS),
-                          PERFORMER_EXPORT),
+            exports.Sheet("performers", "Performers",
+                          pd.DataFrame(performers, columns=[*PERFORMER_COLUMNS, "sop_name"]), PERFORMER_EXPORT),
             exports.Sheet("open", "Open steps", opened, OPEN_EXPORT)]
 
 
@@ -288,7 +295,9 @@ _COUNTS = {"completed": exports.Column("completed", "Completed", exports.COUNT),
            "met": exports.Column("met", "Met", exports.COUNT),
            "breached": exports.Column("breached", "Breached", exports.COUNT),
            "within_standard": exports.Column("within_standard", "Within standard", exports.PERCENT)}
-STEP_EXPORT = [_PERIOD, exports.Column("sop", "SOP"), exports.Column("flow", "Flow", words="flow_name"),
+_SOP = exports.Column("sop", "SOP", words="sop_name")
+"""The SOP's code; by its label ("KTM · Pembuatan KTM") in the human download."""
+STEP_EXPORT = [_PERIOD, _SOP, exports.Column("flow", "Flow", words="flow_name"),
                exports.Column("number", "Step no.", exports.WHOLE), exports.Column("step", "Step"),
                exports.Column("performer_role", "Performer", words=label_role),
                exports.Column("standard", "Standard time"),
@@ -297,11 +306,11 @@ STEP_EXPORT = [_PERIOD, exports.Column("sop", "SOP"), exports.Column("flow", "Fl
                exports.Column("p90_s", "P90 (hours)", exports.HOURS),
                exports.Column("median_of_standard", "Median, share of the standard time", exports.PERCENT),
                exports.Column("p90_of_standard", "P90, share of the standard time", exports.PERCENT)]
-PERFORMER_EXPORT = [_PERIOD, exports.Column("sop", "SOP"), exports.Column("number", "Step no.", exports.WHOLE),
+PERFORMER_EXPORT = [_PERIOD, _SOP, exports.Column("number", "Step no.", exports.WHOLE),
                     exports.Column("step", "Step"), exports.Column("performer", "Performer"), _COUNTS["completed"],
                     _COUNTS["met"], _COUNTS["within_standard"]]
 OPEN_EXPORT = [exports.Column("case_id", "Case ID", exports.WHOLE), exports.Column("case_ref", "Case number"),
-               exports.Column("sop_code", "SOP"), exports.Column("step_key", "Step", words="step"),
+               exports.Column("sop_code", "SOP", words="sop_name"), exports.Column("step_key", "Step", words="step"),
                exports.Column("step_number", "Step no.", exports.WHOLE),
                exports.Column("performer_role", "Role", words=label_role), exports.Column("unit", "Unit"),
                exports.Column("performer", "Performer"), exports.Column("started_at", "Started", exports.DATETIME),

@@ -8,6 +8,7 @@ import pandas as pd
 from dash import html
 
 from pantau.sla.context import SlaContext
+from pantau.sops.names import sop_label
 
 from .. import context
 from . import sla_blocks as blocks
@@ -27,7 +28,7 @@ def panel(frame: pd.DataFrame, total: int, ctx: SlaContext, panel_id: str) -> db
     names = blocks.step_names(ctx)
     head = html.Thead(html.Tr([html.Th(t(text)) for text in ("SOP", "Case", "Step", "Problem", "Completed")]))
     body = html.Tbody([
-        html.Tr([html.Td(row.sop_code), html.Td(row.case_ref),
+        html.Tr([html.Td(sop_label(row.sop_code, ctx.catalogue)), html.Td(row.case_ref),
                  html.Td(names.get((row.sop_code, row.step_key), row.step_key)),
                  html.Td(t(PROBLEMS.get(row.problem, "Data error"))),
                  html.Td(blocks.moment(row.completed_at, lang, zone))])

@@ -21,6 +21,7 @@ from pantau.models import Alert, SopCase, utcnow
 from pantau.models.workflow import StepResult
 from pantau.sla.context import SlaContext
 from pantau.sla.measure import AT_RISK, BREACHED
+from pantau.sops.names import sop_label
 
 SOURCE = "sla"
 
@@ -67,11 +68,12 @@ def _words(ctx: SlaContext, row, language: str) -> tuple[str, str]:
     number = step.number if step else "?"
     zone = ctx.calendar.config.timezone
     template = (
-        "SOP {sop}, case {case}: step {number} is past its standard time"
+        "{sop}, case {case}: step {number} is past its standard time"
         if row.state == BREACHED
-        else "SOP {sop}, case {case}: step {number} is at risk of passing its standard time"
+        else "{sop}, case {case}: step {number} is at risk of passing its standard time"
     )
-    title = translate(template, language, sop=row.sop_code, case=row.case_ref, number=number)
+    title = translate(template, language, sop=sop_label(row.sop_code, ctx.catalogue), case=row.case_ref,
+                      number=number)
     body = translate(
         "Step: {step}\nUnit: {unit}\nDue: {due}", language,
         step=name, unit=row.unit, due=formatting.moment(row.due_at, language, zone),

@@ -145,6 +145,8 @@ class Sop(BaseModel):
 
     code: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
     name: str
+    short_name: str | None = Field(default=None, min_length=1, max_length=48)
+    """What a reader knows the SOP by, after its code ("KTM · Pembuatan KTM"); see `pantau.sops.names`."""
     institution: str
     document_number: str
     created: date | None = None

@@ -54,7 +54,7 @@ def test_ovpage004_cards_say_value_change_status_and_link_to_their_page(site):
     assert "KTM selesai, angkatan 2026" in text and "'href': '/ktm?intake=2026'" in text
     assert "KSO menunggu kolegium" in text and "dibanding 30 hari lalu" in text
     assert "Ketersediaan 30 hari: Server pembayaran" in text and "/server?monitor=" in text  # by its label
-    assert "Kepatuhan SLA: KTM" in text and "/sla?sop=KTM" in text
+    assert "Kepatuhan SLA: KTM · Pembuatan KTM" in text and "/sla?sop=KTM" in text
     assert "Angka per " in str(response.json["response"]["overview-stamp"]["children"])
 
 

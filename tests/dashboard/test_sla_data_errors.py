@@ -48,6 +48,7 @@ def test_slaerr001_director_sees_every_data_error_with_its_problem_in_indonesian
     assert "Data bermasalah: tahap yang tidak dihitung (2)" in text
     assert "WS-ERR" in text and "Selesai sebelum dimulai" in text
     assert "KTM-ERR" in text and "Selesai tanpa waktu mulai yang diketahui" in text
+    assert "WS · Pengelolaan Webservice" in text and "KTM · Pembuatan KTM" in text, "SOPs by their labels"
 
 
 def test_slaerr002_operator_sees_only_its_units_sop_and_the_treasurer_none(seeded):

@@ -86,11 +86,11 @@ def refresh(web, client, sop: str = "__all__"):
 
 def test_slap001_director_sees_every_sop_and_operator_only_its_units(seeded):
     director = shown(page(seeded.client("direktur")))
-    assert "Kepatuhan SLA" in director and "KTM · Prosedur" in director and "WS · Pengelolaan" in director
+    assert "Kepatuhan SLA" in director and "KTM · Pembuatan KTM" in director and "WS · Pengelolaan" in director
     operator = shown(page(seeded.client("operator")))
-    assert "WS · Pengelolaan" in operator and "KTM · Prosedur" not in operator
+    assert "WS · Pengelolaan" in operator and "KTM · Pembuatan KTM" not in operator
     treasurer = shown(page(seeded.client("bendahara")))
-    assert "H2H · Host" in treasurer and "WS · Pengelolaan" not in treasurer
+    assert "H2H · Pembayaran Mahasiswa" in treasurer and "WS · Pengelolaan" not in treasurer
 
 
 def test_slap002_refresh_shows_compliance_heat_map_and_open_steps(seeded):
@@ -99,11 +99,14 @@ def test_slap002_refresh_shows_compliance_heat_map_and_open_steps(seeded):
     assert "Berjalan baik" in text and "Tidak berjalan baik" in text
     assert "Persentase tahap sesuai waktu baku" in text
     assert "WS-1" in text and "Melewati batas" in text, "WS-1's account step is long past its due time"
+    assert "WS · Pengelolaan Webservice" in text and "KTM · Pembuatan KTM" in text, "SOPs by their labels"
+    assert '"children": "WS"' not in text and '"KTM"' not in text, "no SOP code alone in a cell"
 
 
 def test_slap003_forged_sop_outside_the_operators_scope_shows_nothing_of_it(seeded):
     text = shown(refresh(seeded, seeded.client("operator"), "KTM"))
     assert "KTM-1" not in text and "Prosedur Pelayanan Pembuatan KTM" not in text and "WS-1" not in text
+    assert "KTM · Pembuatan KTM" not in text
 
 
 def test_slap004_case_lookup_opens_the_timeline_within_scope(seeded):
@@ -111,10 +114,25 @@ def test_slap004_case_lookup_opens_the_timeline_within_scope(seeded):
                  [("sla-case-find", "n_clicks", 1)],
                  [("sla-case-ref", "value", "WS-1"), ("sla-sop", "value", "__all__")])
     assert "Kasus WS-1: tahap dari waktu ke waktu" in shown(found)
+    assert "WS · Pengelolaan Webservice · WS-1" in shown(found), "the case's SOP by its label"
     hidden = call(seeded, seeded.client("operator"), "sla-case.children@",
                   [("sla-case-find", "n_clicks", 1)],
                   [("sla-case-ref", "value", "KTM-1"), ("sla-sop", "value", "__all__")])
     assert "Kasus itu tidak ada di SOP Anda" in shown(hidden)
+
+
+def test_slap013_an_open_step_picked_in_the_table_opens_its_case_though_the_table_shows_the_sops_label(seeded):
+    """The open-steps table names the SOP by its label; picking a row still finds the case by its code."""
+    client = seeded.client("direktur")
+    table = shown(refresh(seeded, client))
+    assert '"case_ref": "WS-1", "sop_code": "WS · Pengelolaan Webservice"' in table
+    picked = client.post(UPDATE, json={
+        "output": "sla-case.children", "outputs": {"id": "sla-case", "property": "children"},
+        "inputs": [{"id": "sla-open-table", "property": "selected_rows", "value": [0]}],
+        "changedPropIds": ["sla-open-table.selected_rows"],
+        "state": [{"id": "sla-open-table", "property": "data",
+                   "value": [{"case_ref": "WS-1", "sop_code": "WS · Pengelolaan Webservice"}]}]})
+    assert "Kasus WS-1: tahap dari waktu ke waktu" in shown(picked)
 
 
 def record(web, client, sop: str, step: str, completed: str = "2026-05-11T09:00", case: str = "WS-1"):
@@ -181,6 +199,8 @@ def test_slap009_the_xlsx_download_works_when_no_step_is_open(web):
         assert workbook.sheetnames == sheets
     assert [cell.value for cell in next(workbook["Tahap berjalan"].iter_rows(max_row=1))][:2] == \
         ["ID kasus", "Nomor kasus"]
+    assert "KTM · Pembuatan KTM" in {row[1] for row in workbook["Tahap"].iter_rows(min_row=2, values_only=True)}, \
+        "the human download names the SOP by its label (the machine one keeps the code, slap007)"
 
 
 @pytest.mark.browser

@@ -52,8 +52,8 @@ def test_report002_october_as_of_its_last_moment_in_print_and_mail(tmp_path, sto
     assert {kpi.key: kpi.value for kpi in report.kpis} == {"sla:KTM": 0.9, "kso_waiting": 1}
     assert "<h1>Laporan bulanan Okt 2026</h1>" in page
     assert "Poltekkes Contoh · angka per 31 Okt 2026 23.59 WIB" in page
-    assert ("Kepatuhan SLA: KTM<div class=\"scope\">semua tahap</div></td><td class=\"value\">90,0%</td>"
-            "<td class=\"good\">Baik</td>") in page
+    assert ("Kepatuhan SLA: KTM · Pembuatan KTM<div class=\"scope\">semua tahap</div></td>"
+            "<td class=\"value\">90,0%</td><td class=\"good\">Baik</td>") in page
     assert "Tahap dalam waktu baku, Juli–Desember 2026" in page
     assert "KSO menunggu kolegium<div class=\"scope\">semua unit</div></td><td class=\"value\">1</td>" in page
     assert "<h1>Monthly report Oct 2026</h1>" in english and "90.0%" in english
@@ -79,7 +79,7 @@ def test_report008_every_kpi_states_its_scope_as_the_overview_cards_do(tmp_path,
     assert monthly.scope_text(by_key["kso_waiting"], "en") == "all units"
     assert [row["scope"] for _, rows in monthly.rows(report, "id") for row in rows] == ["semua tahap", "semua unit"]
     text = monthly.render_text(report, "en", ZONE)
-    assert "- SLA compliance: KTM · all steps: 90.0%" in text and "· all units: 1" in text
+    assert "- SLA compliance: KTM · Pembuatan KTM · all steps: 90.0%" in text and "· all units: 1" in text
 
 
 def _director_channel(url: str) -> AlertSettings:
@@ -154,7 +154,7 @@ def test_report007_the_command_prints_writes_and_sends_a_month(tmp_path, monkeyp
     sent = runner.invoke(app, ["report", "monthly", "--month", "2026-10", "--send"])
 
     assert printed.exit_code == 0 and "Laporan bulanan Okt 2026" in printed.output
-    assert "Kepatuhan SLA: KTM · semua tahap: 90,0% (Baik; –)" in printed.output
+    assert "Kepatuhan SLA: KTM · Pembuatan KTM · semua tahap: 90,0% (Baik; –)" in printed.output
     assert written.exit_code == 0 and "<h1>Laporan bulanan Okt 2026</h1>" in (tmp_path / "okt.html").read_text()
     assert wrong.exit_code == 2 and "write a month as 2026-10" in wrong.output
     assert unsent.exit_code == 1 and "no alert channel carries direktur" in unsent.output

@@ -50,7 +50,7 @@ def test_al002_alert_names_the_case_step_and_due_time_in_the_configured_language
     sync(store, ctx, wib(2026, 5, 12, 10, 0))
     with store.connect() as connection:
         alert = connection.execute(select(Alert)).mappings().one()
-    assert "WS-7" in alert["title"] and "3" in alert["title"]
+    assert alert["title"].startswith("WS · Pengelolaan Webservice, kasus WS-7: tahap 3 "), "the SOP by its label"
     assert "12 Mei 2026 09.06 WIB" in alert["body"]
     assert alert["link"] == f"/sla?case={case_row(store, 'WS', 'WS-7')['id']}"
 
