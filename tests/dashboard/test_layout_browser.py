@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -247,9 +246,14 @@ def set_width(driver, width: int) -> None:
     driver.execute_script("window.dispatchEvent(new Event('resize'));")
 
 
+def next_frames(driver) -> None:
+    """Two animation frames have passed: the browser has laid the page out again at its new width."""
+    driver.execute_async_script("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(done));")
+
+
 def drawn(reader) -> None:
     """The page's callbacks have finished and Plotly has redrawn its charts at the new width."""
-    time.sleep(0.4)
+    next_frames(reader.driver)
     reader.until(lambda: not reader.driver.find_elements(By.CSS_SELECTOR, "[data-dash-is-loading='true']"),
                  "callbacks should finish", timeout=SETTLE_S)
     reader.until(lambda: reader.driver.execute_script(
@@ -307,7 +311,7 @@ def test_layout001_the_public_status_page_fits_1366_1440_and_400_px(site, url, b
     browser.wait_for_element("#status-page", timeout=30)
     for width in WIDTHS:
         set_width(driver, width)
-        time.sleep(0.4)
+        next_frames(driver)
         report(found, f"/status (public) at {width} px", measure(driver))
     check(found)
 
