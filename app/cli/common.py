@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 from rich.console import Console
 from sqlalchemy import Engine
 
 from pantau.db import engine_for
+from pantau.i18n import translate
 from pantau.settings import Settings, load_settings
 
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -23,6 +25,12 @@ def settings() -> Settings:
 
 def engine(config: Settings | None = None) -> Engine:
     return engine_for(config or settings())
+
+
+def words(config: Settings | None = None) -> Callable[..., str]:
+    """A command's human output in the configured language (`t("...", **values)`); `--json` keeps codes."""
+    lang = (config or settings()).language
+    return lambda text, **values: translate(text, lang, **values)
 
 
 def fail(message: str, code: int = 2):

@@ -7,11 +7,14 @@ import re
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from collectors.monthly_report import deliver
+from pantau import formatting
+from pantau.sla.periods import month_label
 from queries import monthly_report as monthly
 
-from .common import console, engine, fail, settings
+from .common import console, engine, fail, settings, words
 from .report import app
 
 
@@ -24,12 +27,13 @@ def report_monthly(
     """The overview's KPIs as of the end of a month: value, status, change and note."""
     config = settings()
     if month is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        fail(f"--month {month!r}: write a month as 2026-10")
+        fail(escape(words(config)("--month {month}: write a month as 2026-10", month=repr(month))))
     store = engine(config)
     report = monthly.build(store, config, month)
+    t, named = words(config), month_label(report.month, config.language)
     if html is not None:
         html.write_text(monthly.render_html(report, config.language, config.timezone), encoding="utf-8")
-        console.print(f"Report {report.month} written to {html}")
+        console.print(t("Report {month} written to {file}", month=named, file=escape(str(html))), highlight=False)
     else:
         console.print(monthly.render_text(report, config.language, config.timezone), highlight=False)
     if send:
@@ -37,4 +41,5 @@ def report_monthly(
             channels = deliver(store, config, report, actor="cli")
         except RuntimeError as error:
             fail(str(error), code=1)
-        console.print(f"Report {report.month} sent through {channels} channels")
+        console.print(t("Report {month} sent through {channels} channels", month=named,
+                        channels=formatting.number(channels, config.language)), highlight=False)

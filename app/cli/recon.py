@@ -8,10 +8,11 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from pantau import formatting
 from pantau.recon import reconcile as run_reconciliation
 from pantau.recon.words import state_words
 
-from .common import console, engine, errors, settings
+from .common import console, engine, errors, settings, words
 
 
 def register(app: typer.Typer) -> None:
@@ -30,9 +31,14 @@ def reconcile(json_out: bool = typer.Option(False, "--json", help="print the out
     if json_out:
         console.print_json(json.dumps(run.as_dict()))
         return
-    table = Table("state", "bills", "credits", title=f"Reconciliation ({run.seconds:,.1f} s)")
+    t, lang = words(config), config.language
+    count = lambda value: formatting.number(value, lang)  # noqa: E731
+    table = Table(t("State"), t("Bills"), t("Bank credits"),
+                  title=t("Reconciliation ({seconds} s)", seconds=formatting.number(run.seconds, lang, 1)))
     for state in sorted(set(run.bills) | set(run.credits)):
-        table.add_row(state_words(state, "en"), f"{run.bills.get(state, 0):,}", f"{run.credits.get(state, 0):,}")
+        table.add_row(state_words(state, lang), count(run.bills.get(state, 0)), count(run.credits.get(state, 0)))
     console.print(table)
-    console.print(f"Changed: {run.bills_changed:,} bills, {run.credits_changed:,} credits. Cases: "
-                  f"{run.cases.opened:,} opened, {run.cases.reopened:,} reopened, {run.cases.cleared:,} cleared.")
+    console.print(t("Changed: {bills} bills, {credits} bank credits. Cases: {opened} opened, {reopened} reopened, "
+                    "{cleared} cleared.", bills=count(run.bills_changed), credits=count(run.credits_changed),
+                    opened=count(run.cases.opened), reopened=count(run.cases.reopened),
+                    cleared=count(run.cases.cleared)), highlight=False)

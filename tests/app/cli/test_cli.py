@@ -19,9 +19,9 @@ def test_cli001_init_creates_then_reports_up_to_date(cli, tmp_path):
 def test_cli002_users_add_then_list(cli, tmp_path):
     cli("init")
     added = cli("users", "add", "rina", "--role", "bendahara", "--full-name", "Rina Marlina")
-    assert added.exit_code == 0 and "Password:" in added.output
+    assert added.exit_code == 0 and "Pengguna rina (Bendahara Penerima) dibuat. Kata sandi:" in added.output
     listed = cli("users", "list")
-    assert "rina" in listed.output and "bendahara" in listed.output
+    assert "rina" in listed.output and "Bendahara Penerima" in listed.output, "the role by its name"
     with session_scope(make_engine(f"sqlite:///{tmp_path / 'pantau.db'}")) as session:
         assert session.scalars(select(User.role).where(User.username == "rina")).one() == "bendahara"
 
@@ -29,7 +29,7 @@ def test_cli002_users_add_then_list(cli, tmp_path):
 def test_cli003_bad_role_is_a_clear_error(cli):
     cli("init")
     result = cli("users", "add", "x", "--role", "rektor")
-    assert result.exit_code == 2 and "unknown role 'rektor'" in result.output
+    assert result.exit_code == 2 and "peran 'rektor' tidak dikenal" in result.output
 
 
 def test_cli004_tokens_are_shown_once_and_stored_as_digests(cli, tmp_path):

@@ -1,0 +1,60 @@
+"""The `pantau` command's human output in the configured language (issue 19, words): roles, reconciliation
+states, bill kind groups and months by name, sentences in that language; `--json` keeps the codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+WORDS = {
+    "id": {"created": "Pengguna rina (Kepala Unit IT) dibuat.", "role": "Kepala Unit IT", "active": "Ya",
+           "headers": ("Nama pengguna", "Peran", "Terakhir masuk"), "disabled": "rina tidak dapat masuk lagi.",
+           "refused": "tidak ada pengguna bernama 'siapa'", "kinds": ("Kode", "Kelompok jenis", "Ditetapkan oleh"),
+           "added": "Ditambahkan: –", "recon": ("Rekonsiliasi (", "Berubah: 0 tagihan, 0 setoran bank."),
+           "report": "Laporan Okt 2026 ditulis ke"},
+    "en": {"created": "User rina (Head of IT) created.", "role": "Head of IT", "active": "Yes",
+           "headers": ("Username", "Role", "Last log-in"), "disabled": "rina can no longer log in.",
+           "refused": "no user named 'siapa'", "kinds": ("Code", "Kind group", "Set by"),
+           "added": "Added: –", "recon": ("Reconciliation (", "Changed: 0 bills, 0 bank credits."),
+           "report": "Report Oct 2026 written to"},
+}
+
+
+@pytest.fixture(params=["id", "en"])
+def lang(request, monkeypatch):
+    monkeypatch.setenv("PANTAU_LANGUAGE", request.param)
+    return request.param
+
+
+def test_cliwords001_users_by_role_name_in_the_configured_language(cli, lang):
+    words = WORDS[lang]
+    assert cli("init").exit_code == 0
+    added = cli("users", "add", "rina", "--role", "kepala_it", "--password", "rahasia-12345")
+    assert added.exit_code == 0 and words["created"] in added.output
+    listed = cli("users", "list").output
+    assert words["role"] in listed and "kepala_it" not in listed, "the role by its name, not its code"
+    assert all(header in listed for header in words["headers"]) and words["active"] in listed
+    assert words["disabled"] in cli("users", "disable", "rina").output
+    refused = cli("users", "logout", "siapa")
+    assert refused.exit_code == 2 and words["refused"] in refused.output
+
+
+def test_cliwords002_bill_kinds_by_group_name_and_reconciliation_states_in_words(cli, lang):
+    words = WORDS[lang]
+    assert cli("init").exit_code == 0
+    listed = cli("kinds", "list").output
+    assert all(header in listed for header in words["kinds"])
+    assert ("Biaya pendidikan" if lang == "id" else "Tuition") in listed, "the group by its name"
+    synced = cli("kinds", "sync")
+    assert synced.exit_code == 0 and words["added"] in synced.output
+    assert json.loads(cli("kinds", "sync", "--json").output) == {"added": [], "updated": [], "kept": []}
+    reconciled = cli("reconcile")
+    assert reconciled.exit_code == 0 and all(part in reconciled.output for part in words["recon"])
+    assert "opened" in json.loads(cli("reconcile", "--json").output)["cases"], "--json keeps its keys"
+
+
+def test_cliwords003_the_monthly_report_says_where_it_wrote_in_the_configured_language(cli, lang, tmp_path):
+    assert cli("init").exit_code == 0
+    written = cli("report", "monthly", "--month", "2026-10", "--html", str(tmp_path / "laporan.html"))
+    assert written.exit_code == 0 and WORDS[lang]["report"] in written.output and "2026-10" not in written.output
