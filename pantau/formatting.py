@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _format_date
@@ -21,6 +22,28 @@ def _locale(lang: str) -> str:
     return LOCALES.get(lang, LOCALES["id"])
 
 
+# Babel takes 20-40 µs a call; a table of a thousand rows formats the same days, times, units and amounts over
+# and over, so each text is kept once made (pure functions of their arguments; `typed`: 5 and 5.0 apart).
+@lru_cache(maxsize=8192, typed=True)
+def _decimal(value: int | float | Decimal, pattern: str, locale: str) -> str:
+    return format_decimal(value, pattern, locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _date(value: date, locale: str) -> str:
+    return _format_date(value, "d MMM yyyy", locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _time(value: time, lang: str) -> str:
+    return _format_time(value, _TIME_PATTERNS.get(lang, "HH.mm"), locale=_locale(lang))
+
+
+@lru_cache(maxsize=2048)
+def _unit(count: int, unit: str, locale: str) -> str:
+    return format_unit(count, unit, length="long", locale=locale)
+
+
 def rupiah(amount: int | float | Decimal | None, lang: str = "id") -> str:
     """`Rp 1.500.000` (id) or `Rp 1,500,000` (en); sen are shown only when there are any."""
     if amount is None:
@@ -28,7 +51,7 @@ def rupiah(amount: int | float | Decimal | None, lang: str = "id") -> str:
     value = Decimal(str(amount))
     digits = "#,##0.00" if value != value.to_integral_value() else "#,##0"
     pattern = f"'Rp' {digits};-'Rp' {digits}"
-    return _minus(format_decimal(value, pattern, locale=_locale(lang)))
+    return _minus(_decimal(value, pattern, _locale(lang)))
 
 
 MINUS = "\u2212"
@@ -46,7 +69,7 @@ def number(value: int | float | Decimal | None, lang: str = "id", decimals: int 
     if value is None:
         return "–"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return _minus(format_decimal(value, pattern, locale=_locale(lang)))
+    return _minus(_decimal(value, pattern, _locale(lang)))
 
 
 def change(value: int | float | Decimal | None, lang: str = "id", decimals: int = 1) -> str:
@@ -80,8 +103,8 @@ def day(value: date | datetime | None, lang: str = "id", tz: str = "Asia/Jakarta
     if value is None:
         return "–"
     if isinstance(value, datetime):
-        value = local(value, tz)
-    return _format_date(value, "d MMM yyyy", locale=_locale(lang))
+        value = local(value, tz).date()
+    return _date(value, _locale(lang))
 
 
 def clock(moment: datetime | None, lang: str = "id", tz: str = "Asia/Jakarta") -> str:
@@ -89,7 +112,7 @@ def clock(moment: datetime | None, lang: str = "id", tz: str = "Asia/Jakarta") -
     if moment is None:
         return "–"
     seen = local(moment, tz)
-    return f"{_format_time(seen, _TIME_PATTERNS.get(lang, 'HH.mm'), locale=_locale(lang))} {seen.tzname()}"
+    return f"{_time(time(seen.hour, seen.minute), lang)} {seen.tzname()}"
 
 
 def moment(value: datetime | None, lang: str = "id", tz: str = "Asia/Jakarta") -> str:
@@ -113,12 +136,12 @@ def duration(span: timedelta | float | None, lang: str = "id", parts: int = 2) -
         return "–"
     seconds = int(span.total_seconds() if isinstance(span, timedelta) else span)
     if seconds < 60:
-        return format_unit(max(seconds, 0), "duration-second", length="long", locale=_locale(lang))
+        return _unit(max(seconds, 0), "duration-second", _locale(lang))
     words = []
     for unit, size in _UNITS:
         count, seconds = divmod(seconds, size)
         if count and len(words) < parts:
-            words.append(format_unit(count, f"duration-{unit}", length="long", locale=_locale(lang)))
+            words.append(_unit(count, f"duration-{unit}", _locale(lang)))
         elif words:
             break
     return " ".join(words)
