@@ -9,8 +9,9 @@ from pathlib import Path
 import typer
 
 from collectors.bills import BillDataError, BillSource, bill_sources, sync_source
+from pantau import formatting
 
-from .common import console, engine, errors, fail, settings
+from .common import console, engine, errors, fail, settings, words
 from .import_status import record_import
 
 EXPORT = "export"
@@ -54,16 +55,18 @@ def import_bills(
                                            "reason": error.reason}))
         else:
             errors.print(f"[bold red]error:[/] {error}", highlight=False)
-            errors.print("Nothing was imported.")
+            errors.print(words(config)("Nothing was imported."))
         raise typer.Exit(1) from None
     except Exception as error:
         record_import(config, store, "bills", ok=False, error=error)
         raise
-    summary = (f"{file.name} (source {report.source}): {report.read:,} bills read, {report.written:,} new or "
-               f"changed, {report.deleted:,} marked deleted.")
+    count = lambda value: formatting.number(value, config.language)  # noqa: E731
+    summary = words(config)("{file} (source {source}): {read} bills read, {written} new or changed, {deleted} marked "
+                            "deleted.", file=file.name, source=report.source, read=count(report.read),
+                            written=count(report.written), deleted=count(report.deleted))
     record_import(config, store, "bills", ok=True, message=summary)
     if json_out:
         console.print_json(json.dumps({"file": str(file), "status": "imported", "source": report.source,
                                        "rows_read": report.read, "written": report.written, "deleted": report.deleted}))
     else:
-        console.print(summary)
+        console.print(summary, markup=False, highlight=False)

@@ -7,11 +7,15 @@ import json
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from collectors.workflow.files import EventFileError, import_file
+from pantau import formatting
+from pantau.sla.context import sla_context
+from pantau.sops.names import sop_label
 
-from .common import console, engine, errors, settings
+from .common import console, engine, errors, settings, words
 from .import_status import record_import
 
 
@@ -32,12 +36,12 @@ def import_events(
     subject. Times without a zone are in the campus zone.
     """
     config = settings()
-    store = engine(config)
+    store, t = engine(config), words(config)
     actor = f"cli:{getpass.getuser()}"
     try:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=errors,
                       transient=True, disable=json_out) as progress:
-            progress.add_task(f"Importing {file.name} and measuring its cases…")
+            progress.add_task(escape(t("Importing {file} and measuring its cases…", file=file.name)))
             report = import_file(store, file, sop.upper(), config, actor=actor)
     except EventFileError as error:
         record_import(config, store, "events", ok=False, refused=_refusal(error))
@@ -46,18 +50,21 @@ def import_events(
         else:
             for line in str(error).splitlines():
                 errors.print(f"[bold red]error:[/] {line}", highlight=False)
-            errors.print("Nothing was imported.")
+            errors.print(t("Nothing was imported."))
         raise typer.Exit(1) from None
     except Exception as error:
         record_import(config, store, "events", ok=False, error=error)
         raise
-    summary = (f"{file.name}: {report.received:,} events read, {report.stored:,} new, {report.duplicates:,} already "
-               f"known; {report.cases:,} cases measured ({report.steps:,} steps).")
-    record_import(config, store, "events", ok=True, message=f"{sop.upper()} {summary}")
+    count = lambda value: formatting.number(value, config.language)  # noqa: E731
+    summary = t("{file}: {read} events read, {new} new, {known} already known; {cases} cases measured ({steps} steps).",
+                file=file.name, read=count(report.received), new=count(report.stored), known=count(report.duplicates),
+                cases=count(report.cases), steps=count(report.steps))
+    catalogue = sla_context(config).catalogue
+    record_import(config, store, "events", ok=True, message=f"{sop_label(sop.upper(), catalogue)} · {summary}")
     if json_out:
         console.print_json(json.dumps({"ok": True, "file": str(file), "sop": sop.upper(), **report.as_dict()}))
         return
-    console.print(summary)
+    console.print(summary, markup=False, highlight=False)
 
 
 def _refusal(error: EventFileError) -> str:

@@ -12,12 +12,16 @@ WORDS = {
            "headers": ("Nama pengguna", "Peran", "Terakhir masuk"), "disabled": "rina tidak dapat masuk lagi.",
            "refused": "tidak ada pengguna bernama 'siapa'", "kinds": ("Kode", "Kelompok jenis", "Ditetapkan oleh"),
            "added": "Ditambahkan: –", "recon": ("Rekonsiliasi (", "Berubah: 0 tagihan, 0 setoran bank."),
-           "report": "Laporan Okt 2026 ditulis ke"},
+           "report": "Laporan Okt 2026 ditulis ke",
+           "bills": "tagihan.csv (sumber export): 1 tagihan dibaca, 1 baru atau berubah, 0 ditandai terhapus.",
+           "nothing": "Tidak ada yang diimpor."},
     "en": {"created": "User rina (Head of IT) created.", "role": "Head of IT", "active": "Yes",
            "headers": ("Username", "Role", "Last log-in"), "disabled": "rina can no longer log in.",
            "refused": "no user named 'siapa'", "kinds": ("Code", "Kind group", "Set by"),
            "added": "Added: –", "recon": ("Reconciliation (", "Changed: 0 bills, 0 bank credits."),
-           "report": "Report Oct 2026 written to"},
+           "report": "Report Oct 2026 written to",
+           "bills": "tagihan.csv (source export): 1 bills read, 1 new or changed, 0 marked deleted.",
+           "nothing": "Nothing was imported."},
 }
 
 
@@ -58,3 +62,15 @@ def test_cliwords003_the_monthly_report_says_where_it_wrote_in_the_configured_la
     assert cli("init").exit_code == 0
     written = cli("report", "monthly", "--month", "2026-10", "--html", str(tmp_path / "laporan.html"))
     assert written.exit_code == 0 and WORDS[lang]["report"] in written.output and "2026-10" not in written.output
+
+
+def test_cliwords004_a_bills_import_says_what_it_stored_or_refused_in_the_configured_language(cli, lang, tmp_path):
+    assert cli("init").exit_code == 0
+    export = tmp_path / "tagihan.csv"
+    export.write_text("source_key;kind;amount;va_number;due_date;semester;payer_name;paid\n"
+                      "TGH-1;registrasi;1500000;98810002;2026-12-15;20261;Budi Santoso;LUNAS\n", encoding="utf-8")
+    stored = cli("import", "bills", str(export))
+    assert stored.exit_code == 0 and WORDS[lang]["bills"] in stored.output
+    export.write_text(export.read_text(encoding="utf-8").replace("1500000", "satu juta"), encoding="utf-8")
+    refused = cli("import", "bills", str(export))
+    assert refused.exit_code == 1 and WORDS[lang]["nothing"] in refused.output

@@ -33,7 +33,7 @@ def test_ibill001_an_export_is_stored_once_and_reimporting_it_adds_nothing(cli, 
     first = cli("import", "bills", str(export))
     again = cli("import", "bills", str(export), "--json")
 
-    assert first.exit_code == 0 and "2 bills read, 2 new or changed, 0 marked deleted" in first.output
+    assert first.exit_code == 0 and "2 tagihan dibaca, 2 baru atau berubah, 0 ditandai terhapus" in first.output
     assert json.loads(again.output) == {"file": str(export), "status": "imported", "source": "export",
                                         "rows_read": 2, "written": 0, "deleted": 0}
     stored = _bills(tmp_path)
@@ -51,7 +51,7 @@ def test_ibill002_a_bad_row_imports_nothing_and_names_file_line_field_and_value(
 
     assert result.exit_code == 1
     assert "tagihan.csv line 4, field amount, value 'dua juta'" in result.output
-    assert "Nothing was imported." in result.output
+    assert "Tidak ada yang diimpor." in result.output
     assert _bills(tmp_path) == {}
 
 
@@ -63,7 +63,7 @@ def test_ibill003_a_later_export_marks_the_bills_it_lacks_deleted(cli, tmp_path)
 
     result = cli("import", "bills", str(export))
 
-    assert result.exit_code == 0 and "1 marked deleted" in result.output
+    assert result.exit_code == 0 and "1 ditandai terhapus" in result.output
     assert _bills(tmp_path)["TGH-2"][2] is True
 
 

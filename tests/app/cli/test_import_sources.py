@@ -55,7 +55,7 @@ def test_isrc001_a_stored_bills_export_is_a_success_of_the_pushed_source_pantau_
     assert row.pushed is True and row.interval_s is None
     assert row.last_success_at is not None and row.last_success_at == row.last_attempt_at
     assert row.consecutive_failures == 0 and row.last_error_at is None
-    assert "tagihan.csv (source export): 1 bills read, 1 new or changed" in row.last_message
+    assert "tagihan.csv (sumber export): 1 tagihan dibaca, 1 baru atau berubah" in row.last_message
 
 
 def test_isrc002_a_refused_bills_export_records_file_line_and_field_in_words_after_a_success(cli, tmp_path):
@@ -93,7 +93,7 @@ def test_isrc003_events_refused_then_imported(cli, tmp_path):
 
     assert stored.exit_code == 0, stored.output
     assert row.consecutive_failures == 0 and row.last_success_at is not None
-    assert row.last_message.startswith("KSO kso.csv: 2 events read, 2 new")
+    assert row.last_message.startswith("KSO · Peningkatan Kompetensi SDMK · kso.csv: 2 peristiwa dibaca, 2 baru")
 
 
 def test_isrc004_bank_refused_names_format_line_and_field_then_a_statement_is_a_success(cli, tmp_path):

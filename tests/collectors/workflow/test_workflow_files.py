@@ -124,7 +124,7 @@ def test_file007_cli_imports_and_reports_as_json(cli, tmp_path):
     assert json.loads(done.output) | {"file": None} == {
         "ok": True, "file": None, "sop": "KSO", "received": 3, "stored": 3, "duplicates": 0, "cases": 1, "steps": 3}
     plain = cli("import", "events", str(path), "--sop", "KSO")
-    assert "3 events read, 0 new, 3 already known" in plain.output
+    assert "3 peristiwa dibaca, 0 baru, 3 sudah dikenal" in plain.output
 
 
 def test_file008_cli_bad_file_exits_1_with_errors(cli, tmp_path):
