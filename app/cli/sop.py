@@ -14,19 +14,22 @@ from pantau.db import session_scope
 from pantau.sla.context import sla_context
 from pantau.sops import SopFileError, load_sop_file
 from pantau.sops.imports import SopDocumentError, draft_toml, import_document
+from pantau.sops.imports.words import field_words, place_words
 from pantau.sops.versions import PublishRefused
 from pantau.sops.versions import publish as publish_version
 
-from .common import console, engine, fail, settings
+from .common import console, engine, fail, settings, words
 
 app = typer.Typer(help="SOP documents: import one as a draft, publish a reviewed draft.", no_args_is_help=True)
 
 
-def _fail(message: str, json_out: bool) -> None:
+def _fail(message: str, json_out: bool, said: str | None = None) -> None:
+    """Refuse: `message` (English) in the JSON, `said` (the configured language's words, default `message`) on
+    the terminal."""
     if json_out:
         console.print_json(json.dumps({"ok": False, "error": message}))
         raise typer.Exit(2)
-    fail(escape(message))
+    fail(escape(said or message))
 
 
 @app.command("import")
@@ -40,11 +43,14 @@ def import_(
     """Read an SOP document's table (Kegiatan, Pelaksana, Mutu Baku) into a draft catalogue file, each note for
     its reviewer a comment above its step. Nothing is stored: review the draft, then `pantau sop publish`."""
     config = settings()
+    t, lang = words(config), config.language
     current = sla_context(config, engine(config)).catalogue
     try:
         draft = import_document(path, code=code, unit=unit, base=current.get((code or "").upper()))
     except SopDocumentError as error:
-        _fail(str(error), json_out)
+        place = [error.path.name, place_words(error.where, lang) if error.where else "",
+                 t("column {name}", name=error.field) if error.field else ""]
+        _fail(str(error), json_out, ", ".join(part for part in place if part) + ": " + error.say(lang))
     if json_out:
         console.print_json(json.dumps({
             "ok": True, "draft": draft.as_catalogue(),
@@ -59,11 +65,13 @@ def import_(
         console.print(text, markup=False, highlight=False, end="")
     else:
         out.write_text(text, encoding="utf-8")
-        console.print(f"Draft written to {escape(str(out))}: {len(draft.steps)} steps, "
-                      f"{sum(len(step.notes) for step in draft.steps)} notes to review.", highlight=False)
+        console.print(t("Draft written to {file}: {steps} steps, {notes} notes to review.", file=escape(str(out)),
+                        steps=len(draft.steps), notes=sum(len(step.notes) for step in draft.steps)), highlight=False)
     for where, field, message in draft.problems():
-        console.print(escape(f"to fix before publishing: {path.name}{', ' + where if where else ''}, field {field}: "
-                             f"{message}"), highlight=False)
+        place = ", ".join(part for part in (path.name, place_words(where, lang) if where else "",
+                                            field_words(field, lang)) if part)
+        console.print(escape(t("To fix before publishing: {place}: {problem}", place=place, problem=t(message))),
+                      highlight=False)
 
 
 @app.command("publish")
@@ -81,8 +89,9 @@ def publish(
         with session_scope(engine()) as session:
             version = publish_version(session, sop, actor=f"cli:{getpass.getuser()}", source=source or path.name)
     except PublishRefused as error:
-        _fail(f"{path.name} {error}", json_out)
+        _fail(f"{path.name} {error}", json_out, f"{path.name}: {error.say(settings().language)}")
     if json_out:
         console.print_json(json.dumps({"ok": True, "code": sop.code, "version": version}))
     else:
-        console.print(f"{sop.code} version {version} published: new cases start on it.", highlight=False)
+        console.print(words()("{code} version {version} published: new cases start on it.", code=sop.code,
+                              version=version), highlight=False)

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import re
-
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from pantau import formatting
 from pantau.sops.imports import Draft, DraftStep, SopDocumentError
+from pantau.sops.imports.words import FIELD_NAMES, place_words
 
 from .. import context, ids
 
@@ -51,12 +50,7 @@ def form() -> html.Div:
 
 def where(text: str) -> str:
     """A source location ('line 24', 'table 1 row 5', 'paragraph 3') in the reader's language."""
-    t = context.t
-    match = re.fullmatch(r"table (\d+) row (\d+)", text)
-    if match:
-        return t("table {table} row {row}", table=match[1], row=match[2])
-    match = re.fullmatch(r"(line|paragraph) (\d+)", text)
-    return t(f"{match[1]} {{number}}", number=match[2]) if match else text
+    return place_words(text, context.lang())
 
 
 def unreadable(error: SopDocumentError) -> str:
@@ -130,12 +124,6 @@ def _cell(content, uncertain: bool) -> html.Td:
 
 def _note(note) -> str:
     return f"{context.t(FIELD_NAMES.get(note.field, note.field))}: {context.t(note.text, **note.values)}"
-
-
-FIELD_NAMES = {"performer": "Executor", "time": "Standard time", "decision": "Decision",
-               "outside_party": "Outside party", "number": "Number", "key": "Key", "name": "SOP name",
-               "institution": "Institution", "document_number": "Document number", "code": "Code",
-               "unit": "Accountable unit", "Waktu": "Standard time", "Pelaksana": "Executor"}
 
 
 def problems_view(problems: list[tuple[str, str, str]]) -> dbc.Alert:

@@ -22,7 +22,8 @@ def test_sopcli001_import_writes_a_draft_publish_refuses_then_publishes_it(cli, 
     draft = tmp_path / "ws.toml"
     imported = cli("sop", "import", str(SEED), "--code", "WS", "--out", str(draft))
     assert imported.exit_code == 0, imported.output
-    assert "to fix before publishing" not in imported.output, "every step's executor is named in its activity"
+    assert "Perbaiki sebelum diterbitkan" not in imported.output, "every step's executor is named in its activity"
+    assert "Draf ditulis ke" in imported.output and "5 tahap" in imported.output
     text = draft.read_text(encoding="utf-8")
     assert "# review (performer): no marked column: 'PSI' is named as the activity's subject" in text
     steps = tomllib.loads(text)["steps"]
@@ -32,7 +33,7 @@ def test_sopcli001_import_writes_a_draft_publish_refuses_then_publishes_it(cli, 
     head, last = text.rsplit('performer = "ADM"', 1)
     draft.write_text(head + 'performer = ""' + last, encoding="utf-8")  # the reviewer cleared step 5's executor
     refused = cli("sop", "publish", str(draft))
-    assert refused.exit_code == 2 and "ws.toml step 5 has no executor" in refused.output
+    assert refused.exit_code == 2 and "ws.toml: tahap 5 belum punya pelaksana" in refused.output
     assert "Traceback" not in refused.output
     draft.write_text(text, encoding="utf-8")
     published = cli("sop", "publish", str(draft), "--source", "webservice.docx", "--json")
@@ -54,4 +55,20 @@ def test_sopcli002_a_document_without_an_sop_table_is_one_line(cli, tmp_path):
     assert json.loads(answer.output) == {"ok": False, "error": "surat.txt, field Pelaksana: no SOP table found: no "
                                                                "header row with a 'Pelaksana' column"}
     plain = cli("sop", "import", str(tmp_path / "tidak-ada.docx"))
-    assert plain.exit_code == 2 and "tidak-ada.docx: cannot read" in plain.output and "Traceback" not in plain.output
+    assert plain.exit_code == 2 and "tidak-ada.docx: tidak dapat dibaca" in plain.output
+    assert "Traceback" not in plain.output
+    table = cli("sop", "import", str(letter))
+    assert "surat.txt, kolom Pelaksana: tidak ada tabel SOP" in table.output, "in the configured language"
+
+
+def test_sopcli003_a_draft_to_fix_is_said_in_the_configured_language(cli, tmp_path, monkeypatch):
+    """A draft step without an executor names the document's line and the field in words, not `performer`."""
+    assert cli("init").exit_code == 0
+    ktm = SEED.with_name("ktm_elektronik.txt")
+    for lang, expected in (("id", "Perbaiki sebelum diterbitkan: ktm_elektronik.txt, baris "),
+                           ("en", "To fix before publishing: ktm_elektronik.txt, line ")):
+        monkeypatch.setenv("PANTAU_LANGUAGE", lang)
+        imported = cli("sop", "import", str(ktm), "--code", "KTM", "--out", str(tmp_path / "ktm.toml"))
+        assert imported.exit_code == 0 and expected in imported.output
+        assert ("Pelaksana: belum ada pelaksana: pilih kolom Pelaksana" if lang == "id" else
+                "Executor: no executor: choose the Pelaksana column") in imported.output
