@@ -10,8 +10,9 @@ from rich.markup import escape
 
 from collectors.bills import bill_sources
 from collectors.bills.collector import sync_sources
+from pantau import formatting
 
-from .common import console, engine, errors, fail, settings
+from .common import console, engine, errors, fail, settings, words
 
 app = typer.Typer(help="Sync sources now, as the running collector does on its schedule.", no_args_is_help=True)
 
@@ -42,7 +43,7 @@ def sync_bills(
         console.print_json(json.dumps({"sources": [_as_json(outcome) for outcome in outcomes]}))
     else:
         for outcome in outcomes:
-            _print(outcome)
+            _print(outcome, config.language)
     if any(outcome.error for outcome in outcomes):
         raise typer.Exit(1)
 
@@ -55,12 +56,16 @@ def _as_json(outcome) -> dict:
             "deleted": report.deleted, "quarantined": [problem.as_dict() for problem in report.quarantined]}
 
 
-def _print(outcome) -> None:
+def _print(outcome, lang: str) -> None:
+    """One source's outcome in `lang` (a row's problem as the source's reader wrote it, in English)."""
     if outcome.error:
         errors.print(f"[bold red]error:[/] {escape(outcome.error)}", highlight=False)
         return
-    report = outcome.report
-    console.print(f"{report.source}: {report.read:,} rows read, {report.written:,} new or changed, "
-                  f"{report.deleted:,} marked deleted, {len(report.quarantined):,} set aside.", highlight=False)
+    report, t = outcome.report, words()
+    count = lambda value: formatting.number(value, lang)  # noqa: E731
+    console.print(t("{source}: {read} rows read, {written} new or changed, {deleted} marked deleted, {aside} set "
+                    "aside.", source=report.source, read=count(report.read), written=count(report.written),
+                    deleted=count(report.deleted), aside=count(len(report.quarantined))),
+                  highlight=False, markup=False)
     for problem in report.quarantined:
-        console.print(f"  set aside: {problem}", highlight=False, markup=False)
+        console.print("  " + t("Set aside: {problem}", problem=str(problem)), highlight=False, markup=False)

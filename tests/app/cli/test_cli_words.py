@@ -14,14 +14,16 @@ WORDS = {
            "added": "Ditambahkan: –", "recon": ("Rekonsiliasi (", "Berubah: 0 tagihan, 0 setoran bank."),
            "report": "Laporan Okt 2026 ditulis ke",
            "bills": "tagihan.csv (sumber export): 1 tagihan dibaca, 1 baru atau berubah, 0 ditandai terhapus.",
-           "nothing": "Tidak ada yang diimpor."},
+           "nothing": "Tidak ada yang diimpor.",
+           "sync": "ekspor: 1 baris dibaca, 1 baru atau berubah, 0 ditandai terhapus, 0 disisihkan."},
     "en": {"created": "User rina (Head of IT) created.", "role": "Head of IT", "active": "Yes",
            "headers": ("Username", "Role", "Last log-in"), "disabled": "rina can no longer log in.",
            "refused": "no user named 'siapa'", "kinds": ("Code", "Kind group", "Set by"),
            "added": "Added: –", "recon": ("Reconciliation (", "Changed: 0 bills, 0 bank credits."),
            "report": "Report Oct 2026 written to",
            "bills": "tagihan.csv (source export): 1 bills read, 1 new or changed, 0 marked deleted.",
-           "nothing": "Nothing was imported."},
+           "nothing": "Nothing was imported.",
+           "sync": "ekspor: 1 rows read, 1 new or changed, 0 marked deleted, 0 set aside."},
 }
 
 
@@ -74,3 +76,16 @@ def test_cliwords004_a_bills_import_says_what_it_stored_or_refused_in_the_config
     export.write_text(export.read_text(encoding="utf-8").replace("1500000", "satu juta"), encoding="utf-8")
     refused = cli("import", "bills", str(export))
     assert refused.exit_code == 1 and WORDS[lang]["nothing"] in refused.output
+
+
+def test_cliwords005_a_bill_sync_says_what_it_did_in_the_configured_language(cli, lang, tmp_path, monkeypatch):
+    export = tmp_path / "tagihan.csv"
+    export.write_text("source_key,kind,amount,va_number,due_date,semester\nT-1,ukt,1000000,9881,2026-03-01,20252\n",
+                      encoding="utf-8")
+    config = tmp_path / "pantau.toml"
+    config.write_text(f'[sources.bills.ekspor]\nfile = "{export}"\n', encoding="utf-8")
+    monkeypatch.setenv("PANTAU_CONFIG", str(config))
+    assert cli("init").exit_code == 0
+    synced = cli("sync", "bills")
+    assert synced.exit_code == 0 and WORDS[lang]["sync"] in synced.output
+    assert json.loads(cli("sync", "bills", "--json").output)["sources"][0]["status"] == "synced"

@@ -145,5 +145,5 @@ max_bad_percent = 50
                        "field": "kind", "value": "parkir"}
     assert reason.startswith("not a bill kind (or one switched off); expected one of asrama, denda, herregistrasi,")
     plain = runner.invoke(pantau, ["sync", "bills"])
-    assert "portal: 1 rows read, 0 new or changed, 0 marked deleted, 0 set aside." in plain.stdout
-    assert "set aside: bill source 'billing' mapping query, bill 'INV-0002', field kind" in plain.stdout
+    assert "portal: 1 baris dibaca, 0 baru atau berubah, 0 ditandai terhapus, 0 disisihkan." in plain.stdout
+    assert "Disisihkan: bill source 'billing' mapping query, bill 'INV-0002', field kind" in plain.stdout
