@@ -59,9 +59,18 @@ def cached_dated(name: str, params: Any, subjects: Iterable[str], compute: Calla
 
 
 def lang() -> str:
-    """The reader's language: the switch's cookie, else the configured default."""
-    chosen = flask.request.cookies.get(LANGUAGE_COOKIE) if flask.has_request_context() else None
-    return normalise(chosen or settings().language)
+    """The reader's language: the switch's cookie, else the configured default (found once a request: a page
+    of tables asks for it thousands of times)."""
+    if not flask.has_request_context():
+        return normalise(settings().language)
+    environ = flask.request.environ
+    found = environ.get(_LANG_KEY)
+    if found is None:
+        found = environ[_LANG_KEY] = normalise(flask.request.cookies.get(LANGUAGE_COOKIE) or settings().language)
+    return found
+
+
+_LANG_KEY = "pantau.lang"
 
 
 def tz() -> str:

@@ -194,20 +194,24 @@ SUBJECT_FEEDS = {"payments": "reconciliation", "tokens": "tokens", "sla": "workf
 """The feed of a whole subject (the overview's cards, the line under a page's title)."""
 
 
-def freshness(engine: Engine, subject: str, now: datetime | None = None) -> Freshness:
+def freshness(engine: Engine, subject: str, now: datetime | None = None, *,
+              known: pd.DataFrame | None = None) -> Freshness:
     """The freshness of a subject's figures (`SUBJECT_FEEDS`)."""
-    return feed_freshness(engine, FEEDS[SUBJECT_FEEDS[subject]] if subject in SUBJECT_FEEDS else Feed(), now)
+    return feed_freshness(engine, FEEDS[SUBJECT_FEEDS[subject]] if subject in SUBJECT_FEEDS else Feed(), now,
+                          known=known)
 
 
-def feed_freshness(engine: Engine, feed: Feed | str, now: datetime | None = None) -> Freshness:
+def feed_freshness(engine: Engine, feed: Feed | str, now: datetime | None = None, *,
+                   known: pd.DataFrame | None = None) -> Freshness:
     """How old a feed's data is: from the status of the sources and collectors it is read from (as fresh as the
     stalest of them; stale when one has had nothing within two of its intervals), else from its collectors'
-    newest successful run (unknown when none ran)."""
+    newest successful run (unknown when none ran). `known`: every source's status (`statuses` of all kinds)
+    already read, for a page that asks about several feeds."""
     now = now or utcnow()
     feed = FEEDS[feed] if isinstance(feed, str) else feed
     kinds = tuple(feed.kinds) + ((COLLECTOR,) if feed.collectors else ())
     if kinds:
-        rows = statuses(engine, now, kinds)
+        rows = statuses(engine, now, kinds) if known is None else known[known["kind"].isin(kinds)]
         if not rows.empty:
             named = rows["kind"] != COLLECTOR
             if feed.collectors:

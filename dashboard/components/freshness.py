@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import flask
 import pandas as pd
 from dash import html
 
@@ -78,12 +79,27 @@ def stale_line(since, now: datetime | None = None, **kwargs) -> html.Div:
                      stale_text(since, now)], **kwargs)
 
 
+def known_statuses() -> pd.DataFrame | None:
+    """Every source's status, read once a request (a page says the age of several feeds); None outside one."""
+    from queries.sources import statuses
+
+    if not flask.has_request_context():
+        return None
+    environ = flask.request.environ
+    if _STATUSES not in environ:
+        environ[_STATUSES] = statuses(context.engine())
+    return environ[_STATUSES]
+
+
+_STATUSES = "pantau.source_statuses"
+
+
 def feeds(*names: str, now: datetime | None = None) -> dict[str, Freshness]:
     """How old the data of each named feed is (`queries.sources.FEEDS`), read once for a callback's figures."""
     from queries.sources import feed_freshness
 
-    now = now or utcnow()
-    return {name: feed_freshness(context.engine(), name, now) for name in dict.fromkeys(names)}
+    now, known = now or utcnow(), known_statuses()
+    return {name: feed_freshness(context.engine(), name, now, known=known) for name in dict.fromkeys(names)}
 
 
 def feed(name: str, now: datetime | None = None) -> Freshness:
@@ -103,5 +119,5 @@ def subject_line(subject: str, now: datetime | None = None) -> html.Div | None:
     from queries.sources import freshness
 
     now = now or utcnow()
-    return line(freshness(context.engine(), subject, now), now, id=f"{subject}-freshness",
+    return line(freshness(context.engine(), subject, now, known=known_statuses()), now, id=f"{subject}-freshness",
                 className="small text-body-secondary page-freshness")

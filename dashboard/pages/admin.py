@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import dash
 import dash_bootstrap_components as dbc
 import flask
@@ -11,7 +13,7 @@ from pantau import formatting
 from pantau.accounts import create_user, end_sessions, set_active
 from pantau.billkinds import update_kind
 from pantau.db import session_scope
-from pantau.i18n import refusal_words
+from pantau.i18n import refusal_words, translate
 from pantau.models import BillKind, Prodi
 from pantau.prodi import name_prodi
 from pantau.settings import ROLES
@@ -104,7 +106,8 @@ def _users_table():
 
 
 def _audit_table(prefix: str):
-    t, lang, tz = context.t, context.lang(), context.tz()
+    lang, tz = context.lang(), context.tz()
+    t = functools.partial(translate, lang=lang)  # the reader's language found once for the log's 500 rows
     frame = audit_log(context.engine(), action_prefix=None if prefix in ("", "all") else prefix)
     frame["when"] = frame["at"].map(lambda v: formatting.moment(v.to_pydatetime(), lang, tz))
     frame["action"] = frame["action"].map(lambda action: audit_words.action_words(action, t))

@@ -36,10 +36,13 @@ def kind_options() -> list[dict]:
 
 
 def prodi_options() -> list[dict]:
+    """Every programme with its live bills; counting them reads every bill, so the table is kept in the shared
+    cache until a write to the money tables (a bill, a programme named here)."""
     t = context.t
+    frame = context.cached("admin.prodi", [], ["money"], lambda: prodi_table(context.engine()))
     return [{"label": f"{row.code} · " + (t("{code} (name unknown)", code=row.code) if row.name_unknown else row.name)
              + f" ({t('{count} bills', count=int(row.bills))})", "value": int(row.id)}
-            for row in prodi_table(context.engine()).itertuples()]
+            for row in frame.itertuples()]
 
 
 def kind_card() -> dbc.Card:

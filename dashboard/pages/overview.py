@@ -22,6 +22,7 @@ from queries import servers
 from queries.sources import Freshness, freshness, is_stale
 
 from .. import access, context, ids
+from ..components import freshness as age
 from ..components.empty import empty_state
 from ..components.first_run import first_run_card
 from ..components.kpi import kpi_card
@@ -103,7 +104,8 @@ def freshness_of(kpis: list[queries.Kpi], now) -> dict[str, Freshness]:
     """How old each card's data is: its subject's sources, and for a server's availability its monitor's newest
     check against the monitor's interval."""
     engine = context.engine()
-    by_subject = {group: freshness(engine, subject, now) for group, subject in SUBJECTS.items()
+    known = age.known_statuses()
+    by_subject = {group: freshness(engine, subject, now, known=known) for group, subject in SUBJECTS.items()
                   if any(kpi.group == group for kpi in kpis)}
     ages = {kpi.key: by_subject[kpi.group] for kpi in kpis if kpi.group in by_subject}
     if any(kpi.group == "servers" for kpi in kpis):
@@ -177,7 +179,8 @@ def _kinds(_tick):
                            lambda: queries.kind_collection(context.engine(), settings, now))
     if found is None:
         return None
-    card_ = kind_card(found, freshness(context.engine(), "payments", now), ids.make(KEY, "kind-card"),
+    card_ = kind_card(found, freshness(context.engine(), "payments", now, known=age.known_statuses()),
+                      ids.make(KEY, "kind-card"),
                       ids.make(KEY, "kinds-table"))
     return dbc.Row(dbc.Col(card_, xs=12, xl=8, className="mb-3"))
 

@@ -26,14 +26,15 @@ FORMAT_WORDS = {"mt940": "MT940 statement", "camt053": "camt.053 statement", "cs
 
 
 def bank_feed() -> html.Div:
-    """The section's content, read fresh at each page load."""
+    """The section's content. Its reads (totals over every bank entry, the statements' chain, the entries to
+    check) are kept in the shared cache until a write to the money tables (an import, a reconciliation)."""
     t, lang, tz = context.t, context.lang(), context.tz()
     engine = context.engine()
-    totals = bankfeed.feed_totals(engine)
+    totals, accounts, gaps, to_check = context.cached("payments.bank", [], ["money"], lambda: (
+        bankfeed.feed_totals(engine), *_accounts(bankfeed.balance_chain(engine)), bankfeed.entries_to_check(engine)))
     if not totals.entries:
         return empty_state(t("No bank entries yet."), t("Drop statements or notification logs in the inbox folder, "
                                                          "or run pantau import bank FILE."), icon="bank")
-    chain = bankfeed.balance_chain(engine)
     latest = formatting.moment(totals.latest, lang, tz) if totals.latest else "–"
     summary = html.P(t(
         "{payments} payments ({received}) from {entries} bank entries: {evidence} are further evidence of a "
@@ -41,16 +42,23 @@ def bank_feed() -> html.Div:
         payments=formatting.number(totals.payments, lang), received=formatting.rupiah(totals.received, lang),
         entries=formatting.number(totals.entries, lang), evidence=formatting.number(totals.evidence, lang),
         to_check=formatting.number(totals.to_check, lang), latest=latest), className="mb-3")
-    return html.Div([summary, _chain(chain), _to_check()])
+    return html.Div([summary, _chain(accounts, gaps), _to_check(to_check)])
 
 
-def _chain(chain: pd.DataFrame) -> html.Div:
+def _accounts(chain: pd.DataFrame) -> tuple[pd.DataFrame | None, pd.DataFrame]:
+    """Each account's chain (`bankfeed.chain_by_account`; None without statements) and the last five gaps:
+    what the section shows of every statement's chain, small enough to keep in the shared cache."""
+    if chain.empty:
+        return None, chain
+    return bankfeed.chain_by_account(chain), chain[chain["status"] == "gap"].tail(5)
+
+
+def _chain(accounts: pd.DataFrame | None, gaps: pd.DataFrame) -> html.Div:
     t, lang = context.t, context.lang()
     heading = html.H3(t("Balance chain per account"), className="h6 mt-2")
-    if chain.empty:
+    if accounts is None:
         return html.Div([heading, html.P(t("No statement with balances imported yet."),
                                          className="small text-body-secondary")])
-    accounts = bankfeed.chain_by_account(chain)
     banks, wrong = _banks()
     shown = pd.DataFrame({
         "account": accounts["account"].fillna("–"),
@@ -73,8 +81,7 @@ def _chain(chain: pd.DataFrame) -> html.Div:
     if wrong:
         parts.append(dbc.Alert(t("The [banks] settings are wrong, so no account's bank is known: {error}",
                                  error=wrong), color="warning", className="mt-2 mb-0 small"))
-    gaps = chain[chain["status"] == "gap"]
-    for gap in gaps.tail(5).itertuples():
+    for gap in gaps.itertuples():
         parts.append(dbc.Alert(t(
             "Account {account}: statement {number} of {day} opens with {opening}, but the one before closed "
             "with {expected} (difference {difference}). A statement is missing or was booked outside the chain.",
@@ -92,10 +99,9 @@ def _banks() -> tuple[BankSettings, str]:
         return BankSettings(), str(error)
 
 
-def _to_check() -> html.Div:
+def _to_check(frame: pd.DataFrame) -> html.Div:
     t, lang, tz = context.t, context.lang(), context.tz()
     heading = html.H3(t("Entries to check"), className="h6 mt-3")
-    frame = bankfeed.entries_to_check(context.engine())
     if frame.empty:
         return html.Div([heading, html.P(t("Every entry was linked with certainty."),
                                          className="small text-body-secondary mb-0")])
