@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Engine, and_, case, false, func, or_, select, true
+from sqlalchemy import Engine, and_, case, false, func, literal, or_, select, true
 
 from pantau.models import SopCase
 from pantau.models.workflow import SlaMonthly, SlaPerformer, SlaQuantile, StepResult
@@ -277,7 +277,9 @@ ERROR_COLUMNS = ["sop_code", "case_ref", "step_key", "step_number", "problem", "
 def data_errors(engine: Engine, scope: Scope = None, *, limit: int = 50) -> tuple[pd.DataFrame, int]:
     """Steps the engine could not measure (completed before they started, or with no known start), the
     latest first (at most `limit`), and how many there are in `scope`. They are never counted as met."""
-    where = and_(StepResult.state == DATA_ERROR, _in_scope(StepResult.sop_code, StepResult.step_key, scope))
+    # the state written into the statement, so a prepared plan still finds ix_step_results_data_error
+    where = and_(StepResult.state == literal(DATA_ERROR, literal_execute=True),
+                 _in_scope(StepResult.sop_code, StepResult.step_key, scope))
     query = (
         select(StepResult.sop_code, SopCase.case_ref, StepResult.step_key, StepResult.step_number,
                StepResult.problem, StepResult.completed_at)

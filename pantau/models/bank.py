@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, BigId, Money, UTCDateTime, utcnow
@@ -89,11 +89,14 @@ class BankTransaction(Base):
     bill number a notification names (BNI ``trx_id``, SNAP ``trxId``), matched against
     :attr:`Bill.source_key`; ``value_date`` is the booking date on the campus calendar. Only the keys
     a bulk import needs are indexed: ``dedup_key`` (unique) and ``booked_at`` (the range a file's
-    links are looked up in), so a million-line file stores quickly.
+    links are looked up in), so a million-line file stores quickly; besides, a partial index holds only
+    the entries to check, newest first as the payments page lists them.
     """
 
     __tablename__ = "bank_transactions"
-    __table_args__ = (Index(None, "booked_at"),)
+    __table_args__ = (Index(None, "booked_at"),
+                      Index("ix_bank_transactions_to_check", "booked_at", "id", sqlite_where=text("to_check"),
+                            postgresql_where=text("to_check")))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     import_id: Mapped[int | None] = mapped_column(ForeignKey("bank_imports.id"))

@@ -84,6 +84,9 @@ class StepResult(Base):
         Index("ix_step_results_open", "sop_code", "step_key", "due_at", "risk_at", "outside_party", "case_id",
               "completed_at",
               sqlite_where=text("completed_at IS NULL"), postgresql_where=text("completed_at IS NULL")),
+        # the SLA page's steps that could not be measured, latest first (a few among half a million)
+        Index("ix_step_results_data_error", "completed_at", "id",
+              sqlite_where=text("state = 'data_error'"), postgresql_where=text("state = 'data_error'")),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
