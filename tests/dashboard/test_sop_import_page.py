@@ -125,3 +125,14 @@ def test_sopimppage005_a_refused_publication_says_the_step_in_the_readers_langua
     with session_scope(web.engine) as session, pytest.raises(PublishRefused) as refused:
         publish(session, sop, actor="user.admin", source="webservice.txt")
     assert refusal_words(refused.value, lang) == expected
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("id", "Kode, hanya huruf kapital, angka dan '_', diawali huruf"),
+    ("en", "Code, capital letters, digits and '_' only, beginning with a letter")])
+def test_sopimppage006_a_code_the_catalogue_refuses_is_said_in_the_readers_language(web, lang, expected):
+    client = web.client("admin")
+    client.set_cookie("pantau_lang", lang)
+    answer = client.post(UPDATE, json=publish({0: "Unit Kerja", 1: "ADM", 2: "PSI", 3: "PSI", 4: "ADM"}, code="ws-1"))
+    assert answer.status_code == 200 and expected in json.dumps(answer.get_json(), ensure_ascii=False)
+    assert "String should match" not in answer.text and versions(web) == []

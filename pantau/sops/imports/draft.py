@@ -28,6 +28,9 @@ from .times import ParsedTime, parse_time, time_mentioned
 _STOP = {"dan", "yang", "di", "ke", "dari", "melalui", "dengan", "untuk", "kepada", "pada", "oleh", "atau",
          "maupun", "serta", "akan", "dapat", "baik", "sesuai", "telah", "a", "b", "c"}
 _NOBODY = "no marked Pelaksana column and none named in the activity: choose one"
+_SAID = {("code", "string_pattern_mismatch"): "capital letters, digits and '_' only, beginning with a letter"}
+"""Pydantic's refusals of what the reviewer types (a missing particular is found before), as message ids
+(`sopimport.po`); others as pydantic says them."""
 _CONDITIONAL = re.compile(r"\b(apabila|jika|bila|bilamana)\b", re.IGNORECASE)
 
 
@@ -97,7 +100,8 @@ class Draft:
                 self.sop()
             except ValidationError as error:
                 for detail in error.errors():
-                    found.append(("", ".".join(map(str, detail["loc"])), detail["msg"]))
+                    field = ".".join(map(str, detail["loc"]))
+                    found.append(("", field, _SAID.get((field, detail["type"]), detail["msg"])))
             except ValueError as error:
                 found.append(("", "steps", str(error)))
         return found
