@@ -142,6 +142,7 @@ def run(
                 said.append("Demo settled: SLA measured, bank feed reconciled, alerts raised")
         create_demo_users(store, config.data_dir)
         _demo_banks(store, config)
+        services = _demo_servers(store, config, steps)
         store.dispose()
         with steps.step("Starting the collector and the web server…") as said:
             quiet = [] if verbose else ["--quiet"]
@@ -152,7 +153,11 @@ def run(
             ]
             said.append(f"Collector and web server started ({config.web.workers} workers)")
     summary(console, config, read_credentials(config.data_dir))
-    _wait_then_stop(children)
+    try:
+        _wait_then_stop(children)
+    finally:
+        if services is not None:
+            services.stop()
 
 
 def _demo_banks(store, config) -> None:
@@ -163,6 +168,27 @@ def _demo_banks(store, config) -> None:
     with store.connect() as connection:
         if not config.banks and holds_demo(connection):
             os.environ["PANTAU_BANKS"] = json.dumps(BANKS)
+
+
+def _demo_servers(store, config, steps: Steps):
+    """On the demo campus, without ``[[monitors]]`` of the campus's own, start loopback services answering the
+    demo's monitors and give the collector (and web) processes those monitors, so the collector probes them for
+    real (see :mod:`app.demo.live`); the services, or None when it is not the demo."""
+    from app.demo.live import DemoServices, demo_monitors
+
+    if config.monitors:
+        return None
+    with store.connect() as connection:
+        monitors = demo_monitors(connection)
+    if not monitors:
+        return None
+    with steps.step("Starting the demo's servers on loopback addresses…") as said:
+        services = DemoServices(monitors).start()
+        os.environ["PANTAU_MONITORS"] = json.dumps(monitors)
+        said.append(f"Demo servers answering {len(monitors)} monitors on loopback addresses")
+    for problem in services.problems:
+        console.print(f"[yellow]![/] demo servers: cannot listen at {problem}; its monitor will fail", highlight=False)
+    return services
 
 
 def _wait_then_stop(children: list[subprocess.Popen]) -> None:

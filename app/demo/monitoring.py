@@ -3,7 +3,8 @@ the incidents those outages are, and each monitor's status at `now`.
 
 Outages happen a few times a month per monitor (2-90 minutes, never inside maintenance), the H2H
 server once had a long one, and the bank links are unreachable whenever the H2H server is down.
-Targets are loopback addresses, so a collector that probed the demo monitors would reach nothing.
+Targets are loopback addresses on unprivileged ports: `pantau run` on the demo campus listens there
+(:mod:`app.demo.live`) and its collector probes them for real.
 """
 
 from __future__ import annotations
@@ -19,25 +20,25 @@ from app.demo.probes import WEEK, MonitorSpec, Outages, Rounds, covering, in_wee
 from pantau.models import Incident, MaintenanceWindow, Monitor
 
 MONITORS = (
-    MonitorSpec("payment-server", "payment-server", "http", "http://127.0.0.11/status", None, 95, 3.0, True, 47.0,
+    MonitorSpec("payment-server", "payment-server", "http", "http://127.0.0.11:18080/status", None, 95, 3.0, True, 47.0,
                 options={"expected_status": 200, "keyword": "OK", "label": "Server pembayaran"}),
-    MonitorSpec("h2h-server", "h2h-server", "tcp", "127.0.0.12:7001", None, 3.5, 2.0, True,
+    MonitorSpec("h2h-server", "h2h-server", "tcp", "127.0.0.12:17001", None, 3.5, 2.0, True,
                 options={"label": "Server H2H"}),
-    MonitorSpec("bank-link", "bank-link", "tcp", "127.0.0.13:8443", "h2h-server", 38, 2.5, True,
+    MonitorSpec("bank-link", "bank-link", "tcp", "127.0.0.13:18443", "h2h-server", 38, 2.5, True,
                 latency_range=(20, 80), options={"label": "Koneksi H2H Bank BNI"}),
     MonitorSpec("router", "router", "icmp", "127.0.0.14", None, 1.2, 1.0,
                 options={"count": 5, "label": "Router kampus"}),
-    MonitorSpec("pmb-portal", "other", "http", "http://127.0.0.15/", None, 160, 2.0, cert_days_left=9.5,
+    MonitorSpec("pmb-portal", "other", "http", "http://127.0.0.15:18080/", None, 160, 2.0, cert_days_left=9.5,
                 options={"label": "Portal PMB"}),
-    MonitorSpec("bank-link-bri", "bank-link", "tcp", "127.0.0.16:8443", "h2h-server", 46, 2.5, True,
+    MonitorSpec("bank-link-bri", "bank-link", "tcp", "127.0.0.16:18443", "h2h-server", 46, 2.5, True,
                 latency_range=(25, 95), options={"label": "Koneksi H2H Bank BRI"}),
-    MonitorSpec("siakad", "other", "http", "http://127.0.0.17/login", None, 240, 2.5, cert_days_left=63.0,
+    MonitorSpec("siakad", "other", "http", "http://127.0.0.17:18080/login", None, 240, 2.5, cert_days_left=63.0,
                 options={"label": "SIAKAD"}),
-    MonitorSpec("database-server", "other", "tcp", "127.0.0.18:3306", None, 1.8, 1.0,
+    MonitorSpec("database-server", "other", "tcp", "127.0.0.18:13306", None, 1.8, 1.0,
                 options={"label": "Server basis data"}),
     MonitorSpec("core-switch", "router", "icmp", "127.0.0.19", None, 0.6, 0.5,
                 options={"count": 5, "label": "Switch inti"}),
-    MonitorSpec("dns-server", "other", "tcp", "127.0.0.20:53", None, 2.5, 1.0, options={"label": "Server DNS"}),
+    MonitorSpec("dns-server", "other", "tcp", "127.0.0.20:10053", None, 2.5, 1.0, options={"label": "Server DNS"}),
 )
 """The demo campus's monitors; `label` (with the check options, as `collectors.monitors.sync` keeps it) is what
 its pages call each one."""

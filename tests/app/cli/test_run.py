@@ -71,6 +71,7 @@ def test_run001_the_first_run_prints_steps_one_warning_the_address_and_log_ins_a
         "✓ Store up to date",
         "✓ Demo campus seeded (small, " + steps[1].split("(small, ")[1].split(")")[0] + ")",
         "✓ Demo settled: SLA measured, bank feed reconciled, alerts raised",
+        "✓ Demo servers answering 4 monitors on loopback addresses",
         "✓ Collector and web server started (1 workers)",
     ]
     warnings = [line for line in lines if "no channel" in line]
