@@ -88,7 +88,8 @@ def _webservice(_tick):
     _require(WS)
     t, lang, tz, engine, now = context.t, context.lang(), context.tz(), context.engine(), utcnow()
     warning = _warning()
-    counts = queries.ws_counts(engine, now, warning)
+    counts, frame = context.cached("accounts.ws", [warning], ["sla"], lambda: (
+        queries.ws_counts(engine, now, warning), queries.ws_accounts(engine, now, warning, limit=500)))
     days = warning.days
     fresh, scope = freshness.feed("accounts", now), t("every webservice account")
     cards = [
@@ -104,7 +105,6 @@ def _webservice(_tick):
                  fresh=fresh, scope=scope),
     ]
     summary = dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
-    frame = queries.ws_accounts(engine, now, warning, limit=500)
     if frame.empty:
         return summary, freshness.aged(empty_state(
             t("No webservice accounts yet."), t("Accounts are created by step 3 of the webservice SOP (Divisi PSI)."),
@@ -161,9 +161,12 @@ def _akun(_tick):
                  fresh=requests, scope=year),
     ]
     summary = dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
-    return (summary, freshness.aged(_requests(requested), requests, now),
-            freshness.aged(_services(services), register, now),
-            freshness.aged(_register(register_rows, size), register, now))
+    # the tables (up to a thousand rows) and the chart drawn once from the reads they come from, in each language
+    request_table, service_chart, register_table = context.cached(
+        "accounts.akun.tables", [lang, context.tz()], ["sla"],
+        lambda: (_requests(requested), _services(services), _register(register_rows, size)))
+    return (summary, freshness.aged(request_table, requests, now), freshness.aged(service_chart, register, now),
+            freshness.aged(register_table, register, now))
 
 
 def _requests(frame: pd.DataFrame):

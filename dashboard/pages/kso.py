@@ -141,12 +141,14 @@ def _refresh(period):
                  scope=t("every open request, now")),
     ]
     summary = dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
-    listed = queries.requests(engine, since, until, now)
+    listed, waiting_list = context.cached("kso.lists", [period], ["sla"], lambda: (
+        queries.requests(engine, since, until, now), queries.waiting_list(engine)))
     options = [{"label": f"{row.case_ref} · {row.title or ''}"[:90], "value": int(row.case_id)}
                for row in listed.itertuples()]
     used = [None if pd.isna(v) else int(v) for v in listed.get("sop_version", [])]
     versions = version_line(sla_context(context.settings(), engine), SOP, used, ids.make(KEY, "version"))
-    return (summary, aged(figures.lead_figure(leads)), aged(blocks.waiting_table(queries.waiting_list(engine), now)),
+    lead = context.cached("kso.lead", [period, lang], ["sla"], lambda: figures.lead_figure(leads))
+    return (summary, aged(lead), aged(blocks.waiting_table(waiting_list, now)),
             html.Div([versions, aged(blocks.request_table(listed, _step_names()))]), options,
             options[0]["value"] if options else None)
 
@@ -201,7 +203,7 @@ def _invoices(period):
                  fresh=fresh, scope=scope),
     ]
     summary = dbc.Row([dbc.Col(card, xs=12, md=4, className="mb-3") for card in cards])
-    frame = queries.invoices(engine, since, until, now)
+    frame = context.cached("kso.invoices", [period], ["sla"], lambda: queries.invoices(engine, since, until, now))
     if frame.empty:
         return summary, freshness.aged(empty_state(t("No invoice was issued for the requests of this period."),
                                                    icon="receipt"), fresh, now)

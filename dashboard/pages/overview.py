@@ -109,7 +109,7 @@ def freshness_of(kpis: list[queries.Kpi], now) -> dict[str, Freshness]:
                   if any(kpi.group == group for kpi in kpis)}
     ages = {kpi.key: by_subject[kpi.group] for kpi in kpis if kpi.group in by_subject}
     if any(kpi.group == "servers" for kpi in kpis):
-        for row in servers.monitors(engine).itertuples():
+        for row in context.cached("overview.monitors", [], ["servers"], lambda: servers.monitors(engine)).itertuples():
             at = None if row.checked_at is None or row.checked_at != row.checked_at else row.checked_at.to_pydatetime()
             ages[f"availability:{row.name}"] = Freshness(at, is_stale(at, row.interval_s, now), at)
     return ages

@@ -65,8 +65,16 @@ def _card(title: str, body, **kwargs) -> dbc.Card:
 def layout(wave: str | None = None, **_query) -> html.Div:
     """The page; ``?wave=<code>`` preselects a wave (else the first open one, else the latest that has opened,
     its payments perhaps still coming in, else the next to open)."""
-    t = context.t
-    waves = queries.waves(context.engine())
+    t, engine, zone = context.t, context.engine(), context.tz()
+    today, config = _today(), token_settings(context.settings())
+
+    def read():
+        return (queries.waves(engine), queries.open_waves(engine, today)["id"].tolist(),
+                queries.status(engine, now=utcnow(), zone=zone, window_days=config.window_days,
+                               level=config.interval_level))
+
+    waves, open_ids, open_status = context.cached("tokens.layout", [today, zone, config.window_days,
+                                                                    config.interval_level], ["money"], read)
     title = html.Div([html.H1(t("Payment tokens"), className="page-title mb-1"), freshness.subject_line("tokens")],
                      className="mb-2")
     if waves.empty:
@@ -74,10 +82,8 @@ def layout(wave: str | None = None, **_query) -> html.Div:
             t("No admission wave yet."),
             t("Waves, applicants and token stock come from the admission system, or pantau demo."),
             icon="ticket-perforated")])
-    today = _today()
-    chosen = (waves[waves["code"] == wave]["id"].tolist() or queries.open_waves(context.engine(), today)["id"].tolist()
+    chosen = (waves[waves["code"] == wave]["id"].tolist() or open_ids
               or waves[waves["opens_on"] <= today]["id"].tolist() or waves["id"].tolist())
-    config = token_settings(context.settings())
     method = t(METHOD, window=config.window_days, z=formatting.number(1.28, context.lang(), 2),
                level=formatting.percent(config.interval_level, context.lang(), 0))
     return html.Div([
@@ -91,7 +97,7 @@ def layout(wave: str | None = None, **_query) -> html.Div:
             html.Details([html.Summary(t("How the forecast works")), html.P(method, className="small mb-0")],
                          className="small text-body-secondary mt-2"),
         ])),
-        _card(t("Days left per open wave"), html.Div(id=OPEN, children=freshness.aged(_open_table(),
+        _card(t("Days left per open wave"), html.Div(id=OPEN, children=freshness.aged(_open_table(open_status),
                                                                                      freshness.feed("tokens")))),
         _forms(chosen[0]),
         _card(t("Top-ups and extensions"), html.Div(id=HISTORY)),
@@ -126,11 +132,8 @@ def _forms(wave_id: int):
     ]))
 
 
-def _open_table():
+def _open_table(frame: pd.DataFrame):
     t, lang = context.t, context.lang()
-    config = token_settings(context.settings())
-    frame = queries.status(context.engine(), now=utcnow(), zone=context.tz(), window_days=config.window_days,
-                           level=config.interval_level)
     if frame.empty:
         return empty_state(t("No admission wave is open today."), icon="calendar-x")
     shown = pd.DataFrame({
@@ -170,7 +173,10 @@ def _refresh(wave_id, _saved):
 
     waves, status, days, topups, extensions = context.cached("tokens.wave", [wave_id, zone], ["money"], read)
     wave = next(waves[waves["id"] == wave_id].itertuples())
-    chart = figures.stock_and_demand(days, status, topups, extensions, wave, _today())
+    today, lang = _today(), context.lang()
+    # Plotly builds the chart in about a tenth of a second: kept with the reads it is drawn from
+    chart = context.cached("tokens.chart", [wave_id, zone, today, lang], ["money"],
+                           lambda: figures.stock_and_demand(days, status, topups, extensions, wave, today))
     fresh = freshness.feed("tokens", now)
     return (_summary(status, wave, fresh), freshness.aged(chart, fresh, now),
             freshness.aged(_history(topups, extensions), fresh, now))
