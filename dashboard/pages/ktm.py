@@ -177,11 +177,19 @@ def _summary(intake: int, batch: int | None, done: queries.Completion, funnel: p
                  note=t("Students whose current stage is overdue"), fresh=ages["ktm"], scope=chosen),
         kpi_card(t("Photo check"), formatting.number(problems, lang) if photo else "–",
                  "none" if photo is None else ("bad" if blocked else ("warn" if problems else "good")),
-                 note=(t("Problems in the photo folder; batches held back: {batches}",
-                         batches=", ".join(map(str, blocked)) or "–") if photo else t("Not checked yet")),
-                 fresh=ages["ktm-photos"], scope=whole),
+                 note=_photo_note(photo, problems, blocked), fresh=ages["ktm-photos"], scope=whole),
     ]
     return dbc.Row([dbc.Col(card, xs=12, sm=6, xl=3, className="mb-3") for card in cards])
+
+
+def _photo_note(photo, problems: int, blocked: list) -> str:
+    """What the photo check found, in words: nothing to do, problems without a held batch, or the held batches."""
+    t = context.t
+    if photo is None:
+        return t("Not checked yet")
+    if blocked:
+        return t("Problems in the photo folder; batches held back: {batches}", batches=", ".join(map(str, blocked)))
+    return t("Problems in the photo folder; no batch held back") if problems else t("Every photo is in order")
 
 
 def _points(change: float) -> str:
