@@ -174,16 +174,17 @@ def _demo_servers(store, config, steps: Steps):
     """On the demo campus, without ``[[monitors]]`` of the campus's own, start loopback services answering the
     demo's monitors and give the collector (and web) processes those monitors, so the collector probes them for
     real (see :mod:`app.demo.live`); the services, or None when it is not the demo."""
-    from app.demo.live import DemoServices, demo_monitors
+    from app.demo.live import DemoServices, certificate_expiries, demo_monitors
 
     if config.monitors:
         return None
     with store.connect() as connection:
         monitors = demo_monitors(connection)
+        expiries = certificate_expiries(connection) if monitors else {}
     if not monitors:
         return None
     with steps.step("Starting the demo's servers on loopback addresses…") as said:
-        services = DemoServices(monitors).start()
+        services = DemoServices(monitors, expiries).start()
         os.environ["PANTAU_MONITORS"] = json.dumps(monitors)
         said.append(f"Demo servers answering {len(monitors)} monitors on loopback addresses")
     for problem in services.problems:

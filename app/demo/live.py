@@ -5,8 +5,9 @@ Demo mode holds when no ``[[monitors]]`` are configured, the store holds the dem
 monitor in the store is one of :data:`app.demo.monitoring.MONITORS` (same name and check). Then
 :func:`demo_monitors` gives the collector those monitors as its configuration (each target as in ``MONITORS``,
 everything else as the store keeps it: interval, timeout, parent, label, check options, maintenance windows), and
-:class:`DemoServices` listens at their targets: one HTTP server per address answering each http monitor's path
-(the payment server's ``/status`` says "OK"), one TCP listener per tcp target; the icmp targets are loopback
+:class:`DemoServices` listens at their targets: one HTTPS server per address answering each http monitor's path
+(the payment server's ``/status`` says "OK") with a self-signed certificate expiring when the store's newest
+reading of it says (:func:`certificate_expiries`), one TCP listener per tcp target; the icmp targets are loopback
 addresses, which the kernel answers. Only loopback addresses (127.0.0.0/8) are bound, and nothing is sent anywhere.
 """
 
@@ -14,18 +15,27 @@ from __future__ import annotations
 
 import ipaddress
 import socketserver
+import ssl
+import tempfile
 import threading
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from sqlalchemy import func, select
 
 from app.demo.bank import holds_demo
 from app.demo.monitoring import MONITORS
-from pantau.models import MaintenanceWindow, Monitor
+from pantau.models import MaintenanceWindow, Monitor, ProbeSample
 
+CERTIFICATE_DAYS = 90
+"""The life of a certificate the store has no reading of (the demo's certificates are 90-day ones)."""
 CHECK_OPTIONS = ("count", "keyword", "expected_status", "verify_tls", "degraded_latency_ms", "degraded_loss")
 """The check options a monitor's row keeps (`collectors.monitors.sync`) that are ``[[monitors]]`` fields."""
 
@@ -53,8 +63,21 @@ def demo_monitors(connection) -> list[dict]:
         if row.parent_id in names:
             entry["depends_on"] = names[row.parent_id]
         entry.update({key: options[key] for key in CHECK_OPTIONS if key in options})
+        if entry["target"].startswith("https:"):
+            entry["verify_tls"] = False  # the services' certificates are self-signed
         entries.append(entry)
     return entries
+
+
+def certificate_expiries(connection) -> dict[str, datetime]:
+    """When each monitor's certificate expires, by the store's newest reading of it (checked_at + days left)."""
+    newest = (select(ProbeSample.monitor_id, func.max(ProbeSample.checked_at).label("at"))
+              .where(ProbeSample.cert_days_left.is_not(None)).group_by(ProbeSample.monitor_id).subquery())
+    rows = connection.execute(
+        select(Monitor.name, ProbeSample.checked_at, ProbeSample.cert_days_left)
+        .join(newest, newest.c.monitor_id == Monitor.id)
+        .join(ProbeSample, (ProbeSample.monitor_id == Monitor.id) & (ProbeSample.checked_at == newest.c.at)))
+    return {name: _utc(at) + timedelta(days=days) for name, at, days in rows}
 
 
 def _window(row) -> dict:
@@ -69,17 +92,22 @@ def _utc(moment: datetime) -> datetime:
 
 
 class DemoServices:
-    """Loopback services answering the demo's http and tcp monitors, each in its own thread until :meth:`stop`."""
+    """Loopback services answering the demo's http and tcp monitors, each in its own thread until :meth:`stop`;
+    an https target's certificate expires at its monitor's entry in `expiries` (else in `CERTIFICATE_DAYS`)."""
 
-    def __init__(self, monitors: list[dict]) -> None:
+    def __init__(self, monitors: list[dict], expiries: dict[str, datetime] | None = None) -> None:
         self.pages: dict[tuple[str, int], dict[str, bytes]] = defaultdict(dict)
+        self.expiry: dict[tuple[str, int], datetime] = {}
         self.ports: list[tuple[str, int]] = []
         for monitor in monitors:
             if monitor["check"] == "http":
                 parts = urlsplit(monitor["target"])
                 answer = monitor.get("keyword") or monitor.get("label") or monitor["name"]
-                address = (parts.hostname, parts.port or 80)
+                address = (parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
                 self.pages[address][parts.path or "/"] = f"{answer}\n".encode()
+                if parts.scheme == "https":
+                    self.expiry[address] = (expiries or {}).get(monitor["name"]) or datetime.now(UTC) + timedelta(
+                        days=CERTIFICATE_DAYS)
             elif monitor["check"] == "tcp":
                 host, _, port = monitor["target"].rpartition(":")
                 self.ports.append((host, int(port)))
@@ -92,18 +120,21 @@ class DemoServices:
     def start(self) -> DemoServices:
         """Listen at every target that can be; what cannot is said in :attr:`problems` (its monitor then fails)."""
         for address, pages in self.pages.items():
-            self._serve(address, ThreadingHTTPServer, _page_handler(pages))
+            self._serve(address, ThreadingHTTPServer, _page_handler(pages), self.expiry.get(address))
         for address in self.ports:
             self._serve(address, socketserver.ThreadingTCPServer, _Hangup)
         return self
 
-    def _serve(self, address: tuple[str, int], kind, handler) -> None:
+    def _serve(self, address: tuple[str, int], kind, handler, expires: datetime | None = None) -> None:
         where = f"{address[0]}:{address[1]}"
         if not ipaddress.ip_address(address[0]).is_loopback:
             self.problems.append(f"{where}: not a loopback address, not listened at")
             return
         try:
             server = _server(kind, address, handler)
+            if expires is not None:
+                server.socket = _tls(address[0], expires).wrap_socket(server.socket, server_side=True,
+                                                                      do_handshake_on_connect=False)
         except OSError as error:
             self.problems.append(f"{where}: {error.strerror or error}")
             return
@@ -112,8 +143,12 @@ class DemoServices:
         self.listening.append(where)
 
     def stop(self) -> None:
-        for server in self.servers:
-            server.shutdown()
+        """Stop every service, side by side (each takes up to its poll interval to notice)."""
+        stopping = [threading.Thread(target=server.shutdown) for server in self.servers]
+        for thread in stopping:
+            thread.start()
+        for thread, server in zip(stopping, self.servers, strict=True):
+            thread.join()
             server.server_close()
         self.servers.clear()
 
@@ -125,8 +160,29 @@ class DemoServices:
 
 
 def _server(kind, address: tuple[str, int], handler) -> socketserver.BaseServer:
-    server_class = type(kind.__name__, (kind,), {"allow_reuse_address": True, "daemon_threads": True})
-    return server_class(address, handler)
+    quiet = {"allow_reuse_address": True, "daemon_threads": True, "handle_error": lambda *_: None}
+    return type(kind.__name__, (kind,), quiet)(address, handler)
+
+
+def _tls(host: str, expires: datetime) -> ssl.SSLContext:
+    """A server context with a new self-signed certificate for `host` valid until `expires`."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(min(datetime.now(UTC), expires) - timedelta(days=CERTIFICATE_DAYS))
+        .not_valid_after(expires)
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(host))]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    with tempfile.TemporaryDirectory(prefix="pantau-demo-tls-") as folder:
+        chain = Path(folder) / "chain.pem"
+        chain.write_bytes(certificate.public_bytes(serialization.Encoding.PEM) + key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+        context.load_cert_chain(chain)
+    return context
 
 
 class _Hangup(socketserver.BaseRequestHandler):

@@ -20,20 +20,21 @@ from app.demo.probes import WEEK, MonitorSpec, Outages, Rounds, covering, in_wee
 from pantau.models import Incident, MaintenanceWindow, Monitor
 
 MONITORS = (
-    MonitorSpec("payment-server", "payment-server", "http", "http://127.0.0.11:18080/status", None, 95, 3.0, True, 47.0,
-                options={"expected_status": 200, "keyword": "OK", "label": "Server pembayaran"}),
+    MonitorSpec("payment-server", "payment-server", "http", "https://127.0.0.11:18443/status", None, 95, 3.0, True,
+                47.0,
+                options={"expected_status": 200, "keyword": "OK", "verify_tls": False, "label": "Server pembayaran"}),
     MonitorSpec("h2h-server", "h2h-server", "tcp", "127.0.0.12:17001", None, 3.5, 2.0, True,
                 options={"label": "Server H2H"}),
     MonitorSpec("bank-link", "bank-link", "tcp", "127.0.0.13:18443", "h2h-server", 38, 2.5, True,
                 latency_range=(20, 80), options={"label": "Koneksi H2H Bank BNI"}),
     MonitorSpec("router", "router", "icmp", "127.0.0.14", None, 1.2, 1.0,
                 options={"count": 5, "label": "Router kampus"}),
-    MonitorSpec("pmb-portal", "other", "http", "http://127.0.0.15:18080/", None, 160, 2.0, cert_days_left=9.5,
-                options={"label": "Portal PMB"}),
+    MonitorSpec("pmb-portal", "other", "http", "https://127.0.0.15:18443/", None, 160, 2.0, cert_days_left=9.5,
+                options={"verify_tls": False, "label": "Portal PMB"}),
     MonitorSpec("bank-link-bri", "bank-link", "tcp", "127.0.0.16:18443", "h2h-server", 46, 2.5, True,
                 latency_range=(25, 95), options={"label": "Koneksi H2H Bank BRI"}),
-    MonitorSpec("siakad", "other", "http", "http://127.0.0.17:18080/login", None, 240, 2.5, cert_days_left=63.0,
-                options={"label": "SIAKAD"}),
+    MonitorSpec("siakad", "other", "http", "https://127.0.0.17:18443/login", None, 240, 2.5, cert_days_left=63.0,
+                options={"verify_tls": False, "label": "SIAKAD"}),
     MonitorSpec("database-server", "other", "tcp", "127.0.0.18:13306", None, 1.8, 1.0,
                 options={"label": "Server basis data"}),
     MonitorSpec("core-switch", "router", "icmp", "127.0.0.19", None, 0.6, 0.5,
@@ -41,7 +42,8 @@ MONITORS = (
     MonitorSpec("dns-server", "other", "tcp", "127.0.0.20:10053", None, 2.5, 1.0, options={"label": "Server DNS"}),
 )
 """The demo campus's monitors; `label` (with the check options, as `collectors.monitors.sync` keeps it) is what
-its pages call each one."""
+its pages call each one. The https servers have self-signed certificates (so `verify_tls` is off), whose days
+left the history reads."""
 TIMEOUT = {"http": 10.0, "tcp": 5.0, "icmp": 2.0}
 CAUSES = {
     "http": (("HTTP 503 Service Unavailable", 503), ("HTTP 502 Bad Gateway", 502), ("timeout setelah 10 detik", None),

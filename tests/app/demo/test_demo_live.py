@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, insert, select
 
-from app.demo.live import DemoServices, demo_monitors
+from app.demo.live import CERTIFICATE_DAYS, DemoServices, certificate_expiries, demo_monitors
 from app.demo.monitoring import DOWN_AFTER, MONITORS, TIMEOUT, UP_AFTER
 from collectors.scheduler import run_once
 from pantau.models import MaintenanceWindow, Monitor, ProbeSample
@@ -29,6 +29,7 @@ def test_live001_the_demo_monitors_become_the_configuration_with_their_targets_w
     assert [(entry["name"], entry["interval_s"]) for entry in entries] == [tuple(row) for row in stored]
     assert [entry["target"] for entry in entries] == [SPECS[name].target for name, _ in stored]
     assert all(ipaddress.ip_address(_host(entry)).is_loopback for entry in entries)
+    assert all(1024 <= _port(spec.target) for spec in MONITORS if spec.check != "icmp")  # no root needed
     by_name = {entry["name"]: entry for entry in entries}
     assert by_name["payment-server"]["keyword"] == "OK"
     assert by_name["payment-server"]["label"] == "Server pembayaran"
@@ -57,7 +58,9 @@ def test_live003_one_round_probes_every_demo_monitor_for_real_up_and_only_on_loo
     engine, _ = campus
     _add_the_other_demo_monitors(engine)
     with engine.connect() as connection:
-        entries = demo_monitors(connection)
+        entries = [_on_a_free_port(entry) for entry in demo_monitors(connection)]  # beside a running demo
+        expiries = certificate_expiries(connection)
+    assert sorted(expiries) == ["payment-server"]  # the small campus's only certificate has a history
     assert sorted(entry["name"] for entry in entries) == sorted(SPECS)
     sent: list[str] = []
     _record_destinations(monkeypatch, sent)
@@ -65,22 +68,29 @@ def test_live003_one_round_probes_every_demo_monitor_for_real_up_and_only_on_loo
                         monitors=entries, language="en")
     started = datetime.now(UTC)
 
-    with DemoServices(entries) as services:
+    with DemoServices(entries, expiries) as services:
         [outcome] = run_once(settings, engine, names=["monitors"])
 
     assert services.problems == []
     assert outcome.ok, outcome.message
     with engine.connect() as connection:
         fresh = connection.execute(
-            select(Monitor.name, ProbeSample.ok, ProbeSample.in_maintenance, Monitor.status, Monitor.target)
+            select(Monitor.name, ProbeSample.ok, ProbeSample.in_maintenance, Monitor.status, Monitor.target,
+                   ProbeSample.cert_days_left, ProbeSample.checked_at)
             .join(ProbeSample, ProbeSample.monitor_id == Monitor.id).where(ProbeSample.checked_at >= started)
         ).all()
     assert sorted(row.name for row in fresh) == sorted(SPECS)
     assert [row.name for row in fresh if not row.ok] == []
     assert {row.name: row.status for row in fresh if not row.in_maintenance} == {
         row.name: "up" for row in fresh if not row.in_maintenance}
-    assert {row.name: row.target for row in fresh} == {name: spec.target for name, spec in SPECS.items()}
+    assert {row.name: row.target for row in fresh} == {entry["name"]: entry["target"] for entry in entries}
     assert {spec.check for spec in MONITORS} <= {SPECS[row.name].check for row in fresh}
+    days_left = {row.name: row.cert_days_left for row in fresh if row.cert_days_left is not None}
+    assert sorted(days_left) == sorted(name for name, spec in SPECS.items() if spec.target.startswith("https:"))
+    [payment] = [row for row in fresh if row.name == "payment-server"]
+    expected = (expiries["payment-server"] - payment.checked_at.replace(tzinfo=UTC)).total_seconds() / 86_400
+    assert abs(days_left["payment-server"] - expected) < 1e-3
+    assert abs(days_left["siakad"] - CERTIFICATE_DAYS) < 0.01
     assert sent and [address for address in sent if not ipaddress.ip_address(address).is_loopback] == []
     assert {address for address in sent} >= {_host(entry) for entry in entries}
 
@@ -89,6 +99,20 @@ def _host(entry: dict) -> str:
     if entry["check"] == "http":
         return entry["target"].split("//")[1].split(":")[0].split("/")[0]
     return entry["target"].rpartition(":")[0] if entry["check"] == "tcp" else entry["target"]
+
+
+def _port(target: str) -> int:
+    return int(target.split("//")[-1].split("/")[0].rpartition(":")[2])
+
+
+def _on_a_free_port(entry: dict) -> dict:
+    """The entry at a free port of its own loopback address, so a `pantau run` of the demo may run meanwhile."""
+    if entry["check"] == "icmp":
+        return entry
+    with socket.socket() as probe:
+        probe.bind((_host(entry), 0))
+        port = probe.getsockname()[1]
+    return {**entry, "target": entry["target"].replace(f":{_port(entry['target'])}", f":{port}", 1)}
 
 
 def _add_the_other_demo_monitors(engine) -> None:
