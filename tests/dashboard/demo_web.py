@@ -1,12 +1,18 @@
-"""A small demo campus behind a real app, made once per test module: the SLA engine has measured its cases
-and the KTM pipeline is counted. Users `user.<role>` for every role (the operator in UPT TIK) and operators
-of the KTM and KSO units, all with the same password; `payload` and `page` build Dash's callback requests."""
+"""A small demo campus behind a real app, one per test module (built once per process, copied): the SLA
+engine has measured its cases and the KTM pipeline is counted. Users `user.<role>` for every role (the
+operator in UPT TIK) and operators of the KTM and KSO units, all with the same password; `payload` and `page`
+build Dash's callback requests."""
 
 from __future__ import annotations
 
+import atexit
 import re
+import shutil
+import sqlite3
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -46,20 +52,42 @@ class DemoWeb:
 
 
 def demo_web(tmp_path, **settings) -> DemoWeb:
+    """The demo campus in `tmp_path`, behind an app made with `settings`. The campus is built once per process
+    and settings (`_campus`) and copied for each module, so each module has a store of its own to change."""
     from dashboard import create_app
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'pantau.db'}")
-    migrate.upgrade(engine)
-    generate(engine, "small", seed=7, now=NOW)
+    database = tmp_path / "pantau.db"
+    with sqlite3.connect(_campus(settings)) as source, sqlite3.connect(database) as copy:
+        source.backup(copy)
+    engine = make_engine(f"sqlite:///{database}")
     config = with_banks(Settings(data_dir=tmp_path, database_url=str(engine.url), **settings))  # as pantau run
-    evaluate_pending(engine, config, now=NOW)
-    refresh(engine, now=NOW)
-    with session_scope(engine) as session:
-        for role in ROLES:
-            create_user(session, f"user.{role}", role, password=PASSWORD, unit=UNITS.get(f"user.{role}"))
-        for name in ("ops.ktm", "ops.kso"):
-            create_user(session, name, "operator", password=PASSWORD, unit=UNITS[name])
     return DemoWeb(create_app(config, engine), config, engine)
+
+
+_CAMPUSES: dict[str, Path] = {}
+
+
+def _campus(settings: dict) -> Path:
+    """The store of the demo campus for these settings: migrated, generated, its cases measured, the KTM
+    pipeline counted, the test users made (the first time in this process; later the same file)."""
+    key = repr(sorted(settings.items()))
+    if key not in _CAMPUSES:
+        folder = Path(tempfile.mkdtemp(prefix="pantau-demo-campus-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        engine = make_engine(f"sqlite:///{folder / 'pantau.db'}")
+        migrate.upgrade(engine)
+        generate(engine, "small", seed=7, now=NOW)
+        config = with_banks(Settings(data_dir=folder, database_url=str(engine.url), **settings))
+        evaluate_pending(engine, config, now=NOW)
+        refresh(engine, now=NOW)
+        with session_scope(engine) as session:
+            for role in ROLES:
+                create_user(session, f"user.{role}", role, password=PASSWORD, unit=UNITS.get(f"user.{role}"))
+            for name in ("ops.ktm", "ops.kso"):
+                create_user(session, name, "operator", password=PASSWORD, unit=UNITS[name])
+        engine.dispose()
+        _CAMPUSES[key] = folder / "pantau.db"
+    return _CAMPUSES[key]
 
 
 def payload(outputs: list[tuple[str, str]], inputs: list[tuple[str, str, object]],
