@@ -110,10 +110,9 @@ def assigned_sops(user, codes: tuple[str, ...]) -> list[str]:
     role = getattr(user, "role", None)
     if role != "operator":
         return list(codes)
-    from pantau.sla.context import sla_context
     from pantau.sla.scope import assigned_sops as assigned
 
-    catalogue = sla_context(context.settings(), context.engine()).catalogue
+    catalogue = context.sla().catalogue
     return assigned(catalogue, role, getattr(user, "unit", None), codes)
 
 
@@ -121,9 +120,8 @@ def alert_audience(user):
     """Whom the alerts page shows `user` as: their role, and for SOP alerts the SOPs and steps their pages
     offer them (`pantau.alerts.audience`, the rule the notifier routes by too)."""
     from pantau.alerts.audience import audience
-    from pantau.sla.context import sla_context
 
-    return audience(sla_context(context.settings(), context.engine()).catalogue, user.role, getattr(user, "unit", None))
+    return audience(context.sla().catalogue, user.role, getattr(user, "unit", None))
 
 
 def landing_path(user) -> str | None:

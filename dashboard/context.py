@@ -73,6 +73,22 @@ def lang() -> str:
 _LANG_KEY = "pantau.lang"
 
 
+def sla():
+    """The SLA context (`pantau.sla.context.sla_context`) with the store's published SOPs, made once a request:
+    the menu, the guard and the page each ask for it."""
+    from pantau.sla.context import sla_context
+
+    if not flask.has_request_context():
+        return sla_context(settings(), engine())
+    environ = flask.request.environ
+    if _SLA_KEY not in environ:
+        environ[_SLA_KEY] = sla_context(settings(), engine())
+    return environ[_SLA_KEY]
+
+
+_SLA_KEY = "pantau.sla_context"
+
+
 def tz() -> str:
     return settings().timezone
 

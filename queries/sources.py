@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Engine, func, select
 
 from pantau.lease import store_now
 from pantau.models import CollectorRun, Monitor, ProbeSample, SourceStatus, utcnow
@@ -87,18 +87,20 @@ def display_name(engine: Engine, kind: str, name: str) -> str:
 
 def _labels(engine: Engine, frame: pd.DataFrame) -> list[str]:
     """What people call each source: a monitor by its label, any other source by its configured name."""
+    if not (frame["kind"] == MONITOR).any():
+        return list(frame["name"])
     with engine.connect() as connection:
         monitors = dict(connection.execute(select(Monitor.name, monitor_label())).all())
     return [monitors.get(name, name) if kind == MONITOR else name for kind, name in zip(frame["kind"], frame["name"])]
 
 
 def _unconfigured_monitors(engine: Engine, known: set[str]) -> pd.DataFrame:
+    # each monitor's newest check and newest good check, found from the (monitor_id, checked_at) index
+    newest = select(func.max(ProbeSample.checked_at)).where(ProbeSample.monitor_id == Monitor.id)
     query = (
-        select(Monitor.name, Monitor.interval_s, func.max(ProbeSample.checked_at),
-               func.max(case((ProbeSample.ok.is_(True), ProbeSample.checked_at))))
-        .outerjoin(ProbeSample, ProbeSample.monitor_id == Monitor.id)
+        select(Monitor.name, Monitor.interval_s, newest.correlate(Monitor).scalar_subquery(),
+               newest.where(ProbeSample.ok.is_(True)).correlate(Monitor).scalar_subquery())
         .where(Monitor.enabled.is_(True))
-        .group_by(Monitor.id, Monitor.name, Monitor.interval_s)
     )
     found = read_frame(engine, query, ["name", "interval_s", "last_attempt_at", "last_success_at"])
     found = found[~found["name"].isin(known)]

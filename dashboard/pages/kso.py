@@ -19,7 +19,6 @@ from dash import Input, Output, dcc, html
 
 from pantau import formatting
 from pantau.models import utcnow
-from pantau.sla.context import sla_context
 from queries import kso as queries
 
 from .. import access, context, ids
@@ -146,7 +145,7 @@ def _refresh(period):
     options = [{"label": f"{row.case_ref} · {row.title or ''}"[:90], "value": int(row.case_id)}
                for row in listed.itertuples()]
     used = [None if pd.isna(v) else int(v) for v in listed.get("sop_version", [])]
-    versions = version_line(sla_context(context.settings(), engine), SOP, used, ids.make(KEY, "version"))
+    versions = version_line(context.sla(), SOP, used, ids.make(KEY, "version"))
     lead = context.cached("kso.lead", [period, lang], ["sla"], lambda: figures.lead_figure(leads))
     return (summary, aged(lead), aged(blocks.waiting_table(waiting_list, now)),
             html.Div([versions, aged(blocks.request_table(listed, _step_names()))]), options,
@@ -160,7 +159,7 @@ def _days(seconds) -> str:
 
 
 def _step_names() -> dict[str, str]:
-    sop = sla_context(context.settings(), context.engine()).catalogue.get(SOP)
+    sop = context.sla().catalogue.get(SOP)
     if sop is None:
         return {}
     return {s.key: f"{s.number}. " + (s.name if len(s.name) <= 48 else s.name[:47] + "…") for s in sop.steps}

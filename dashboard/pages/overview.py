@@ -14,7 +14,6 @@ from dash import Input, Output, dcc, html
 
 from pantau import formatting
 from pantau.models import utcnow
-from pantau.sla.context import sla_context
 from pantau.sla.scope import visible_steps
 from queries import monthly_report as monthly
 from queries import overview as queries
@@ -76,7 +75,7 @@ def _refresh(_tick):
     t, lang, tz = context.t, context.lang(), context.tz()
     user, settings, now = context.user(), context.settings(), utcnow()
     groups = groups_for(user)
-    scope = visible_steps(sla_context(settings, context.engine()).catalogue, user.role, getattr(user, "unit", None))
+    scope = visible_steps(context.sla().catalogue, user.role, getattr(user, "unit", None))
     kpis = context.cached("overview.kpis", [groups, scope], ["money", "servers", "sla"],
                           lambda: queries.overview(context.engine(), settings, now, groups, scope))
     ages = freshness_of(kpis, now)

@@ -20,7 +20,7 @@ from dash import Input, Output, State, dcc, html
 from pantau import audit
 from pantau.db import session_scope
 from pantau.models import utcnow
-from pantau.sla.context import SlaContext, sla_context
+from pantau.sla.context import SlaContext
 from pantau.sla.measure import AT_RISK, BREACHED, WAITING
 from pantau.sla.periods import half_label, months_of, previous_half
 from pantau.sla.scope import Scope, narrow, visible_sops, visible_steps
@@ -69,7 +69,7 @@ DOWNLOAD_LIMIT = 10_000
 
 
 def _scope() -> tuple[SlaContext, Scope]:
-    ctx = sla_context(context.settings(), context.engine())
+    ctx = context.sla()
     user = context.user()
     return ctx, visible_steps(ctx.catalogue, user.role, getattr(user, "unit", None))
 
