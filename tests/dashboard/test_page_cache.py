@@ -5,12 +5,13 @@ their subject commits, and then read it again."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from contextlib import contextmanager
 
 import pytest
 import redis
-from demo_web import UPDATE, demo_web, payload
+from demo_web import UPDATE, demo_web, page, payload
 from sqlalchemy import text
 
 from dashboard.context import EXTENSION
@@ -132,3 +133,63 @@ def test_pcache004_the_server_overview_is_read_once_until_a_check_is_written(sit
         connection.execute(text("UPDATE monitors SET name = name WHERE id = (SELECT min(id) FROM monitors)"))
     server_overview(client)
     assert monitors.calls == 3
+
+
+def component(tree, component_id: str):
+    """The component of this id in a callback's answer (its props), None when absent."""
+    if isinstance(tree, dict):
+        props = tree.get("props")
+        if isinstance(props, dict) and props.get("id") == component_id:
+            return props
+        found = (component(value, component_id) for value in tree.values())
+    elif isinstance(tree, list):
+        found = (component(value, component_id) for value in tree)
+    else:
+        return None
+    return next((hit for hit in found if hit is not None), None)
+
+
+def viewed(tree) -> str:
+    """A layout's part as JSON without the page view's persistence token (new at each rendering)."""
+    return re.sub(r'"persistence": "[^"]*"', '"persistence": ""', json.dumps(tree, sort_keys=True))
+
+
+def test_pcache005_the_payments_bank_feed_is_read_once_answers_as_without_cache_and_again_after_a_write(
+        site, monkeypatch):
+    from queries import bankfeed
+
+    totals = Counting(bankfeed.feed_totals)
+    monkeypatch.setattr(bankfeed, "feed_totals", totals)
+    client = site.client("bendahara")
+    feed = lambda: component(client.post(UPDATE, json=page("/pembayaran")).json, "payments-bank-feed")  # noqa: E731
+    first, second = feed(), feed()
+    assert totals.calls == 1
+    with uncached(site):
+        assert viewed(first) == viewed(second) == viewed(feed())
+    assert "payments-chain-table" in viewed(first)
+
+    with site.engine.begin() as connection:
+        connection.execute(text("UPDATE bank_transactions SET amount = amount "
+                                "WHERE id = (SELECT min(id) FROM bank_transactions)"))
+    feed()
+    assert totals.calls == 3
+
+
+def test_pcache006_the_admin_programme_list_counts_bills_once_until_a_programme_or_bill_is_written(
+        site, monkeypatch):
+    from dashboard.pages import admin_masters
+
+    table = Counting(admin_masters.prodi_table)
+    monkeypatch.setattr(admin_masters, "prodi_table", table)
+    client = site.client("admin")
+    options = lambda: component(client.post(UPDATE, json=page("/pengguna")).json, "admin-prodi")["options"]  # noqa: E731
+    first, second = options(), options()
+    assert table.calls == 1
+    with uncached(site):
+        assert first == second == options()
+    assert first and all("(" in option["label"] for option in first)
+
+    with site.engine.begin() as connection:
+        connection.execute(text("UPDATE prodi SET name = name WHERE id = (SELECT min(id) FROM prodi)"))
+    options()
+    assert table.calls == 3
