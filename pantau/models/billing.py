@@ -46,7 +46,7 @@ class Bill(Base):
 
     __tablename__ = "bills"
     __table_args__ = (
-        Index(None, "semester", "due_date"),
+        Index(None, "semester", "due_date", "id"),  # one semester's list in that order
         Index(None, "due_date", "id"),  # the bill list's order
         *_search_indexes(),
         Index(None, "app_paid", "due_date"),

@@ -81,7 +81,7 @@ def test_schema007_migrating_twice_changes_nothing(tmp_path):
 
 def test_schema008_indexes_serve_the_pages(store):
     indexed = {tuple(index["column_names"]) for index in inspect(store).get_indexes("bills")}
-    assert ("semester", "due_date") in indexed
+    assert ("semester", "due_date", "id") in indexed  # a semester's bills, and its list soonest due first
     assert ("va_number", "bank", "bill_id") in {tuple(index["column_names"])
                                                 for index in inspect(store).get_indexes("bill_vas")}
     samples = {tuple(index["column_names"]) for index in inspect(store).get_indexes("probe_samples")}
