@@ -25,8 +25,9 @@ import typer
 from rich.markup import escape
 
 from collectors.probes import HostSnapshot, host_snapshot
+from pantau.i18n import DEFAULT_LANGUAGE, translate
 
-from .common import console, errors
+from .common import console, errors, language
 
 ENDPOINT = "/api/v1/agent/metrics"
 TRANSIENT = frozenset({408, 429, 502, 503, 504})
@@ -105,12 +106,14 @@ def retry_after(value: str | None, now: datetime | None = None) -> float | None:
 
 class Pusher:
     """The agent's deliveries: each tick's reading joins the ones kept from earlier ticks, and they are pushed
-    oldest first until one cannot be delivered now. `send` and `clock` (monotonic seconds) are for tests."""
+    oldest first until one cannot be delivered now; its lines are in `lang`. `send` and `clock` (monotonic
+    seconds) are for tests."""
 
     def __init__(self, url: str, token: str, capacity: int, *, interval_s: float | None = None,
                  send: Callable[[str, str, HostSnapshot], Answer] = send,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, lang: str = DEFAULT_LANGUAGE):
         self.url, self.token, self.capacity, self.interval_s = url, token, max(1, capacity), interval_s
+        self.lang = lang
         self.kept: deque[HostSnapshot] = deque()
         self.dropped = 0  # kept readings dropped so far, the buffer being full
         self._send, self._clock = send, clock
@@ -120,9 +123,9 @@ class Pusher:
         """Push the kept readings and then this one; True when this one was delivered."""
         self._keep(snapshot)
         if self._not_before is not None and self._clock() < self._not_before:
-            _say("[yellow]waiting:[/]", f"{self.url} asked to be called again in "
-                 f"{self._not_before - self._clock():.0f} s (Retry-After); kept the reading of {_at(snapshot)}, "
-                 f"{self._kept()}")
+            self._say("[yellow]{label}[/]", "waiting:", self._t(
+                "{url} asked to be called again in {seconds} s (Retry-After); kept the reading of {at}, {kept}",
+                url=self.url, seconds=f"{self._not_before - self._clock():.0f}", at=_at(snapshot), kept=self._kept()))
             return False
         self._not_before = None
         delivered: list[HostSnapshot] = []
@@ -154,56 +157,67 @@ class Pusher:
         self.kept.append(snapshot)
         if overflow:
             self.dropped += overflow
-            _say("[yellow]warning:[/]", f"buffer full ({self.capacity} readings): dropped the oldest "
-                 f"{_readings(overflow)} ({self.dropped} dropped since the agent started); keeping the readings "
-                 f"from {_at(self.kept[0])}")
+            self._say("[yellow]{label}[/]", "warning:", self._t(
+                "buffer full ({capacity} readings): dropped the oldest {readings} ({dropped} dropped since the agent "
+                "started); keeping the readings from {at}", capacity=self.capacity, readings=self._readings(overflow),
+                dropped=self.dropped, at=_at(self.kept[0])))
 
     def _report(self, delivered: list[HostSnapshot], again: int) -> None:
         """One line for the readings one tick delivered in a row: the newest's figures, how many came with it."""
         if not delivered:
             return
         last = delivered[-1]
-        notes = [f"with {_readings(len(delivered) - 1)} kept since {_at(delivered[0])}"] if len(delivered) > 1 else []
+        notes = [self._t("with {readings} kept since {at}", readings=self._readings(len(delivered) - 1),
+                         at=_at(delivered[0]))] if len(delivered) > 1 else []
         if again:
-            notes.append(f"{again} already stored")
+            notes.append(self._t("{count} already stored", count=again))
         note = f" ({', '.join(notes)})" if notes else ""
-        console.print(f"pushed {last.hostname} at {_at(last)}: CPU {last.cpu_percent:.0f}%, "
-                      f"memory {last.memory_percent:.0f}%{note}", markup=False, highlight=False, soft_wrap=True)
+        console.print(self._t("pushed {host} at {at}: CPU {cpu}%, memory {memory}%", host=last.hostname, at=_at(last),
+                               cpu=f"{last.cpu_percent:.0f}", memory=f"{last.memory_percent:.0f}") + note,
+                      markup=False, highlight=False, soft_wrap=True)
 
     def _wait(self, answer: Answer, reading: HostSnapshot) -> None:
-        what = (f"{self.url} did not take the reading of {_at(reading)}: {answer.reason}" if answer.status
-                else f"cannot reach {self.url}: {answer.reason}")
+        t = self._t
+        what = (t("{url} did not take the reading of {at}: {reason}", url=self.url, at=_at(reading),
+                  reason=answer.reason) if answer.status
+                else t("cannot reach {url}: {reason}", url=self.url, reason=answer.reason))
         if self.interval_s is None:
-            _say("[bold red]error:[/]", f"{what}; not delivered")
+            self._say("[bold red]{label}[/]", "error:", f"{what}; {t('not delivered')}")
             return
         if answer.retry_after_s:
             self._not_before = self._clock() + answer.retry_after_s
-            then = f"pushing again at the first reading after {answer.retry_after_s:.0f} s (Retry-After)"
+            then = t("pushing again at the first reading after {seconds} s (Retry-After)",
+                     seconds=f"{answer.retry_after_s:.0f}")
         else:
-            then = "pushing again at the next reading"
-        _say("[bold red]error:[/]", f"{what}; {self._kept()}, {then}")
+            then = t("pushing again at the next reading")
+        self._say("[bold red]{label}[/]", "error:", f"{what}; {self._kept()}, {then}")
 
     def _refused(self, answer: Answer, reading: HostSnapshot) -> None:
-        line = f"{self.url} refused the reading of {_at(reading)}: {answer.reason}; not pushed again"
+        t = self._t
+        parts = [t("{url} refused the reading of {at}: {reason}", url=self.url, at=_at(reading), reason=answer.reason),
+                 t("not pushed again")]
         if answer.status in (401, 403):
-            line += "; the token is refused (pantau tokens add NAME --purpose agent gives one)"
+            parts.append(t("the token is refused (pantau tokens add NAME --purpose agent gives one)"))
             if self.interval_s:
-                line += f"; still running, next reading in {self.interval_s:.0f} s"
+                parts.append(t("still running, next reading in {seconds} s", seconds=f"{self.interval_s:.0f}"))
         elif answer.status in NOT_THE_READING:
-            line += "; is this the dashboard's address?"
-        _say("[bold red]error:[/]", line)
+            parts.append(t("is this the dashboard's address?"))
+        self._say("[bold red]{label}[/]", "error:", "; ".join(parts))
 
     def _kept(self) -> str:
-        return f"{_readings(len(self.kept))} kept" if self.kept else "none kept"
+        return self._t("{readings} kept", readings=self._readings(len(self.kept))) if self.kept else self._t(
+            "none kept")
 
+    def _readings(self, count: int) -> str:
+        return self._t("{count} reading" if count == 1 else "{count} readings", count=count)
 
-def _say(label: str, text: str) -> None:
-    """One line on stderr; what the server or the network said is printed as it is, not read as markup."""
-    errors.print(f"{label} {escape(text)}", highlight=False)
+    def _t(self, text: str, **values: object) -> str:
+        return translate(text, self.lang, **values)
 
-
-def _readings(count: int) -> str:
-    return f"{count} reading{'' if count == 1 else 's'}"
+    def _say(self, style: str, label: str, text: str) -> None:
+        """One line on stderr, opened by `label` in the agent's language; what the server or the network said is
+        printed as it is, not read as markup."""
+        errors.print(f"{style.format(label=escape(self._t(label)))} {escape(text)}", highlight=False)
 
 
 def _at(snapshot: HostSnapshot) -> str:
@@ -236,7 +250,8 @@ def agent(
 ) -> None:
     """Push CPU, load, memory, disk, network and process readings of this server every INTERVAL seconds."""
     url = endpoint(push_url)
-    pusher = Pusher(url, token, buffer or math.ceil(BUFFER_S / interval), interval_s=None if once else interval)
+    pusher = Pusher(url, token, buffer or math.ceil(BUFFER_S / interval), interval_s=None if once else interval,
+                    lang=language())
     previous: HostSnapshot | None = None
     while True:
         started = time.monotonic()

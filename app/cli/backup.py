@@ -7,12 +7,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
+from pantau import formatting
 from pantau.backup import BackupError
 from pantau.backup import backup as take_backup
 from pantau.backup import restore as put_back
+from pantau.phrases import Phrases
 
-from .common import console, engine, fail, settings
+from .common import console, engine, fail, settings, words
+
+REFUSALS = Phrases(
+    "backup of a {dialect} store is not supported", "restore of a {dialect} store is not supported",
+    "no backup file at {file}", "the store is an in-memory SQLite database: nothing to back up",
+    "{file} is not a backup of a Pantau store (no alembic_version table)", "{file} is not an SQLite backup: {error}",
+    "{tool} not found on PATH: install the PostgreSQL client tools (Debian: postgresql-client) of the server's "
+    "major version", "{tool} failed (exit {code}): {message}",
+)
+"""What `pantau.backup` refuses with (`BackupError`), said in the configured language; --json keeps the English."""
 
 
 def register(app: typer.Typer) -> None:
@@ -38,7 +50,8 @@ def backup(
     if json_out:
         console.print_json(json.dumps({"ok": True, "file": str(written), "bytes": size}))
     else:
-        console.print(f"Backup written to {written} ({size:,} bytes).")
+        console.print(words(config)("Backup written to {file} ({size} bytes).", file=written,
+                                    size=formatting.number(size, config.language)), markup=False, highlight=False)
 
 
 def restore(
@@ -47,9 +60,10 @@ def restore(
     json_out: bool = typer.Option(False, "--json", help="print the result as JSON"),
 ) -> None:
     """Replace everything in the store with a backup (stop the collector and the web workers first)."""
-    store = engine()
+    config = settings()
+    store, t = engine(config), words(config)
     where = store.url.render_as_string(hide_password=True)
-    if not yes and not typer.confirm(f"Replace every row of {where} with {source}?"):
+    if not yes and not typer.confirm(t("Replace every row of {store} with {file}?", store=where, file=source)):
         raise typer.Exit(1)
     try:
         put_back(store, source)
@@ -58,11 +72,15 @@ def restore(
     if json_out:
         console.print_json(json.dumps({"ok": True, "file": str(source), "store": where}))
     else:
-        console.print(f"Store {where} restored from {source}.")
+        console.print(t("Store {store} restored from {file}.", store=where, file=source), markup=False,
+                      highlight=False)
 
 
 def _failed(what: str, error: Exception, json_out: bool):
+    """Refuse: `what: error` in English in the JSON, in the configured language on the terminal."""
     if json_out:
         console.print_json(json.dumps({"ok": False, "error": f"{what}: {error}"}))
         raise typer.Exit(2)
-    fail(f"{what}: {error}")
+    t = words()
+    said = REFUSALS.say(str(error), settings().language) if isinstance(error, BackupError) else str(error)
+    fail(escape(t("{what}: {problem}", what=t(what), problem=said)))

@@ -7,11 +7,13 @@ import json
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from collectors.bills import BillDataError, BillSource, bill_sources, sync_source
 from pantau import formatting
+from pantau.billrows import row_words
 
-from .common import console, engine, errors, fail, settings, words
+from .common import console, engine, errors, fail, failed, settings, words
 from .import_status import record_import
 
 EXPORT = "export"
@@ -54,7 +56,8 @@ def import_bills(
                                            else str(error.value),
                                            "reason": error.reason}))
         else:
-            errors.print(f"[bold red]error:[/] {error}", highlight=False)
+            said = row_words(error.row, error.column, error.value, error.reason, config.language, error.query)
+            errors.print(f"{failed(config.language)} {escape(said)}", highlight=False)
             errors.print(words(config)("Nothing was imported."))
         raise typer.Exit(1) from None
     except Exception as error:

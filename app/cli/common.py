@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 
@@ -9,7 +10,7 @@ from rich.console import Console
 from sqlalchemy import Engine
 
 from pantau.db import engine_for
-from pantau.i18n import translate
+from pantau.i18n import normalise, translate
 from pantau.settings import Settings, load_settings
 
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -33,6 +34,20 @@ def words(config: Settings | None = None) -> Callable[..., str]:
     return lambda text, **values: translate(text, lang, **values)
 
 
+def language() -> str:
+    """The configured language, also when the configuration cannot be read (then PANTAU_LANGUAGE, else the
+    default): a refusal of the configuration itself is said in it too."""
+    try:
+        return load_settings().language
+    except Exception:  # noqa: BLE001 - the configuration's own error is reported by the caller
+        return normalise(os.environ.get("PANTAU_LANGUAGE"))
+
+
+def failed(lang: str | None = None) -> str:
+    """The word that opens a refusal on stderr ('gagal:', 'error:'), as rich markup."""
+    return f"[bold red]{translate('error:', lang or language())}[/]"
+
+
 def fail(message: str, code: int = 2):
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    errors.print(f"{failed()} {message}", highlight=False)
     sys.exit(code)

@@ -12,11 +12,29 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from collectors.workflow.files import EventFileError, import_file
 from pantau import formatting
+from pantau.i18n import translate
+from pantau.phrases import Phrases
 from pantau.sla.context import sla_context
 from pantau.sops.names import sop_label
 
-from .common import console, engine, errors, settings, words
+from .common import console, engine, errors, failed, settings, words
 from .import_status import record_import
+
+REASONS = Phrases(
+    "unknown file type {suffix}; give a .csv or .xlsx file", "unknown SOP; known: {known}",
+    "no events: the file has a header row but no data rows", "no column for {field}: add one named {names}",
+    "{cells} cells, but the header has {header}", "the file is empty", "not a readable XLSX workbook: {error}",
+    "the first sheet is empty", "unknown field; known fields: {known}", "{field} is given twice",
+    "missing: name the SOP (its code, e.g. KTM)", "this import is for SOP {sop}",
+    "missing: every event belongs to a case", "give started_at, completed_at or both", "before started_at",
+    "in the future", "not an outcome of step {number}; one of: {choices}",
+    "step {number} is a decision: give its outcome ({choices})", "use a word such as whatsapp, email or letter",
+    "missing: give the step key or number of SOP {sop}", "SOP {sop} has no such step; keys: {keys}",
+    "SOP {sop} has no step {number}", "step {number} is in several flows of SOP {sop}; give its key ({keys})",
+    "longer than {limit} characters", "not a date and time (use 2026-03-02 10:15 or 02/03/2026 10:15)",
+    "a date without a time of day; give the time too",
+)
+"""Why an events file or one of its rows is refused (`collectors.workflow.files`, `pantau.workflow.records`)."""
 
 
 def register(app: typer.Typer) -> None:
@@ -48,8 +66,9 @@ def import_events(
         if json_out:
             console.print_json(json.dumps({"ok": False, "file": str(file), "errors": error.as_dicts()}))
         else:
-            for line in str(error).splitlines():
-                errors.print(f"[bold red]error:[/] {line}", highlight=False)
+            for problem in error.problems:
+                errors.print(f"{failed(config.language)} {escape(_problem(error.path, *problem, config.language))}",
+                             highlight=False)
             errors.print(t("Nothing was imported."))
         raise typer.Exit(1) from None
     except Exception as error:
@@ -72,3 +91,13 @@ def _refusal(error: EventFileError) -> str:
     lines = str(error).splitlines() or [error.path.name]
     more = f" (and {len(lines) - 1} more)" if len(lines) > 1 else ""
     return f"{lines[0]}{more}. Nothing was imported."
+
+
+def _problem(path: Path, line: int | None, field: str | None, value: object, reason: str, lang: str) -> str:
+    """One problem of the file in `lang`: the file and line, the column and value, then why."""
+    where = [translate("{file} line {number}", lang, file=path.name, number=line) if line is not None else path.name]
+    if field:
+        where.append(translate("column {name}", lang, name=field))
+    if value is not None:
+        where.append(translate("value {value}", lang, value=repr(str(value)[:80])))
+    return f"{', '.join(where)}: {REASONS.say(reason, lang)}"

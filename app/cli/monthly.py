@@ -11,6 +11,8 @@ from rich.markup import escape
 
 from collectors.monthly_report import deliver
 from pantau import formatting
+from pantau.phrases import Phrases
+from pantau.roles import role_name
 from pantau.sla.periods import month_label
 from queries import monthly_report as monthly
 
@@ -40,6 +42,17 @@ def report_monthly(
         try:
             channels = deliver(store, config, report, actor="cli")
         except RuntimeError as error:
-            fail(str(error), code=1)
+            fail(escape(_refusal(str(error), named, config.language)), code=1)
         console.print(t("Report {month} sent through {channels} channels", month=named,
                         channels=formatting.number(channels, config.language)), highlight=False)
+
+
+def _refusal(message: str, month: str, lang: str) -> str:
+    """Why `deliver` did not send the report (its English RuntimeError), in `lang`: the month and roles by name."""
+    def roles(codes: str, lang: str) -> str:
+        return ", ".join(role_name(code, lang) for code in codes.split(", "))
+
+    refusals = Phrases("report {month} not sent: no alert channel carries {roles}",
+                       "report {month} not delivered: {errors}",
+                       values={"month": lambda _value, _lang: month, "roles": roles})
+    return refusals.say(message, lang)

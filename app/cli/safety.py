@@ -41,7 +41,7 @@ class SafeGroup(TyperGroup):
             if ctx.meta.get("pantau.json"):
                 click.echo(json.dumps({"ok": False, "error": message}))
             else:
-                click.echo(f"error: {message}", err=True)
+                click.echo(f"{_failed()} {message}", err=True)
             sys.exit(code)
 
 
@@ -50,6 +50,14 @@ def _describe(error: Exception) -> tuple[int, str]:
         return STORE_FAULT, dbfault.describe(error, _store_url())
     text = next((line.strip() for line in str(error).splitlines() if line.strip()), "")
     return 1, f"{type(error).__name__}: {text[:300]}" if text else type(error).__name__
+
+
+def _failed() -> str:
+    from pantau.i18n import translate
+
+    from .common import language
+
+    return translate("error:", language())
 
 
 def _store_url() -> str:

@@ -10,15 +10,17 @@ import sys
 import threading
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import func, select
 
 from app.demo.settle import settle_demo
 from app.demo_users import create_demo_users, read_credentials
-from pantau import migrate
+from pantau import formatting, migrate
 from pantau.models import Prodi
 
-from .common import console, engine, fail, settings
+from .collected import collected_words
+from .common import console, engine, fail, settings, words
 from .startup import Steps, configure_logging, summary
 
 
@@ -84,26 +86,27 @@ def collect(
 
     configure_logging(verbose)
     config = settings()
-    store = engine(config)
+    store, t, lang = engine(config), words(config), config.language
     migrate.upgrade(store)
     if not once:
         if not quiet:
             for line in startup_warnings(config):
                 say(f"[yellow]![/] {line}")
-            say("Collectors starting; Ctrl-C stops them.")
-        scheduler.serve(config, store, names=only or None, say=(lambda _line: None) if quiet else say)
+            say(t("Collectors starting; Ctrl-C stops them."))
+        scheduler.serve(config, store, names=only or None,
+                        say=(lambda _line: None) if quiet else (lambda line: say(collected_words(line, lang))))
         return
     lease = Lease(store, config.collector.lease_s)
     holder = lease.acquire()
     if holder.token != lease.token:
-        fail(f"another collector is active ({holder.describe(config.timezone)}): --once would write beside it; "
-             "stop that one first", code=1)
+        fail(t("another collector is active ({holder}): --once would write beside it; stop that one first",
+               holder=holder.describe(config.timezone)), code=1)
     with lease.kept():
         outcomes = scheduler.run_once(config, store, names=only or None)
-    table = Table("collector", "result", "items", "message")
+    table = Table(t("Collector"), t("Result"), t("Items"), t("Message"))
     for outcome in outcomes:
-        table.add_row(outcome.collector, "[green]ok[/]" if outcome.ok else "[red]failed[/]", f"{outcome.items:,}",
-                      outcome.message or "")
+        table.add_row(outcome.collector, f"[green]{t('ok')}[/]" if outcome.ok else f"[red]{t('failed')}[/]",
+                      formatting.number(outcome.items, lang), escape(collected_words(outcome.message or "", lang)))
     console.print(table)
     if not all(outcome.ok for outcome in outcomes):
         raise typer.Exit(1)

@@ -13,6 +13,7 @@ from rich.markup import escape
 from pantau.db import session_scope
 from pantau.sla.context import sla_context
 from pantau.sops import SopFileError, load_sop_file
+from pantau.sops.file_words import file_problem_words
 from pantau.sops.imports import SopDocumentError, draft_toml, import_document
 from pantau.sops.imports.words import field_words, place_words
 from pantau.sops.versions import PublishRefused
@@ -84,7 +85,8 @@ def publish(
     try:
         sop = load_sop_file(path)
     except SopFileError as error:
-        _fail(str(error).splitlines()[0], json_out)
+        _fail(str(error).splitlines()[0], json_out, file_problem_words(error.path, *error.problems[0],
+                                                                       settings().language))
     try:
         with session_scope(engine()) as session:
             version = publish_version(session, sop, actor=f"cli:{getpass.getuser()}", source=source or path.name)

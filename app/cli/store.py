@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Literal
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from app.demo.settle import settle_demo
 from app.demo_users import create_demo_users
-from pantau import migrate
+from pantau import formatting, migrate
+from pantau.tables import table_words
 
-from .common import console, engine, settings
+from .common import console, engine, failed, settings, words
 
 
 def register(app: typer.Typer) -> None:
@@ -26,8 +28,14 @@ def init() -> None:
     before = migrate.current_revision(store)
     migrate.upgrade(store)
     after = migrate.current_revision(store)
-    state = "created" if before is None else ("migrated" if before != after else "up to date")
-    console.print(f"Store {state} at revision [bold]{after}[/]: {store.url.render_as_string(hide_password=True)}")
+    t, where = words(config), escape(store.url.render_as_string(hide_password=True))
+    if before is None:
+        said = t("Store created at revision [bold]{revision}[/]: {store}", revision=after, store=where)
+    elif before != after:
+        said = t("Store migrated to revision [bold]{revision}[/]: {store}", revision=after, store=where)
+    else:
+        said = t("Store up to date at revision [bold]{revision}[/]: {store}", revision=after, store=where)
+    console.print(said)
 
 
 def demo(
@@ -37,10 +45,10 @@ def demo(
     users: bool = typer.Option(True, help="create one demo user per role if there are no users"),
 ) -> None:
     """Fill the store with a believable demo polytechnic."""
-    from app.demo import generate
+    from app.demo import DemoNotEmptyError, generate
 
     config = settings()
-    store = engine(config)
+    store, t, lang = engine(config), words(config), config.language
     migrate.upgrade(store)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,.0f}"),
                   TimeElapsedColumn(), console=console) as bar:
@@ -48,19 +56,27 @@ def demo(
 
         def progress(step: str, advance: int = 1) -> None:
             if step not in tasks:
-                tasks[step] = bar.add_task(step, total=None)
+                tasks[step] = bar.add_task(escape(table_words(step, lang)), total=None)
             bar.advance(tasks[step], advance)
 
         try:
             summary = generate(store, scale, seed=seed, progress=progress, replace=replace)
-        except ValueError as error:
-            console.print(f"[red]{error}[/]")
+        except DemoNotEmptyError as error:
+            tables = ", ".join(table_words(table, lang) for table in error.tables)
+            console.print(f"{failed(lang)} " + escape(t("the store already holds data ({tables}); --replace clears "
+                                                         "the demo's tables first", tables=tables)))
             raise typer.Exit(2) from error
-    console.print(f"Demo campus ({scale}, seed {seed}) written in {summary.seconds:,.1f} s.")
+        except ValueError as error:
+            console.print(f"{failed(lang)} {escape(t(str(error)))}")
+            raise typer.Exit(2) from error
+    console.print(t("Demo campus ({scale}, seed {seed}) written in {seconds} s.", scale=t(scale), seed=seed,
+                    seconds=formatting.number(summary.seconds, lang, 1)), highlight=False)
     settle_demo(store, config)
     for table, count in summary.counts.items():
-        console.print(f"  {table:<24} {count:>12,}")
+        console.print(f"  {table_words(table, lang):<32} {formatting.number(count, lang):>12}", highlight=False,
+                      markup=False)
     if users:
         created = create_demo_users(store, config.data_dir)
         if created:
-            console.print(f"Demo log-ins written to {config.data_dir / 'demo-credentials.txt'}")
+            console.print(t("Demo log-ins written to {file}", file=config.data_dir / "demo-credentials.txt"),
+                          highlight=False, markup=False)

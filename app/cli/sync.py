@@ -11,8 +11,9 @@ from rich.markup import escape
 from collectors.bills import bill_sources
 from collectors.bills.collector import sync_sources
 from pantau import formatting
+from pantau.billrows import row_words
 
-from .common import console, engine, errors, fail, settings, words
+from .common import console, engine, errors, fail, failed, settings, words
 
 app = typer.Typer(help="Sync sources now, as the running collector does on its schedule.", no_args_is_help=True)
 
@@ -57,9 +58,9 @@ def _as_json(outcome) -> dict:
 
 
 def _print(outcome, lang: str) -> None:
-    """One source's outcome in `lang` (a row's problem as the source's reader wrote it, in English)."""
+    """One source's outcome in `lang`, each row set aside with its place, column, value and reason."""
     if outcome.error:
-        errors.print(f"[bold red]error:[/] {escape(outcome.error)}", highlight=False)
+        errors.print(f"{failed(lang)} {escape(outcome.error)}", highlight=False)
         return
     report, t = outcome.report, words()
     count = lambda value: formatting.number(value, lang)  # noqa: E731
@@ -68,4 +69,5 @@ def _print(outcome, lang: str) -> None:
                     deleted=count(report.deleted), aside=count(len(report.quarantined))),
                   highlight=False, markup=False)
     for problem in report.quarantined:
-        console.print("  " + t("Set aside: {problem}", problem=str(problem)), highlight=False, markup=False)
+        said = row_words(problem.row, problem.column, problem.value, problem.reason, lang, problem.query)
+        console.print("  " + t("Set aside: {problem}", problem=said), highlight=False, markup=False)

@@ -47,7 +47,12 @@ ANALYSIS_ROWS = 1000
 
 
 class DemoNotEmptyError(ValueError):
-    """The store already holds data in the demo's tables and `replace` was not asked for."""
+    """The store already holds data in the demo's tables and `replace` was not asked for; `tables` names them."""
+
+    def __init__(self, tables: list[str]) -> None:
+        self.tables = list(tables)
+        super().__init__(f"the store already has data ({', '.join(self.tables)}); use replace to clear the demo "
+                         "tables first")
 
 
 @dataclass(frozen=True)
@@ -83,9 +88,7 @@ def generate(
     with engine.begin() as connection:
         filled = tables_with_rows(connection)
         if filled and not replace:
-            raise DemoNotEmptyError(
-                f"the store already has data ({', '.join(filled)}); use replace to clear the demo tables first"
-            )
+            raise DemoNotEmptyError(filled)
         if filled:
             clear(connection)
         writer = BulkWriter(connection, progress)

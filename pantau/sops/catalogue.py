@@ -41,7 +41,7 @@ class SopFileError(ValueError):
 
     `path`, `step` (the step's number as written, or None outside the steps), `field` (a dotted
     path such as "time" or "branches.1.target") and `line` locate the first problem; the message
-    lists every problem, one a line.
+    lists every problem, one a line; `problems` holds each as (step, field, message, line).
     """
 
     def __init__(
@@ -49,7 +49,7 @@ class SopFileError(ValueError):
         path: Path,
         problems: list[tuple[str | None, str | None, str, int | None]],
     ) -> None:
-        self.path = path
+        self.path, self.problems = path, problems
         self.step, self.field, _, self.line = problems[0]
         super().__init__("\n".join(_describe(path, *problem) for problem in problems))
 

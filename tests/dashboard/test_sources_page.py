@@ -264,3 +264,28 @@ def test_srcpage008_other_roles_do_not_get_the_set_aside_rows(web, set_aside, ro
     answer = web.client(role).post(UPDATE, json=QUARANTINE)
 
     assert answer.status_code == 403 and "dua juta" not in answer.text
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("id", ("tagihan.csv baris 3", "bukan jumlah uang (1500000, 1500000.00 atau 1.500.000,00)",
+            "nomor tagihan yang sama dua kali dalam satu sinkronisasi: baris 4 dan baris 9")),
+    ("en", ("tagihan.csv line 3", "not an amount (1500000, 1500000.00 or 1.500.000,00)",
+            "the same bill number twice in one sync: row 4 and row 9"))])
+def test_srcpage009_a_set_aside_rows_place_and_reason_are_in_the_readers_language(web, lang, words):
+    now = utcnow()
+    from pantau.models import BillQuarantine
+
+    with session_scope(web.engine) as session:
+        session.add_all([
+            BillQuarantine(source="ekspor", query=None, row="tagihan.csv line 3", source_key="T-2", field="amount",
+                           column="amount", value="satu juta", reason="not an amount (1500000, 1500000.00 or "
+                           "1.500.000,00)", first_seen_at=now, last_seen_at=now),
+            BillQuarantine(source="keuangan", query="bills", row="row 4", source_key="T-4", field="source_key",
+                           column="source_key", value="T-4", reason="the same bill number twice in one sync: row 4 "
+                           "and row 9", first_seen_at=now, last_seen_at=now)])
+    client = web.client("admin")
+    client.set_cookie("pantau_lang", lang)
+
+    card = str(client.post(UPDATE, json=QUARANTINE).json["response"]["sources-quarantine"]["children"])
+
+    assert all(word in card for word in words), card

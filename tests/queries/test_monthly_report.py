@@ -158,6 +158,7 @@ def test_report007_the_command_prints_writes_and_sends_a_month(tmp_path, monkeyp
     assert written.exit_code == 0 and "<h1>Laporan bulanan Okt 2026</h1>" in (tmp_path / "okt.html").read_text()
     assert "Laporan Okt 2026 ditulis ke" in written.output, "the command speaks the configured language"
     assert wrong.exit_code == 2 and "tulis bulan seperti 2026-10" in wrong.output
-    assert unsent.exit_code == 1 and "no alert channel carries direktur" in unsent.output
+    assert unsent.exit_code == 1
+    assert "gagal: laporan Okt 2026 tidak dikirim: tidak ada kanal peringatan untuk Direktur" in unsent.output
     assert sent.exit_code == 0 and "Laporan Okt 2026 dikirim lewat 1 kanal" in sent.output
     assert [m["Subject"] for m in smtp_server.messages] == ["Laporan bulanan Okt 2026"]

@@ -53,13 +53,14 @@ def test_backup002_a_default_backup_lands_in_the_data_folder(cli, tmp_path):
     result = cli("backup")
     assert result.exit_code == 0, result.output
     written = list((tmp_path / "backups").glob("pantau-*.db"))
-    assert len(written) == 1 and "Backup written to" in result.output
+    assert len(written) == 1 and "Cadangan ditulis ke" in result.output
 
 
 def test_backup003_what_cannot_be_done_is_one_line(cli, tmp_path, monkeypatch):
     cli("init")
     missing = cli("restore", str(tmp_path / "nope.db"), "--yes")
-    assert missing.exit_code == 2 and "no backup file at" in missing.output and "Traceback" not in missing.output
+    assert missing.exit_code == 2 and "tidak ada file cadangan di" in missing.output
+    assert "Traceback" not in missing.output
     junk = tmp_path / "junk.db"
     junk.write_text("not a database at all " * 100)
     refused = cli("restore", str(junk), "--yes", "--json")
@@ -71,5 +72,5 @@ def test_backup003_what_cannot_be_done_is_one_line(cli, tmp_path, monkeypatch):
     no_tool = cli("backup", str(tmp_path / "x.dump"))
     assert no_tool.exit_code == 2
     said = " ".join(no_tool.output.split())  # the console wraps at its width
-    assert said.startswith("error: backup: pg_dump not found on PATH: install the PostgreSQL client tools")
+    assert said.startswith("gagal: pencadangan: pg_dump tidak ditemukan di PATH: pasang alat klien PostgreSQL")
     assert "Traceback" not in said

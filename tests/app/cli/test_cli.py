@@ -10,10 +10,10 @@ from pantau.models import ApiToken, User
 
 def test_cli001_init_creates_then_reports_up_to_date(cli, tmp_path):
     first = cli("init")
-    assert first.exit_code == 0 and "created" in first.output
+    assert first.exit_code == 0 and "Basis data dibuat pada revisi" in first.output
     assert (tmp_path / "pantau.db").exists()
     again = cli("init")
-    assert again.exit_code == 0 and "up to date" in again.output
+    assert again.exit_code == 0 and "Basis data sudah mutakhir" in again.output
 
 
 def test_cli002_users_add_then_list(cli, tmp_path):

@@ -64,11 +64,11 @@ def test_cliodd004_users_list_shows_users_without_unit_or_name(cli):
                                           (("users", "logout", "nobody"), "tidak ada pengguna"),
                                           (("users", "passwd", "nobody", "--password", "rahasia-12345"),
                                            "tidak ada pengguna"),
-                                          (("tokens", "revoke", "nobody"), "no ")],
+                                          (("tokens", "revoke", "nobody"), "tidak ada token")],
                          ids=lambda value: "-".join(value[:2]) if isinstance(value, tuple) else None)
 def test_cliodd005_unknown_names_are_one_line(cli, args, no):
     cli("init")
-    refused(cli(*args), 2, "error:", no, "'nobody'")
+    refused(cli(*args), 2, "gagal:", no, "'nobody'")
 
 
 @pytest.fixture
@@ -102,7 +102,7 @@ def test_cliodd007_a_missing_file_or_a_folder_is_a_usage_error(cli, files, kind)
 def test_cliodd008_a_windows_1252_events_file_imports_and_a_bills_one_names_its_missing_column(cli, files):
     cli("init")
     assert cli("import", "events", str(files / "latin.csv"), "--sop", "KTM").exit_code == 0
-    refused(cli("import", "bills", str(files / "latin.csv")), 1, "field source_key")
+    refused(cli("import", "bills", str(files / "latin.csv")), 1, "kolom source_key: kolom tidak ada")
 
 
 def test_cliodd009_bad_option_values_are_one_line(cli):
@@ -110,7 +110,7 @@ def test_cliodd009_bad_option_values_are_one_line(cli):
     refused(cli("report", "sla", "--period", "x"), 2, "--period 'x'")
     refused(cli("report", "monthly", "--month", "abc"), 2, "--month 'abc'")
     refused(cli("report", "sla", "--sop", "NOPE"), 2, "unknown SOP 'NOPE'")
-    refused(cli("restore", "/nonexistent/pantau.db", "--yes"), 2, "no backup file")
+    refused(cli("restore", "/nonexistent/pantau.db", "--yes"), 2, "tidak ada file cadangan")
 
 
 @pytest.mark.parametrize("args", [("init",), ("users", "list"), ("report", "sla"), ("reconcile",)],

@@ -116,7 +116,7 @@ timeout_s = 1
 
     collector = start(config, url, tmp_path)
     try:
-        collector.wait_for("Active collector")
+        collector.wait_for("Pengumpul data aktif")
         until(lambda: "Normal" in tiles() and banner() is None, 30, "the first check")
         assert "Diperiksa " in tiles()
         time.sleep(2 * INTERVAL_S)
@@ -131,7 +131,7 @@ timeout_s = 1
         time.sleep(3 * INTERVAL_S)
 
         collector = start(config, url, tmp_path)
-        collector.wait_for("Active collector", timeout=LEASE_S + 30)
+        collector.wait_for("Pengumpul data aktif", timeout=LEASE_S + 30)
         restarted = time.monotonic()
         to_clear = until(lambda: banner() is None, 20, "the banner clearing")
         until(lambda: "Normal" in tiles(), 20, "the tile back to Normal")

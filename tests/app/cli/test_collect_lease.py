@@ -77,13 +77,13 @@ def test_lease_cli001_one_active_one_standby_and_takeover_within_a_lease_period_
     first = start_collect(url, tmp_path)
     second = None
     try:
-        first.wait_for("Active collector")
+        first.wait_for("Pengumpul data aktif")
         second = start_collect(url, tmp_path)
-        _, standby = second.wait_for("Standby:")
+        _, standby = second.wait_for("Siaga:")
         holder = current_holder(store)
 
         assert (holder.pid, holder.host) == (first.process.pid, os.uname().nodename)
-        assert f"held by host {holder.host}, pid {first.process.pid}, since " in standby
+        assert f"dipegang oleh host {holder.host}, pid {first.process.pid}, sejak " in standby
         time.sleep(LEASE_S)
         assert current_holder(store).token == holder.token, "the active collector stopped renewing its lease"
         assert second.lines.empty(), f"the standby printed {second.lines.get()[1]!r} while the active one ran"
@@ -91,7 +91,7 @@ def test_lease_cli001_one_active_one_standby_and_takeover_within_a_lease_period_
         first.process.send_signal(signal.SIGKILL)
         killed_at = time.monotonic()
         first.process.wait(timeout=10)
-        active_at, _ = second.wait_for("Active collector", timeout=LEASE_S + 10)
+        active_at, _ = second.wait_for("Pengumpul data aktif", timeout=LEASE_S + 10)
         takeover = active_at - killed_at
         after = current_holder(store)
     finally:

@@ -50,7 +50,7 @@ def test_ibill002_a_bad_row_imports_nothing_and_names_file_line_field_and_value(
     result = cli("import", "bills", str(export))
 
     assert result.exit_code == 1
-    assert "tagihan.csv line 4, field amount, value 'dua juta'" in result.output
+    assert "gagal: tagihan.csv baris 4, kolom amount, nilai 'dua juta': bukan jumlah uang" in result.output
     assert "Tidak ada yang diimpor." in result.output
     assert _bills(tmp_path) == {}
 

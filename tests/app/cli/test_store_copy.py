@@ -42,4 +42,5 @@ def test_storecopy001_sqlite_moves_to_postgresql_whole(cli, engine, pg_engine, m
 
     again = cli("store", "copy", "--to", target)
     said = " ".join(again.output.split())
-    assert again.exit_code == 2 and "already holds data" in said and "Traceback" not in said, said
+    assert again.exit_code == 2 and "basis data tujuan sudah berisi data (di pemantauan)" in said, said
+    assert "Traceback" not in said

@@ -146,4 +146,5 @@ max_bad_percent = 50
     assert reason.startswith("not a bill kind (or one switched off); expected one of asrama, denda, herregistrasi,")
     plain = runner.invoke(pantau, ["sync", "bills"])
     assert "portal: 1 baris dibaca, 0 baru atau berubah, 0 ditandai terhapus, 0 disisihkan." in plain.stdout
-    assert "Disisihkan: bill source 'billing' mapping query, bill 'INV-0002', field kind" in plain.stdout
+    said = "Disisihkan: kueri pemetaan, tagihan 'INV-0002', kolom kind, nilai 'parkir': bukan jenis tagihan"
+    assert said in plain.stdout

@@ -102,7 +102,7 @@ def test_agb001_readings_taken_while_the_store_is_away_arrive_afterwards_in_orde
     token, taken = agent_token(engine), readings(7)
     clock, recorder = Clock(), Recorder()
     with dashboard_on(free_port(), settings, engine) as url:
-        pusher = Pusher(endpoint(url), token, 100, interval_s=60, send=recorder, clock=clock)
+        pusher = Pusher(endpoint(url), token, 100, interval_s=60, send=recorder, clock=clock, lang="en")
         assert pusher.tick(taken[0])
 
         database.close()
@@ -146,7 +146,7 @@ def test_agb002_a_full_buffer_drops_the_oldest_and_says_so(engine, make_settings
     taken = readings(6)
     clock = Clock()
     url = f"http://127.0.0.1:{closed_port}"
-    pusher = Pusher(endpoint(url), agent_token(engine), 3, interval_s=60, clock=clock)
+    pusher = Pusher(endpoint(url), agent_token(engine), 3, interval_s=60, clock=clock, lang="en")
 
     for reading in taken[:5]:
         assert not pusher.tick(reading)
@@ -169,7 +169,7 @@ def test_agb003_a_refused_token_is_said_once_a_reading_and_not_pushed_again(engi
     taken = readings(2)
     recorder = Recorder()
     with dashboard_on(free_port(), make_settings(engine), engine) as url:
-        pusher = Pusher(endpoint(url), "not-the-token", 100, interval_s=60, send=recorder, clock=Clock())
+        pusher = Pusher(endpoint(url), "not-the-token", 100, interval_s=60, send=recorder, clock=Clock(), lang="en")
         assert not pusher.tick(taken[0])
         assert not pusher.tick(taken[1])
 
@@ -181,7 +181,8 @@ def test_agb003_a_refused_token_is_said_once_a_reading_and_not_pushed_again(engi
                and "still running" in line for line in lines)
 
 
-def test_agb004_once_exits_1_in_one_line_when_the_dashboard_cannot_be_reached(closed_port):
+def test_agb004_once_exits_1_in_one_line_when_the_dashboard_cannot_be_reached(closed_port, monkeypatch):
+    monkeypatch.setenv("PANTAU_LANGUAGE", "en")
     result = CliRunner().invoke(cli, ["agent", "--push", f"http://127.0.0.1:{closed_port}", "--token", "t", "--once"])
 
     assert result.exit_code == 1
