@@ -42,13 +42,15 @@ def test_apisrc001_agents_pushing_are_sources_and_a_silent_one_alerts_the_it_hea
     row = status(web.engine, "agent", "server-pembayaran")
     assert (row.pushed, row.interval_s, row.consecutive_failures, row.last_error_kind) == (True, 60.0, 1, "data")
     assert "cpu_percent" in row.last_error
-    assert client.post("/api/v1/agent/metrics", json=reading, headers=headers).status_code == 201
+    later = {**reading, "taken_at": (datetime.now(UTC) + timedelta(seconds=1)).isoformat()}  # a new reading
+    assert client.post("/api/v1/agent/metrics", json=later, headers=headers).status_code == 201
     with session_scope(web.engine) as session:
         session.get(SourceStatus, ("agent", "server-pembayaran")).last_success_at = \
             datetime.now(UTC) - timedelta(minutes=10)
     SourceWatchCollector(web.settings, web.engine).run()
     assert live_alerts(web.engine) == [("source:agent:server-pembayaran:failing", "kepala_it", "open")]
-    assert client.post("/api/v1/agent/metrics", json=reading, headers=headers).status_code == 201
+    latest = {**reading, "taken_at": (datetime.now(UTC) + timedelta(seconds=2)).isoformat()}
+    assert client.post("/api/v1/agent/metrics", json=latest, headers=headers).status_code == 201
     assert live_alerts(web.engine) == [("source:agent:server-pembayaran:failing", "kepala_it", "resolved")]
 
 
