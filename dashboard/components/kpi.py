@@ -14,24 +14,10 @@ from .. import context
 from ..theme import COLORWAY, COLOURS
 from . import freshness as age
 from . import status
+from .sparkline import sparkline
 
 LINE_COLOURS = {"good": COLOURS["good"], "warn": COLOURS["warn"], "bad": COLOURS["bad"]}
 """The trend line takes the card's status colour; without a status, the first colour of the theme."""
-
-
-def sparkline(values: Sequence[float], component_id: str | None = None, grade: str | None = None) -> dcc.Graph:
-    """A small static trend line, as a plain figure dict: a Plotly `Figure` would merge the theme's template
-    into every card's figure, which costs more than the figure itself."""
-    figure = {
-        "data": [{"type": "scatter", "y": [float(v) for v in values], "mode": "lines", "hoverinfo": "skip",
-                  "line": {"width": 2, "color": LINE_COLOURS.get(grade, COLORWAY[0])}}],
-        "layout": {"height": 40, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "showlegend": False,
-                   "xaxis": {"visible": False}, "yaxis": {"visible": False},
-                   "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"},
-    }
-    extra = {"id": component_id} if component_id else {}
-    return dcc.Graph(figure=figure, config={"displayModeBar": False, "staticPlot": True}, className="sparkline",
-                     **extra)
 
 
 def kpi_card(
@@ -59,7 +45,7 @@ def kpi_card(
         html.Div(scope, className="kpi-scope small text-body-secondary") if scope else None,
         html.Div(value, className="kpi-value"),
         html.Div(change, className="kpi-change small text-body-secondary") if change else None,
-        sparkline(trend, grade=grade) if len(trend) > 1 else None,
+        sparkline(trend, LINE_COLOURS.get(grade, COLORWAY[0])) if len(trend) > 1 else None,
         html.Div(note, className="small text-body-secondary") if note else None,
         age.line(fresh, className="small text-body-secondary kpi-fresh") if fresh and not stale else None,
         age.stale_line(fresh.since, className="small fw-semibold text-secondary-emphasis kpi-stale-line")

@@ -21,9 +21,10 @@ from .. import context, ids
 from ..components import exports
 from ..components.empty import empty_state
 from ..components.kpi import kpi_card
+from ..components.sparkline import sparkline
 from ..components.status import badge, grade, label
 from ..components.tables import data_table
-from . import sla_figures as figures
+from ..theme import COLORWAY
 
 MINUTE = timedelta(minutes=1)
 VERDICT_WORDS = {"good": ("Running well", "success", "check-circle-fill"),
@@ -67,7 +68,8 @@ def kpi_row(overall: float | None, previous: float | None, trend: list[float], c
         kpi_card(t("SLA compliance"), formatting.percent(overall, lang),
                  grade(overall, threshold.good, threshold.warn, threshold.higher_is_better),
                  change=points(overall, previous), card_id=ids.make("sla", "kpi-compliance"),
-                 note=[figures.sparkline(trend) if len(trend) > 1 else None, half_label(period, lang)], fresh=fresh),
+                 note=[sparkline(trend, COLORWAY[0]) if len(trend) > 1 else None, half_label(period, lang)],
+                 fresh=fresh),
         kpi_card(t("At risk"), formatting.number(counts["at_risk"], lang), "warn" if counts["at_risk"] else "good",
                  note=t("Open steps past {share} of their standard time",
                         share=formatting.percent(at_risk_share, lang, 0)), fresh=fresh),
@@ -102,7 +104,7 @@ def sop_table(report: dict, threshold) -> dbc.Table:
             html.Td(formatting.number(entry["measured"], lang), className="text-end"),
             html.Td([formatting.percent(entry["compliance"], lang), " ", badge(status)]),
             html.Td(points(entry["compliance"], entry["previous_compliance"]) or "–", className="small"),
-            html.Td(figures.sparkline(trend) if len(trend) > 1 else "–", style={"minWidth": "7rem"}),
+            html.Td(sparkline(trend, COLORWAY[0]) if len(trend) > 1 else "–", style={"minWidth": "7rem"}),
             html.Td([verdict_badge(entry["verdict"]),
                      html.Div(t("threshold {share}", share=formatting.percent(entry["threshold"], lang, 0)),
                               className="small text-body-secondary")]),

@@ -7,14 +7,13 @@ from functools import cache
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
-from dash import dcc
 
 from pantau import formatting
 from pantau.sla.periods import month_label
 
 from .. import context
 from ..components import graph
-from ..theme import COLORWAY, COLOURS
+from ..theme import COLOURS
 
 STATE_COLOURS = {
     "met": COLOURS["good"], "done": COLOURS["muted"], "open": COLOURS["primary"], "at_risk": COLOURS["warn"],
@@ -65,16 +64,6 @@ def heat_map(frame: pd.DataFrame, months: list[str], labels: dict[tuple[str, str
                   "ticktext": [labels[key] for key in rows]},
     }
     return {"data": [trace], "layout": layout}
-
-
-def sparkline(values: list[float]) -> dcc.Graph:
-    """A small static trend line, as a plain figure dict."""
-    figure = {"data": [{"type": "scatter", "y": values, "mode": "lines", "line": {"width": 2, "color": COLORWAY[0]},
-                        "hoverinfo": "skip"}],
-              "layout": {"height": 40, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "showlegend": False,
-                         "xaxis": {"visible": False}, "yaxis": {"visible": False},
-                         "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"}}
-    return dcc.Graph(figure=figure, config={"displayModeBar": False, "staticPlot": True}, className="sparkline")
 
 
 @cache
