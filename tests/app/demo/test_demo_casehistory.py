@@ -66,8 +66,11 @@ def test_dch001_cases_are_dated_from_their_condition_and_the_settled_ones_resolv
 
 def test_dch002_a_later_reconciliation_keeps_the_history(campus):
     engine, _ = campus
+    reconcile(engine, Settings(), now=NOW)
+    replay_cases(engine, now=NOW, due_hours=24)
     with Session(engine) as session:
         before = {case.case_key: (case.detected_at, case.status) for case in session.scalars(select(ReconCase))}
+    assert before
 
     reconcile(engine, Settings(), now=NOW + timedelta(minutes=5))
 
