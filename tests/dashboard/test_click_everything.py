@@ -371,13 +371,16 @@ def test_click040_payments_filters_chart_switches_case_resolution_bill_search_an
     else:
         assert not reader.driver.find_elements(By.ID, "payments-resolve"), "the director reads the queue"
     reader.pick("#payments-state", label=tr("Unpaid"))
-    reader.find("#payments-bill-table")
+    unpaid = tr("Unpaid")
+    reader.until(lambda: (shown := reader.rows("#payments-bill-table")) and all(row[-1] == unpaid for row in shown),
+                 "the state filter leaves the unpaid bills only")
     payer = reader.rows("#payments-bill-table")[0][1]
     reader.type("#payments-search", payer, enter=True)
-    reader.until(lambda: all(payer in row for row in reader.rows("#payments-bill-table")),
+    reader.until(lambda: (shown := reader.rows("#payments-bill-table")) and all(payer in row for row in shown),
                  f"searching {payer!r} keeps that payer's bills")
     csv_file = reader.download("#payments-download-csv", ".csv")
     rows = list(csv.reader(csv_file.open(encoding="utf-8")))
+    assert len(rows) > 1, "the download holds the bills the table shows"
     assert rows[0][:3] == [tr("Bill number"), tr("Payer name"), tr("VA number")]
     assert all(payer in ",".join(row) for row in rows[1:])
     workbook = load_workbook(reader.download("#payments-download-xlsx", ".xlsx"))
