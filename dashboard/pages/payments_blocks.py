@@ -99,11 +99,13 @@ def case_table(frame: pd.DataFrame, table_id: str):
 
 
 WRAP_ANYWHERE = [{"if": {"column_id": column}, "padding": "4px 6px", "fontSize": "0.8125rem",
-                  **({} if column in ("amount", "app_paid_amount", "bank_received") else {"overflowWrap": "anywhere"})}
+                  **({} if column in ("amount", "app_paid_amount", "bank_received") else {"overflowWrap": "anywhere"}),
+                  **({"maxWidth": "8rem"} if column == "va_number" else {})}
                  for column in ("bill", "payer_name", "va_number", "prodi", "angkatan", "semester", "kind", "amount",
                                 "app_paid_amount", "bank_received", "due_date", "recon_state")]
 """The bill table's twelve columns fit a laptop's card: a little smaller type, and words and long numbers break
-where they must (a VA number over two lines); amounts stay whole."""
+where they must (a VA number over two lines, a bill's VAs at several banks one under another); amounts stay
+whole."""
 
 
 def bill_columns() -> dict[str, str]:
