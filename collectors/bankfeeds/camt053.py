@@ -51,6 +51,9 @@ class _Tree:
         except expat.ExpatError as exc:
             reason, problem = "not well-formed XML ({problem})", expat.ErrorString(exc.code)
             raise FeedError(path, exc.lineno, None, None, reason, problem=problem) from None
+        except LookupError as exc:  # the declaration's encoding="…" names one Python does not know
+            declared = str(exc).removeprefix("unknown encoding: ")
+            raise FeedError(path, 1, "<?xml encoding>", declared, "unknown character encoding") from None
         self.root = builder.close()
         self.line_count = parser.CurrentLineNumber
 

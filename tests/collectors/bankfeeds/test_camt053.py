@@ -114,3 +114,13 @@ def test_camt010_entity_declarations_are_refused(tmp_path):
 
     with pytest.raises(FeedError, match="entity declarations are not allowed"):
         parse_camt053(path)
+
+
+def test_camt011_an_unknown_encoding_in_the_declaration_is_refused_at_line_1(tmp_path, bank_data):
+    """Found by the long property run: a declaration edited to encoding="UT--8" raised LookupError."""
+    path = tmp_path / "encoding.xml"
+    path.write_bytes((bank_data / "camt053_empty.xml").read_bytes().replace(b"UTF-8", b"UT--8", 1))
+
+    with pytest.raises(FeedError, match="unknown character encoding") as refused:
+        parse_camt053(path)
+    assert (refused.value.line, refused.value.field, refused.value.value) == (1, "<?xml encoding>", "UT--8")
