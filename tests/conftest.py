@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import logging
 import os
 import socket
 import uuid
@@ -41,6 +42,18 @@ hypothesis_settings.load_profile(os.environ.get(HYPOTHESIS_PROFILE_ENV, "ci"))
 """Property tests run a bounded, derandomised set of examples ("ci", the default: the same examples at every
 run, so CI is reproducible); PANTAU_HYPOTHESIS_PROFILE=long runs 2000 random ones each, or
 PANTAU_HYPOTHESIS_EXAMPLES. No example database is kept (a failure prints its reproduction blob instead)."""
+
+
+@pytest.fixture(autouse=True)
+def _root_logging_restored() -> Iterator[None]:
+    """A command run in-process (CliRunner) configures logging onto its own stderr, which the runner closes: the
+    root logger gets back the handlers and level it had, so a later test's log records never reach a closed
+    stream ("--- Logging error --- ... I/O operation on closed file" in that test's output)."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture

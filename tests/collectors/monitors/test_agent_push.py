@@ -92,16 +92,19 @@ def test_ag004_agent_command_pushes_once_and_reports_a_refusal(engine, dashboard
     token = tokens(engine)["agent"]
     runner = CliRunner()
     with serving(settings, engine) as url:
-        pushed = runner.invoke(cli, ["agent", "--push", url, "--token", token, "--once", "--process", "sshd"])
-        refused = runner.invoke(cli, ["agent", "--push", url, "--token", "wrong", "--once"])
+        pushed = runner.invoke(cli, ["agent", "--push", url, "--token", token, "--once", "--process", "sshd"],
+                               env={"PANTAU_LANGUAGE": "id"})
+        refused = runner.invoke(cli, ["agent", "--push", url, "--token", "wrong", "--once"],
+                                env={"PANTAU_LANGUAGE": "id"})
 
     assert pushed.exit_code == 0, pushed.output
-    assert f"pushed {socket.gethostname()}" in pushed.output
+    assert f"terkirim {socket.gethostname()} pada" in pushed.output
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(HostMetric)) == 1
     assert refused.exit_code == 1
-    assert "refused the reading of" in refused.output and "HTTP 401" in refused.output
-    assert "the token is refused" in refused.output and "Traceback" not in refused.output
+    assert refused.output.startswith("gagal: ") and "menolak pembacaan" in refused.output
+    assert "HTTP 401" in refused.output
+    assert "tokennya ditolak" in refused.output and "Traceback" not in refused.output
 
 
 @pytest.fixture
