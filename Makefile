@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench loadtest install clean
+.PHONY: run test lint bench loadtest install clean plotly-bundle
 
 INSTALL_LOG := var/pip-install.log
 
@@ -48,6 +48,10 @@ loadtest: $(STAMP)
 	$(BIN)/pip install --quiet --config-settings editable_mode=compat -e ".[test,load]"
 	PANTAU_DATABASE_URL=$(LOADTEST_DATABASE) PANTAU_REDIS_URL=$(LOADTEST_REDIS) PANTAU_DATA_DIR=var/loadtest \
 		$(BIN)/python -m app.bench.loadtest $(LOADTEST_ARGS)
+
+# The partial plotly.js bundle the pages load (assets/04-plotly.min.js), rebuilt from frontend/plotly (npm, node).
+plotly-bundle:
+	cd frontend/plotly && npm ci --no-audit --no-fund && npm run build
 
 clean:
 	rm -rf $(VENV) *.egg-info

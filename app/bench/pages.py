@@ -1,5 +1,6 @@
 """Page loads in Chromium, for every page of every role's menu: navigation timing from the Performance API.
 
+The dashboard is served as `make run` serves it (`pantau serve`: gunicorn, the configured workers, no Redis).
 The demo campus is settled first as `make run` settles it (SLA cases measured, bank feed reconciled, KTM
 pipeline counted). Each reader (a user per role; the operators of UPT TIK and of the units assigned KTM and
 KSO) logs in once, then loads each page of its menu `LOADS` times by its address, a full navigation each time.
@@ -19,9 +20,11 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from .registry import BenchContext, Measurement, benchmark
-from .web import bench_user, chromium, log_in, serving
+from .web import bench_user, chromium, log_in
 
 LOADS = 3
 QUIET_MS = 150
@@ -104,13 +107,25 @@ def settle(context: BenchContext) -> None:
     refresh(context.engine)
 
 
+@contextmanager
+def served_as_run(context: BenchContext) -> Iterator[str]:
+    """The dashboard as `make run` serves it: `pantau serve` (gunicorn, the configured workers and threads) on
+    the benchmark's store, without Redis (the default install caches nothing)."""
+    from .loadtest.serving import served
+
+    env = {"PANTAU_DATABASE_URL": str(context.engine.url), "PANTAU_DATA_DIR": str(context.settings.data_dir),
+           "PANTAU_REDIS_URL": ""}
+    with served(context.settings.web.workers, env) as (url, _master):
+        yield url
+
+
 @benchmark("page loads")
 def page_loads(context: BenchContext) -> list[Measurement]:
     started = time.perf_counter()
     settle(context)
     settled = time.perf_counter() - started
     found: dict[tuple[str, str, str], list[float]] = defaultdict(list)
-    with serving(context.settings, context.engine) as url, chromium() as browser:
+    with served_as_run(context) as url, chromium() as browser:
         browser.set_script_timeout(180)
         browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
                                 {"source": watch()})

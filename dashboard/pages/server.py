@@ -228,11 +228,14 @@ def _series_freshness(monitor: dict, now) -> html.Div | None:
                           label="Newest check {when}", className="small text-body-secondary chart-fresh")
 
 
-@dash.callback(Output(MONITOR, "value"), Input(ids.matching(KEY, "tile", ALL), "n_clicks"), prevent_initial_call=True)
-def _pick(clicks):
-    if not _full_view() or not any(clicks or []):
-        raise PreventUpdate
-    return dash.ctx.triggered_id["index"]
+# A tile picks its monitor in the browser: the tiles appearing fire this too, which a server callback answered
+# with a round trip after the charts were drawn. Only the full view has the monitor picker this sets.
+dash.clientside_callback(
+    """function (clicks) {
+        const picked = dash_clientside.callback_context.triggered_id;
+        return picked && (clicks || []).some(Boolean) ? picked.index : dash_clientside.no_update;
+    }""",
+    Output(MONITOR, "value"), Input(ids.matching(KEY, "tile", ALL), "n_clicks"), prevent_initial_call=True)
 
 
 access.register_page(
