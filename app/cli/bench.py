@@ -6,7 +6,7 @@ import json
 
 import typer
 
-from .common import console, settings
+from .common import console, errors, settings
 
 
 def register(app: typer.Typer) -> None:
@@ -28,7 +28,8 @@ def bench(
     if pages:
         only = ["page loads"]
     scales = scales or ("small,medium" if pages else "small,large")
-    results = run_all(settings(), tuple(scales.split(",")), only, report=lambda m: console.log(m))
+    progress = errors if json_out else console  # with --json, standard output holds the JSON only
+    results = run_all(settings(), tuple(scales.split(",")), only, report=lambda m: progress.log(m))
     if json_out:
         payload = {scale: {k: {"median": v.median, "p95": v.p95, "unit": v.unit, "samples": v.samples,
                                "baseline_ratio": v.baseline_ratio} for k, v in ms.items()}
