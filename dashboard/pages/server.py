@@ -72,7 +72,8 @@ def _card(title: str, body, **kwargs) -> dbc.Card:
 
 
 def layout(monitor: str | None = None, host: str | None = None, range: str | None = None, **_query) -> html.Div:
-    """The page; ``?monitor=<id>``, ``?host=<name>`` and ``?range=<1h|24h|7d|30d|1y>`` preselect the pickers."""
+    """The page; ``?monitor=<id>``, ``?host=<name>`` and ``?range=<1h|24h|7d|30d|1y>`` preselect the pickers
+    (without ``?host``, the host heard from last: a live one before hosts that stopped reporting)."""
     t = context.t
     heading = html.H1(t("Server health"), className="page-title mb-0")
     tick = dcc.Interval(id=TICK, interval=REFRESH_MS)
@@ -88,7 +89,9 @@ def layout(monitor: str | None = None, host: str | None = None, range: str | Non
     choices = [{"label": name, "value": int(key)} for key, name in zip(known["id"], known["label"])]
     chosen = int(monitor) if monitor and monitor.isdigit() and int(monitor) in known["id"].tolist() else (
         choices[0]["value"] if choices else None)
-    host_names = servers.hosts(engine)["host"].tolist()
+    heard = servers.hosts(engine)
+    host_names = heard["host"].tolist()
+    newest = heard.sort_values("collected_at", ascending=False, kind="stable")["host"].tolist()
     controls = html.Div([
         dcc.Dropdown(id=MONITOR, options=choices, value=chosen, clearable=False, style={"minWidth": "14rem"},
                      placeholder=t("Monitor")),
@@ -100,7 +103,7 @@ def layout(monitor: str | None = None, host: str | None = None, range: str | Non
     ], className="d-flex flex-wrap align-items-center gap-2")
     host_picker = dcc.Dropdown(id=HOST, options=host_names, clearable=False, className="mb-2",
                                style={"maxWidth": "24rem"},
-                               value=host if host in host_names else (host_names[0] if host_names else None))
+                               value=host if host in host_names else (newest[0] if newest else None))
     return html.Div([
         html.Div([heading, controls], className="d-flex flex-wrap justify-content-between align-items-center "
                                                  "gap-2 mb-3"),

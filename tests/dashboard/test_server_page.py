@@ -180,3 +180,23 @@ def test_sp006_it_head_reads_the_page_and_switches_range_in_chromium(dash_duo, w
     dash_duo.find_element("#server-tiles .kpi-card").click()
     dash_duo.wait_for_contains_text("#server-latency", "Latensi payment-server", timeout=30)
     assert "php-fpm" in dash_duo.find_element("#server-host-now").text
+
+
+def test_sp007_host_picker_opens_on_the_host_heard_from_last(web, monitored):
+    now = datetime.now(UTC)
+    with session_scope(web.engine) as session:  # a host that stopped reporting an hour ago, first by name
+        session.add(HostMetric(host="arsip-lama", collected_at=now - timedelta(hours=1), cpu_pct=5.0, mem_pct=20.0,
+                               load1=0.1, disks={"/": 10.0}, processes={}, uptime_s=3_600.0))
+
+    layout = str(web.client("kepala_it").post(UPDATE, json=page()).json["response"]["_pages_content"]["children"])
+
+    picker = layout[layout.index("'id': 'server-host'") - 400:layout.index("'id': 'server-host'") + 400]
+    assert "'value': 'server-pembayaran'" in picker and "arsip-lama" in picker
+
+
+def test_sp008_packet_loss_is_drawn_only_where_packets_were_lost(web, monitored):
+    detail = web.client("kepala_it").post(UPDATE, json=history(monitored["h2h"], "24h")).json["response"]
+
+    loss, *lines = detail["server-latency"]["children"]["props"]["children"][0]["props"]["figure"]["data"]
+    assert loss["y"] == [100.0] * 12 and len(loss["x"]) == 12  # the last twelve minutes, down
+    assert all(len(line["x"]) >= 120 for line in lines)
