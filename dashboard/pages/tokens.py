@@ -19,7 +19,7 @@ from pantau import formatting
 from pantau.db import session_scope
 from pantau.i18n import Count
 from pantau.models import utcnow
-from pantau.tokens import MANAGERS, TokenError, channels, record_extension, record_topup, token_settings
+from pantau.tokens import MANAGERS, TokenError, channel_name, channels, record_extension, record_topup, token_settings
 from pantau.tokens.stock import MAX_TOPUP
 from queries import tokens as queries
 
@@ -113,7 +113,7 @@ def _forms(wave_id: int):
     with session_scope(context.engine()) as session:
         known = channels(session, wave_id)
     topup = dbc.Row([
-        dbc.Col(dcc.Dropdown(id=T_CHANNEL, options=known, placeholder=t("Channel")), md=3),
+        dbc.Col(dcc.Dropdown(id=T_CHANNEL, options=_channel_options(known), placeholder=t("Channel")), md=3),
         dbc.Col(dbc.Input(id=T_QUANTITY, type="number", min=1, step=1, placeholder=t("Tokens to add")), md=3),
         dbc.Col(dbc.Input(id=T_NOTE, placeholder=t("Note"), maxLength=300), md=4),
         dbc.Col(dbc.Button([html.I(className="bi bi-plus-circle me-1"), t("Record top-up")], id=T_SAVE,
@@ -137,7 +137,7 @@ def _open_table(frame: pd.DataFrame):
     if frame.empty:
         return empty_state(t("No admission wave is open today."), icon="calendar-x")
     shown = pd.DataFrame({
-        "wave": frame["wave"], "channel": frame["channel"],
+        "wave": frame["wave"], "channel": [_channel(code) for code in frame["channel"]],
         "stock": [formatting.number(v, lang) for v in frame["stock"]],
         "demand": [formatting.number(v, lang, 1) for v in frame["demand"]],
         "days": [_days(row) for row in frame.itertuples()],
@@ -176,7 +176,8 @@ def _refresh(wave_id, _saved):
     today, lang = _today(), context.lang()
     # Plotly builds the chart in about a tenth of a second: kept with the reads it is drawn from
     chart = context.cached("tokens.chart", [wave_id, zone, today, lang], ["money"],
-                           lambda: figures.stock_and_demand(days, status, topups, extensions, wave, today))
+                           lambda: figures.stock_and_demand(days, status, topups, extensions, wave, today,
+                                                            config.channel_names))
     fresh = freshness.feed("tokens", now)
     return (_summary(status, wave, fresh), freshness.aged(chart, fresh, now),
             freshness.aged(_history(topups, extensions), fresh, now))
@@ -195,7 +196,7 @@ def _summary(status: pd.DataFrame, wave, fresh=None) -> dbc.Row:
         kpi_card(t("Token days left"), "–" if days is None else formatting.number(days, lang, 1),
                  grade(days, band.good, band.warn, band.higher_is_better),
                  note=None if first is None
-                 else t("{channel}: {low}–{high} days, {level} interval", channel=first["channel"],
+                 else t("{channel}: {low}–{high} days, {level} interval", channel=_channel(first["channel"]),
                                                   low=formatting.number(first["low"], lang, 1),
                                                   high=formatting.number(first["high"], lang, 1),
                                                   level=formatting.percent(first["forecast"].level, lang, 0)),
@@ -219,7 +220,7 @@ def _history(topups: pd.DataFrame, extensions: pd.DataFrame):
     t, lang, tz = context.t, context.lang(), context.tz()
     rows = [{"at": row.occurred_at, "when": formatting.moment(row.occurred_at, lang, tz),
              "what": t("Initial stock") if row.kind == "initial" else t("Token top-up"),
-             "detail": f"{row.channel}: +{formatting.number(row.quantity, lang)}",
+             "detail": f"{_channel(row.channel)}: +{formatting.number(row.quantity, lang)}",
              "who": row.recorded_by, "note": row.note or ""} for row in topups.itertuples()]
     rows += [{"at": row.recorded_at, "when": formatting.moment(row.recorded_at, lang, tz),
               "what": t("Payment-period extension"),
@@ -273,7 +274,16 @@ def _channels(wave_id):
     if context.user().role not in MANAGERS:
         flask.abort(403)
     with session_scope(context.engine()) as session:
-        return channels(session, wave_id), None
+        return _channel_options(channels(session, wave_id)), None
+
+
+def _channel(code: str) -> str:
+    """What the campus calls a token channel (`bank-bri` is "Bank BRI"; `[tokens] channel_names`)."""
+    return channel_name(code, context.lang(), token_settings(context.settings()).channel_names)
+
+
+def _channel_options(codes: list[str]) -> list[dict]:
+    return [{"label": _channel(code), "value": code} for code in codes]
 
 
 access.register_page(

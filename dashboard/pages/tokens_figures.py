@@ -3,12 +3,14 @@ top-ups and payment-period extensions on the same timeline."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from pantau import formatting
+from pantau.tokens import channel_name
 from queries.tokens import forecast_cone
 
 from .. import context
@@ -18,8 +20,9 @@ from ..theme import COLORWAY, COLOURS
 
 
 def stock_and_demand(days: pd.DataFrame, status: pd.DataFrame, topups: pd.DataFrame, extensions: pd.DataFrame,
-                     wave, today: date):
-    """Lines of stock per channel, bars of applicants per day, the cone from today, and the events."""
+                     wave, today: date, channel_names: Mapping[str, str] | None = None):
+    """Lines of stock per channel (by its display name, `pantau.tokens.channel_name`), bars of applicants per day,
+    the cone from today, and the events."""
     t, lang = context.t, context.lang()
     if days.empty:
         return empty_state(t("No token movement or applicant for this wave yet."),
@@ -30,12 +33,12 @@ def stock_and_demand(days: pd.DataFrame, status: pd.DataFrame, topups: pd.DataFr
     figure.add_bar(x=demand["day"], y=demand["arrivals"], name=t("Demand (applicants a day)"), yaxis="y2",
                    marker_color="#c9d6e3", hovertemplate=t("%{x}: %{y} applicants") + "<extra></extra>")
     for index, (channel, series) in enumerate(days.groupby("channel")):
-        colour = COLORWAY[index % len(COLORWAY)]
-        figure.add_scatter(x=series["day"], y=series["stock"], mode="lines", name=t("Stock {channel}", channel=channel),
+        colour, name = COLORWAY[index % len(COLORWAY)], channel_name(channel, lang, channel_names)
+        figure.add_scatter(x=series["day"], y=series["stock"], mode="lines", name=t("Stock {channel}", channel=name),
                            line={"color": colour, "width": 2},
-                           hovertemplate=t("%{x}: %{y} tokens left") + f"<extra>{channel}</extra>")
-        _cone(figure, status[status["channel"] == channel], today, colour, channel)
-        _topups(figure, topups[topups["channel"] == channel], series, colour, channel)
+                           hovertemplate=t("%{x}: %{y} tokens left") + f"<extra>{name}</extra>")
+        _cone(figure, status[status["channel"] == channel], today, colour, name)
+        _topups(figure, topups[topups["channel"] == channel], series, colour, name)
     for row in extensions.itertuples():
         figure.add_vline(x=_ms(row.new_deadline), line_dash="dot", line_color=COLOURS["warn"],
                          annotation_text=t("Deadline extended to {day}", day=formatting.day(row.new_deadline, lang)),

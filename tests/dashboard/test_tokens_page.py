@@ -132,7 +132,7 @@ def test_tokpage006_the_history_lists_the_newest_change_first(site):
     assert "Penambahan token dicatat." in client.post(UPDATE, json=record(wave.id, quantity=7)).text
     history = client.post(UPDATE, json=refresh(wave.id)).json["response"]["tokens-history"]["children"]
     rows = history["props"]["children"][0]["props"]["data"]
-    assert (rows[0]["what"], rows[0]["detail"], rows[0]["who"]) == ("Penambahan token", "online: +7", "user.admin")
+    assert (rows[0]["what"], rows[0]["detail"], rows[0]["who"]) == ("Penambahan token", "Daring: +7", "user.admin")
 
 
 @pytest.mark.browser
@@ -152,3 +152,15 @@ def test_tokpage005_in_chromium_the_chart_and_the_forms(dash_duo, site):
     dash_duo.driver.get(f"{dash_duo.server.url}/token?wave={_wave(site).code}")
     dash_duo.wait_for_element("#tokens-chart .js-plotly-plot", timeout=30)
     assert not dash_duo.driver.find_elements("css selector", "#tokens-topup-save")
+
+
+def test_tokpage008_channels_are_shown_by_name_not_code(site):
+    client = site.client("bendahara")
+    wave = _wave(site)
+    parts = json.dumps(client.post(UPDATE, json=refresh(wave.id)).json["response"], ensure_ascii=False)
+    options = client.post(UPDATE, json=payload([("tokens-topup-channel", "options"), ("tokens-topup-channel", "value")],
+                                               [("tokens-wave", "value", wave.id)])).json["response"]
+
+    assert "Stok Bank BRI" in parts and "Bank BRI: +" in parts and "Bank BNI" in parts
+    assert "bank-bri" not in parts and "bank-bni" not in parts
+    assert {"label": "Bank BRI", "value": "bank-bri"} in options["tokens-topup-channel"]["options"]
