@@ -31,7 +31,22 @@ ACTIONS = {
 """Each audited action's words (English message ids, translated by the page)."""
 FIELDS = {"kind": "Kind", "role": "Role", "unit": "Unit", "purpose": "Purpose", "bytes": "Bytes",
           "resolution": "Resolution", "note": "Note", "note_en": "English note", "state": "State",
-          "quantity": "Quantity", "until": "Until"}
+          "quantity": "Quantity", "until": "Until", "channel": "Channel", "channels": "Delivered to",
+          "from": "Previous deadline", "to": "New deadline", "label": "Public label", "label_en": "English label",
+          "title": "Title", "title_en": "English title", "update": "Update text", "before": "Before the edit",
+          "after": "After the edit", "published": "Shown on the public page", "position": "Order on the page",
+          "name": "Name", "source": "Source", "steps": "Steps", "sop": "SOP", "event": "Event",
+          "started_at": "Started", "completed_at": "Completed", "performer": "Performer", "outcome": "Outcome",
+          "read": "Rows read", "written": "Rows written", "quarantined": "Rows set aside",
+          "deleted": "Rows deleted", "backfilled": "Rows backfilled", "master_rows": "Master data rows",
+          "added": "Kinds added", "updated": "Kinds updated", "name_id": "Name in Indonesian",
+          "name_en": "Name in English", "group_code": "Kind group", "per_semester": "Per semester",
+          "tokens_apply": "Needs a payment token", "active": "Active", "jenjang": "Degree level",
+          "jurusan": "Jurusan", "fakultas": "Faculty (if any)", "scope": "Counted per", "failures": "Failed log-ins",
+          "minutes": "Locked for (minutes)", "kpis": "KPIs", "error": "Problem", "reason": "Reason"}
+"""Each detail key's words (English message ids); a key not listed is shown as stored."""
+SCOPES = {"user+address": "user name and address", "address": "address"}
+"""What a lock-out counted failures per (`scope` in the details of login.lockout)."""
 PUBLIC_STATES = {"investigating": "Investigating", "identified": "Cause identified", "monitoring": "Monitoring",
                  "resolved": "Resolved"}
 """A status page note's state of the work (`state` in the details of status.incident.*)."""
@@ -41,6 +56,8 @@ TARGETS = {"recon_case": "Reconciliation case {id}", "alert": "Alert {id}", "wav
            "prodi": "Study programme {id}", "bill_kind": "Bill kind {id}", "bank_import": "Bank file import {id}",
            "source": "Source {id}", "incident": "Incident {id}", "agent": "Host agent {id}", "token": "API token {id}"}
 """Targets written `<kind>:<id>` (or `<kind> <id>`), in words."""
+WHOLE_TARGETS = {"bill_kinds": "Bill kinds"}
+"""Targets that are a whole subject, in words."""
 ROLES = ROLE_NAMES
 
 
@@ -59,9 +76,24 @@ def detail_words(detail: Mapping | None, t: Callable[[str], str]) -> str:
             continue
         shown = (t(ROLES[value]) if key == "role" and value in ROLES
                  else t(STATE_WORDS[value]) if key == "kind" and value in STATE_WORDS
-                 else t(PUBLIC_STATES[value]) if key == "state" and value in PUBLIC_STATES else str(value))
+                 else t(PUBLIC_STATES[value]) if key == "state" and value in PUBLIC_STATES
+                 else t(SCOPES[value]) if key == "scope" and value in SCOPES
+                 else _value(value, t))
         parts.append(f"{t(FIELDS[key]) if key in FIELDS else key}: {shown}")
     return "; ".join(parts)
+
+
+def _value(value, t: Callable[[str], str]) -> str:
+    """A detail's value as read: a change `[before, after]` as `before → after`, yes/no in words."""
+    if isinstance(value, bool):
+        return t("yes") if value else t("no")
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return " → ".join("–" if part in (None, "", "None") else str(part) for part in value)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(part) for part in value)
+    if isinstance(value, str) and " -> " in value:  # a master-data edit: "before -> after" as stored
+        return _value(value.split(" -> ", 1), t)
+    return str(value)
 
 
 def target_words(target: str | None, t: Callable[[str], str], names: Mapping[str, str] | None = None) -> str:
@@ -70,6 +102,8 @@ def target_words(target: str | None, t: Callable[[str], str], names: Mapping[str
     names = names or {}
     if target in names:
         return names[target]
+    if target in WHOLE_TARGETS:
+        return t(WHOLE_TARGETS[target])
     found = re.fullmatch(r"([a-z_]+)[: ](.+)", target or "")
     if not found:
         return target or "–"
