@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from .registry import BenchContext, Measurement, benchmark
 from .web import bench_user, chromium, log_in
 
-LOADS = 3
+LOADS = 5
 QUIET_MS = 150
 TIMEOUT_S = 60
 """A load not settled after this long counts as this long (and the run goes on)."""
