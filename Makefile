@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench loadtest install clean plotly-bundle
+.PHONY: run test test-long lint bench loadtest install clean plotly-bundle
 
 INSTALL_LOG := var/pip-install.log
 
@@ -29,6 +29,11 @@ run: $(STAMP)
 # Two processes (pytest-xdist): a module's tests stay together, the network-namespace tests share one worker.
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# The long runs: every hypothesis property at 2,000 random examples (PANTAU_HYPOTHESIS_EXAMPLES to change) and the
+# exhaustive ones marked `slow`, which `make test` skips (saying so); hours, not minutes.
+test-long: $(STAMP)
+	PANTAU_HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # The import contract (pyproject.toml [tool.importlinter], docs/architecture.md) and ruff's rules.
 lint: $(STAMP)
