@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
 from pantau import audit
+from pantau.cache import wrote_everything
 from pantau.db import session_scope
 
 
@@ -54,6 +55,7 @@ def restore(engine: Engine, source: Path, actor: str = "cli") -> None:
     else:
         raise BackupError(f"restore of a {engine.dialect.name} store is not supported")
     with session_scope(engine) as session:
+        wrote_everything(session.connection())  # every process's cached results are of the store replaced
         audit.record(session, actor, "store.restore", str(source))
 
 

@@ -12,8 +12,10 @@ Each value keeps the moment it was computed (`get_dated`), so a page says how ol
 computed by one reader at a time: others that miss it meanwhile wait for that result (a Redis lock beside the
 key) instead of piling the same heavy read onto the store at once.
 
-Without `redis_url` nothing is cached: each worker would otherwise keep results another process's write had
-made stale. A Redis that fails or does not answer in time is skipped (the read goes to the store) and logged.
+Without `redis_url`, an installation on SQLite (one host: `make run`) keeps results in each process, with the
+generations in files every process on the host reads and writes (`pantau.cache_local`; `[cache] local = false`
+turns it off); on PostgreSQL without Redis nothing is cached, as a web worker on another host would not see the
+files. A Redis that fails or does not answer in time is skipped (the read goes to the store) and logged.
 Values are pickled and signed with the secret key (HMAC-SHA256), so a value planted in Redis is never loaded.
 """
 
@@ -31,6 +33,7 @@ import weakref
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine, event
@@ -170,10 +173,11 @@ class ResultCache:
                 return self._read(key)
         return None
 
-    def generations(self, subjects: Iterable[str]) -> list[int]:
+    def generations(self, subjects: Iterable[str]) -> list[str]:
+        """The subjects' current generations: a counter in Redis, a token in a file (`pantau.cache_local`)."""
         subjects = sorted(set(subjects))
         values = self.client.mget([self._gen(s) for s in subjects]) if subjects else []
-        return [int(v or 0) for v in values]
+        return [v.decode() if isinstance(v, bytes) else str(v or 0) for v in values]
 
     def bump(self, subjects: Iterable[str] = SUBJECTS) -> None:
         """Retire every cached result of these subjects (a write to them has committed)."""
@@ -222,7 +226,7 @@ class ResultCache:
         if pending:
             self.bump(pending)
 
-    def _key(self, name: str, params: Any, generations: list[int]) -> str:
+    def _key(self, name: str, params: Any, generations: list[str]) -> str:
         text = json.dumps([canonical(params), generations], sort_keys=True, separators=(",", ":"))
         digest = hashlib.sha256(text.encode()).hexdigest()[:40]
         return f"{self.prefix}r:{self.namespace}:{name}:{digest}"
@@ -247,7 +251,7 @@ class ResultCache:
     def _warn(self, what: str, error: Exception) -> None:
         if time.monotonic() - self._warned_at > 60:
             self._warned_at = time.monotonic()
-            log.warning("result cache: Redis %s failed (%s); reading the store directly", what, error)
+            log.warning("result cache: %s failed (%s); reading the store directly", what, error)
 
 
 _MISS = object()
@@ -273,19 +277,35 @@ def _note_write(connection, _cursor, statement, _parameters, _context, _executem
         connection.info.setdefault(WRITTEN, set()).update(subjects)
 
 
+def wrote_everything(connection) -> None:
+    """Mark `connection`'s transaction as a write to every subject: a store replaced from outside SQL (a restore)
+    retires every cached result when it commits."""
+    connection.info.setdefault(WRITTEN, set()).update(SUBJECTS)
+
+
 def _forget(connection) -> None:
     connection.info.pop(WRITTEN, None)
 
 
 def result_cache(settings: Settings) -> ResultCache:
-    """The cache `settings` describe (one per process and configuration); a disabled one without `redis_url`."""
+    """The cache `settings` describe (one per process and configuration): in Redis at `redis_url`; without it,
+    on a SQLite store with `[cache] local`, each process's own (`pantau.cache_local`, its generations under
+    `data_dir`/cache); else a disabled one."""
     fingerprint = hashlib.sha256(settings.model_dump_json(exclude={"secret_key"}).encode()).hexdigest()[:12]
+    local = ""
+    if not settings.redis_url and settings.cache.local and settings.resolved_database_url.startswith("sqlite"):
+        local = str((settings.data_dir / "cache").resolve())
     return _open(settings.redis_url or "", settings.cache.prefix, settings.cache.ttl_s, settings.cache.timeout_s,
-                 settings.resolved_secret_key() if settings.redis_url else "", fingerprint)
+                 settings.resolved_secret_key() if settings.redis_url else "", fingerprint, local)
 
 
 @lru_cache(maxsize=8)
-def _open(url: str, prefix: str, ttl_s: float, timeout_s: float, secret: str, namespace: str) -> ResultCache:
+def _open(url: str, prefix: str, ttl_s: float, timeout_s: float, secret: str, namespace: str,
+          local: str = "") -> ResultCache:
+    if local:
+        from .cache_local import LocalClient
+
+        return ResultCache(LocalClient(Path(local)), prefix=prefix, ttl_s=ttl_s, secret="local", namespace=namespace)
     if not url:
         return ResultCache()
     import redis

@@ -153,12 +153,15 @@ class MetricsSettings(BaseModel):
 
 
 class CacheSettings(BaseModel):
-    """The result cache shared by web workers (`pantau.cache`; Redis at `redis_url`, none without it): a
-    page's read is kept at most `ttl_s` seconds and retired as soon as a write to its subject commits."""
+    """The result cache shared by web workers (`pantau.cache`; Redis at `redis_url`, else on SQLite each
+    process's own, `local`): a page's read is kept at most `ttl_s` seconds and retired as soon as a write to its
+    subject commits."""
 
     ttl_s: float = Field(60.0, ge=1, le=3600, description="longest a cached result is served")
     prefix: str = Field("pantau:", description="start of every Redis key (one per installation sharing a Redis)")
     timeout_s: float = Field(0.5, gt=0, le=10, description="a Redis slower than this is skipped")
+    local: bool = Field(True, description="without redis_url, on SQLite: each process keeps results, retired by "
+                                          "any process's writes on this host (files under data_dir/cache)")
 
 
 class Settings(BaseSettings):

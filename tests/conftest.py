@@ -39,6 +39,10 @@ hypothesis_settings.register_profile("ci", max_examples=25, deadline=None, datab
 hypothesis_settings.register_profile("long", max_examples=int(os.environ.get(HYPOTHESIS_EXAMPLES_ENV, 2000)),
                                      deadline=None, database=None, print_blob=True)
 hypothesis_settings.load_profile(os.environ.get(HYPOTHESIS_PROFILE_ENV, "ci"))
+os.environ.setdefault("PANTAU_CACHE__LOCAL", "false")
+"""The suite reads the store on every request (the processes' own cache of a SQLite installation, on by default,
+would keep what a test wrote with an engine of its own, which no cache watches); tests/pantau/test_cache_local.py
+and the page benchmark turn it on."""
 """Property tests run a bounded, derandomised set of examples ("ci", the default: the same examples at every
 run, so CI is reproducible); PANTAU_HYPOTHESIS_PROFILE=long runs 2000 random ones each, or
 PANTAU_HYPOTHESIS_EXAMPLES. No example database is kept (a failure prints its reproduction blob instead)."""
