@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard import create_app
 from pantau.i18n import translate
@@ -52,8 +53,10 @@ def test_frunb001_admin_sees_the_checklist_and_each_link_leads_to_its_page(dash_
         assert link.text == "Buka halaman"
         dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", link)
         link.click()
+        # the overview's own title is on the page until the link's page replaces it: wait for the address first
+        WebDriverWait(dash_duo.driver, 20).until(lambda driver, path=path: urlparse(driver.current_url).path == path,
+                                                 f"the {key} link did not open {path}")
         dash_duo.wait_for_element("#_pages_content .page-title", timeout=20)
-        assert urlparse(dash_duo.driver.current_url).path == path
         assert not dash_duo.driver.find_elements(By.ID, "shell-not-authorised")
     assert not dash_duo.driver.find_elements(By.ID, "overview-first-run-campus-link")
 
