@@ -10,6 +10,7 @@ import textwrap
 import pandas as pd
 import pytest
 from sqlalchemy import insert
+from test_cache import Counter
 
 from pantau.cache import ResultCache, result_cache
 from pantau.cache_local import LocalClient
@@ -17,15 +18,6 @@ from pantau.db import engine_for
 from pantau.migrate import upgrade
 from pantau.models import AuditEntry, Prodi, utcnow
 from pantau.settings import load_settings
-
-
-class Counter:
-    def __init__(self):
-        self.runs = 0
-
-    def __call__(self):
-        self.runs += 1
-        return {"run": self.runs}
 
 
 @pytest.fixture
