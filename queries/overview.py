@@ -80,9 +80,9 @@ def _share(value) -> float | None:
 def payment_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]:
     """Tingkat pelunasan of this semester (else the newest with bills due) against the semester before, tunggakan
     against the start of the month (trend: the last two month starts and now), and reconciliation cases open beyond
-    1x24 h against a week ago (trend: the same time of day over the last two weeks), through queries.payments
-    in one read each; nothing before any bill has come due."""
-    from queries import payments
+    1x24 h against a week ago (trend: the same time of day over the last two weeks), through queries.payments and
+    queries.recon_cases in one read each; nothing before any bill has come due."""
+    from queries import payments, recon_cases
 
     zone = ZoneInfo(settings.timezone)
     today = now.astimezone(zone).date()
@@ -112,7 +112,7 @@ def payment_kpis(engine: Engine, settings: Settings, now: datetime) -> list[Kpi]
         trend=tuple(float(o.amount) for o in [*owed, current_owed]),
         note="{owing} bills past their due date still owe", words={"owing": current_owed.bills},
     ))
-    late = payments.overdue_cases_at(engine, [now - timedelta(days=days) for days in range(RECON_DAYS, -1, -1)])
+    late = recon_cases.overdue_cases_at(engine, [now - timedelta(days=days) for days in range(RECON_DAYS, -1, -1)])
     out.append(Kpi(
         key="recon_overdue", group="payments", title="Reconciliation cases open beyond 1x24 h", kind="count",
         value=late[-1], grade=grade(late[-1], settings.thresholds.get("recon_overdue")), page="payments", query="",

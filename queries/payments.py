@@ -1,6 +1,7 @@
-"""Bills, collection and reconciliation, read side. Everything but the drill-down reads the small
-tables each reconciliation rebuilds (``bill_rollups``, ``recon_summary``) and the exception queue,
-so the payments page costs the same at a thousand bills as at a million.
+"""Bills and collection, read side. Every figure reads the rollups each reconciliation rebuilds
+(``bill_rollups``), so the payments page costs the same at a thousand bills as at a million. The
+reconciliation's summary and exception queue are in :mod:`queries.recon_cases`, the bill list in
+:mod:`queries.bill_rows`.
 
 KPI definitions (UI.md), one each, for cards, pages and reports:
 
@@ -8,7 +9,7 @@ KPI definitions (UI.md), one each, for cards, pages and reports:
   bills of a semester due by a date. A bill counts as paid by that date when the application marked
   it paid on or before it; payments the application holds on bills not yet fully paid count too.
 * Tunggakan, :func:`outstanding`: Σ (billed − paid) over bills past their due date.
-* Kasus rekonsiliasi lewat 1x24 jam, :func:`overdue_cases`: open cases whose due time has passed.
+* Kasus rekonsiliasi lewat 1x24 jam: see :mod:`queries.recon_cases`.
 
 A bill the application marks paid without saying when (no ``paid_at``) is paid on an unknown day: its
 rollup group has ``app_state`` paid and ``paid_on`` NULL. It counts as paid, in Rupiah and in count, on
@@ -19,16 +20,15 @@ on no day (not the epoch, not the due date): the collection curve shows it in a 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from itertools import accumulate
 
 import pandas as pd
 from sqlalchemy import Engine, and_, case, func, or_, select
 
-from pantau import billvas, semesters
-from pantau.models import BankTransaction, Bill, BillKind, BillVa, Prodi, ReconCase
-from pantau.models.bank import BillState, ReconSummary
+from pantau import semesters
+from pantau.models import Prodi
 from pantau.models.billing import BillRollup
 
 from . import bill_labels
@@ -206,28 +206,6 @@ def outstanding_on(engine: Engine, days: list[date], *, bills: BillFilter = Bill
     return out
 
 
-def overdue_cases(engine: Engine, *, now: datetime) -> int:
-    """Kasus rekonsiliasi lewat 1x24 jam: open cases whose due time has passed."""
-    query = select(func.count()).where(ReconCase.status == "open", ReconCase.due_at < now)
-    with engine.connect() as connection:
-        return int(connection.scalar(query))
-
-
-def overdue_cases_at(engine: Engine, moments: list[datetime]) -> list[int]:
-    """:func:`overdue_cases` as it stood at each of ``moments``: cases past their due time by then and not yet
-    resolved or cleared, in one read. A case cleared and reopened counts from its reopening only."""
-    if not moments:
-        return []
-    first, last = min(moments), max(moments)
-    unsettled = or_(ReconCase.status == "open", ReconCase.resolved_at > first)
-    columns = [func.coalesce(func.sum(case((and_(ReconCase.due_at < moment,
-                                                 or_(ReconCase.status == "open", ReconCase.resolved_at > moment)), 1),
-                                           else_=0)), 0) for moment in moments]
-    query = select(*columns).where(unsettled, ReconCase.due_at < last)
-    with engine.connect() as connection:
-        return [int(value) for value in connection.execute(query).one()]
-
-
 def paid_unpaid(engine: Engine, *, by: str, bills: BillFilter = BillFilter(), lang: str = "id") -> pd.DataFrame:
     """Bills by ``by`` (kind, kind_group, prodi, angkatan or semester) and application state (paid, partial,
     unpaid): ``group, label, app_state, bills, billed, paid, outstanding``. ``group`` is the key (prodi groups
@@ -329,103 +307,3 @@ def _bucket(days_late: int) -> str:
         if limit is None or days_late <= limit:
             return label
     return AGE_BUCKETS[-1][1]
-
-
-def recon_summary(engine: Engine) -> pd.DataFrame:
-    """The latest run's ``subject`` (bill or credit), ``state``, ``items``, ``amount``, ``amount_diff``, ``run_at``."""
-    return read_frame(engine, select(ReconSummary.subject, ReconSummary.state, ReconSummary.items, ReconSummary.amount,
-                                      ReconSummary.amount_diff, ReconSummary.run_at)
-                       .order_by(ReconSummary.subject, ReconSummary.items.desc()))
-
-
-def last_reconciled(engine: Engine) -> datetime | None:
-    """When reconciliation last ran."""
-    with engine.connect() as connection:
-        return connection.scalar(select(func.max(ReconSummary.run_at)))
-
-
-def cases(engine: Engine, *, now: datetime, status: str = "open", limit: int = 500) -> pd.DataFrame:
-    """The exception queue, most overdue first: the case, its bill and credit, and whether it is overdue."""
-    query = (
-        select(ReconCase.id, ReconCase.kind, ReconCase.status, ReconCase.amount_diff, ReconCase.detected_at,
-               ReconCase.due_at, ReconCase.resolved_at, ReconCase.resolved_by, ReconCase.resolution_note,
-               Bill.source_key.label("bill"), Bill.payer_name, Bill.va_number.label("bill_va"),
-               Bill.amount.label("bill_amount"), BankTransaction.amount.label("credit_amount"),
-               BankTransaction.va_number.label("credit_va"), BankTransaction.booked_at,
-               BankTransaction.payer_name.label("credit_payer"), BankTransaction.bank_ref)
-        .outerjoin(Bill, Bill.id == ReconCase.bill_id)
-        .outerjoin(BankTransaction, BankTransaction.id == ReconCase.bank_transaction_id)
-        .where(ReconCase.status == status)
-        .order_by(ReconCase.due_at, ReconCase.id).limit(limit)
-    )
-    frame = read_frame(engine, query)
-    for column in ("detected_at", "due_at", "resolved_at", "booked_at"):
-        frame[column] = pd.to_datetime(frame[column], utc=True)
-    frame["overdue"] = frame["due_at"] < pd.Timestamp(now)
-    return frame
-
-
-def case_counts(engine: Engine, *, now: datetime) -> dict[str, int]:
-    """Open cases, and how many of them are past their due time."""
-    query = select(func.count(), func.coalesce(func.sum(case((ReconCase.due_at < now, 1), else_=0)), 0)).where(
-        ReconCase.status == "open")
-    with engine.connect() as connection:
-        total, late = connection.execute(query).one()
-    return {"open": int(total), "overdue": int(late)}
-
-
-def bill_rows(engine: Engine, *, bills: BillFilter = BillFilter(), state: str | None = None,
-              search: str | None = None, limit: int = 1000, lang: str = "id") -> pd.DataFrame:
-    """The bills behind the figures, soonest due first and those without a due date last (on every store): id,
-    number, payer, primary VA, prodi (code and name), angkatan, semester, kind (code and name in ``lang``),
-    amount, paid in the application, received by the bank, due date, issue date and reconciliation state; and
-    ``channels``, how the bill is paid in words for ``lang`` (its VAs by bank name, or none: counter or transfer).
-    ``search`` finds bills whose number, primary VA or payer name starts with it (any case), or, for digits, one
-    of whose VAs does, on indexes, so the list costs the same at a million bills as at a thousand."""
-    query = (
-        select(Bill.id.label("bill_id"), Bill.source_key.label("bill"), Bill.payer_name, Bill.va_number,
-               Prodi.code.label("prodi"),
-               Prodi.name.label("prodi_name"), Bill.angkatan, Bill.semester, Bill.kind,
-               (BillKind.name_en if lang == "en" else BillKind.name_id).label("kind_name"), Bill.amount,
-               Bill.app_paid_amount, BillState.received.label("bank_received"), Bill.due_date, Bill.issued_on,
-               Bill.app_paid, BillState.state.label("recon_state"))
-        .outerjoin(Prodi, Prodi.id == Bill.prodi_id)
-        .outerjoin(BillKind, BillKind.code == Bill.kind)
-        .outerjoin(BillState, BillState.bill_id == Bill.id)
-        .where(Bill.deleted_at.is_(None), bills.clause(Bill))
-        .order_by(Bill.due_date.asc().nulls_last(), Bill.id).limit(limit)
-    )
-    if state:
-        query = query.where(BillState.state == state)
-    term = (search or "").strip().lower()
-    if term:
-        searched = [_starts_with(engine, func.lower(column), term)
-                    for column in (Bill.source_key, Bill.va_number, Bill.payer_name)]
-        if term.isdigit():  # a VA at another bank than the primary one's
-            searched.append(Bill.id.in_(select(BillVa.bill_id).where(_digits_from(BillVa.va_number, term))))
-        query = query.where(or_(*searched))
-    frame = read_frame(engine, query)
-    frame["angkatan"] = frame["angkatan"].astype("Int64")  # whole years in the table and the downloads
-    with engine.connect() as connection:
-        vas = billvas.read(connection, [int(bill) for bill in frame["bill_id"]])
-    frame["channels"] = [billvas.channels(vas.get(int(bill), []), lang) for bill in frame["bill_id"]]
-    return frame
-
-
-def _digits_from(column, digits: str):
-    """``column`` starts with ``digits``, as a range its plain index serves on both stores (digits sort alike in
-    every collation): from ``digits`` up to the next number of that length ('98819' -> '98820')."""
-    stem = digits.rstrip("9")
-    if not stem:
-        return column.like(f"{digits}%")
-    upper = stem[:-1] + str(int(stem[-1]) + 1)
-    return and_(column >= digits, column < upper)
-
-
-def _starts_with(engine: Engine, expression, term: str):
-    """``expression`` starts with ``term``, as its lower() index serves it: LIKE 'x%' on PostgreSQL (the index
-    has text_pattern_ops), a range in SQLite's binary order elsewhere."""
-    if engine.dialect.name == "postgresql":
-        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return expression.like(f"{escaped}%", escape="\\")
-    return and_(expression >= term, expression < term + "\U0010ffff")

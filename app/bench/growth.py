@@ -2,7 +2,7 @@
 
 * ``token arrivals``: a wave's daily figures (``queries.tokens.daily``) read 30 days after the wave closed
   (small) and 400 days after (large); the baseline is the former count, one span per day up to today.
-* ``bill search``: the payments page's bill list (``queries.payments.bill_rows``), unfiltered, searched by one
+* ``bill search``: the payments page's bill list (``queries.bill_rows.bill_rows``), unfiltered, searched by one
   payer's full name, by a number prefix (a hundred bills at either scale) and by a common name prefix (its
   matches grow with the bills), over 20,000 bills (small) and 500,000 (large); the baseline is the former
   ``ILIKE '%x%'`` search over every bill.
@@ -23,7 +23,7 @@ from pantau import migrate
 from pantau.db import make_engine
 from pantau.models import AdmissionWave, Applicant, Bill
 from pantau.models.base import UTCDateTime
-from queries import payments, tokens
+from queries import bill_rows, tokens
 
 from .registry import BenchContext, Measurement, benchmark
 
@@ -114,16 +114,16 @@ def bill_search(context: BenchContext) -> list[Measurement]:
         _fill_bills(engine, count)
     number = f"INV-{count // 2:07d}"[:9]  # a hundred bills at either scale
     payer = str(found_payer(engine, count // 3))
-    found = payments.bill_rows(engine, search=number)
+    found = bill_rows.bill_rows(engine, search=number)
     if found.empty:
         raise RuntimeError(f"bill search found nothing for {number!r}")
     measured = [
-        Measurement("bill list, no search", timed(lambda: payments.bill_rows(engine))),
-        Measurement("bill list, one payer's name", timed(lambda: payments.bill_rows(engine, search=payer)),
+        Measurement("bill list, no search", timed(lambda: bill_rows.bill_rows(engine))),
+        Measurement("bill list, one payer's name", timed(lambda: bill_rows.bill_rows(engine, search=payer)),
                     baseline=timed(lambda: _old_search(engine, payer))),
-        Measurement("bill list, common prefix 'siti a'", timed(lambda: payments.bill_rows(engine, search="siti a")),
+        Measurement("bill list, common prefix 'siti a'", timed(lambda: bill_rows.bill_rows(engine, search="siti a")),
                     baseline=timed(lambda: _old_search(engine, "siti a"))),
-        Measurement("bill list, number prefix", timed(lambda: payments.bill_rows(engine, search=number)),
+        Measurement("bill list, number prefix", timed(lambda: bill_rows.bill_rows(engine, search=number)),
                     baseline=timed(lambda: _old_search(engine, number))),
     ]
     engine.dispose()

@@ -18,7 +18,7 @@ from pantau import formatting
 from pantau.db import session_scope
 from pantau.models import utcnow
 from pantau.recon import RESOLVERS, CaseError, resolve_case
-from queries import bill_labels, kind_breakdown
+from queries import bill_labels, bill_rows, kind_breakdown, recon_cases
 from queries import payments as queries
 
 from .. import access, context, ids
@@ -150,7 +150,7 @@ def _refresh(semester, kinds, prodi, angkatan, _tick, _resolved):
 
     def read():
         return (queries.collection_rate(engine, as_of=today, bills=bills),
-                queries.outstanding(engine, as_of=today, bills=bills), queries.case_counts(engine, now=now),
+                queries.outstanding(engine, as_of=today, bills=bills), recon_cases.case_counts(engine, now=now),
                 queries.ageing(engine, as_of=today, bills=bills), queries.bill_count(engine, bills=bills),
                 queries.collection_curve(engine, bills=bills))
 
@@ -193,7 +193,7 @@ def _kinds(semester, kinds, prodi, angkatan, _tick):
 
 def _recon() -> html.Div:
     return blocks.recon_table(context.cached("payments.recon", [], ["money"],
-                                             lambda: queries.recon_summary(context.engine())))
+                                             lambda: recon_cases.recon_summary(context.engine())))
 
 
 def _bank_feed() -> html.Div:
@@ -206,7 +206,7 @@ def _cases():
 
 
 def _case_table():
-    frame = context.cached("payments.cases", [], ["money"], lambda: queries.cases(context.engine(), now=utcnow()))
+    frame = context.cached("payments.cases", [], ["money"], lambda: recon_cases.cases(context.engine(), now=utcnow()))
     return blocks.case_table(frame, CASE_TABLE)
 
 
@@ -250,7 +250,7 @@ def _drill(semester, kinds, prodi, angkatan, state, search):
     t = context.t
     bills, lang = _bills(semester, kinds, prodi, angkatan), context.lang()
     frame = context.cached("payments.bills", [bills, state, search, DRILL_ROWS, lang], ["money"],
-                           lambda: queries.bill_rows(context.engine(), bills=bills, state=state, search=search,
+                           lambda: bill_rows.bill_rows(context.engine(), bills=bills, state=state, search=search,
                                                      limit=DRILL_ROWS, lang=lang))
     if frame.empty:
         return freshness.aged(empty_state(t("No bills match these filters."), icon="search"), freshness.feed("bills"))
@@ -270,7 +270,7 @@ def _drill(semester, kinds, prodi, angkatan, state, search):
                State(SEMESTER, "value"), State(KINDS, "value"), State(PRODI, "value"), State(ANGKATAN, "value"),
                State(STATE, "value"), State(SEARCH, "value"), State(MACHINE, "value"), prevent_initial_call=True)
 def _download(_csv, _xlsx, semester, kinds, prodi, angkatan, state, search, machine):
-    frame = queries.bill_rows(context.engine(), bills=_bills(semester, kinds, prodi, angkatan), state=state,
+    frame = bill_rows.bill_rows(context.engine(), bills=_bills(semester, kinds, prodi, angkatan), state=state,
                               search=search, limit=DOWNLOAD_ROWS, lang=context.lang())
     name = f"tagihan-{'semua' if semester in (None, ALL_SEMESTERS) else semester}"
     return exports.download("csv" if dash.ctx.triggered_id == DL_CSV else "xlsx", [blocks.bill_sheet(frame)], name,

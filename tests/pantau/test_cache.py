@@ -16,7 +16,7 @@ from pantau.db import session_scope
 from pantau.models import ReconCase, utcnow
 from pantau.recon import resolve_case
 from pantau.settings import load_settings
-from queries import payments
+from queries import recon_cases
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -166,7 +166,7 @@ def test_cache012_a_resolution_makes_the_next_page_read_fresh(cache, store):
 
     def page_read():
         return cache.get("payments.case_counts", {"scope": "bendahara"}, ["money"],
-                         lambda: payments.case_counts(store, now=now))
+                         lambda: recon_cases.case_counts(store, now=now))
 
     assert page_read() == {"open": 1, "overdue": 0}
     assert page_read() == {"open": 1, "overdue": 0}

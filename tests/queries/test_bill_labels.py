@@ -13,7 +13,7 @@ from pantau.db import session_scope
 from pantau.models import Bill, Prodi
 from pantau.recon import reconcile
 from pantau.settings import Settings
-from queries import payments
+from queries import bill_rows, payments
 
 NOW = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)
 
@@ -56,6 +56,6 @@ def test_lbl002_programmes_by_name_the_unnamed_and_the_missing_said(bills):
 
 
 def test_lbl003_the_bill_list_names_kind_and_programme(bills):
-    rows = payments.bill_rows(bills, lang="en").set_index("bill")
+    rows = bill_rows.bill_rows(bills, lang="en").set_index("bill")
     assert (rows.loc["A", "kind_name"], rows.loc["A", "prodi_name"]) == ("Single tuition fee (UKT)", "D3 Keperawatan")
     assert rows.loc["C", "prodi_name"] == "TI-D4" and pd.isna(rows.loc["D", "prodi_name"])

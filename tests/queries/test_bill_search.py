@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from pantau.db import session_scope
 from pantau.models import Bill, BillVa
-from queries import payments
+from queries import bill_rows
 
 PAYERS = [("INV-2026-001", "8808001", "Budi Santoso"), ("INV-2026-002", "8808002", "Siti Aminah"),
           ("INV-2027-010", "9901010", "budiman hartono"), ("X_100%", "7700100", "Dewi 100% Lunas")]
@@ -24,7 +24,7 @@ def fill(engine) -> None:
 
 
 def found(engine, search: str) -> list[str]:
-    return list(payments.bill_rows(engine, search=search)["bill"])
+    return list(bill_rows.bill_rows(engine, search=search)["bill"])
 
 
 def test_billsearch001_prefix_of_number_va_or_name_in_any_case(store):

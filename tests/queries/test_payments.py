@@ -13,7 +13,7 @@ from pantau.db import session_scope
 from pantau.models import BankTransaction, Bill, Prodi
 from pantau.recon import reconcile
 from pantau.settings import Settings
-from queries import payments
+from queries import bill_rows, payments, recon_cases
 from queries.payments import BillFilter
 
 NOW = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)
@@ -75,10 +75,10 @@ def test_qp002_outstanding_is_what_bills_past_due_still_owe(ledger):
 
 
 def test_qp003_overdue_cases_are_open_ones_past_their_due_time(ledger):
-    assert payments.overdue_cases(ledger, now=NOW + timedelta(hours=23)) == 0
-    assert payments.overdue_cases(ledger, now=NOW + timedelta(hours=25)) == 1
-    assert payments.case_counts(ledger, now=NOW + timedelta(hours=25)) == {"open": 1, "overdue": 1}
-    [case] = payments.cases(ledger, now=NOW).itertuples()
+    assert recon_cases.overdue_cases(ledger, now=NOW + timedelta(hours=23)) == 0
+    assert recon_cases.overdue_cases(ledger, now=NOW + timedelta(hours=25)) == 1
+    assert recon_cases.case_counts(ledger, now=NOW + timedelta(hours=25)) == {"open": 1, "overdue": 1}
+    [case] = recon_cases.cases(ledger, now=NOW).itertuples()
     assert (case.kind, case.credit_va, case.credit_amount, case.overdue) == ("no_bill", "VAZZZ", Decimal("75000.00"),
                                                                              False)
 
@@ -109,15 +109,15 @@ def test_qp006_ageing_buckets_unpaid_money_by_days_late(ledger):
 
 
 def test_qp007_reconciliation_summary_and_drill_down(ledger):
-    summary = payments.recon_summary(ledger)
+    summary = recon_cases.recon_summary(ledger)
     bills = summary[summary["subject"] == "bill"].set_index("state")["items"].to_dict()
     assert bills == {"matched": 3, "partial": 1, "unpaid": 2}
     assert summary[summary["subject"] == "credit"].set_index("state")["items"].to_dict() == {
         "matched": 3, "partial": 1, "no_bill": 1}
-    partial = payments.bill_rows(ledger, state="partial")
+    partial = bill_rows.bill_rows(ledger, state="partial")
     assert list(partial["bill"]) == ["B"] and partial["bank_received"].iloc[0] == Decimal("500000.00")
-    assert list(payments.bill_rows(ledger, bills=SPRING, search="mahasiswa c")["bill"]) == ["C"]
-    assert payments.last_reconciled(ledger) == NOW
+    assert list(bill_rows.bill_rows(ledger, bills=SPRING, search="mahasiswa c")["bill"]) == ["C"]
+    assert recon_cases.last_reconciled(ledger) == NOW
 
 
 def test_qp008_filter_options_and_the_semester_the_page_opens_on(ledger):
@@ -146,11 +146,11 @@ def test_qp010_overdue_cases_at_past_moments_count_cases_then_open_and_late(ledg
 
     moments = [NOW - timedelta(hours=1), NOW + timedelta(hours=23), NOW + timedelta(hours=25),
                NOW + timedelta(hours=30)]
-    assert payments.overdue_cases_at(ledger, moments) == [0, 0, 1, 1]
+    assert recon_cases.overdue_cases_at(ledger, moments) == [0, 0, 1, 1]
     with session_scope(ledger) as session:
         session.execute(update(ReconCase).values(status="resolved", resolved_at=NOW + timedelta(hours=28)))
-    assert payments.overdue_cases_at(ledger, moments) == [0, 0, 1, 0]
-    assert payments.overdue_cases(ledger, now=NOW + timedelta(hours=30)) == 0
+    assert recon_cases.overdue_cases_at(ledger, moments) == [0, 0, 1, 0]
+    assert recon_cases.overdue_cases(ledger, now=NOW + timedelta(hours=30)) == 0
 
 
 def test_qp011_the_page_opens_on_the_calendar_semester_not_next_years_admissions(store):
@@ -180,7 +180,7 @@ def test_qp012_intake_years_are_whole_numbers_beside_bills_without_one(ledger):
     years = by_year.dropna(subset=["group"])
     assert set(years["label"]) == {"2024"} and years["group"].tolist() == [2024] * len(years)
     assert by_year["group"].isna().sum() == 1
-    rows = payments.bill_rows(ledger)
+    rows = bill_rows.bill_rows(ledger)
     assert rows["angkatan"].dropna().tolist() == [2024] * 6 and rows["angkatan"].isna().sum() == 1
     assert "2024.0" not in rows.to_csv(index=False)
 
@@ -193,8 +193,8 @@ def test_qp013_bills_without_a_due_date_come_last_on_every_store(ledger):
             session.add(Bill(source="test", source_key=key, kind="registrasi", payer_name=f"Mahasiswa {key}",
                              semester="20252", amount=Decimal(100_000), due_date=None, issued_on=date(2026, 1, 5),
                              app_paid=False, app_paid_amount=Decimal(0), synced_at=NOW))
-    rows = payments.bill_rows(ledger)
+    rows = bill_rows.bill_rows(ledger)
     assert rows["bill"].tolist() == ["E", "A", "B", "C", "F", "D", "U2", "U1"]
     assert rows["due_date"].iloc[:6].notna().all() and rows["due_date"].iloc[6:].isna().all()
-    assert payments.bill_rows(ledger, limit=3)["bill"].tolist() == ["E", "A", "B"]
-    assert payments.bill_rows(ledger, search="mahasiswa u")["bill"].tolist() == ["U2", "U1"]
+    assert bill_rows.bill_rows(ledger, limit=3)["bill"].tolist() == ["E", "A", "B"]
+    assert bill_rows.bill_rows(ledger, search="mahasiswa u")["bill"].tolist() == ["U2", "U1"]

@@ -18,7 +18,7 @@ from pantau.models import ReconCase
 from pantau.models.billing import BillRollup
 from pantau.recon import reconcile, rollups
 from pantau.settings import Settings
-from queries import payments
+from queries import payments, recon_cases
 
 SETTINGS = Settings()
 DUE = date(2026, 3, 1)
@@ -40,7 +40,7 @@ def _groups(engine) -> dict:
 
 
 def _bill_summary(engine) -> dict:
-    frame = payments.recon_summary(engine)
+    frame = recon_cases.recon_summary(engine)
     bills = frame[frame["subject"] == "bill"]
     return {row.state: (row.items, Decimal(row.amount), Decimal(row.amount_diff)) for row in bills.itertuples()}
 
