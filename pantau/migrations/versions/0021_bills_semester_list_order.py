@@ -1,6 +1,6 @@
 """bills: one semester's list in the bill list's order
 
-The payments page lists a semester's bills soonest due first (`queries.payments.bill_rows`: due date, then id).
+The payments page lists a semester's bills soonest due first (`queries.bill_rows.bill_rows`: due date, then id).
 With an index on (semester, due_date) the id left PostgreSQL to walk the (due_date, id) index and throw away
 the other semesters' bills, half a million on the large demo store, before the first row of a later semester.
 The (semester, due_date) index takes the id as a third column: it serves every read it served before and
