@@ -129,10 +129,12 @@ class ResultCache:
         lock = key + ":lock"
         try:
             leader = bool(self.client.set(lock, b"1", nx=True, px=int(self.wait_s * 1000)))
-            if not leader:
-                found = self._wait(key)
-                if found is not None:
-                    return found
+            # a leader looks again: the one before it may have stored the result and let go since the miss
+            found = self._read(key) if leader else self._wait(key)
+            if found is not None:
+                if leader:
+                    self._release(lock)
+                return found
         except Exception as error:  # noqa: BLE001
             self._warn("read", error)
             leader = False

@@ -225,3 +225,26 @@ def test_cache016_a_computation_that_fails_leaves_no_lock_behind(cache, client):
     with pytest.raises(ValueError):
         cache.get("q", 1, ["money"], failing)
     assert not list(client.scan_iter(match=f"{cache.prefix}r:*"))
+
+
+def test_cache017_a_reader_that_takes_the_lock_after_the_leader_stored_reads_its_result(cache, client):
+    """The reader missed, then the leader before it computed, stored and let go of the lock, then the reader took
+    the lock: it reads the stored result instead of computing it a second time."""
+    computed = Counter()
+
+    class LeaderFinishesFirst:
+        """Redis, but the leader runs to its end between this reader's miss and its taking the lock."""
+
+        def __getattr__(self, name):
+            return getattr(client, name)
+
+        def set(self, key, value, **options):
+            if options.get("nx"):
+                assert cache.get("q", 1, ["money"], computed) == {"run": 1}
+            return client.set(key, value, **options)
+
+    late = ResultCache(LeaderFinishesFirst(), prefix=cache.prefix, ttl_s=60, secret="test-secret")
+    again = Counter()
+    assert late.get("q", 1, ["money"], again) == {"run": 1}
+    assert (computed.runs, again.runs) == (1, 0)
+    assert not client.exists(late._key("q", 1, late.generations(["money"])) + ":lock")
