@@ -51,23 +51,14 @@ def expiry_alerts(engine: Engine, settings: Settings, config: AccountSettings, n
     rows = ws_accounts(engine, now, config.warning, states=(EXPIRING, EXPIRED_IN_USE), limit=EVERY_ACCOUNT)
     wanted = {}
     for row in rows.itertuples():
-        until = formatting.day(row.valid_until.to_pydatetime(), lang, tz)
-        words = dict(unit=row.unit, contact=row.contact_name, date=until)
         if row.state == EXPIRING:
             key, severity = f"{SOURCE}:ws-expiring:{row.id}", "warning"
-            title = translate("Webservice account of {unit} ({contact}) expires on {date}", lang, **words)
         else:
             key, severity = f"{SOURCE}:ws-expired-in-use:{row.id}", "critical"
-            title = translate("Webservice account of {unit} ({contact}) expired on {date} but is still in use", lang,
-                              **words)
-        used = formatting.moment(row.last_used_at.to_pydatetime(), lang, tz) if pd.notna(row.last_used_at) else "–"
-        body = translate("Data: {scope}\nContact: {contact}, NIP {nip}, {email}, {phone}\nLast used: {used}", lang,
-                         scope=row.data_scope, contact=row.contact_name, nip=row.nip, email=row.email,
-                         phone=row.phone, used=used)
-        wanted[key] = (severity, title, body)
+        wanted[key] = (severity, lambda say, row=row: _words(row, say, tz))
     with session_scope(engine) as session:
-        for key, (severity, title, body) in sorted(wanted.items()):
-            raise_alert(session, dedup_key=key, source=SOURCE, role=config.role, title=title, body=body,
+        for key, (severity, words) in sorted(wanted.items()):
+            raise_alert(session, dedup_key=key, source=SOURCE, role=config.role, words=words, lang=lang,
                         severity=severity, link="/akun", now=now, sop_code=WS_SOP)
         live = session.scalars(select(Alert.dedup_key).where(Alert.source == SOURCE, Alert.state.in_(LIVE_STATES)))
         note = translate("The account was renewed, or expired without further use.", lang)
@@ -75,6 +66,19 @@ def expiry_alerts(engine: Engine, settings: Settings, config: AccountSettings, n
             clear_condition(session, key, note=note, now=now)
     states = rows["state"].tolist()
     return states.count(EXPIRING), states.count(EXPIRED_IN_USE)
+
+
+def _words(row, lang: str, tz: str) -> tuple[str, str]:
+    """An expiring (or expired, still used) account's alert: which account, until when, whose, last used when."""
+    until = formatting.day(row.valid_until.to_pydatetime(), lang, tz)
+    words = dict(unit=row.unit, contact=row.contact_name, date=until)
+    title = (translate("Webservice account of {unit} ({contact}) expires on {date}", lang, **words)
+             if row.state == EXPIRING else
+             translate("Webservice account of {unit} ({contact}) expired on {date} but is still in use", lang, **words))
+    used = formatting.moment(row.last_used_at.to_pydatetime(), lang, tz) if pd.notna(row.last_used_at) else "–"
+    return title, translate("Data: {scope}\nContact: {contact}, NIP {nip}, {email}, {phone}\nLast used: {used}", lang,
+                            scope=row.data_scope, contact=row.contact_name, nip=row.nip, email=row.email,
+                            phone=row.phone, used=used)
 
 
 def mail_contacts(engine: Engine, settings: Settings, config: AccountSettings, now: datetime) -> tuple[int, list[str]]:

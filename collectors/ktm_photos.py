@@ -147,13 +147,13 @@ def sync_alerts(session: Session, intake: int, blocked: dict[int | None, list[st
         key = prefix + ("-" if batch is None else str(batch))
         template = ("KTM intake {intake}: {count} students have no usable photo" if batch is None else
                     "KTM intake {intake}, batch {batch}: {count} students have no usable photo")
-        title = translate(template, language, intake=intake, batch=batch, count=len(nims))
         listed = ", ".join(nims[:LISTED_IN_ALERT]) + (" …" if len(nims) > LISTED_IN_ALERT else "")
-        body = translate("Photo folder: {folder}\nNIM: {nims}", language, folder=folder, nims=listed)
         link = f"/ktm?intake={intake}" + ("" if batch is None else f"&batch={batch}")
-        wanted[key] = (title, body, link)
-    for key, (title, body, link) in sorted(wanted.items()):
-        raise_alert(session, dedup_key=key, source=SOURCE, role="operator", title=title, body=body, link=link,
+        wanted[key] = (lambda lang, template=template, batch=batch, count=len(nims), listed=listed: (
+            translate(template, lang, intake=intake, batch=batch, count=count),
+            translate("Photo folder: {folder}\nNIM: {nims}", lang, folder=folder, nims=listed)), link)
+    for key, (words, link) in sorted(wanted.items()):
+        raise_alert(session, dedup_key=key, source=SOURCE, role="operator", words=words, lang=language, link=link,
                     sop_code=ktm_queries.SOP)
     live = session.scalars(select(Alert.dedup_key).where(Alert.source == SOURCE, Alert.state.in_(LIVE_STATES),
                                                          Alert.dedup_key.startswith(prefix)))

@@ -21,19 +21,8 @@ def balance_gaps(session: Session, links: list[ChainLink], language: str = "id")
     those of the given accounts whose gap has been filled."""
     gaps = {f"{PREFIX}{link.statement.id}": link for link in links if link.status == "gap"}
     for key, link in gaps.items():
-        statement = link.statement
-        raise_alert(
-            session, dedup_key=key, source=SOURCE, role="bendahara", severity="warning", link="/pembayaran",
-            title=translate("Balance chain broken: account {account}", language, account=statement.account or "?"),
-            body=translate(
-                "Statement {number} opens with {opening}, the statement before it closed with {expected}"
-                " (difference {difference}): a statement is missing or overlaps.", language,
-                number=statement.number or "-",
-                opening=formatting.rupiah(statement.opening_balance, language),
-                expected=formatting.rupiah(link.expected, language),
-                difference=formatting.rupiah(link.difference, language),
-            ),
-        )
+        raise_alert(session, dedup_key=key, source=SOURCE, role="bendahara", severity="warning", link="/pembayaran",
+                    words=lambda lang, link=link: _words(link, lang), lang=language)
     statement_ids = {f"{PREFIX}{link.statement.id}" for link in links}
     live = session.scalars(select(Alert.dedup_key).where(Alert.source == SOURCE, Alert.state.in_(LIVE_STATES)))
     for key in set(live) & statement_ids - set(gaps):
@@ -48,3 +37,14 @@ def check_chains(engine: Engine, language: str = "id") -> int:
         links = chain_of(session.connection())
         balance_gaps(session, links, language)
     return sum(link.status == "gap" for link in links)
+
+
+def _words(link: ChainLink, lang: str) -> tuple[str, str]:
+    """Which account's chain broke, and where: the statement's opening against the closing before it."""
+    statement = link.statement
+    return (translate("Balance chain broken: account {account}", lang, account=statement.account or "?"),
+            translate("Statement {number} opens with {opening}, the statement before it closed with {expected}"
+                      " (difference {difference}): a statement is missing or overlaps.", lang,
+                      number=statement.number or "-", opening=formatting.rupiah(statement.opening_balance, lang),
+                      expected=formatting.rupiah(link.expected, lang),
+                      difference=formatting.rupiah(link.difference, lang)))

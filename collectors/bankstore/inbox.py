@@ -73,8 +73,9 @@ def _reject(engine: Engine, path: Path, folder: Path, digest: str, summary: Impo
     moved.with_name(moved.name + ".error.txt").write_text(reason + "\n", encoding="utf-8")
     with session_scope(engine) as session:
         raise_alert(session, dedup_key=f"bank-file-refused:{digest}", source="bank-inbox", role="bendahara",
-                    title=translate("Bank file refused: {name}", language, name=path.name), body=reason,
-                    severity="warning", link="/pembayaran")
+                    words=lambda lang: (translate("Bank file refused: {name}", lang, name=path.name),
+                                        localised(summary.error, lang)["message"]),
+                    lang=language, severity="warning", link="/pembayaran")
 
 
 @register

@@ -27,6 +27,7 @@ from collectors.base import Collector, CollectorResult
 from collectors.registry import register
 from pantau import formatting
 from pantau.alerts import LIVE_STATES, clear_condition, raise_alert
+from pantau.alerts.texts import Words
 from pantau.banks import NOTIFICATION_BANK, BankSettings
 from pantau.db import session_scope
 from pantau.i18n import translate
@@ -48,26 +49,25 @@ SHOWN_CREDITS = 10
 
 @dataclass(frozen=True)
 class Stall:
-    """One condition found: its alert key, the role told, the title and the body."""
+    """One condition found: its alert key, the role told, and its title and body in any language."""
 
     key: str
     role: str
-    title: str
-    body: str
+    words: Words
 
 
 def find_stalls(engine: Engine, feeds: FeedSettings, calendar: WorkingCalendar, now: datetime,
-                language: str = "id", banks: BankSettings | None = None) -> list[Stall]:
+                banks: BankSettings | None = None) -> list[Stall]:
     """Every stall that holds at ``now`` (none outside working time); ``banks`` tells the accounts without H2H."""
     if not calendar.is_working_time(now):
         return []
     since = now - timedelta(days=feeds.stall_lookback_days)
-    return [*_silent(engine, feeds, calendar, now, since, language, banks or BankSettings()),
-            *_missing(engine, feeds, calendar, now, since, language)]
+    return [*_silent(engine, feeds, calendar, now, since, banks or BankSettings()),
+            *_missing(engine, feeds, calendar, now, since)]
 
 
 def _silent(engine: Engine, feeds: FeedSettings, calendar: WorkingCalendar, now: datetime, since: datetime,
-            language: str, banks: BankSettings) -> list[Stall]:
+            banks: BankSettings) -> list[Stall]:
     credits = bankfeed.statement_credits(engine, since=since)
     notifying = {*NOTIFICATION_BANK.values(), *banks.snap_partners.values()}
     credits = credits[[banks.account_bank(account) in (None, *notifying) for account in credits["account"]]]
@@ -83,18 +83,20 @@ def _silent(engine: Engine, feeds: FeedSettings, calendar: WorkingCalendar, now:
         silent = group[~group["notified"] & group["waited"]]
         if len(silent) < feeds.stall_min_credits or len(silent) <= int(group["notified"].sum()):
             continue
-        listed = "; ".join(f"VA {row.va_number} {formatting.rupiah(row.amount, language)}"
-                           for row in silent.head(SHOWN_CREDITS).itertuples())
-        title = translate("H2H silent: money arrived at the bank, no notification came (account {account})",
-                          language, account=account or "–")
-        body = translate("{count} VA credits of {day} reached the bank without an H2H notification: {credits}.",
-                         language, count=len(silent), day=formatting.day(day, language), credits=listed)
-        stalls += [Stall(f"{SILENT}{account}:{role}", role, title, body) for role in SILENT_ROLES]
+        def words(lang: str, account=account, day=day, silent=silent) -> tuple[str, str]:
+            listed = "; ".join(f"VA {row.va_number} {formatting.rupiah(row.amount, lang)}"
+                               for row in silent.head(SHOWN_CREDITS).itertuples())
+            return (translate("H2H silent: money arrived at the bank, no notification came (account {account})",
+                              lang, account=account or "–"),
+                    translate("{count} VA credits of {day} reached the bank without an H2H notification: {credits}.",
+                              lang, count=len(silent), day=formatting.day(day, lang), credits=listed))
+
+        stalls += [Stall(f"{SILENT}{account}:{role}", role, words) for role in SILENT_ROLES]
     return stalls
 
 
-def _missing(engine: Engine, feeds: FeedSettings, calendar: WorkingCalendar, now: datetime, since: datetime,
-             language: str) -> list[Stall]:
+def _missing(engine: Engine, feeds: FeedSettings, calendar: WorkingCalendar, now: datetime,
+             since: datetime) -> list[Stall]:
     statements = bankfeed.latest_statements(engine)
     notified = bankfeed.notification_days(engine, since=since, zone=str(calendar.zone))
     if statements.empty or notified.empty:
@@ -107,11 +109,11 @@ def _missing(engine: Engine, feeds: FeedSettings, calendar: WorkingCalendar, now
         missing = [day for day in due_days if closing is None or day > closing]
         if not missing:
             continue
-        title = translate("Bank statement missing: account {account}", language, account=account or "–")
-        body = translate("Notifications arrived on {day}, but the statement of that day has not come; the latest "
-                         "is of {latest}.", language, day=formatting.day(missing[0], language),
-                         latest=formatting.day(closing, language))
-        stalls.append(Stall(f"{MISSING}{account}", "bendahara", title, body))
+        stalls.append(Stall(f"{MISSING}{account}", "bendahara", lambda lang, account=account, day=missing[0],
+                            closing=closing: (
+            translate("Bank statement missing: account {account}", lang, account=account or "–"),
+            translate("Notifications arrived on {day}, but the statement of that day has not come; the latest "
+                      "is of {latest}.", lang, day=formatting.day(day, lang), latest=formatting.day(closing, lang)))))
     return stalls
 
 
@@ -123,13 +125,13 @@ def _statement_due(calendar: WorkingCalendar, day, feeds: FeedSettings) -> datet
     return datetime.combine(next_day, datetime.min.time(), calendar.zone) + timedelta(hours=feeds.statement_by_hour)
 
 
-def report(engine: Engine, stalls: list[Stall], *, checked: bool, now: datetime) -> None:
+def report(engine: Engine, stalls: list[Stall], *, checked: bool, now: datetime, language: str = "id") -> None:
     """Raise each stall's alert; clear the live ones no longer found (only when the check ran: a night
     does not clear a stall of the afternoon)."""
     with session_scope(engine) as session:
         for stall in stalls:
-            raise_alert(session, dedup_key=stall.key, source=SOURCE, role=stall.role, title=stall.title,
-                        body=stall.body, severity="critical" if stall.key.startswith(SILENT) else "warning",
+            raise_alert(session, dedup_key=stall.key, source=SOURCE, role=stall.role, words=stall.words, lang=language,
+                        severity="critical" if stall.key.startswith(SILENT) else "warning",
                         link="/pembayaran", now=now)
         if not checked:
             return
@@ -152,9 +154,8 @@ class H2hStallCollector(Collector):
         now = now or utcnow()
         calendar = sla_context(self.settings).calendar
         feeds = feed_settings(self.settings)
-        stalls = find_stalls(self.engine, feeds, calendar, now, self.settings.language,
-                             bank_settings(self.settings))
-        report(self.engine, stalls, checked=calendar.is_working_time(now), now=now)
+        stalls = find_stalls(self.engine, feeds, calendar, now, bank_settings(self.settings))
+        report(self.engine, stalls, checked=calendar.is_working_time(now), now=now, language=self.settings.language)
         return CollectorResult(len(stalls), f"{len(stalls)} stall alerts" if stalls else "no stall")
 
 

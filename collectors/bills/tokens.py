@@ -11,6 +11,7 @@ from collectors.base import Collector, CollectorResult
 from collectors.registry import register
 from pantau import formatting
 from pantau.alerts import LIVE_STATES, clear_condition, raise_alert
+from pantau.alerts.texts import Words
 from pantau.db import session_scope
 from pantau.i18n import translate
 from pantau.models import Alert, utcnow
@@ -31,31 +32,32 @@ def check_stock(engine, config: TokenSettings, *, zone: str, language: str, now:
     now = now or utcnow()
     rows = status(engine, now=now, zone=zone, window_days=config.window_days, level=config.interval_level,
                   arriving_hours=config.arriving_hours)
-    wanted: dict[str, tuple[str, str, str]] = {}
+    wanted: dict[str, tuple[str, Words]] = {}
     for row in rows.itertuples(index=False):
-        words = {"wave": row.name or row.wave, "channel": channel_name(row.channel, language, config.channel_names),
-                 "stock": formatting.number(row.stock, language)}
         if row.stock <= 0 and row.waiting > 0:
-            wanted[f"tokens-out:{row.wave}:{row.channel}"] = (
-                "critical",
-                translate("Payment tokens of {wave} ({channel}) are gone while applicants arrive", language, **words),
-                translate("{waiting} applicants arrived without a token. Record a top-up.", language,
-                          waiting=formatting.number(row.waiting, language)),
-            )
+            wanted[f"tokens-out:{row.wave}:{row.channel}"] = ("critical", lambda lang, row=row: (
+                translate("Payment tokens of {wave} ({channel}) are gone while applicants arrive", lang,
+                          **_names(row, lang, config)),
+                translate("{waiting} applicants arrived without a token. Record a top-up.", lang,
+                          waiting=formatting.number(row.waiting, lang))))
         elif _running_low(row, config):
-            wanted[f"tokens-low:{row.wave}:{row.channel}"] = (
-                "warning",
-                translate("Payment tokens of {wave} ({channel}) are running low", language, **words),
-                _forecast_words(row, language),
-            )
+            wanted[f"tokens-low:{row.wave}:{row.channel}"] = ("warning", lambda lang, row=row: (
+                translate("Payment tokens of {wave} ({channel}) are running low", lang, **_names(row, lang, config)),
+                _forecast_words(row, lang)))
     with session_scope(engine) as session:
-        for key, (severity, title, body) in wanted.items():
-            raise_alert(session, dedup_key=key, source=SOURCE, role="bendahara", severity=severity, title=title,
-                        body=body, link=PAGE, now=now)
+        for key, (severity, words) in wanted.items():
+            raise_alert(session, dedup_key=key, source=SOURCE, role="bendahara", severity=severity, words=words,
+                        lang=language, link=PAGE, now=now)
         live = session.scalars(select(Alert.dedup_key).where(Alert.source == SOURCE, Alert.state.in_(LIVE_STATES)))
         for key in set(live) - set(wanted):
             clear_condition(session, key, note=translate("Token stock is sufficient again.", language), now=now)
     return len(wanted)
+
+
+def _names(row, lang: str, config: TokenSettings) -> dict[str, str]:
+    """What a token alert names: the wave, its channel and the stock left."""
+    return {"wave": row.name or row.wave, "channel": channel_name(row.channel, lang, config.channel_names),
+            "stock": formatting.number(row.stock, lang)}
 
 
 def _running_low(row, config: TokenSettings) -> bool:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from pantau import formatting
 from pantau.alerts import LIVE_STATES, clear_condition, raise_alert
+from pantau.alerts.texts import Words
 from pantau.i18n import translate
 from pantau.models import Alert
 
@@ -43,10 +44,11 @@ def on_transition(session: Session, monitor: str, transition: Transition, cause:
         since = transition.began_at
         raise_alert(
             session, dedup_key=down_key(monitor), source=MONITOR_SOURCE, role=ROLE, severity="critical",
-            title=translate("{monitor} is down", lang, monitor=label or monitor),
-            body=translate("Down since {when}: {cause}", lang, when=formatting.moment(since, lang, zone.key),
-                           cause=cause),
-            link=link, now=since,
+            words=lambda lang: (
+                translate("{monitor} is down", lang, monitor=label or monitor),
+                translate("Down since {when}: {cause}", lang, when=formatting.moment(since, lang, zone.key),
+                          cause=cause)),
+            lang=lang, link=link, now=since,
         )
     elif before == "down" and after != "down":
         if after in ("up", "degraded"):
@@ -94,14 +96,17 @@ def certificate_alert(session: Session, monitor: str, days_left: float | None, *
         clear_condition(session, certificate_key(monitor), now=now, note=translate(
             "Certificate renewed: {days} days left.", lang, days=formatting.number(days_left, lang, decimals=1)))
         return 0
-    until = formatting.moment(now + timedelta(days=days_left), lang, zone)
-    days = formatting.number(abs(days_left), lang, decimals=1)
-    body = (translate("Expired {when}, {days} days ago.", lang, when=until, days=days) if stage == 4 else
-            translate("{days} days left, until {when}.", lang, days=days, when=until))
+
+    def words(lang: str) -> tuple[str, str]:
+        until = formatting.moment(now + timedelta(days=days_left), lang, zone)
+        days = formatting.number(abs(days_left), lang, decimals=1)
+        body = (translate("Expired {when}, {days} days ago.", lang, when=until, days=days) if stage == 4 else
+                translate("{days} days left, until {when}.", lang, days=days, when=until))
+        return translate(_CERT_TITLES[stage], lang, monitor=monitor), body
+
     raise_alert(
         session, dedup_key=certificate_key(monitor), source=MONITOR_SOURCE, role=ROLE,
-        severity="critical" if stage >= 3 else "warning", level=stage,
-        title=translate(_CERT_TITLES[stage], lang, monitor=monitor), body=body, link=link, now=now,
+        severity="critical" if stage >= 3 else "warning", level=stage, words=words, lang=lang, link=link, now=now,
     )
     return stage
 
@@ -112,25 +117,22 @@ def host_alerts(session: Session, host: str, disks: dict[str, float | None], pro
 
     Returns the dedup keys of the conditions that hold.
     """
-    holding: dict[str, tuple[str, str, str]] = {}
+    holding: dict[str, tuple[str, Words]] = {}
     for mount, used in disks.items():
         if used is not None and used > disk_limit:
             holding[f"host:{host}:disk:{mount}"] = (
-                "warning" if used < 98 else "critical",
-                translate("Disk {mount} on {host} is {percent} full", lang, mount=mount, host=host,
-                          percent=formatting.percent(used / 100, lang)),
-                translate("Above the limit of {limit}.", lang, limit=formatting.percent(disk_limit / 100, lang)),
-            )
+                "warning" if used < 98 else "critical", lambda say, mount=mount, used=used: (
+                    translate("Disk {mount} on {host} is {percent} full", say, mount=mount, host=host,
+                              percent=formatting.percent(used / 100, say)),
+                    translate("Above the limit of {limit}.", say, limit=formatting.percent(disk_limit / 100, say))))
     for name, alive in processes.items():
         if not alive:
-            holding[f"host:{host}:process:{name}"] = (
-                "critical",
-                translate("Process {process} is not running on {host}", lang, process=name, host=host),
-                translate("No live process named {process} was found.", lang, process=name),
-            )
-    for key, (severity, title, body) in holding.items():
-        raise_alert(session, dedup_key=key, source=HOST_SOURCE, role=ROLE, severity=severity, title=title,
-                    body=body, link=f"{PAGE}?host={quote(host)}", now=now)
+            holding[f"host:{host}:process:{name}"] = ("critical", lambda say, name=name: (
+                translate("Process {process} is not running on {host}", say, process=name, host=host),
+                translate("No live process named {process} was found.", say, process=name)))
+    for key, (severity, words) in holding.items():
+        raise_alert(session, dedup_key=key, source=HOST_SOURCE, role=ROLE, severity=severity, words=words, lang=lang,
+                    link=f"{PAGE}?host={quote(host)}", now=now)
     live = session.scalars(
         select(Alert.dedup_key).where(Alert.source == HOST_SOURCE, Alert.state.in_(LIVE_STATES),
                                       Alert.dedup_key.startswith(f"host:{host}:", autoescape=True))

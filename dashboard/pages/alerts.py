@@ -115,7 +115,7 @@ def _table(states: list[str], keep: list | None = None) -> html.Div:
     """The alerts in `states`; the table is always there (hidden when empty) so the actions can read it.
     Rows whose ids are in `keep` stay selected."""
     t, lang, tz = context.t, context.lang(), context.tz()
-    frame = list_alerts(context.engine(), audience=_audience(context.user()), states=states or ["open"])
+    frame = list_alerts(context.engine(), audience=_audience(context.user()), states=states or ["open"], lang=lang)
     moment = lambda v: formatting.moment(v.to_pydatetime(), lang, tz) if pd.notna(v) else "–"  # noqa: E731
     shown = pd.DataFrame({
         "id": frame["id"],
@@ -154,7 +154,8 @@ def _alert(alert_id) -> pd.Series | None:
         alert_id = int(alert_id)
     except (TypeError, ValueError):
         return None
-    found = list_alerts(context.engine(), audience=_audience(context.user()), states=list(ALERT_STATES), ids=[alert_id])
+    found = list_alerts(context.engine(), audience=_audience(context.user()), states=list(ALERT_STATES), ids=[alert_id],
+                        lang=context.lang())
     return None if found.empty else found.iloc[0]
 
 

@@ -205,9 +205,9 @@ def _host(_tick, host, range_key):
 def _side(_tick):
     if not _full_view():
         raise PreventUpdate
-    engine = context.engine()
-    known, alerts, certificates, now = context.cached("server.side", [], ["servers", "system"], lambda: (
-        servers.monitors(engine), servers.server_alerts(engine), servers.certificates(engine), utcnow()))
+    engine, lang = context.engine(), context.lang()
+    known, alerts, certificates, now = context.cached("server.side", [lang], ["servers", "system"], lambda: (
+        servers.monitors(engine), servers.server_alerts(engine, lang=lang), servers.certificates(engine), utcnow()))
     intervals = dict(zip(*(known[column].tolist() for column in ("id", "interval_s"))))
     return panels.alert_list(alerts), panels.certificate_list(certificates, intervals, now)
 

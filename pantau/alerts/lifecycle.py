@@ -13,9 +13,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from pantau import audit
+from pantau.i18n import DEFAULT_LANGUAGE
 from pantau.models import Alert, AlertDelivery, utcnow
 from pantau.models.alerts import SEVERITIES
 from pantau.settings import ROLES
+
+from .texts import TITLE_LENGTH, Words, in_every_language
 
 LIVE_STATES = ("open", "acknowledged")
 SYSTEM_ACTOR = "system"
@@ -48,8 +51,10 @@ def raise_alert(
     dedup_key: str,
     source: str,
     role: str,
-    title: str,
+    title: str = "",
     body: str = "",
+    words: Words | None = None,
+    lang: str = DEFAULT_LANGUAGE,
     severity: str = "warning",
     link: str | None = None,
     now: datetime | None = None,
@@ -58,6 +63,9 @@ def raise_alert(
     step_key: str | None = None,
 ) -> tuple[Alert, bool]:
     """Report that a condition holds; return its live alert and whether it was created just now.
+
+    The alert says `title` and `body` as written, or, given `words` (language -> title, body), says them in `lang`
+    (the installation's language, for its messages) and keeps them in every language of the pages (`texts`).
 
     A live alert with the same key is kept (its `last_seen_at` and body are refreshed); raised at a higher
     `level` or severity than it has, it is escalated: it takes the new title, level and severity (never a
@@ -73,12 +81,17 @@ def raise_alert(
     if severity not in SEVERITIES:
         raise ValueError(f"alert {dedup_key!r}: severity {severity!r} is not one of {', '.join(SEVERITIES)}")
     now = now or utcnow()
+    texts = in_every_language(words) if words is not None else None
+    if words is not None:
+        title, body = words(lang)
+    title = title[:TITLE_LENGTH]
     values = dict(
         dedup_key=dedup_key,
         source=source,
         role=role,
         title=title,
         body=body,
+        texts=texts,
         severity=severity,
         link=link,
         level=level,
@@ -103,7 +116,7 @@ def raise_alert(
         _escalate(session, existing, title=title, severity=severity, level=level, now=now)
     if sop_code is not None and existing.sop_code is None:
         existing.sop_code, existing.step_key = sop_code, step_key
-    return _seen_again(existing, body, now), False
+    return _seen_again(existing, body, texts, now), False
 
 
 _RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
@@ -118,10 +131,14 @@ def _escalate(session: Session, alert: Alert, *, title: str, severity: str, leve
     session.add(AlertDelivery(alert_id=alert.id, event="escalated", created_at=now))
 
 
-def _seen_again(alert: Alert, body: str, now: datetime) -> Alert:
+def _seen_again(alert: Alert, body: str, texts: dict | None, now: datetime) -> Alert:
+    """Refreshed: when it was last seen, and its body (and words in every language, which carry the title an
+    escalation has just set)."""
     alert.last_seen_at = max(alert.last_seen_at, now)
     if body:
         alert.body = body
+    if texts is not None:
+        alert.texts = texts
     return alert
 
 

@@ -50,8 +50,8 @@ def sync_alerts(session: Session, ctx: SlaContext, *, now: datetime | None = Non
     live = set(session.scalars(select(Alert.dedup_key).where(Alert.source == SOURCE, Alert.state.in_(LIVE_STATES))))
     for key in sorted(wanted.keys() - live):
         row = wanted[key]
-        title, body = _words(ctx, row, language)
-        raise_alert(session, dedup_key=key, source=SOURCE, role=row.performer_role, title=title, body=body,
+        raise_alert(session, dedup_key=key, source=SOURCE, role=row.performer_role,
+                    words=lambda lang, row=row: _words(ctx, row, lang), lang=language,
                     severity="critical" if row.state == BREACHED else "warning", link=f"/sla?case={row.case_id}",
                     now=now, sop_code=row.sop_code, step_key=row.step_key)
     gone = sorted(live - wanted.keys())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, BigId, UTCDateTime, utcnow
@@ -38,6 +38,9 @@ class Alert(Base):
     role: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
+    texts: Mapped[dict | None] = mapped_column(JSON)
+    """The title and body in each language of the interface, ``{"en": [title, body], ...}`` (`pantau.alerts.texts`);
+    None for an alert raised with plain text."""
     link: Mapped[str | None] = mapped_column(String(200))
     sop_code: Mapped[str | None] = mapped_column(String(16))
     """The SOP the alert is about, if any (with `step_key`, one step of it): operators see it only when it is

@@ -108,10 +108,11 @@ def overdue_alert(session: Session, *, now: datetime | None = None, language: st
         return 0
     raise_alert(
         session, dedup_key=OVERDUE_ALERT, source="reconciliation", role="bendahara", severity="critical",
-        title=translate("Reconciliation cases open beyond 1x24 h", language),
-        body=translate("{count} open cases are past their due time; the oldest was due {when}.", language,
-                       count=formatting.number(count, language), when=formatting.moment(oldest, language, zone)),
-        link="/pembayaran", now=now,
+        words=lambda lang: (
+            translate("Reconciliation cases open beyond 1x24 h", lang),
+            translate("{count} open cases are past their due time; the oldest was due {when}.", lang,
+                      count=formatting.number(count, lang), when=formatting.moment(oldest, lang, zone))),
+        lang=language, link="/pembayaran", now=now,
     )
     return count
 

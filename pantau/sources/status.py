@@ -95,14 +95,16 @@ def _failing(session: Session, settings: Settings, row: SourceStatus, at: dateti
     limit = threshold(settings, row.kind)
     if not limit or row.consecutive_failures < limit:
         return
-    lang, zone = settings.language, settings.timezone
-    role = owner(row.kind, row.name)
-    body = translate("{count} attempts in a row have failed since {when}. Last: {failure}", lang,
-                     count=row.consecutive_failures, when=formatting.moment(row.failing_since, lang, zone),
-                     failure=failure_text(row.kind, row.name, row.last_error_kind, row.last_error, lang))
-    title = translate("{source} is failing", lang, source=source_label(row.kind, row.name, lang))
-    raise_alert(session, dedup_key=alert_key(row.kind, row.name), source=ALERT_SOURCE, role=role,
-                title=title[:200], body=body, severity="warning", link=link_for(role), now=at)
+    zone, role = settings.timezone, owner(row.kind, row.name)
+
+    def words(lang: str) -> tuple[str, str]:
+        return (translate("{source} is failing", lang, source=source_label(row.kind, row.name, lang)),
+                translate("{count} attempts in a row have failed since {when}. Last: {failure}", lang,
+                          count=row.consecutive_failures, when=formatting.moment(row.failing_since, lang, zone),
+                          failure=failure_text(row.kind, row.name, row.last_error_kind, row.last_error, lang)))
+
+    raise_alert(session, dedup_key=alert_key(row.kind, row.name), source=ALERT_SOURCE, role=role, words=words,
+                lang=settings.language, severity="warning", link=link_for(role), now=at)
 
 
 def _recovered(session: Session, settings: Settings, row: SourceStatus, at: datetime) -> None:

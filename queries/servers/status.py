@@ -11,10 +11,12 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import aliased
 
 from pantau.alerts import LIVE_STATES
+from pantau.i18n import DEFAULT_LANGUAGE
 from pantau.models import Alert, MaintenanceWindow, Monitor, ProbeSample
 from pantau.models.monitoring import monitor_label
 from pantau.monitoring.maintenance import Window, parse_rule
 
+from ..alerts import in_language
 from ..frames import read_frame
 
 ROLE_ORDER = ("payment-server", "h2h-server", "bank-link", "router", "other")
@@ -128,12 +130,12 @@ def maintenance(engine: Engine, start: datetime, end: datetime, zone: str,
 ALERT_COLUMNS = ["id", "severity", "title", "body", "state", "opened_at", "last_seen_at", "acknowledged_by", "link"]
 
 
-def server_alerts(engine: Engine, limit: int = 100) -> pd.DataFrame:
-    """Open and acknowledged alerts raised by the monitors and host checks, newest first."""
+def server_alerts(engine: Engine, limit: int = 100, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Open and acknowledged alerts raised by the monitors and host checks, newest first, in ``lang``."""
     query = (
-        select(*(getattr(Alert, column) for column in ALERT_COLUMNS))
+        select(*(getattr(Alert, column) for column in ALERT_COLUMNS), Alert.texts)
         .where(Alert.source.in_(ALERT_SOURCES), Alert.state.in_(LIVE_STATES))
         .order_by(Alert.opened_at.desc(), Alert.id.desc())
         .limit(limit)
     )
-    return _frame(engine, query, ALERT_COLUMNS, ("opened_at", "last_seen_at"))
+    return in_language(_frame(engine, query, [*ALERT_COLUMNS, "texts"], ("opened_at", "last_seen_at")), lang)

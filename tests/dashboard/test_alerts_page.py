@@ -150,3 +150,20 @@ def test_alpage007_acknowledging_refreshes_the_counts_above_the_table(web, alert
         return int(re.search(r'"children": "(\d+)"', props).group(1))
     assert count(answer, "open") == count(before, "open") - 1
     assert count(answer, "acknowledged") == count(before, "acknowledged") + 1
+
+
+def test_alpage008_a_reader_in_english_reads_an_alert_raised_in_indonesian_in_english(web):
+    """The installation speaks Indonesian, so the alert's messages do; the page speaks each reader's language."""
+    from demo_web import page
+
+    from pantau.i18n import translate
+    with session_scope(web.engine) as session:
+        raise_alert(session, dedup_key="monitor:h2h:down", source="monitors", role="kepala_it", severity="critical",
+                    words=lambda lang: (translate("{monitor} is down", lang, monitor="Server H2H"), ""), lang="id",
+                    now=T0)
+    client = web.client("kepala_it")
+    client.set_cookie("pantau_lang", "en")
+    shown = json.dumps(client.post(UPDATE, json=page("/peringatan")).json, ensure_ascii=False)
+    assert "Server H2H is down" in shown and "Server H2H mati" not in shown
+    client.set_cookie("pantau_lang", "id")
+    assert "Server H2H mati" in json.dumps(client.post(UPDATE, json=page("/peringatan")).json, ensure_ascii=False)

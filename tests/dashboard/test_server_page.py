@@ -10,6 +10,7 @@ import pytest
 from collectors.monitors.rollups import record_samples
 from pantau.alerts import raise_alert
 from pantau.db import session_scope
+from pantau.i18n import translate
 from pantau.models import HostMetric, Incident, Monitor
 
 UPDATE = "/_dash-update-component"
@@ -92,7 +93,8 @@ def monitored(web) -> dict[str, int]:
                                    mem_pct=60.0, load1=1.2, disks={"/": 93.0}, processes={"php-fpm": False},
                                    uptime_s=86_400.0) for n in range(30))
         raise_alert(session, dedup_key="monitor:h2h-server:down", source="monitors", role="kepala_it",
-                    title="h2h-server mati", severity="critical")
+                    words=lambda lang: (translate("{monitor} is down", lang, monitor="h2h-server"), ""),
+                    severity="critical")
         return {"payment": payment.id, "h2h": h2h.id, "bank": bank.id}
 
 
@@ -200,3 +202,10 @@ def test_sp008_packet_loss_is_drawn_only_where_packets_were_lost(web, monitored)
     loss, *lines = detail["server-latency"]["children"]["props"]["children"][0]["props"]["figure"]["data"]
     assert loss["y"] == [100.0] * 12 and len(loss["x"]) == 12  # the last twelve minutes, down
     assert all(len(line["x"]) >= 120 for line in lines)
+
+
+def test_sp009_the_open_alerts_are_in_the_readers_language(web, monitored):
+    client = web.client("kepala_it")
+    client.set_cookie("pantau_lang", "en")
+    side = client.post(UPDATE, json=SIDE).text
+    assert "h2h-server is down" in side and "h2h-server mati" not in side
