@@ -3,8 +3,9 @@
 Availability = up ÷ (up + down): samples taken in maintenance are neither, so maintenance is excluded
 from the time observed. Time without checks is neither up nor down either: it is reported as unknown
 (`unknown_s`: from the window's start, or the monitor's first check if later, to now, less the time its
-checks cover), so a gap shows as a gap and never as time up. The cost is a few hundred rollup rows
-per monitor, whatever the history.
+checks cover), so a gap shows as a gap and never as time up. Where the window's far edge falls in a bucket
+whose finer rows are purged, the window is measured from that bucket's end, as its rows are (`windows.pieces`).
+The cost is a few hundred rollup rows per monitor, whatever the history.
 """
 
 from __future__ import annotations
@@ -32,9 +33,11 @@ def uptime(engine: Engine, monitor_ids: Iterable[int], *, windows: Iterable[str]
     ids = list(monitor_ids)
     chosen = list(windows)
     now = now or utcnow()
-    parts = []
+    parts, starts = [], {}
     for window in chosen:
-        for level, lo, hi in pieces(now - WINDOWS[window], now, now, retention):
+        covered = pieces(now - WINDOWS[window], now, now, retention)
+        starts[window] = min((lo for _, lo, _ in covered), default=now - WINDOWS[window])
+        for level, lo, hi in covered:
             table = TABLES[level]
             parts.append(
                 select(table.monitor_id, literal(window).label("window"), table.up, table.down, table.maintenance)
@@ -62,7 +65,7 @@ def uptime(engine: Engine, monitor_ids: Iterable[int], *, windows: Iterable[str]
         frame[column] = frame[column].fillna(0).astype("int64")
     observed = frame["up"] + frame["down"]
     frame["availability"] = (frame["up"] / observed.where(observed > 0)).astype("float64")
-    _coverage(frame, intervals, first_checks, now)
+    _coverage(frame, intervals, first_checks, starts, now)
     return frame[COLUMNS]
 
 
@@ -93,9 +96,10 @@ def _first_checks(connection, ids: list[int]) -> dict[int, datetime]:
 
 
 def _coverage(frame: pd.DataFrame, intervals: dict[int, float], first_checks: dict[int, datetime],
-              now: datetime) -> None:
-    """A window's span runs from its start, or the monitor's first check when that came later, to now."""
-    window_s = frame["window"].map(lambda key: WINDOWS[key].total_seconds()).astype("float64")
+              starts: dict[str, datetime], now: datetime) -> None:
+    """A window's span runs from where its buckets start, or the monitor's first check when that came later, to
+    now."""
+    window_s = frame["window"].map(lambda key: (now - starts[key]).total_seconds()).astype("float64")
     first = pd.to_datetime(frame["monitor_id"].map(first_checks), utc=True)
     since_first = (pd.Timestamp(now) - first).dt.total_seconds()
     frame["span_s"] = since_first.clip(upper=window_s).fillna(window_s).clip(lower=0.0)

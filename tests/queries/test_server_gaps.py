@@ -34,8 +34,9 @@ def test_gap001_a_monitor_whose_checks_stopped_hours_ago_is_all_up_but_hours_unk
 
     day = frame.loc["24h"]
     assert day["availability"] == 1.0, "the checks that happened were all up"
-    assert day["span_s"] == 24 * 3600 and day["observed_s"] == 19 * 3600
-    assert day["unknown_s"] == 5 * 3600, "the five hours since the last check are unknown, not up"
+    # measured from the first whole minute of the window (NOW is half a minute past one), as its buckets are
+    assert day["span_s"] == 24 * 3600 - 30 and day["observed_s"] == 19 * 3600
+    assert day["unknown_s"] == 5 * 3600 - 30, "the five hours since the last check are unknown, not up"
 
 
 def test_gap002_a_gap_in_the_middle_is_unknown_and_a_new_monitor_owes_nothing_before_its_first_check(store):
@@ -56,3 +57,21 @@ def test_gap002_a_gap_in_the_middle_is_unknown_and_a_new_monitor_owes_nothing_be
     assert day["span_s"] == (NOW - first).total_seconds()
     assert abs(day["unknown_s"] - 40 * 60) <= 60, "the 40-minute gap, give or take a check"
     assert 0 < day["availability"] < 1 and day["up"] + day["down"] == 3 * 120 + 1 - 80
+
+
+def test_gap003_a_monitor_checked_every_minute_all_week_has_nothing_unknown_at_any_minute_of_the_hour(store):
+    """The week's far edge falls inside an hour whose minutes are no longer kept: the window is measured from the
+    next whole hour (as its buckets are), so the minutes before it are neither counted nor called unknown."""
+    with session_scope(store) as session:
+        monitor = Monitor(name="router", role="router", check="icmp", target="10.0.0.1", interval_s=60, status="up")
+        session.add(monitor)
+        session.flush()
+        start = NOW - timedelta(days=8)
+        record_samples(session, [sample(monitor.id, start + timedelta(minutes=m)) for m in range(8 * 24 * 60 + 1)])
+        monitor_id = monitor.id
+
+    for past in (0, 15, 44):
+        frame = servers.uptime(store, [monitor_id], now=NOW - timedelta(minutes=past)).set_index("window")
+        for window in ("24h", "7d"):
+            assert frame.loc[window, "unknown_s"] <= 60, (past, window, frame.loc[window, "unknown_s"])
+        assert frame.loc["7d", "availability"] == 1.0
