@@ -29,8 +29,10 @@ def summary(rate, owed, counts: dict[str, int], thresholds, ages: dict, scope: s
     cards = [
         kpi_card(t("Collection rate"), formatting.percent(rate.rate, lang),
                  grade(rate.rate, rate_band.good, rate_band.warn),
-                 note=t("{paid} of {bills} bills due by today ({count})", paid=formatting.number(rate.paid_bills, lang),
-                        bills=formatting.number(rate.bills, lang), count=formatting.percent(rate.count_rate, lang)),
+                 note=t("{paid_bills} of {bills} bills paid ({count_share}); {paid} of {billed}",
+                        paid_bills=formatting.number(rate.paid_bills, lang), bills=formatting.number(rate.bills, lang),
+                        count_share=formatting.percent(rate.count_rate, lang),
+                        paid=formatting.rupiah(rate.paid, lang), billed=formatting.rupiah(rate.billed, lang)),
                  fresh=ages["bills"], scope=scope),
         kpi_card(t("Outstanding"), formatting.rupiah(owed.amount, lang), "info",
                  note=t("{bills} bills past their due date", bills=formatting.number(owed.bills, lang)),

@@ -301,3 +301,33 @@ def _table_data(node, table_id: str) -> list[dict]:
             if found:
                 return found
     return []
+
+
+def test_paypage014_the_collection_rate_reads_the_same_on_the_overview_and_here(site):
+    """One definition, the same words: the overview's card and this page's card for its semester give the same
+    rate and the same count and Rupiah behind it."""
+    import json
+    import re
+
+    def find(node, wanted: str):
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == wanted:
+                return node
+            node = list(node.get("props", node).values())
+        for item in node if isinstance(node, list) else []:
+            if (found := find(item, wanted)) is not None:
+                return found
+        return None
+
+    client = site.client("direktur")
+    cards = client.post(UPDATE, json=payload([("overview-cards", "children"), ("overview-attention", "children"),
+                                              ("overview-stamp", "children")],
+                                             [("overview-tick", "n_intervals", None)])).json
+    card = json.dumps(find(cards["response"], "overview-card-collection_rate"), ensure_ascii=False)
+    note = re.search(r"[\d.]+ dari [\d.]+ tagihan lunas \([\d,]+%\); Rp [\d.]+ dari Rp [\d.]+", card).group(0)
+    semester = re.search(r"\?semester=(\d+)", card).group(1)
+    summary = json.dumps(client.post(UPDATE, json=payload(
+        [("payments-summary", "children"), ("payments-curve", "children"), ("payments-ageing", "children")],
+        [("payments-semester", "value", semester), *FILTERS[1:], ("payments-tick", "n_intervals", None),
+         ("payments-settled", "data", None)])).json["response"]["payments-summary"], ensure_ascii=False)
+    assert note in summary
