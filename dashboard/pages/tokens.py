@@ -137,7 +137,8 @@ def _open_table(frame: pd.DataFrame):
     if frame.empty:
         return empty_state(t("No admission wave is open today."), icon="calendar-x")
     shown = pd.DataFrame({
-        "wave": frame["wave"], "channel": [_channel(code) for code in frame["channel"]],
+        "wave": [name or code for name, code in zip(frame["name"], frame["wave"], strict=True)],
+        "channel": [_channel(code) for code in frame["channel"]],
         "stock": [formatting.number(v, lang) for v in frame["stock"]],
         "demand": [formatting.number(v, lang, 1) for v in frame["demand"]],
         "days": [_days(row) for row in frame.itertuples()],

@@ -30,7 +30,7 @@ def stock_and_demand(days: pd.DataFrame, status: pd.DataFrame, topups: pd.DataFr
                            icon="ticket-perforated")
     figure = go.Figure()
     demand = days.groupby("day", as_index=False)["arrivals"].sum()
-    figure.add_bar(x=demand["day"], y=demand["arrivals"], name=t("Demand (applicants a day)"), yaxis="y2",
+    figure.add_bar(x=demand["day"], y=demand["arrivals"], name=t("Demand (applicants a day)"),
                    marker_color="#c9d6e3", hovertemplate=t("%{x}: %{y} applicants") + "<extra></extra>")
     for index, (channel, series) in enumerate(days.groupby("channel")):
         colour, name = COLORWAY[index % len(COLORWAY)], channel_name(channel, lang, channel_names)
@@ -45,14 +45,17 @@ def stock_and_demand(days: pd.DataFrame, status: pd.DataFrame, topups: pd.DataFr
                          annotation_position="top left")
     figure.add_vline(x=_ms(wave.closes_on), line_dash="dash", line_color=COLOURS["muted"],
                      annotation_text=t("Wave closes"), annotation_position="top right")
+    # The stock, its forecast and the top-ups on the overlaying axis, which Plotly draws above the main one's bars
+    # (on the main axis, the demand bars hid the lines behind them); the stock axis stays on the left.
+    figure.update_traces(yaxis="y2", selector={"type": "scatter"})
     figure.update_layout(
         title=t("Token stock against applicant demand, with the forecast"), height=380, bargap=0.1,
         separators=graph.separators(lang), margin={"l": 56, "r": 56, "t": 56, "b": 40},
-        yaxis={"title": {"text": t("Tokens in stock")}, "rangemode": "tozero",
+        yaxis={"title": {"text": t("Applicants a day")}, "side": "right", "showgrid": False, "rangemode": "tozero",
                **graph.count_ticks(_largest(figure, "y"))},
-        # Its own ticks: an overlaying axis otherwise takes the left axis's tick positions (Plotly's "sync"),
-        # uneven applicant counts such as 2.54, 5.09 and 7.63, printed 3, 5, 8.
-        yaxis2={"title": {"text": t("Applicants a day")}, "overlaying": "y", "side": "right", "showgrid": False,
+        # Its own ticks: an overlaying axis otherwise takes the other axis's tick positions (Plotly's "sync"),
+        # uneven counts such as 2.54, 5.09 and 7.63, printed 3, 5, 8.
+        yaxis2={"title": {"text": t("Tokens in stock")}, "overlaying": "y", "side": "left", "showgrid": True,
                 "rangemode": "tozero", "tickmode": "auto", **graph.count_ticks(_largest(figure, "y2"))},
         legend={"orientation": "h", "y": -0.2},
     )

@@ -65,10 +65,17 @@ def test_tokpage002_stock_against_demand_with_the_forecast_and_the_method(site):
     names = [trace.get("name") for trace in figure["data"]]
     assert "Permintaan (calon pendaftar per hari)" in names
     assert any(name and name.startswith("Stok ") for name in names)
-    assert figure["layout"]["yaxis2"]["title"]["text"] == "Calon pendaftar per hari"
-    assert figure["layout"]["separators"] == ",." and figure["layout"]["yaxis"]["tickformat"] == ",d"
-    # Demand's own ticks, not the stock axis's positions synced onto it (uneven counts such as 29, 58, 87).
-    assert figure["layout"]["yaxis2"]["tickmode"] == "auto" and figure["layout"]["yaxis2"]["tickformat"] == ",d"
+    layout = figure["layout"]
+    assert layout["yaxis"]["title"]["text"] == "Calon pendaftar per hari" and layout["yaxis"]["side"] == "right"
+    assert layout["yaxis2"]["title"]["text"] == "Token dalam stok" and layout["yaxis2"]["side"] == "left"
+    assert layout["separators"] == ",." and layout["yaxis"]["tickformat"] == ",d"
+    # The stock axis's own ticks, not the demand axis's positions synced onto it (uneven counts such as 29, 58, 87).
+    assert layout["yaxis2"]["tickmode"] == "auto" and layout["yaxis2"]["tickformat"] == ",d"
+    # Plotly draws the overlaying axis's traces above the main one's: every line and marker over the bars.
+    axes = {trace["type"]: set() for trace in figure["data"]}
+    for trace in figure["data"]:
+        axes[trace["type"]].add(trace.get("yaxis", "y"))
+    assert axes == {"bar": {"y"}, "scatter": {"y2"}}
 
 
 def test_tokpage003_the_director_sees_no_form_and_the_server_refuses_his_records(site):
@@ -164,3 +171,38 @@ def test_tokpage008_channels_are_shown_by_name_not_code(site):
     assert "Stok Bank BRI" in parts and "Bank BRI: +" in parts and "Bank BNI" in parts
     assert "bank-bri" not in parts and "bank-bni" not in parts
     assert {"label": "Bank BRI", "value": "bank-bri"} in options["tokens-topup-channel"]["options"]
+
+
+def test_tokpage009_the_open_waves_table_names_each_wave_by_its_name(tmp_path):
+    """Waves open today with a stock (on a copy of the demo, one added that opened yesterday) are listed by their
+    names, not their codes."""
+    from datetime import timedelta
+
+    from pantau.models import utcnow
+
+    own = demo_web(tmp_path)
+    today = utcnow().date()
+    with session_scope(own.engine) as session:
+        wave = AdmissionWave(code="UJI-1", name="Gelombang Uji", year=today.year, opens_on=today - timedelta(days=1),
+                             closes_on=today + timedelta(days=10), payment_deadline=today + timedelta(days=12))
+        session.add(wave)
+        session.flush()
+        session.add(TokenMovement(wave_id=wave.id, channel="bank-bni", kind="initial", quantity=100,
+                                  occurred_at=utcnow(), recorded_by="test"))
+
+    def tables(node):
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == "tokens-open-table":
+                yield node["props"]["data"]
+            node = list(node.get("props", node).values())
+        for item in node if isinstance(node, list) else []:
+            yield from tables(item)
+
+    [rows] = tables(own.client("bendahara").post(UPDATE, json=page("/token")).json)
+    with session_scope(own.engine) as session:
+        open_now = session.execute(select(AdmissionWave.code, AdmissionWave.name).join(
+            TokenMovement, TokenMovement.wave_id == AdmissionWave.id).where(
+            AdmissionWave.opens_on <= today, AdmissionWave.closes_on >= today).distinct()).all()
+    shown = {row["wave"] for row in rows}
+    assert "Gelombang Uji" in shown and shown == {name for _, name in open_now}
+    assert not shown & {code for code, _ in open_now}
