@@ -103,5 +103,9 @@ def safe_figure(figure) -> dict:
     return _plain(data)
 
 
-def graph(figure, **attributes) -> dcc.Graph:
+def graph(figure, *, wide: bool = False, **attributes) -> dcc.Graph:
+    """The chart; ``wide`` for one that names steps along its side, which a phone shows wider (scrolling
+    sideways in its card) than the rest (`assets/10-pantau.css`)."""
+    if wide:
+        attributes["className"] = f"{attributes.get('className', '')} chart-wide".strip()
     return dcc.Graph(figure=safe_figure(figure), config=config(), **attributes)

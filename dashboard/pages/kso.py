@@ -178,7 +178,7 @@ def _timeline(case_id):
     if steps.empty:
         return freshness.aged(empty_state(t("This request has no measured steps yet."), icon="bar-chart-steps"),
                               fresh, now)
-    return freshness.aged(graph.graph(figures.gantt(steps, _step_names(), now)), fresh, now)
+    return freshness.aged(graph.graph(figures.gantt(steps, _step_names(), now), wide=True), fresh, now)
 
 
 @dash.callback(Output(INVOICE_SUMMARY, "children"), Output(INVOICES, "children"), Input(PERIOD, "value"))

@@ -160,7 +160,7 @@ def _refresh(sop, period, _tick, _saved):
         "median": t("Median"), "p90": "P90",
         "performers": t("By performer")}, page_size=12)
     sops = sop_labels(ctx.catalogue)
-    return (summary, aged(blocks.sop_table(report, threshold)), aged(graph.graph(heat)), aged(step_table),
+    return (summary, aged(blocks.sop_table(report, threshold)), aged(graph.graph(heat, wide=True)), aged(step_table),
             aged(blocks.open_table(read["late"], blocks.step_names(ctx), now, OPEN_TABLE,
                                    t("No open step is at risk or breached."), OPEN_LIMIT, sops)),
             aged(blocks.open_table(read["waiting"], blocks.step_names(ctx), now, ids.make(KEY, "waiting-table"),
@@ -204,7 +204,7 @@ def _case(case_id: int) -> html.Div:
                        version=version_words(ctx, info["sop_code"], info["sop_version"])),
                      className="small text-body-secondary mb-1", id=ids.make(KEY, "case-version"))
     return html.Div([blocks.case_header(info, names, sop_label(info["sop_code"], ctx.catalogue)), version,
-                     freshness.aged(graph.graph(figures.timeline(steps, names, title, states, now)),
+                     freshness.aged(graph.graph(figures.timeline(steps, names, title, states, now), wide=True),
                                     freshness.feed("workflow", now), now)])
 
 

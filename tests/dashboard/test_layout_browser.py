@@ -10,7 +10,8 @@ the bounding boxes of what is drawn:
 - the page does not scroll sideways (the document is no wider than the window);
 - no two visible pieces of text overlap: the page's text (each line box of each text node, cut to what its
   clipping ancestors show) and, per chart, the SVG texts Plotly draws (axis titles, tick labels, legend
-  entries, annotations); and a chart's legend does not lie over its bars.
+  entries, annotations); and a chart's legend does not lie over its bars;
+- no text Plotly draws (a title, a tick label) reaches past its chart's SVG, which would cut it off.
 
 Every fault is reported by page, reader, width and the elements involved, all of a reader's at once (one test
 per reader). PANTAU_LAYOUT_PAGES=key,key measures only those pages of the menus; PANTAU_LAYOUT_REPORT=file
@@ -215,6 +216,16 @@ for (const graph of document.querySelectorAll('.js-plotly-plot')) {
         if (!t.textContent.trim() || t.closest('.hoverlayer') || !seen(t)) { continue; }
         const r = box(t.getBoundingClientRect());
         if (!empty(r)) { items.push({r, q: quad(t), el: t, text: words(t.textContent)}); }
+    }
+    // Plotly draws past its SVG's edges what does not fit (a title, a long tick label): the SVG cuts it off.
+    const svg = graph.querySelector('.main-svg');
+    const frame = svg ? box(svg.getBoundingClientRect()) : null;
+    const cutOff = frame ? items.filter(i => i.r.l < frame.l - slack || i.r.r > frame.r + slack
+                                           || i.r.t < frame.t - slack || i.r.b > frame.b + slack) : [];
+    for (const i of cutOff.slice(0, 3)) {
+        faults.push({kind: 'chart text cut off by its chart',
+                     detail: `"${i.text}" at ${px(i.r.l)}–${px(i.r.r)} in a chart of ${px(frame.l)}–${px(frame.r)}`,
+                     elements: ['chart ' + name(graph), name(i.el)]});
     }
     const before = faults.length;
     clashes(items, 'chart text overlaps chart text', 4, cross);
