@@ -77,10 +77,10 @@ def timeline(steps: pd.DataFrame, names: dict[str, str], title: str, labels: dic
     the due time marked."""
     t, lang, tz = context.t, context.lang(), context.tz()
     figure = go.Figure()
-    now_local = pd.Timestamp(now).tz_convert(tz).tz_localize(None)
+    now_local = pd.Timestamp(now).tz_convert(tz).tz_localize(None).as_unit("us")
     for state, rows in steps.groupby("state", sort=False):
         start = rows["started_at"].dt.tz_convert(tz).dt.tz_localize(None)
-        end = rows["completed_at"].dt.tz_convert(tz).dt.tz_localize(None).fillna(now_local)
+        end = rows["completed_at"].dt.tz_convert(tz).dt.tz_localize(None).dt.as_unit("us").fillna(now_local)
         hover = [
             f"{names.get(row.step_key, row.step_key)}<br>{t('Started')}: {formatting.moment(row.started_at, lang, tz)}"
             f"<br>{t('Completed')}: "
