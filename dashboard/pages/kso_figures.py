@@ -44,9 +44,9 @@ def gantt(steps: pd.DataFrame, names: dict[str, str], now: datetime) -> go.Figur
     """Per step two bars from its start: its standard time (grey) and the time it took (by state; to now while
     open); the kolegium's wait is hatched and marked as an outside party's."""
     t, lang, tz = context.t, context.lang(), context.tz()
-    local = lambda column: steps[column].dt.tz_convert(tz).dt.tz_localize(None)  # noqa: E731
+    local = lambda column: steps[column].dt.tz_convert(tz).dt.tz_localize(None).dt.as_unit("us")  # noqa: E731
     start, due = local("started_at"), local("due_at")
-    end = local("completed_at").fillna(pd.Timestamp(now).tz_convert(tz).tz_localize(None))
+    end = local("completed_at").fillna(pd.Timestamp(now).tz_convert(tz).tz_localize(None).as_unit("us"))
     rows = [names.get(k, k) + (f" ({t('outside party')})" if outside else "")
             for k, outside in zip(steps["step_key"], steps["outside_party"])]
     standard = (due - start).dt.total_seconds() * 1000
