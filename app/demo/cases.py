@@ -18,7 +18,7 @@ from app.demo.campus import PRODI, Campus
 from app.demo.context import DemoContext, person_names
 from app.demo.payments import Ledger
 from app.demo.semesters import billing_opens, due_date, opened_semesters
-from pantau.sops.catalogue import Sop
+from pantau.sops import Sop
 
 DAY_S = 86_400
 

@@ -21,7 +21,7 @@ from app.demo.cases import CaseBatch
 from pantau.sla.config import SopSettings
 from pantau.sla.measure import AT_RISK, BREACHED, OPEN, measure
 from pantau.sla.timeline import StepSpan
-from pantau.sops.catalogue import Sop, Step
+from pantau.sops import Sop, Step
 from pantau.workcalendar import WorkingCalendar
 
 STATES = (OPEN, AT_RISK, BREACHED)

@@ -23,7 +23,7 @@ from app.demo.context import ZONE, DemoContext
 from app.demo.payments import Ledger
 from app.demo.worktime import WORKING_DAY_MINUTES, WorkClock
 from pantau.models import SopCase, StepEvent
-from pantau.sops.catalogue import END, Sop, Step, load_catalogue
+from pantau.sops import END, Sop, Step, load_catalogue
 from pantau.workcalendar import TimeUnit, WorkingCalendar
 
 SPREAD = 0.6

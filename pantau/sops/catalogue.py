@@ -14,24 +14,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from pantau.sops.models import END, Branch, Flow, PerformerRole, Sop, StandardTime, Step, StepProblem
+from pantau.sops.models import Sop, StepProblem
 
 BUILTIN_DIR = Path(__file__).resolve().parent
 """The directory of the SOP files shipped with Pantau."""
 
-__all__ = [
-    "BUILTIN_DIR",
-    "END",
-    "Branch",
-    "Flow",
-    "PerformerRole",
-    "Sop",
-    "SopFileError",
-    "StandardTime",
-    "Step",
-    "load_catalogue",
-    "load_sop_file",
-]
+__all__ = ["BUILTIN_DIR", "SopFileError", "load_catalogue", "load_sop_file"]
 
 _PLAIN_MESSAGES = {"missing": "missing", "extra_forbidden": "unknown field"}
 

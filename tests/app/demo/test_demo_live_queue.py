@@ -14,7 +14,7 @@ from pantau.db import make_engine
 from pantau.migrate import upgrade
 from pantau.settings import Settings
 from pantau.sla.engine import evaluate_pending
-from pantau.sops.catalogue import load_catalogue
+from pantau.sops import load_catalogue
 from pantau.workcalendar import WorkingCalendar
 from queries.sla import open_counts, open_counts_by_sop
 

@@ -9,7 +9,7 @@ import pandas as pd
 from dateutil.relativedelta import relativedelta
 from demo_helpers import NOW, frame
 
-from pantau.sops.catalogue import END, load_catalogue
+from pantau.sops import END, load_catalogue
 from pantau.workcalendar import WorkingCalendar
 
 
