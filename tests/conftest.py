@@ -13,6 +13,7 @@ import email.policy
 import logging
 import os
 import socket
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -137,6 +138,29 @@ def _free_port() -> int:
 def unused_tcp_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on (connections to it are refused)."""
     return _free_port()
+
+
+@pytest.fixture
+def tcp_listener() -> Iterator[int]:
+    """The port of a TCP service on 127.0.0.1 that accepts and closes every connection."""
+    server = socket.create_server(("127.0.0.1", 0), backlog=64)
+    server.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+                connection.close()
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join(timeout=5)
+    server.close()
 
 
 @dataclass

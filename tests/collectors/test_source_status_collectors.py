@@ -5,7 +5,6 @@ requests are run by the active collector and cleared; the collector reports a he
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 
@@ -135,33 +134,10 @@ def test_colsrc004_an_unreachable_event_source_fails_on_its_own_row(engine, tmp_
     assert "Can't connect" in row.last_error and "SELECT" not in row.last_error
 
 
-@pytest.fixture
-def listening():
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    stop = threading.Event()
-
-    def accept():
-        server.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                connection, _ = server.accept()
-                connection.close()
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1]
-    stop.set()
-    thread.join(timeout=5)
-    server.close()
-
-
-def test_colsrc005_each_monitor_is_a_source_and_one_can_be_checked_alone(engine, tmp_path, listening, unused_tcp_port):
+def test_colsrc005_each_monitor_is_a_source_and_one_can_be_checked_alone(
+        engine, tmp_path, tcp_listener, unused_tcp_port):
     settings = Settings(data_dir=tmp_path, monitors=[
-        {"name": "h2h-server", "role": "h2h-server", "check": "tcp", "target": f"127.0.0.1:{listening}",
+        {"name": "h2h-server", "role": "h2h-server", "check": "tcp", "target": f"127.0.0.1:{tcp_listener}",
          "interval_s": 30, "timeout_s": 2},
         {"name": "bank-link", "role": "bank-link", "check": "tcp", "target": f"127.0.0.1:{unused_tcp_port}",
          "interval_s": 30, "timeout_s": 2},

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
@@ -37,31 +35,6 @@ SHELL = {
 }
 
 
-@pytest.fixture
-def bank_link():
-    """A TCP service on loopback that accepts and closes every connection."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(64)
-    server.settimeout(0.2)
-    stop = threading.Event()
-
-    def serve():
-        while not stop.is_set():
-            try:
-                connection, _ = server.accept()
-                connection.close()
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield server.getsockname()[1]
-    stop.set()
-    thread.join(timeout=5)
-    server.close()
-
-
 def start(config, url: str, data_dir) -> Collect:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PANTAU_")}
     env.update(PANTAU_CONFIG=str(config), PANTAU_DATABASE_URL=url, PANTAU_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1")
@@ -81,7 +54,7 @@ def until(condition, timeout: float, what: str, every: float = 0.25) -> float:
 
 
 def test_fresh_cli001_killing_the_collector_makes_the_tile_and_banner_say_so_and_restarting_clears_them(
-        store, tmp_path, bank_link):
+        store, tmp_path, tcp_listener):
     from dashboard import create_app
 
     config = tmp_path / "pantau.toml"
@@ -94,7 +67,7 @@ heartbeat_s = {HEARTBEAT_S}
 name = "bank-link"
 role = "bank-link"
 check = "tcp"
-target = "127.0.0.1:{bank_link}"
+target = "127.0.0.1:{tcp_listener}"
 interval_s = {INTERVAL_S}
 timeout_s = 1
 """)
