@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import dash
-from dash import html
+from dash import dcc, html
 
 from . import context
 
@@ -76,6 +76,9 @@ def register_page(
 
 
 VIEW_ATTRIBUTE = "data-view"
+VIEW_RESTORED = "shell-view-restored"
+"""A store on every page: true when its filters are brought back (`keep_filters`), which a page whose layout
+draws its figures for the default filters reads to draw them again for the filters brought back."""
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{6,32}$")
 
 
@@ -84,12 +87,14 @@ def keep_filters(page, keep: str | None = None) -> html.Div:
     session, keyed by a token of this view, which the wrapper carries in `data-view`). The language switch
     reloads the page with `?keep=<token>` (assets/20-language-switch.js), so the reader's filters come back;
     any other visit gets a new token and the page's own defaults. Password fields are never remembered."""
-    token = keep if keep and _TOKEN.match(keep) else secrets.token_urlsafe(9)
+    restored = bool(keep and _TOKEN.match(keep))
+    token = keep if restored else secrets.token_urlsafe(9)
     for component in [page, *(page._traverse() if hasattr(page, "_traverse") else ())]:
         if ("persistence" in getattr(component, "_prop_names", ()) and getattr(component, "id", None)
                 and getattr(component, "type", None) != "password" and not getattr(component, "persistence", None)):
             component.persistence, component.persistence_type = token, "session"
-    return html.Div(page, className="page-view", **{VIEW_ATTRIBUTE: token})
+    return html.Div([page, dcc.Store(id=VIEW_RESTORED, data=restored)], className="page-view",
+                    **{VIEW_ATTRIBUTE: token})
 
 
 def may_see(user, key: str) -> bool:

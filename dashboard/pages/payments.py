@@ -3,6 +3,9 @@ overdue, and the reconciliation of bank credits with its exception queue.
 
 The bendahara (and the administrator) resolve cases; the director reads. Every figure reads the
 rollups that reconciliation rebuilds, so the page is as quick at a million bills as at a thousand.
+The layout arrives with its figures drawn for the filters it sets (one round trip, not two), so their callbacks
+run only when a filter changes; where the language switch brings the reader's filters back, the semester
+picker is set again in the browser, which draws the figures for them.
 """
 
 from __future__ import annotations
@@ -74,6 +77,11 @@ def _bills(semester, kinds, prodi, angkatan) -> queries.BillFilter:
                               angkatan)
 
 
+def _current_semester() -> str:
+    return context.cached("payments.current", [_today()], ["money"],
+                          lambda: queries.current_semester(context.engine(), _today()))
+
+
 def _card(title: str, body, **kwargs) -> dbc.Card:
     return dbc.Card(dbc.CardBody([html.H2(title, className="h6 mb-2"), body]), className="mb-3", **kwargs)
 
@@ -89,9 +97,7 @@ def layout(semester: str | None = None, **_query) -> html.Div:
                                  "or run pantau demo."), icon="receipt"),
             _card(t("Bank feed"), html.Div(id=ids.make(KEY, "bank-feed"), children=_bank_feed()))])
     names = bill_labels.kind_names(context.engine(), context.lang())
-    chosen = (semester if semester in (*found.semesters, ALL_SEMESTERS)
-              else context.cached("payments.current", [_today()], ["money"],
-                                  lambda: queries.current_semester(context.engine(), _today())))
+    chosen = semester if semester in (*found.semesters, ALL_SEMESTERS) else _current_semester()
     filters = dbc.Row([
         dbc.Col(dcc.Dropdown(id=SEMESTER, clearable=False, value=chosen, options=[
             {"label": t("All semesters"), "value": ALL_SEMESTERS},
@@ -103,11 +109,12 @@ def layout(semester: str | None = None, **_query) -> html.Div:
         dbc.Col(dcc.Dropdown(id=ANGKATAN, placeholder=t("All intake years"), options=[
             {"label": str(year), "value": int(year)} for year in found.angkatan]), md=3),
     ], className="g-2 mb-3")
+    summary, curve, ageing = _summary(chosen)
     return html.Div([
         html.H1(t("Payments & reconciliation"), className="page-title mb-1"),
         freshness.subject_line("payments"),
         filters,
-        dcc.Loading(html.Div(id=SUMMARY), delay_show=400),
+        dcc.Loading(html.Div(summary, id=SUMMARY), delay_show=400),
         _card(t("Paid and unpaid"), html.Div([
             html.Div([
                 dbc.RadioItems(id=GROUPING, inline=True, value="kind", options=[
@@ -115,12 +122,13 @@ def layout(semester: str | None = None, **_query) -> html.Div:
                 dbc.RadioItems(id=MEASURE, inline=True, value="count", options=[
                     {"label": t("Count"), "value": "count"}, {"label": t("Rupiah"), "value": "rupiah"}]),
             ], className="d-flex flex-wrap gap-4 mb-2"),
-            html.Div(id=PAID),
+            html.Div(_paid_chart(chosen), id=PAID),
         ])),
-        _card(t("Collection by kind group and bill kind, due by today"), html.Div(id=KIND_BREAKDOWN)),
+        _card(t("Collection by kind group and bill kind, due by today"),
+              html.Div(_kind_table(chosen), id=KIND_BREAKDOWN)),
         dbc.Row([
-            dbc.Col(dbc.Card(dbc.CardBody(html.Div(id=CURVE)), className="mb-3"), lg=6),
-            dbc.Col(dbc.Card(dbc.CardBody(html.Div(id=AGEING)), className="mb-3"), lg=6),
+            dbc.Col(dbc.Card(dbc.CardBody(html.Div(curve, id=CURVE)), className="mb-3"), lg=6),
+            dbc.Col(dbc.Card(dbc.CardBody(html.Div(ageing, id=AGEING)), className="mb-3"), lg=6),
         ]),
         _card(t("Bank reconciliation"), html.Div(id=RECON, children=freshness.aged(_recon(), freshness.feed(
             "reconciliation")))),
@@ -135,7 +143,7 @@ def layout(semester: str | None = None, **_query) -> html.Div:
                 dbc.Col(html.Div(exports.controls(DL_CSV, DL_XLSX, MACHINE, DOWNLOAD),
                                  className="d-flex justify-content-md-end"), md=4),
             ], className="g-2 mb-2"),
-            html.Div(id=BILLS),
+            html.Div(_bill_table(chosen), id=BILLS),
         ])),
         dcc.Interval(id=TICK, interval=300_000),
         dcc.Store(id=RESOLVED),
@@ -143,8 +151,13 @@ def layout(semester: str | None = None, **_query) -> html.Div:
 
 
 @dash.callback(Output(SUMMARY, "children"), Output(CURVE, "children"), Output(AGEING, "children"), *FILTERS,
-               Input(TICK, "n_intervals"), Input(RESOLVED, "data"))
+               Input(TICK, "n_intervals"), Input(RESOLVED, "data"), prevent_initial_call=True)
 def _refresh(semester, kinds, prodi, angkatan, _tick, _resolved):
+    return _summary(semester, kinds, prodi, angkatan)
+
+
+def _summary(semester, kinds=None, prodi=None, angkatan=None):
+    """The KPI cards, the collection curve and the ageing chart."""
     engine, now = context.engine(), utcnow()
     bills, today = _bills(semester, kinds, prodi, angkatan), _today()
 
@@ -166,16 +179,25 @@ def _refresh(semester, kinds, prodi, angkatan, _tick, _resolved):
     return (summary, freshness.aged(chart, ages["bills"], now), freshness.aged(ageing, ages["bills"], now))
 
 
-@dash.callback(Output(PAID, "children"), *FILTERS, Input(GROUPING, "value"), Input(MEASURE, "value"))
+@dash.callback(Output(PAID, "children"), *FILTERS, Input(GROUPING, "value"), Input(MEASURE, "value"),
+               prevent_initial_call=True)
 def _paid(semester, kinds, prodi, angkatan, grouping, measure):
+    return _paid_chart(semester, kinds, prodi, angkatan, grouping, measure)
+
+
+def _paid_chart(semester, kinds=None, prodi=None, angkatan=None, grouping="kind", measure="count"):
     bills = _bills(None if grouping == "semester" else semester, kinds, prodi, angkatan)
     frame = context.cached("payments.paid", [grouping, bills, context.lang()], ["money"],
                            lambda: queries.paid_unpaid(context.engine(), by=grouping, bills=bills, lang=context.lang()))
     return freshness.aged(figures.paid_unpaid(frame, grouping, measure), freshness.feed("bills"))
 
 
-@dash.callback(Output(KIND_BREAKDOWN, "children"), *FILTERS, Input(TICK, "n_intervals"))
+@dash.callback(Output(KIND_BREAKDOWN, "children"), *FILTERS, Input(TICK, "n_intervals"), prevent_initial_call=True)
 def _kinds(semester, kinds, prodi, angkatan, _tick):
+    return _kind_table(semester, kinds, prodi, angkatan)
+
+
+def _kind_table(semester, kinds=None, prodi=None, angkatan=None):
     """Each kind group's collection with its kinds under it, over the filtered bills due by today."""
     t, lang, today = context.t, context.lang(), _today()
     bills = _bills(semester, kinds, prodi, angkatan)
@@ -194,6 +216,11 @@ def _kinds(semester, kinds, prodi, angkatan, _tick):
 def _recon() -> html.Div:
     return blocks.recon_table(context.cached("payments.recon", [], ["money"],
                                              lambda: recon_cases.recon_summary(context.engine())))
+
+
+# The semester picker set to its own value: every figure's callback runs, for the filters brought back.
+dash.clientside_callback("(restored, semester) => restored ? semester : window.dash_clientside.no_update",
+                         Output(SEMESTER, "value"), Input(access.VIEW_RESTORED, "data"), State(SEMESTER, "value"))
 
 
 def _bank_feed() -> html.Div:
@@ -245,8 +272,13 @@ def _resolve(_clicks, rows, selected, note):
     return dbc.Alert(done, color="success"), _cases(), resolved
 
 
-@dash.callback(Output(BILLS, "children"), *FILTERS, Input(STATE, "value"), Input(SEARCH, "value"))
+@dash.callback(Output(BILLS, "children"), *FILTERS, Input(STATE, "value"), Input(SEARCH, "value"),
+               prevent_initial_call=True)
 def _drill(semester, kinds, prodi, angkatan, state, search):
+    return _bill_table(semester, kinds, prodi, angkatan, state, search)
+
+
+def _bill_table(semester, kinds=None, prodi=None, angkatan=None, state=None, search=None):
     t = context.t
     bills, lang = _bills(semester, kinds, prodi, angkatan), context.lang()
     frame = context.cached("payments.bills", [bills, state, search, DRILL_ROWS, lang], ["money"],

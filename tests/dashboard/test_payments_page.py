@@ -331,3 +331,51 @@ def test_paypage014_the_collection_rate_reads_the_same_on_the_overview_and_here(
         [("payments-semester", "value", semester), *FILTERS[1:], ("payments-tick", "n_intervals", None),
          ("payments-settled", "data", None)])).json["response"]["payments-summary"], ensure_ascii=False)
     assert note in summary
+
+
+def test_paypage015_the_page_arrives_with_its_figures_drawn(site):
+    """The layout holds the KPI cards, the charts, the kinds and the bills for the default filters: the browser
+    draws the page from one answer, and the figures' callbacks run only when a filter changes."""
+    from dashboard.pages import payments
+
+    client = site.client("bendahara")
+    shown = client.post(UPDATE, json=page("/pembayaran")).json["response"]["_pages_content"]
+    text = str(shown)
+    assert "Tingkat pelunasan" in text and "Kasus rekonsiliasi lewat 1x24 jam" in text
+    for chart in ("Umur tagihan belum lunas", "Tagihan lunas penuh terhadap jatuh tempo"):
+        assert chart in text
+    assert "'id': 'payments-bill-table'" in text and "'id': 'payments-kinds-table'" in text
+    prevented = [spec["output"] for spec in client.get("/_dash-dependencies").json if spec["prevent_initial_call"]]
+    for output in (payments.SUMMARY, payments.PAID, payments.KIND_BREAKDOWN, payments.BILLS):
+        assert any(f"{output}.children" in key for key in prevented), f"{output} would be computed twice a load"
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("chromedriver")),
+                    reason="browser tests need Debian's chromium and chromium-driver")
+def test_paypage016_switching_language_draws_the_figures_for_the_filters_brought_back(dash_duo, site):
+    """The layout draws the default semester's figures; after the language switch brings back the reader's choice
+    of every semester, the cards count every semester, as the picker says."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    dash_duo.start_server(site.app, navigate=False)
+    dash_duo.driver.set_window_size(1366, 900)
+    browser_log_in(dash_duo, "bendahara")
+    dash_duo.driver.get(f"{dash_duo.server.url}/pembayaran")
+    dash_duo.wait_for_contains_text("#payments-summary", "Tingkat pelunasan", timeout=30)
+    assert dash_duo.find_element("#payments-summary").text.lower().count("semua semester") == 1, "the cases' card only"
+    dash_duo.find_element("#payments-semester").click()
+    option = dash_duo.wait_for_element(".dash-dropdown-options", timeout=10).find_element(
+        By.XPATH, ".//*[contains(@class, 'dash-dropdown-option')][normalize-space()='Semua semester']")
+    option.click()
+    dash_duo.wait_for_contains_text("#payments-summary", "semua semester", timeout=30)
+    dash_duo.find_element("#shell-lang-en").click()
+    dash_duo.wait_for_text_to_equal("#shell-nav-payments", "Payments & reconciliation", timeout=30)
+    assert dash_duo.driver.current_url.split("?")[0].endswith("/pembayaran")
+    dash_duo.wait_for_contains_text("#payments-semester", "All semesters", timeout=30)
+    dash_duo.wait_for_contains_text("#payments-summary", "Collection rate", timeout=30)
+    cards = lambda driver: driver.find_element("css selector", "#payments-summary").text.lower()  # noqa: E731
+    WebDriverWait(dash_duo.driver, 30).until(lambda driver: cards(driver).count("all semesters") == 4,
+                                             "every card should count all semesters, as the picker says")
+    assert not [entry for entry in dash_duo.get_logs() if entry["level"] == "SEVERE"]
