@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import dash
-from dash import dcc, html
+from dash import Input, Output, State, dcc, html
 
 from . import context
 
@@ -95,6 +95,14 @@ def keep_filters(page, keep: str | None = None) -> html.Div:
             component.persistence, component.persistence_type = token, "session"
     return html.Div([page, dcc.Store(id=VIEW_RESTORED, data=restored)], className="page-view",
                     **{VIEW_ATTRIBUTE: token})
+
+
+def redraw_when_restored(picker: str) -> None:
+    """For a page whose layout draws its figures for the filters it sets, and whose figures' callbacks therefore
+    skip their first call: where the language switch brings the reader's filters back, `picker` (a filter those
+    callbacks read) is set again to its value in the browser, which runs them for the filters brought back."""
+    dash.clientside_callback("(restored, value) => restored ? value : window.dash_clientside.no_update",
+                             Output(picker, "value"), Input(VIEW_RESTORED, "data"), State(picker, "value"))
 
 
 def may_see(user, key: str) -> bool:

@@ -4,8 +4,8 @@ overdue, and the reconciliation of bank credits with its exception queue.
 The bendahara (and the administrator) resolve cases; the director reads. Every figure reads the
 rollups that reconciliation rebuilds, so the page is as quick at a million bills as at a thousand.
 The layout arrives with its figures drawn for the filters it sets (one round trip, not two), so their callbacks
-run only when a filter changes; where the language switch brings the reader's filters back, the semester
-picker is set again in the browser, which draws the figures for them.
+run only when a filter changes (and where the language switch brings filters back,
+`access.redraw_when_restored`).
 """
 
 from __future__ import annotations
@@ -218,9 +218,7 @@ def _recon() -> html.Div:
                                              lambda: recon_cases.recon_summary(context.engine())))
 
 
-# The semester picker set to its own value: every figure's callback runs, for the filters brought back.
-dash.clientside_callback("(restored, semester) => restored ? semester : window.dash_clientside.no_update",
-                         Output(SEMESTER, "value"), Input(access.VIEW_RESTORED, "data"), State(SEMESTER, "value"))
+access.redraw_when_restored(SEMESTER)
 
 
 def _bank_feed() -> html.Div:

@@ -4,7 +4,9 @@ by WhatsApp, e-mail or letter.
 
 Directors and administrators see every SOP; the IT head and the treasurer see the steps of their role;
 operators the SOPs and steps of their unit (`pantau.sla.scope`). Figures come from the SLA engine's
-precomputed results, so the page costs the same at a thousand cases as at a hundred thousand.
+precomputed results, so the page costs the same at a thousand cases as at a hundred thousand. The layout
+arrives with its figures drawn for the filters it sets; their callback runs when a filter changes (and where the
+language switch brings filters back, `access.redraw_when_restored`).
 """
 
 from __future__ import annotations
@@ -98,16 +100,17 @@ def layout(case: str | None = None, sop: str | None = None, **_query) -> html.Di
     ], className="d-flex flex-wrap gap-2")
     downloads = html.Div(exports.controls(DL_CSV, DL_XLSX, MACHINE, DOWNLOAD, words=True), className="mb-2")
     chosen_case = int(case) if case and case.isdigit() else None
+    summary, sops, heatmap, steps, late, waiting = _figures(sop if sop in codes else ALL, periods[0])
     return html.Div([
         html.Div([heading, controls],
                  className="d-flex flex-wrap justify-content-between align-items-center gap-2 mb-3"),
-        dcc.Loading(html.Div(id=SUMMARY), delay_show=400),
+        dcc.Loading(html.Div(summary, id=SUMMARY), delay_show=400),
         sla_errors.panel(*context.cached("sla.errors", [scope], ["sla"], lambda: queries.data_errors(engine, scope)),
                          ctx, DATA_ERRORS),
-        _card(t("SOPs: compliance and trend"), html.Div(id=SOPS)),
-        _card(t("Steps by month"), html.Div(id=HEATMAP)),
-        _card(t("Open steps at risk or breached"), html.Div(id=OPEN)),
-        _card(t("Waiting on outside party"), html.Div(id=WAITING_BOX)),
+        _card(t("SOPs: compliance and trend"), html.Div(sops, id=SOPS)),
+        _card(t("Steps by month"), html.Div(heatmap, id=HEATMAP)),
+        _card(t("Open steps at risk or breached"), html.Div(late, id=OPEN)),
+        _card(t("Waiting on outside party"), html.Div(waiting, id=WAITING_BOX)),
         _card(t("Case timeline"), html.Div([
             dbc.InputGroup([
                 dbc.Input(id=CASE_REF, placeholder=t("Case number"), maxLength=64),
@@ -117,7 +120,7 @@ def layout(case: str | None = None, sop: str | None = None, **_query) -> html.Di
                      html.P(t("Choose an open step above, or look a case up by its number."),
                             className="text-body-secondary small mb-0")),
         ])),
-        _card(t("Steps and their standard times"), html.Div([downloads, html.Div(id=STEPS)])),
+        _card(t("Steps and their standard times"), html.Div([downloads, html.Div(steps, id=STEPS)])),
         _card(t("Record a step done by WhatsApp, e-mail or letter"), step_form.form(ctx, scope, codes)),
         dcc.Store(id=SAVED),
         dcc.Interval(id=TICK, interval=120_000),
@@ -128,8 +131,17 @@ def layout(case: str | None = None, sop: str | None = None, **_query) -> html.Di
     Output(SUMMARY, "children"), Output(SOPS, "children"), Output(HEATMAP, "children"), Output(STEPS, "children"),
     Output(OPEN, "children"), Output(WAITING_BOX, "children"),
     Input(SOP, "value"), Input(PERIOD, "value"), Input(TICK, "n_intervals"), Input(SAVED, "data"),
+    prevent_initial_call=True,
 )
 def _refresh(sop, period, _tick, _saved):
+    return _figures(sop, period)
+
+
+access.redraw_when_restored(SOP)
+
+
+def _figures(sop, period) -> tuple:
+    """The KPI cards, the SOP table, the heat map, the step table and the two tables of open steps."""
     t = context.t
     ctx, scope = _scope()
     engine, now = context.engine(), utcnow()

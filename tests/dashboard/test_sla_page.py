@@ -267,3 +267,46 @@ def test_slap012_sops_name_the_configured_campus_not_the_institution_their_docum
         text = shown(page(client)) + shown(refresh(campus, client))
         assert "Pengelolaan Akun Layanan Berbasis Digital di Politeknik Negeri Contoh" in text
         assert "Pemasyarakatan" not in text and "Kemenkes" not in text
+
+
+def test_slap014_switching_language_draws_the_figures_for_the_sop_brought_back(seeded):
+    """The layout draws every SOP's figures; after the language switch brings back the reader's choice of one SOP,
+    the tables show that SOP only, as the picker says."""
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        pytest.skip("needs chromium and chromedriver (apt-get install chromium chromium-driver)")
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ready
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from app.bench.web import chromium, log_in, serving
+
+    codes = sorted(EVENTS)
+    with serving(seeded.settings, seeded.engine) as url, chromium() as browser:
+        browser.set_window_size(1366, 900)
+        log_in(browser, url, "user.direktur", seeded.password)
+        browser.get(f"{url}/sla")
+        wait = WebDriverWait(browser, 60)
+        table = lambda: browser.find_element(By.ID, "sla-sop-table").text  # noqa: E731
+        wait.until(ready.presence_of_element_located((By.ID, "sla-sop-table")))
+        assert all(f"{code} ·" in table() for code in codes)
+        browser.find_element(By.ID, "sla-sop").click()
+        menu = wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, ".dash-dropdown-options")))
+        menu.find_element(By.XPATH, f".//*[contains(@class, 'dash-dropdown-option')][starts-with(normalize-space(), "
+                                    f"'{codes[0]} ·')]").click()
+        wait.until(lambda _: not any(f"{code} ·" in table() for code in codes[1:]))
+        browser.find_element(By.ID, "shell-lang-en").click()
+        wait.until(ready.text_to_be_present_in_element((By.ID, "shell-nav-sla"), "SLA compliance"))
+        assert browser.current_url.split("?")[0].endswith("/sla")
+        wait.until(ready.text_to_be_present_in_element((By.ID, "sla-sop"), f"{codes[0]} ·"))
+        wait.until(lambda _: f"{codes[0]} ·" in table() and not any(f"{code} ·" in table() for code in codes[1:]),
+                   "the SOP table should show the SOP brought back only")
+
+
+def test_slap015_the_page_arrives_with_its_figures_drawn(seeded):
+    """The layout holds the cards, the SOP table, the heat map and the open steps: the figures' callback runs only
+    when a filter changes."""
+    client = seeded.client("direktur")
+    text = shown(page(client))
+    assert "sla-sop-table" in text and "heatmap" in text and "sla-open-table" in text
+    prevented = [spec["output"] for spec in client.get("/_dash-dependencies").json if spec["prevent_initial_call"]]
+    assert any("sla-summary.children" in key for key in prevented), "the figures would be computed twice a load"
