@@ -77,11 +77,13 @@ def layout(monitor: str | None = None, host: str | None = None, range: str | Non
     t = context.t
     heading = html.H1(t("Server health"), className="page-title mb-0")
     tick = dcc.Interval(id=TICK, interval=REFRESH_MS)
+    tiles, uptime = _overview_parts()
     if not _full_view():
         return html.Div([
             heading,
             html.P(t("Summary: status and availability of the monitored servers."), className="text-body-secondary"),
-            html.Div(id=TILES, className="mb-3"), _card(t("Availability against the target"), html.Div(id=UPTIME)),
+            html.Div(tiles, id=TILES, className="mb-3"),
+            _card(t("Availability against the target"), html.Div(uptime, id=UPTIME)),
             tick,
         ])
     engine = context.engine()
@@ -89,13 +91,14 @@ def layout(monitor: str | None = None, host: str | None = None, range: str | Non
     choices = [{"label": name, "value": int(key)} for key, name in zip(known["id"], known["label"])]
     chosen = int(monitor) if monitor and monitor.isdigit() and int(monitor) in known["id"].tolist() else (
         choices[0]["value"] if choices else None)
+    picked_range = range if range in RANGE_NAMES else "24h"
     heard = servers.hosts(engine)
     host_names = heard["host"].tolist()
     newest = heard.sort_values("collected_at", ascending=False, kind="stable")["host"].tolist()
     controls = html.Div([
         dcc.Dropdown(id=MONITOR, options=choices, value=chosen, clearable=False, style={"minWidth": "14rem"},
                      placeholder=t("Monitor")),
-        dbc.RadioItems(id=RANGE, value=range if range in RANGE_NAMES else "24h", inline=True,
+        dbc.RadioItems(id=RANGE, value=picked_range, inline=True,
                        className="d-flex flex-wrap",
                        options=[{"label": t(name), "value": key} for key, name in RANGE_NAMES.items()],
                        inputClassName="btn-check", labelClassName="btn btn-outline-primary btn-sm text-nowrap",
@@ -104,35 +107,45 @@ def layout(monitor: str | None = None, host: str | None = None, range: str | Non
     host_picker = dcc.Dropdown(id=HOST, options=host_names, clearable=False, className="mb-2",
                                style={"maxWidth": "24rem"},
                                value=host if host in host_names else (newest[0] if newest else None))
+    latency, level, timeline, incidents, maintenance = _history_parts(chosen, picked_range)
+    host_chart, host_now = _host_parts(host_picker.value, picked_range)
+    alerts, certificates = _side_parts()
     return html.Div([
         html.Div([heading, controls], className="d-flex flex-wrap justify-content-between align-items-center "
                                                  "gap-2 mb-3"),
-        html.Div(id=TILES, className="mb-3"),
+        html.Div(tiles, id=TILES, className="mb-3"),
         dbc.Row([
-            dbc.Col(_card(t("Availability against the target"), html.Div(id=UPTIME)), lg=7),
-            dbc.Col(_card(t("Open server alerts"), html.Div(id=ALERTS)), lg=5),
+            dbc.Col(_card(t("Availability against the target"), html.Div(uptime, id=UPTIME)), lg=7),
+            dbc.Col(_card(t("Open server alerts"), html.Div(alerts, id=ALERTS)), lg=5),
         ]),
         dbc.Row([
             dbc.Col(_card(t("Latency and packet loss"), html.Div([
-                dcc.Loading(html.Div(id=LATENCY), delay_show=400),
-                html.Div(id=LEVEL, className="small text-body-secondary"),
+                dcc.Loading(html.Div(latency, id=LATENCY), delay_show=400),
+                html.Div(level, id=LEVEL, className="small text-body-secondary"),
             ])), lg=8),
             dbc.Col([
-                _card(t("TLS certificates"), html.Div(id=CERTIFICATES)),
-                _card(t("Maintenance, next 7 days"), html.Div(id=MAINTENANCE)),
+                _card(t("TLS certificates"), html.Div(certificates, id=CERTIFICATES)),
+                _card(t("Maintenance, next 7 days"), html.Div(maintenance, id=MAINTENANCE)),
             ], lg=4),
         ]),
-        _card(t("Incidents"), html.Div([html.Div(id=TIMELINE), html.Div(id=INCIDENTS)])),
+        _card(t("Incidents"), html.Div([html.Div(timeline, id=TIMELINE), html.Div(incidents, id=INCIDENTS)])),
         _card(t("Host load"), html.Div([
             host_picker,
-            dbc.Row([dbc.Col(html.Div(id=HOST_CHART), lg=8), dbc.Col(html.Div(id=HOST_NOW), lg=4)]),
+            dbc.Row([dbc.Col(html.Div(host_chart, id=HOST_CHART), lg=8),
+                     dbc.Col(html.Div(host_now, id=HOST_NOW), lg=4)]),
         ])),
         tick,
     ])
 
 
-@dash.callback(Output(TILES, "children"), Output(UPTIME, "children"), Input(TICK, "n_intervals"))
+@dash.callback(Output(TILES, "children"), Output(UPTIME, "children"), Input(TICK, "n_intervals"),
+               prevent_initial_call=True)
 def _overview(_tick):
+    return _overview_parts()
+
+
+def _overview_parts() -> tuple:
+    """The tiles and the availability table."""
     engine, retention = context.engine(), _options().rollup_retention()
     known, uptime, now = context.cached("server.overview", [retention], ["servers"], lambda: _read_overview(engine,
                                                                                                          retention))
@@ -152,11 +165,16 @@ def _read_overview(engine, retention) -> tuple:
 @dash.callback(
     Output(LATENCY, "children"), Output(LEVEL, "children"), Output(TIMELINE, "children"),
     Output(INCIDENTS, "children"), Output(MAINTENANCE, "children"),
-    Input(TICK, "n_intervals"), Input(MONITOR, "value"), Input(RANGE, "value"),
+    Input(TICK, "n_intervals"), Input(MONITOR, "value"), Input(RANGE, "value"), prevent_initial_call=True,
 )
 def _history(_tick, monitor_id, range_key):
     if not _full_view() or range_key not in RANGE_NAMES:
         raise PreventUpdate
+    return _history_parts(monitor_id, range_key)
+
+
+def _history_parts(monitor_id, range_key: str) -> tuple:
+    """The picked monitor's latency, the rollup level, the incidents' timeline and table, and maintenance ahead."""
     t, engine, tz = context.t, context.engine(), context.tz()
     picked = servers.time_range(range_key)
     now = utcnow()
@@ -187,10 +205,15 @@ def _history(_tick, monitor_id, range_key):
 
 
 @dash.callback(Output(HOST_CHART, "children"), Output(HOST_NOW, "children"),
-               Input(TICK, "n_intervals"), Input(HOST, "value"), Input(RANGE, "value"))
+               Input(TICK, "n_intervals"), Input(HOST, "value"), Input(RANGE, "value"), prevent_initial_call=True)
 def _host(_tick, host, range_key):
     if not _full_view() or range_key not in RANGE_NAMES:
         raise PreventUpdate
+    return _host_parts(host, range_key)
+
+
+def _host_parts(host, range_key: str) -> tuple:
+    """The picked host's load chart and its newest reading."""
     t, engine = context.t, context.engine()
     newest = servers.hosts(engine, host=host) if host else None
     reading = newest.iloc[0] if newest is not None and not newest.empty else None
@@ -201,10 +224,16 @@ def _host(_tick, host, range_key):
     return chart, panels.host_now(reading, _options().disk_alert_percent, every)
 
 
-@dash.callback(Output(ALERTS, "children"), Output(CERTIFICATES, "children"), Input(TICK, "n_intervals"))
+@dash.callback(Output(ALERTS, "children"), Output(CERTIFICATES, "children"), Input(TICK, "n_intervals"),
+               prevent_initial_call=True)
 def _side(_tick):
     if not _full_view():
         raise PreventUpdate
+    return _side_parts()
+
+
+def _side_parts() -> tuple:
+    """The open server alerts and the TLS certificates."""
     engine, lang = context.engine(), context.lang()
     known, alerts, certificates, now = context.cached("server.side", [lang], ["servers", "system"], lambda: (
         servers.monitors(engine), servers.server_alerts(engine, lang=lang), servers.certificates(engine), utcnow()))
@@ -233,6 +262,9 @@ def _series_freshness(monitor: dict, now) -> html.Div | None:
 
 # A tile picks its monitor in the browser: the tiles appearing fire this too, which a server callback answered
 # with a round trip after the charts were drawn. Only the full view has the monitor picker this sets.
+# The range picker, which both charts read, set again where the language switch brings the pickers back.
+access.redraw_when_restored(RANGE)
+
 dash.clientside_callback(
     """function (clicks) {
         const picked = dash_clientside.callback_context.triggered_id;

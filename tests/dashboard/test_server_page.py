@@ -209,3 +209,37 @@ def test_sp009_the_open_alerts_are_in_the_readers_language(web, monitored):
     client.set_cookie("pantau_lang", "en")
     side = client.post(UPDATE, json=SIDE).text
     assert "h2h-server is down" in side and "h2h-server mati" not in side
+
+
+def test_sp010_the_page_arrives_with_its_figures_drawn(web, monitored):
+    """The layout holds the tiles, the availability, the latency chart, the incidents, the host and the alerts:
+    their callbacks run only on the next refresh or when a picker changes."""
+    client = web.client("kepala_it")
+    shown = str(client.post(UPDATE, json=page()).json["response"]["_pages_content"])
+    assert "Tidak terjangkau (induk mati)" in shown and "Tingkat ringkasan: per menit" in shown
+    assert "Latensi h2h-server selama 24 jam" in shown or "Latensi payment-server selama 24 jam" in shown
+    assert "php-fpm" in shown and "sisa 10 hari" in shown
+    prevented = [spec["output"] for spec in client.get("/_dash-dependencies").json if spec["prevent_initial_call"]]
+    for output in ("server-tiles.children", "server-latency.children", "server-host-chart.children",
+                   "server-alerts.children"):
+        assert any(output in key for key in prevented), f"{output} would be computed twice a load"
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("chromedriver")),
+                    reason="browser tests need Debian's chromium and chromium-driver")
+def test_sp011_switching_language_draws_the_charts_for_the_range_brought_back(dash_duo, web, monitored):
+    dash_duo.start_server(web.app, navigate=False)
+    dash_duo.driver.set_window_size(1366, 900)
+    dash_duo.driver.get(f"{dash_duo.server.url}/login")
+    dash_duo.find_element("#username").send_keys("user.kepala_it")
+    dash_duo.find_element("#password").send_keys(web.password)
+    dash_duo.find_element("#login-submit").click()
+    dash_duo.wait_for_contains_text("#server-level", "per menit", timeout=30)
+    dash_duo.driver.find_element("xpath", "//label[normalize-space()='7 hari']").click()
+    dash_duo.wait_for_contains_text("#server-level", "per jam", timeout=30)
+    dash_duo.find_element("#shell-lang-en").click()
+    dash_duo.wait_for_text_to_equal("#shell-nav-server", "Server health", timeout=30)
+    assert dash_duo.driver.current_url.split("?")[0].endswith("/server")
+    dash_duo.wait_for_contains_text("#server-latency", "over 7 days", timeout=30)
+    dash_duo.wait_for_text_to_equal("#server-level", "Rollup level: per hour", timeout=30)
