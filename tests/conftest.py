@@ -12,12 +12,14 @@ import email
 import email.policy
 import logging
 import os
+import shutil
 import socket
 import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -61,11 +63,24 @@ def _root_logging_restored() -> Iterator[None]:
     root.setLevel(level)
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """A SQLite file the migrations have run on once for the whole session, every change checkpointed into it."""
+    path = tmp_path_factory.mktemp("migrated") / "pantau.db"
+    template = make_engine(f"sqlite:///{path}")
+    upgrade(template)
+    with template.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    template.dispose()
+    return path
+
+
 @pytest.fixture
-def engine(tmp_path) -> Iterator[Engine]:
-    """A fresh, migrated SQLite file database for one test."""
+def engine(tmp_path, migrated_sqlite) -> Iterator[Engine]:
+    """A fresh, migrated SQLite file database for one test (a copy of the session's migrated file: running the
+    migrations takes a third of a second, copying their result a millisecond)."""
+    shutil.copyfile(migrated_sqlite, tmp_path / "pantau.db")
     sqlite = make_engine(f"sqlite:///{tmp_path / 'pantau.db'}")
-    upgrade(sqlite)
     yield sqlite
     sqlite.dispose()
 
