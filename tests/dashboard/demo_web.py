@@ -156,3 +156,11 @@ def browser_log_in(dash_duo, username: str) -> None:
     dash_duo.find_element("#password").send_keys(PASSWORD)
     dash_duo.find_element("#login-submit").click()
     dash_duo.wait_for_element("#shell-user", timeout=20)
+
+
+def browser_to_english(dash_duo, key: str, menu_label: str, path: str) -> None:
+    """Press EN in the header, wait for the menu entry of page `key` to read `menu_label`, and check the reader is
+    still on `path`."""
+    dash_duo.find_element("#shell-lang-en").click()
+    dash_duo.wait_for_text_to_equal(f"#shell-nav-{key}", menu_label, timeout=30)
+    assert dash_duo.driver.current_url.split("?")[0].endswith(path)

@@ -10,7 +10,7 @@ import shutil
 from datetime import datetime
 
 import pytest
-from demo_web import NOW, UPDATE, browser_log_in, demo_web, page, payload
+from demo_web import NOW, UPDATE, browser_log_in, browser_to_english, demo_web, page, payload
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -370,9 +370,7 @@ def test_paypage016_switching_language_draws_the_figures_for_the_filters_brought
         By.XPATH, ".//*[contains(@class, 'dash-dropdown-option')][normalize-space()='Semua semester']")
     option.click()
     dash_duo.wait_for_contains_text("#payments-summary", "semua semester", timeout=30)
-    dash_duo.find_element("#shell-lang-en").click()
-    dash_duo.wait_for_text_to_equal("#shell-nav-payments", "Payments & reconciliation", timeout=30)
-    assert dash_duo.driver.current_url.split("?")[0].endswith("/pembayaran")
+    browser_to_english(dash_duo, "payments", "Payments & reconciliation", "/pembayaran")
     dash_duo.wait_for_contains_text("#payments-semester", "All semesters", timeout=30)
     dash_duo.wait_for_contains_text("#payments-summary", "Collection rate", timeout=30)
     cards = lambda driver: driver.find_element("css selector", "#payments-summary").text.lower()  # noqa: E731

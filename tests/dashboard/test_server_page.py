@@ -6,6 +6,7 @@ import shutil
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from demo_web import browser_log_in, browser_to_english
 
 from collectors.monitors.rollups import record_samples
 from pantau.alerts import raise_alert
@@ -231,15 +232,10 @@ def test_sp010_the_page_arrives_with_its_figures_drawn(web, monitored):
 def test_sp011_switching_language_draws_the_charts_for_the_range_brought_back(dash_duo, web, monitored):
     dash_duo.start_server(web.app, navigate=False)
     dash_duo.driver.set_window_size(1366, 900)
-    dash_duo.driver.get(f"{dash_duo.server.url}/login")
-    dash_duo.find_element("#username").send_keys("user.kepala_it")
-    dash_duo.find_element("#password").send_keys(web.password)
-    dash_duo.find_element("#login-submit").click()
+    browser_log_in(dash_duo, "kepala_it")
     dash_duo.wait_for_contains_text("#server-level", "per menit", timeout=30)
     dash_duo.driver.find_element("xpath", "//label[normalize-space()='7 hari']").click()
     dash_duo.wait_for_contains_text("#server-level", "per jam", timeout=30)
-    dash_duo.find_element("#shell-lang-en").click()
-    dash_duo.wait_for_text_to_equal("#shell-nav-server", "Server health", timeout=30)
-    assert dash_duo.driver.current_url.split("?")[0].endswith("/server")
+    browser_to_english(dash_duo, "server", "Server health", "/server")
     dash_duo.wait_for_contains_text("#server-latency", "over 7 days", timeout=30)
     dash_duo.wait_for_text_to_equal("#server-level", "Rollup level: per hour", timeout=30)
