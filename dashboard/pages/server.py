@@ -104,11 +104,11 @@ def layout(monitor: str | None = None, host: str | None = None, range: str | Non
                        inputClassName="btn-check", labelClassName="btn btn-outline-primary btn-sm text-nowrap",
                        labelCheckedClassName="active"),
     ], className="d-flex flex-wrap align-items-center gap-2")
+    picked_host = host if host in host_names else (newest[0] if newest else None)
     host_picker = dcc.Dropdown(id=HOST, options=host_names, clearable=False, className="mb-2",
-                               style={"maxWidth": "24rem"},
-                               value=host if host in host_names else (newest[0] if newest else None))
+                               style={"maxWidth": "24rem"}, value=picked_host)
     latency, level, timeline, incidents, maintenance = _history_parts(chosen, picked_range)
-    host_chart, host_now = _host_parts(host_picker.value, picked_range)
+    host_chart, host_now = _host_parts(picked_host, picked_range)
     alerts, certificates = _side_parts()
     return html.Div([
         html.Div([heading, controls], className="d-flex flex-wrap justify-content-between align-items-center "
